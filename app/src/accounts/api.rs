@@ -1,0 +1,61 @@
+//! Server functions about the person using the site.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The signed-in person, as the page header needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub display_name: String,
+    pub email: String,
+    pub email_verified: bool,
+    /// For the sign-out form in the header.
+    pub csrf: String,
+}
+
+/// The page's answer to "who is signed in", fetched once by the layout and shared.
+pub fn use_viewer() -> Resource<Result<Option<Viewer>, AppError>> {
+    use_context().unwrap_or_else(|| Resource::new(|| (), |_| current_viewer()))
+}
+
+/// Who is signed in, if anyone. Does not create a session for visitors.
+#[server(prefix = "/api/fn", endpoint = "current_viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::ssr::{context, sessions};
+    let state = context::app_state()?;
+    let session = context::session().await?;
+    let Some(user) = sessions::current_user(&session, &state.db, state.clock.now()).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Viewer {
+        display_name: user.display_name,
+        email: user.email.unwrap_or_default(),
+        email_verified: user.email_verified_at.is_some(),
+        csrf: sessions::csrf_token(&session).await?,
+    }))
+}
+
+/// The CSRF token for the forms of this page (creates the session if needed).
+#[server(prefix = "/api/fn", endpoint = "form_token")]
+pub async fn form_token() -> Result<String, AppError> {
+    use crate::ssr::{context, sessions};
+    let session = context::session().await?;
+    Ok(sessions::csrf_token(&session).await?)
+}
+
+/// Confirms an email address with the token from the verification mail. `Ok(false)`
+/// when the link is unknown, already used or expired.
+#[server(prefix = "/api/fn", endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<bool, AppError> {
+    let state = crate::ssr::context::app_state()?;
+    crate::ssr::accounts::verify_email(&state, &token).await
+}
+
+/// Whether a password-reset link can still be used (it is not used up by asking).
+#[server(prefix = "/api/fn", endpoint = "reset_link_status")]
+pub async fn reset_link_status(token: String) -> Result<bool, AppError> {
+    let state = crate::ssr::context::app_state()?;
+    crate::ssr::accounts::reset_link_is_valid(&state, &token).await
+}

@@ -1,0 +1,4 @@
+//! Accounts: registering, verifying an email address, signing in and out.
+
+pub mod api;
+pub mod pages;

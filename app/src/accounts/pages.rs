@@ -1,0 +1,301 @@
+//! Pages for registering, signing in and out, and confirming an address.
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{use_viewer, verify_email, Viewer};
+use crate::domain::Lang;
+use crate::ui::form::{Field, FormFeedback, PostForm};
+use crate::ui::layout::use_lang;
+
+fn page_title(lang: Lang, title: &str) -> String {
+    format!("{title} · {}", td_string!(lang.locale(), site_name))
+}
+
+/// Links in the header: register and sign in, or the account and a sign-out button.
+#[component]
+pub fn AccountNav(viewer: Option<Viewer>, lang: Lang) -> impl IntoView {
+    let locale = lang.locale();
+    let code = lang.code();
+    match viewer {
+        Some(v) => view! {
+            <div class="account-nav">
+                <a href=format!("/{code}/account") class="account-nav__me">
+                    <bdi>{v.display_name}</bdi>
+                </a>
+                <form method="post" action=format!("/{code}/sign-out") class="inline-form">
+                    <input type="hidden" name="csrf" value=v.csrf />
+                    <button type="submit" class="link-button">{td_string!(locale, sign_out)}</button>
+                </form>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <div class="account-nav">
+                <a href=format!("/{code}/sign-in")>{td_string!(locale, sign_in)}</a>
+                <a href=format!("/{code}/register") class="button-link">{td_string!(locale, register)}</a>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    view! {
+        <Title text=page_title(lang, td_string!(locale, register_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, register_title)}</h1>
+            <p class="lead">{td_string!(locale, register_intro)}</p>
+            <PostForm
+                action=format!("/{}/register", lang.code())
+                lang
+                fields=move |fb: &FormFeedback| register_fields(fb, lang)
+            />
+            <p>
+                {td_string!(locale, register_have_account)} " "
+                <a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a>
+            </p>
+        </section>
+    }
+}
+
+fn register_fields(fb: &FormFeedback, lang: Lang) -> AnyView {
+    let locale = lang.locale();
+    let chosen = fb
+        .values
+        .get("preferred_lang")
+        .and_then(|c| Lang::from_code(c))
+        .unwrap_or(lang);
+    view! {
+        <Field name="email" kind="email" autocomplete="email" lang
+            label=td_string!(locale, field_email).to_string()
+            value=fb.value("email") error=fb.errors.get("email").copied() />
+        <Field name="display_name" autocomplete="nickname" lang
+            label=td_string!(locale, field_display_name).to_string()
+            hint=td_string!(locale, field_display_name_hint).to_string()
+            value=fb.value("display_name") error=fb.errors.get("display_name").copied() />
+        <Field name="password" kind="password" autocomplete="new-password" lang
+            label=td_string!(locale, field_password).to_string()
+            hint=td_string!(locale, field_password_hint).to_string()
+            error=fb.errors.get("password").copied() />
+        <fieldset class="field">
+            <legend>{td_string!(locale, field_preferred_lang)}</legend>
+            <label class="choice">
+                <input type="radio" name="preferred_lang" value="ar" checked=chosen == Lang::Ar />
+                <span lang="ar">"العربية"</span>
+            </label>
+            <label class="choice">
+                <input type="radio" name="preferred_lang" value="en" checked=chosen == Lang::En />
+                <span lang="en">"English"</span>
+            </label>
+        </fieldset>
+        <div class="field" class:field--invalid=fb.errors.contains_key("accept_terms")>
+            {fb.errors.get("accept_terms").map(|e| view! {
+                <p class="field__error" id="field-accept_terms-error">{e.text(lang)}</p>
+            })}
+            <label class="choice">
+                <input type="checkbox" name="accept_terms" value="yes" id="field-accept_terms"
+                    checked=fb.value("accept_terms") == "yes" />
+                <span>{td_string!(locale, field_accept_terms)}</span>
+            </label>
+        </div>
+        <button type="submit" class="button">{td_string!(locale, register_submit)}</button>
+    }
+    .into_any()
+}
+
+/// "Check your email", with what to expect in the message.
+#[component]
+fn CheckYourEmail(lang: Lang, body: String) -> impl IntoView {
+    let locale = lang.locale();
+    view! {
+        <Title text=page_title(lang, td_string!(locale, register_sent_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, register_sent_title)}</h1>
+            <p class="lead">{body}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterSentPage() -> impl IntoView {
+    let lang = use_lang();
+    view! { <CheckYourEmail lang body=td_string!(lang.locale(), register_sent_body).to_string() /> }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    let query = use_query_map();
+    let after_reset = query.with_untracked(|q| q.get("reset").is_some_and(|v| v == "done"));
+    view! {
+        <Title text=page_title(lang, td_string!(locale, sign_in)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, sign_in)}</h1>
+            {after_reset.then(|| view! {
+                <p class="notice notice--ok" role="status">{td_string!(locale, reset_done)}</p>
+            })}
+            <PostForm action=format!("/{}/sign-in", lang.code()) lang fields=move |fb: &FormFeedback| view! {
+                <Field name="email" kind="email" autocomplete="username" lang
+                    label=td_string!(locale, field_email).to_string()
+                    value=fb.value("email") error=fb.errors.get("email").copied() />
+                <Field name="password" kind="password" autocomplete="current-password" lang
+                    label=td_string!(locale, field_password).to_string()
+                    error=fb.errors.get("password").copied() />
+                <button type="submit" class="button">{td_string!(locale, sign_in)}</button>
+            }.into_any() />
+            <p>
+                <a href=format!("/{}/forgot-password", lang.code())>{td_string!(locale, forgot_link)}</a>
+            </p>
+            <p>
+                {td_string!(locale, sign_in_no_account)} " "
+                <a href=format!("/{}/register", lang.code())>{td_string!(locale, register)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// `/{lang}/verify-email?token=…`, the link in the verification mail.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    let query = use_query_map();
+    let result = Resource::new(
+        move || query.with(|q| q.get("token").unwrap_or_default()),
+        verify_email,
+    );
+    view! {
+        <Title text=page_title(lang, td_string!(locale, verify_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, verify_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match result.await {
+                        Ok(true) => view! {
+                            <p class="notice notice--ok" role="status">{td_string!(locale, verify_ok)}</p>
+                            <p><a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a></p>
+                        }.into_any(),
+                        Ok(false) => view! {
+                            <p class="notice notice--error" role="alert">{td_string!(locale, verify_invalid)}</p>
+                        }.into_any(),
+                        Err(_) => view! {
+                            <p class="notice notice--error" role="alert">{td_string!(locale, form_internal)}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    let viewer = use_viewer();
+    view! {
+        <Title text=page_title(lang, td_string!(locale, account_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, account_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match viewer.await {
+                        Ok(Some(v)) => view! {
+                            <dl class="facts">
+                                <dt>{td_string!(locale, field_display_name)}</dt>
+                                <dd><bdi>{v.display_name}</bdi></dd>
+                                <dt>{td_string!(locale, field_email)}</dt>
+                                <dd><bdi>{v.email}</bdi></dd>
+                                <dt>{td_string!(locale, account_email_status)}</dt>
+                                <dd>{if v.email_verified {
+                                    td_string!(locale, account_verified).to_string()
+                                } else {
+                                    td_string!(locale, account_unverified).to_string()
+                                }}</dd>
+                            </dl>
+                            <form method="post" action=format!("/{}/account/sign-out-everywhere", lang.code())>
+                                <input type="hidden" name="csrf" value=v.csrf />
+                                <p>{td_string!(locale, account_sign_out_everywhere_hint)}</p>
+                                <button type="submit" class="button">{td_string!(locale, account_sign_out_everywhere)}</button>
+                            </form>
+                        }.into_any(),
+                        _ => view! {
+                            <p>{td_string!(locale, account_signed_out)} " "
+                                <a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a>
+                            </p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    view! {
+        <Title text=page_title(lang, td_string!(locale, forgot_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, forgot_title)}</h1>
+            <p class="lead">{td_string!(locale, forgot_intro)}</p>
+            <PostForm action=format!("/{}/forgot-password", lang.code()) lang fields=move |fb: &FormFeedback| view! {
+                <Field name="email" kind="email" autocomplete="email" lang
+                    label=td_string!(locale, field_email).to_string()
+                    value=fb.value("email") error=fb.errors.get("email").copied() />
+                <button type="submit" class="button">{td_string!(locale, forgot_submit)}</button>
+            }.into_any() />
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotSentPage() -> impl IntoView {
+    let lang = use_lang();
+    view! { <CheckYourEmail lang body=td_string!(lang.locale(), forgot_sent_body).to_string() /> }
+}
+
+/// `/{lang}/reset-password?token=…`, the link in the reset mail. The form posts back to
+/// the same address, so after a mistake the page knows its link again.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    let query = use_query_map();
+    let secret = move || query.with(|q| q.get("token").unwrap_or_default());
+    let status = Resource::new(secret, super::api::reset_link_status);
+    view! {
+        <Title text=page_title(lang, td_string!(locale, reset_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, reset_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    if !status.await.unwrap_or(false) {
+                        return view! {
+                            <p class="notice notice--error" role="alert">{td_string!(locale, reset_link_invalid)}</p>
+                            <p><a href=format!("/{}/forgot-password", lang.code())>{td_string!(locale, forgot_title)}</a></p>
+                        }.into_any();
+                    }
+                    let action = format!("/{}/reset-password?token={}", lang.code(), secret());
+                    view! {
+                        <PostForm action lang fields=move |fb: &FormFeedback| view! {
+                            <Field name="password" kind="password" autocomplete="new-password" lang
+                                label=td_string!(locale, field_new_password).to_string()
+                                hint=td_string!(locale, field_password_hint).to_string()
+                                error=fb.errors.get("password").copied() />
+                            <button type="submit" class="button">{td_string!(locale, reset_submit)}</button>
+                        }.into_any() />
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}

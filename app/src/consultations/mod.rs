@@ -1,0 +1,4 @@
+//! Consultations: the drafts an agency puts out for public comment.
+
+pub mod api;
+pub mod pages;

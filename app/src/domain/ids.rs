@@ -1,0 +1,31 @@
+//! Typed identifiers: an `AgencyId` can never be passed where a `ConsultationId` is expected.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Primary key of an agency (a ministry, authority or municipality).
+    AgencyId
+);
+id_type!(
+    /// Primary key of a consultation.
+    ConsultationId
+);
+id_type!(
+    /// Primary key of a person's account.
+    UserId
+);

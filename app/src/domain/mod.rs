@@ -1,0 +1,13 @@
+//! Wasm-safe types and rules of the consultation domain: no I/O, no `cfg`.
+
+pub mod account;
+pub mod consultation;
+pub mod ids;
+pub mod lang;
+pub mod password;
+pub mod text;
+
+pub use consultation::{ConsultationCard, ConsultationStatus};
+pub use ids::{AgencyId, ConsultationId, UserId};
+pub use lang::Lang;
+pub use text::{Localized, LocalizedText};

@@ -1,0 +1,17 @@
+//! Shura's web application: routes, pages, server functions and the domain they share.
+//!
+//! Compiled twice: with `ssr` into the server (pages rendered to HTML, server functions
+//! executed) and with `hydrate` into the wasm bundle (the same pages made interactive).
+
+pub mod accounts;
+pub mod consultations;
+pub mod domain;
+pub mod error;
+pub mod i18n_catalog;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod ui;
+
+pub use i18n_catalog::i18n;
+pub use routes::{shell, App};

@@ -1,0 +1,96 @@
+//! The HTML shell and the route table: every page lives under `/ar/…` and `/en/…`.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    SsrMode, StaticSegment,
+};
+
+use crate::accounts::pages::{
+    AccountPage, ForgotPasswordPage, ForgotSentPage, RegisterPage, RegisterSentPage,
+    ResetPasswordPage, SignInPage, VerifyEmailPage,
+};
+use crate::consultations::pages::HomePage;
+use crate::domain::Lang;
+use crate::ui::layout::{Layout, NotFound};
+
+/// The document around the app. Rendered on the server only; `<html lang dir>` is set
+/// by the layout through `leptos_meta`, so it follows the page's language.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Scripts run only with this response's nonce (the hydration script and the resource
+/// data Leptos inlines); the wasm module they load is trusted through 'strict-dynamic'.
+/// No inline styles, no plugins, no framing, forms post only to this site.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="shura-css" href="/pkg/shura.css" />
+        <Router>
+            <Routes fallback=NotFound>
+                <LangRoutes lang=Lang::Ar />
+                <LangRoutes lang=Lang::En />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The pages of one language, under its path prefix. Pages render in full before the
+/// response is sent (`SsrMode::Async`) so that they work without JavaScript.
+#[component(transparent)]
+fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment(lang.code()) view=move || view! { <Layout lang /> }>
+            <Route path=StaticSegment("/") view=HomePage ssr=SsrMode::Async />
+            <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("register"), StaticSegment("sent")) view=RegisterSentPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("forgot-password"), StaticSegment("sent")) view=ForgotSentPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+        </ParentRoute>
+    }
+    .into_inner()
+}

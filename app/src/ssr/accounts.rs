@@ -1,0 +1,359 @@
+//! What registering, signing in and verifying an address do, independent of HTTP.
+
+use chrono::Duration;
+
+use super::auth::{password, token};
+use super::mail::templates;
+use super::state::AppState;
+use super::store::users::{self, NewUser, TokenPurpose, User};
+use super::store::{mail_outbox, StoreError};
+use crate::domain::account::{
+    normalize_display_name, normalize_email, FieldProblem, TERMS_VERSION,
+};
+use crate::domain::password::PasswordProblem;
+use crate::domain::Lang;
+use crate::error::AppError;
+use crate::ui::form::{FormFeedback, FormMessage};
+
+/// How long a password-reset link works.
+pub const RESET_LINK_VALID_FOR: Duration = Duration::hours(1);
+
+/// How long a verification link works.
+pub const VERIFY_LINK_VALID_FOR: Duration = Duration::hours(48);
+
+/// A registration form as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub preferred_lang: Option<Lang>,
+    pub accepted_terms: bool,
+}
+
+fn internal(err: impl std::fmt::Display) -> FormFeedback {
+    tracing::error!(error = %err, "account operation failed");
+    FormFeedback {
+        summary: Some(FormMessage::Internal),
+        ..Default::default()
+    }
+}
+
+/// Creates an account and mails a verification link; or, if the address already has an
+/// account, mails its owner instead. Both look the same to whoever submitted the form.
+pub async fn register(
+    state: &AppState,
+    page_lang: Lang,
+    form: &Registration,
+) -> Result<(), FormFeedback> {
+    let mut feedback = FormFeedback::default();
+    feedback
+        .values
+        .insert("email".into(), form.email.trim().to_owned());
+    feedback
+        .values
+        .insert("display_name".into(), form.display_name.trim().to_owned());
+    let lang = form.preferred_lang.unwrap_or(page_lang);
+    feedback
+        .values
+        .insert("preferred_lang".into(), lang.code().to_owned());
+    if form.accepted_terms {
+        feedback.values.insert("accept_terms".into(), "yes".into());
+    }
+
+    let email = normalize_email(&form.email).map_err(|p| match p {
+        FieldProblem::Missing => FormMessage::Required,
+        _ => FormMessage::EmailMalformed,
+    });
+    let name = normalize_display_name(&form.display_name).map_err(|p| match p {
+        FieldProblem::Missing => FormMessage::Required,
+        FieldProblem::TooLong => FormMessage::NameTooLong,
+        FieldProblem::Malformed => FormMessage::NameMalformed,
+    });
+    if let Err(m) = &email {
+        feedback.errors.insert("email".into(), *m);
+    }
+    if let Err(m) = &name {
+        feedback.errors.insert("display_name".into(), *m);
+    }
+    let inputs = [form.email.as_str(), form.display_name.as_str()];
+    if form.password.is_empty() {
+        feedback
+            .errors
+            .insert("password".into(), FormMessage::Required);
+    } else if let Err(p) = password::check_policy(&form.password, &inputs) {
+        let m = match p {
+            PasswordProblem::TooShort => FormMessage::PasswordTooShort,
+            PasswordProblem::TooLong => FormMessage::PasswordTooLong,
+            PasswordProblem::TooGuessable => FormMessage::PasswordGuessable,
+        };
+        feedback.errors.insert("password".into(), m);
+    }
+    if !form.accepted_terms {
+        feedback
+            .errors
+            .insert("accept_terms".into(), FormMessage::TermsRequired);
+    }
+    let (Ok(email), Ok(name)) = (email, name) else {
+        return Err(feedback);
+    };
+    if feedback.has_errors() {
+        return Err(feedback);
+    }
+
+    let now = state.clock.now();
+    let hash = password::hash(&form.password).await.map_err(internal)?;
+    let new = NewUser {
+        email: email.clone(),
+        display_name: name.clone(),
+        preferred_lang: lang,
+        password_hash: hash,
+        terms_version: TERMS_VERSION.to_owned(),
+    };
+    let message = match users::create(&state.db, &new, now).await {
+        Ok(user) => {
+            let (secret, secret_hash) = token::new_token();
+            users::insert_token(
+                &state.db,
+                user.id,
+                TokenPurpose::VerifyEmail,
+                &secret_hash,
+                now + VERIFY_LINK_VALID_FOR,
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            let link = format!(
+                "{}/{}/verify-email?token={secret}",
+                state.public_url,
+                lang.code()
+            );
+            templates::verify_email(&email, &name, &link, lang)
+        }
+        Err(StoreError::Conflict("email")) => {
+            let (existing, _) = users::credentials_by_email(&state.db, &email)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| internal("account vanished during registration"))?;
+            let link = format!(
+                "{}/{}/sign-in",
+                state.public_url,
+                existing.preferred_lang.code()
+            );
+            templates::already_registered(
+                &email,
+                &existing.display_name,
+                &link,
+                existing.preferred_lang,
+            )
+        }
+        Err(err) => return Err(internal(err)),
+    };
+    mail_outbox::enqueue(&state.db, &message, now)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Checks an email and password. Unknown address and wrong password get the same
+/// answer, after the same amount of work.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password_text: &str,
+) -> Result<User, FormFeedback> {
+    let mut feedback = FormFeedback::default();
+    feedback
+        .values
+        .insert("email".into(), email.trim().to_owned());
+    if email.trim().is_empty() {
+        feedback
+            .errors
+            .insert("email".into(), FormMessage::Required);
+    }
+    if password_text.is_empty() {
+        feedback
+            .errors
+            .insert("password".into(), FormMessage::Required);
+    }
+    if feedback.has_errors() {
+        return Err(feedback);
+    }
+    let bad = |mut feedback: FormFeedback| {
+        feedback.summary = Some(FormMessage::BadCredentials);
+        feedback
+    };
+    let Ok(email) = normalize_email(email) else {
+        password::verify_against_nothing(password_text)
+            .await
+            .map_err(internal)?;
+        return Err(bad(feedback));
+    };
+    match users::credentials_by_email(&state.db, &email)
+        .await
+        .map_err(internal)?
+    {
+        Some((user, Some(hash))) => {
+            if password::verify(password_text, &hash)
+                .await
+                .map_err(internal)?
+            {
+                Ok(user)
+            } else {
+                Err(bad(feedback))
+            }
+        }
+        _ => {
+            password::verify_against_nothing(password_text)
+                .await
+                .map_err(internal)?;
+            Err(bad(feedback))
+        }
+    }
+}
+
+/// Confirms an address with a mailed token; `false` if unknown, used or expired.
+pub async fn verify_email(state: &AppState, secret: &str) -> Result<bool, AppError> {
+    let now = state.clock.now();
+    let hash = token::hash_token(secret.trim());
+    match users::consume_token(&state.db, TokenPurpose::VerifyEmail, &hash, now).await? {
+        Some(user) => {
+            users::mark_email_verified(&state.db, user, now).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Mails a reset link if the address has an account; does nothing otherwise. The
+/// caller answers the same either way, so the form does not reveal who is registered.
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), FormFeedback> {
+    let Ok(email) = normalize_email(email) else {
+        let mut feedback = FormFeedback::default();
+        feedback
+            .values
+            .insert("email".into(), email.trim().to_owned());
+        feedback
+            .errors
+            .insert("email".into(), FormMessage::EmailMalformed);
+        return Err(feedback);
+    };
+    let now = state.clock.now();
+    let Some((user, _)) = users::credentials_by_email(&state.db, &email)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(());
+    };
+    let (secret, secret_hash) = token::new_token();
+    users::insert_token(
+        &state.db,
+        user.id,
+        TokenPurpose::ResetPassword,
+        &secret_hash,
+        now + RESET_LINK_VALID_FOR,
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    let lang = user.preferred_lang;
+    let link = format!(
+        "{}/{}/reset-password?token={secret}",
+        state.public_url,
+        lang.code()
+    );
+    let message = templates::reset_password(&email, &user.display_name, &link, lang);
+    mail_outbox::enqueue(&state.db, &message, now)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Is this reset link still usable? (Shown before the new-password form.)
+pub async fn reset_link_is_valid(state: &AppState, secret: &str) -> Result<bool, AppError> {
+    let hash = token::hash_token(secret.trim());
+    let user = users::peek_token(
+        &state.db,
+        TokenPurpose::ResetPassword,
+        &hash,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(user.is_some())
+}
+
+/// Sets a new password with a reset link, once; ends the account's other sessions.
+pub async fn reset_password(
+    state: &AppState,
+    secret: &str,
+    new_password: &str,
+) -> Result<(), FormFeedback> {
+    reset_password_inner(state, secret, new_password)
+        .await
+        .map_err(|mut feedback| {
+            // The page comes back without the link's query string: keep the token in the form.
+            feedback
+                .values
+                .insert("token".into(), secret.trim().to_owned());
+            feedback
+        })
+}
+
+async fn reset_password_inner(
+    state: &AppState,
+    secret: &str,
+    new_password: &str,
+) -> Result<(), FormFeedback> {
+    let now = state.clock.now();
+    let hash = token::hash_token(secret.trim());
+    let invalid = || FormFeedback {
+        summary: Some(FormMessage::ResetLinkInvalid),
+        ..Default::default()
+    };
+    let Some(user_id) = users::peek_token(&state.db, TokenPurpose::ResetPassword, &hash, now)
+        .await
+        .map_err(internal)?
+    else {
+        return Err(invalid());
+    };
+    let user = users::by_id(&state.db, user_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(invalid)?;
+    let inputs = [
+        user.email.as_deref().unwrap_or(""),
+        user.display_name.as_str(),
+    ];
+    if new_password.is_empty() {
+        let mut feedback = FormFeedback::default();
+        feedback
+            .errors
+            .insert("password".into(), FormMessage::Required);
+        return Err(feedback);
+    }
+    if let Err(p) = password::check_policy(new_password, &inputs) {
+        let mut feedback = FormFeedback::default();
+        feedback.errors.insert(
+            "password".into(),
+            match p {
+                PasswordProblem::TooShort => FormMessage::PasswordTooShort,
+                PasswordProblem::TooLong => FormMessage::PasswordTooLong,
+                PasswordProblem::TooGuessable => FormMessage::PasswordGuessable,
+            },
+        );
+        return Err(feedback);
+    }
+    let new_hash = password::hash(new_password).await.map_err(internal)?;
+    // Consuming is the single-use gate: of two concurrent submissions only one wins.
+    if users::consume_token(&state.db, TokenPurpose::ResetPassword, &hash, now)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
+        return Err(invalid());
+    }
+    users::set_password(&state.db, user.id, &new_hash)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}

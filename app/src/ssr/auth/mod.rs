@@ -1,0 +1,4 @@
+//! Authentication: password hashing and policy.
+
+pub mod password;
+pub mod token;

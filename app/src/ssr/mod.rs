@@ -1,0 +1,14 @@
+//! Server-only code (the `ssr` feature): state, database access, request context.
+//! Nothing here is compiled into the wasm bundle.
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod context;
+pub mod demo;
+pub mod mail;
+pub mod sessions;
+pub mod state;
+pub mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;

@@ -1,0 +1,205 @@
+//! Accounts and the single-use tokens mailed to their owners.
+
+use chrono::{DateTime, Utc};
+
+use super::{with_pool, Db, StoreError};
+use crate::domain::{Lang, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    /// `None` once the account is deleted.
+    pub email: Option<String>,
+    pub display_name: String,
+    pub preferred_lang: Lang,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub session_generation: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Already normalised (see `domain::account::normalize_email`).
+    pub email: String,
+    pub display_name: String,
+    pub preferred_lang: Lang,
+    pub password_hash: String,
+    /// Version of the terms the person accepted when registering.
+    pub terms_version: String,
+}
+
+/// What a mailed token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: Option<String>,
+    display_name: String,
+    preferred_lang: String,
+    email_verified_at: Option<DateTime<Utc>>,
+    session_generation: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: UserId(r.id),
+            email: r.email,
+            display_name: r.display_name,
+            preferred_lang: Lang::from_code(&r.preferred_lang).unwrap_or_default(),
+            email_verified_at: r.email_verified_at,
+            session_generation: r.session_generation,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, email, display_name, preferred_lang, email_verified_at, session_generation, created_at";
+
+pub async fn create(db: &Db, new: &NewUser, now: DateTime<Utc>) -> Result<User, StoreError> {
+    let sql = format!(
+        "INSERT INTO users (email, display_name, preferred_lang, password_hash, terms_version,
+                            terms_accepted_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
+    );
+    let row: UserRow = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(&new.email)
+        .bind(&new.display_name)
+        .bind(new.preferred_lang.code())
+        .bind(&new.password_hash)
+        .bind(&new.terms_version)
+        .bind(now)
+        .fetch_one(pool)
+        .await)
+    .map_err(|e| StoreError::on_constraint(e, "email", "user"))?;
+    Ok(row.into())
+}
+
+pub async fn by_id(db: &Db, id: UserId) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL");
+    let row: Option<UserRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
+    Ok(row.map(User::from))
+}
+
+#[derive(sqlx::FromRow)]
+struct UserWithHash {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: Option<String>,
+}
+
+/// The account with this (normalised) email and its password hash, for signing in.
+pub async fn credentials_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<(User, Option<String>)>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND deleted_at IS NULL"
+    );
+    let row: Option<UserWithHash> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(email).fetch_optional(pool).await)?;
+    Ok(row.map(|r| (r.user.into(), r.password_hash)))
+}
+
+pub async fn mark_email_verified(
+    db: &Db,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2";
+    with_pool!(db, pool => sqlx::query(sql).bind(now).bind(id.0).execute(pool).await.map(drop))?;
+    Ok(())
+}
+
+/// Stores the hash of a token that will be mailed to the user.
+pub async fn insert_token(
+    db: &Db,
+    user: UserId,
+    purpose: TokenPurpose,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let sql = "INSERT INTO email_tokens (user_id, purpose, token_hash, expires_at, created_at)
+               VALUES ($1, $2, $3, $4, $5)";
+    with_pool!(db, pool => sqlx::query(sql)
+        .bind(user.0)
+        .bind(purpose.as_str())
+        .bind(token_hash)
+        .bind(expires_at)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+/// Uses a token once: returns its user if the token exists for `purpose`, has not
+/// expired and was not used before; marks it used in the same statement.
+pub async fn consume_token(
+    db: &Db,
+    purpose: TokenPurpose,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, StoreError> {
+    let sql = "UPDATE email_tokens SET used_at = $1
+                WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
+                RETURNING user_id";
+    let user: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(sql)
+        .bind(now)
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .fetch_optional(pool)
+        .await)?;
+    Ok(user.map(UserId))
+}
+
+/// The user a token belongs to if it could still be used, without using it.
+pub async fn peek_token(
+    db: &Db,
+    purpose: TokenPurpose,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, StoreError> {
+    let sql = "SELECT user_id FROM email_tokens
+                WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3";
+    let user: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(sql)
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(user.map(UserId))
+}
+
+/// Sets a new password and ends every session of the account ("sign out everywhere").
+pub async fn set_password(db: &Db, id: UserId, password_hash: &str) -> Result<(), StoreError> {
+    let sql = "UPDATE users SET password_hash = $1, session_generation = session_generation + 1
+                WHERE id = $2";
+    with_pool!(db, pool => sqlx::query(sql).bind(password_hash).bind(id.0).execute(pool).await.map(drop))?;
+    Ok(())
+}
+
+/// Ends every session of the account: sessions remember the generation they began in.
+pub async fn end_all_sessions(db: &Db, id: UserId) -> Result<(), StoreError> {
+    let sql = "UPDATE users SET session_generation = session_generation + 1 WHERE id = $1";
+    with_pool!(db, pool => sqlx::query(sql).bind(id.0).execute(pool).await.map(drop))?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Widgets shared by every page.
+
+pub mod form;
+pub mod layout;
+pub mod text;

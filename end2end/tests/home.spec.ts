@@ -1,0 +1,133 @@
+import { test, expect } from '@playwright/test';
+import { screenshot, waitForHydration } from './helpers';
+
+test.describe('home page', () => {
+  test('Arabic home is right-to-left and lists open consultations', async ({ page }, testInfo) => {
+    const response = await page.goto('/ar/');
+    expect(response?.status()).toBe(200);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(page).toHaveTitle(/استشارات مفتوحة للتعليق/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('استشارات مفتوحة للتعليق');
+    await expect(page.locator('.card')).toHaveCount(3);
+    await expect(page.locator('.card').first()).toContainText('سياسة استخدام الأمانة');
+    // Scheduled consultations are not open yet.
+    await expect(page.getByText('لائحة الحدائق العامة')).toHaveCount(0);
+    await screenshot(page, testInfo, 'home-ar');
+  });
+
+  test('English home is left-to-right and translated', async ({ page }, testInfo) => {
+    await page.goto('/en/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+    await expect(page).toHaveTitle(/Consultations open for comment/);
+    await expect(page.getByRole('link', { name: 'Skip to content' })).toBeAttached();
+    await expect(page.locator('.card')).toHaveCount(3);
+    await expect(page.getByText('Municipal social media policy')).toBeVisible();
+    await screenshot(page, testInfo, 'home-en');
+  });
+
+  test('a title missing in English is shown in Arabic and marked', async ({ page }) => {
+    await page.goto('/en/');
+    const card = page.locator('.card[data-slug="open-data-licence"]');
+    const title = card.locator('.card__title bdi');
+    await expect(title).toHaveAttribute('lang', 'ar');
+    await expect(title).toHaveAttribute('dir', 'rtl');
+    await expect(card.locator('.card__title')).toContainText('Not available in English');
+  });
+
+  test('the skip link moves focus to the main content', async ({ page }) => {
+    await page.goto('/en/');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await expect(skip).toBeFocused();
+    await skip.press('Enter');
+    await expect(page).toHaveURL(/#main$/);
+  });
+});
+
+test.describe('language', () => {
+  test('/ follows Accept-Language when there is no cookie', async ({ browser }) => {
+    const en = await browser.newContext({ locale: 'en-GB' });
+    const enPage = await en.newPage();
+    await enPage.goto('/');
+    await expect(enPage).toHaveURL(/\/en\/$/);
+    await en.close();
+
+    const other = await browser.newContext({ locale: 'fr-FR' });
+    const otherPage = await other.newPage();
+    await otherPage.goto('/');
+    await expect(otherPage).toHaveURL(/\/ar\/$/);
+    await other.close();
+  });
+
+  test('the switch keeps the page and is remembered', async ({ browser }, testInfo) => {
+    const context = await browser.newContext({ locale: 'ar-SA' });
+    const page = await context.newPage();
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/ar\/$/);
+    await waitForHydration(page);
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect(page).toHaveURL(/\/en\/$/);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Consultations open for comment');
+    // The choice wins over the browser's Arabic preference from now on.
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/en\/$/);
+    await page.getByRole('link', { name: 'العربية' }).click();
+    await expect(page).toHaveURL(/\/ar\/$/);
+    await screenshot(page, testInfo, 'switched-back-ar');
+    await context.close();
+  });
+
+  test('an unknown page answers 404 in the language of its path', async ({ page }, testInfo) => {
+    const response = await page.goto('/en/no-such-page');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+    await screenshot(page, testInfo, 'not-found-en');
+    const ar = await page.goto('/ar/no-such-page');
+    expect(ar?.status()).toBe(404);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('الصفحة غير موجودة');
+    await screenshot(page, testInfo, 'not-found-ar');
+  });
+});
+
+test.describe('hydration', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  for (const lang of ['ar', 'en']) {
+    test(`the menu button works after hydration (${lang})`, async ({ page }, testInfo) => {
+      await page.goto(`/${lang}/`);
+      await waitForHydration(page);
+      const toggle = page.locator('.site-nav__toggle');
+      await expect(toggle).toBeVisible();
+      await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+      await expect(page.locator('#site-nav-links')).toBeHidden();
+      await toggle.click();
+      await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+      await expect(page.locator('#site-nav-links')).toBeVisible();
+      await screenshot(page, testInfo, `menu-open-${lang}`);
+      await toggle.click();
+      await expect(page.locator('#site-nav-links')).toBeHidden();
+    });
+  }
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+
+  test('the page is complete and navigable', async ({ page }, testInfo) => {
+    await page.goto('/ar/');
+    await expect(page.locator('.card')).toHaveCount(3);
+    await screenshot(page, testInfo, 'no-js-ar');
+    // No menu button without JavaScript: the links stay visible.
+    await expect(page.locator('.site-nav__toggle')).toBeHidden();
+    await expect(page.locator('#site-nav-links')).toBeVisible();
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect(page).toHaveURL(/\/en\/$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.locator('.card')).toHaveCount(3);
+    await screenshot(page, testInfo, 'no-js-en');
+  });
+});

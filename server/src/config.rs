@@ -1,0 +1,263 @@
+//! Configuration from environment variables and an optional TOML file.
+//!
+//! | variable        | file key       | default                              |
+//! |-----------------|----------------|--------------------------------------|
+//! | `DATABASE_URL`  | `database_url` | `sqlite://<data dir>/shura.db`       |
+//! | `SHURA_BIND`    | `bind`         | `127.0.0.1:3000`                     |
+//! | `SHURA_DATA_DIR`| `data_dir`     | `data`                               |
+//! | `SHURA_SITE_DIR`| `site_dir`     | `LEPTOS_SITE_ROOT`, else `target/site` |
+//! | `SHURA_PUBLIC_URL` | `public_url` | `http://<bind>`; `https://…` also makes cookies Secure |
+//! | `SHURA_MAIL_FROM` | `mail_from`  | `Shura <no-reply@localhost>`         |
+//! | `SHURA_SMTP_HOST` | `smtp_host`  | none: mail is written to `<data dir>/mail/*.eml` |
+//! | `SHURA_SMTP_PORT` | `smtp_port`  | 587 (`starttls`), 465 (`tls`), 25 (`none`) |
+//! | `SHURA_SMTP_TLS`  | `smtp_tls`   | `starttls`; or `tls`, `none`         |
+//! | `SHURA_SMTP_USERNAME` | `smtp_username` | none                         |
+//! | `SHURA_SMTP_PASSWORD` | `smtp_password` | none                         |
+//! | `RUST_LOG`      | —              | `info`                               |
+//!
+//! The file is the one named by `--config`/`SHURA_CONFIG`, else `shura.toml` in the
+//! working directory if there is one. Environment variables win over the file.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use app::ssr::mail::{SmtpSettings, TlsMode};
+use serde::Deserialize;
+
+use crate::startup::StartupError;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Address and port the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// Holds the SQLite database, and later the search index, mail spool and uploads.
+    pub data_dir: PathBuf,
+    /// The built site (`pkg/shura.js`, `.wasm`, `.css` and public assets).
+    pub site_dir: PathBuf,
+    /// The address people use to reach the site, without a trailing slash.
+    pub public_url: String,
+    /// Sender of every message, e.g. `Shura <no-reply@example.gov>`.
+    pub mail_from: String,
+    /// SMTP relay; `None` writes messages as files under `<data dir>/mail/`.
+    pub smtp: Option<SmtpSettings>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    site_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    mail_from: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_tls: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Config, StartupError> {
+        let file_config = read_file(file)?;
+        Config::from_sources(file_config, |key| std::env::var(key).ok())
+    }
+
+    fn from_sources(
+        file: FileConfig,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, StartupError> {
+        let env = |key: &str| env(key).filter(|v| !v.trim().is_empty());
+        let data_dir = env("SHURA_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = env("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("shura.db").display()));
+        let bind_text = env("SHURA_BIND")
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let bind = bind_text.parse().map_err(|_| StartupError::Config {
+            key: "SHURA_BIND",
+            message: format!("{bind_text:?} is not an address such as 127.0.0.1:3000"),
+        })?;
+        let site_dir = env("SHURA_SITE_DIR")
+            .map(PathBuf::from)
+            .or(file.site_dir)
+            .or_else(|| env("LEPTOS_SITE_ROOT").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("target/site"));
+        let public_url = env("SHURA_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(StartupError::Config {
+                key: "SHURA_PUBLIC_URL",
+                message: format!("{public_url:?} must start with http:// or https://"),
+            });
+        }
+        let mail_from = env("SHURA_MAIL_FROM")
+            .or(file.mail_from)
+            .unwrap_or_else(|| "Shura <no-reply@localhost>".to_owned());
+        let smtp = match env("SHURA_SMTP_HOST").or(file.smtp_host) {
+            None => None,
+            Some(host) => {
+                let tls_text = env("SHURA_SMTP_TLS")
+                    .or(file.smtp_tls)
+                    .unwrap_or_else(|| "starttls".to_owned());
+                let tls = TlsMode::parse(&tls_text).ok_or_else(|| StartupError::Config {
+                    key: "SHURA_SMTP_TLS",
+                    message: format!("{tls_text:?} is not one of starttls, tls, none"),
+                })?;
+                let port = match env("SHURA_SMTP_PORT") {
+                    Some(p) => p.parse().map_err(|_| StartupError::Config {
+                        key: "SHURA_SMTP_PORT",
+                        message: format!("{p:?} is not a port number"),
+                    })?,
+                    None => file.smtp_port.unwrap_or(match tls {
+                        TlsMode::StartTls => 587,
+                        TlsMode::Tls => 465,
+                        TlsMode::None => 25,
+                    }),
+                };
+                Some(SmtpSettings {
+                    host,
+                    port,
+                    tls,
+                    username: env("SHURA_SMTP_USERNAME").or(file.smtp_username),
+                    password: env("SHURA_SMTP_PASSWORD").or(file.smtp_password),
+                })
+            }
+        };
+        Ok(Config {
+            database_url,
+            bind,
+            data_dir,
+            site_dir,
+            public_url,
+            mail_from,
+            smtp,
+        })
+    }
+}
+
+fn read_file(explicit: Option<&Path>) -> Result<FileConfig, StartupError> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = PathBuf::from("shura.toml");
+            if !default.exists() {
+                return Ok(FileConfig::default());
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| StartupError::Config {
+        key: "SHURA_CONFIG",
+        message: format!("cannot read {}: {e}", path.display()),
+    })?;
+    toml::from_str(&text).map_err(|e| StartupError::Config {
+        key: "SHURA_CONFIG",
+        message: format!("{}: {}", path.display(), e.message()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(file: FileConfig, vars: &[(&str, &str)]) -> Result<Config, StartupError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_sources(file, |k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_put_sqlite_in_the_data_directory() {
+        let c = load(FileConfig::default(), &[]).expect("config");
+        assert_eq!(c.database_url, "sqlite://data/shura.db");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.site_dir, PathBuf::from("target/site"));
+    }
+
+    #[test]
+    fn data_dir_moves_the_default_database() {
+        let c = load(FileConfig::default(), &[("SHURA_DATA_DIR", "/srv/shura")]).expect("config");
+        assert_eq!(c.database_url, "sqlite:///srv/shura/shura.db");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file: FileConfig =
+            toml::from_str("bind = \"0.0.0.0:8080\"\ndatabase_url = \"postgres://f/db\"")
+                .expect("toml");
+        let c = load(file, &[("DATABASE_URL", "postgres://env/db")]).expect("config");
+        assert_eq!(c.database_url, "postgres://env/db");
+        assert_eq!(c.bind.to_string(), "0.0.0.0:8080");
+    }
+
+    #[test]
+    fn a_bad_bind_address_names_the_variable() {
+        let err = load(FileConfig::default(), &[("SHURA_BIND", "localhost")])
+            .expect_err("must fail")
+            .to_string();
+        assert!(err.contains("SHURA_BIND"), "{err}");
+    }
+
+    #[test]
+    fn without_smtp_host_mail_goes_to_files() {
+        let c = load(FileConfig::default(), &[]).expect("config");
+        assert!(c.smtp.is_none());
+    }
+
+    #[test]
+    fn smtp_port_follows_the_tls_mode() {
+        let c = load(
+            FileConfig::default(),
+            &[
+                ("SHURA_SMTP_HOST", "mail.example"),
+                ("SHURA_SMTP_TLS", "tls"),
+            ],
+        )
+        .expect("config");
+        let smtp = c.smtp.expect("smtp");
+        assert_eq!((smtp.port, smtp.tls), (465, TlsMode::Tls));
+        let bad = load(
+            FileConfig::default(),
+            &[
+                ("SHURA_SMTP_HOST", "mail.example"),
+                ("SHURA_SMTP_TLS", "ssl3"),
+            ],
+        );
+        assert!(bad
+            .expect_err("bad mode")
+            .to_string()
+            .contains("SHURA_SMTP_TLS"));
+    }
+
+    #[test]
+    fn the_smtp_password_is_never_printed() {
+        let c = load(
+            FileConfig::default(),
+            &[
+                ("SHURA_SMTP_HOST", "mail.example"),
+                ("SHURA_SMTP_PASSWORD", "hunter2-secret"),
+            ],
+        )
+        .expect("config");
+        assert!(!format!("{c:?}").contains("hunter2-secret"));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_rejected() {
+        assert!(toml::from_str::<FileConfig>("databse_url = \"x\"").is_err());
+    }
+}

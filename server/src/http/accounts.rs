@@ -1,0 +1,277 @@
+//! Form posts for accounts. Each form posts to its own page; on success the answer is
+//! a redirect (post/redirect/get), on a mistake the same page rendered again with what
+//! was typed and what is wrong (422), so nothing is lost without JavaScript.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use app::domain::Lang;
+use app::ssr::accounts::{self, Registration};
+use app::ssr::sessions;
+use app::ssr::state::AppState;
+use app::ui::form::{FormFeedback, FormMessage};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, request::Parts, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::limits::{Action, RateLimits};
+
+/// Largest form body we read.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// A submitted form: its fields and the request it came with.
+struct Submission {
+    parts: Parts,
+    client_ip: IpAddr,
+    fields: HashMap<String, String>,
+    session: Session,
+    lang: Lang,
+}
+
+impl Submission {
+    /// Reads a form and lets it through only if it is within the rate limits of
+    /// `throttled` (keyed by its `email` field) and carries the session's CSRF token;
+    /// otherwise the response to send instead.
+    async fn accept(
+        state: &AppState,
+        req: Request<Body>,
+        throttled: Option<Action>,
+    ) -> Result<Submission, Response> {
+        let sub = Submission::read(req).await?;
+        if let Some(action) = throttled {
+            sub.check_rate(state, action, sub.field("email")).await?;
+        }
+        sub.check_csrf(state).await?;
+        Ok(sub)
+    }
+
+    async fn read(req: Request<Body>) -> Result<Submission, Response> {
+        let (parts, body) = req.into_parts();
+        let lang = Lang::from_path(parts.uri.path()).unwrap_or_default();
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        let fields = form_urlencoded::parse(&bytes).into_owned().collect();
+        let client_ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip());
+        Ok(Submission {
+            parts,
+            client_ip,
+            fields,
+            session,
+            lang,
+        })
+    }
+
+    /// Answers 429 with a translated message and `Retry-After` when over a limit.
+    async fn check_rate(
+        &self,
+        state: &AppState,
+        action: Action,
+        account: &str,
+    ) -> Result<(), Response> {
+        let Some(limits) = self.parts.extensions.get::<Arc<RateLimits>>() else {
+            return Ok(());
+        };
+        let Err(wait) = limits.check(action, self.client_ip, account) else {
+            return Ok(());
+        };
+        tracing::warn!(?action, ip = %self.client_ip, "rate limit reached");
+        let feedback = FormFeedback {
+            values: [("email".to_owned(), account.trim().to_owned())]
+                .into_iter()
+                .collect(),
+            summary: Some(FormMessage::TooManyAttempts),
+            ..Default::default()
+        };
+        let mut res = self
+            .render(state, feedback, StatusCode::TOO_MANY_REQUESTS)
+            .await;
+        let seconds = wait.as_secs().max(1).to_string();
+        if let Ok(value) = HeaderValue::from_str(&seconds) {
+            res.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        Err(res)
+    }
+
+    /// The answer to a form: on success a redirect to `/{lang}/{next}`, else the page
+    /// again with the feedback.
+    async fn respond(
+        &self,
+        state: &AppState,
+        result: Result<(), FormFeedback>,
+        next: &str,
+    ) -> Response {
+        match result {
+            Ok(()) => see_other(format!("/{}/{next}", self.lang.code())),
+            Err(feedback) => {
+                self.render(state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await
+            }
+        }
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// Refuses forms without this session's CSRF token: nothing is changed, and the
+    /// page comes back with a message saying so.
+    async fn check_csrf(&self, state: &AppState) -> Result<(), Response> {
+        match sessions::csrf_matches(&self.session, self.fields.get("csrf").map(String::as_str))
+            .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let feedback = FormFeedback {
+                    summary: Some(FormMessage::FormExpired),
+                    ..Default::default()
+                };
+                Err(self.render(state, feedback, StatusCode::FORBIDDEN).await)
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "session unavailable");
+                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }
+        }
+    }
+
+    /// Renders the page the form is on, with `feedback`.
+    async fn render(
+        &self,
+        state: &AppState,
+        feedback: FormFeedback,
+        status: StatusCode,
+    ) -> Response {
+        let mut parts = self.parts.clone();
+        parts.method = Method::GET;
+        let req = Request::from_parts(parts, Body::empty());
+        let context = {
+            let state = state.clone();
+            move || {
+                leptos::prelude::provide_context(state.clone());
+                leptos::prelude::provide_context(feedback.clone());
+            }
+        };
+        let options = state.leptos_options.clone();
+        let handler = leptos_axum::render_app_async_with_context(context, move || {
+            app::shell(options.clone())
+        });
+        let mut res = handler(req).await;
+        *res.status_mut() = status;
+        res
+    }
+}
+
+fn see_other(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
+
+/// `POST /{lang}/register`
+pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, Some(Action::Register)).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let form = Registration {
+        email: sub.field("email").to_owned(),
+        display_name: sub.field("display_name").to_owned(),
+        password: sub.field("password").to_owned(),
+        preferred_lang: Lang::from_code(sub.field("preferred_lang")),
+        accepted_terms: sub.field("accept_terms") == "yes",
+    };
+    let result = accounts::register(&state, sub.lang, &form).await;
+    sub.respond(&state, result, "register/sent").await
+}
+
+/// `POST /{lang}/sign-in`
+pub async fn sign_in(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, Some(Action::SignIn)).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    match accounts::sign_in(&state, sub.field("email"), sub.field("password")).await {
+        Ok(user) => match sessions::sign_in(&sub.session, &user, state.clock.now()).await {
+            Ok(()) => {
+                tracing::info!(user = %user.id, "signed in");
+                see_other(format!("/{}/account", sub.lang.code()))
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot store the session");
+                let feedback = FormFeedback {
+                    summary: Some(FormMessage::Internal),
+                    ..Default::default()
+                };
+                sub.render(&state, feedback, StatusCode::INTERNAL_SERVER_ERROR)
+                    .await
+            }
+        },
+        Err(feedback) => {
+            sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+    }
+}
+
+/// `POST /{lang}/sign-out`
+pub async fn sign_out(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    if let Err(err) = sessions::sign_out(&sub.session).await {
+        tracing::error!(error = %err, "cannot end the session");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    see_other(format!("/{}/", sub.lang.code()))
+}
+
+/// `POST /{lang}/forgot-password`: the same answer whether or not the address has an
+/// account.
+pub async fn forgot_password(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, Some(Action::ResetPassword)).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let result = accounts::request_password_reset(&state, sub.field("email")).await;
+    sub.respond(&state, result, "forgot-password/sent").await
+}
+
+/// `POST /{lang}/reset-password?token=…`: a new password with a mailed link, once.
+pub async fn reset_password(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let token = form_urlencoded::parse(sub.parts.uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let result = accounts::reset_password(&state, &token, sub.field("password")).await;
+    sub.respond(&state, result, "sign-in?reset=done").await
+}
+
+/// `POST /{lang}/account/sign-out-everywhere`
+pub async fn sign_out_everywhere(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    if let Err(err) =
+        sessions::sign_out_everywhere(&sub.session, &state.db, state.clock.now()).await
+    {
+        tracing::error!(error = %err, "cannot end the sessions");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    see_other(format!("/{}/", sub.lang.code()))
+}

@@ -1,0 +1,157 @@
+//! The HTTP surface: pages (Leptos), server functions, and a few plain axum routes.
+
+mod accounts;
+mod lang;
+pub mod limits;
+mod ops;
+
+use app::domain::Lang;
+use app::ssr::sessions::SessionBackend;
+use app::ssr::state::AppState;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Request};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Builds the whole application router around `state`.
+/// `https` says whether people reach the site over HTTPS (`SHURA_PUBLIC_URL`): cookies
+/// are then `Secure` and browsers are told to keep using HTTPS (HSTS).
+pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let shell_fn = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let mut router = Router::new();
+    for lang in Lang::ALL {
+        let code = lang.code();
+        // Each language's home is `/ar/`; `/ar` is the same page.
+        router = router
+            .route(&format!("/{code}"), get(lang::to_home))
+            .route(&format!("/{code}/register"), post(accounts::register))
+            .route(&format!("/{code}/sign-in"), post(accounts::sign_in))
+            .route(&format!("/{code}/sign-out"), post(accounts::sign_out))
+            .route(
+                &format!("/{code}/account/sign-out-everywhere"),
+                post(accounts::sign_out_everywhere),
+            )
+            .route(
+                &format!("/{code}/forgot-password"),
+                post(accounts::forgot_password),
+            )
+            .route(
+                &format!("/{code}/reset-password"),
+                post(accounts::reset_password),
+            );
+    }
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(app::ssr::sessions::COOKIE_NAME)
+        .with_same_site(SameSite::Lax)
+        .with_http_only(true)
+        .with_secure(https)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::seconds(
+                app::ssr::sessions::IDLE_TIMEOUT.num_seconds(),
+            ),
+        ));
+    router
+        .route("/", get(lang::root_redirect))
+        .route("/lang/{code}", get(lang::switch_language))
+        .route("/healthz", get(ops::healthz))
+        .route(
+            "/api/fn/{*name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::Extension(rate_limits()))
+        .layer(session_layer)
+        .layer(security_headers())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The shared rate limits, with a task that forgets refilled keys every ten minutes
+/// (it ends when the router is dropped).
+fn rate_limits() -> std::sync::Arc<limits::RateLimits> {
+    let limits = limits::RateLimits::new();
+    let weak = std::sync::Arc::downgrade(&limits);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            match weak.upgrade() {
+                Some(limits) => limits.shrink(),
+                None => break,
+            }
+        }
+    });
+    limits
+}
+
+/// The span of a request: method, path and request id. Never the query string, which
+/// may carry a mailed token (`/verify-email?token=…`), nor headers with cookies.
+fn request_span(req: &Request<Body>) -> tracing::Span {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        request_id,
+    )
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        SetResponseHeaderLayer<HeaderValue>,
+    >,
+> {
+    tower::layer::util::Stack::new(
+        SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        tower::layer::util::Stack::new(
+            SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ),
+            SetResponseHeaderLayer::if_not_present(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ),
+        ),
+    )
+}

@@ -1,0 +1,201 @@
+//! Start-up and shutdown: logging, data directory, database, router, signals.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use app::ssr::clock::Clock;
+use app::ssr::mail::Mailer;
+use app::ssr::sessions::SessionBackend;
+use app::ssr::state::AppState;
+use app::ssr::store::{redact_url, Backend, Db, StoreError};
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+
+use crate::config::Config;
+
+/// Everything that can stop the server; each prints as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration {key}: {message}")]
+    Config { key: &'static str, message: String },
+    #[error("data directory {path} is not usable: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Database(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("{0}")]
+    Demo(String),
+    #[error("mail configuration: {0}")]
+    Mail(#[from] app::ssr::mail::MailerError),
+}
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default `info`), as JSON lines when
+/// `SHURA_LOG_FORMAT=json`.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let json = std::env::var("SHURA_LOG_FORMAT").is_ok_and(|v| v == "json");
+    // `try_init` fails only if a subscriber is already set (as in tests): keep that one.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Makes sure the data directory exists and that we can write to it.
+pub fn prepare_data_dir(path: &Path) -> Result<(), StartupError> {
+    let fail = |source| StartupError::DataDir {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(path).map_err(fail)?;
+    let probe = path.join(".write-test");
+    std::fs::File::create(&probe)
+        .and_then(|mut f| f.write_all(b"ok"))
+        .map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)?;
+    Ok(())
+}
+
+/// Prepares the data directory (for SQLite), connects and applies migrations.
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let backend = Backend::of_url(&config.database_url)?;
+    prepare_data_dir(&config.data_dir)?;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    tracing::info!(
+        database = %redact_url(&config.database_url),
+        backend = ?backend,
+        "database ready"
+    );
+    Ok(db)
+}
+
+/// SMTP when configured; otherwise `.eml` files under `<data dir>/mail/`.
+pub fn build_mailer(config: &Config) -> Result<Mailer, StartupError> {
+    match &config.smtp {
+        Some(smtp) => {
+            tracing::info!(host = %smtp.host, port = smtp.port, tls = ?smtp.tls, "mail: SMTP");
+            Ok(Mailer::smtp(&config.mail_from, smtp)?)
+        }
+        None => {
+            let dir = config.data_dir.join("mail");
+            tracing::info!(
+                dir = %dir.display(),
+                "mail: no SMTP configured (SHURA_SMTP_HOST); messages are written as .eml files in {}",
+                dir.display()
+            );
+            Ok(Mailer::files(&config.mail_from, dir)?)
+        }
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("shura")
+        .site_root(config.site_dir.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+/// Opens the database, binds the port and serves until SIGINT or SIGTERM; then stops
+/// accepting, lets in-flight requests finish and closes the pool.
+pub async fn serve(config: Config) -> Result<(), StartupError> {
+    let db = open_database(&config).await?;
+    let mailer = build_mailer(&config)?;
+    if !config.site_dir.join("pkg").join("shura.js").exists() {
+        tracing::warn!(
+            site_dir = %config.site_dir.display(),
+            "built site files not found: pages will render but not hydrate \
+             (build with `cargo leptos build`, or set SHURA_SITE_DIR)"
+        );
+    }
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let state = AppState {
+        db: db.clone(),
+        clock: Clock::system(),
+        leptos_options: leptos_options(&config),
+        data_dir: config.data_dir.clone(),
+        public_url: config.public_url.clone(),
+    };
+    let sessions = SessionBackend::for_db(&db).await?;
+    let https = config.public_url.starts_with("https://");
+    let router = crate::http::router(state, sessions.clone(), https);
+    let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+    let session_cleanup =
+        tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+    let mail_worker = tokio::spawn(app::ssr::mail::worker::run(
+        db.clone(),
+        mailer,
+        Clock::system(),
+        std::time::Duration::from_secs(2),
+        workers_stopped,
+    ));
+    tracing::info!(address = %config.bind, "serving http://{}", config.bind);
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartupError::Serve);
+    let _ = stop_workers.send(true);
+    if let Err(err) = mail_worker.await {
+        tracing::error!(error = %err, "mail worker ended abnormally");
+    }
+    session_cleanup.abort();
+    tracing::info!("shutting down: closing the database");
+    db.close().await;
+    served
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received: finishing in-flight requests");
+}
