@@ -17,6 +17,10 @@ pub enum AppError {
     /// The value must be unique and is already taken.
     #[error("{field} already taken")]
     Conflict { field: String },
+    /// The person may not do this (or must sign in, confirm their address, or give a
+    /// second factor first).
+    #[error("denied: {0:?}")]
+    Denied(crate::domain::authz::Denied),
     /// Something failed on the server; details are in the server log.
     #[error("internal error")]
     Internal,

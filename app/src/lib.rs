@@ -4,6 +4,8 @@
 //! executed) and with `hydrate` into the wasm bundle (the same pages made interactive).
 
 pub mod accounts;
+pub mod admin;
+pub mod agencies;
 pub mod consultations;
 pub mod domain;
 pub mod error;

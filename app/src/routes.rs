@@ -4,13 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::accounts::pages::{
-    AccountPage, ForgotPasswordPage, ForgotSentPage, RegisterPage, RegisterSentPage,
-    ResetPasswordPage, SignInPage, VerifyEmailPage,
+    AccountDeletedPage, AccountPage, DeleteAccountPage, ForgotPasswordPage, ForgotSentPage,
+    RegisterPage, RegisterSentPage, ResetPasswordPage, SignInPage, VerifyEmailPage,
 };
+use crate::accounts::two_factor::{RecoveryCodesPage, SignInCodePage, TwoFactorPage};
+use crate::admin::pages::{AdminPage, AuditLogPage};
+use crate::agencies::pages::{AgencyPublicPage, AgencyStaffPage};
 use crate::consultations::pages::HomePage;
 use crate::domain::Lang;
 use crate::ui::layout::{Layout, NotFound};
@@ -90,6 +93,15 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("forgot-password"), StaticSegment("sent")) view=ForgotSentPage ssr=SsrMode::Async />
             <Route path=StaticSegment("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("sign-in"), StaticSegment("code")) view=SignInCodePage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("account"), StaticSegment("two-factor")) view=TwoFactorPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("account"), StaticSegment("recovery-codes")) view=RecoveryCodesPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("account"), StaticSegment("delete")) view=DeleteAccountPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("account"), StaticSegment("deleted")) view=AccountDeletedPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditLogPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("agencies"), ParamSegment("slug")) view=AgencyPublicPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("agencies"), ParamSegment("slug"), StaticSegment("staff")) view=AgencyStaffPage ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()

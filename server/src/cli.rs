@@ -1,4 +1,4 @@
-//! Command-line interface: `shura [serve|migrate|load-demo]`.
+//! Command-line interface: `shura [serve|migrate|load-demo|create-admin]`.
 
 use clap::{Parser, Subcommand};
 
@@ -15,7 +15,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Migrate the database and serve the portal (the default).
     Serve,
@@ -23,11 +23,21 @@ pub enum Command {
     Migrate,
     /// Migrate, then load the demo consultations if the database has none.
     LoadDemo,
+    /// Make a platform admin: creates the account (or promotes an existing one). The
+    /// password is read from SHURA_ADMIN_PASSWORD or, if unset, from the first line of
+    /// standard input, so that it never appears in the process list.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Display name for a new account.
+        #[arg(long, default_value = "Platform admin")]
+        name: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
     let config = Config::load(cli.config.as_deref())?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match cli.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(config).await,
         Command::Migrate => {
             let db = startup::open_database(&config).await?;
@@ -43,6 +53,28 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
                 true => tracing::info!("demo data loaded"),
                 false => tracing::info!("database already has consultations; demo data not loaded"),
             }
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            let password = match std::env::var("SHURA_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(|e| {
+                        StartupError::Admin(format!("cannot read the password: {e}"))
+                    })?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let db = startup::open_database(&config).await?;
+            let result =
+                app::ssr::admin::create_admin(&db, &email, &name, &password, chrono_now()).await;
+            db.close().await;
+            let id = result.map_err(|e| StartupError::Admin(e.to_string()))?;
+            println!(
+                "platform admin: user {id} <{}>",
+                email.trim().to_lowercase()
+            );
             Ok(())
         }
     }

@@ -36,6 +36,8 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error("{0}")]
     Demo(String),
+    #[error("create-admin: {0}")]
+    Admin(String),
     #[error("mail configuration: {0}")]
     Mail(#[from] app::ssr::mail::MailerError),
 }

@@ -2,3 +2,5 @@
 
 pub mod api;
 pub mod pages;
+pub mod security;
+pub mod two_factor;

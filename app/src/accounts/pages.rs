@@ -6,13 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{use_viewer, verify_email, Viewer};
+use super::security::{account_details, MandateView, RoleView};
+use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
 use crate::ui::form::{Field, FormFeedback, PostForm};
-use crate::ui::layout::use_lang;
-
-fn page_title(lang: Lang, title: &str) -> String {
-    format!("{title} · {}", td_string!(lang.locale(), site_name))
-}
+use crate::ui::layout::{page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
 
 /// Links in the header: register and sign in, or the account and a sign-out button.
 #[component]
@@ -200,40 +199,178 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let viewer = use_viewer();
+    let details = Resource::new(|| (), |_| account_details());
+    let query = use_query_map();
+    let changed = query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "password"));
+    let code = lang.code();
     view! {
         <Title text=page_title(lang, td_string!(locale, account_title)) />
         <section class="page narrow">
             <h1>{td_string!(locale, account_title)}</h1>
+            {changed.then(|| view! {
+                <p class="notice notice--ok" role="status">{td_string!(locale, password_changed)}</p>
+            })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match viewer.await {
-                        Ok(Some(v)) => view! {
-                            <dl class="facts">
-                                <dt>{td_string!(locale, field_display_name)}</dt>
-                                <dd><bdi>{v.display_name}</bdi></dd>
-                                <dt>{td_string!(locale, field_email)}</dt>
-                                <dd><bdi>{v.email}</bdi></dd>
-                                <dt>{td_string!(locale, account_email_status)}</dt>
-                                <dd>{if v.email_verified {
-                                    td_string!(locale, account_verified).to_string()
-                                } else {
-                                    td_string!(locale, account_unverified).to_string()
-                                }}</dd>
-                            </dl>
-                            <form method="post" action=format!("/{}/account/sign-out-everywhere", lang.code())>
+                    let (Ok(Some(v)), Ok(details)) = (viewer.await, details.await) else {
+                        return view! {
+                            <p>{td_string!(locale, account_signed_out)} " "
+                                <a href=format!("/{code}/sign-in")>{td_string!(locale, sign_in)}</a>
+                            </p>
+                        }.into_any();
+                    };
+                    let staff = !details.roles.is_empty();
+                    view! {
+                        <dl class="facts">
+                            <dt>{td_string!(locale, field_display_name)}</dt>
+                            <dd><bdi>{v.display_name}</bdi></dd>
+                            <dt>{td_string!(locale, field_email)}</dt>
+                            <dd><bdi>{v.email}</bdi></dd>
+                            <dt>{td_string!(locale, account_email_status)}</dt>
+                            <dd>{if v.email_verified {
+                                td_string!(locale, account_verified).to_string()
+                            } else {
+                                td_string!(locale, account_unverified).to_string()
+                            }}</dd>
+                        </dl>
+                        {staff.then(|| view! {
+                            <section class="panel" aria-labelledby="roles-heading">
+                                <h2 id="roles-heading">{td_string!(locale, account_roles)}</h2>
+                                <RoleList roles=details.roles.clone() lang />
+                                {(!details.second_factor_passed).then(|| view! {
+                                    <p class="notice notice--error" role="alert">
+                                        {td_string!(locale, denied_second_factor)} " "
+                                        <a href=format!("/{code}/account/two-factor")>{td_string!(locale, two_factor_title)}</a>
+                                    </p>
+                                })}
+                            </section>
+                        })}
+                        <section class="panel" aria-labelledby="two-factor-heading">
+                            <h2 id="two-factor-heading">{td_string!(locale, two_factor_title)}</h2>
+                            {match details.two_factor_since {
+                                Some(since) => view! {
+                                    <p>{td_string!(locale, two_factor_on_since)} " " <bdi>{since}</bdi> " · "
+                                        {td_string!(locale, two_factor_codes_left)} " " {details.recovery_codes_left}</p>
+                                }.into_any(),
+                                None => view! {
+                                    <p>{if staff {
+                                        td_string!(locale, two_factor_required_for_staff)
+                                    } else {
+                                        td_string!(locale, two_factor_optional)
+                                    }}</p>
+                                }.into_any(),
+                            }}
+                            <p><a href=format!("/{code}/account/two-factor")>{td_string!(locale, two_factor_manage)}</a></p>
+                        </section>
+                        <section class="panel" aria-labelledby="password-heading">
+                            <h2 id="password-heading">{td_string!(locale, password_change_title)}</h2>
+                            <PostForm action=format!("/{code}/account") lang intent="password" fields=move |fb: &FormFeedback| view! {
+                                <Field name="current_password" kind="password" autocomplete="current-password" lang
+                                    label=td_string!(locale, field_current_password).to_string()
+                                    error=fb.errors.get("current_password").copied() />
+                                <Field name="new_password" kind="password" autocomplete="new-password" lang
+                                    label=td_string!(locale, field_new_password).to_string()
+                                    hint=td_string!(locale, field_password_hint).to_string()
+                                    error=fb.errors.get("new_password").copied() />
+                                <button type="submit" class="button">{td_string!(locale, password_change_submit)}</button>
+                            }.into_any() />
+                        </section>
+                        <section class="panel" aria-labelledby="sessions-heading">
+                            <h2 id="sessions-heading">{td_string!(locale, account_sessions)}</h2>
+                            <form method="post" action=format!("/{code}/account/sign-out-everywhere")>
                                 <input type="hidden" name="csrf" value=v.csrf />
                                 <p>{td_string!(locale, account_sign_out_everywhere_hint)}</p>
-                                <button type="submit" class="button">{td_string!(locale, account_sign_out_everywhere)}</button>
+                                <button type="submit" class="button button--secondary">{td_string!(locale, account_sign_out_everywhere)}</button>
                             </form>
-                        }.into_any(),
-                        _ => view! {
-                            <p>{td_string!(locale, account_signed_out)} " "
-                                <a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a>
-                            </p>
-                        }.into_any(),
-                    }
+                        </section>
+                        <section class="panel" aria-labelledby="privacy-heading">
+                            <h2 id="privacy-heading">{td_string!(locale, account_privacy)}</h2>
+                            <p>{td_string!(locale, my_data_hint)}</p>
+                            <p><a href=format!("/{code}/account/my-data") rel="external" download="shura-my-data.json">
+                                {td_string!(locale, my_data_download)}
+                            </a></p>
+                            <p><a href=format!("/{code}/account/delete")>{td_string!(locale, delete_title)}</a></p>
+                        </section>
+                    }.into_any()
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// Roles with their agencies and, for staff, the mandate.
+#[component]
+pub fn RoleList(roles: Vec<RoleView>, lang: Lang) -> impl IntoView {
+    view! {
+        <ul class="roles">
+            {roles.into_iter().map(|r| view! {
+                <li>
+                    <strong>{role_name(r.kind, lang)}</strong>
+                    {r.agency_name.map(|n| view! { " · " <LocalizedSpan text=n lang /> })}
+                    {r.mandate.map(|m| view! { <MandateLine mandate=m lang /> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// "Mandate: decision …, dated …; scope: …".
+#[component]
+pub fn MandateLine(mandate: MandateView, lang: Lang) -> impl IntoView {
+    let locale = lang.locale();
+    view! {
+        <p class="mandate">
+            {td_string!(locale, mandate_label)} " "
+            <bdi>{mandate.decision_ref}</bdi> " · "
+            {td_string!(locale, mandate_dated)} " " <time datetime=mandate.decided_on.clone()>{mandate.decided_on.clone()}</time>
+            <br />
+            {td_string!(locale, mandate_scope)} " " <bdi>{mandate.scope}</bdi>
+        </p>
+    }
+}
+
+/// The name of a role in `lang`.
+pub fn role_name(kind: RoleKind, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match kind {
+        RoleKind::PlatformAdmin => td_string!(l, role_platform_admin),
+        RoleKind::Moderator => td_string!(l, role_moderator),
+        RoleKind::Organiser => td_string!(l, role_organiser),
+        RoleKind::AgencyAdmin => td_string!(l, role_agency_admin),
+        RoleKind::AgencyStaff => td_string!(l, role_agency_staff),
+    }
+}
+
+/// `/{lang}/account/delete`: deleting an account, confirmed with the password.
+#[component]
+pub fn DeleteAccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    view! {
+        <Title text=page_title(lang, td_string!(locale, delete_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, delete_title)}</h1>
+            <p class="lead">{td_string!(locale, delete_intro)}</p>
+            <PostForm action=format!("/{}/account/delete", lang.code()) lang fields=move |fb: &FormFeedback| view! {
+                <Field name="password" kind="password" autocomplete="current-password" lang
+                    label=td_string!(locale, field_current_password).to_string()
+                    error=fb.errors.get("password").copied() />
+                <button type="submit" class="button button--danger">{td_string!(locale, delete_submit)}</button>
+            }.into_any() />
+        </section>
+    }
+}
+
+/// `/{lang}/account/deleted`
+#[component]
+pub fn AccountDeletedPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    view! {
+        <Title text=page_title(lang, td_string!(locale, deleted_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(locale, deleted_title)}</h1>
+            <p class="lead">{td_string!(locale, deleted_body)}</p>
         </section>
     }
 }

@@ -1,7 +1,9 @@
 //! Wasm-safe types and rules of the consultation domain: no I/O, no `cfg`.
 
 pub mod account;
+pub mod authz;
 pub mod consultation;
+pub mod dates;
 pub mod ids;
 pub mod lang;
 pub mod password;

@@ -2,11 +2,13 @@
 
 use chrono::Duration;
 
-use super::auth::{password, token};
+use super::audit as audit_actions;
+use super::auth::{password, token, totp};
 use super::mail::templates;
 use super::state::AppState;
+use super::store::audit::{self, AuditEntry};
 use super::store::users::{self, NewUser, TokenPurpose, User};
-use super::store::{mail_outbox, StoreError};
+use super::store::{mail_outbox, roles, StoreError};
 use crate::domain::account::{
     normalize_display_name, normalize_email, FieldProblem, TERMS_VERSION,
 };
@@ -82,12 +84,9 @@ pub async fn register(
             .errors
             .insert("password".into(), FormMessage::Required);
     } else if let Err(p) = password::check_policy(&form.password, &inputs) {
-        let m = match p {
-            PasswordProblem::TooShort => FormMessage::PasswordTooShort,
-            PasswordProblem::TooLong => FormMessage::PasswordTooLong,
-            PasswordProblem::TooGuessable => FormMessage::PasswordGuessable,
-        };
-        feedback.errors.insert("password".into(), m);
+        feedback
+            .errors
+            .insert("password".into(), password_problem(p));
     }
     if !form.accepted_terms {
         feedback
@@ -333,14 +332,9 @@ async fn reset_password_inner(
     }
     if let Err(p) = password::check_policy(new_password, &inputs) {
         let mut feedback = FormFeedback::default();
-        feedback.errors.insert(
-            "password".into(),
-            match p {
-                PasswordProblem::TooShort => FormMessage::PasswordTooShort,
-                PasswordProblem::TooLong => FormMessage::PasswordTooLong,
-                PasswordProblem::TooGuessable => FormMessage::PasswordGuessable,
-            },
-        );
+        feedback
+            .errors
+            .insert("password".into(), password_problem(p));
         return Err(feedback);
     }
     let new_hash = password::hash(new_password).await.map_err(internal)?;
@@ -356,4 +350,230 @@ async fn reset_password_inner(
         .await
         .map_err(internal)?;
     Ok(())
+}
+
+fn password_problem(p: PasswordProblem) -> FormMessage {
+    match p {
+        PasswordProblem::TooShort => FormMessage::PasswordTooShort,
+        PasswordProblem::TooLong => FormMessage::PasswordTooLong,
+        PasswordProblem::TooGuessable => FormMessage::PasswordGuessable,
+    }
+}
+
+fn field_error(field: &str, message: FormMessage) -> FormFeedback {
+    let mut feedback = FormFeedback::default();
+    feedback.errors.insert(field.to_owned(), message);
+    feedback
+}
+
+/// Changes the password of a signed-in person who knows the current one. Every session
+/// of the account ends; the caller signs this one in again.
+pub async fn change_password(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    new_password: &str,
+) -> Result<User, FormFeedback> {
+    let mut feedback = FormFeedback::default();
+    if current.is_empty() {
+        feedback
+            .errors
+            .insert("current_password".into(), FormMessage::Required);
+    }
+    let inputs = [
+        user.email.as_deref().unwrap_or(""),
+        user.display_name.as_str(),
+    ];
+    if new_password.is_empty() {
+        feedback
+            .errors
+            .insert("new_password".into(), FormMessage::Required);
+    } else if let Err(p) = password::check_policy(new_password, &inputs) {
+        feedback
+            .errors
+            .insert("new_password".into(), password_problem(p));
+    }
+    if feedback.has_errors() {
+        return Err(feedback);
+    }
+    let email = user.email.as_deref().unwrap_or("");
+    let hash = match users::credentials_by_email(&state.db, email)
+        .await
+        .map_err(internal)?
+    {
+        Some((_, Some(hash))) => hash,
+        _ => return Err(internal("account without a password changing it")),
+    };
+    if !password::verify(current, &hash).await.map_err(internal)? {
+        return Err(field_error(
+            "current_password",
+            FormMessage::CurrentPasswordWrong,
+        ));
+    }
+    let new_hash = password::hash(new_password).await.map_err(internal)?;
+    users::set_password(&state.db, user.id, &new_hash)
+        .await
+        .map_err(internal)?;
+    users::by_id(&state.db, user.id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("account vanished while changing its password"))
+}
+
+/// Checks a second factor for `user`: a TOTP code (once per time step) or an unused
+/// recovery code (used up).
+pub async fn check_second_factor(
+    state: &AppState,
+    user: &User,
+    code: &str,
+) -> Result<(), FormFeedback> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(field_error("code", FormMessage::Required));
+    }
+    let now = state.clock.now();
+    let wrong = || field_error("code", FormMessage::CodeInvalid);
+    let secret = users::totp_secret(&state.db, user.id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(wrong)?;
+    if let Some(step) = totp::check(&secret, code, now) {
+        return if users::accept_totp_step(&state.db, user.id, step)
+            .await
+            .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(wrong())
+        };
+    }
+    let hash = totp::hash_recovery_code(code);
+    if users::use_recovery_code(&state.db, user.id, &hash, now)
+        .await
+        .map_err(internal)?
+    {
+        tracing::info!(user = %user.id, "signed in with a recovery code");
+        Ok(())
+    } else {
+        Err(wrong())
+    }
+}
+
+/// Turns on two-factor authentication once the first code from the authenticator app
+/// matches `secret`; returns the new recovery codes, to be shown once.
+pub async fn enable_two_factor(
+    state: &AppState,
+    user: &User,
+    secret: &str,
+    code: &str,
+    ip: Option<String>,
+) -> Result<Vec<String>, FormFeedback> {
+    if code.trim().is_empty() {
+        return Err(field_error("code", FormMessage::Required));
+    }
+    let now = state.clock.now();
+    let step = totp::check(secret, code, now)
+        .ok_or_else(|| field_error("code", FormMessage::CodeInvalid))?;
+    let (codes, hashes): (Vec<String>, Vec<String>) =
+        totp::new_recovery_codes().into_iter().unzip();
+    let audit = AuditEntry {
+        actor: Some(user.id),
+        action: audit_actions::TWO_FACTOR_ENABLE,
+        target: format!("user:{}", user.id),
+        detail: serde_json::json!({}),
+        ip,
+    };
+    users::enable_totp(&state.db, user.id, secret, step, &hashes, &audit, now)
+        .await
+        .map_err(internal)?;
+    Ok(codes)
+}
+
+/// Replaces the recovery codes (the old ones stop working); returns the new ones.
+pub async fn new_recovery_codes(
+    state: &AppState,
+    user: &User,
+    ip: Option<String>,
+) -> Result<Vec<String>, FormFeedback> {
+    let (codes, hashes): (Vec<String>, Vec<String>) =
+        totp::new_recovery_codes().into_iter().unzip();
+    let audit = AuditEntry {
+        actor: Some(user.id),
+        action: audit_actions::RECOVERY_CODES_RENEW,
+        target: format!("user:{}", user.id),
+        detail: serde_json::json!({}),
+        ip,
+    };
+    users::replace_recovery_codes(&state.db, user.id, &hashes, &audit, state.clock.now())
+        .await
+        .map_err(internal)?;
+    Ok(codes)
+}
+
+/// Deletes the account of a person who confirmed with their password.
+pub async fn delete_account(
+    state: &AppState,
+    user: &User,
+    password_text: &str,
+) -> Result<(), FormFeedback> {
+    if password_text.is_empty() {
+        return Err(field_error("password", FormMessage::Required));
+    }
+    let email = user.email.as_deref().unwrap_or("");
+    let hash = match users::credentials_by_email(&state.db, email)
+        .await
+        .map_err(internal)?
+    {
+        Some((_, Some(hash))) => hash,
+        _ => return Err(internal("account without a password deleting itself")),
+    };
+    if !password::verify(password_text, &hash)
+        .await
+        .map_err(internal)?
+    {
+        return Err(field_error("password", FormMessage::CurrentPasswordWrong));
+    }
+    users::delete_account(&state.db, user.id, state.clock.now())
+        .await
+        .map_err(internal)?;
+    tracing::info!(user = %user.id, "account deleted");
+    Ok(())
+}
+
+/// Everything Shura holds about a person, as one JSON document.
+pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value, AppError> {
+    let record = users::account_record(&state.db, user.id).await?;
+    let grants = roles::grants_of(&state.db, user.id).await?;
+    let actions = audit::by_actor(&state.db, user.id).await?;
+    let codes_left = users::recovery_codes_left(&state.db, user.id).await?;
+    let mail = mail_outbox::sent_to(&state.db, user.email.as_deref().unwrap_or("")).await?;
+    Ok(serde_json::json!({
+        "format": "shura.my-data/1",
+        "exported_at": state.clock.now(),
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "email_verified_at": user.email_verified_at,
+            "display_name": user.display_name,
+            "preferred_language": user.preferred_lang.code(),
+            "created_at": user.created_at,
+            "terms": record.map(|r| serde_json::json!({
+                "version": r.terms_version,
+                "accepted_at": r.terms_accepted_at,
+            })),
+            "two_factor": {
+                "enabled_at": user.totp_enabled_at,
+                "recovery_codes_left": codes_left,
+            },
+        },
+        "roles": grants.iter().map(|g| serde_json::json!({
+            "role": g.role.kind().code(),
+            "agency_id": g.role.agency(),
+            "mandate": g.mandate,
+            "granted_at": g.granted_at,
+        })).collect::<Vec<_>>(),
+        "actions_recorded": actions,
+        "mail": mail,
+        "contributions": [],
+    }))
 }

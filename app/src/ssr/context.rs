@@ -22,3 +22,46 @@ pub async fn session() -> Result<tower_sessions::Session, AppError> {
             AppError::Internal
         })
 }
+
+/// The signed-in person if they may do `action`. A refusal also sets the page's HTTP
+/// status (401 to sign in, 403 otherwise), so that a denied page is not a "200 OK".
+pub async fn require(
+    action: crate::domain::authz::Action,
+) -> Result<super::authz::Signed, AppError> {
+    use crate::domain::authz::Denied;
+    let state = app_state()?;
+    let session = session().await?;
+    match super::authz::require(&session, &state.db, state.clock.now(), action).await {
+        Ok(signed) => Ok(signed),
+        Err(super::authz::AuthzError::Denied(reason)) => {
+            set_status(match reason {
+                Denied::SignInRequired => axum::http::StatusCode::UNAUTHORIZED,
+                _ => axum::http::StatusCode::FORBIDDEN,
+            });
+            Err(AppError::Denied(reason))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The signed-in person, or a 401 page.
+pub async fn require_signed_in() -> Result<super::authz::Signed, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    match super::authz::signed_in(&session, &state.db, state.clock.now()).await? {
+        Some(signed) => Ok(signed),
+        None => {
+            set_status(axum::http::StatusCode::UNAUTHORIZED);
+            Err(AppError::Denied(
+                crate::domain::authz::Denied::SignInRequired,
+            ))
+        }
+    }
+}
+
+/// Sets the status of the page being rendered (no-op outside a page render).
+pub fn set_status(status: axum::http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}

@@ -2,7 +2,10 @@
 //! Nothing here is compiled into the wasm bundle.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod clock;
 pub mod context;
 pub mod demo;

@@ -23,6 +23,18 @@ const KEY_USER: &str = "uid";
 const KEY_GENERATION: &str = "gen";
 const KEY_SIGNED_IN_AT: &str = "since";
 const KEY_CSRF: &str = "csrf";
+/// Set once this sign-in passed a second factor.
+const KEY_SECOND_FACTOR: &str = "mfa";
+/// Between password and second factor: who is signing in, and since when.
+const KEY_PENDING_USER: &str = "pending_uid";
+const KEY_PENDING_AT: &str = "pending_at";
+/// A TOTP secret being set up, until its first code is confirmed.
+const KEY_TOTP_SETUP: &str = "totp_setup";
+/// Recovery codes just created, shown once.
+const KEY_FRESH_CODES: &str = "fresh_codes";
+
+/// How long the second step of a sign-in may take.
+pub const SECOND_STEP_TIMEOUT: Duration = Duration::minutes(5);
 
 /// The session table of whichever database `Db` holds.
 #[derive(Clone, Debug)]
@@ -122,18 +134,99 @@ pub async fn current_user(
 }
 
 /// Signs `user` in: a new session id (so a planted id is worthless), then the user.
+/// `second_factor` says whether a TOTP or recovery code was given too.
 pub async fn sign_in(
     session: &Session,
     user: &User,
     now: DateTime<Utc>,
+    second_factor: bool,
 ) -> Result<(), SessionError> {
     session.cycle_id().await?;
+    session.remove::<i64>(KEY_PENDING_USER).await?;
+    session.remove::<i64>(KEY_PENDING_AT).await?;
     session.insert(KEY_USER, user.id.0).await?;
     session
         .insert(KEY_GENERATION, user.session_generation)
         .await?;
     session.insert(KEY_SIGNED_IN_AT, now.timestamp()).await?;
+    session.insert(KEY_SECOND_FACTOR, second_factor).await?;
     Ok(())
+}
+
+/// Raises this session to "passed a second factor" (after setting up TOTP), with a new
+/// session id: a change of privilege never keeps an id an attacker might know.
+pub async fn elevate(session: &Session) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    session.insert(KEY_SECOND_FACTOR, true).await?;
+    Ok(())
+}
+
+/// Whether this session passed a second factor.
+pub async fn second_factor_passed(session: &Session) -> Result<bool, SessionError> {
+    Ok(session
+        .get::<bool>(KEY_SECOND_FACTOR)
+        .await?
+        .unwrap_or(false))
+}
+
+/// The password was right and a second factor is needed: remember who, briefly.
+pub async fn begin_second_step(
+    session: &Session,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    forget_user(session).await?;
+    session.insert(KEY_PENDING_USER, user.id.0).await?;
+    session.insert(KEY_PENDING_AT, now.timestamp()).await?;
+    Ok(())
+}
+
+/// The person half-way through signing in, if the first step was recent enough.
+pub async fn pending_user(
+    session: &Session,
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, SessionError> {
+    let Some(id) = session.get::<i64>(KEY_PENDING_USER).await? else {
+        return Ok(None);
+    };
+    let at = session.get::<i64>(KEY_PENDING_AT).await?.unwrap_or(0);
+    let fresh = DateTime::from_timestamp(at, 0).is_some_and(|t| now - t < SECOND_STEP_TIMEOUT);
+    if !fresh {
+        return Ok(None);
+    }
+    Ok(users::by_id(db, UserId(id)).await?)
+}
+
+/// The TOTP secret being set up in this session, created on first use.
+pub async fn totp_setup_secret(session: &Session) -> Result<String, SessionError> {
+    if let Some(secret) = session.get::<String>(KEY_TOTP_SETUP).await? {
+        return Ok(secret);
+    }
+    let secret = super::auth::totp::new_secret();
+    session.insert(KEY_TOTP_SETUP, &secret).await?;
+    Ok(secret)
+}
+
+/// Ends a TOTP set-up once confirmed.
+pub async fn clear_totp_setup(session: &Session) -> Result<(), SessionError> {
+    session.remove::<String>(KEY_TOTP_SETUP).await?;
+    Ok(())
+}
+
+/// Keeps freshly made recovery codes until the page that shows them once.
+pub async fn store_fresh_codes(session: &Session, codes: &[String]) -> Result<(), SessionError> {
+    session.insert(KEY_FRESH_CODES, codes).await?;
+    Ok(())
+}
+
+/// The fresh recovery codes, removed from the session as they are read.
+pub async fn take_fresh_codes(session: &Session) -> Result<Vec<String>, SessionError> {
+    Ok(session
+        .remove::<Vec<String>>(KEY_FRESH_CODES)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Signs out of this session only; the session record is deleted.
@@ -159,6 +252,7 @@ async fn forget_user(session: &Session) -> Result<(), SessionError> {
     session.remove::<i64>(KEY_USER).await?;
     session.remove::<i64>(KEY_GENERATION).await?;
     session.remove::<i64>(KEY_SIGNED_IN_AT).await?;
+    session.remove::<bool>(KEY_SECOND_FACTOR).await?;
     Ok(())
 }
 

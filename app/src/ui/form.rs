@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_i18n::td_string;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::authz::Denied;
 use crate::domain::Lang;
 
 /// A message about a form, translated when shown.
@@ -25,6 +26,20 @@ pub enum FormMessage {
     FormExpired,
     TooManyAttempts,
     ResetLinkInvalid,
+    CurrentPasswordWrong,
+    CodeInvalid,
+    Denied(Denied),
+    SlugMalformed,
+    SlugTaken,
+    NameInOneLanguage,
+    TextTooLong,
+    TimeZoneUnknown,
+    UrlMalformed,
+    NoSuchAccount,
+    DateMalformed,
+    DateInFuture,
+    AlreadyHoldsRole,
+    AlreadyRevoked,
     Internal,
 }
 
@@ -44,10 +59,36 @@ impl FormMessage {
             FormMessage::FormExpired => td_string!(l, form_expired),
             FormMessage::TooManyAttempts => td_string!(l, form_too_many_attempts),
             FormMessage::ResetLinkInvalid => td_string!(l, reset_link_invalid),
+            FormMessage::CurrentPasswordWrong => td_string!(l, form_current_password_wrong),
+            FormMessage::CodeInvalid => td_string!(l, form_code_invalid),
+            FormMessage::Denied(d) => return denied_text(d, lang),
+            FormMessage::SlugMalformed => td_string!(l, form_slug_malformed),
+            FormMessage::SlugTaken => td_string!(l, form_slug_taken),
+            FormMessage::NameInOneLanguage => td_string!(l, form_name_in_one_language),
+            FormMessage::TextTooLong => td_string!(l, form_text_too_long),
+            FormMessage::TimeZoneUnknown => td_string!(l, form_time_zone_unknown),
+            FormMessage::UrlMalformed => td_string!(l, form_url_malformed),
+            FormMessage::NoSuchAccount => td_string!(l, form_no_such_account),
+            FormMessage::DateMalformed => td_string!(l, form_date_malformed),
+            FormMessage::DateInFuture => td_string!(l, form_date_in_future),
+            FormMessage::AlreadyHoldsRole => td_string!(l, form_already_holds_role),
+            FormMessage::AlreadyRevoked => td_string!(l, form_already_revoked),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()
     }
+}
+
+/// Why an action was refused, in words.
+pub fn denied_text(reason: Denied, lang: Lang) -> String {
+    let l = lang.locale();
+    match reason {
+        Denied::SignInRequired => td_string!(l, denied_sign_in),
+        Denied::EmailUnverified => td_string!(l, denied_unverified),
+        Denied::SecondFactorRequired => td_string!(l, denied_second_factor),
+        Denied::Forbidden => td_string!(l, denied_forbidden),
+    }
+    .to_string()
 }
 
 /// What the server says about a submitted form.
@@ -59,6 +100,8 @@ pub struct FormFeedback {
     pub errors: BTreeMap<String, FormMessage>,
     /// A message about the form as a whole.
     pub summary: Option<FormMessage>,
+    /// Which of the page's forms was submitted (its `intent` field), when it has several.
+    pub intent: String,
 }
 
 impl FormFeedback {
@@ -146,8 +189,15 @@ pub fn FormSummary(feedback: FormFeedback, lang: Lang) -> impl IntoView {
 /// A form that posts to `action` with the session's CSRF token, preceded by the summary
 /// of a previous submission's mistakes. `fields` draws the fields (and the submit
 /// button) from that submission's feedback.
+/// A page with several forms tells them apart by `intent`: each shows only the feedback
+/// of its own submission.
 #[component]
-pub fn PostForm<F>(action: String, lang: Lang, fields: F) -> impl IntoView
+pub fn PostForm<F>(
+    action: String,
+    lang: Lang,
+    fields: F,
+    #[prop(optional)] intent: &'static str,
+) -> impl IntoView
 where
     F: Fn(&FormFeedback) -> AnyView + Clone + Send + Sync + 'static,
 {
@@ -160,11 +210,15 @@ where
                 let action = action.clone();
                 Suspend::new(async move {
                     let fb = feedback.await;
+                    let fb = if fb.intent == intent { fb } else { FormFeedback::default() };
                     let csrf = token.await.unwrap_or_default();
                     view! {
                         <FormSummary feedback=fb.clone() lang />
                         <form method="post" action=action class="form" novalidate>
                             <input type="hidden" name="csrf" value=csrf />
+                            {(!intent.is_empty()).then(|| view! {
+                                <input type="hidden" name="intent" value=intent />
+                            })}
                             {fields(&fb)}
                         </form>
                     }

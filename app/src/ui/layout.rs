@@ -11,6 +11,14 @@ use crate::accounts::pages::AccountNav;
 use crate::domain::Lang;
 
 /// The language of the page being rendered, provided by [`Layout`].
+/// The `<title>` of a page: its own title, then the site's name.
+pub fn page_title(lang: Lang, title: &str) -> String {
+    format!(
+        "{title} · {}",
+        leptos_i18n::td_string!(lang.locale(), site_name)
+    )
+}
+
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }

@@ -1,181 +1,20 @@
-//! Form posts for accounts. Each form posts to its own page; on success the answer is
-//! a redirect (post/redirect/get), on a mistake the same page rendered again with what
-//! was typed and what is wrong (422), so nothing is lost without JavaScript.
-
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+//! Form posts about one's own account: registering, signing in (with a second factor
+//! for accounts that have one), passwords, two-factor set-up, deleting the account.
 
 use app::domain::Lang;
 use app::ssr::accounts::{self, Registration};
+use app::ssr::audit as audit_actions;
 use app::ssr::sessions;
 use app::ssr::state::AppState;
+use app::ssr::store::{audit, roles};
 use app::ui::form::{FormFeedback, FormMessage};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, request::Parts, HeaderValue, Method, Request, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
+use axum::extract::State;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
 
-use super::limits::{Action, RateLimits};
-
-/// Largest form body we read.
-const MAX_FORM_BYTES: usize = 64 * 1024;
-
-/// A submitted form: its fields and the request it came with.
-struct Submission {
-    parts: Parts,
-    client_ip: IpAddr,
-    fields: HashMap<String, String>,
-    session: Session,
-    lang: Lang,
-}
-
-impl Submission {
-    /// Reads a form and lets it through only if it is within the rate limits of
-    /// `throttled` (keyed by its `email` field) and carries the session's CSRF token;
-    /// otherwise the response to send instead.
-    async fn accept(
-        state: &AppState,
-        req: Request<Body>,
-        throttled: Option<Action>,
-    ) -> Result<Submission, Response> {
-        let sub = Submission::read(req).await?;
-        if let Some(action) = throttled {
-            sub.check_rate(state, action, sub.field("email")).await?;
-        }
-        sub.check_csrf(state).await?;
-        Ok(sub)
-    }
-
-    async fn read(req: Request<Body>) -> Result<Submission, Response> {
-        let (parts, body) = req.into_parts();
-        let lang = Lang::from_path(parts.uri.path()).unwrap_or_default();
-        let session = parts
-            .extensions
-            .get::<Session>()
-            .cloned()
-            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-        let fields = form_urlencoded::parse(&bytes).into_owned().collect();
-        let client_ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip());
-        Ok(Submission {
-            parts,
-            client_ip,
-            fields,
-            session,
-            lang,
-        })
-    }
-
-    /// Answers 429 with a translated message and `Retry-After` when over a limit.
-    async fn check_rate(
-        &self,
-        state: &AppState,
-        action: Action,
-        account: &str,
-    ) -> Result<(), Response> {
-        let Some(limits) = self.parts.extensions.get::<Arc<RateLimits>>() else {
-            return Ok(());
-        };
-        let Err(wait) = limits.check(action, self.client_ip, account) else {
-            return Ok(());
-        };
-        tracing::warn!(?action, ip = %self.client_ip, "rate limit reached");
-        let feedback = FormFeedback {
-            values: [("email".to_owned(), account.trim().to_owned())]
-                .into_iter()
-                .collect(),
-            summary: Some(FormMessage::TooManyAttempts),
-            ..Default::default()
-        };
-        let mut res = self
-            .render(state, feedback, StatusCode::TOO_MANY_REQUESTS)
-            .await;
-        let seconds = wait.as_secs().max(1).to_string();
-        if let Ok(value) = HeaderValue::from_str(&seconds) {
-            res.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        Err(res)
-    }
-
-    /// The answer to a form: on success a redirect to `/{lang}/{next}`, else the page
-    /// again with the feedback.
-    async fn respond(
-        &self,
-        state: &AppState,
-        result: Result<(), FormFeedback>,
-        next: &str,
-    ) -> Response {
-        match result {
-            Ok(()) => see_other(format!("/{}/{next}", self.lang.code())),
-            Err(feedback) => {
-                self.render(state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await
-            }
-        }
-    }
-
-    fn field(&self, name: &str) -> &str {
-        self.fields.get(name).map(String::as_str).unwrap_or("")
-    }
-
-    /// Refuses forms without this session's CSRF token: nothing is changed, and the
-    /// page comes back with a message saying so.
-    async fn check_csrf(&self, state: &AppState) -> Result<(), Response> {
-        match sessions::csrf_matches(&self.session, self.fields.get("csrf").map(String::as_str))
-            .await
-        {
-            Ok(true) => Ok(()),
-            Ok(false) => {
-                let feedback = FormFeedback {
-                    summary: Some(FormMessage::FormExpired),
-                    ..Default::default()
-                };
-                Err(self.render(state, feedback, StatusCode::FORBIDDEN).await)
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "session unavailable");
-                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-            }
-        }
-    }
-
-    /// Renders the page the form is on, with `feedback`.
-    async fn render(
-        &self,
-        state: &AppState,
-        feedback: FormFeedback,
-        status: StatusCode,
-    ) -> Response {
-        let mut parts = self.parts.clone();
-        parts.method = Method::GET;
-        let req = Request::from_parts(parts, Body::empty());
-        let context = {
-            let state = state.clone();
-            move || {
-                leptos::prelude::provide_context(state.clone());
-                leptos::prelude::provide_context(feedback.clone());
-            }
-        };
-        let options = state.leptos_options.clone();
-        let handler = leptos_axum::render_app_async_with_context(context, move || {
-            app::shell(options.clone())
-        });
-        let mut res = handler(req).await;
-        *res.status_mut() = status;
-        res
-    }
-}
-
-fn see_other(path: String) -> Response {
-    Redirect::to(&path).into_response()
-}
+use super::form::{see_other, Submission};
+use super::limits::Action;
 
 /// `POST /{lang}/register`
 pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {
@@ -194,32 +33,258 @@ pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Resp
     sub.respond(&state, result, "register/sent").await
 }
 
-/// `POST /{lang}/sign-in`
+/// `POST /{lang}/sign-in`: the password; then, for accounts with two-factor
+/// authentication, the code page.
 pub async fn sign_in(State(state): State<AppState>, req: Request<Body>) -> Response {
     let sub = match Submission::accept(&state, req, Some(Action::SignIn)).await {
         Ok(s) => s,
         Err(res) => return res,
     };
-    match accounts::sign_in(&state, sub.field("email"), sub.field("password")).await {
-        Ok(user) => match sessions::sign_in(&sub.session, &user, state.clock.now()).await {
-            Ok(()) => {
-                tracing::info!(user = %user.id, "signed in");
-                see_other(format!("/{}/account", sub.lang.code()))
+    let user = match accounts::sign_in(&state, sub.field("email"), sub.field("password")).await {
+        Ok(user) => user,
+        Err(feedback) => {
+            return sub
+                .render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+    };
+    let now = state.clock.now();
+    if user.totp_enabled_at.is_some() {
+        return match sessions::begin_second_step(&sub.session, &user, now).await {
+            Ok(()) => see_other(format!("/{}/sign-in/code", sub.lang.code())),
+            Err(err) => session_failure(&state, &sub, err).await,
+        };
+    }
+    finish_sign_in(&state, &sub, &user, false).await
+}
+
+/// Signs `user` into the submission's session, records staff sign-ins in the audit log,
+/// and goes to the account page.
+async fn finish_sign_in(
+    state: &AppState,
+    sub: &Submission,
+    user: &app::ssr::store::users::User,
+    second_factor: bool,
+) -> Response {
+    let now = state.clock.now();
+    if let Err(err) = sessions::sign_in(&sub.session, user, now, second_factor).await {
+        return session_failure(state, sub, err).await;
+    }
+    tracing::info!(user = %user.id, second_factor, "signed in");
+    match roles::roles_of(&state.db, user.id).await {
+        Ok(roles) if !roles.is_empty() => {
+            let entry = audit::AuditEntry {
+                actor: Some(user.id),
+                action: audit_actions::SIGN_IN,
+                target: format!("user:{}", user.id),
+                detail: serde_json::json!({ "second_factor": second_factor }),
+                ip: sub.ip(),
+            };
+            if let Err(err) = audit::record(&state.db, &entry, now).await {
+                tracing::error!(error = %err, "cannot write the audit log");
             }
-            Err(err) => {
-                tracing::error!(error = %err, "cannot store the session");
-                let feedback = FormFeedback {
-                    summary: Some(FormMessage::Internal),
-                    ..Default::default()
-                };
-                sub.render(&state, feedback, StatusCode::INTERNAL_SERVER_ERROR)
-                    .await
-            }
-        },
+        }
+        Ok(_) => {}
+        Err(err) => tracing::error!(error = %err, "cannot read roles"),
+    }
+    see_other(format!("/{}/account", sub.lang.code()))
+}
+
+async fn session_failure(
+    state: &AppState,
+    sub: &Submission,
+    err: impl std::fmt::Display,
+) -> Response {
+    tracing::error!(error = %err, "cannot store the session");
+    let feedback = FormFeedback {
+        summary: Some(FormMessage::Internal),
+        ..Default::default()
+    };
+    sub.render(state, feedback, StatusCode::INTERNAL_SERVER_ERROR)
+        .await
+}
+
+/// `POST /{lang}/sign-in/code`: the second factor, a TOTP code or a recovery code.
+/// Throttled per address and per account like the password.
+pub async fn sign_in_code(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let now = state.clock.now();
+    let user = match sessions::pending_user(&sub.session, &state.db, now).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return see_other(format!("/{}/sign-in/code", sub.lang.code())),
+        Err(err) => return session_failure(&state, &sub, err).await,
+    };
+    if let Err(res) = sub
+        .check_rate(&state, Action::SignIn, &format!("uid:{}", user.id))
+        .await
+    {
+        return res;
+    }
+    match accounts::check_second_factor(&state, &user, sub.field("code")).await {
+        Ok(()) => finish_sign_in(&state, &sub, &user, true).await,
         Err(feedback) => {
             sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
         }
+    }
+}
+
+/// `POST /{lang}/account` with `intent=password`: a new password, given the current
+/// one. Other sessions end; this one continues.
+pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let signed = match sub.signed_in(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    if let Err(res) = sub
+        .check_rate(&state, Action::SignIn, &format!("uid:{}", signed.user.id))
+        .await
+    {
+        return res;
+    }
+    let result = accounts::change_password(
+        &state,
+        &signed.user,
+        sub.field("current_password"),
+        sub.field("new_password"),
+    )
+    .await;
+    match result {
+        Ok(user) => {
+            let now = state.clock.now();
+            if let Err(err) =
+                sessions::sign_in(&sub.session, &user, now, signed.actor.second_factor).await
+            {
+                return session_failure(&state, &sub, err).await;
+            }
+            see_other(format!("/{}/account?changed=password", sub.lang.code()))
+        }
+        Err(feedback) => {
+            sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+    }
+}
+
+/// `POST /{lang}/account/two-factor`: `intent=confirm` turns it on with the first
+/// code; `intent=renew` replaces the recovery codes. Both show the new codes once.
+pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let signed = match sub.signed_in(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let result = if sub.field("intent") == "renew" {
+        if !signed.actor.second_factor {
+            Err(app::ssr::admin::denied(
+                app::domain::authz::Denied::SecondFactorRequired,
+            ))
+        } else {
+            accounts::new_recovery_codes(&state, &signed.user, sub.ip()).await
+        }
+    } else {
+        if let Err(res) = sub
+            .check_rate(&state, Action::SignIn, &format!("uid:{}", signed.user.id))
+            .await
+        {
+            return res;
+        }
+        let secret = match sessions::totp_setup_secret(&sub.session).await {
+            Ok(s) => s,
+            Err(err) => return session_failure(&state, &sub, err).await,
+        };
+        accounts::enable_two_factor(&state, &signed.user, &secret, sub.field("code"), sub.ip())
+            .await
+    };
+    let codes: Vec<String> = match result {
+        Ok(codes) => codes,
+        Err(feedback) => {
+            return sub
+                .render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+    };
+    let stored = async {
+        sessions::clear_totp_setup(&sub.session).await?;
+        sessions::store_fresh_codes(&sub.session, codes.as_slice()).await?;
+        // A change of privilege: this session has now passed a second factor.
+        sessions::elevate(&sub.session).await
+    };
+    if let Err(err) = stored.await {
+        return session_failure(&state, &sub, err).await;
+    }
+    see_other(format!("/{}/account/recovery-codes", sub.lang.code()))
+}
+
+/// `POST /{lang}/account/delete`: deletes the account after the password is confirmed.
+pub async fn delete_account(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let signed = match sub.signed_in(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    if let Err(res) = sub
+        .check_rate(&state, Action::SignIn, &format!("uid:{}", signed.user.id))
+        .await
+    {
+        return res;
+    }
+    match accounts::delete_account(&state, &signed.user, sub.field("password")).await {
+        Ok(()) => {
+            if let Err(err) = sessions::sign_out(&sub.session).await {
+                tracing::error!(error = %err, "cannot end the session");
+            }
+            see_other(format!("/{}/account/deleted", sub.lang.code()))
+        }
+        Err(feedback) => {
+            sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+    }
+}
+
+/// `GET /{lang}/account/my-data`: everything held about the signed-in person, as a
+/// JSON download.
+pub async fn my_data(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> Response {
+    let lang = Lang::from_path(uri.path()).unwrap_or_default();
+    let user = match sessions::current_user(&session, &state.db, state.clock.now()).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return see_other(format!("/{}/sign-in", lang.code())),
+        Err(err) => {
+            tracing::error!(error = %err, "session unavailable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match accounts::my_data(&state, &user).await {
+        Ok(data) => (
+            [
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"shura-my-data.json\"",
+                ),
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+            ],
+            axum::Json(data),
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 

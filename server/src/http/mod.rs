@@ -1,6 +1,8 @@
 //! The HTTP surface: pages (Leptos), server functions, and a few plain axum routes.
 
 mod accounts;
+mod admin;
+mod form;
 mod lang;
 pub mod limits;
 mod ops;
@@ -44,6 +46,25 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             .route(&format!("/{code}"), get(lang::to_home))
             .route(&format!("/{code}/register"), post(accounts::register))
             .route(&format!("/{code}/sign-in"), post(accounts::sign_in))
+            .route(
+                &format!("/{code}/sign-in/code"),
+                post(accounts::sign_in_code),
+            )
+            .route(&format!("/{code}/account"), post(accounts::account))
+            .route(
+                &format!("/{code}/account/two-factor"),
+                post(accounts::two_factor),
+            )
+            .route(
+                &format!("/{code}/account/delete"),
+                post(accounts::delete_account),
+            )
+            .route(&format!("/{code}/account/my-data"), get(accounts::my_data))
+            .route(&format!("/{code}/admin"), post(admin::admin))
+            .route(
+                &format!("/{code}/agencies/{{slug}}/staff"),
+                post(admin::agency_staff),
+            )
             .route(&format!("/{code}/sign-out"), post(accounts::sign_out))
             .route(
                 &format!("/{code}/account/sign-out-everywhere"),

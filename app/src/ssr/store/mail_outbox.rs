@@ -155,3 +155,18 @@ pub async fn status(db: &Db, id: i64) -> Result<Option<MailStatus>, StoreError> 
     let row = with_pool!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
     Ok(row)
 }
+
+/// A message to one address, as listed in its owner's data export (bodies left out:
+/// they may hold single-use links).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct MailSummary {
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub async fn sent_to(db: &Db, to: &str) -> Result<Vec<MailSummary>, StoreError> {
+    let sql = "SELECT subject, created_at, sent_at FROM mail_outbox WHERE to_addr = $1 ORDER BY id";
+    let rows = with_pool!(db, pool => sqlx::query_as(sql).bind(to).fetch_all(pool).await)?;
+    Ok(rows)
+}

@@ -6,8 +6,12 @@
 //! on [`Db`] itself.
 
 pub mod agencies;
+pub mod audit;
 pub mod consultations;
 pub mod mail_outbox;
+pub mod roles;
+#[cfg(test)]
+mod roles_tests;
 #[cfg(test)]
 mod tests;
 pub mod users;

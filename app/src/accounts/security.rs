@@ -1,0 +1,146 @@
+//! Server functions behind the account's security pages: two-factor set-up, recovery
+//! codes, the second step of signing in, and the account overview.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::authz::RoleKind;
+use crate::domain::LocalizedText;
+use crate::error::AppError;
+
+/// A role the person holds, as shown on their account page and on agency pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleView {
+    pub grant_id: i64,
+    pub kind: RoleKind,
+    pub holder: String,
+    pub agency_slug: Option<String>,
+    pub agency_name: Option<LocalizedText>,
+    pub mandate: Option<MandateView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MandateView {
+    pub decision_ref: String,
+    pub decided_on: String,
+    pub scope: String,
+}
+
+/// What the account page shows beyond the header's [`super::api::Viewer`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub roles: Vec<RoleView>,
+    /// Date two-factor authentication was turned on (`YYYY-MM-DD`), if it is.
+    pub two_factor_since: Option<String>,
+    pub recovery_codes_left: i64,
+    /// Whether this session passed a second factor.
+    pub second_factor_passed: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn role_views(
+    db: &crate::ssr::store::Db,
+    grants: Vec<crate::ssr::store::roles::Grant>,
+) -> Result<Vec<RoleView>, AppError> {
+    use crate::ssr::store::agencies;
+    let all = agencies::list(db).await?;
+    Ok(grants
+        .into_iter()
+        .map(|g| {
+            let agency = g
+                .role
+                .agency()
+                .and_then(|id| all.iter().find(|a| a.id == id));
+            RoleView {
+                grant_id: g.id,
+                kind: g.role.kind(),
+                holder: g.display_name,
+                agency_slug: agency.map(|a| a.slug.clone()),
+                agency_name: agency.map(|a| a.name.clone()),
+                mandate: g.mandate.map(|m| MandateView {
+                    decision_ref: m.decision_ref,
+                    decided_on: m.decided_on,
+                    scope: m.scope,
+                }),
+            }
+        })
+        .collect())
+}
+
+#[server(prefix = "/api/fn", endpoint = "account_details")]
+pub async fn account_details() -> Result<AccountInfo, AppError> {
+    use crate::ssr::store::{roles, users};
+    let state = crate::ssr::context::app_state()?;
+    let signed = crate::ssr::context::require_signed_in().await?;
+    let grants = roles::grants_of(&state.db, signed.user.id).await?;
+    Ok(AccountInfo {
+        roles: role_views(&state.db, grants).await?,
+        two_factor_since: signed
+            .user
+            .totp_enabled_at
+            .map(|t| t.format("%Y-%m-%d").to_string()),
+        recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
+        second_factor_passed: signed.actor.second_factor,
+    })
+}
+
+/// The two-factor page: either the set-up (a new secret, kept in the session until its
+/// first code is confirmed) or the state of an account that has it on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TwoFactorStatus {
+    Setup {
+        secret: String,
+        url: String,
+        qr_svg: String,
+    },
+    Enabled {
+        since: String,
+        recovery_codes_left: i64,
+    },
+}
+
+#[server(prefix = "/api/fn", endpoint = "two_factor_state")]
+pub async fn two_factor_state() -> Result<TwoFactorStatus, AppError> {
+    use crate::ssr::auth::totp;
+    use crate::ssr::{context, sessions, store::users};
+    let state = context::app_state()?;
+    let signed = context::require_signed_in().await?;
+    if let Some(since) = signed.user.totp_enabled_at {
+        return Ok(TwoFactorStatus::Enabled {
+            since: since.format("%Y-%m-%d").to_string(),
+            recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
+        });
+    }
+    let session = context::session().await?;
+    let secret = sessions::totp_setup_secret(&session).await?;
+    let account = signed.user.email.clone().unwrap_or_default();
+    let url = totp::provisioning_url(&secret, &account).ok_or(AppError::Internal)?;
+    let qr_svg = totp::qr_svg(&url).ok_or(AppError::Internal)?;
+    Ok(TwoFactorStatus::Setup {
+        secret,
+        url,
+        qr_svg,
+    })
+}
+
+/// The recovery codes just created, once: reading them removes them from the session.
+#[server(prefix = "/api/fn", endpoint = "take_recovery_codes")]
+pub async fn take_recovery_codes() -> Result<Vec<String>, AppError> {
+    use crate::ssr::{context, sessions};
+    context::require_signed_in().await?;
+    let session = context::session().await?;
+    Ok(sessions::take_fresh_codes(&session).await?)
+}
+
+/// Whether someone is between password and second factor in this session.
+#[server(prefix = "/api/fn", endpoint = "second_step_pending")]
+pub async fn second_step_pending() -> Result<bool, AppError> {
+    use crate::ssr::{context, sessions};
+    let state = context::app_state()?;
+    let session = context::session().await?;
+    Ok(
+        sessions::pending_user(&session, &state.db, state.clock.now())
+            .await?
+            .is_some(),
+    )
+}

@@ -1,0 +1,4 @@
+//! Platform administration: agencies, appointments to roles, the audit log.
+
+pub mod api;
+pub mod pages;

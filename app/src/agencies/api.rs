@@ -1,0 +1,65 @@
+//! Server functions about one agency.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::security::RoleView;
+use crate::domain::LocalizedText;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyInfo {
+    pub slug: String,
+    pub name: LocalizedText,
+    pub website: Option<String>,
+    /// The staff authorised to speak for the agency, with their mandates (public).
+    pub staff: Vec<RoleView>,
+    /// Whether the visitor may manage the agency's staff.
+    pub can_manage: bool,
+}
+
+#[server(prefix = "/api/fn", endpoint = "agency_page")]
+pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
+    use crate::domain::authz::{authorise, Action, RoleKind};
+    use crate::ssr::store::{agencies, roles};
+    use crate::ssr::{authz, context};
+    let state = context::app_state()?;
+    let Some(agency) = agencies::by_slug(&state.db, &slug).await? else {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    };
+    let grants = roles::current(&state.db, Some(agency.id))
+        .await?
+        .into_iter()
+        .filter(|g| g.role.kind() == RoleKind::AgencyStaff)
+        .collect();
+    let session = context::session().await?;
+    let signed = authz::signed_in(&session, &state.db, state.clock.now()).await?;
+    let can_manage = authorise(
+        signed.as_ref().map(|s| &s.actor),
+        Action::ManageAgencyStaff(agency.id),
+    )
+    .is_ok();
+    Ok(AgencyInfo {
+        slug: agency.slug,
+        name: agency.name,
+        website: agency.website,
+        staff: crate::accounts::security::role_views(&state.db, grants).await?,
+        can_manage,
+    })
+}
+
+/// The agency's staff page for its admins: 403 for anyone else.
+#[server(prefix = "/api/fn", endpoint = "agency_staff_admin")]
+pub async fn agency_staff_admin(slug: String) -> Result<AgencyInfo, AppError> {
+    use crate::domain::authz::Action;
+    use crate::ssr::context;
+    use crate::ssr::store::agencies;
+    let state = context::app_state()?;
+    let Some(agency) = agencies::by_slug(&state.db, &slug).await? else {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    };
+    context::require(Action::ManageAgencyStaff(agency.id)).await?;
+    agency_page(slug).await
+}

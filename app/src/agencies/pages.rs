@@ -1,0 +1,120 @@
+//! `/{lang}/agencies/{slug}` (public) and `/{lang}/agencies/{slug}/staff` (its admins).
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{agency_page, agency_staff_admin};
+use crate::accounts::pages::MandateLine;
+use crate::admin::pages::appoint_fields;
+use crate::ui::denied::error_notice;
+use crate::ui::form::{FormFeedback, PostForm};
+use crate::ui::layout::{page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
+
+fn slug_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.with(|p| p.get("slug").unwrap_or_default())
+}
+
+#[component]
+pub fn AgencyPublicPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    let code = lang.code();
+    let slug = slug_param();
+    let page = Resource::new(slug, agency_page);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let page = match page.await {
+                    Ok(p) => p,
+                    Err(e) => return error_notice(e, lang),
+                };
+                let title = page.name.pick(lang).map(|p| p.text).unwrap_or_default();
+                view! {
+                    <Title text=page_title(lang, &title) />
+                    <section class="page">
+                        <h1><LocalizedSpan text=page.name.clone() lang /></h1>
+                        {page.website.clone().map(|w| {
+                            let href = w.clone();
+                            view! { <p><a href=href rel="nofollow noopener" dir="ltr">{w}</a></p> }
+                        })}
+                        <section class="panel" aria-labelledby="staff-heading">
+                            <h2 id="staff-heading">{td_string!(locale, agency_staff_title)}</h2>
+                            <p>{td_string!(locale, agency_staff_intro)}</p>
+                            {if page.staff.is_empty() {
+                                view! { <p class="empty">{td_string!(locale, agency_staff_none)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="staff-list">
+                                        {page.staff.into_iter().map(|s| view! {
+                                            <li>
+                                                <strong><bdi>{s.holder}</bdi></strong>
+                                                {s.mandate.map(|m| view! { <MandateLine mandate=m lang /> })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {page.can_manage.then(|| view! {
+                                <p><a href=format!("/{code}/agencies/{}/staff", page.slug)>{td_string!(locale, agency_staff_manage)}</a></p>
+                            })}
+                        </section>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AgencyStaffPage() -> impl IntoView {
+    let lang = use_lang();
+    let locale = lang.locale();
+    let code = lang.code();
+    let slug = slug_param();
+    let page = Resource::new(slug, agency_staff_admin);
+    view! {
+        <Title text=page_title(lang, td_string!(locale, agency_staff_manage)) />
+        <section class="page">
+            <h1>{td_string!(locale, agency_staff_manage)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let page = match page.await {
+                        Ok(p) => p,
+                        Err(e) => return error_notice(e, lang),
+                    };
+                    let action = format!("/{code}/agencies/{}/staff", page.slug);
+                    let agency_slug = page.slug.clone();
+                    view! {
+                        <p><a href=format!("/{code}/agencies/{}", page.slug)><LocalizedSpan text=page.name.clone() lang /></a></p>
+                        <ul class="staff-list">
+                            {page.staff.into_iter().map(|s| {
+                                let grant = s.grant_id.to_string();
+                                view! {
+                                    <li>
+                                        <strong><bdi>{s.holder}</bdi></strong>
+                                        {s.mandate.map(|m| view! { <MandateLine mandate=m lang /> })}
+                                        <PostForm action=action.clone() lang intent="revoke" fields=move |_fb: &FormFeedback| {
+                                            let grant = grant.clone();
+                                            view! {
+                                                <input type="hidden" name="grant" value=grant />
+                                                <button type="submit" class="link-button">{td_string!(locale, agency_staff_withdraw)}</button>
+                                            }.into_any()
+                                        } />
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <h2>{td_string!(locale, agency_staff_authorise)}</h2>
+                        <PostForm action lang intent="appoint" fields=move |fb: &FormFeedback| {
+                            appoint_fields(fb, lang, &[], Some(&agency_slug))
+                        } />
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,283 @@
+//! Who may do what. One function, [`authorise`], decides every action; the server calls
+//! it before doing anything on someone's behalf, and the table in the tests below lists
+//! each role against each action.
+
+use serde::{Deserialize, Serialize};
+
+use super::AgencyId;
+
+/// A role held by a person. Everyone with an account is a citizen; these are the roles
+/// on top of that, granted by an admin (and recorded in the audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    PlatformAdmin,
+    Moderator,
+    Organiser,
+    /// Authorises staff of one agency by recording their mandate.
+    AgencyAdmin(AgencyId),
+    /// Speaks for one agency, under a recorded mandate.
+    AgencyStaff(AgencyId),
+}
+
+/// The kind of a role, without its agency: what the database stores in `role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RoleKind {
+    PlatformAdmin,
+    Moderator,
+    Organiser,
+    AgencyAdmin,
+    AgencyStaff,
+}
+
+impl RoleKind {
+    pub const ALL: [RoleKind; 5] = [
+        RoleKind::PlatformAdmin,
+        RoleKind::Moderator,
+        RoleKind::Organiser,
+        RoleKind::AgencyAdmin,
+        RoleKind::AgencyStaff,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RoleKind::PlatformAdmin => "platform_admin",
+            RoleKind::Moderator => "moderator",
+            RoleKind::Organiser => "organiser",
+            RoleKind::AgencyAdmin => "agency_admin",
+            RoleKind::AgencyStaff => "agency_staff",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RoleKind> {
+        RoleKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Whether the role belongs to one agency.
+    pub fn needs_agency(self) -> bool {
+        matches!(self, RoleKind::AgencyAdmin | RoleKind::AgencyStaff)
+    }
+
+    pub fn with_agency(self, agency: Option<AgencyId>) -> Option<Role> {
+        match (self, agency) {
+            (RoleKind::PlatformAdmin, None) => Some(Role::PlatformAdmin),
+            (RoleKind::Moderator, None) => Some(Role::Moderator),
+            (RoleKind::Organiser, None) => Some(Role::Organiser),
+            (RoleKind::AgencyAdmin, Some(a)) => Some(Role::AgencyAdmin(a)),
+            (RoleKind::AgencyStaff, Some(a)) => Some(Role::AgencyStaff(a)),
+            _ => None,
+        }
+    }
+}
+
+impl Role {
+    pub fn kind(self) -> RoleKind {
+        match self {
+            Role::PlatformAdmin => RoleKind::PlatformAdmin,
+            Role::Moderator => RoleKind::Moderator,
+            Role::Organiser => RoleKind::Organiser,
+            Role::AgencyAdmin(_) => RoleKind::AgencyAdmin,
+            Role::AgencyStaff(_) => RoleKind::AgencyStaff,
+        }
+    }
+
+    pub fn agency(self) -> Option<AgencyId> {
+        match self {
+            Role::AgencyAdmin(a) | Role::AgencyStaff(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// The person asking, as far as authorisation is concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub roles: Vec<Role>,
+    pub email_verified: bool,
+    /// Whether this session passed a second factor (TOTP or a recovery code).
+    pub second_factor: bool,
+}
+
+impl Actor {
+    fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Any role beyond citizen: such accounts must use two-factor authentication.
+    pub fn is_staff(&self) -> bool {
+        !self.roles.is_empty()
+    }
+}
+
+/// Something a person may ask to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Publish a contribution (comment or reply).
+    Contribute,
+    /// Report a contribution to the moderators.
+    Report,
+    /// Work the moderation queue: hide and restore contributions.
+    Moderate,
+    /// Schedule workshops, register participants, enter what was said.
+    RunWorkshops,
+    /// Create and edit consultations, answer contributions: speak for the agency.
+    ActForAgency(AgencyId),
+    /// Authorise or withdraw the agency's staff (record mandates).
+    ManageAgencyStaff(AgencyId),
+    /// Create agencies.
+    ManageAgencies,
+    /// Appoint agency admins, moderators, organisers and platform admins.
+    AppointRoles,
+    /// Read the audit log.
+    ReadAuditLog,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Denied {
+    /// Nobody is signed in.
+    SignInRequired,
+    /// The account's email address is not confirmed yet.
+    EmailUnverified,
+    /// The role is held, but this session has not passed a second factor.
+    SecondFactorRequired,
+    /// The account does not hold a role that allows it.
+    Forbidden,
+}
+
+/// Decides whether `actor` (`None`: nobody signed in) may do `action`.
+pub fn authorise(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
+    let actor = actor.ok_or(Denied::SignInRequired)?;
+    let role_allows = match action {
+        Action::Contribute | Action::Report => {
+            return if actor.email_verified {
+                Ok(())
+            } else {
+                Err(Denied::EmailUnverified)
+            };
+        }
+        Action::Moderate => actor.has(Role::Moderator),
+        Action::RunWorkshops => actor.has(Role::Organiser),
+        Action::ActForAgency(agency) => {
+            actor.has(Role::AgencyStaff(agency)) || actor.has(Role::AgencyAdmin(agency))
+        }
+        Action::ManageAgencyStaff(agency) => {
+            actor.has(Role::AgencyAdmin(agency)) || actor.has(Role::PlatformAdmin)
+        }
+        Action::ManageAgencies | Action::AppointRoles | Action::ReadAuditLog => {
+            actor.has(Role::PlatformAdmin)
+        }
+    };
+    if !role_allows {
+        return Err(Denied::Forbidden);
+    }
+    if !actor.second_factor {
+        return Err(Denied::SecondFactorRequired);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: AgencyId = AgencyId(1);
+    const B: AgencyId = AgencyId(2);
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            roles: roles.to_vec(),
+            email_verified: true,
+            second_factor: true,
+        }
+    }
+
+    /// Every role (and nobody) against every action. `Y` allowed, `-` refused.
+    #[test]
+    fn role_by_action() {
+        use Action::*;
+        let actions = [
+            Contribute,
+            Report,
+            Moderate,
+            RunWorkshops,
+            ActForAgency(A),
+            ActForAgency(B),
+            ManageAgencyStaff(A),
+            ManageAgencyStaff(B),
+            ManageAgencies,
+            AppointRoles,
+            ReadAuditLog,
+        ];
+        #[rustfmt::skip]
+        let table: [(&str, Option<Actor>, &str); 7] = [
+            //                                                  Con Rep Mod Wsh Act Act Stf Stf Agn App Aud
+            //                                                              A   B   A   B
+            ("nobody",         None,                                "-   -   -   -   -   -   -   -   -   -   -"),
+            ("citizen",        Some(actor(&[])),                    "Y   Y   -   -   -   -   -   -   -   -   -"),
+            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   -   -   Y   -   -   -   -   -   -"),
+            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   -   -   Y   -   Y   -   -   -   -"),
+            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   -   -   -   -   -   -   -   -"),
+            ("organiser",      Some(actor(&[Role::Organiser])),      "Y   Y   -   Y   -   -   -   -   -   -   -"),
+            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   -   -   -   -   Y   Y   Y   Y   Y"),
+        ];
+        for (who, actor, row) in &table {
+            let expected: Vec<bool> = row.split_whitespace().map(|c| c == "Y").collect();
+            assert_eq!(expected.len(), actions.len(), "row {who}");
+            for (action, allowed) in actions.iter().zip(expected) {
+                let result = authorise(actor.as_ref(), *action);
+                assert_eq!(
+                    result.is_ok(),
+                    allowed,
+                    "{who} / {action:?}: got {result:?}"
+                );
+                if !allowed {
+                    let expected_reason = if actor.is_none() {
+                        Denied::SignInRequired
+                    } else {
+                        Denied::Forbidden
+                    };
+                    assert_eq!(result, Err(expected_reason), "{who} / {action:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn roles_need_a_second_factor_in_this_session() {
+        let mut staff = actor(&[Role::AgencyStaff(A), Role::Moderator]);
+        staff.second_factor = false;
+        for action in [Action::ActForAgency(A), Action::Moderate] {
+            assert_eq!(
+                authorise(Some(&staff), action),
+                Err(Denied::SecondFactorRequired)
+            );
+        }
+        // Taking part as a citizen does not.
+        assert_eq!(authorise(Some(&staff), Action::Contribute), Ok(()));
+        // A role not held is refused as such, second factor or not.
+        assert_eq!(
+            authorise(Some(&staff), Action::ReadAuditLog),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn contributing_needs_a_confirmed_address() {
+        let mut citizen = actor(&[]);
+        citizen.email_verified = false;
+        assert_eq!(
+            authorise(Some(&citizen), Action::Contribute),
+            Err(Denied::EmailUnverified)
+        );
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for kind in RoleKind::ALL {
+            assert_eq!(RoleKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(RoleKind::from_code("citizen"), None);
+        assert_eq!(RoleKind::AgencyStaff.with_agency(None), None);
+        assert_eq!(RoleKind::Moderator.with_agency(Some(A)), None);
+    }
+}

@@ -1,0 +1,32 @@
+//! Dates as people type them.
+
+use chrono::NaiveDate;
+
+/// A calendar date written `YYYY-MM-DD` (what `<input type="date">` sends), with Arabic-
+/// Indic digits accepted too.
+pub fn parse_iso_date(input: &str) -> Option<NaiveDate> {
+    let ascii: String = input
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            other => other,
+        })
+        .collect();
+    NaiveDate::parse_from_str(&ascii, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_in_either_digits() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 15);
+        assert_eq!(parse_iso_date("2026-03-15"), d);
+        assert_eq!(parse_iso_date(" ٢٠٢٦-٠٣-١٥ "), d);
+        assert_eq!(parse_iso_date("2026-02-30"), None);
+        assert_eq!(parse_iso_date("15/03/2026"), None);
+    }
+}

@@ -1,0 +1,9 @@
+//! The codes of the actions written to the audit log (`store::audit`), in one place so
+//! that the log page and any later report read the same names.
+
+pub const SIGN_IN: &str = "account.sign_in";
+pub const TWO_FACTOR_ENABLE: &str = "two_factor.enable";
+pub const RECOVERY_CODES_RENEW: &str = "two_factor.recovery_codes";
+pub const AGENCY_CREATE: &str = "agency.create";
+pub const ROLE_GRANT: &str = "role.grant";
+pub const ROLE_REVOKE: &str = "role.revoke";

@@ -1,0 +1,81 @@
+//! Form posts of the admin pages and of an agency's staff page. Authorisation is checked
+//! by `app::ssr::admin` itself; a refusal comes back as the page with 401/403.
+
+use app::ssr::admin::{self, AgencyForm, Appointment};
+use app::ssr::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::form::Submission;
+
+fn appointment(sub: &Submission, agency: Option<&str>) -> Appointment {
+    Appointment {
+        email: sub.field("email").to_owned(),
+        role: sub.field("role").to_owned(),
+        agency: agency.unwrap_or(sub.field("agency")).to_owned(),
+        decision_ref: sub.field("decision_ref").to_owned(),
+        decided_on: sub.field("decided_on").to_owned(),
+        scope: sub.field("scope").to_owned(),
+    }
+}
+
+/// `POST /{lang}/admin`: `intent` is `agency`, `appoint` or `revoke`.
+pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let signed = match sub.signed_in(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let result = match sub.field("intent") {
+        "agency" => {
+            let form = AgencyForm {
+                slug: sub.field("slug").to_owned(),
+                name_ar: sub.field("name_ar").to_owned(),
+                name_en: sub.field("name_en").to_owned(),
+                time_zone: sub.field("time_zone").to_owned(),
+                website: sub.field("website").to_owned(),
+            };
+            admin::create_agency(&state, &signed, &form, sub.ip())
+                .await
+                .map(drop)
+        }
+        "revoke" => admin::revoke(&state, &signed, sub.field("grant"), sub.ip()).await,
+        _ => admin::appoint(&state, &signed, &appointment(&sub, None), sub.ip()).await,
+    };
+    sub.respond(&state, result, "admin").await
+}
+
+/// `POST /{lang}/agencies/{slug}/staff`: authorise (`appoint`) or withdraw (`revoke`)
+/// a staff member of this agency.
+pub async fn agency_staff(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    if !app::domain::consultation::is_valid_slug(&slug) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let sub = match Submission::accept(&state, req, None).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let signed = match sub.signed_in(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let result = match sub.field("intent") {
+        "revoke" => admin::revoke(&state, &signed, sub.field("grant"), sub.ip()).await,
+        _ => {
+            let mut form = appointment(&sub, Some(&slug));
+            form.role = "agency_staff".to_owned();
+            admin::appoint(&state, &signed, &form, sub.ip()).await
+        }
+    };
+    sub.respond(&state, result, &format!("agencies/{slug}/staff"))
+        .await
+}

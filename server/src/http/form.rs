@@ -1,0 +1,210 @@
+//! Form posts. Each form posts to its own page; on success the answer is a redirect
+//! (post/redirect/get), on a mistake the same page rendered again with what was typed
+//! and what is wrong (422, or 401/403 when refused), so nothing is lost without
+//! JavaScript.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use app::domain::authz::Denied;
+use app::domain::Lang;
+use app::ssr::admin::denied;
+use app::ssr::authz::{self, Signed};
+use app::ssr::sessions;
+use app::ssr::state::AppState;
+use app::ui::form::{FormFeedback, FormMessage};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, request::Parts, HeaderValue, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::limits::{Action, RateLimits};
+
+/// Largest form body we read.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// A submitted form: its fields and the request it came with.
+pub(super) struct Submission {
+    pub(super) parts: Parts,
+    pub(super) client_ip: IpAddr,
+    pub(super) fields: HashMap<String, String>,
+    pub(super) session: Session,
+    pub(super) lang: Lang,
+}
+
+impl Submission {
+    /// Reads a form and lets it through only if it is within the rate limits of
+    /// `throttled` (keyed by its `email` field) and carries the session's CSRF token;
+    /// otherwise the response to send instead.
+    pub(super) async fn accept(
+        state: &AppState,
+        req: Request<Body>,
+        throttled: Option<Action>,
+    ) -> Result<Submission, Response> {
+        let sub = Submission::read(req).await?;
+        if let Some(action) = throttled {
+            sub.check_rate(state, action, sub.field("email")).await?;
+        }
+        sub.check_csrf(state).await?;
+        Ok(sub)
+    }
+
+    async fn read(req: Request<Body>) -> Result<Submission, Response> {
+        let (parts, body) = req.into_parts();
+        let lang = Lang::from_path(parts.uri.path()).unwrap_or_default();
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        let fields = form_urlencoded::parse(&bytes).into_owned().collect();
+        let client_ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip());
+        Ok(Submission {
+            parts,
+            client_ip,
+            fields,
+            session,
+            lang,
+        })
+    }
+
+    /// Answers 429 with a translated message and `Retry-After` when over a limit.
+    pub(super) async fn check_rate(
+        &self,
+        state: &AppState,
+        action: Action,
+        account: &str,
+    ) -> Result<(), Response> {
+        let Some(limits) = self.parts.extensions.get::<Arc<RateLimits>>() else {
+            return Ok(());
+        };
+        let Err(wait) = limits.check(action, self.client_ip, account) else {
+            return Ok(());
+        };
+        tracing::warn!(?action, ip = %self.client_ip, "rate limit reached");
+        let feedback = FormFeedback {
+            values: [("email".to_owned(), account.trim().to_owned())]
+                .into_iter()
+                .collect(),
+            summary: Some(FormMessage::TooManyAttempts),
+            ..Default::default()
+        };
+        let mut res = self
+            .render(state, feedback, StatusCode::TOO_MANY_REQUESTS)
+            .await;
+        let seconds = wait.as_secs().max(1).to_string();
+        if let Ok(value) = HeaderValue::from_str(&seconds) {
+            res.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        Err(res)
+    }
+
+    /// The answer to a form: on success a redirect to `/{lang}/{next}`, else the page
+    /// again with the feedback.
+    pub(super) async fn respond(
+        &self,
+        state: &AppState,
+        result: Result<(), FormFeedback>,
+        next: &str,
+    ) -> Response {
+        match result {
+            Ok(()) => see_other(format!("/{}/{next}", self.lang.code())),
+            Err(feedback) => {
+                self.render(state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await
+            }
+        }
+    }
+
+    pub(super) fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// The client's address, as the audit log records it.
+    pub(super) fn ip(&self) -> Option<String> {
+        Some(self.client_ip.to_string())
+    }
+
+    /// The signed-in person, or the page again saying to sign in (401).
+    pub(super) async fn signed_in(&self, state: &AppState) -> Result<Signed, Response> {
+        match authz::signed_in(&self.session, &state.db, state.clock.now()).await {
+            Ok(Some(signed)) => Ok(signed),
+            Ok(None) => Err(self
+                .render(
+                    state,
+                    denied(Denied::SignInRequired),
+                    StatusCode::UNAUTHORIZED,
+                )
+                .await),
+            Err(err) => {
+                tracing::error!(error = %err, "session unavailable");
+                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }
+        }
+    }
+
+    /// Refuses forms without this session's CSRF token: nothing is changed, and the
+    /// page comes back with a message saying so.
+    async fn check_csrf(&self, state: &AppState) -> Result<(), Response> {
+        match sessions::csrf_matches(&self.session, self.fields.get("csrf").map(String::as_str))
+            .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let feedback = FormFeedback {
+                    summary: Some(FormMessage::FormExpired),
+                    ..Default::default()
+                };
+                Err(self.render(state, feedback, StatusCode::FORBIDDEN).await)
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "session unavailable");
+                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }
+        }
+    }
+
+    /// Renders the page the form is on, with `feedback`.
+    pub(super) async fn render(
+        &self,
+        state: &AppState,
+        mut feedback: FormFeedback,
+        status: StatusCode,
+    ) -> Response {
+        feedback.intent = self.field("intent").to_owned();
+        let status = match feedback.summary {
+            Some(FormMessage::Denied(Denied::SignInRequired)) => StatusCode::UNAUTHORIZED,
+            Some(FormMessage::Denied(_)) => StatusCode::FORBIDDEN,
+            _ => status,
+        };
+        let mut parts = self.parts.clone();
+        parts.method = Method::GET;
+        let req = Request::from_parts(parts, Body::empty());
+        let context = {
+            let state = state.clone();
+            move || {
+                leptos::prelude::provide_context(state.clone());
+                leptos::prelude::provide_context(feedback.clone());
+            }
+        };
+        let options = state.leptos_options.clone();
+        let handler = leptos_axum::render_app_async_with_context(context, move || {
+            app::shell(options.clone())
+        });
+        let mut res = handler(req).await;
+        *res.status_mut() = status;
+        res
+    }
+}
+
+pub(super) fn see_other(path: String) -> Response {
+    Redirect::to(&path).into_response()
+}
