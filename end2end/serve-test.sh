@@ -21,6 +21,9 @@ export SHURA_MAIL_FROM="Shura <no-reply@shura.test>"
 # Browser tests use SQLite unless SHURA_E2E_DATABASE_URL names another database.
 if [[ -n "${SHURA_E2E_DATABASE_URL:-}" ]]; then export DATABASE_URL="$SHURA_E2E_DATABASE_URL"; else unset DATABASE_URL; fi
 "$bin" load-demo
+# The platform admin the staff journeys start from (see tests/staff.spec.ts).
+SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
+  "$bin" create-admin --email admin@shura.test --name "مدير المنصة"
 "$bin" serve &
 server_pid=$!
 trap 'kill "$server_pid" "$smtp_pid" 2>/dev/null || true; rm -rf "$data"' EXIT

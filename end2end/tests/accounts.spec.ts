@@ -168,7 +168,8 @@ for (const lang of ['ar', 'en'] as const) {
       'account', 'verify-email?token=unknown', 'reset-password?token=unknown'];
     for (const path of paths) {
       const response = await page.goto(`/${lang}/${path}`);
-      expect(response?.status()).toBe(200);
+      // Signed out, the account page says so with 401.
+      expect(response?.status()).toBe(path === 'account' ? 401 : 200);
       await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await screenshot(page, testInfo, `page-${path.replace(/[/?=]/g, '-')}-${lang}`);
@@ -197,4 +198,54 @@ test('signing out everywhere ends the sessions on other devices', async ({ brows
   await expect(second.getByText('You are not signed in.')).toBeVisible();
   await laptop.close();
   await phone.close();
+});
+
+test('change the password, download my data, delete the account', async ({ page }, testInfo) => {
+  const email = uniqueEmail('privacy');
+  await register(page, 'en', email, 'Layla Haddad');
+  const [mail] = await waitForMail(email);
+  await page.goto(linkIn(mail.text));
+  await page.goto('/en/sign-in');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/account$/);
+
+  const passwordForm = page.locator('form:has(input[name=intent][value=password])');
+  await passwordForm.locator('#field-current_password').fill('not my password at all');
+  await passwordForm.locator('#field-new_password').fill('a brand new desert caravan phrase');
+  await passwordForm.locator('button[type=submit]').click();
+  await expect(page.locator('#field-current_password-error')).toHaveText('The current password is not right.');
+  const newPassword = 'a brand new desert caravan phrase';
+  await page.locator('#field-current_password').fill(PASSWORD);
+  await page.locator('#field-new_password').fill(newPassword);
+  await page.locator('form:has(input[name=intent][value=password]) button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/account\?changed=password$/);
+  await expect(page.locator('.notice--ok')).toBeVisible();
+  await screenshot(page, testInfo, 'account-full-en');
+
+  const data = await page.request.get('/en/account/my-data');
+  expect(data.status()).toBe(200);
+  expect(data.headers()['content-disposition']).toContain('attachment');
+  const json = await data.json();
+  expect(json.account.email).toBe(email);
+  expect(json.account.display_name).toBe('Layla Haddad');
+  expect(json.account.terms.version).toBeTruthy();
+  expect(json.mail.map((m: { subject: string }) => m.subject)).toContain('Confirm your email address for Shura');
+
+  await page.goto('/ar/account/delete');
+  await screenshot(page, testInfo, 'delete-account-ar');
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page.locator('#field-password-error')).toBeVisible();
+  await page.locator('#field-password').fill(newPassword);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/ar\/account\/deleted$/);
+  await expect(page.locator('.account-nav a[href$="/sign-in"]')).toBeVisible();
+
+  await page.goto('/en/sign-in');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(newPassword);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page.locator('.form-summary')).toHaveText('The email address or password is incorrect.');
 });

@@ -1,6 +1,7 @@
 import { Page, TestInfo } from '@playwright/test';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
+import { createHmac } from 'crypto';
 
 /** Saves a full-page screenshot as a test artifact under test-results/screenshots/. */
 export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
@@ -42,4 +43,24 @@ export async function waitForMail(address: string, count = 1): Promise<Mail[]> {
 /** A unique address per test run, so reruns against one database never collide. */
 export function uniqueEmail(prefix: string): string {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.org`;
+}
+
+/** The platform admin created by serve-test.sh. */
+export const ADMIN_EMAIL = 'admin@shura.test';
+export const ADMIN_PASSWORD = process.env.SHURA_E2E_ADMIN_PASSWORD ?? 'قلعة مصمك في قلب الرياض';
+
+/** The TOTP code (RFC 6238: HMAC-SHA1, 6 digits, 30 s) of a base32 `secret` at `when`. */
+export function totpCode(secret: string, when = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(when / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
 }

@@ -1,122 +1,12 @@
 //! The real router on a real port, against SQLite and PostgreSQL.
 #![allow(clippy::expect_used)] // test helpers fail the test on purpose
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
-use app::ssr::clock::Clock;
-use app::ssr::state::AppState;
 use app::ssr::testing::TestDb;
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 
-struct TestServer {
-    addr: SocketAddr,
-    client: reqwest::Client,
-    test_db: TestDb,
-}
-
-impl TestServer {
-    async fn start(test_db: TestDb, with_demo: bool) -> TestServer {
-        if with_demo {
-            app::ssr::demo::load_if_empty(&test_db.db, Clock::system().now())
-                .await
-                .expect("demo data");
-        }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let config = server::config::Config {
-            database_url: String::new(),
-            bind: addr,
-            data_dir: PathBuf::from("unused"),
-            site_dir: PathBuf::from("target/site"),
-            public_url: format!("http://{addr}"),
-            mail_from: "Shura <no-reply@localhost>".to_owned(),
-            smtp: None,
-        };
-        let state = AppState {
-            db: test_db.db.clone(),
-            clock: Clock::system(),
-            leptos_options: server::startup::leptos_options(&config),
-            data_dir: config.data_dir.clone(),
-            public_url: config.public_url.clone(),
-        };
-        let sessions = app::ssr::sessions::SessionBackend::for_db(&test_db.db)
-            .await
-            .expect("session table");
-        let router = server::http::router(state, sessions, false);
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-        });
-        let client = reqwest::Client::builder()
-            .redirect(Policy::none())
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .expect("client");
-        TestServer {
-            addr,
-            client,
-            test_db,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
-    }
-
-    async fn finish(self) {
-        self.test_db.finish().await;
-    }
-}
-
-fn location(res: &reqwest::Response) -> &str {
-    res.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
-/// Each test runs once on SQLite and once on PostgreSQL.
-macro_rules! http_tests {
-    ($(async fn $name:ident($server:ident, demo = $demo:expr) $body:block)*) => {
-        mod on_sqlite {
-            use super::*;
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let $server = TestServer::start(TestDb::sqlite().await, $demo).await;
-                    $body
-                    $server.finish().await;
-                }
-            )*
-        }
-        mod on_postgres {
-            use super::*;
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let $server = TestServer::start(TestDb::postgres().await, $demo).await;
-                    $body
-                    $server.finish().await;
-                }
-            )*
-        }
-    };
-}
+mod common;
+use app::ssr::clock::Clock;
+use common::*;
 
 http_tests! {
     async fn healthz_answers_when_the_database_does(server, demo = false) {
@@ -256,32 +146,6 @@ mod throttling {
     use super::*;
     use app::ssr::auth::password;
     use app::ssr::store::users::{self, NewUser};
-
-    /// A client whose requests come from `ip` (any 127.x address reaches loopback).
-    fn client_from(ip: [u8; 4]) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(Policy::none())
-            .cookie_store(true)
-            .local_address(std::net::IpAddr::from(ip))
-            .build()
-            .expect("client")
-    }
-
-    async fn csrf_of(client: &reqwest::Client, url: &str) -> String {
-        let html = client
-            .get(url)
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("body");
-        html.split(r#"name="csrf" value=""#)
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("csrf field")
-            .to_owned()
-    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn rapid_sign_ins_from_one_address_get_429_while_another_address_signs_in() {
