@@ -5,8 +5,10 @@ import * as path from 'path';
 
 const port = Number(process.env.SHURA_E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${port}`;
+// Each run (SQLite, PostgreSQL) keeps its results, traces and mail in its own folder.
+const results = process.env.SHURA_E2E_RESULTS ?? 'test-results';
 // Where the test SMTP server stores what it receives (read by tests/helpers.ts).
-process.env.SHURA_E2E_MAILDIR ??= path.join(__dirname, 'test-results', 'maildir');
+process.env.SHURA_E2E_MAILDIR ??= path.join(__dirname, results, 'maildir');
 
 export default defineConfig({
   testDir: './tests',
@@ -15,8 +17,8 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
-  outputDir: 'test-results/artifacts',
+  reporter: [['list'], ['json', { outputFile: `${results}/results.json` }]],
+  outputDir: `${results}/artifacts`,
   use: {
     baseURL,
     trace: 'retain-on-failure',

@@ -50,6 +50,14 @@ ensure_chromium() {
   export CHROMIUM_PATH="$(command -v chromium)"
 }
 
+# psql, to create the PostgreSQL database of the browser tests (only when testing on it).
+ensure_psql() {
+  if [[ -z "${SHURA_TEST_POSTGRES_URL:-}" ]] || command -v psql >/dev/null; then return; fi
+  say "installing postgresql-client from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+}
+
 # A real SMTP server for the mail tests: Debian's aiosmtpd, run by the tests themselves.
 ensure_smtp_sink() {
   export SHURA_TEST_PYTHON="${SHURA_TEST_PYTHON:-/usr/bin/python3}"
