@@ -322,7 +322,7 @@ pub fn MandateLine(mandate: MandateView, lang: Lang) -> impl IntoView {
         <p class="mandate">
             {td_string!(locale, mandate_label)} " "
             <bdi>{mandate.decision_ref}</bdi> " · "
-            {td_string!(locale, mandate_dated)} " " <time datetime=mandate.decided_on.clone()>{mandate.decided_on.clone()}</time>
+            {td_string!(locale, mandate_dated)} " " <time dir="ltr" datetime=mandate.decided_on.clone()>{mandate.decided_on.clone()}</time>
             <br />
             {td_string!(locale, mandate_scope)} " " <bdi>{mandate.scope}</bdi>
         </p>
