@@ -366,6 +366,23 @@ fn field_error(field: &str, message: FormMessage) -> FormFeedback {
     feedback
 }
 
+/// Whether `candidate` is the signed-in person's password (asked again before changing
+/// it or deleting the account).
+async fn is_current_password(
+    state: &AppState,
+    user: &User,
+    candidate: &str,
+) -> Result<bool, FormFeedback> {
+    let email = user.email.as_deref().unwrap_or("");
+    match users::credentials_by_email(&state.db, email)
+        .await
+        .map_err(internal)?
+    {
+        Some((_, Some(hash))) => password::verify(candidate, &hash).await.map_err(internal),
+        _ => Err(internal("signed-in account without a password")),
+    }
+}
+
 /// Changes the password of a signed-in person who knows the current one. Every session
 /// of the account ends; the caller signs this one in again.
 pub async fn change_password(
@@ -396,15 +413,7 @@ pub async fn change_password(
     if feedback.has_errors() {
         return Err(feedback);
     }
-    let email = user.email.as_deref().unwrap_or("");
-    let hash = match users::credentials_by_email(&state.db, email)
-        .await
-        .map_err(internal)?
-    {
-        Some((_, Some(hash))) => hash,
-        _ => return Err(internal("account without a password changing it")),
-    };
-    if !password::verify(current, &hash).await.map_err(internal)? {
+    if !is_current_password(state, user, current).await? {
         return Err(field_error(
             "current_password",
             FormMessage::CurrentPasswordWrong,
@@ -519,18 +528,7 @@ pub async fn delete_account(
     if password_text.is_empty() {
         return Err(field_error("password", FormMessage::Required));
     }
-    let email = user.email.as_deref().unwrap_or("");
-    let hash = match users::credentials_by_email(&state.db, email)
-        .await
-        .map_err(internal)?
-    {
-        Some((_, Some(hash))) => hash,
-        _ => return Err(internal("account without a password deleting itself")),
-    };
-    if !password::verify(password_text, &hash)
-        .await
-        .map_err(internal)?
-    {
+    if !is_current_password(state, user, password_text).await? {
         return Err(field_error("password", FormMessage::CurrentPasswordWrong));
     }
     users::delete_account(&state.db, user.id, state.clock.now())

@@ -274,14 +274,10 @@ pub async fn csrf_matches(
     let expected = session.get::<String>(KEY_CSRF).await?;
     Ok(match (expected, submitted) {
         (Some(expected), Some(submitted)) => {
-            constant_time_eq(expected.as_bytes(), submitted.as_bytes())
+            super::auth::token::constant_time_eq(expected.as_bytes(), submitted.as_bytes())
         }
         _ => false,
     })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl From<SessionError> for crate::error::AppError {

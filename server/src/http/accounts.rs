@@ -117,10 +117,7 @@ pub async fn sign_in_code(State(state): State<AppState>, req: Request<Body>) -> 
         Ok(None) => return see_other(format!("/{}/sign-in/code", sub.lang.code())),
         Err(err) => return session_failure(&state, &sub, err).await,
     };
-    if let Err(res) = sub
-        .check_rate(&state, Action::SignIn, &format!("uid:{}", user.id))
-        .await
-    {
+    if let Err(res) = sub.check_account_rate(&state, user.id).await {
         return res;
     }
     match accounts::check_second_factor(&state, &user, sub.field("code")).await {
@@ -135,18 +132,11 @@ pub async fn sign_in_code(State(state): State<AppState>, req: Request<Body>) -> 
 /// `POST /{lang}/account` with `intent=password`: a new password, given the current
 /// one. Other sessions end; this one continues.
 pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
         Ok(s) => s,
         Err(res) => return res,
     };
-    let signed = match sub.signed_in(&state).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    if let Err(res) = sub
-        .check_rate(&state, Action::SignIn, &format!("uid:{}", signed.user.id))
-        .await
-    {
+    if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
         return res;
     }
     let result = accounts::change_password(
@@ -176,11 +166,7 @@ pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Respo
 /// `POST /{lang}/account/two-factor`: `intent=confirm` turns it on with the first
 /// code; `intent=renew` replaces the recovery codes. Both show the new codes once.
 pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    let signed = match sub.signed_in(&state).await {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
         Ok(s) => s,
         Err(res) => return res,
     };
@@ -193,10 +179,7 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
             accounts::new_recovery_codes(&state, &signed.user, sub.ip()).await
         }
     } else {
-        if let Err(res) = sub
-            .check_rate(&state, Action::SignIn, &format!("uid:{}", signed.user.id))
-            .await
-        {
+        if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
             return res;
         }
         let secret = match sessions::totp_setup_secret(&sub.session).await {
@@ -228,18 +211,11 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
 
 /// `POST /{lang}/account/delete`: deletes the account after the password is confirmed.
 pub async fn delete_account(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
         Ok(s) => s,
         Err(res) => return res,
     };
-    let signed = match sub.signed_in(&state).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    if let Err(res) = sub
-        .check_rate(&state, Action::SignIn, &format!("uid:{}", signed.user.id))
-        .await
-    {
+    if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
         return res;
     }
     match accounts::delete_account(&state, &signed.user, sub.field("password")).await {

@@ -23,11 +23,7 @@ fn appointment(sub: &Submission, agency: Option<&str>) -> Appointment {
 
 /// `POST /{lang}/admin`: `intent` is `agency`, `appoint` or `revoke`.
 pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    let signed = match sub.signed_in(&state).await {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
         Ok(s) => s,
         Err(res) => return res,
     };
@@ -60,11 +56,7 @@ pub async fn agency_staff(
     if !app::domain::consultation::is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
-    let signed = match sub.signed_in(&state).await {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
         Ok(s) => s,
         Err(res) => return res,
     };

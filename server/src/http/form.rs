@@ -51,6 +51,17 @@ impl Submission {
         Ok(sub)
     }
 
+    /// Like [`Submission::accept`] for forms only a signed-in person may send; the
+    /// person comes back with the submission.
+    pub(super) async fn accept_signed(
+        state: &AppState,
+        req: Request<Body>,
+    ) -> Result<(Submission, Signed), Response> {
+        let sub = Submission::accept(state, req, None).await?;
+        let signed = sub.signed_in(state).await?;
+        Ok((sub, signed))
+    }
+
     async fn read(req: Request<Body>) -> Result<Submission, Response> {
         let (parts, body) = req.into_parts();
         let lang = Lang::from_path(parts.uri.path()).unwrap_or_default();
@@ -74,6 +85,17 @@ impl Submission {
             session,
             lang,
         })
+    }
+
+    /// The sign-in limits, keyed by an account rather than a typed address: for forms
+    /// that check a password or a code of someone already known.
+    pub(super) async fn check_account_rate(
+        &self,
+        state: &AppState,
+        user: app::domain::UserId,
+    ) -> Result<(), Response> {
+        self.check_rate(state, Action::SignIn, &format!("uid:{user}"))
+            .await
     }
 
     /// Answers 429 with a translated message and `Retry-After` when over a limit.

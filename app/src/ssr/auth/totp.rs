@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::token::hash_token;
+use super::token::{constant_time_eq, hash_token};
 
 /// Seconds per code.
 const STEP: u64 = 30;
@@ -71,10 +71,6 @@ pub fn check(secret_b32: &str, code: &str, now: DateTime<Utc>) -> Option<i64> {
 pub fn code_at(secret_b32: &str, at: DateTime<Utc>) -> Option<String> {
     let t = u64::try_from(at.timestamp()).ok()?;
     totp(secret_b32, "").map(|totp| totp.generate(t))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// New recovery codes, as (code shown to the person, hash stored).
