@@ -14,7 +14,9 @@ use crate::accounts::pages::{
 use crate::accounts::two_factor::{RecoveryCodesPage, SignInCodePage, TwoFactorPage};
 use crate::admin::pages::{AdminPage, AuditLogPage};
 use crate::agencies::pages::{AgencyPublicPage, AgencyStaffPage};
-use crate::consultations::pages::HomePage;
+use crate::consultations::editing::{EditConsultationPage, NewConsultationPage};
+use crate::consultations::pages::{ConsultationListPage, HomePage};
+use crate::consultations::reading::{ConsultationPage, DiffPage};
 use crate::domain::Lang;
 use crate::ui::layout::{Layout, NotFound};
 
@@ -102,6 +104,12 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditLogPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("agencies"), ParamSegment("slug")) view=AgencyPublicPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("agencies"), ParamSegment("slug"), StaticSegment("staff")) view=AgencyStaffPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("agencies"), ParamSegment("slug"), StaticSegment("consultations"), StaticSegment("new")) view=NewConsultationPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("consultations") view=ConsultationListPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug")) view=ConsultationPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("versions"), ParamSegment("n")) view=ConsultationPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("diff")) view=DiffPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("edit")) view=EditConsultationPage ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()

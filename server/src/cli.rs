@@ -1,4 +1,4 @@
-//! Command-line interface: `shura [serve|migrate|load-demo|create-admin]`.
+//! Command-line interface: `shura [serve|migrate|load-demo|create-admin|import|export]`.
 
 use clap::{Parser, Subcommand};
 
@@ -33,6 +33,13 @@ pub enum Command {
         #[arg(long, default_value = "Platform admin")]
         name: String,
     },
+    /// Import agencies, topics and consultations from a JSON file in the exchange format
+    /// (docs/import-format.md). All or nothing; importing the same file again changes
+    /// nothing.
+    Import { file: std::path::PathBuf },
+    /// Write one consultation, with its agency, topics and versions, to standard output
+    /// in the exchange format.
+    Export { slug: String },
 }
 
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
@@ -53,6 +60,35 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
                 true => tracing::info!("demo data loaded"),
                 false => tracing::info!("database already has consultations; demo data not loaded"),
             }
+            Ok(())
+        }
+        Command::Import { file } => {
+            let name = file.display().to_string();
+            let failed = |message: String| StartupError::Import {
+                file: name.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(&file).map_err(|e| failed(e.to_string()))?;
+            let doc = app::ssr::exchange::parse(&text).map_err(|e| failed(e.to_string()))?;
+            let db = startup::open_database(&config).await?;
+            let result = app::ssr::exchange::import(&db, &doc, chrono_now()).await;
+            db.close().await;
+            let summary = result.map_err(|e| failed(e.to_string()))?;
+            println!(
+                "imported {} consultation(s): {} version(s) written, {} unchanged",
+                summary.consultations, summary.versions_written, summary.versions_unchanged
+            );
+            Ok(())
+        }
+        Command::Export { slug } => {
+            let db = startup::open_database(&config).await?;
+            let result = app::ssr::exchange::export(&db, &slug, chrono_now()).await;
+            db.close().await;
+            let doc =
+                result?.ok_or_else(|| StartupError::Export(format!("no consultation {slug:?}")))?;
+            let json = serde_json::to_string_pretty(&doc)
+                .map_err(|e| StartupError::Export(e.to_string()))?;
+            println!("{json}");
             Ok(())
         }
         Command::CreateAdmin { email, name } => {

@@ -38,6 +38,10 @@ pub enum StartupError {
     Demo(String),
     #[error("create-admin: {0}")]
     Admin(String),
+    #[error("import {file}: {message}; nothing was imported")]
+    Import { file: String, message: String },
+    #[error("export: {0}")]
+    Export(String),
     #[error("mail configuration: {0}")]
     Mail(#[from] app::ssr::mail::MailerError),
 }
@@ -156,6 +160,23 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         std::time::Duration::from_secs(2),
         workers_stopped,
     ));
+    // Pages compute a consultation's status from the clock; this writes it down, so
+    // that the stored status (and exports) catch up within a minute.
+    let lifecycle = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                let now = chrono::Utc::now();
+                match app::ssr::store::consultations::advance_by_clock(&db, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(changed = n, "consultation periods opened or closed"),
+                    Err(err) => tracing::warn!(error = %err, "could not advance consultations"),
+                }
+            }
+        })
+    };
     tracing::info!(address = %config.bind, "serving http://{}", config.bind);
     let served = axum::serve(
         listener,
@@ -169,6 +190,7 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         tracing::error!(error = %err, "mail worker ended abnormally");
     }
     session_cleanup.abort();
+    lifecycle.abort();
     tracing::info!("shutting down: closing the database");
     db.close().await;
     served

@@ -1,17 +1,293 @@
-//! Server functions for consultations: thin wrappers over the store.
+//! Server functions for the public consultation pages: what each page shows, already
+//! in the reader's language (dates in the agency's time zone, clauses as safe HTML).
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::domain::ConsultationCard;
+use crate::domain::dates::DateLabel;
+use crate::domain::draft::{ClauseDiff, ClauseView};
+use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery, LocalizedText, Page};
 use crate::error::AppError;
 
-/// How many open consultations the home page lists.
-pub const HOME_PAGE_LIMIT: i64 = 50;
+/// How many consultations each home-page section lists.
+pub const HOME_SECTION_LIMIT: i64 = 6;
+/// Consultations per page of the list.
+pub const LIST_PAGE_SIZE: u32 = 10;
 
-/// The consultations open for comment right now, closing soonest first.
-#[server(prefix = "/api/fn", endpoint = "open_consultations")]
-pub async fn open_consultations() -> Result<Vec<ConsultationCard>, AppError> {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub open: Vec<ConsultationCard>,
+    /// Open and closing within a week.
+    pub closing_soon: Vec<ConsultationCard>,
+    pub concluded: Vec<ConsultationCard>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "home_sections")]
+pub async fn home_sections() -> Result<HomeData, AppError> {
     use crate::ssr::{context::app_state, store::consultations};
     let state = app_state()?;
-    Ok(consultations::list_open(&state.db, state.clock.now(), HOME_PAGE_LIMIT).await?)
+    let now = state.clock.now();
+    let open = consultations::list_open(&state.db, now, 50).await?;
+    let soon = now + chrono::Duration::days(7);
+    let closing_soon = open
+        .iter()
+        .filter(|c| c.closes_at <= soon)
+        .cloned()
+        .collect();
+    Ok(HomeData {
+        open: open.into_iter().take(HOME_SECTION_LIMIT as usize).collect(),
+        closing_soon,
+        concluded: consultations::recently_concluded(&state.db, now, HOME_SECTION_LIMIT).await?,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub slug: String,
+    pub name: LocalizedText,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListView {
+    pub page: Page<ConsultationCard>,
+    pub agencies: Vec<Named>,
+    pub topics: Vec<Named>,
+}
+
+#[server(prefix = "/api/fn", endpoint = "consultation_list")]
+pub async fn consultation_list(query: ListQuery) -> Result<ListView, AppError> {
+    use crate::ssr::context::app_state;
+    use crate::ssr::store::{agencies, consultations, drafts};
+    let state = app_state()?;
+    let page = consultations::list(&state.db, &query, state.clock.now(), LIST_PAGE_SIZE).await?;
+    let agencies = agencies::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| Named {
+            slug: a.slug,
+            name: a.name,
+        })
+        .collect();
+    let topics = drafts::topics(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| Named {
+            slug: t.slug,
+            name: t.name,
+        })
+        .collect();
+    Ok(ListView {
+        page,
+        agencies,
+        topics,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub number: u32,
+    /// `None` for a version not published yet (seen by the agency only).
+    pub published: Option<DateLabel>,
+    pub change_note: LocalizedText,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsultationData {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    pub contact_email: Option<String>,
+    pub agency_slug: String,
+    pub agency_name: LocalizedText,
+    pub status: ConsultationStatus,
+    pub opens: DateLabel,
+    pub closes: DateLabel,
+    pub concluded: Option<DateLabel>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+    pub topics: Vec<Named>,
+    pub versions: Vec<VersionSummary>,
+    /// The version shown.
+    pub version: u32,
+    pub clauses: Vec<ClauseView>,
+    /// Whether the reader speaks for the agency (sees drafts, may edit).
+    pub can_edit: bool,
+    /// The portal's public address, for share links and permalinks.
+    pub public_url: String,
+}
+
+impl ConsultationData {
+    pub fn latest_version(&self) -> u32 {
+        self.versions.last().map_or(1, |v| v.number)
+    }
+}
+
+/// A consultation with one of its versions (the latest the reader may see when
+/// `version` is `None`). Drafts and unpublished versions exist only for the agency.
+#[server(prefix = "/api/fn", endpoint = "consultation_view")]
+pub async fn consultation_view(
+    slug: String,
+    version: Option<u32>,
+    lang: Lang,
+) -> Result<ConsultationData, AppError> {
+    use crate::ssr::calendar::label;
+    use crate::ssr::context;
+    use crate::ssr::store::drafts;
+    let state = context::app_state()?;
+    let now = state.clock.now();
+    let (c, can_edit) = readable_consultation(&slug).await?;
+    let all = drafts::versions(&state.db, c.id.0).await?;
+    let visible: Vec<_> = all
+        .into_iter()
+        .filter(|v| can_edit || v.published_at.is_some())
+        .collect();
+    let shown = match version {
+        Some(n) => visible.iter().find(|v| v.number == n),
+        None => visible.last(),
+    };
+    let Some(shown) = shown else {
+        return Err(not_found());
+    };
+    let clauses = drafts::clauses(&state.db, shown.id)
+        .await?
+        .into_iter()
+        .filter_map(|cl| {
+            let html = cl.html.pick(lang)?;
+            Some(ClauseView {
+                key: cl.key,
+                kind: cl.kind,
+                level: cl.level,
+                number: cl.number,
+                html: html.text,
+                lang: html.lang,
+                is_fallback: html.is_fallback,
+            })
+        })
+        .collect();
+    let tz = &c.agency_time_zone;
+    let topics = drafts::topics_of(&state.db, c.id.0)
+        .await?
+        .into_iter()
+        .map(|t| Named {
+            slug: t.slug,
+            name: t.name,
+        })
+        .collect();
+    Ok(ConsultationData {
+        version: shown.number,
+        versions: visible
+            .iter()
+            .map(|v| VersionSummary {
+                number: v.number,
+                published: v.published_at.map(|at| label(at, tz, lang)),
+                change_note: v.change_note.clone(),
+            })
+            .collect(),
+        clauses,
+        status: c.status_at(now),
+        opens: label(c.opens_at, tz, lang),
+        closes: label(c.closes_at, tz, lang),
+        concluded: c.concluded_at.map(|at| label(at, tz, lang)),
+        opens_at: c.opens_at,
+        closes_at: c.closes_at,
+        now,
+        topics,
+        slug: c.slug,
+        title: c.title,
+        summary: c.summary,
+        audience: c.audience,
+        contact_email: c.contact_email,
+        agency_slug: c.agency_slug,
+        agency_name: c.agency_name,
+        can_edit,
+        public_url: state.public_url.trim_end_matches('/').to_owned(),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffView {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub from: u32,
+    pub to: u32,
+    /// The versions the reader may compare.
+    pub versions: Vec<u32>,
+    pub rows: Vec<ClauseDiff>,
+}
+
+/// The differences between two versions, clause by clause and word by word.
+#[server(prefix = "/api/fn", endpoint = "consultation_diff")]
+pub async fn consultation_diff(
+    slug: String,
+    from: u32,
+    to: u32,
+    lang: Lang,
+) -> Result<DiffView, AppError> {
+    use crate::ssr::context;
+    use crate::ssr::diff::{compare, ComparedClause};
+    use crate::ssr::store::drafts;
+    let state = context::app_state()?;
+    let (c, can_edit) = readable_consultation(&slug).await?;
+    let visible: Vec<_> = drafts::versions(&state.db, c.id.0)
+        .await?
+        .into_iter()
+        .filter(|v| can_edit || v.published_at.is_some())
+        .collect();
+    let find = |n: u32| visible.iter().find(|v| v.number == n).ok_or_else(not_found);
+    let (old_v, new_v) = (find(from)?, find(to)?);
+    let old = drafts::clauses(&state.db, old_v.id).await?;
+    let new = drafts::clauses(&state.db, new_v.id).await?;
+    let compared = |list: Vec<drafts::StoredClause>| -> Vec<ComparedClause> {
+        list.into_iter()
+            .map(|cl| ComparedClause {
+                text: cl.text.pick(lang).map(|p| p.text).unwrap_or_default(),
+                key: cl.key,
+                kind: cl.kind,
+                number: cl.number,
+            })
+            .collect()
+    };
+    let rows = compare(&compared(old), &compared(new), lang);
+    Ok(DiffView {
+        slug: c.slug,
+        title: c.title,
+        from,
+        to,
+        versions: visible.iter().map(|v| v.number).collect(),
+        rows,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    crate::ssr::context::set_status(axum::http::StatusCode::NOT_FOUND);
+    AppError::NotFound
+}
+
+/// The consultation if the reader may see it, and whether they speak for its agency.
+#[cfg(feature = "ssr")]
+async fn readable_consultation(
+    slug: &str,
+) -> Result<(crate::ssr::store::consultations::Consultation, bool), AppError> {
+    use crate::domain::authz::{authorise, Action};
+    use crate::ssr::store::consultations;
+    use crate::ssr::{authz, context};
+    let state = context::app_state()?;
+    let Some(c) = consultations::by_slug(&state.db, slug).await? else {
+        return Err(not_found());
+    };
+    let session = context::session().await?;
+    let signed = authz::signed_in(&session, &state.db, state.clock.now()).await?;
+    let can_edit = authorise(
+        signed.as_ref().map(|s| &s.actor),
+        Action::ActForAgency(c.agency_id),
+    )
+    .is_ok();
+    if c.status == ConsultationStatus::Draft && !can_edit {
+        return Err(not_found());
+    }
+    Ok((c, can_edit))
 }

@@ -1,4 +1,6 @@
 //! Consultations: the drafts an agency puts out for public comment.
 
 pub mod api;
+pub mod editing;
 pub mod pages;
+pub mod reading;

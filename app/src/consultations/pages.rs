@@ -1,25 +1,24 @@
-//! Public pages about consultations.
+//! The public home page and the list of consultations.
 
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
 
-use super::api::open_consultations;
-use crate::domain::{ConsultationCard, ConsultationStatus, Lang};
-use crate::ui::layout::use_lang;
+use super::api::{consultation_list, home_sections, ListView, Named};
+use crate::domain::dates::DateLabel;
+use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery};
+use crate::ui::denied::error_notice;
+use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
-/// The home page: what is open for comment now.
+/// The home page: open now, closing soon, recently concluded.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let cards = Resource::new(|| (), |_| open_consultations());
-    let title = format!(
-        "{} · {}",
-        td_string!(locale, home_title),
-        td_string!(locale, site_name)
-    );
+    let sections = Resource::new(|| (), |_| home_sections());
+    let title = page_title(lang, td_string!(locale, home_title));
     view! {
         <Title text=title />
         <Meta name="description" content=td_string!(locale, site_tagline) />
@@ -28,30 +27,165 @@ pub fn HomePage() -> impl IntoView {
             <p class="lead">{td_string!(locale, home_intro)}</p>
             <Suspense fallback=move || view! { <p>{td_string!(locale, loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match cards.await {
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="empty-state">{td_string!(locale, home_empty)}</p> }
-                                .into_any()
-                        }
-                        Ok(list) => {
-                            view! {
-                                <ul class="card-list">
-                                    {list
-                                        .into_iter()
-                                        .map(|c| view! { <ConsultationCardView card=c lang /> })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }
-                        Err(_) => {
-                            view! { <p class="error" role="alert">{td_string!(locale, home_error)}</p> }
-                                .into_any()
-                        }
+                    match sections.await {
+                        Ok(s) => view! {
+                            {if s.open.is_empty() {
+                                view! { <p class="empty-state">{td_string!(locale, home_empty)}</p> }.into_any()
+                            } else {
+                                view! { <CardList cards=s.open lang id="open-now" /> }.into_any()
+                            }}
+                            {(!s.closing_soon.is_empty()).then(|| view! {
+                                <h2 id="closing-soon-title">{td_string!(locale, home_closing_soon)}</h2>
+                                <CardList cards=s.closing_soon lang id="closing-soon" />
+                            })}
+                            {(!s.concluded.is_empty()).then(|| view! {
+                                <h2 id="concluded-title">{td_string!(locale, home_concluded)}</h2>
+                                <CardList cards=s.concluded lang id="concluded" />
+                            })}
+                            <p><a class="button button--secondary" href=format!("/{}/consultations", lang.code())>
+                                {td_string!(locale, home_all_consultations)}
+                            </a></p>
+                        }.into_any(),
+                        Err(_) => view! {
+                            <p class="error" role="alert">{td_string!(locale, home_error)}</p>
+                        }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+#[component]
+fn CardList(cards: Vec<ConsultationCard>, lang: Lang, id: &'static str) -> impl IntoView {
+    view! {
+        <ul class="card-list" id=id>
+            {cards.into_iter().map(|c| view! { <ConsultationCardView card=c lang /> }).collect_view()}
+        </ul>
+    }
+}
+
+/// `/{lang}/consultations?agency=&status=&topic=&page=`: a plain GET form, so the
+/// filters and the pages work without JavaScript.
+#[component]
+pub fn ConsultationListPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let query = use_query_map();
+    let list_query = move || {
+        let q = query.get();
+        let non_empty = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        ListQuery {
+            agency: non_empty("agency"),
+            status: non_empty("status").and_then(|s| ConsultationStatus::parse(&s)),
+            topic: non_empty("topic"),
+            page: non_empty("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        }
+    };
+    let data = Resource::new(list_query, consultation_list);
+    view! {
+        <Title text=page_title(lang, td_string!(l, list_title)) />
+        <section class="page consultation-list">
+            <h1>{td_string!(l, list_title)}</h1>
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let q = list_query();
+                    match data.await {
+                        Ok(v) => view! { <ListBody v q lang /> }.into_any(),
+                        Err(e) => error_notice(e, lang),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let choice = |name: &'static str,
+                  label: String,
+                  options: Vec<(String, AnyView)>,
+                  chosen: Option<String>| {
+        view! {
+            <div class="field field--inline">
+                <label for=format!("filter-{name}")>{label}</label>
+                <select name=name id=format!("filter-{name}")>
+                    <option value="">{td_string!(l, filter_any)}</option>
+                    {options.into_iter().map(|(value, text)| {
+                        let selected = chosen.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=selected>{text}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let named = |list: &[Named]| -> Vec<(String, AnyView)> {
+        list.iter()
+            .map(|n| {
+                let text = n.name.pick(lang).map(|p| p.text).unwrap_or_default();
+                (n.slug.clone(), view! { {text} }.into_any())
+            })
+            .collect()
+    };
+    let statuses = [
+        ConsultationStatus::Scheduled,
+        ConsultationStatus::Open,
+        ConsultationStatus::Closed,
+        ConsultationStatus::Concluded,
+    ]
+    .into_iter()
+    .map(|s| {
+        (
+            s.as_str().to_owned(),
+            view! { {status_label(s, lang)} }.into_any(),
+        )
+    })
+    .collect();
+    let page = v.page.page;
+    let pages = v.page.pages();
+    let link = {
+        let q = q.clone();
+        move |p: u32| {
+            let mut parts = Vec::new();
+            if let Some(a) = &q.agency {
+                parts.push(format!("agency={a}"));
+            }
+            if let Some(s) = q.status {
+                parts.push(format!("status={}", s.as_str()));
+            }
+            if let Some(t) = &q.topic {
+                parts.push(format!("topic={t}"));
+            }
+            parts.push(format!("page={p}"));
+            format!("/{code}/consultations?{}", parts.join("&"))
+        }
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = (page < pages).then(|| link(page + 1));
+    let found = match lang {
+        Lang::Ar => format!("{} استشارة", v.page.total),
+        Lang::En => format!("{} consultations", v.page.total),
+    };
+    view! {
+        <form method="get" class="filters" action=format!("/{code}/consultations")>
+            {choice("agency", td_string!(l, filter_agency).to_string(), named(&v.agencies), q.agency.clone())}
+            {choice("status", td_string!(l, filter_status).to_string(), statuses, q.status.map(|s| s.as_str().to_owned()))}
+            {choice("topic", td_string!(l, filter_topic).to_string(), named(&v.topics), q.topic.clone())}
+            <button type="submit" class="button">{td_string!(l, filter_apply)}</button>
+        </form>
+        <p class="list__count" role="status">{found}</p>
+        {if v.page.items.is_empty() {
+            view! { <p class="empty-state">{td_string!(l, list_empty)}</p> }.into_any()
+        } else {
+            view! { <CardList cards=v.page.items lang id="results" /> }.into_any()
+        }}
+        <nav class="pagination" aria-label=td_string!(l, pagination_label)>
+            {prev.map(|h| view! { <a rel="prev" href=h>{td_string!(l, pagination_prev)}</a> })}
+            <span>{format!("{page} / {pages}")}</span>
+            {next.map(|h| view! { <a rel="next" href=h>{td_string!(l, pagination_next)}</a> })}
+        </nav>
     }
 }
 
@@ -61,10 +195,11 @@ fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
     let status = status_label(card.status, lang);
     let closes = card.closes_at.format("%Y-%m-%d").to_string();
     let closes_iso = card.closes_at.to_rfc3339();
+    let href = format!("/{}/consultations/{}", lang.code(), card.slug);
     view! {
         <li class="card" data-slug=card.slug.clone()>
             <h2 class="card__title">
-                <LocalizedSpan text=card.title.clone() lang />
+                <a href=href><LocalizedSpan text=card.title.clone() lang /></a>
             </h2>
             <p class="card__meta">
                 <span class="badge" data-status=card.status.as_str()>{status}</span>
@@ -78,13 +213,26 @@ fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
             <p class="card__dates">
                 {td_string!(locale, consultation_closes)}
                 " "
-                <time datetime=closes_iso>{closes}</time>
+                <time datetime=closes_iso dir="ltr">{closes}</time>
             </p>
         </li>
     }
 }
 
-fn status_label(status: ConsultationStatus, lang: Lang) -> String {
+/// A date in the Gregorian and Hijri calendars, with the local time.
+#[component]
+pub fn DateText(date: DateLabel) -> impl IntoView {
+    view! {
+        <time datetime=date.iso.clone() class="date">
+            <span class="date__gregorian">{date.gregorian}</span>
+            {(!date.hijri.is_empty()).then(|| view! { " · " <span class="date__hijri">{date.hijri.clone()}</span> })}
+            " · "
+            <bdi class="date__time" dir="ltr">{date.time}</bdi>
+        </time>
+    }
+}
+
+pub fn status_label(status: ConsultationStatus, lang: Lang) -> String {
     let l = lang.locale();
     match status {
         ConsultationStatus::Draft => td_string!(l, status_draft),

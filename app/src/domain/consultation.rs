@@ -44,6 +44,100 @@ impl ConsultationStatus {
     pub fn parse(s: &str) -> Option<ConsultationStatus> {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
+
+    /// The status at `now`. A scheduled consultation opens at `opens_at` and an open
+    /// one closes at `closes_at` by themselves, to the second, whether or not the
+    /// background worker has written the change yet.
+    pub fn at(
+        self,
+        opens_at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> ConsultationStatus {
+        use ConsultationStatus::*;
+        match self {
+            Scheduled | Open if now >= closes_at => Closed,
+            Scheduled | Open if now >= opens_at => Open,
+            Open => Scheduled,
+            other => other,
+        }
+    }
+}
+
+/// What agency staff can do to a consultation's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transition {
+    /// Publish the draft with its comment period to come.
+    Schedule,
+    /// Start the comment period now.
+    OpenNow,
+    /// End the comment period now.
+    CloseNow,
+    /// Publish the final version: the consultation is over.
+    Conclude,
+}
+
+impl Transition {
+    pub const ALL: [Transition; 4] = [
+        Transition::Schedule,
+        Transition::OpenNow,
+        Transition::CloseNow,
+        Transition::Conclude,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transition::Schedule => "schedule",
+            Transition::OpenNow => "open_now",
+            Transition::CloseNow => "close_now",
+            Transition::Conclude => "conclude",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Transition> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether the transition applies to a consultation whose status is now `from`.
+    pub fn applies_to(self, from: ConsultationStatus) -> bool {
+        use ConsultationStatus as S;
+        matches!(
+            (self, from),
+            (Transition::Schedule, S::Draft)
+                | (Transition::OpenNow, S::Draft | S::Scheduled)
+                | (Transition::CloseNow, S::Open)
+                | (Transition::Conclude, S::Closed)
+        )
+    }
+}
+
+/// The public list's filters and page, as they appear in its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub agency: Option<String>,
+    pub status: Option<ConsultationStatus>,
+    pub topic: Option<String>,
+    /// 1-based.
+    pub page: u32,
+}
+
+/// One page of a list, with what is needed to link to the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        let per = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
 }
 
 /// A consultation as listed on the home page.
@@ -81,6 +175,66 @@ mod tests {
             assert_eq!(ConsultationStatus::parse(st.as_str()), Some(st));
         }
         assert_eq!(ConsultationStatus::parse("Open"), None);
+    }
+
+    fn at(h: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + h, 0).unwrap_or_default()
+    }
+
+    #[test]
+    fn comment_period_opens_and_closes_to_the_second() {
+        use ConsultationStatus::*;
+        let (opens, closes) = (at(0), at(3600));
+        for stored in [Scheduled, Open] {
+            assert_eq!(stored.at(opens, closes, at(-1)), Scheduled, "{stored:?}");
+            assert_eq!(stored.at(opens, closes, at(0)), Open);
+            assert_eq!(stored.at(opens, closes, at(3599)), Open);
+            assert_eq!(stored.at(opens, closes, at(3600)), Closed);
+        }
+        for stored in [Draft, Closed, Concluded] {
+            assert_eq!(stored.at(opens, closes, at(10)), stored);
+        }
+    }
+
+    #[test]
+    fn transitions_follow_the_lifecycle() {
+        use ConsultationStatus as S;
+        let allowed: Vec<_> = Transition::ALL
+            .into_iter()
+            .flat_map(|t| {
+                S::ALL
+                    .into_iter()
+                    .filter(move |s| t.applies_to(*s))
+                    .map(move |s| (t, s))
+            })
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (Transition::Schedule, S::Draft),
+                (Transition::OpenNow, S::Draft),
+                (Transition::OpenNow, S::Scheduled),
+                (Transition::CloseNow, S::Open),
+                (Transition::Conclude, S::Closed),
+            ]
+        );
+        for t in Transition::ALL {
+            assert_eq!(Transition::parse(t.as_str()), Some(t));
+        }
+    }
+
+    #[test]
+    fn page_count_rounds_up() {
+        let page = |total| Page::<()> {
+            items: vec![],
+            page: 1,
+            per_page: 10,
+            total,
+        };
+        assert_eq!(
+            (page(0).pages(), page(10).pages(), page(11).pages()),
+            (1, 1, 2)
+        );
     }
 
     #[test]

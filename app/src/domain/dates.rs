@@ -30,3 +30,17 @@ mod tests {
         assert_eq!(parse_iso_date("15/03/2026"), None);
     }
 }
+
+/// A moment as a page shows it: in the agency's time zone, in both the Gregorian and
+/// the Hijri (Umm al-Qura) calendar, in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DateLabel {
+    /// RFC 3339, for `<time datetime>` and scripts.
+    pub iso: String,
+    /// "24 November 2026" / "24 نوفمبر 2026م".
+    pub gregorian: String,
+    /// "3 Jumada al-Akhirah 1448 AH" / "3 جمادى الآخرة 1448هـ".
+    pub hijri: String,
+    /// "23:59 (UTC+03:00)".
+    pub time: String,
+}

@@ -4,12 +4,13 @@ pub mod account;
 pub mod authz;
 pub mod consultation;
 pub mod dates;
+pub mod draft;
 pub mod ids;
 pub mod lang;
 pub mod password;
 pub mod text;
 
-pub use consultation::{ConsultationCard, ConsultationStatus};
+pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
 pub use ids::{AgencyId, ConsultationId, UserId};
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -7,3 +7,7 @@ pub const RECOVERY_CODES_RENEW: &str = "two_factor.recovery_codes";
 pub const AGENCY_CREATE: &str = "agency.create";
 pub const ROLE_GRANT: &str = "role.grant";
 pub const ROLE_REVOKE: &str = "role.revoke";
+pub const CONSULTATION_CREATE: &str = "consultation.create";
+pub const CONSULTATION_SAVE: &str = "consultation.save";
+pub const CONSULTATION_STATUS: &str = "consultation.status";
+pub const VERSION_PUBLISH: &str = "consultation.version_publish";

@@ -1,46 +1,19 @@
-//! Demo data so that a fresh portal has something to show: a few bilingual
-//! consultations written for Shura, with comment periods relative to today.
+//! Demo data so that a fresh portal has something to show: bilingual consultations
+//! written for Shura (`demo.json`, in the exchange format), with every date moved so
+//! that the file's `exported_at` is today.
 
-use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
 
-use super::store::{agencies, consultations, Db, StoreError};
-use crate::domain::{ConsultationStatus, LocalizedText};
+use super::exchange::{self, ImportError};
+use super::store::{consultations, Db, StoreError};
 
-#[derive(Deserialize)]
-struct DemoFile {
-    agencies: Vec<DemoAgency>,
-    consultations: Vec<DemoConsultation>,
-}
-
-#[derive(Deserialize)]
-struct DemoAgency {
-    slug: String,
-    name_ar: Option<String>,
-    name_en: Option<String>,
-    time_zone: String,
-    website: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct DemoConsultation {
-    slug: String,
-    agency: String,
-    title_ar: Option<String>,
-    title_en: Option<String>,
-    summary_ar: Option<String>,
-    summary_en: Option<String>,
-    status: ConsultationStatus,
-    opens_in_days: i64,
-    closes_in_days: i64,
-}
+/// The demo file, also importable with `shura import`.
+pub const DEMO_JSON: &str = include_str!("demo.json");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("demo data is malformed: {0}")]
-    Malformed(#[from] serde_json::Error),
-    #[error("demo consultation {0} names an unknown agency")]
-    UnknownAgency(String),
+    #[error("demo data: {0}")]
+    Import(#[from] ImportError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -50,38 +23,10 @@ pub async fn load_if_empty(db: &Db, now: DateTime<Utc>) -> Result<bool, DemoErro
     if consultations::count(db).await? > 0 {
         return Ok(false);
     }
-    let file: DemoFile = serde_json::from_str(include_str!("demo.json"))?;
-    let mut created = Vec::new();
-    for a in &file.agencies {
-        let agency = match agencies::by_slug(db, &a.slug).await? {
-            Some(existing) => existing,
-            None => {
-                let new = agencies::NewAgency {
-                    slug: a.slug.clone(),
-                    name: LocalizedText::new(a.name_ar.clone(), a.name_en.clone()),
-                    time_zone: a.time_zone.clone(),
-                    website: a.website.clone(),
-                };
-                agencies::create(db, &new, now).await?
-            }
-        };
-        created.push(agency);
+    let mut doc = exchange::parse(DEMO_JSON)?;
+    if let Some(exported) = doc.exported_at {
+        exchange::shift_dates(&mut doc, now - exported);
     }
-    for c in &file.consultations {
-        let agency = created
-            .iter()
-            .find(|a| a.slug == c.agency)
-            .ok_or_else(|| DemoError::UnknownAgency(c.slug.clone()))?;
-        let new = consultations::NewConsultation {
-            slug: c.slug.clone(),
-            agency_id: agency.id,
-            title: LocalizedText::new(c.title_ar.clone(), c.title_en.clone()),
-            summary: LocalizedText::new(c.summary_ar.clone(), c.summary_en.clone()),
-            status: c.status,
-            opens_at: now + Duration::days(c.opens_in_days),
-            closes_at: now + Duration::days(c.closes_in_days),
-        };
-        consultations::create(db, &new, now).await?;
-    }
+    exchange::import(db, &doc, now).await?;
     Ok(true)
 }

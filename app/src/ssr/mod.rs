@@ -6,10 +6,17 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod calendar;
 pub mod clock;
 pub mod context;
 pub mod demo;
+pub mod diff;
+pub mod draft;
+pub mod exchange;
+#[cfg(test)]
+mod exchange_tests;
 pub mod mail;
+pub mod publishing;
 pub mod sessions;
 pub mod state;
 pub mod store;

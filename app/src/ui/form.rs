@@ -40,6 +40,14 @@ pub enum FormMessage {
     DateInFuture,
     AlreadyHoldsRole,
     AlreadyRevoked,
+    TopicUnknown,
+    PeriodInvalid,
+    DraftEmpty,
+    TranslationMismatch,
+    ConsultationConcluded,
+    OpensInPast,
+    ChangeNoteRequired,
+    TransitionNotAllowed,
     Internal,
 }
 
@@ -73,6 +81,14 @@ impl FormMessage {
             FormMessage::DateInFuture => td_string!(l, form_date_in_future),
             FormMessage::AlreadyHoldsRole => td_string!(l, form_already_holds_role),
             FormMessage::AlreadyRevoked => td_string!(l, form_already_revoked),
+            FormMessage::TopicUnknown => td_string!(l, form_topic_unknown),
+            FormMessage::PeriodInvalid => td_string!(l, form_period_invalid),
+            FormMessage::DraftEmpty => td_string!(l, form_draft_empty),
+            FormMessage::TranslationMismatch => td_string!(l, form_translation_mismatch),
+            FormMessage::ConsultationConcluded => td_string!(l, form_consultation_concluded),
+            FormMessage::OpensInPast => td_string!(l, form_opens_in_past),
+            FormMessage::ChangeNoteRequired => td_string!(l, form_change_note_required),
+            FormMessage::TransitionNotAllowed => td_string!(l, form_transition_not_allowed),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

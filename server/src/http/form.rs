@@ -22,8 +22,8 @@ use tower_sessions::Session;
 
 use super::limits::{Action, RateLimits};
 
-/// Largest form body we read.
-const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Largest form body we read: room for a long draft in both languages.
+const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 
 /// A submitted form: its fields and the request it came with.
 pub(super) struct Submission {

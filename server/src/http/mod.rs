@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin;
+mod consultations;
 mod form;
 mod lang;
 pub mod limits;
@@ -64,6 +65,14 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             .route(
                 &format!("/{code}/agencies/{{slug}}/staff"),
                 post(admin::agency_staff),
+            )
+            .route(
+                &format!("/{code}/agencies/{{slug}}/consultations/new"),
+                post(consultations::create),
+            )
+            .route(
+                &format!("/{code}/consultations/{{slug}}/edit"),
+                post(consultations::edit),
             )
             .route(&format!("/{code}/sign-out"), post(accounts::sign_out))
             .route(

@@ -72,6 +72,13 @@ pub async fn create(db: &Db, new: &NewAgency, now: DateTime<Utc>) -> Result<Agen
     Ok(row.into())
 }
 
+pub async fn by_id(db: &Db, id: AgencyId) -> Result<Option<Agency>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM agencies WHERE id = $1");
+    let row: Option<AgencyRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
+    Ok(row.map(Agency::from))
+}
+
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Agency>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM agencies WHERE slug = $1");
     let row: Option<AgencyRow> =

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{with_pool, Db, StoreError};
 use crate::domain::{
-    AgencyId, ConsultationCard, ConsultationId, ConsultationStatus, LocalizedText,
+    AgencyId, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery, LocalizedText, Page,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,12 +13,25 @@ pub struct Consultation {
     pub id: ConsultationId,
     pub slug: String,
     pub agency_id: AgencyId,
+    pub agency_slug: String,
+    pub agency_name: LocalizedText,
+    pub agency_time_zone: String,
     pub title: LocalizedText,
     pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    pub contact_email: Option<String>,
+    /// As stored; see [`Consultation::status_at`] for the status at a given time.
     pub status: ConsultationStatus,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    pub concluded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Consultation {
+    pub fn status_at(&self, now: DateTime<Utc>) -> ConsultationStatus {
+        self.status.at(self.opens_at, self.closes_at, now)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -37,13 +50,21 @@ struct ConsultationRow {
     id: i64,
     slug: String,
     agency_id: i64,
+    agency_slug: String,
+    agency_name_ar: Option<String>,
+    agency_name_en: Option<String>,
+    agency_time_zone: String,
     title_ar: Option<String>,
     title_en: Option<String>,
     summary_ar: Option<String>,
     summary_en: Option<String>,
+    audience_ar: Option<String>,
+    audience_en: Option<String>,
+    contact_email: Option<String>,
     status: String,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
+    concluded_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
 
@@ -62,31 +83,39 @@ impl TryFrom<ConsultationRow> for Consultation {
             id: ConsultationId(r.id),
             slug: r.slug,
             agency_id: AgencyId(r.agency_id),
+            agency_slug: r.agency_slug,
+            agency_name: LocalizedText::new(r.agency_name_ar, r.agency_name_en),
+            agency_time_zone: r.agency_time_zone,
             title: LocalizedText::new(r.title_ar, r.title_en),
             summary: LocalizedText::new(r.summary_ar, r.summary_en),
+            audience: LocalizedText::new(r.audience_ar, r.audience_en),
+            contact_email: r.contact_email,
             status: parse_status(&r.status)?,
             opens_at: r.opens_at,
             closes_at: r.closes_at,
+            concluded_at: r.concluded_at,
             created_at: r.created_at,
         })
     }
 }
 
-const COLUMNS: &str = "id, slug, agency_id, title_ar, title_en, summary_ar, summary_en, \
-                       status, opens_at, closes_at, created_at";
+const SELECT: &str = "SELECT c.id, c.slug, c.agency_id, a.slug AS agency_slug,
+           a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
+           a.time_zone AS agency_time_zone, c.title_ar, c.title_en, c.summary_ar,
+           c.summary_en, c.audience_ar, c.audience_en, c.contact_email, c.status,
+           c.opens_at, c.closes_at, c.concluded_at, c.created_at
+      FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
 pub async fn create(
     db: &Db,
     new: &NewConsultation,
     now: DateTime<Utc>,
 ) -> Result<Consultation, StoreError> {
-    let sql = format!(
-        "INSERT INTO consultations
+    let sql = "INSERT INTO consultations
            (slug, agency_id, title_ar, title_en, summary_ar, summary_en, status,
             opens_at, closes_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
-    );
-    let row: ConsultationRow = with_pool!(db, pool => sqlx::query_as(&sql)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+    let id: i64 = with_pool!(db, pool => sqlx::query_scalar(sql)
         .bind(&new.slug)
         .bind(new.agency_id.0)
         .bind(&new.title.ar)
@@ -100,11 +129,14 @@ pub async fn create(
         .fetch_one(pool)
         .await)
     .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    let row: ConsultationRow =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await)?;
     row.try_into()
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM consultations WHERE slug = $1");
+    let sql = format!("{SELECT} WHERE c.slug = $1");
     let row: Option<ConsultationRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
     row.map(Consultation::try_from).transpose()
@@ -132,24 +164,12 @@ struct CardRow {
     closes_at: DateTime<Utc>,
 }
 
-/// Consultations whose comment period contains `now`, closing soonest first.
-pub async fn list_open(
-    db: &Db,
-    now: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<ConsultationCard>, StoreError> {
-    let sql = "SELECT c.id, c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en,
-                      a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
-                      c.status, c.opens_at, c.closes_at
-                 FROM consultations c JOIN agencies a ON a.id = c.agency_id
-                WHERE c.status = 'open' AND c.opens_at <= $1 AND c.closes_at > $1
-                ORDER BY c.closes_at, c.id
-                LIMIT $2";
-    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(sql)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?;
+const CARD_SELECT: &str = "SELECT c.id, c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en,
+                                  a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
+                                  c.status, c.opens_at, c.closes_at
+                             FROM consultations c JOIN agencies a ON a.id = c.agency_id";
+
+fn cards(rows: Vec<CardRow>, now: DateTime<Utc>) -> Result<Vec<ConsultationCard>, StoreError> {
     rows.into_iter()
         .map(|r| {
             Ok(ConsultationCard {
@@ -158,10 +178,140 @@ pub async fn list_open(
                 title: LocalizedText::new(r.title_ar, r.title_en),
                 summary: LocalizedText::new(r.summary_ar, r.summary_en),
                 agency_name: LocalizedText::new(r.agency_name_ar, r.agency_name_en),
-                status: parse_status(&r.status)?,
+                status: parse_status(&r.status)?.at(r.opens_at, r.closes_at, now),
                 opens_at: r.opens_at,
                 closes_at: r.closes_at,
             })
         })
         .collect()
+}
+
+/// SQL for "the status at $1 is `status`", the stored status being possibly behind the
+/// clock (see [`ConsultationStatus::at`]).
+fn status_condition(status: ConsultationStatus) -> &'static str {
+    match status {
+        ConsultationStatus::Draft => "c.status = 'draft'",
+        ConsultationStatus::Scheduled => {
+            "c.status IN ('scheduled', 'open') AND c.opens_at > $1 AND c.closes_at > $1"
+        }
+        ConsultationStatus::Open => {
+            "c.status IN ('scheduled', 'open') AND c.opens_at <= $1 AND c.closes_at > $1"
+        }
+        ConsultationStatus::Closed => {
+            "(c.status = 'closed' OR (c.status IN ('scheduled', 'open') AND c.closes_at <= $1))"
+        }
+        ConsultationStatus::Concluded => "c.status = 'concluded'",
+    }
+}
+
+/// Consultations whose comment period contains `now`, closing soonest first.
+pub async fn list_open(
+    db: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<ConsultationCard>, StoreError> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE {} ORDER BY c.closes_at, c.id LIMIT $2",
+        status_condition(ConsultationStatus::Open)
+    );
+    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    cards(rows, now)
+}
+
+/// Concluded consultations, most recently concluded first.
+pub async fn recently_concluded(
+    db: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<ConsultationCard>, StoreError> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE c.status = 'concluded'
+          ORDER BY COALESCE(c.concluded_at, c.closes_at) DESC, c.id DESC LIMIT $1"
+    );
+    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    cards(rows, now)
+}
+
+/// One page of the public list (never drafts), newest comment period first.
+pub async fn list(
+    db: &Db,
+    query: &ListQuery,
+    now: DateTime<Utc>,
+    per_page: u32,
+) -> Result<Page<ConsultationCard>, StoreError> {
+    let mut conditions = vec!["c.status <> 'draft'".to_owned()];
+    if let Some(status) = query.status {
+        conditions.push(status_condition(status).to_owned());
+    }
+    if query.agency.is_some() {
+        conditions.push("a.slug = $2".to_owned());
+    }
+    if query.topic.is_some() {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM consultation_topics ct JOIN topics t ON t.id = ct.topic_id
+                      WHERE ct.consultation_id = c.id AND t.slug = $3)"
+                .to_owned(),
+        );
+    }
+    // Unused filters still bind a value, so that the placeholders keep their numbers;
+    // `$1 = $1` and the like keep every parameter referenced for PostgreSQL.
+    let filter = format!(
+        "WHERE {} AND $1 = $1 AND $2 = $2 AND $3 = $3",
+        conditions.join(" AND ")
+    );
+    let page = query.page.max(1);
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM consultations c JOIN agencies a ON a.id = c.agency_id {filter}"
+    );
+    let list_sql =
+        format!("{CARD_SELECT} {filter} ORDER BY c.opens_at DESC, c.id DESC LIMIT $4 OFFSET $5");
+    let agency = query.agency.clone().unwrap_or_default();
+    let topic = query.topic.clone().unwrap_or_default();
+    let (total, rows): (i64, Vec<CardRow>) = with_pool!(db, pool => {
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(now)
+            .bind(&agency)
+            .bind(&topic)
+            .fetch_one(pool)
+            .await?;
+        let rows = sqlx::query_as(&list_sql)
+            .bind(now)
+            .bind(&agency)
+            .bind(&topic)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((total, rows))
+    })?;
+    Ok(Page {
+        items: cards(rows, now)?,
+        page,
+        per_page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+/// Writes down the status changes the clock has made (see [`ConsultationStatus::at`]):
+/// scheduled consultations whose period began are open, those whose period ended are
+/// closed. Returns how many changed. Reads never depend on this having run.
+pub async fn advance_by_clock(db: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let close = "UPDATE consultations SET status = 'closed'
+                  WHERE status IN ('scheduled', 'open') AND closes_at <= $1";
+    let open = "UPDATE consultations SET status = 'open'
+                 WHERE status = 'scheduled' AND opens_at <= $1 AND closes_at > $1";
+    let n = with_pool!(db, pool => {
+        let closed = sqlx::query(close).bind(now).execute(pool).await?.rows_affected();
+        let opened = sqlx::query(open).bind(now).execute(pool).await?.rows_affected();
+        Ok::<_, sqlx::Error>(closed + opened)
+    })?;
+    Ok(n)
 }

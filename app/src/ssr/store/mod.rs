@@ -8,6 +8,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod consultations;
+pub mod drafts;
 pub mod mail_outbox;
 pub mod roles;
 #[cfg(test)]

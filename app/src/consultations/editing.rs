@@ -1,0 +1,291 @@
+//! Staff pages: create a consultation for an agency, edit its details and draft, move it
+//! through its life. The forms post to the same pages (see `server/src/http`), so they
+//! work without JavaScript.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use super::pages::status_label;
+use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
+use crate::error::AppError;
+use crate::ui::denied::error_notice;
+use crate::ui::form::{Field, FormFeedback, FormMessage, PostForm};
+use crate::ui::layout::{page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorData {
+    pub slug: String,
+    pub agency_slug: String,
+    pub agency_name: LocalizedText,
+    pub title: LocalizedText,
+    /// `None` when creating.
+    pub status: Option<ConsultationStatus>,
+    pub transitions: Vec<Transition>,
+    /// Whether a version is published, so that a changed draft becomes a new version.
+    pub published: bool,
+    pub latest_version: u32,
+    pub fields: BTreeMap<String, String>,
+    /// Topic slugs to choose from.
+    pub topics: Vec<String>,
+}
+
+/// The editor for a new consultation of an agency (staff of that agency only).
+#[server(prefix = "/api/fn", endpoint = "new_consultation_editor")]
+pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppError> {
+    use crate::domain::authz::Action;
+    use crate::ssr::context;
+    use crate::ssr::store::{agencies, drafts};
+    let state = context::app_state()?;
+    let Some(a) = agencies::by_slug(&state.db, &agency).await? else {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    };
+    context::require(Action::ActForAgency(a.id)).await?;
+    Ok(EditorData {
+        slug: String::new(),
+        agency_slug: a.slug,
+        agency_name: a.name,
+        title: LocalizedText::default(),
+        status: None,
+        transitions: Vec::new(),
+        published: false,
+        latest_version: 1,
+        fields: BTreeMap::new(),
+        topics: drafts::topics(&state.db)
+            .await?
+            .into_iter()
+            .map(|t| t.slug)
+            .collect(),
+    })
+}
+
+/// The editor of an existing consultation (staff of its agency only).
+#[server(prefix = "/api/fn", endpoint = "consultation_editor")]
+pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
+    use crate::domain::authz::Action;
+    use crate::ssr::context;
+    use crate::ssr::publishing::current_fields;
+    use crate::ssr::store::{consultations, drafts};
+    let state = context::app_state()?;
+    let Some(c) = consultations::by_slug(&state.db, &slug).await? else {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    };
+    context::require(Action::ActForAgency(c.agency_id)).await?;
+    let status = c.status_at(state.clock.now());
+    let versions = drafts::versions(&state.db, c.id.0).await?;
+    Ok(EditorData {
+        fields: current_fields(&state, &c).await?,
+        slug: c.slug,
+        agency_slug: c.agency_slug,
+        agency_name: c.agency_name,
+        title: c.title,
+        status: Some(status),
+        transitions: Transition::ALL
+            .into_iter()
+            .filter(|t| t.applies_to(status))
+            .collect(),
+        published: versions.iter().any(|v| v.published_at.is_some()),
+        latest_version: versions.last().map_or(1, |v| v.number),
+        topics: drafts::topics(&state.db)
+            .await?
+            .into_iter()
+            .map(|t| t.slug)
+            .collect(),
+    })
+}
+
+/// `/{lang}/agencies/{slug}/consultations/new`.
+#[component]
+pub fn NewConsultationPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("slug").unwrap_or_default(),
+        new_consultation_editor,
+    );
+    view! { <Editor data lang /> }
+}
+
+/// `/{lang}/consultations/{slug}/edit`.
+#[component]
+pub fn EditConsultationPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("slug").unwrap_or_default(),
+        consultation_editor,
+    );
+    view! { <Editor data lang /> }
+}
+
+#[component]
+fn Editor(data: Resource<Result<EditorData, AppError>>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    view! {
+        <section class="page editor">
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <EditorBody d lang /> }.into_any(),
+                        Err(e) => error_notice(e, lang),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let creating = d.status.is_none();
+    let heading = if creating {
+        td_string!(l, editor_new_title).to_string()
+    } else {
+        td_string!(l, editor_edit_title).to_string()
+    };
+    let action = if creating {
+        format!("/{code}/agencies/{}/consultations/new", d.agency_slug)
+    } else {
+        format!("/{code}/consultations/{}/edit", d.slug)
+    };
+    let public = format!("/{code}/consultations/{}", d.slug);
+    let period_locked = matches!(
+        d.status,
+        Some(ConsultationStatus::Open | ConsultationStatus::Closed | ConsultationStatus::Concluded)
+    );
+    let stored = d.fields.clone();
+    let published = d.published;
+    let topics_hint = format!(
+        "{} {}",
+        td_string!(l, editor_topics_hint),
+        d.topics.join(", ")
+    );
+    let fields = move |fb: &FormFeedback| {
+        let value = |k: &str| {
+            if fb.values.is_empty() {
+                stored.get(k).cloned().unwrap_or_default()
+            } else {
+                fb.value(k)
+            }
+        };
+        let err = |k: &str| fb.errors.get(k).copied();
+        let text = |name: &'static str, label: String| {
+            view! { <Field name label value=value(name) error=err(name) lang /> }
+        };
+        view! {
+            {creating.then(|| view! {
+                <Field name="slug" label=td_string!(l, editor_slug).to_string() hint=td_string!(l, editor_slug_hint).to_string() value=value("slug") error=err("slug") lang />
+            })}
+            <fieldset>
+                <legend>{td_string!(l, editor_details)}</legend>
+                {text("title_ar", td_string!(l, editor_title_ar).to_string())}
+                {text("title_en", td_string!(l, editor_title_en).to_string())}
+                <TextArea name="summary_ar" label=td_string!(l, editor_summary_ar).to_string() value=value("summary_ar") error=err("summary_ar") rows=3 lang />
+                <TextArea name="summary_en" label=td_string!(l, editor_summary_en).to_string() value=value("summary_en") error=err("summary_en") rows=3 lang />
+                {text("audience_ar", td_string!(l, editor_audience_ar).to_string())}
+                {text("audience_en", td_string!(l, editor_audience_en).to_string())}
+                <Field name="contact_email" kind="email" label=td_string!(l, editor_contact).to_string() value=value("contact_email") error=err("contact_email") lang />
+                <Field name="topics" label=td_string!(l, editor_topics).to_string() hint=topics_hint.clone() value=value("topics") error=err("topics") lang />
+            </fieldset>
+            <fieldset disabled=period_locked>
+                <legend>{td_string!(l, editor_period)}</legend>
+                <p class="field__hint">{td_string!(l, editor_period_hint)}</p>
+                <Field name="opens_at" kind="datetime-local" label=td_string!(l, period_opens).to_string() value=value("opens_at") error=err("opens_at") lang />
+                <Field name="closes_at" kind="datetime-local" label=td_string!(l, period_closes).to_string() value=value("closes_at") error=err("closes_at") lang />
+            </fieldset>
+            <fieldset>
+                <legend>{td_string!(l, editor_draft)}</legend>
+                <p class="field__hint">{td_string!(l, editor_draft_hint)}</p>
+                <TextArea name="draft_ar" label=td_string!(l, editor_draft_ar).to_string() value=value("draft_ar") error=err("draft_ar") rows=18 lang />
+                <TextArea name="draft_en" label=td_string!(l, editor_draft_en).to_string() value=value("draft_en") error=err("draft_en") rows=18 lang />
+                {published.then(|| view! {
+                    <p class="field__hint">{td_string!(l, editor_new_version_hint)}</p>
+                    <TextArea name="change_note_ar" label=td_string!(l, editor_change_note_ar).to_string() value=value("change_note_ar") error=err("change_note_ar") rows=2 lang />
+                    <TextArea name="change_note_en" label=td_string!(l, editor_change_note_en).to_string() value=value("change_note_en") error=err("change_note_en") rows=2 lang />
+                })}
+            </fieldset>
+            <button type="submit" class="button">{td_string!(l, editor_save)}</button>
+        }
+        .into_any()
+    };
+    let transitions = d.transitions.clone();
+    view! {
+        <Title text=page_title(lang, &heading) />
+        <p>
+            <a href=format!("/{code}/agencies/{}", d.agency_slug)><LocalizedSpan text=d.agency_name.clone() lang /></a>
+            {(!creating).then(|| view! { " · " <a href=public.clone()><LocalizedSpan text=d.title.clone() lang /></a> })}
+        </p>
+        <h1>{heading}</h1>
+        {d.status.map(|s| view! {
+            <p class="card__meta">
+                <span class="badge" data-status=s.as_str()>{status_label(s, lang)}</span>
+                " · "{td_string!(l, version_label)}" "{d.latest_version}
+            </p>
+        })}
+        {(!transitions.is_empty()).then(|| {
+            let action = action.clone();
+            view! {
+                <section class="panel" aria-labelledby="lifecycle-title">
+                    <h2 id="lifecycle-title">{td_string!(l, editor_lifecycle)}</h2>
+                    <PostForm action lang intent="transition" fields=move |_fb: &FormFeedback| {
+                        transitions.iter().map(|t| view! {
+                            <button type="submit" name="transition" value=t.as_str() class="button button--secondary">
+                                {transition_label(*t, lang)}
+                            </button>
+                            " "
+                        }).collect_view().into_any()
+                    } />
+                </section>
+            }
+        })}
+        <PostForm action lang intent="save" fields />
+    }
+}
+
+fn transition_label(t: Transition, lang: Lang) -> String {
+    let l = lang.locale();
+    match t {
+        Transition::Schedule => td_string!(l, transition_schedule),
+        Transition::OpenNow => td_string!(l, transition_open_now),
+        Transition::CloseNow => td_string!(l, transition_close_now),
+        Transition::Conclude => td_string!(l, transition_conclude),
+    }
+    .to_string()
+}
+
+/// A labelled multi-line field with its error message.
+#[component]
+fn TextArea(
+    name: &'static str,
+    label: String,
+    value: String,
+    error: Option<FormMessage>,
+    rows: u32,
+    lang: Lang,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field--invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{e.text(lang)}</p> })}
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                dir="auto"
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then_some(error_id.clone())
+            >{value}</textarea>
+        </div>
+    }
+}

@@ -1,0 +1,457 @@
+//! The pages where a consultation is read: its draft clause by clause (any version, at
+//! its own permalink), and the comparison of two versions.
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{consultation_diff, consultation_view, ConsultationData, DiffView};
+use super::pages::{status_label, DateText};
+use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
+use crate::domain::{ConsultationStatus, Lang};
+use crate::ui::denied::error_notice;
+use crate::ui::layout::{page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
+
+/// `/{lang}/consultations/{slug}` and `/{lang}/consultations/{slug}/versions/{n}`.
+#[component]
+pub fn ConsultationPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || {
+            let p = params.get();
+            (
+                p.get("slug").unwrap_or_default(),
+                p.get("n").and_then(|n| n.parse::<u32>().ok()),
+            )
+        },
+        move |(slug, n)| consultation_view(slug, n, lang),
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{td_string!(lang.locale(), loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(c) => view! { <ConsultationBody c lang /> }.into_any(),
+                    Err(e) => error_notice(e, lang),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let title = c.title.pick(lang).map(|p| p.text).unwrap_or_default();
+    let summary = c.summary.pick(lang).map(|p| p.text).unwrap_or_default();
+    let base = format!("/{code}/consultations/{}", c.slug);
+    let permalink = format!("{}{base}/versions/{}", c.public_url, c.version);
+    let latest = c.latest_version();
+    let is_latest = c.version == latest;
+    let status = c.status;
+    let toc: Vec<ClauseView> = c
+        .clauses
+        .iter()
+        .filter(|cl| cl.kind != ClauseKind::Text)
+        .cloned()
+        .collect();
+    let share = ShareLinks {
+        url: format!("{}{base}", c.public_url),
+        text: title.clone(),
+    };
+    view! {
+        <Title text=page_title(lang, &title) />
+        <Meta name="description" content=summary.clone() />
+        <Meta property="og:type" content="article" />
+        <Meta property="og:title" content=title.clone() />
+        <Meta property="og:description" content=summary.clone() />
+        <Meta property="og:url" content=format!("{}{base}", c.public_url) />
+        <Meta property="og:locale" content=if lang == Lang::Ar { "ar_SA" } else { "en_US" } />
+        <Meta name="twitter:card" content="summary" />
+        <Meta name="twitter:title" content=title.clone() />
+        <Meta name="twitter:description" content=summary />
+        <article class="page consultation" data-status=status.as_str()>
+            <header class="consultation__header">
+                <p class="consultation__agency">
+                    <a href=format!("/{code}/agencies/{}", c.agency_slug)>
+                        <LocalizedSpan text=c.agency_name.clone() lang />
+                    </a>
+                </p>
+                <h1><LocalizedSpan text=c.title.clone() lang /></h1>
+                <p class="card__meta">
+                    <span class="badge" data-status=status.as_str()>{status_label(status, lang)}</span>
+                    {c.topics.iter().map(|t| view! {
+                        " "
+                        <a class="tag" href=format!("/{code}/consultations?topic={}", t.slug)>
+                            <LocalizedSpan text=t.name.clone() lang />
+                        </a>
+                    }).collect_view()}
+                </p>
+                {c.can_edit.then(|| view! {
+                    <p><a class="button button--secondary" href=format!("{base}/edit")>
+                        {td_string!(l, consultation_manage)}
+                    </a></p>
+                })}
+            </header>
+            <section class="consultation__summary">
+                <p class="lead"><LocalizedSpan text=c.summary.clone() lang /></p>
+                {(!c.audience.is_empty()).then(|| view! {
+                    <p><strong>{td_string!(l, consultation_audience)}" "</strong>
+                    <LocalizedSpan text=c.audience.clone() lang /></p>
+                })}
+                {c.contact_email.clone().map(|m| view! {
+                    <p><strong>{td_string!(l, consultation_contact)}" "</strong>
+                    <a href=format!("mailto:{m}") dir="ltr">{m.clone()}</a></p>
+                })}
+            </section>
+            <Timeline c=c.clone() lang />
+            {(!is_latest).then(|| view! {
+                <p class="notice" role="note">
+                    {td_string!(l, version_old_notice)}" "
+                    <a href=base.clone()>{td_string!(l, version_see_latest)}</a>
+                </p>
+            })}
+            <div class="consultation__layout">
+                <nav class="toc" aria-labelledby="toc-title">
+                    <h2 id="toc-title">{td_string!(l, toc_title)}</h2>
+                    <ol>
+                        {toc.into_iter().map(|cl| view! {
+                            <li class=format!("toc__{}", cl.kind.as_str())>
+                                <a href=format!("#{}", cl.anchor())>
+                                    {cl.number.map(|n| format!("{n}. "))}
+                                    <bdi>{first_line(&cl.html)}</bdi>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </nav>
+                <section class="draft" aria-labelledby="draft-title">
+                    <h2 id="draft-title">
+                        {td_string!(l, draft_title)}" · "{td_string!(l, version_label)}" "{c.version}
+                    </h2>
+                    {c.clauses.iter().cloned().map(|cl| view! { <Clause cl lang /> }).collect_view()}
+                </section>
+            </div>
+            <Versions c=c.clone() lang />
+            <section class="share" aria-labelledby="share-title">
+                <h2 id="share-title">{td_string!(l, share_title)}</h2>
+                {share.view(lang)}
+                <p class="permalink">{td_string!(l, permalink_label)}" "
+                    <a href=permalink.clone() dir="ltr">{permalink.clone()}</a>
+                </p>
+            </section>
+        </article>
+    }
+}
+
+/// The first line of a clause's text, without markup, for the table of contents.
+fn first_line(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                if !text.is_empty() && text.chars().count() > 60 {
+                    break;
+                }
+            }
+            _ if !in_tag => text.push(ch),
+            _ => {}
+        }
+    }
+    let text = decode_entities(text.trim());
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.chars().count() > 70 {
+        let cut: String = line.chars().take(70).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_owned()
+    }
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[component]
+fn Clause(cl: ClauseView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let anchor = cl.anchor();
+    let link = format!("#{anchor}");
+    let fallback = cl
+        .is_fallback
+        .then(|| view! { <small class="fallback-note">"("{td_string!(l, translation_missing)}")"</small> });
+    let body = match cl.kind {
+        ClauseKind::Heading => {
+            let level = cl.level.clamp(2, 4);
+            let html = first_line(&cl.html);
+            match level {
+                2 => view! { <h3 class="clause__heading" lang=cl.lang.code()>{html}</h3> }.into_any(),
+                _ => view! { <h4 class="clause__heading" lang=cl.lang.code()>{html}</h4> }.into_any(),
+            }
+        }
+        _ => view! {
+            <div class="clause__text" lang=cl.lang.code() dir=cl.lang.dir() inner_html=cl.html.clone()></div>
+        }
+        .into_any(),
+    };
+    view! {
+        <div id=anchor class=format!("clause clause--{}", cl.kind.as_str()) data-key=cl.key.clone()>
+            {cl.number.map(|n| view! {
+                <a class="clause__number" href=link.clone() aria-label=format!("{} {n}", td_string!(l, clause_label))>{n}</a>
+            })}
+            {body}
+            {fallback}
+        </div>
+    }
+}
+
+/// The comment period and the consultation's stages, each marked done, current or to come.
+#[component]
+fn Timeline(c: ConsultationData, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let stage = |s: ConsultationStatus| match s {
+        ConsultationStatus::Draft | ConsultationStatus::Scheduled => 0,
+        ConsultationStatus::Open => 1,
+        ConsultationStatus::Closed => 2,
+        ConsultationStatus::Concluded => 3,
+    };
+    let now_stage = stage(c.status);
+    let state = move |i: i32| {
+        if i < now_stage {
+            "done"
+        } else if i == now_stage {
+            "current"
+        } else {
+            "future"
+        }
+    };
+    let remaining = (c.status == ConsultationStatus::Open).then(|| {
+        let left = c.closes_at - c.now;
+        let days = left.num_days();
+        let hours = left.num_hours() - days * 24;
+        match lang {
+            Lang::Ar => format!("يتبقى {days} يوم و{hours} ساعة"),
+            Lang::En => format!("{days} days {hours} hours left"),
+        }
+    });
+    view! {
+        <section class="period" aria-labelledby="period-title">
+            <h2 id="period-title">{td_string!(l, period_title)}</h2>
+            <p>
+                {td_string!(l, period_opens)}" "<DateText date=c.opens.clone() />
+                <br />
+                {td_string!(l, period_closes)}" "<DateText date=c.closes.clone() />
+            </p>
+            {remaining.map(|r| view! {
+                <p class="countdown" data-closes=c.closes_at.to_rfc3339()>{r}</p>
+            })}
+            <ol class="timeline">
+                <li data-state=state(0)>{td_string!(l, status_scheduled)}</li>
+                <li data-state=state(1)>{td_string!(l, status_open)}</li>
+                <li data-state=state(2)>{td_string!(l, status_closed)}</li>
+                <li data-state=state(3)>{td_string!(l, status_concluded)}</li>
+            </ol>
+        </section>
+    }
+}
+
+/// The version history: every version at its permalink, with what changed.
+#[component]
+fn Versions(c: ConsultationData, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let slug = c.slug.clone();
+    view! {
+        <section class="versions" id="versions" aria-labelledby="versions-title">
+            <h2 id="versions-title">{td_string!(l, versions_title)}</h2>
+            <ol class="versions__list">
+                {c.versions.iter().rev().map(|v| {
+                    let n = v.number;
+                    let href = format!("/{code}/consultations/{slug}/versions/{n}");
+                    let diff = (n > 1).then(|| format!("/{code}/consultations/{slug}/diff?from={}&to={n}", n - 1));
+                    view! {
+                        <li aria-current=(n == c.version).then_some("true")>
+                            <a href=href>{td_string!(l, version_label)}" "{n}</a>
+                            " · "
+                            {match v.published.clone() {
+                                Some(d) => view! { <DateText date=d /> }.into_any(),
+                                None => view! { <em>{td_string!(l, version_unpublished)}</em> }.into_any(),
+                            }}
+                            {(!v.change_note.is_empty()).then(|| view! {
+                                <p class="versions__note"><LocalizedSpan text=v.change_note.clone() lang /></p>
+                            })}
+                            {diff.map(|d| view! {
+                                <a class="versions__diff" href=d>{td_string!(l, diff_with_previous)}</a>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Links that let an agency's social-media accounts (or anyone) point to this page.
+struct ShareLinks {
+    url: String,
+    text: String,
+}
+
+impl ShareLinks {
+    fn view(&self, lang: Lang) -> impl IntoView {
+        let url = encode(&self.url);
+        let text = encode(&self.text);
+        let l = lang.locale();
+        view! {
+            <ul class="share__links">
+                <li><a href=format!("https://x.com/intent/post?url={url}&text={text}") rel="noopener" target="_blank">{td_string!(l, share_x)}</a></li>
+                <li><a href=format!("https://wa.me/?text={text}%20{url}") rel="noopener" target="_blank">{td_string!(l, share_whatsapp)}</a></li>
+                <li><a href=format!("https://www.linkedin.com/sharing/share-offsite/?url={url}") rel="noopener" target="_blank">{td_string!(l, share_linkedin)}</a></li>
+                <li><a href=format!("mailto:?subject={text}&body={url}")>{td_string!(l, share_email)}</a></li>
+            </ul>
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `/{lang}/consultations/{slug}/diff?from=1&to=2`.
+#[component]
+pub fn DiffPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.get();
+            let from = q.get("from").and_then(|v| v.parse().ok()).unwrap_or(1);
+            let to = q.get("to").and_then(|v| v.parse().ok()).unwrap_or(2);
+            (params.get().get("slug").unwrap_or_default(), from, to)
+        },
+        move |(slug, from, to)| consultation_diff(slug, from, to, lang),
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{td_string!(lang.locale(), loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <DiffBody d lang /> }.into_any(),
+                    Err(e) => error_notice(e, lang),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let title = d.title.pick(lang).map(|p| p.text).unwrap_or_default();
+    let heading = format!(
+        "{} {} ← {} {}",
+        td_string!(l, version_label),
+        d.to,
+        td_string!(l, version_label),
+        d.from
+    );
+    let counts = |change: ClauseChange| d.rows.iter().filter(|r| r.change == change).count();
+    let summary = format!(
+        "{}: {} · {}: {} · {}: {} · {}: {}",
+        td_string!(l, diff_changed),
+        counts(ClauseChange::Changed),
+        td_string!(l, diff_added),
+        counts(ClauseChange::Added),
+        td_string!(l, diff_removed),
+        counts(ClauseChange::Removed),
+        td_string!(l, diff_moved),
+        counts(ClauseChange::Moved),
+    );
+    let options = d.versions.clone();
+    let select = move |name: &'static str, selected: u32| {
+        let options = options.clone();
+        view! {
+            <select name=name id=format!("diff-{name}")>
+                {options.into_iter().map(|n| view! {
+                    <option value=n.to_string() selected={n == selected}>{n}</option>
+                }).collect_view()}
+            </select>
+        }
+    };
+    view! {
+        <Title text=page_title(lang, &format!("{} · {title}", td_string!(l, diff_title))) />
+        <article class="page diff">
+            <p><a href=format!("/{code}/consultations/{}", d.slug)><LocalizedSpan text=d.title.clone() lang /></a></p>
+            <h1>{td_string!(l, diff_title)}</h1>
+            <form method="get" class="diff__choose">
+                <label for="diff-from">{td_string!(l, diff_from)}</label>
+                {select("from", d.from)}
+                <label for="diff-to">{td_string!(l, diff_to)}</label>
+                {select("to", d.to)}
+                <button type="submit" class="button button--secondary">{td_string!(l, diff_compare)}</button>
+            </form>
+            <h2 dir=lang.dir()>{heading}</h2>
+            <p class="diff__summary">{summary}</p>
+            <ul class="diff__legend">
+                <li><ins>{td_string!(l, diff_legend_inserted)}</ins></li>
+                <li><del>{td_string!(l, diff_legend_deleted)}</del></li>
+            </ul>
+            <div class="diff__rows">
+                {d.rows.into_iter().map(|r| view! { <DiffRow r lang /> }).collect_view()}
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let label = match r.change {
+        ClauseChange::Unchanged => td_string!(l, diff_unchanged),
+        ClauseChange::Changed => td_string!(l, diff_changed),
+        ClauseChange::Added => td_string!(l, diff_added),
+        ClauseChange::Removed => td_string!(l, diff_removed),
+        ClauseChange::Moved => td_string!(l, diff_moved),
+    };
+    let change = format!("{:?}", r.change).to_lowercase();
+    let number = match (r.old_number, r.new_number) {
+        (Some(o), Some(n)) if o != n => Some(format!("{o} → {n}")),
+        (_, Some(n)) | (Some(n), None) => Some(n.to_string()),
+        _ => None,
+    };
+    view! {
+        <section class="diff-row" data-change=change data-key=r.key.clone()>
+            <p class="diff-row__meta">
+                {number.map(|n| view! { <span class="clause__number" dir="ltr">{n}</span>" " })}
+                <span class="badge" data-change=format!("{:?}", r.change).to_lowercase()>{label}</span>
+            </p>
+            <p class="diff-row__text" lang=r.lang.code() dir=r.lang.dir()>
+                {r.segments.into_iter().map(|s| match s.op {
+                    SegmentOp::Equal => view! { <span>{s.text}</span> }.into_any(),
+                    SegmentOp::Insert => view! { <ins>{s.text}</ins> }.into_any(),
+                    SegmentOp::Delete => view! { <del>{s.text}</del> }.into_any(),
+                }).collect_view()}
+            </p>
+        </section>
+    }
+}

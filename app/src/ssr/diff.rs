@@ -1,0 +1,224 @@
+//! The comparison of two versions of a draft: clause by clause (by stable key), then
+//! word by word inside a clause whose text changed.
+//!
+//! Words are compared in logical (typing) order, never visual order, so the result is
+//! the same for Arabic and English; the page lays each clause out with its own
+//! direction.
+
+use std::collections::{HashMap, HashSet};
+
+use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
+
+use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, DiffSegment, SegmentOp};
+use crate::domain::Lang;
+
+/// One clause of a version, with its text in the language being compared.
+#[derive(Debug, Clone)]
+pub struct ComparedClause {
+    pub key: String,
+    pub kind: ClauseKind,
+    pub number: Option<u32>,
+    pub text: String,
+}
+
+/// Compares `old` and `new`, giving every clause of either once, in the new version's
+/// order with removed clauses where they used to be.
+pub fn compare(old: &[ComparedClause], new: &[ComparedClause], lang: Lang) -> Vec<ClauseDiff> {
+    let old_keys: HashSet<&str> = old.iter().map(|c| c.key.as_str()).collect();
+    let new_keys: HashSet<&str> = new.iter().map(|c| c.key.as_str()).collect();
+    let old_by_key: HashMap<&str, &ComparedClause> =
+        old.iter().map(|c| (c.key.as_str(), c)).collect();
+
+    // Clauses kept in both versions whose relative order is preserved (a longest common
+    // subsequence of keys); the other kept clauses have moved.
+    let old_common: Vec<&str> = old
+        .iter()
+        .map(|c| c.key.as_str())
+        .filter(|k| new_keys.contains(k))
+        .collect();
+    let new_common: Vec<&str> = new
+        .iter()
+        .map(|c| c.key.as_str())
+        .filter(|k| old_keys.contains(k))
+        .collect();
+    let mut in_place: HashSet<&str> = HashSet::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_common, &new_common) {
+        if let DiffOp::Equal { old_index, len, .. } = op {
+            in_place.extend(&old_common[old_index..old_index + len]);
+        }
+    }
+
+    // Removed clauses go after the last clause that preceded them in the old version.
+    let mut removed_after: HashMap<Option<&str>, Vec<&ComparedClause>> = HashMap::new();
+    let mut previous_kept: Option<&str> = None;
+    for c in old {
+        if new_keys.contains(c.key.as_str()) {
+            previous_kept = Some(c.key.as_str());
+        } else {
+            removed_after.entry(previous_kept).or_default().push(c);
+        }
+    }
+
+    let mut rows = Vec::with_capacity(old.len().max(new.len()));
+    let push_removed = |rows: &mut Vec<ClauseDiff>, after: Option<&str>| {
+        for c in removed_after.get(&after).into_iter().flatten() {
+            rows.push(ClauseDiff {
+                key: c.key.clone(),
+                kind: c.kind,
+                change: ClauseChange::Removed,
+                words_changed: false,
+                old_number: c.number,
+                new_number: None,
+                segments: vec![segment(SegmentOp::Delete, &c.text)],
+                lang,
+            });
+        }
+    };
+    push_removed(&mut rows, None);
+    for c in new {
+        match old_by_key.get(c.key.as_str()) {
+            None => rows.push(ClauseDiff {
+                key: c.key.clone(),
+                kind: c.kind,
+                change: ClauseChange::Added,
+                words_changed: false,
+                old_number: None,
+                new_number: c.number,
+                segments: vec![segment(SegmentOp::Insert, &c.text)],
+                lang,
+            }),
+            Some(o) => {
+                let words_changed = o.text != c.text;
+                let change = if !in_place.contains(c.key.as_str()) {
+                    ClauseChange::Moved
+                } else if words_changed {
+                    ClauseChange::Changed
+                } else {
+                    ClauseChange::Unchanged
+                };
+                let segments = if words_changed {
+                    word_diff(&o.text, &c.text)
+                } else {
+                    vec![segment(SegmentOp::Equal, &c.text)]
+                };
+                rows.push(ClauseDiff {
+                    key: c.key.clone(),
+                    kind: c.kind,
+                    change,
+                    words_changed,
+                    old_number: o.number,
+                    new_number: c.number,
+                    segments,
+                    lang,
+                });
+                push_removed(&mut rows, Some(c.key.as_str()));
+            }
+        }
+    }
+    rows
+}
+
+fn segment(op: SegmentOp, text: &str) -> DiffSegment {
+    DiffSegment {
+        op,
+        text: text.to_owned(),
+    }
+}
+
+/// Word-by-word differences, consecutive words of the same kind joined into one run.
+pub fn word_diff(old: &str, new: &str) -> Vec<DiffSegment> {
+    let diff = TextDiff::from_words(old, new);
+    let mut out: Vec<DiffSegment> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => SegmentOp::Equal,
+            ChangeTag::Insert => SegmentOp::Insert,
+            ChangeTag::Delete => SegmentOp::Delete,
+        };
+        let text = change.value();
+        match out.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(text),
+            _ => out.push(segment(op, text)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clause(key: &str, text: &str) -> ComparedClause {
+        ComparedClause {
+            key: key.to_owned(),
+            kind: ClauseKind::Clause,
+            number: None,
+            text: text.to_owned(),
+        }
+    }
+
+    fn changes(rows: &[ClauseDiff]) -> Vec<(&str, ClauseChange)> {
+        rows.iter().map(|r| (r.key.as_str(), r.change)).collect()
+    }
+
+    #[test]
+    fn classifies_every_clause_once() {
+        let old = [
+            clause("a", "أولاً"),
+            clause("b", "ثانياً"),
+            clause("c", "ثالثاً"),
+            clause("d", "رابعاً"),
+        ];
+        let new = [
+            clause("a", "أولاً"),
+            clause("c", "ثالثاً"),
+            clause("b", "ثانياً معدلة"),
+            clause("e", "جديد"),
+        ];
+        let rows = compare(&old, &new, Lang::Ar);
+        assert_eq!(
+            changes(&rows),
+            // b and c swapped: one of them moved (the longest common order keeps a, b);
+            // d was removed after c, where it used to be.
+            vec![
+                ("a", ClauseChange::Unchanged),
+                ("c", ClauseChange::Moved),
+                ("d", ClauseChange::Removed),
+                ("b", ClauseChange::Changed),
+                ("e", ClauseChange::Added),
+            ]
+        );
+        assert!(rows[3].words_changed && !rows[1].words_changed);
+    }
+
+    #[test]
+    fn words_keep_their_logical_order_in_arabic() {
+        let segs = word_diff("ترد الجهة خلال ثلاثين يوماً", "ترد الجهة خلال واحد وعشرين يوماً");
+        let joined_new: String = segs
+            .iter()
+            .filter(|s| s.op != SegmentOp::Delete)
+            .map(|s| s.text.as_str())
+            .collect();
+        let joined_old: String = segs
+            .iter()
+            .filter(|s| s.op != SegmentOp::Insert)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(joined_new, "ترد الجهة خلال واحد وعشرين يوماً");
+        assert_eq!(joined_old, "ترد الجهة خلال ثلاثين يوماً");
+        assert!(segs
+            .iter()
+            .any(|s| s.op == SegmentOp::Delete && s.text.contains("ثلاثين")));
+    }
+
+    #[test]
+    fn removed_first_clause_stays_first() {
+        let old = [clause("a", "x"), clause("b", "y")];
+        let new = [clause("b", "y")];
+        let rows = compare(&old, &new, Lang::En);
+        assert_eq!(
+            changes(&rows),
+            vec![("a", ClauseChange::Removed), ("b", ClauseChange::Unchanged)]
+        );
+    }
+}

@@ -1,0 +1,479 @@
+//! The exchange format (`docs/import-format.md`): consultations with their agency,
+//! topics, versions and clauses as one JSON document, for `shura import` / `shura
+//! export` and for the demo data.
+//!
+//! Importing is idempotent by external ids (slugs, version numbers, clause keys) and
+//! all-or-nothing: the document is checked in full, then written in one transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::draft::render;
+use super::store::drafts::{self, AgencyRecord, ConsultationRecord, StoredClause, Tx};
+use super::store::{agencies, consultations, Db, StoreError};
+use crate::domain::consultation::is_valid_slug;
+use crate::domain::draft::{is_valid_clause_key, ClauseKind};
+use crate::domain::{ConsultationStatus, LocalizedText};
+
+/// The value of the document's `format` field.
+pub const FORMAT: &str = "shura/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub format: String,
+    /// When the document was written; the demo loader moves every date by the time
+    /// since then, so that the demo always looks current.
+    #[serde(default)]
+    pub exported_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub topics: Vec<TopicDoc>,
+    #[serde(default)]
+    pub agencies: Vec<AgencyDoc>,
+    #[serde(default)]
+    pub consultations: Vec<ConsultationDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicDoc {
+    pub slug: String,
+    pub name: LocalizedText,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyDoc {
+    pub slug: String,
+    pub name: LocalizedText,
+    pub time_zone: String,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationDoc {
+    pub slug: String,
+    pub agency: String,
+    pub title: LocalizedText,
+    #[serde(default)]
+    pub summary: LocalizedText,
+    #[serde(default)]
+    pub audience: LocalizedText,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    pub status: ConsultationStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    #[serde(default)]
+    pub concluded_at: Option<DateTime<Utc>>,
+    pub versions: Vec<VersionDoc>,
+    /// Reserved for contributions; must be empty in this version of Shura.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributions: Vec<serde_json::Value>,
+    /// Reserved for the agency's responses; must be empty in this version of Shura.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionDoc {
+    pub number: u32,
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub change_note: Option<LocalizedText>,
+    pub clauses: Vec<ClauseDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseDoc {
+    pub key: String,
+    pub kind: ClauseKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    pub text: LocalizedText,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A field is missing, of the wrong type or breaks a rule; `path` names it the way
+    /// the file spells it (`consultations[0].versions[1].clauses[3].key`).
+    #[error("{path}: {message}")]
+    Field { path: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
+    ImportError::Field {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Parses a document, naming the place of any mistake.
+pub fn parse(text: &str) -> Result<Document, ImportError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let (line, column) = (inner.line(), inner.column());
+        if inner.is_syntax() || inner.is_eof() || path == "." {
+            ImportError::Syntax {
+                line,
+                column,
+                message: inner.to_string(),
+            }
+        } else {
+            field(path, inner.to_string())
+        }
+    })?;
+    de.end().map_err(|e| ImportError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    Ok(doc)
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub consultations: usize,
+    pub versions_written: usize,
+    pub versions_unchanged: usize,
+}
+
+/// Imports a document in one transaction: all of it, or nothing.
+pub async fn import(
+    db: &Db,
+    doc: &Document,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ImportError> {
+    check(doc)?;
+    let mut tx = drafts::begin(db).await?;
+    let summary = write(tx.as_mut(), doc, now).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Checks everything that can be checked without the database.
+fn check(doc: &Document) -> Result<(), ImportError> {
+    if doc.format != FORMAT {
+        return Err(field("format", format!("expected {FORMAT:?}")));
+    }
+    for (i, t) in doc.topics.iter().enumerate() {
+        if !is_valid_slug(&t.slug) {
+            return Err(field(format!("topics[{i}].slug"), SLUG_RULE));
+        }
+        if t.name.is_empty() {
+            return Err(field(format!("topics[{i}].name"), NEEDS_TEXT));
+        }
+    }
+    for (i, a) in doc.agencies.iter().enumerate() {
+        if !is_valid_slug(&a.slug) {
+            return Err(field(format!("agencies[{i}].slug"), SLUG_RULE));
+        }
+        if a.name.is_empty() {
+            return Err(field(format!("agencies[{i}].name"), NEEDS_TEXT));
+        }
+        if a.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(field(
+                format!("agencies[{i}].time_zone"),
+                "not an IANA time zone such as Asia/Riyadh",
+            ));
+        }
+    }
+    let mut slugs = HashSet::new();
+    for (i, c) in doc.consultations.iter().enumerate() {
+        let at = |f: &str| format!("consultations[{i}].{f}");
+        if !is_valid_slug(&c.slug) {
+            return Err(field(at("slug"), SLUG_RULE));
+        }
+        if !slugs.insert(c.slug.as_str()) {
+            return Err(field(at("slug"), "appears twice in this file"));
+        }
+        if c.title.is_empty() {
+            return Err(field(at("title"), NEEDS_TEXT));
+        }
+        if c.closes_at <= c.opens_at {
+            return Err(field(at("closes_at"), "must be after opens_at"));
+        }
+        if !c.contributions.is_empty() {
+            return Err(field(at("contributions"), NOT_YET));
+        }
+        if !c.responses.is_empty() {
+            return Err(field(at("responses"), NOT_YET));
+        }
+        if c.versions.is_empty() {
+            return Err(field(
+                at("versions"),
+                "a consultation needs at least one version",
+            ));
+        }
+        for (j, v) in c.versions.iter().enumerate() {
+            let at = |f: &str| format!("consultations[{i}].versions[{j}].{f}");
+            if usize::try_from(v.number).ok() != Some(j + 1) {
+                return Err(field(at("number"), format!("expected {}", j + 1)));
+            }
+            let last = j + 1 == c.versions.len();
+            if v.published_at.is_none() && !(last && c.status == ConsultationStatus::Draft) {
+                return Err(field(
+                    at("published_at"),
+                    "only the last version of a draft consultation may be unpublished",
+                ));
+            }
+            if v.clauses.is_empty() {
+                return Err(field(at("clauses"), "a version needs at least one clause"));
+            }
+            let mut keys = HashSet::new();
+            for (k, cl) in v.clauses.iter().enumerate() {
+                let at = |f: &str| format!("consultations[{i}].versions[{j}].clauses[{k}].{f}");
+                if !is_valid_clause_key(&cl.key) {
+                    return Err(field(
+                        at("key"),
+                        "2–40 lower-case letters, digits and hyphens",
+                    ));
+                }
+                if !keys.insert(cl.key.as_str()) {
+                    return Err(field(at("key"), "appears twice in this version"));
+                }
+                if cl.text.is_empty() {
+                    return Err(field(at("text"), NEEDS_TEXT));
+                }
+                if cl.level.is_some_and(|l| !(2..=6).contains(&l)) {
+                    return Err(field(at("level"), "headings have a level from 2 to 6"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+const SLUG_RULE: &str = "3–80 lower-case letters, digits and single hyphens";
+const NEEDS_TEXT: &str = "needs an Arabic or an English text (\"ar\" or \"en\")";
+const NOT_YET: &str = "not yet supported by this version of Shura: leave it empty";
+
+async fn write(
+    tx: &mut dyn Tx,
+    doc: &Document,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ImportError> {
+    let mut topic_ids: HashMap<&str, i64> = HashMap::new();
+    for t in &doc.topics {
+        topic_ids.insert(&t.slug, tx.upsert_topic(&t.slug, &t.name).await?);
+    }
+    for a in &doc.agencies {
+        let record = AgencyRecord {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            time_zone: a.time_zone.clone(),
+            website: a.website.clone(),
+        };
+        tx.upsert_agency(&record, now).await?;
+    }
+    let mut summary = ImportSummary::default();
+    for (i, c) in doc.consultations.iter().enumerate() {
+        let Some(agency_id) = tx.agency_id(&c.agency).await? else {
+            return Err(field(
+                format!("consultations[{i}].agency"),
+                format!("no agency {:?} in this file or in the database", c.agency),
+            ));
+        };
+        let mut topics = Vec::new();
+        for (t, slug) in c.topics.iter().enumerate() {
+            match topic_ids.get(slug.as_str()) {
+                Some(id) => topics.push(*id),
+                None => {
+                    return Err(field(
+                        format!("consultations[{i}].topics[{t}]"),
+                        format!("topic {slug:?} is not declared in \"topics\""),
+                    ))
+                }
+            }
+        }
+        let record = ConsultationRecord {
+            slug: c.slug.clone(),
+            agency_id,
+            title: c.title.clone(),
+            summary: c.summary.clone(),
+            audience: c.audience.clone(),
+            contact_email: c.contact_email.clone(),
+            status: c.status,
+            opens_at: c.opens_at,
+            closes_at: c.closes_at,
+            concluded_at: c.concluded_at,
+        };
+        let id = tx.upsert_consultation(&record, now).await?;
+        tx.set_topics(id, &topics).await?;
+        let existing = tx.versions(id).await?;
+        for (j, v) in c.versions.iter().enumerate() {
+            let clauses = stored_clauses(&v.clauses);
+            let note = v.change_note.clone().unwrap_or_default();
+            match existing.iter().find(|e| e.number == v.number) {
+                Some(e) if e.published_at.is_some() => {
+                    let same = e.published_at == v.published_at
+                        && e.change_note == note
+                        && tx.clauses(e.id).await? == clauses;
+                    if !same {
+                        return Err(field(
+                            format!("consultations[{i}].versions[{j}]"),
+                            format!(
+                                "version {} is already published and differs from this file; \
+                                 published versions never change: add a new version instead",
+                                v.number
+                            ),
+                        ));
+                    }
+                    summary.versions_unchanged += 1;
+                }
+                Some(e) => {
+                    tx.update_unpublished_version(e.id, v.published_at, &note)
+                        .await?;
+                    tx.replace_clauses(e.id, &clauses).await?;
+                    summary.versions_written += 1;
+                }
+                None => {
+                    let vid = tx
+                        .insert_version(id, v.number, v.published_at, &note, now)
+                        .await?;
+                    tx.replace_clauses(vid, &clauses).await?;
+                    summary.versions_written += 1;
+                }
+            }
+        }
+        summary.consultations += 1;
+    }
+    Ok(summary)
+}
+
+/// Clauses as stored: numbers filled in (counting on from the previous numbered clause)
+/// and HTML rendered.
+fn stored_clauses(docs: &[ClauseDoc]) -> Vec<StoredClause> {
+    let mut next_number = 1;
+    docs.iter()
+        .map(|c| {
+            let number = match c.kind {
+                ClauseKind::Clause => {
+                    let n = c.number.unwrap_or(next_number);
+                    next_number = n + 1;
+                    Some(n)
+                }
+                _ => None,
+            };
+            let text = LocalizedText::new(c.text.ar.clone(), c.text.en.clone());
+            StoredClause {
+                key: c.key.clone(),
+                kind: c.kind,
+                level: match c.kind {
+                    ClauseKind::Heading => c.level.unwrap_or(2),
+                    _ => 0,
+                },
+                number,
+                html: LocalizedText {
+                    ar: text.ar.as_deref().map(render),
+                    en: text.en.as_deref().map(render),
+                },
+                text,
+            }
+        })
+        .collect()
+}
+
+/// One consultation, its agency and topics as a document.
+pub async fn export(
+    db: &Db,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Document>, StoreError> {
+    let Some(c) = consultations::by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let agency = agencies::by_id(db, c.agency_id).await?;
+    let topics = drafts::topics_of(db, c.id.0).await?;
+    let mut versions = Vec::new();
+    for v in drafts::versions(db, c.id.0).await? {
+        let clauses = drafts::clauses(db, v.id)
+            .await?
+            .into_iter()
+            .map(|cl| ClauseDoc {
+                key: cl.key,
+                kind: cl.kind,
+                level: (cl.kind == ClauseKind::Heading).then_some(cl.level),
+                number: cl.number,
+                text: cl.text,
+            })
+            .collect();
+        versions.push(VersionDoc {
+            number: v.number,
+            published_at: v.published_at,
+            change_note: (!v.change_note.is_empty()).then_some(v.change_note),
+            clauses,
+        });
+    }
+    Ok(Some(Document {
+        format: FORMAT.to_owned(),
+        exported_at: Some(now),
+        topics: topics
+            .iter()
+            .map(|t| TopicDoc {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+            })
+            .collect(),
+        agencies: agency
+            .into_iter()
+            .map(|a| AgencyDoc {
+                slug: a.slug,
+                name: a.name,
+                time_zone: a.time_zone,
+                website: a.website,
+            })
+            .collect(),
+        consultations: vec![ConsultationDoc {
+            slug: c.slug,
+            agency: c.agency_slug,
+            title: c.title,
+            summary: c.summary,
+            audience: c.audience,
+            topics: topics.into_iter().map(|t| t.slug).collect(),
+            contact_email: c.contact_email,
+            status: c.status,
+            opens_at: c.opens_at,
+            closes_at: c.closes_at,
+            concluded_at: c.concluded_at,
+            versions,
+            contributions: Vec::new(),
+            responses: Vec::new(),
+        }],
+    }))
+}
+
+/// Moves every date of the document by `by` (for the demo data).
+pub fn shift_dates(doc: &mut Document, by: Duration) {
+    for c in &mut doc.consultations {
+        c.opens_at += by;
+        c.closes_at += by;
+        c.concluded_at = c.concluded_at.map(|d| d + by);
+        for v in &mut c.versions {
+            v.published_at = v.published_at.map(|d| d + by);
+        }
+    }
+    doc.exported_at = doc.exported_at.map(|d| d + by);
+}

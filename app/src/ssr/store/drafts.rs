@@ -1,0 +1,493 @@
+//! Consultations with their topics, versions and clauses, written in one transaction.
+//!
+//! Publishing a version, importing a file or saving a draft touches several tables; all
+//! of it goes through a [`Tx`], which is either backend's transaction behind one trait,
+//! so that the rules above it are written once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{with_pool, Db, StoreError};
+use crate::domain::draft::ClauseKind;
+use crate::domain::{ConsultationStatus, LocalizedText};
+use crate::ssr::store::audit::{insert_audit, AuditEntry};
+
+/// A clause as stored in a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClause {
+    pub key: String,
+    pub kind: ClauseKind,
+    pub level: u8,
+    pub number: Option<u32>,
+    /// Markdown as written.
+    pub text: LocalizedText,
+    /// Sanitised HTML rendered from `text`.
+    pub html: LocalizedText,
+}
+
+/// A version of a consultation's draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub id: i64,
+    pub number: u32,
+    /// `None` while the consultation is being prepared: the version is still editable.
+    pub published_at: Option<DateTime<Utc>>,
+    pub change_note: LocalizedText,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A topic consultations are filed under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: i64,
+    pub slug: String,
+    pub name: LocalizedText,
+}
+
+/// Everything about a consultation that is not its draft.
+#[derive(Debug, Clone)]
+pub struct ConsultationRecord {
+    pub slug: String,
+    pub agency_id: i64,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    pub contact_email: Option<String>,
+    pub status: ConsultationStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub concluded_at: Option<DateTime<Utc>>,
+}
+
+/// An agency as an import file describes it.
+#[derive(Debug, Clone)]
+pub struct AgencyRecord {
+    pub slug: String,
+    pub name: LocalizedText,
+    pub time_zone: String,
+    pub website: Option<String>,
+}
+
+/// The writes of one unit of work; nothing is kept unless [`Tx::commit`] is called.
+#[async_trait]
+pub trait Tx: Send {
+    /// Creates the topic or brings its names up to date; its id.
+    async fn upsert_topic(&mut self, slug: &str, name: &LocalizedText) -> Result<i64, StoreError>;
+    async fn upsert_agency(
+        &mut self,
+        agency: &AgencyRecord,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    async fn agency_id(&mut self, slug: &str) -> Result<Option<i64>, StoreError>;
+    async fn consultation_id(&mut self, slug: &str) -> Result<Option<i64>, StoreError>;
+    /// Creates the consultation (by slug) or updates it; its id.
+    async fn upsert_consultation(
+        &mut self,
+        c: &ConsultationRecord,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    async fn set_topics(&mut self, consultation: i64, topics: &[i64]) -> Result<(), StoreError>;
+    async fn versions(&mut self, consultation: i64) -> Result<Vec<Version>, StoreError>;
+    async fn insert_version(
+        &mut self,
+        consultation: i64,
+        number: u32,
+        published_at: Option<DateTime<Utc>>,
+        change_note: &LocalizedText,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    /// Changes a version that is not published yet; false if it is.
+    async fn update_unpublished_version(
+        &mut self,
+        version: i64,
+        published_at: Option<DateTime<Utc>>,
+        change_note: &LocalizedText,
+    ) -> Result<bool, StoreError>;
+    async fn clauses(&mut self, version: i64) -> Result<Vec<StoredClause>, StoreError>;
+    /// Replaces all clauses of a version, in order.
+    async fn replace_clauses(
+        &mut self,
+        version: i64,
+        clauses: &[StoredClause],
+    ) -> Result<(), StoreError>;
+    async fn audit(&mut self, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Starts a unit of work on either backend.
+pub async fn begin(db: &Db) -> Result<Box<dyn Tx>, StoreError> {
+    Ok(match db {
+        Db::Sqlite(pool) => Box::new(pool.begin().await?),
+        Db::Postgres(pool) => Box::new(pool.begin().await?),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: i64,
+    number: i64,
+    published_at: Option<DateTime<Utc>>,
+    change_note_ar: Option<String>,
+    change_note_en: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<VersionRow> for Version {
+    fn from(r: VersionRow) -> Self {
+        Version {
+            id: r.id,
+            number: u32::try_from(r.number).unwrap_or(0),
+            published_at: r.published_at,
+            change_note: LocalizedText::new(r.change_note_ar, r.change_note_en),
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ClauseRow {
+    key: String,
+    kind: String,
+    level: i64,
+    number: Option<i64>,
+    text_ar: Option<String>,
+    text_en: Option<String>,
+    html_ar: Option<String>,
+    html_en: Option<String>,
+}
+
+impl TryFrom<ClauseRow> for StoredClause {
+    type Error = StoreError;
+    fn try_from(r: ClauseRow) -> Result<Self, StoreError> {
+        let kind = ClauseKind::parse(&r.kind).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("unknown clause kind {:?}", r.kind).into(),
+            ))
+        })?;
+        Ok(StoredClause {
+            key: r.key,
+            kind,
+            level: u8::try_from(r.level).unwrap_or(0),
+            number: r.number.and_then(|n| u32::try_from(n).ok()),
+            text: LocalizedText {
+                ar: r.text_ar,
+                en: r.text_en,
+            },
+            html: LocalizedText {
+                ar: r.html_ar,
+                en: r.html_en,
+            },
+        })
+    }
+}
+
+const VERSION_COLUMNS: &str =
+    "id, number, published_at, change_note_ar, change_note_en, created_at";
+const CLAUSE_COLUMNS: &str = "key, kind, level, number, text_ar, text_en, html_ar, html_en";
+
+fn consultation_conflict(e: sqlx::Error) -> StoreError {
+    StoreError::on_constraint(e, "slug", "agency")
+}
+
+macro_rules! impl_tx {
+    ($backend:ty) => {
+        #[async_trait]
+        impl Tx for sqlx::Transaction<'static, $backend> {
+            async fn upsert_topic(
+                &mut self,
+                slug: &str,
+                name: &LocalizedText,
+            ) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO topics (slug, name_ar, name_en) VALUES ($1, $2, $3)
+                     ON CONFLICT (slug) DO UPDATE SET name_ar = excluded.name_ar,
+                                                      name_en = excluded.name_en
+                     RETURNING id",
+                )
+                .bind(slug)
+                .bind(&name.ar)
+                .bind(&name.en)
+                .fetch_one(&mut **self)
+                .await?)
+            }
+
+            async fn upsert_agency(
+                &mut self,
+                a: &AgencyRecord,
+                now: DateTime<Utc>,
+            ) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO agencies (slug, name_ar, name_en, time_zone, website, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (slug) DO UPDATE SET name_ar = excluded.name_ar,
+                        name_en = excluded.name_en, time_zone = excluded.time_zone,
+                        website = excluded.website
+                     RETURNING id",
+                )
+                .bind(&a.slug)
+                .bind(&a.name.ar)
+                .bind(&a.name.en)
+                .bind(&a.time_zone)
+                .bind(&a.website)
+                .bind(now)
+                .fetch_one(&mut **self)
+                .await?)
+            }
+
+            async fn agency_id(&mut self, slug: &str) -> Result<Option<i64>, StoreError> {
+                Ok(sqlx::query_scalar("SELECT id FROM agencies WHERE slug = $1")
+                    .bind(slug)
+                    .fetch_optional(&mut **self)
+                    .await?)
+            }
+
+            async fn consultation_id(&mut self, slug: &str) -> Result<Option<i64>, StoreError> {
+                Ok(
+                    sqlx::query_scalar("SELECT id FROM consultations WHERE slug = $1")
+                        .bind(slug)
+                        .fetch_optional(&mut **self)
+                        .await?,
+                )
+            }
+
+            async fn upsert_consultation(
+                &mut self,
+                c: &ConsultationRecord,
+                now: DateTime<Utc>,
+            ) -> Result<i64, StoreError> {
+                sqlx::query_scalar(
+                    "INSERT INTO consultations
+                       (slug, agency_id, title_ar, title_en, summary_ar, summary_en,
+                        audience_ar, audience_en, contact_email, status, opens_at, closes_at,
+                        concluded_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                     ON CONFLICT (slug) DO UPDATE SET agency_id = excluded.agency_id,
+                        title_ar = excluded.title_ar, title_en = excluded.title_en,
+                        summary_ar = excluded.summary_ar, summary_en = excluded.summary_en,
+                        audience_ar = excluded.audience_ar, audience_en = excluded.audience_en,
+                        contact_email = excluded.contact_email, status = excluded.status,
+                        opens_at = excluded.opens_at, closes_at = excluded.closes_at,
+                        concluded_at = excluded.concluded_at
+                     RETURNING id",
+                )
+                .bind(&c.slug)
+                .bind(c.agency_id)
+                .bind(&c.title.ar)
+                .bind(&c.title.en)
+                .bind(&c.summary.ar)
+                .bind(&c.summary.en)
+                .bind(&c.audience.ar)
+                .bind(&c.audience.en)
+                .bind(&c.contact_email)
+                .bind(c.status.as_str())
+                .bind(c.opens_at)
+                .bind(c.closes_at)
+                .bind(c.concluded_at)
+                .bind(now)
+                .fetch_one(&mut **self)
+                .await
+                .map_err(consultation_conflict)
+            }
+
+            async fn set_topics(
+                &mut self,
+                consultation: i64,
+                topics: &[i64],
+            ) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM consultation_topics WHERE consultation_id = $1")
+                    .bind(consultation)
+                    .execute(&mut **self)
+                    .await?;
+                for topic in topics {
+                    sqlx::query(
+                        "INSERT INTO consultation_topics (consultation_id, topic_id)
+                         VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(consultation)
+                    .bind(topic)
+                    .execute(&mut **self)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            async fn versions(&mut self, consultation: i64) -> Result<Vec<Version>, StoreError> {
+                let sql = format!(
+                    "SELECT {VERSION_COLUMNS} FROM consultation_versions
+                      WHERE consultation_id = $1 ORDER BY number"
+                );
+                let rows: Vec<VersionRow> = sqlx::query_as(&sql)
+                    .bind(consultation)
+                    .fetch_all(&mut **self)
+                    .await?;
+                Ok(rows.into_iter().map(Version::from).collect())
+            }
+
+            async fn insert_version(
+                &mut self,
+                consultation: i64,
+                number: u32,
+                published_at: Option<DateTime<Utc>>,
+                note: &LocalizedText,
+                now: DateTime<Utc>,
+            ) -> Result<i64, StoreError> {
+                sqlx::query_scalar(
+                    "INSERT INTO consultation_versions
+                       (consultation_id, number, published_at, change_note_ar, change_note_en,
+                        created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(consultation)
+                .bind(i64::from(number))
+                .bind(published_at)
+                .bind(&note.ar)
+                .bind(&note.en)
+                .bind(now)
+                .fetch_one(&mut **self)
+                .await
+                .map_err(|e| StoreError::on_constraint(e, "version", "consultation"))
+            }
+
+            async fn update_unpublished_version(
+                &mut self,
+                version: i64,
+                published_at: Option<DateTime<Utc>>,
+                note: &LocalizedText,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "UPDATE consultation_versions
+                        SET published_at = $1, change_note_ar = $2, change_note_en = $3
+                      WHERE id = $4 AND published_at IS NULL",
+                )
+                .bind(published_at)
+                .bind(&note.ar)
+                .bind(&note.en)
+                .bind(version)
+                .execute(&mut **self)
+                .await?
+                .rows_affected();
+                Ok(done == 1)
+            }
+
+            async fn clauses(&mut self, version: i64) -> Result<Vec<StoredClause>, StoreError> {
+                let sql = format!(
+                    "SELECT {CLAUSE_COLUMNS} FROM clauses WHERE version_id = $1 ORDER BY position"
+                );
+                let rows: Vec<ClauseRow> = sqlx::query_as(&sql)
+                    .bind(version)
+                    .fetch_all(&mut **self)
+                    .await?;
+                rows.into_iter().map(StoredClause::try_from).collect()
+            }
+
+            async fn replace_clauses(
+                &mut self,
+                version: i64,
+                clauses: &[StoredClause],
+            ) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM clauses WHERE version_id = $1")
+                    .bind(version)
+                    .execute(&mut **self)
+                    .await?;
+                for (position, c) in clauses.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO clauses (version_id, key, position, kind, level, number,
+                                              text_ar, text_en, html_ar, html_en)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(version)
+                    .bind(&c.key)
+                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                    .bind(c.kind.as_str())
+                    .bind(i64::from(c.level))
+                    .bind(c.number.map(i64::from))
+                    .bind(&c.text.ar)
+                    .bind(&c.text.en)
+                    .bind(&c.html.ar)
+                    .bind(&c.html.en)
+                    .execute(&mut **self)
+                    .await
+                    .map_err(|e| StoreError::on_constraint(e, "key", "version"))?;
+                }
+                Ok(())
+            }
+
+            async fn audit(
+                &mut self,
+                entry: &AuditEntry,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                insert_audit!(&mut **self, entry, now)?;
+                Ok(())
+            }
+
+            async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+                (*self).commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+impl_tx!(sqlx::Sqlite);
+impl_tx!(sqlx::Postgres);
+
+/// The versions of a consultation, oldest first.
+pub async fn versions(db: &Db, consultation: i64) -> Result<Vec<Version>, StoreError> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM consultation_versions
+          WHERE consultation_id = $1 ORDER BY number"
+    );
+    let rows: Vec<VersionRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(consultation)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(Version::from).collect())
+}
+
+/// The clauses of a version, in order.
+pub async fn clauses(db: &Db, version: i64) -> Result<Vec<StoredClause>, StoreError> {
+    let sql =
+        format!("SELECT {CLAUSE_COLUMNS} FROM clauses WHERE version_id = $1 ORDER BY position");
+    let rows: Vec<ClauseRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(version)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(StoredClause::try_from).collect()
+}
+
+/// All topics, by slug.
+pub async fn topics(db: &Db) -> Result<Vec<Topic>, StoreError> {
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = with_pool!(db, pool =>
+        sqlx::query_as("SELECT id, slug, name_ar, name_en FROM topics ORDER BY slug")
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, ar, en)| Topic {
+            id,
+            slug,
+            name: LocalizedText { ar, en },
+        })
+        .collect())
+}
+
+/// The topics of one consultation.
+pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreError> {
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = with_pool!(db, pool =>
+        sqlx::query_as(
+            "SELECT t.id, t.slug, t.name_ar, t.name_en
+               FROM topics t JOIN consultation_topics ct ON ct.topic_id = t.id
+              WHERE ct.consultation_id = $1 ORDER BY t.slug")
+            .bind(consultation)
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, ar, en)| Topic {
+            id,
+            slug,
+            name: LocalizedText { ar, en },
+        })
+        .collect())
+}
