@@ -24,6 +24,10 @@ if [[ -n "${SHURA_E2E_DATABASE_URL:-}" ]]; then export DATABASE_URL="$SHURA_E2E_
 # The platform admin the staff journeys start from (see tests/staff.spec.ts).
 SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
   "$bin" create-admin --email admin@shura.test --name "مدير المنصة"
+# A second admin for the drafting journeys (tests/consultations.spec.ts), so that they
+# do not depend on the order in which spec files run.
+SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
+  "$bin" create-admin --email drafts-admin@shura.test --name "مسؤولة المسودات"
 "$bin" serve &
 server_pid=$!
 trap 'kill "$server_pid" "$smtp_pid" 2>/dev/null || true; rm -rf "$data"' EXIT
