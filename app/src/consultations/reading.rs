@@ -368,13 +368,10 @@ fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     let code = lang.code();
     let title = d.title.pick(lang).map(|p| p.text).unwrap_or_default();
-    let heading = format!(
-        "{} {} ← {} {}",
-        td_string!(l, version_label),
-        d.to,
-        td_string!(l, version_label),
-        d.from
-    );
+    // The arrow points the way the page reads: from the old version to the new one.
+    let arrow = if lang == Lang::Ar { "←" } else { "→" };
+    let version = td_string!(l, version_label);
+    let heading = format!("{version} {} {arrow} {version} {}", d.from, d.to);
     let counts = |change: ClauseChange| d.rows.iter().filter(|r| r.change == change).count();
     let summary = format!(
         "{}: {} · {}: {} · {}: {} · {}: {}",
