@@ -159,6 +159,7 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
 
   // Version 2: clauses 2 and 8 change, a new clause follows clause 5.
   await page.goto(`/ar/consultations/${slug}/edit`);
+  await screenshot(page, testInfo, 'editor-ar');
   const edit = async (lang: 'ar' | 'en', changed: [string, string][], added: string) => {
     const field = page.locator(`#field-draft_${lang}`);
     let text = await field.inputValue();

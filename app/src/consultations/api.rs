@@ -156,7 +156,9 @@ pub async fn consultation_view(
         .into_iter()
         .filter_map(|cl| {
             let html = cl.html.pick(lang)?;
+            let text = cl.text.get(html.lang).unwrap_or_default();
             Some(ClauseView {
+                title: crate::ssr::draft::plain_title(text, 70),
                 key: cl.key,
                 kind: cl.kind,
                 level: cl.level,

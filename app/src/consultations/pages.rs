@@ -9,7 +9,7 @@ use super::api::{consultation_list, home_sections, ListView, Named};
 use crate::domain::dates::DateLabel;
 use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery};
 use crate::ui::denied::error_notice;
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{encode_query_value, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// The home page: open now, closing soon, recently concluded.
@@ -150,13 +150,13 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
         move |p: u32| {
             let mut parts = Vec::new();
             if let Some(a) = &q.agency {
-                parts.push(format!("agency={a}"));
+                parts.push(format!("agency={}", encode_query_value(a)));
             }
             if let Some(s) = q.status {
                 parts.push(format!("status={}", s.as_str()));
             }
             if let Some(t) = &q.topic {
-                parts.push(format!("topic={t}"));
+                parts.push(format!("topic={}", encode_query_value(t)));
             }
             parts.push(format!("page={p}"));
             format!("/{code}/consultations?{}", parts.join("&"))

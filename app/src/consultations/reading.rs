@@ -11,7 +11,7 @@ use super::pages::{status_label, DateText};
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
 use crate::ui::denied::error_notice;
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{encode_query_value, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// `/{lang}/consultations/{slug}` and `/{lang}/consultations/{slug}/versions/{n}`.
@@ -122,7 +122,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                             <li class=format!("toc__{}", cl.kind.as_str())>
                                 <a href=format!("#{}", cl.anchor())>
                                     {cl.number.map(|n| format!("{n}. "))}
-                                    <bdi>{first_line(&cl.html)}</bdi>
+                                    <bdi>{cl.title.clone()}</bdi>
                                 </a>
                             </li>
                         }).collect_view()}
@@ -147,41 +147,6 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
     }
 }
 
-/// The first line of a clause's text, without markup, for the table of contents.
-fn first_line(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                if !text.is_empty() && text.chars().count() > 60 {
-                    break;
-                }
-            }
-            _ if !in_tag => text.push(ch),
-            _ => {}
-        }
-    }
-    let text = decode_entities(text.trim());
-    let line = text.lines().next().unwrap_or("").trim();
-    if line.chars().count() > 70 {
-        let cut: String = line.chars().take(70).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        line.to_owned()
-    }
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 #[component]
 fn Clause(cl: ClauseView, lang: Lang) -> impl IntoView {
     let l = lang.locale();
@@ -193,10 +158,10 @@ fn Clause(cl: ClauseView, lang: Lang) -> impl IntoView {
     let body = match cl.kind {
         ClauseKind::Heading => {
             let level = cl.level.clamp(2, 4);
-            let html = first_line(&cl.html);
+            let title = cl.title.clone();
             match level {
-                2 => view! { <h3 class="clause__heading" lang=cl.lang.code()>{html}</h3> }.into_any(),
-                _ => view! { <h4 class="clause__heading" lang=cl.lang.code()>{html}</h4> }.into_any(),
+                2 => view! { <h3 class="clause__heading" lang=cl.lang.code()>{title}</h3> }.into_any(),
+                _ => view! { <h4 class="clause__heading" lang=cl.lang.code()>{title}</h4> }.into_any(),
             }
         }
         _ => view! {
@@ -309,8 +274,8 @@ struct ShareLinks {
 
 impl ShareLinks {
     fn view(&self, lang: Lang) -> impl IntoView {
-        let url = encode(&self.url);
-        let text = encode(&self.text);
+        let url = encode_query_value(&self.url);
+        let text = encode_query_value(&self.text);
         let l = lang.locale();
         view! {
             <ul class="share__links">
@@ -321,19 +286,6 @@ impl ShareLinks {
             </ul>
         }
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `/{lang}/consultations/{slug}/diff?from=1&to=2`.
@@ -430,7 +382,7 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
         ClauseChange::Removed => td_string!(l, diff_removed),
         ClauseChange::Moved => td_string!(l, diff_moved),
     };
-    let change = format!("{:?}", r.change).to_lowercase();
+    let change = r.change.as_str();
     let number = match (r.old_number, r.new_number) {
         (Some(o), Some(n)) if o != n => Some(format!("{o} → {n}")),
         (_, Some(n)) | (Some(n), None) => Some(n.to_string()),
@@ -439,8 +391,8 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
     view! {
         <section class="diff-row" data-change=change data-key=r.key.clone()>
             <p class="diff-row__meta">
-                {number.map(|n| view! { <span class="clause__number" dir="ltr">{n}</span>" " })}
-                <span class="badge" data-change=format!("{:?}", r.change).to_lowercase()>{label}</span>
+                {number.map(|n| view! { <bdi class="clause__number" dir="ltr">{n}</bdi>" " })}
+                <span class="badge" data-change=change>{label}</span>
             </p>
             <p class="diff-row__text" lang=r.lang.code() dir=r.lang.dir()>
                 {r.segments.into_iter().map(|s| match s.op {

@@ -54,6 +54,8 @@ pub struct ClauseView {
     pub number: Option<u32>,
     /// Sanitised HTML of the clause's text.
     pub html: String,
+    /// Its first words as plain text, for the table of contents (a heading's title).
+    pub title: String,
     /// The language the text is in (the other one when it has no translation).
     pub lang: Lang,
     pub is_fallback: bool,
@@ -77,6 +79,18 @@ pub enum ClauseChange {
     Removed,
     /// Another place in the order; its words may also have changed (`words_changed`).
     Moved,
+}
+
+impl ClauseChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseChange::Unchanged => "unchanged",
+            ClauseChange::Changed => "changed",
+            ClauseChange::Added => "added",
+            ClauseChange::Removed => "removed",
+            ClauseChange::Moved => "moved",
+        }
+    }
 }
 
 /// A run of words in a word-by-word diff.

@@ -190,9 +190,10 @@ fn take_marker(text: &str) -> (Option<String>, String) {
 
 /// Writes clauses back as one Markdown document, each with its key marker, so that the
 /// document parses back into the same clauses.
-pub fn to_markdown<'a>(clauses: impl IntoIterator<Item = (&'a DraftClause, &'a str)>) -> String {
+pub fn to_markdown(clauses: &[DraftClause]) -> String {
     let mut blocks = Vec::new();
-    for (clause, text) in clauses {
+    for clause in clauses {
+        let text = clause.text.as_str();
         let (first, rest) = match text.split_once('\n') {
             Some((f, r)) => (f, Some(r)),
             None => (text, None),
@@ -239,6 +240,27 @@ pub fn render(text: &str) -> String {
         .link_rel(Some("nofollow noopener noreferrer"))
         .clean(&html)
         .to_string()
+}
+
+/// The words of a clause without its Markdown, cut to about `max` characters: a title
+/// for tables of contents and link previews.
+pub fn plain_title(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if !out.is_empty() => break,
+            _ => {}
+        }
+    }
+    let out = out.trim();
+    if out.chars().count() <= max {
+        return out.to_owned();
+    }
+    let cut: String = out.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end())
 }
 
 /// How alike two texts are for [`assign_keys`] to call them the same clause.
@@ -401,7 +423,7 @@ mod tests {
     #[test]
     fn markdown_round_trips_with_keys() {
         let clauses = assign_keys(&[], parse(DRAFT), counter());
-        let doc = to_markdown(clauses.iter().map(|c| (c, c.text.as_str())));
+        let doc = to_markdown(&clauses);
         let again = parse(&doc);
         assert_eq!(again.len(), clauses.len());
         for (a, c) in again.iter().zip(&clauses) {
@@ -445,7 +467,7 @@ mod tests {
 
         // With markers (an exported draft edited by hand): keys follow the markers even
         // when the text is rewritten completely.
-        let mut exported = to_markdown(v1.iter().map(|c| (c, c.text.as_str())));
+        let mut exported = to_markdown(&v1);
         exported = exported.replace("ترد الجهة على كل مساهمة.", "نص جديد تماماً.");
         let v2 = assign_keys(&v1, parse(&exported), counter());
         let old: Vec<_> = v1.iter().map(|c| &c.key).collect();
@@ -470,6 +492,18 @@ mod tests {
             offered.pop().unwrap_or_default()
         });
         assert_eq!(v2[0].key, "fresh");
+    }
+
+    #[test]
+    fn titles_are_plain_text_cut_at_a_word() {
+        assert_eq!(
+            plain_title("**Staff** use `TOTP`.\n\nMore.", 80),
+            "Staff use TOTP."
+        );
+        assert_eq!(
+            plain_title("ترد الجهة على كل مساهمة خلال واحد وعشرين يوماً", 20),
+            "ترد الجهة على كل…"
+        );
     }
 
     #[test]

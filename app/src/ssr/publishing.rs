@@ -200,20 +200,6 @@ fn parse_draft(
             return Vec::new();
         }
     };
-    let in_lang = |lang: Lang| -> Vec<DraftClause> {
-        previous
-            .iter()
-            .filter_map(|c| {
-                Some(DraftClause {
-                    key: c.key.clone(),
-                    kind: c.kind,
-                    level: c.level,
-                    number: c.number,
-                    text: c.text.get(lang)?.to_owned(),
-                })
-            })
-            .collect()
-    };
     let parsed = draft::parse(lead);
     if parsed.is_empty() {
         fb.errors.insert(
@@ -222,7 +208,7 @@ fn parse_draft(
         );
         return Vec::new();
     }
-    let clauses = assign_keys(&in_lang(lead_lang), parsed, new_key);
+    let clauses = assign_keys(&in_language(previous, lead_lang), parsed, new_key);
     let translation = second.map(|(lang, t)| (lang, draft::parse(t)));
     if let Some((lang, tr)) = &translation {
         let same_shape =
@@ -258,6 +244,22 @@ fn parse_draft(
                 level: c.level,
                 number: c.number,
             }
+        })
+        .collect()
+}
+
+/// The clauses that have a text in `lang`, with that text.
+fn in_language(clauses: &[StoredClause], lang: Lang) -> Vec<DraftClause> {
+    clauses
+        .iter()
+        .filter_map(|c| {
+            Some(DraftClause {
+                key: c.key.clone(),
+                kind: c.kind,
+                level: c.level,
+                number: c.number,
+                text: c.text.get(lang)?.to_owned(),
+            })
         })
         .collect()
 }
@@ -617,26 +619,11 @@ pub async fn current_fields(state: &AppState, c: &Consultation) -> Result<Fields
     if let Some(latest) = drafts::versions(&state.db, c.id.0).await?.last() {
         let clauses = drafts::clauses(&state.db, latest.id).await?;
         for lang in Lang::ALL {
-            let pairs: Vec<(DraftClause, String)> = clauses
-                .iter()
-                .filter_map(|cl| {
-                    let text = cl.text.get(lang)?.to_owned();
-                    Some((
-                        DraftClause {
-                            key: cl.key.clone(),
-                            kind: cl.kind,
-                            level: cl.level,
-                            number: cl.number,
-                            text: text.clone(),
-                        },
-                        text,
-                    ))
-                })
-                .collect();
-            let md = if pairs.is_empty() {
+            let in_lang = in_language(&clauses, lang);
+            let md = if in_lang.is_empty() {
                 String::new()
             } else {
-                draft::to_markdown(pairs.iter().map(|(c, t)| (c, t.as_str())))
+                draft::to_markdown(&in_lang)
             };
             f.insert(format!("draft_{}", lang.code()), md);
         }

@@ -145,7 +145,7 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
 }
 
 /// Percent-encodes a value for a query string (RFC 3986 unreserved characters pass).
-fn encode_query_value(value: &str) -> String {
+pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {

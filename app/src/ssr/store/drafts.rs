@@ -456,25 +456,30 @@ pub async fn clauses(db: &Db, version: i64) -> Result<Vec<StoredClause>, StoreEr
     rows.into_iter().map(StoredClause::try_from).collect()
 }
 
-/// All topics, by slug.
-pub async fn topics(db: &Db) -> Result<Vec<Topic>, StoreError> {
-    let rows: Vec<(i64, String, Option<String>, Option<String>)> = with_pool!(db, pool =>
-        sqlx::query_as("SELECT id, slug, name_ar, name_en FROM topics ORDER BY slug")
-            .fetch_all(pool)
-            .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, slug, ar, en)| Topic {
+type TopicRow = (i64, String, Option<String>, Option<String>);
+
+impl From<TopicRow> for Topic {
+    fn from((id, slug, ar, en): TopicRow) -> Self {
+        Topic {
             id,
             slug,
             name: LocalizedText { ar, en },
-        })
-        .collect())
+        }
+    }
+}
+
+/// All topics, by slug.
+pub async fn topics(db: &Db) -> Result<Vec<Topic>, StoreError> {
+    let rows: Vec<TopicRow> = with_pool!(db, pool =>
+        sqlx::query_as("SELECT id, slug, name_ar, name_en FROM topics ORDER BY slug")
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows.into_iter().map(Topic::from).collect())
 }
 
 /// The topics of one consultation.
 pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreError> {
-    let rows: Vec<(i64, String, Option<String>, Option<String>)> = with_pool!(db, pool =>
+    let rows: Vec<TopicRow> = with_pool!(db, pool =>
         sqlx::query_as(
             "SELECT t.id, t.slug, t.name_ar, t.name_en
                FROM topics t JOIN consultation_topics ct ON ct.topic_id = t.id
@@ -482,12 +487,5 @@ pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreEr
             .bind(consultation)
             .fetch_all(pool)
             .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, slug, ar, en)| Topic {
-            id,
-            slug,
-            name: LocalizedText { ar, en },
-        })
-        .collect())
+    Ok(rows.into_iter().map(Topic::from).collect())
 }
