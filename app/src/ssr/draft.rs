@@ -166,13 +166,17 @@ fn item_text(source: &str) -> String {
     out
 }
 
+/// Unicode LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE around written markers.
+const LTR_ISOLATE: char = '\u{2066}';
+const POP_ISOLATE: char = '\u{2069}';
+
 /// Splits ` {#key}` off the end of the first line, if it is a well-formed marker.
 fn take_marker(text: &str) -> (Option<String>, String) {
     let (first, rest) = match text.split_once('\n') {
         Some((first, rest)) => (first, Some(rest)),
         None => (text, None),
     };
-    let trimmed = first.trim_end();
+    let trimmed = first.trim_end().trim_end_matches(POP_ISOLATE);
     let found = trimmed
         .strip_suffix('}')
         .and_then(|t| t.rsplit_once("{#"))
@@ -180,7 +184,7 @@ fn take_marker(text: &str) -> (Option<String>, String) {
     let Some((before, key)) = found else {
         return (None, text.to_owned());
     };
-    let mut out = before.trim_end().to_owned();
+    let mut out = before.trim_end_matches(LTR_ISOLATE).trim_end().to_owned();
     if let Some(rest) = rest {
         out.push('\n');
         out.push_str(rest);
@@ -198,7 +202,9 @@ pub fn to_markdown(clauses: &[DraftClause]) -> String {
             Some((f, r)) => (f, Some(r)),
             None => (text, None),
         };
-        let marker = format!(" {{#{}}}", clause.key);
+        // The marker is isolated left-to-right, so that in an Arabic line it still
+        // reads `{#key}` instead of being mirrored by the bidi algorithm.
+        let marker = format!(" {LTR_ISOLATE}{{#{}}}{POP_ISOLATE}", clause.key);
         let block = match clause.kind {
             ClauseKind::Heading => format!(
                 "{} {}{marker}",
@@ -473,6 +479,16 @@ mod tests {
         let old: Vec<_> = v1.iter().map(|c| &c.key).collect();
         let new: Vec<_> = v2.iter().map(|c| &c.key).collect();
         assert_eq!(old, new);
+    }
+
+    #[test]
+    fn markers_are_isolated_left_to_right_and_read_either_way() {
+        let clauses = assign_keys(&[], parse("1. بند أول\n"), counter());
+        let doc = to_markdown(&clauses);
+        assert!(doc.contains("\u{2066}{#new1}\u{2069}"), "{doc:?}");
+        let typed = parse("1. بند أول {#new1}\n");
+        let isolated = parse(&doc);
+        assert_eq!(typed, isolated);
     }
 
     #[test]
