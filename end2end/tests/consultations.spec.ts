@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { ADMIN_PASSWORD, screenshot, totpCode } from './helpers';
+import { ADMIN_PASSWORD, screenshot, totpCode, waitForHydration } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
 const DRAFTS_ADMIN = 'drafts-admin@shura.test';
@@ -42,6 +42,10 @@ test.describe('reading a consultation', () => {
     await expect(page.locator('.draft .clause--clause')).toHaveCount(17);
     await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', /للمشاركة الإلكترونية/);
     await expect(page.locator('.date__hijri').first()).toContainText('هـ');
+    // The time left counts down once the page is interactive.
+    await waitForHydration(page);
+    const left = (await page.locator('.countdown').textContent())!;
+    await expect(page.locator('.countdown')).not.toHaveText(left, { timeout: 5_000 });
     await screenshot(page, testInfo, 'consultation-ar');
 
     await page.locator('.toc a[href="#clause-response-time"]').click();
@@ -88,6 +92,11 @@ test.describe('reading a consultation', () => {
     await screenshot(page, testInfo, 'list-en');
     await page.goto('/ar/consultations');
     await screenshot(page, testInfo, 'list-ar');
+    // An agency's page lists its consultations, without JavaScript too.
+    await page.goto('/ar/agencies/digital-government-authority');
+    await expect(page.locator('#agency-consultation-list .card[data-slug=open-data-licence]')).toHaveCount(1);
+    await expect(page.locator('#agency-consultation-list .card[data-slug=municipal-social-media-policy]')).toHaveCount(0);
+    await screenshot(page, testInfo, 'agency-ar');
     await context.close();
   });
 });
@@ -114,23 +123,48 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
   await signIn(page, DRAFTS_ADMIN, totpCode(secret, Date.now() + 30_000));
 
   const slug = `open-data-rules-${Date.now().toString(36)}`;
-  await page.goto(`/en/agencies/${AGENCY}/consultations/new`);
+  // The agency's page lists its consultations and, for its staff, starts a new one.
+  await page.goto(`/en/agencies/${AGENCY}`);
+  await expect(page.locator('#agency-consultation-list .card[data-slug=e-participation-guideline]')).toHaveCount(1);
+  await screenshot(page, testInfo, 'agency-staff-en');
+  await page.locator(`a[href="/en/agencies/${AGENCY}/consultations/new"]`).click();
+  await expect(page).toHaveURL(new RegExp(`/en/agencies/${AGENCY}/consultations/new$`));
   await page.locator('#field-slug').fill(slug);
   await page.locator('#field-title_ar').fill('قواعد نشر البيانات المفتوحة');
   await page.locator('#field-title_en').fill('Rules for publishing open data');
   await page.locator('#field-summary_en').fill('How agencies publish and update open data.');
-  await page.locator('#field-topics').fill('open-data');
+  await page.locator('input[name=topics][value=open-data]').check();
   await page.locator('#field-opens_at').fill(localInput(1));
   await page.locator('#field-closes_at').fill(localInput(-1));
   await page.locator('#field-draft_ar').fill(draft('ar'));
-  await page.locator('#field-draft_en').fill(draft('en'));
+  // The English draft comes as a Markdown file.
+  await page.locator('#field-draft_en_file').setInputFiles({
+    name: 'open-data-rules.en.md', mimeType: 'text/markdown', buffer: Buffer.from(draft('en')),
+  });
   await page.locator('form:has(input[name=intent][value=save]) button[type=submit]').click();
   // A period that ends before it starts is refused, and nothing typed is lost.
   await expect(page.locator('#field-closes_at-error')).toContainText('after the opening');
   await expect(page.locator('#field-draft_ar')).toHaveValue(draft('ar'));
+  await expect(page.locator('#field-draft_en')).toHaveValue(draft('en'));
+  await expect(page.locator('input[name=topics][value=open-data]')).toBeChecked();
   await page.locator('#field-closes_at').fill(localInput(30));
   await page.locator('form:has(input[name=intent][value=save]) button[type=submit]').click();
   await expect(page).toHaveURL(new RegExp(`/en/consultations/${slug}/edit$`));
+  // A document: anything but a PDF is refused; a PDF is attached.
+  const attach = page.locator('form:has(input[name=intent][value=attach])');
+  await attach.locator('#field-doc_title_en').fill('Open data survey results');
+  await attach.locator('#field-file').setInputFiles({
+    name: 'survey.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<script>alert(1)</script>'),
+  });
+  await attach.locator('button[type=submit]').click();
+  await expect(page.locator('#field-file-error')).toContainText('Only PDF files');
+  await expect(attach.locator('#field-doc_title_en')).toHaveValue('Open data survey results');
+  await attach.locator('#field-file').setInputFiles({
+    name: 'survey.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+  });
+  await attach.locator('button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/en/consultations/${slug}/edit$`));
+  await expect(page.locator('.documents__list a')).toHaveText('Open data survey results');
   await screenshot(page, testInfo, 'editor-en');
 
   // Drafts are not public.
@@ -156,6 +190,13 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
     await expect(reader.locator(`${href} .clause__number`)).toHaveText('7');
     await screenshot(reader, testInfo, `new-consultation-${lang}`);
   }
+  // The document and the Markdown of the version are there for the visitor.
+  const doc = await reader.request.get((await reader.locator('.documents__list a').getAttribute('href'))!);
+  expect(doc.status()).toBe(200);
+  expect(doc.headers()['content-type']).toBe('application/pdf');
+  const md = await reader.request.get((await reader.locator('.draft__export a').getAttribute('href'))!);
+  expect(md.status()).toBe(200);
+  expect(await md.text()).toContain('rule number 7 on publishing');
 
   // Version 2: clauses 2 and 8 change, a new clause follows clause 5.
   await page.goto(`/ar/consultations/${slug}/edit`);

@@ -3,102 +3,15 @@
 #![allow(clippy::expect_used)] // test helpers fail the test on purpose
 
 use app::domain::authz::Role;
-use app::domain::{LocalizedText, UserId};
-use app::ssr::auth::{password, totp};
+use app::domain::LocalizedText;
 use app::ssr::clock::Clock;
 use app::ssr::store::agencies::{self, NewAgency};
-use app::ssr::store::audit::AuditEntry;
-use app::ssr::store::roles::{self, Mandate};
-use app::ssr::store::users::{self, NewUser};
-use app::ssr::store::Db;
+use app::ssr::store::roles;
 use app::ssr::testing::TestDb;
 use reqwest::StatusCode;
 
 mod common;
 use common::*;
-
-const PASSWORD: &str = "سحابة فوق جبال السروات";
-
-fn no_audit() -> AuditEntry {
-    AuditEntry {
-        actor: None,
-        action: "role.grant",
-        target: "test".into(),
-        detail: serde_json::json!({}),
-        ip: None,
-    }
-}
-
-/// A verified account holding `roles`, with two-factor set up (secret returned) when
-/// `two_factor`.
-async fn person(db: &Db, email: &str, roles: &[Role], two_factor: bool) -> (UserId, String) {
-    let now = Clock::system().now();
-    let hash = password::hash(PASSWORD).await.expect("hash");
-    let user = users::create(
-        db,
-        &NewUser {
-            email: email.into(),
-            display_name: email.split('@').next().unwrap_or("x").into(),
-            preferred_lang: app::domain::Lang::En,
-            password_hash: hash,
-            terms_version: "2026-11".into(),
-        },
-        now,
-    )
-    .await
-    .expect("user");
-    users::mark_email_verified(db, user.id, now)
-        .await
-        .expect("verify");
-    for role in roles {
-        let mandate = matches!(role, Role::AgencyStaff(_)).then(|| Mandate {
-            decision_ref: "قرار 1/2026".into(),
-            decided_on: "2026-01-05".into(),
-            scope: "الرد على المشاركات".into(),
-        });
-        roles::grant(db, user.id, *role, mandate.as_ref(), &no_audit(), now)
-            .await
-            .expect("grant");
-    }
-    let secret = totp::new_secret();
-    if two_factor {
-        users::enable_totp(db, user.id, &secret, 0, &[], &no_audit(), now)
-            .await
-            .expect("totp");
-    }
-    (user.id, secret)
-}
-
-/// Signs in through the forms, giving the TOTP code when asked.
-async fn signed_in_client(server: &TestServer, email: &str, secret: &str) -> reqwest::Client {
-    let client = client_from([127, 0, 0, 1]);
-    let url = server.url("/en/sign-in");
-    let csrf = csrf_of(&client, &url).await;
-    let res = client
-        .post(&url)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{email}");
-    if location(&res) == "/en/sign-in/code" {
-        let url = server.url("/en/sign-in/code");
-        let csrf = csrf_of(&client, &url).await;
-        let code = totp::code_at(secret, Clock::system().now()).expect("code");
-        let res = client
-            .post(&url)
-            .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
-            .send()
-            .await
-            .expect("code");
-        assert_eq!(location(&res), "/en/account", "{email}");
-    }
-    client
-}
 
 struct Probe {
     name: &'static str,

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::security::RoleView;
-use crate::domain::LocalizedText;
+use crate::domain::{ConsultationCard, LocalizedText};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,12 +16,16 @@ pub struct AgencyInfo {
     pub staff: Vec<RoleView>,
     /// Whether the visitor may manage the agency's staff.
     pub can_manage: bool,
+    /// Whether the visitor speaks for the agency (may start consultations, sees drafts).
+    pub can_publish: bool,
+    /// The agency's consultations, newest first (drafts only for its staff).
+    pub consultations: Vec<ConsultationCard>,
 }
 
 #[server(prefix = "/api/fn", endpoint = "agency_page")]
 pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
     use crate::domain::authz::{authorise, Action, RoleKind};
-    use crate::ssr::store::{agencies, roles};
+    use crate::ssr::store::{agencies, consultations, roles};
     use crate::ssr::{authz, context};
     let state = context::app_state()?;
     let Some(agency) = agencies::by_slug(&state.db, &slug).await? else {
@@ -35,12 +39,14 @@ pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
         .collect();
     let session = context::session().await?;
     let signed = authz::signed_in(&session, &state.db, state.clock.now()).await?;
-    let can_manage = authorise(
-        signed.as_ref().map(|s| &s.actor),
-        Action::ManageAgencyStaff(agency.id),
-    )
-    .is_ok();
+    let may = |action| authorise(signed.as_ref().map(|s| &s.actor), action).is_ok();
+    let can_manage = may(Action::ManageAgencyStaff(agency.id));
+    let can_publish = may(Action::ActForAgency(agency.id));
+    let consultations =
+        consultations::of_agency(&state.db, agency.id, can_publish, state.clock.now()).await?;
     Ok(AgencyInfo {
+        can_publish,
+        consultations,
         slug: agency.slug,
         name: agency.name,
         website: agency.website,

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{agency_page, agency_staff_admin};
 use crate::accounts::pages::MandateLine;
 use crate::admin::pages::appoint_fields;
+use crate::consultations::pages::CardList;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{FormFeedback, PostForm};
 use crate::ui::layout::{page_title, use_lang};
@@ -41,6 +42,19 @@ pub fn AgencyPublicPage() -> impl IntoView {
                             let href = w.clone();
                             view! { <p><a href=href rel="nofollow noopener" dir="ltr">{w}</a></p> }
                         })}
+                        <section aria-labelledby="agency-consultations">
+                            <h2 id="agency-consultations">{td_string!(locale, agency_consultations_title)}</h2>
+                            {page.can_publish.then(|| view! {
+                                <p><a class="button" href=format!("/{code}/agencies/{}/consultations/new", page.slug)>
+                                    {td_string!(locale, agency_new_consultation)}
+                                </a></p>
+                            })}
+                            {if page.consultations.is_empty() {
+                                view! { <p class="empty">{td_string!(locale, agency_consultations_none)}</p> }.into_any()
+                            } else {
+                                view! { <CardList cards=page.consultations.clone() lang id="agency-consultation-list" /> }.into_any()
+                            }}
+                        </section>
                         <section class="panel" aria-labelledby="staff-heading">
                             <h2 id="staff-heading">{td_string!(locale, agency_staff_title)}</h2>
                             <p>{td_string!(locale, agency_staff_intro)}</p>

@@ -48,6 +48,16 @@ pub struct Named {
     pub name: LocalizedText,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::ssr::store::drafts::Topic> for Named {
+    fn from(t: crate::ssr::store::drafts::Topic) -> Self {
+        Named {
+            slug: t.slug,
+            name: t.name,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListView {
     pub page: Page<ConsultationCard>,
@@ -72,16 +82,45 @@ pub async fn consultation_list(query: ListQuery) -> Result<ListView, AppError> {
     let topics = drafts::topics(&state.db)
         .await?
         .into_iter()
-        .map(|t| Named {
-            slug: t.slug,
-            name: t.name,
-        })
+        .map(Named::from)
         .collect();
     Ok(ListView {
         page,
         agencies,
         topics,
     })
+}
+
+/// A document attached to a consultation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub title: LocalizedText,
+    pub file_name: String,
+    pub size_bytes: i64,
+}
+
+impl AttachmentView {
+    /// Where it is served; the name is only there for people and their downloads.
+    pub fn href(&self) -> String {
+        format!(
+            "/attachments/{}/{}",
+            self.id,
+            crate::ui::layout::encode_query_value(&self.file_name)
+        )
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ssr::store::attachments::Attachment> for AttachmentView {
+    fn from(a: crate::ssr::store::attachments::Attachment) -> Self {
+        AttachmentView {
+            id: a.id,
+            title: a.title,
+            file_name: a.file_name,
+            size_bytes: a.size_bytes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +148,7 @@ pub struct ConsultationData {
     pub closes_at: DateTime<Utc>,
     pub now: DateTime<Utc>,
     pub topics: Vec<Named>,
+    pub attachments: Vec<AttachmentView>,
     pub versions: Vec<VersionSummary>,
     /// The version shown.
     pub version: u32,
@@ -135,7 +175,7 @@ pub async fn consultation_view(
 ) -> Result<ConsultationData, AppError> {
     use crate::ssr::calendar::label;
     use crate::ssr::context;
-    use crate::ssr::store::drafts;
+    use crate::ssr::store::{attachments, drafts};
     let state = context::app_state()?;
     let now = state.clock.now();
     let (c, can_edit) = readable_consultation(&slug).await?;
@@ -173,12 +213,15 @@ pub async fn consultation_view(
     let topics = drafts::topics_of(&state.db, c.id.0)
         .await?
         .into_iter()
-        .map(|t| Named {
-            slug: t.slug,
-            name: t.name,
-        })
+        .map(Named::from)
+        .collect();
+    let attachments = attachments::of_consultation(&state.db, c.id.0)
+        .await?
+        .into_iter()
+        .map(AttachmentView::from)
         .collect();
     Ok(ConsultationData {
+        attachments,
         version: shown.number,
         versions: visible
             .iter()

@@ -10,7 +10,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
+use super::api::{AttachmentView, Named};
 use super::pages::status_label;
+use super::reading::AttachmentLink;
 use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::error::AppError;
 use crate::ui::denied::error_notice;
@@ -31,8 +33,9 @@ pub struct EditorData {
     pub published: bool,
     pub latest_version: u32,
     pub fields: BTreeMap<String, String>,
-    /// Topic slugs to choose from.
-    pub topics: Vec<String>,
+    /// Topics to choose from.
+    pub topics: Vec<Named>,
+    pub attachments: Vec<AttachmentView>,
 }
 
 /// The editor for a new consultation of an agency (staff of that agency only).
@@ -57,10 +60,11 @@ pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppEr
         published: false,
         latest_version: 1,
         fields: BTreeMap::new(),
+        attachments: Vec::new(),
         topics: drafts::topics(&state.db)
             .await?
             .into_iter()
-            .map(|t| t.slug)
+            .map(Named::from)
             .collect(),
     })
 }
@@ -71,7 +75,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     use crate::domain::authz::Action;
     use crate::ssr::context;
     use crate::ssr::publishing::current_fields;
-    use crate::ssr::store::{consultations, drafts};
+    use crate::ssr::store::{attachments, consultations, drafts};
     let state = context::app_state()?;
     let Some(c) = consultations::by_slug(&state.db, &slug).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
@@ -92,11 +96,16 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
             .filter(|t| t.applies_to(status))
             .collect(),
         published: versions.iter().any(|v| v.published_at.is_some()),
+        attachments: attachments::of_consultation(&state.db, c.id.0)
+            .await?
+            .into_iter()
+            .map(AttachmentView::from)
+            .collect(),
         latest_version: versions.last().map_or(1, |v| v.number),
         topics: drafts::topics(&state.db)
             .await?
             .into_iter()
-            .map(|t| t.slug)
+            .map(Named::from)
             .collect(),
     })
 }
@@ -164,11 +173,7 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
     );
     let stored = d.fields.clone();
     let published = d.published;
-    let topics_hint = format!(
-        "{} {}",
-        td_string!(l, editor_topics_hint),
-        d.topics.join(", ")
-    );
+    let topics = d.topics.clone();
     let fields = move |fb: &FormFeedback| {
         let value = |k: &str| {
             if fb.values.is_empty() {
@@ -194,8 +199,8 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
                 {text("audience_ar", td_string!(l, editor_audience_ar).to_string())}
                 {text("audience_en", td_string!(l, editor_audience_en).to_string())}
                 <Field name="contact_email" kind="email" label=td_string!(l, editor_contact).to_string() value=value("contact_email") error=err("contact_email") lang />
-                <Field name="topics" label=td_string!(l, editor_topics).to_string() hint=topics_hint.clone() value=value("topics") error=err("topics") lang />
             </fieldset>
+            <TopicChoice topics=topics.clone() chosen=value("topics") error=err("topics") lang />
             <fieldset disabled=period_locked>
                 <legend>{td_string!(l, editor_period)}</legend>
                 <p class="field__hint">{td_string!(l, editor_period_hint)}</p>
@@ -206,7 +211,9 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
                 <legend>{td_string!(l, editor_draft)}</legend>
                 <p class="field__hint">{td_string!(l, editor_draft_hint)}</p>
                 <TextArea name="draft_ar" label=td_string!(l, editor_draft_ar).to_string() value=value("draft_ar") error=err("draft_ar") rows=18 lang />
+                <MarkdownFile name="draft_ar_file" label=td_string!(l, editor_draft_file_ar).to_string() lang />
                 <TextArea name="draft_en" label=td_string!(l, editor_draft_en).to_string() value=value("draft_en") error=err("draft_en") rows=18 lang />
+                <MarkdownFile name="draft_en_file" label=td_string!(l, editor_draft_file_en).to_string() lang />
                 {published.then(|| view! {
                     <p class="field__hint">{td_string!(l, editor_new_version_hint)}</p>
                     <TextArea name="change_note_ar" label=td_string!(l, editor_change_note_ar).to_string() value=value("change_note_ar") error=err("change_note_ar") rows=2 lang />
@@ -247,7 +254,8 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
                 </section>
             }
         })}
-        <PostForm action lang intent="save" fields />
+        <PostForm action=action.clone() lang intent="save" fields multipart=true />
+        {(!creating).then(|| view! { <Documents action attachments=d.attachments.clone() lang /> })}
     }
 }
 
@@ -260,6 +268,109 @@ fn transition_label(t: Transition, lang: Lang) -> String {
         Transition::Conclude => td_string!(l, transition_conclude),
     }
     .to_string()
+}
+
+/// The consultation's documents: each with a button to remove it, and a form to add a PDF.
+#[component]
+fn Documents(action: String, attachments: Vec<AttachmentView>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let listed = (!attachments.is_empty()).then(|| {
+        let attachments = attachments.clone();
+        view! {
+            <PostForm action=action.clone() lang intent="detach" fields=move |_fb: &FormFeedback| {
+                view! {
+                    <ul class="documents__list">
+                        {attachments.iter().cloned().map(|a| {
+                            let id = a.id.to_string();
+                            view! {
+                                <li>
+                                    <AttachmentLink a lang />
+                                    " "
+                                    <button type="submit" name="attachment" value=id class="link-button">
+                                        {td_string!(l, documents_remove)}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            } />
+        }
+    });
+    let upload = move |fb: &FormFeedback| {
+        let error = fb.errors.get("file").copied();
+        let err = |k: &str| fb.errors.get(k).copied();
+        view! {
+            <Field name="doc_title_ar" label=td_string!(l, documents_title_ar).to_string() value=fb.value("doc_title_ar") error=err("doc_title_ar") lang />
+            <Field name="doc_title_en" label=td_string!(l, documents_title_en).to_string() value=fb.value("doc_title_en") error=err("doc_title_en") lang />
+            <div class="field field--file" class:field--invalid=error.is_some()>
+                <label for="field-file">{td_string!(l, documents_file)}</label>
+                <p class="field__hint" id="field-file-hint">{td_string!(l, documents_file_hint)}</p>
+                {error.map(|e| view! { <p class="field__error" id="field-file-error">{e.text(lang)}</p> })}
+                <input id="field-file" name="file" type="file" accept="application/pdf,.pdf"
+                    aria-invalid=error.is_some().then_some("true")
+                    aria-describedby=if error.is_some() { "field-file-hint field-file-error" } else { "field-file-hint" } />
+            </div>
+            <button type="submit" class="button button--secondary">{td_string!(l, documents_add)}</button>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel" aria-labelledby="documents-title">
+            <h2 id="documents-title">{td_string!(l, documents_title)}</h2>
+            {listed}
+            <PostForm action lang intent="attach" fields=upload multipart=true />
+        </section>
+    }
+}
+
+/// The topics as checkboxes; `chosen` is the stored or typed comma-separated list.
+#[component]
+fn TopicChoice(
+    topics: Vec<Named>,
+    chosen: String,
+    error: Option<FormMessage>,
+    lang: Lang,
+) -> impl IntoView {
+    let l = lang.locale();
+    let chosen: Vec<&str> = chosen
+        .split([',', '،', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let boxes = topics
+        .into_iter()
+        .map(|t| {
+            let checked = chosen.contains(&t.slug.as_str());
+            view! {
+                <label class="choice">
+                    <input type="checkbox" name="topics" value=t.slug.clone() checked=checked />
+                    " "<LocalizedSpan text=t.name.clone() lang />
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="choices" class:field--invalid=error.is_some()>
+            <legend>{td_string!(l, editor_topics)}</legend>
+            {error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+            {boxes}
+        </fieldset>
+    }
+}
+
+/// A `.md` file that replaces the draft typed above it when the form is saved.
+#[component]
+fn MarkdownFile(name: &'static str, label: String, lang: Lang) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field field--file">
+            <label for=id.clone()>{label}</label>
+            <p class="field__hint" id=hint_id.clone()>{td_string!(lang.locale(), editor_draft_file_hint)}</p>
+            <input id=id name=name type="file" accept=".md,.markdown,text/markdown,text/plain" aria-describedby=hint_id />
+        </div>
+    }
 }
 
 /// A labelled multi-line field with its error message.

@@ -57,7 +57,7 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn CardList(cards: Vec<ConsultationCard>, lang: Lang, id: &'static str) -> impl IntoView {
+pub fn CardList(cards: Vec<ConsultationCard>, lang: Lang, id: &'static str) -> impl IntoView {
     view! {
         <ul class="card-list" id=id>
             {cards.into_iter().map(|c| view! { <ConsultationCardView card=c lang /> }).collect_view()}

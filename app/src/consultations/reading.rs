@@ -1,12 +1,15 @@
 //! The pages where a consultation is read: its draft clause by clause (any version, at
 //! its own permalink), and the comparison of two versions.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{consultation_diff, consultation_view, ConsultationData, DiffView};
+use super::api::{
+    consultation_diff, consultation_view, AttachmentView, ConsultationData, DiffView,
+};
 use super::pages::{status_label, DateText};
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
@@ -107,6 +110,16 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                     <a href=format!("mailto:{m}") dir="ltr">{m.clone()}</a></p>
                 })}
             </section>
+            {(!c.attachments.is_empty()).then(|| view! {
+                <section class="documents" aria-labelledby="documents-title">
+                    <h2 id="documents-title">{td_string!(l, documents_title)}</h2>
+                    <ul class="documents__list">
+                        {c.attachments.iter().cloned().map(|a| view! {
+                            <li><AttachmentLink a lang /></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <Timeline c=c.clone() lang />
             {(!is_latest).then(|| view! {
                 <p class="notice" role="note">
@@ -132,6 +145,12 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                     <h2 id="draft-title">
                         {td_string!(l, draft_title)}" · "{td_string!(l, version_label)}" "{c.version}
                     </h2>
+                    <p class="draft__export">
+                        <a href=format!("{base}/versions/{}/markdown", c.version) rel="external"
+                            download=format!("{}-v{}-{code}.md", c.slug, c.version)>
+                            {td_string!(l, draft_download_markdown)}
+                        </a>
+                    </p>
                     {c.clauses.iter().cloned().map(|cl| view! { <Clause cl lang /> }).collect_view()}
                 </section>
             </div>
@@ -144,6 +163,32 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                 </p>
             </section>
         </article>
+    }
+}
+
+/// A link to an attached document, with its type and size.
+#[component]
+pub fn AttachmentLink(a: AttachmentView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let size = if a.size_bytes >= 1024 * 1024 {
+        format!(
+            "{:.1} {}",
+            a.size_bytes as f64 / (1024.0 * 1024.0),
+            td_string!(l, unit_mb)
+        )
+    } else {
+        format!(
+            "{} {}",
+            (a.size_bytes + 1023) / 1024,
+            td_string!(l, unit_kb)
+        )
+    };
+    view! {
+        <a href=a.href() rel="external" type="application/pdf">
+            <LocalizedSpan text=a.title.clone() lang />
+        </a>
+        " "
+        <small class="documents__meta">"PDF · "<bdi>{size}</bdi></small>
     }
 }
 
@@ -200,15 +245,6 @@ fn Timeline(c: ConsultationData, lang: Lang) -> impl IntoView {
             "future"
         }
     };
-    let remaining = (c.status == ConsultationStatus::Open).then(|| {
-        let left = c.closes_at - c.now;
-        let days = left.num_days();
-        let hours = left.num_hours() - days * 24;
-        match lang {
-            Lang::Ar => format!("يتبقى {days} يوم و{hours} ساعة"),
-            Lang::En => format!("{days} days {hours} hours left"),
-        }
-    });
     view! {
         <section class="period" aria-labelledby="period-title">
             <h2 id="period-title">{td_string!(l, period_title)}</h2>
@@ -217,8 +253,8 @@ fn Timeline(c: ConsultationData, lang: Lang) -> impl IntoView {
                 <br />
                 {td_string!(l, period_closes)}" "<DateText date=c.closes.clone() />
             </p>
-            {remaining.map(|r| view! {
-                <p class="countdown" data-closes=c.closes_at.to_rfc3339()>{r}</p>
+            {(c.status == ConsultationStatus::Open).then(|| view! {
+                <Countdown closes_at=c.closes_at now=c.now lang />
             })}
             <ol class="timeline">
                 <li data-state=state(0)>{td_string!(l, status_scheduled)}</li>
@@ -227,6 +263,53 @@ fn Timeline(c: ConsultationData, lang: Lang) -> impl IntoView {
                 <li data-state=state(3)>{td_string!(l, status_concluded)}</li>
             </ol>
         </section>
+    }
+}
+
+/// The time left to comment. The server renders it at the moment of the request; in
+/// the browser it then counts down every second.
+#[component]
+fn Countdown(closes_at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let (now, set_now) = signal(now);
+    // Effects run only in the browser, so the server's page stays as rendered.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || set_now.set(Utc::now()),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let left = move || (closes_at - now.get()).num_seconds().max(0);
+    let unit = move |value: i64, label: &'static str| {
+        view! {
+            <span class="countdown__unit">
+                <span class="countdown__value">{format!("{value:02}")}</span>
+                " "
+                <span class="countdown__label">{label}</span>
+            </span>
+        }
+    };
+    view! {
+        <div class="countdown" role="timer" data-closes=closes_at.to_rfc3339()>
+            <span class="countdown__title">{td_string!(l, countdown_title)}" "</span>
+            {move || {
+                let s = left();
+                if s == 0 {
+                    return view! { <span>{td_string!(l, countdown_ended)}</span> }.into_any();
+                }
+                view! {
+                    <bdi dir=lang.dir()>
+                        {unit(s / 86_400, td_string!(l, countdown_days))}
+                        {unit(s % 86_400 / 3600, td_string!(l, countdown_hours))}
+                        {unit(s % 3600 / 60, td_string!(l, countdown_minutes))}
+                        {unit(s % 60, td_string!(l, countdown_seconds))}
+                    </bdi>
+                }
+                .into_any()
+            }}
+        </div>
     }
 }
 

@@ -147,6 +147,7 @@ pub struct ConsultationCard {
     pub slug: String,
     pub title: LocalizedText,
     pub summary: LocalizedText,
+    pub agency_slug: String,
     pub agency_name: LocalizedText,
     pub status: ConsultationStatus,
     pub opens_at: DateTime<Utc>,

@@ -11,3 +11,5 @@ pub const CONSULTATION_CREATE: &str = "consultation.create";
 pub const CONSULTATION_SAVE: &str = "consultation.save";
 pub const CONSULTATION_STATUS: &str = "consultation.status";
 pub const VERSION_PUBLISH: &str = "consultation.version_publish";
+pub const ATTACHMENT_ADD: &str = "consultation.attachment_add";
+pub const ATTACHMENT_REMOVE: &str = "consultation.attachment_remove";

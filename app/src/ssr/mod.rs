@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -12,6 +13,7 @@ pub mod context;
 pub mod demo;
 pub mod diff;
 pub mod draft;
+pub mod draft_files;
 pub mod exchange;
 #[cfg(test)]
 mod exchange_tests;
@@ -22,3 +24,4 @@ pub mod state;
 pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod upload;

@@ -48,7 +48,7 @@ pub const FIELDS: [&str; 15] = [
     "change_note_en",
 ];
 
-fn internal(err: impl std::fmt::Display) -> FormFeedback {
+pub(super) fn internal(err: impl std::fmt::Display) -> FormFeedback {
     tracing::error!(error = %err, "consultation operation failed");
     FormFeedback {
         summary: Some(FormMessage::Internal),
@@ -249,7 +249,7 @@ fn parse_draft(
 }
 
 /// The clauses that have a text in `lang`, with that text.
-fn in_language(clauses: &[StoredClause], lang: Lang) -> Vec<DraftClause> {
+pub(super) fn in_language(clauses: &[StoredClause], lang: Lang) -> Vec<DraftClause> {
     clauses
         .iter()
         .filter_map(|c| {
@@ -275,7 +275,7 @@ fn feedback_with(fields: &Fields) -> FormFeedback {
     }
 }
 
-fn audit(
+pub(super) fn audit(
     signed: &Signed,
     action: &'static str,
     c: i64,
@@ -370,7 +370,7 @@ pub async fn create(
 }
 
 /// The consultation if `signed` speaks for its agency.
-async fn editable(
+pub(super) async fn editable(
     state: &AppState,
     signed: &Signed,
     slug: &str,

@@ -48,6 +48,10 @@ pub enum FormMessage {
     OpensInPast,
     ChangeNoteRequired,
     TransitionNotAllowed,
+    FileNotText,
+    FileTooLarge,
+    FileMissing,
+    FileNotPdf,
     Internal,
 }
 
@@ -89,6 +93,10 @@ impl FormMessage {
             FormMessage::OpensInPast => td_string!(l, form_opens_in_past),
             FormMessage::ChangeNoteRequired => td_string!(l, form_change_note_required),
             FormMessage::TransitionNotAllowed => td_string!(l, form_transition_not_allowed),
+            FormMessage::FileNotText => td_string!(l, form_file_not_text),
+            FormMessage::FileTooLarge => td_string!(l, form_file_too_large),
+            FormMessage::FileMissing => td_string!(l, form_file_missing),
+            FormMessage::FileNotPdf => td_string!(l, form_file_not_pdf),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()
@@ -213,6 +221,9 @@ pub fn PostForm<F>(
     lang: Lang,
     fields: F,
     #[prop(optional)] intent: &'static str,
+    /// Sends `multipart/form-data`, for forms with a file input.
+    #[prop(optional)]
+    multipart: bool,
 ) -> impl IntoView
 where
     F: Fn(&FormFeedback) -> AnyView + Clone + Send + Sync + 'static,
@@ -230,7 +241,8 @@ where
                     let csrf = token.await.unwrap_or_default();
                     view! {
                         <FormSummary feedback=fb.clone() lang />
-                        <form method="post" action=action class="form" novalidate>
+                        <form method="post" action=action class="form" novalidate
+                            enctype=multipart.then_some("multipart/form-data")>
                             <input type="hidden" name="csrf" value=csrf />
                             {(!intent.is_empty()).then(|| view! {
                                 <input type="hidden" name="intent" value=intent />

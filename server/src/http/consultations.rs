@@ -2,21 +2,32 @@
 //! through the lifecycle. `app::ssr::publishing` checks who may do it.
 
 use app::domain::consultation::is_valid_slug;
-use app::domain::Transition;
+use app::domain::{Lang, Transition};
+use app::ssr::authz;
 use app::ssr::publishing::{self, Fields, FIELDS};
 use app::ssr::state::AppState;
+use app::ssr::{attachments, draft_files};
+use app::ui::form::FormFeedback;
+use app::ui::layout::encode_query_value;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{Request, StatusCode};
+use axum::http::{header, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
 
 use super::form::Submission;
 
-fn fields(sub: &Submission) -> Fields {
-    FIELDS
+/// The editor's fields, with the text of any uploaded `.md` draft in place of the
+/// typed one; or the form again when such a file cannot be used.
+fn fields(sub: &Submission) -> Result<Fields, FormFeedback> {
+    let mut fields: Fields = FIELDS
         .iter()
         .map(|k| ((*k).to_owned(), sub.field(k).to_owned()))
-        .collect()
+        .collect();
+    // Ticked topic boxes arrive as one `topics` value each.
+    fields.insert("topics".to_owned(), sub.all("topics").join(","));
+    draft_files::take_draft_files(&mut fields, &sub.uploads)?;
+    Ok(fields)
 }
 
 /// `POST /{lang}/agencies/{slug}/consultations/new`.
@@ -32,7 +43,11 @@ pub async fn create(
         Ok(s) => s,
         Err(res) => return res,
     };
-    match publishing::create(&state, &signed, &agency, &fields(&sub), sub.ip()).await {
+    let fields = match fields(&sub) {
+        Ok(f) => f,
+        Err(fb) => return sub.respond(&state, Err(fb), "").await,
+    };
+    match publishing::create(&state, &signed, &agency, &fields, sub.ip()).await {
         Ok(slug) => {
             sub.respond(&state, Ok(()), &format!("consultations/{slug}/edit"))
                 .await
@@ -41,7 +56,8 @@ pub async fn create(
     }
 }
 
-/// `POST /{lang}/consultations/{slug}/edit`: `intent` is `save` or `transition`.
+/// `POST /{lang}/consultations/{slug}/edit`: `intent` is `save`, `transition`, `attach`
+/// (a PDF) or `detach`.
 pub async fn edit(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -61,10 +77,131 @@ pub async fn edit(
                 .await
                 .map(drop)
         }
-        _ => publishing::save(&state, &signed, &slug, &fields(&sub), sub.ip())
-            .await
-            .map(drop),
+        "attach" => {
+            let titles = (sub.field("doc_title_ar"), sub.field("doc_title_en"));
+            attachments::attach(&state, &signed, &slug, titles, &sub.uploads, sub.ip()).await
+        }
+        "detach" => match sub.field("attachment").parse::<i64>() {
+            Ok(id) => attachments::detach(&state, &signed, &slug, id, sub.ip()).await,
+            Err(_) => Ok(()),
+        },
+        _ => match fields(&sub) {
+            Ok(fields) => publishing::save(&state, &signed, &slug, &fields, sub.ip())
+                .await
+                .map(drop),
+            Err(fb) => Err(fb),
+        },
     };
     sub.respond(&state, result, &format!("consultations/{slug}/edit"))
         .await
+}
+
+/// `GET /{lang}/consultations/{slug}/versions/{n}/markdown`: the version's draft in the
+/// page's language as a `.md` file, with the clause markers that keep clause ids when
+/// it is edited and brought back.
+pub async fn markdown(
+    State(state): State<AppState>,
+    Path((slug, number)): Path<(String, String)>,
+    uri: Uri,
+    session: Session,
+) -> Response {
+    let (Some(lang), Ok(number)) = (Lang::from_path(uri.path()), number.parse::<u32>()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !is_valid_slug(&slug) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let reader = match authz::signed_in(&session, &state.db, state.clock.now()).await {
+        Ok(reader) => reader,
+        Err(err) => {
+            tracing::error!(error = %err, "session unavailable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match draft_files::version_markdown(&state, reader.as_ref(), &slug, number, lang).await {
+        Ok(Some(md)) => {
+            let file = format!("{slug}-v{number}-{}.md", lang.code());
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "text/markdown; charset=utf-8".to_owned(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}\""),
+                    ),
+                ],
+                md,
+            )
+                .into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "markdown export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /attachments/{id}/{name}`: an attached PDF, to whoever may read its
+/// consultation. The name in the URL is for people; the id decides.
+pub async fn attachment(
+    State(state): State<AppState>,
+    Path((id, _name)): Path<(String, String)>,
+    session: Session,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let reader = match authz::signed_in(&session, &state.db, state.clock.now()).await {
+        Ok(reader) => reader,
+        Err(err) => {
+            tracing::error!(error = %err, "session unavailable");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let (a, path) = match attachments::readable(&state, reader.as_ref(), id).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "attachment lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(err) => {
+            tracing::error!(error = %err, path = %path.display(), "attachment file missing");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    };
+    let disposition = format!(
+        "inline; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii_fallback(&a.file_name),
+        // Stored names hold no `/` (see `clean_file_name`), so this is RFC 5987's form.
+        encode_query_value(&a.file_name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, attachments::PDF.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The file name with anything outside printable ASCII replaced, for old clients.
+fn ascii_fallback(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

@@ -13,6 +13,7 @@ use app::ssr::admin::denied;
 use app::ssr::authz::{self, Signed};
 use app::ssr::sessions;
 use app::ssr::state::AppState;
+use app::ssr::upload::Upload;
 use app::ui::form::{FormFeedback, FormMessage};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -24,12 +25,20 @@ use super::limits::{Action, RateLimits};
 
 /// Largest form body we read: room for a long draft in both languages.
 const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
+/// Largest `multipart/form-data` body: a form with files. Above the largest file we
+/// accept (a 10 MiB PDF), so that a slightly larger file still gets the form back
+/// with a message instead of a bare refusal.
+const MAX_MULTIPART_BYTES: u64 = 24 * 1024 * 1024;
 
 /// A submitted form: its fields and the request it came with.
 pub(super) struct Submission {
     pub(super) parts: Parts,
     pub(super) client_ip: IpAddr,
     pub(super) fields: HashMap<String, String>,
+    /// Every value in the order sent, for fields that may repeat (checkboxes).
+    pairs: Vec<(String, String)>,
+    /// Files sent with a `multipart/form-data` form.
+    pub(super) uploads: Vec<Upload>,
     pub(super) session: Session,
     pub(super) lang: Lang,
 }
@@ -43,7 +52,7 @@ impl Submission {
         req: Request<Body>,
         throttled: Option<Action>,
     ) -> Result<Submission, Response> {
-        let sub = Submission::read(req).await?;
+        let sub = Submission::read(state, req).await?;
         if let Some(action) = throttled {
             sub.check_rate(state, action, sub.field("email")).await?;
         }
@@ -62,7 +71,7 @@ impl Submission {
         Ok((sub, signed))
     }
 
-    async fn read(req: Request<Body>) -> Result<Submission, Response> {
+    async fn read(state: &AppState, req: Request<Body>) -> Result<Submission, Response> {
         let (parts, body) = req.into_parts();
         let lang = Lang::from_path(parts.uri.path()).unwrap_or_default();
         let session = parts
@@ -70,21 +79,54 @@ impl Submission {
             .get::<Session>()
             .cloned()
             .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-        let fields = form_urlencoded::parse(&bytes).into_owned().collect();
         let client_ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip());
-        Ok(Submission {
+        let mut sub = Submission {
             parts,
             client_ip,
-            fields,
+            fields: HashMap::new(),
+            pairs: Vec::new(),
+            uploads: Vec::new(),
             session,
             lang,
-        })
+        };
+        let content_type = sub
+            .parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        match multer::parse_boundary(content_type) {
+            Ok(boundary) => match read_multipart(body, boundary).await {
+                Ok((pairs, uploads)) => {
+                    sub.pairs = pairs;
+                    sub.uploads = uploads;
+                }
+                Err(multer::Error::StreamSizeExceeded { .. }) => {
+                    let feedback = FormFeedback {
+                        summary: Some(FormMessage::FileTooLarge),
+                        ..Default::default()
+                    };
+                    return Err(sub
+                        .render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
+                        .await);
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "unreadable multipart form");
+                    return Err(StatusCode::BAD_REQUEST.into_response());
+                }
+            },
+            Err(_) => {
+                let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+                    .await
+                    .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+                sub.pairs = form_urlencoded::parse(&bytes).into_owned().collect();
+            }
+        }
+        sub.fields = sub.pairs.iter().cloned().collect();
+        Ok(sub)
     }
 
     /// The sign-in limits, keyed by an account rather than a typed address: for forms
@@ -148,6 +190,15 @@ impl Submission {
 
     pub(super) fn field(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// Every value sent for `name` (a group of checkboxes sends one per ticked box).
+    pub(super) fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The client's address, as the audit log records it.
@@ -225,6 +276,40 @@ impl Submission {
         *res.status_mut() = status;
         res
     }
+}
+
+/// The text fields and files of a `multipart/form-data` body.
+async fn read_multipart(
+    body: Body,
+    boundary: String,
+) -> Result<(Vec<(String, String)>, Vec<Upload>), multer::Error> {
+    let limits = multer::SizeLimit::new().whole_stream(MAX_MULTIPART_BYTES);
+    let mut multipart = multer::Multipart::with_constraints(
+        body.into_data_stream(),
+        boundary,
+        multer::Constraints::new().size_limit(limits),
+    );
+    let (mut pairs, mut uploads) = (Vec::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or("").to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let content_type = field
+                    .content_type()
+                    .map(|m| m.essence_str().to_owned())
+                    .unwrap_or_default();
+                let bytes = field.bytes().await?.to_vec();
+                uploads.push(Upload {
+                    field: name,
+                    file_name,
+                    content_type,
+                    bytes,
+                });
+            }
+            None => pairs.push((name, field.text().await?)),
+        }
+    }
+    Ok((pairs, uploads))
 }
 
 pub(super) fn see_other(path: String) -> Response {

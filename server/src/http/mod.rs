@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin;
+pub mod api;
 mod consultations;
 mod form;
 mod lang;
@@ -74,6 +75,10 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
                 &format!("/{code}/consultations/{{slug}}/edit"),
                 post(consultations::edit),
             )
+            .route(
+                &format!("/{code}/consultations/{{slug}}/versions/{{number}}/markdown"),
+                get(consultations::markdown),
+            )
             .route(&format!("/{code}/sign-out"), post(accounts::sign_out))
             .route(
                 &format!("/{code}/account/sign-out-everywhere"),
@@ -102,6 +107,8 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
         .route("/", get(lang::root_redirect))
         .route("/lang/{code}", get(lang::switch_language))
         .route("/healthz", get(ops::healthz))
+        .merge(api::routes())
+        .route("/attachments/{id}/{name}", get(consultations::attachment))
         .route(
             "/api/fn/{*name}",
             get(server_fn_handler).post(server_fn_handler),

@@ -4,15 +4,25 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use app::domain::authz::Role;
+use app::domain::UserId;
+use app::ssr::auth::{password, totp};
 use app::ssr::clock::Clock;
 use app::ssr::state::AppState;
+use app::ssr::store::audit::AuditEntry;
+use app::ssr::store::roles::{self, Mandate};
+use app::ssr::store::users::{self, NewUser};
+use app::ssr::store::Db;
 use app::ssr::testing::TestDb;
 use reqwest::redirect::Policy;
+use reqwest::StatusCode;
 
 pub struct TestServer {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub test_db: TestDb,
+    /// The data directory (uploads), removed with the server.
+    pub data_dir: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -26,10 +36,11 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let data_dir = tempfile::tempdir().expect("data dir");
         let config = server::config::Config {
             database_url: String::new(),
             bind: addr,
-            data_dir: PathBuf::from("unused"),
+            data_dir: data_dir.path().to_path_buf(),
             site_dir: PathBuf::from("target/site"),
             public_url: format!("http://{addr}"),
             mail_from: "Shura <no-reply@localhost>".to_owned(),
@@ -62,6 +73,7 @@ impl TestServer {
             addr,
             client,
             test_db,
+            data_dir,
         }
     }
 
@@ -142,4 +154,89 @@ pub async fn csrf_of(client: &reqwest::Client, url: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .expect("csrf field")
         .to_owned()
+}
+
+// People: verified accounts with roles, signed in through the real forms.
+
+pub const PASSWORD: &str = "سحابة فوق جبال السروات";
+
+pub fn no_audit() -> AuditEntry {
+    AuditEntry {
+        actor: None,
+        action: "role.grant",
+        target: "test".into(),
+        detail: serde_json::json!({}),
+        ip: None,
+    }
+}
+
+/// A verified account holding `roles`, with two-factor set up (secret returned) when
+/// `two_factor`.
+pub async fn person(db: &Db, email: &str, roles: &[Role], two_factor: bool) -> (UserId, String) {
+    let now = Clock::system().now();
+    let hash = password::hash(PASSWORD).await.expect("hash");
+    let user = users::create(
+        db,
+        &NewUser {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap_or("x").into(),
+            preferred_lang: app::domain::Lang::En,
+            password_hash: hash,
+            terms_version: "2026-11".into(),
+        },
+        now,
+    )
+    .await
+    .expect("user");
+    users::mark_email_verified(db, user.id, now)
+        .await
+        .expect("verify");
+    for role in roles {
+        let mandate = matches!(role, Role::AgencyStaff(_)).then(|| Mandate {
+            decision_ref: "قرار 1/2026".into(),
+            decided_on: "2026-01-05".into(),
+            scope: "الرد على المشاركات".into(),
+        });
+        roles::grant(db, user.id, *role, mandate.as_ref(), &no_audit(), now)
+            .await
+            .expect("grant");
+    }
+    let secret = totp::new_secret();
+    if two_factor {
+        users::enable_totp(db, user.id, &secret, 0, &[], &no_audit(), now)
+            .await
+            .expect("totp");
+    }
+    (user.id, secret)
+}
+
+/// Signs in through the forms, giving the TOTP code when asked.
+pub async fn signed_in_client(server: &TestServer, email: &str, secret: &str) -> reqwest::Client {
+    let client = client_from([127, 0, 0, 1]);
+    let url = server.url("/en/sign-in");
+    let csrf = csrf_of(&client, &url).await;
+    let res = client
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{email}");
+    if location(&res) == "/en/sign-in/code" {
+        let url = server.url("/en/sign-in/code");
+        let csrf = csrf_of(&client, &url).await;
+        let code = totp::code_at(secret, Clock::system().now()).expect("code");
+        let res = client
+            .post(&url)
+            .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .expect("code");
+        assert_eq!(location(&res), "/en/account", "{email}");
+    }
+    client
 }

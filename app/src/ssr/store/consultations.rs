@@ -142,6 +142,13 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>, StoreE
     row.map(Consultation::try_from).transpose()
 }
 
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Consultation>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    let row: Option<ConsultationRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(Consultation::try_from).transpose()
+}
+
 pub async fn count(db: &Db) -> Result<i64, StoreError> {
     let n: i64 = with_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM consultations")
         .fetch_one(pool)
@@ -157,6 +164,7 @@ struct CardRow {
     title_en: Option<String>,
     summary_ar: Option<String>,
     summary_en: Option<String>,
+    agency_slug: String,
     agency_name_ar: Option<String>,
     agency_name_en: Option<String>,
     status: String,
@@ -165,7 +173,7 @@ struct CardRow {
 }
 
 const CARD_SELECT: &str = "SELECT c.id, c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en,
-                                  a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
+                                  a.slug AS agency_slug, a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
                                   c.status, c.opens_at, c.closes_at
                              FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
@@ -177,6 +185,7 @@ fn cards(rows: Vec<CardRow>, now: DateTime<Utc>) -> Result<Vec<ConsultationCard>
                 slug: r.slug,
                 title: LocalizedText::new(r.title_ar, r.title_en),
                 summary: LocalizedText::new(r.summary_ar, r.summary_en),
+                agency_slug: r.agency_slug,
                 agency_name: LocalizedText::new(r.agency_name_ar, r.agency_name_en),
                 status: parse_status(&r.status)?.at(r.opens_at, r.closes_at, now),
                 opens_at: r.opens_at,
@@ -234,6 +243,26 @@ pub async fn recently_concluded(
     );
     let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
         .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    cards(rows, now)
+}
+
+/// Every consultation of an agency, newest comment period first; drafts only when
+/// `with_drafts` (for the agency's own staff).
+pub async fn of_agency(
+    db: &Db,
+    agency: AgencyId,
+    with_drafts: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<ConsultationCard>, StoreError> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE c.agency_id = $1 AND (c.status <> 'draft' OR $2)
+          ORDER BY c.opens_at DESC, c.id DESC"
+    );
+    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(agency.0)
+        .bind(with_drafts)
         .fetch_all(pool)
         .await)?;
     cards(rows, now)

@@ -6,6 +6,7 @@
 //! on [`Db`] itself.
 
 pub mod agencies;
+pub mod attachments;
 pub mod audit;
 pub mod consultations;
 pub mod drafts;

@@ -1,0 +1,422 @@
+//! The public read API under `/api/v1/`, and its OpenAPI document at
+//! `/api/openapi.json`. It shows what anyone may read on the site: published
+//! consultations and their published versions, never drafts.
+
+use app::domain::{ConsultationStatus, ListQuery, LocalizedText};
+use app::ssr::state::AppState;
+use app::ssr::store::{consultations, drafts, StoreError};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// Consultations per page unless `per_page` says otherwise, and the most it may say.
+const DEFAULT_PER_PAGE: u32 = 20;
+const MAX_PER_PAGE: u32 = 100;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Shura public API",
+        description = "Read-only access to the consultations published on this portal: \
+                       their versions, clauses and comment periods. Texts come in Arabic \
+                       (`ar`) and English (`en`); either may be null. Times are UTC (RFC 3339).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(list_consultations, get_consultation, get_version),
+    tags((name = "consultations", description = "Drafts published for public comment"))
+)]
+pub struct ApiDoc;
+
+/// The API's routes. Anyone may read them from any site: they are public and take no
+/// cookies into account.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/consultations", get(list_consultations))
+        .route("/api/v1/consultations/{slug}", get(get_consultation))
+        .route(
+            "/api/v1/consultations/{slug}/versions/{number}",
+            get(get_version),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
+}
+
+/// `GET /api/openapi.json`.
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// An error: a stable code for programs and an English message for people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiError {
+    /// `not_found`, `bad_request` or `internal`.
+    pub error: &'static str,
+    pub message: String,
+}
+
+enum Failure {
+    NotFound,
+    BadRequest(String),
+    Internal,
+}
+
+impl From<StoreError> for Failure {
+    fn from(err: StoreError) -> Self {
+        tracing::error!(error = %err, "api: store error");
+        Failure::Internal
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let (status, error, message) = match self {
+            Failure::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no published consultation or version here".to_owned(),
+            ),
+            Failure::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m),
+            Failure::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server failed; the details are in its log".to_owned(),
+            ),
+        };
+        (status, Json(ApiError { error, message })).into_response()
+    }
+}
+
+/// A text in Arabic and English; either may be null.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Text {
+    pub ar: Option<String>,
+    pub en: Option<String>,
+}
+
+impl From<LocalizedText> for Text {
+    fn from(t: LocalizedText) -> Self {
+        Text { ar: t.ar, en: t.en }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Named {
+    pub slug: String,
+    pub name: Text,
+}
+
+/// A consultation as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationSummary {
+    pub slug: String,
+    pub title: Text,
+    pub summary: Text,
+    pub agency: Named,
+    /// `scheduled`, `open`, `closed` or `concluded`, at the time of the request.
+    pub status: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// The consultation's JSON here.
+    pub href: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationPage {
+    pub items: Vec<ConsultationSummary>,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+    pub pages: u32,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only this agency's consultations (its slug).
+    pub agency: Option<String>,
+    /// `scheduled`, `open`, `closed` or `concluded`.
+    pub status: Option<String>,
+    /// Only consultations with this topic (its slug).
+    pub topic: Option<String>,
+    /// 1-based page number (default 1).
+    pub page: Option<String>,
+    /// Consultations per page, 1 to 100 (default 20).
+    pub per_page: Option<String>,
+}
+
+/// A published version, listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionSummary {
+    pub number: u32,
+    pub published_at: DateTime<Utc>,
+    pub change_note: Text,
+    pub href: String,
+}
+
+/// One clause of a version. `key` stays the same across versions while the clause
+/// lives, so it identifies "the same clause" in version 1 and version 3.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Clause {
+    pub key: String,
+    /// `heading`, `clause` (numbered) or `text`.
+    pub kind: String,
+    /// Heading level (2–6), 0 for other kinds.
+    pub level: u8,
+    pub number: Option<u32>,
+    /// Markdown as the agency wrote it.
+    pub text: Text,
+    /// Sanitised HTML rendering of `text`.
+    pub html: Text,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Version {
+    pub consultation: String,
+    pub number: u32,
+    pub published_at: DateTime<Utc>,
+    pub change_note: Text,
+    pub clauses: Vec<Clause>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Consultation {
+    pub slug: String,
+    pub title: Text,
+    pub summary: Text,
+    pub audience: Text,
+    pub contact_email: Option<String>,
+    pub agency: Named,
+    pub status: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub concluded_at: Option<DateTime<Utc>>,
+    pub topics: Vec<Named>,
+    /// Every published version, oldest first.
+    pub versions: Vec<VersionSummary>,
+    /// The latest published version with its clauses.
+    pub current_version: Version,
+    /// The page people read, in Arabic and in English.
+    pub page_url: Text,
+}
+
+fn parse_number(name: &str, raw: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(default);
+    };
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(Failure::BadRequest(format!(
+            "{name} must be a whole number from 1 to {max}"
+        ))),
+    }
+}
+
+/// Published consultations, newest comment period first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations",
+    tag = "consultations",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page of consultations", body = ConsultationPage),
+        (status = 400, description = "A parameter is malformed", body = ApiError)
+    )
+)]
+async fn list_consultations(
+    State(state): State<AppState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<ConsultationPage>, Failure> {
+    let Query(params) = params.map_err(|e| Failure::BadRequest(e.body_text()))?;
+    let status = match params.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match ConsultationStatus::parse(s) {
+            Some(st) if st != ConsultationStatus::Draft => Some(st),
+            _ => {
+                return Err(Failure::BadRequest(
+                    "status must be scheduled, open, closed or concluded".to_owned(),
+                ))
+            }
+        },
+    };
+    let query = ListQuery {
+        agency: params.agency.filter(|s| !s.is_empty()),
+        status,
+        topic: params.topic.filter(|s| !s.is_empty()),
+        page: parse_number("page", params.page.as_deref(), 1, u32::MAX)?,
+    };
+    let per_page = parse_number(
+        "per_page",
+        params.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let page = consultations::list(&state.db, &query, state.clock.now(), per_page).await?;
+    let pages = page.pages();
+    Ok(Json(ConsultationPage {
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+        pages,
+        items: page
+            .items
+            .into_iter()
+            .map(|c| ConsultationSummary {
+                href: format!("/api/v1/consultations/{}", c.slug),
+                slug: c.slug,
+                title: c.title.into(),
+                summary: c.summary.into(),
+                agency: Named {
+                    slug: c.agency_slug,
+                    name: c.agency_name.into(),
+                },
+                status: c.status.as_str().to_owned(),
+                opens_at: c.opens_at,
+                closes_at: c.closes_at,
+            })
+            .collect(),
+    }))
+}
+
+/// A consultation, its published versions and the clauses of the latest one.
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{slug}",
+    tag = "consultations",
+    params(("slug" = String, Path, description = "The consultation's slug")),
+    responses(
+        (status = 200, description = "The consultation", body = Consultation),
+        (status = 404, description = "No published consultation has this slug", body = ApiError)
+    )
+)]
+async fn get_consultation(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Consultation>, Failure> {
+    let (c, versions) = published(&state, &slug).await?;
+    let latest = versions.last().ok_or(Failure::NotFound)?;
+    let current_version = version_of(&state, &c.slug, latest).await?;
+    let topics = drafts::topics_of(&state.db, c.id.0)
+        .await?
+        .into_iter()
+        .map(|t| Named {
+            slug: t.slug,
+            name: t.name.into(),
+        })
+        .collect();
+    let page = |lang: &str| {
+        Some(format!(
+            "{}/{lang}/consultations/{}",
+            state.public_url, c.slug
+        ))
+    };
+    Ok(Json(Consultation {
+        status: c.status_at(state.clock.now()).as_str().to_owned(),
+        versions: versions
+            .iter()
+            .filter_map(|v| {
+                Some(VersionSummary {
+                    number: v.number,
+                    published_at: v.published_at?,
+                    change_note: v.change_note.clone().into(),
+                    href: format!("/api/v1/consultations/{}/versions/{}", c.slug, v.number),
+                })
+            })
+            .collect(),
+        current_version,
+        topics,
+        page_url: Text {
+            ar: page("ar"),
+            en: page("en"),
+        },
+        slug: c.slug,
+        title: c.title.into(),
+        summary: c.summary.into(),
+        audience: c.audience.into(),
+        contact_email: c.contact_email,
+        agency: Named {
+            slug: c.agency_slug,
+            name: c.agency_name.into(),
+        },
+        opens_at: c.opens_at,
+        closes_at: c.closes_at,
+        concluded_at: c.concluded_at,
+    }))
+}
+
+/// One published version of a consultation, with its clauses.
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{slug}/versions/{number}",
+    tag = "consultations",
+    params(
+        ("slug" = String, Path, description = "The consultation's slug"),
+        ("number" = u32, Path, description = "The version number, from 1")
+    ),
+    responses(
+        (status = 200, description = "The version and its clauses", body = Version),
+        (status = 404, description = "No such published version", body = ApiError)
+    )
+)]
+async fn get_version(
+    State(state): State<AppState>,
+    Path((slug, number)): Path<(String, String)>,
+) -> Result<Json<Version>, Failure> {
+    let number: u32 = number.parse().map_err(|_| Failure::NotFound)?;
+    let (c, versions) = published(&state, &slug).await?;
+    let v = versions
+        .iter()
+        .find(|v| v.number == number)
+        .ok_or(Failure::NotFound)?;
+    Ok(Json(version_of(&state, &c.slug, v).await?))
+}
+
+/// A consultation the public may see, with its published versions (oldest first).
+async fn published(
+    state: &AppState,
+    slug: &str,
+) -> Result<(consultations::Consultation, Vec<drafts::Version>), Failure> {
+    let c = consultations::by_slug(&state.db, slug)
+        .await?
+        .filter(|c| c.status != ConsultationStatus::Draft)
+        .ok_or(Failure::NotFound)?;
+    let versions = drafts::versions(&state.db, c.id.0)
+        .await?
+        .into_iter()
+        .filter(|v| v.published_at.is_some())
+        .collect();
+    Ok((c, versions))
+}
+
+async fn version_of(state: &AppState, slug: &str, v: &drafts::Version) -> Result<Version, Failure> {
+    let published_at = v.published_at.ok_or(Failure::NotFound)?;
+    let clauses = drafts::clauses(&state.db, v.id)
+        .await?
+        .into_iter()
+        .map(|cl| Clause {
+            key: cl.key,
+            kind: cl.kind.as_str().to_owned(),
+            level: cl.level,
+            number: cl.number,
+            text: cl.text.into(),
+            html: cl.html.into(),
+        })
+        .collect();
+    Ok(Version {
+        consultation: slug.to_owned(),
+        number: v.number,
+        published_at,
+        change_note: v.change_note.clone().into(),
+        clauses,
+    })
+}

@@ -1,0 +1,152 @@
+//! The public read API and its OpenAPI document, on SQLite and PostgreSQL.
+#![allow(clippy::expect_used)] // test helpers fail the test on purpose
+
+use app::domain::{ConsultationStatus, LocalizedText};
+use app::ssr::store::{agencies, consultations};
+use app::ssr::testing::TestDb;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+async fn json(server: &TestServer, path: &str) -> (StatusCode, Value) {
+    let res = server.get(path).await;
+    let status = res.status();
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json"),
+        "{path}"
+    );
+    (status, res.json().await.expect("json"))
+}
+
+http_tests! {
+    async fn the_list_shows_published_consultations_page_by_page(server, demo = true) {
+        let (status, all) = json(&server, "/api/v1/consultations").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(all["total"], 5, "{all}");
+        let slugs: Vec<&str> = all["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|c| c["slug"].as_str())
+            .collect();
+        assert!(slugs.contains(&"e-participation-guideline"), "{slugs:?}");
+        assert!(slugs.contains(&"public-parks-bylaw"), "{slugs:?}");
+
+        let (_, page2) = json(&server, "/api/v1/consultations?per_page=2&page=2").await;
+        assert_eq!(page2["pages"], 3);
+        assert_eq!(page2["page"], 2);
+        assert_eq!(page2["items"].as_array().map(Vec::len), Some(2));
+
+        let (_, open) = json(&server, "/api/v1/consultations?status=open").await;
+        assert!(open["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|c| c["status"] == "open"), "{open}");
+        let (_, by_agency) =
+            json(&server, "/api/v1/consultations?agency=capital-municipality").await;
+        assert!(by_agency["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|c| c["agency"]["slug"] == "capital-municipality"), "{by_agency}");
+    }
+
+    async fn malformed_parameters_are_a_json_400(server, demo = false) {
+        for query in ["per_page=0", "per_page=101", "page=x", "status=draft", "status=nope"] {
+            let (status, body) = json(&server, &format!("/api/v1/consultations?{query}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert_eq!(body["error"], "bad_request", "{query}");
+            assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+    }
+
+    async fn a_consultation_comes_with_its_versions_and_latest_clauses(server, demo = true) {
+        let (status, c) = json(&server, "/api/v1/consultations/e-participation-guideline").await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+        assert_eq!(c["versions"].as_array().map(Vec::len), Some(2), "{c}");
+        assert_eq!(c["current_version"]["number"], 2);
+        let clauses = c["current_version"]["clauses"].as_array().expect("clauses");
+        assert!(clauses.iter().all(|cl| cl["key"].as_str().is_some_and(|k| !k.is_empty())));
+        assert!(clauses.iter().any(|cl| cl["text"]["ar"].as_str().is_some()));
+        assert!(c["title"]["ar"].as_str().is_some() && c["title"]["en"].as_str().is_some());
+        assert!(c["page_url"]["ar"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/ar/consultations/e-participation-guideline")));
+
+        let (status, v1) =
+            json(&server, "/api/v1/consultations/e-participation-guideline/versions/1").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(v1["number"], 1);
+        let v1_keys: Vec<&str> = v1["clauses"]
+            .as_array()
+            .expect("clauses")
+            .iter()
+            .filter_map(|cl| cl["key"].as_str())
+            .collect();
+        let v2_keys: Vec<&str> = clauses.iter().filter_map(|cl| cl["key"].as_str()).collect();
+        // Version 2 adds a clause and keeps the keys of the others.
+        assert_eq!(v2_keys.len(), v1_keys.len() + 1);
+        assert!(v1_keys.iter().all(|k| v2_keys.contains(k)));
+    }
+
+    async fn unknown_and_unpublished_things_are_a_json_404(server, demo = true) {
+        let agency = agencies::by_slug(&server.test_db.db, "digital-government-authority")
+            .await
+            .expect("query")
+            .expect("demo agency");
+        let now = chrono::Utc::now();
+        consultations::create(
+            &server.test_db.db,
+            &consultations::NewConsultation {
+                slug: "secret-draft".into(),
+                agency_id: agency.id,
+                title: LocalizedText::new(Some("مسودة".into()), None),
+                summary: LocalizedText::default(),
+                status: ConsultationStatus::Draft,
+                opens_at: now,
+                closes_at: now + chrono::Duration::days(30),
+            },
+            now,
+        )
+        .await
+        .expect("draft");
+        for path in [
+            "/api/v1/consultations/secret-draft",
+            "/api/v1/consultations/no-such-consultation",
+            "/api/v1/consultations/e-participation-guideline/versions/3",
+            "/api/v1/consultations/e-participation-guideline/versions/0",
+            "/api/v1/consultations/e-participation-guideline/versions/x",
+        ] {
+            let (status, body) = json(&server, path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(body["error"], "not_found");
+        }
+        let (_, list) = json(&server, "/api/v1/consultations?per_page=100").await;
+        assert!(!list.to_string().contains("secret-draft"));
+    }
+
+    async fn the_openapi_document_describes_every_route(server, demo = false) {
+        let (status, doc) = json(&server, "/api/openapi.json").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+        for path in [
+            "/api/v1/consultations",
+            "/api/v1/consultations/{slug}",
+            "/api/v1/consultations/{slug}/versions/{number}",
+        ] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+        }
+        assert!(doc["components"]["schemas"]["Consultation"].is_object());
+        let res = server.get("/api/v1/consultations").await;
+        assert_eq!(
+            res.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+            Some("*")
+        );
+    }
+}
