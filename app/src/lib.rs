@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agencies;
 pub mod consultations;
+pub mod contributions;
 pub mod domain;
 pub mod error;
 pub mod i18n_catalog;

@@ -1,8 +1,10 @@
 //! The public read API and its OpenAPI document, on SQLite and PostgreSQL.
 #![allow(clippy::expect_used)] // test helpers fail the test on purpose
 
+use app::domain::contribution::{OrgKind, Speaker};
 use app::domain::{ConsultationStatus, LocalizedText};
-use app::ssr::store::{agencies, consultations};
+use app::ssr::store::contributions::{self, NewContribution};
+use app::ssr::store::{agencies, consultations, drafts};
 use app::ssr::testing::TestDb;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -139,6 +141,8 @@ http_tests! {
             "/api/v1/consultations",
             "/api/v1/consultations/{slug}",
             "/api/v1/consultations/{slug}/versions/{number}",
+            "/api/v1/consultations/{slug}/contributions",
+            "/api/v1/contributions/{id}",
         ] {
             assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
         }
@@ -148,5 +152,54 @@ http_tests! {
             res.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
             Some("*")
         );
+    }
+
+    async fn contributions_are_listed_with_placeholders_and_come_with_their_thread(server, demo = true) {
+        let db = &server.test_db.db;
+        let (author, _) = person(db, "amal@example.org", &[], false).await;
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let v = drafts::versions(db, c.id.0).await.expect("versions").pop().expect("v");
+        let key = drafts::clauses(db, v.id).await.expect("clauses")[3].key.clone();
+        let now = chrono::Utc::now();
+        let new = |clause: Option<&str>, parent: Option<i64>, body: &str| NewContribution {
+            consultation_id: c.id.0,
+            version_id: v.id,
+            clause_key: clause.map(str::to_owned),
+            parent_id: parent,
+            author,
+            speaker: Speaker::Organisation { name: "جامعة الملك سعود".into(), kind: OrgKind::Academic },
+            body: body.to_owned(),
+            body_hash: format!("{:0>64}", body.len()),
+        };
+        let root = contributions::insert(db, &new(Some(&key), None, "تعليق على البند"), now).await.expect("root");
+        let reply = contributions::insert(db, &new(Some(&key), Some(root), "A reply"), now).await.expect("reply");
+        let gone = contributions::insert(db, &new(None, None, "Withdrawn later"), now).await.expect("gone");
+        contributions::withdraw(db, gone, now).await.expect("withdraw");
+
+        let (status, page) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["total"], 3);
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(items[0]["id"], root);
+        assert_eq!(items[0]["clause_key"], key.as_str());
+        assert_eq!(items[0]["on_behalf_of"]["kind"], "academic");
+        assert_eq!(items[1]["parent_id"], root);
+        assert_eq!(items[2]["status"], "withdrawn");
+        assert!(items[2]["body"].is_null(), "no text for a withdrawn contribution");
+
+        let (_, on_clause) = json(&server, &format!("/api/v1/consultations/e-participation-guideline/contributions?clause={key}")).await;
+        assert_eq!(on_clause["total"], 2);
+        let (_, withdrawn) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=withdrawn").await;
+        assert_eq!(withdrawn["total"], 1);
+        let (bad, _) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=deleted").await;
+        assert_eq!(bad, StatusCode::BAD_REQUEST);
+
+        let (status, one) = json(&server, &format!("/api/v1/contributions/{reply}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(one["contribution"]["body"], "A reply");
+        let thread: Vec<i64> = one["thread"].as_array().expect("thread").iter().filter_map(|t| t["id"].as_i64()).collect();
+        assert_eq!(thread, vec![root, reply]);
+        let (missing, _) = json(&server, "/api/v1/contributions/999999").await;
+        assert_eq!(missing, StatusCode::NOT_FOUND);
     }
 }

@@ -152,6 +152,8 @@ pub struct ConsultationData {
     pub versions: Vec<VersionSummary>,
     /// The version shown.
     pub version: u32,
+    /// Published contributions per clause key (replies included).
+    pub comment_counts: Vec<(String, i64)>,
     pub clauses: Vec<ClauseView>,
     /// Whether the reader speaks for the agency (sees drafts, may edit).
     pub can_edit: bool,
@@ -162,6 +164,14 @@ pub struct ConsultationData {
 impl ConsultationData {
     pub fn latest_version(&self) -> u32 {
         self.versions.last().map_or(1, |v| v.number)
+    }
+
+    /// How many published contributions are about the clause `key`.
+    pub fn comments_on(&self, key: &str) -> i64 {
+        self.comment_counts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, n)| *n)
     }
 }
 
@@ -175,7 +185,7 @@ pub async fn consultation_view(
 ) -> Result<ConsultationData, AppError> {
     use crate::ssr::calendar::label;
     use crate::ssr::context;
-    use crate::ssr::store::{attachments, drafts};
+    use crate::ssr::store::{attachments, contributions, drafts};
     let state = context::app_state()?;
     let now = state.clock.now();
     let (c, can_edit) = readable_consultation(&slug).await?;
@@ -220,8 +230,10 @@ pub async fn consultation_view(
         .into_iter()
         .map(AttachmentView::from)
         .collect();
+    let comment_counts = contributions::clause_counts(&state.db, c.id.0).await?;
     Ok(ConsultationData {
         attachments,
+        comment_counts,
         version: shown.number,
         versions: visible
             .iter()

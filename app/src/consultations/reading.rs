@@ -11,6 +11,7 @@ use super::api::{
     consultation_diff, consultation_view, AttachmentView, ConsultationData, DiffView,
 };
 use super::pages::{status_label, DateText};
+use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
 use crate::ui::denied::error_notice;
@@ -131,13 +132,19 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                 <nav class="toc" aria-labelledby="toc-title">
                     <h2 id="toc-title">{td_string!(l, toc_title)}</h2>
                     <ol>
-                        {toc.into_iter().map(|cl| view! {
-                            <li class=format!("toc__{}", cl.kind.as_str())>
-                                <a href=format!("#{}", cl.anchor())>
-                                    {cl.number.map(|n| format!("{n}. "))}
-                                    <bdi>{cl.title.clone()}</bdi>
-                                </a>
-                            </li>
+                        {toc.into_iter().map(|cl| {
+                            let n = c.comments_on(&cl.key);
+                            view! {
+                                <li class=format!("toc__{}", cl.kind.as_str())>
+                                    <a href=format!("#{}", cl.anchor())>
+                                        {cl.number.map(|n| format!("{n}. "))}
+                                        <bdi>{cl.title.clone()}</bdi>
+                                    </a>
+                                    {(n > 0).then(|| view! {
+                                        " "<span class="toc__count">{format!("({}: {n})", td_string!(l, clause_comments))}</span>
+                                    })}
+                                </li>
+                            }
                         }).collect_view()}
                     </ol>
                 </nav>
@@ -151,9 +158,13 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                             {td_string!(l, draft_download_markdown)}
                         </a>
                     </p>
-                    {c.clauses.iter().cloned().map(|cl| view! { <Clause cl lang /> }).collect_view()}
+                    {c.clauses.iter().cloned().map(|cl| {
+                        let comments = is_latest.then(|| c.comments_on(&cl.key));
+                        view! { <Clause cl lang comments open=status == ConsultationStatus::Open /> }
+                    }).collect_view()}
                 </section>
             </div>
+            {is_latest.then(|| view! { <Contributions slug=c.slug.clone() lang /> })}
             <Versions c=c.clone() lang />
             <section class="share" aria-labelledby="share-title">
                 <h2 id="share-title">{td_string!(l, share_title)}</h2>
@@ -192,8 +203,10 @@ pub fn AttachmentLink(a: AttachmentView, lang: Lang) -> impl IntoView {
     }
 }
 
+/// One clause with its anchor; on the latest version, `comments` (how many there are)
+/// links to the contributions about it and, while `open`, to the form.
 #[component]
-fn Clause(cl: ClauseView, lang: Lang) -> impl IntoView {
+fn Clause(cl: ClauseView, lang: Lang, comments: Option<i64>, open: bool) -> impl IntoView {
     let l = lang.locale();
     let anchor = cl.anchor();
     let link = format!("#{anchor}");
@@ -221,6 +234,18 @@ fn Clause(cl: ClauseView, lang: Lang) -> impl IntoView {
             })}
             {body}
             {fallback}
+            {comments.filter(|n| cl.kind != ClauseKind::Heading && (open || *n > 0)).map(|n| {
+                let href = format!("?clause={}#contribute", encode_query_value(&cl.key));
+                view! {
+                    <p class="clause__comments">
+                        <a href=href rel="external">
+                            {open.then(|| td_string!(l, clause_comment_here))}
+                            {(open && n > 0).then_some(" · ")}
+                            {(n > 0).then(|| format!("{}: {n}", td_string!(l, clause_comments)))}
+                        </a>
+                    </p>
+                }
+            })}
         </div>
     }
 }

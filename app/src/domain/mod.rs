@@ -3,6 +3,7 @@
 pub mod account;
 pub mod authz;
 pub mod consultation;
+pub mod contribution;
 pub mod dates;
 pub mod draft;
 pub mod ids;

@@ -10,6 +10,7 @@ pub mod authz;
 pub mod calendar;
 pub mod clock;
 pub mod context;
+pub mod contributing;
 pub mod demo;
 pub mod diff;
 pub mod draft;
@@ -24,4 +25,5 @@ pub mod state;
 pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod threads;
 pub mod upload;

@@ -52,6 +52,14 @@ pub enum FormMessage {
     FileTooLarge,
     FileMissing,
     FileNotPdf,
+    NotFound,
+    CommentsClosed,
+    ReplyTargetGone,
+    ClauseUnknown,
+    TooManyLinks,
+    DuplicateContribution,
+    EditWindowOver,
+    OwnContribution,
     Internal,
 }
 
@@ -97,6 +105,14 @@ impl FormMessage {
             FormMessage::FileTooLarge => td_string!(l, form_file_too_large),
             FormMessage::FileMissing => td_string!(l, form_file_missing),
             FormMessage::FileNotPdf => td_string!(l, form_file_not_pdf),
+            FormMessage::NotFound => td_string!(l, form_not_found),
+            FormMessage::CommentsClosed => td_string!(l, form_comments_closed),
+            FormMessage::ReplyTargetGone => td_string!(l, form_reply_target_gone),
+            FormMessage::ClauseUnknown => td_string!(l, form_clause_unknown),
+            FormMessage::TooManyLinks => td_string!(l, form_too_many_links),
+            FormMessage::DuplicateContribution => td_string!(l, form_duplicate_contribution),
+            FormMessage::EditWindowOver => td_string!(l, form_edit_window_over),
+            FormMessage::OwnContribution => td_string!(l, form_own_contribution),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

@@ -17,11 +17,13 @@ pub enum Action {
     SignIn,
     Register,
     ResetPassword,
+    /// Posting or correcting a contribution (keyed by account).
+    Contribute,
 }
 
 pub struct RateLimits {
-    by_ip: [DefaultKeyedRateLimiter<IpAddr>; 3],
-    by_account: [DefaultKeyedRateLimiter<String>; 3],
+    by_ip: [DefaultKeyedRateLimiter<IpAddr>; 4],
+    by_account: [DefaultKeyedRateLimiter<String>; 4],
 }
 
 fn quota(burst: u32, refill_every: Duration) -> Quota {
@@ -42,6 +44,9 @@ impl RateLimits {
                 RateLimiter::keyed(quota(20, Duration::from_secs(10))),
                 // Reset requests: 10 at once, then one every 30 s.
                 RateLimiter::keyed(quota(10, Duration::from_secs(30))),
+                // Posting: a workshop hall of agency representatives shares one
+                // address, so 120 at once, then two a second.
+                RateLimiter::keyed(quota(120, Duration::from_millis(500))),
             ],
             by_account: [
                 // 5 guesses at one account, then one every 12 s, from anywhere.
@@ -49,6 +54,8 @@ impl RateLimits {
                 RateLimiter::keyed(quota(3, Duration::from_secs(60))),
                 // Three reset mails to one address, then one every 10 minutes.
                 RateLimiter::keyed(quota(3, Duration::from_secs(600))),
+                // One person: 6 contributions in a row, then one every 20 s.
+                RateLimiter::keyed(quota(6, Duration::from_secs(20))),
             ],
         })
     }

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 pub mod api;
 mod consultations;
+mod contributions;
 mod form;
 mod lang;
 pub mod limits;
@@ -70,6 +71,10 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             .route(
                 &format!("/{code}/agencies/{{slug}}/consultations/new"),
                 post(consultations::create),
+            )
+            .route(
+                &format!("/{code}/consultations/{{slug}}"),
+                post(contributions::post),
             )
             .route(
                 &format!("/{code}/consultations/{{slug}}/edit"),

@@ -136,6 +136,7 @@ pub fn client_from(ip: [u8; 4]) -> reqwest::Client {
         .redirect(Policy::none())
         .cookie_store(true)
         .local_address(std::net::IpAddr::from(ip))
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("client")
 }

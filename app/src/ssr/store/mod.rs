@@ -9,6 +9,9 @@ pub mod agencies;
 pub mod attachments;
 pub mod audit;
 pub mod consultations;
+pub mod contributions;
+#[cfg(test)]
+mod contributions_tests;
 pub mod drafts;
 pub mod mail_outbox;
 pub mod roles;

@@ -1,119 +1,18 @@
-//! The public read API under `/api/v1/`, and its OpenAPI document at
-//! `/api/openapi.json`. It shows what anyone may read on the site: published
-//! consultations and their published versions, never drafts.
+//! Consultations, their versions and clauses.
 
-use app::domain::{ConsultationStatus, ListQuery, LocalizedText};
+use app::domain::{ConsultationStatus, ListQuery};
 use app::ssr::state::AppState;
-use app::ssr::store::{consultations, drafts, StoreError};
+use app::ssr::store::{consultations, drafts};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tower_http::set_header::SetResponseHeaderLayer;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
-/// Consultations per page unless `per_page` says otherwise, and the most it may say.
-const DEFAULT_PER_PAGE: u32 = 20;
-const MAX_PER_PAGE: u32 = 100;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Shura public API",
-        description = "Read-only access to the consultations published on this portal: \
-                       their versions, clauses and comment periods. Texts come in Arabic \
-                       (`ar`) and English (`en`); either may be null. Times are UTC (RFC 3339).",
-        license(name = "AGPL-3.0-or-later")
-    ),
-    paths(list_consultations, get_consultation, get_version),
-    tags((name = "consultations", description = "Drafts published for public comment"))
-)]
-pub struct ApiDoc;
-
-/// The API's routes. Anyone may read them from any site: they are public and take no
-/// cookies into account.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/v1/consultations", get(list_consultations))
-        .route("/api/v1/consultations/{slug}", get(get_consultation))
-        .route(
-            "/api/v1/consultations/{slug}/versions/{number}",
-            get(get_version),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        ))
-}
-
-/// `GET /api/openapi.json`.
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
-
-/// An error: a stable code for programs and an English message for people.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiError {
-    /// `not_found`, `bad_request` or `internal`.
-    pub error: &'static str,
-    pub message: String,
-}
-
-enum Failure {
-    NotFound,
-    BadRequest(String),
-    Internal,
-}
-
-impl From<StoreError> for Failure {
-    fn from(err: StoreError) -> Self {
-        tracing::error!(error = %err, "api: store error");
-        Failure::Internal
-    }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let (status, error, message) = match self {
-            Failure::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no published consultation or version here".to_owned(),
-            ),
-            Failure::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m),
-            Failure::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the server failed; the details are in its log".to_owned(),
-            ),
-        };
-        (status, Json(ApiError { error, message })).into_response()
-    }
-}
-
-/// A text in Arabic and English; either may be null.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Text {
-    pub ar: Option<String>,
-    pub en: Option<String>,
-}
-
-impl From<LocalizedText> for Text {
-    fn from(t: LocalizedText) -> Self {
-        Text { ar: t.ar, en: t.en }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Named {
-    pub slug: String,
-    pub name: Text,
-}
+use super::{
+    parse_number, published, ApiError, Failure, Named, Text, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+};
 
 /// A consultation as listed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -210,18 +109,6 @@ pub struct Consultation {
     pub page_url: Text,
 }
 
-fn parse_number(name: &str, raw: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
-    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
-        return Ok(default);
-    };
-    match raw.parse::<u32>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(Failure::BadRequest(format!(
-            "{name} must be a whole number from 1 to {max}"
-        ))),
-    }
-}
-
 /// Published consultations, newest comment period first.
 #[utoipa::path(
     get,
@@ -233,7 +120,7 @@ fn parse_number(name: &str, raw: Option<&str>, default: u32, max: u32) -> Result
         (status = 400, description = "A parameter is malformed", body = ApiError)
     )
 )]
-async fn list_consultations(
+pub(super) async fn list_consultations(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ConsultationPage>, Failure> {
@@ -299,7 +186,7 @@ async fn list_consultations(
         (status = 404, description = "No published consultation has this slug", body = ApiError)
     )
 )]
-async fn get_consultation(
+pub(super) async fn get_consultation(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Consultation>, Failure> {
@@ -368,7 +255,7 @@ async fn get_consultation(
         (status = 404, description = "No such published version", body = ApiError)
     )
 )]
-async fn get_version(
+pub(super) async fn get_version(
     State(state): State<AppState>,
     Path((slug, number)): Path<(String, String)>,
 ) -> Result<Json<Version>, Failure> {
@@ -379,23 +266,6 @@ async fn get_version(
         .find(|v| v.number == number)
         .ok_or(Failure::NotFound)?;
     Ok(Json(version_of(&state, &c.slug, v).await?))
-}
-
-/// A consultation the public may see, with its published versions (oldest first).
-async fn published(
-    state: &AppState,
-    slug: &str,
-) -> Result<(consultations::Consultation, Vec<drafts::Version>), Failure> {
-    let c = consultations::by_slug(&state.db, slug)
-        .await?
-        .filter(|c| c.status != ConsultationStatus::Draft)
-        .ok_or(Failure::NotFound)?;
-    let versions = drafts::versions(&state.db, c.id.0)
-        .await?
-        .into_iter()
-        .filter(|v| v.published_at.is_some())
-        .collect();
-    Ok((c, versions))
 }
 
 async fn version_of(state: &AppState, slug: &str, v: &drafts::Version) -> Result<Version, Failure> {

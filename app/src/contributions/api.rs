@@ -1,0 +1,106 @@
+//! Server functions for the contributions under a consultation: its threads, a page
+//! at a time, in the reader's language and from the reader's point of view.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::authz::Denied;
+use crate::domain::contribution::{ContributionStatus, OrgKind, Segment, ThreadOrder};
+use crate::domain::dates::DateLabel;
+use crate::domain::Lang;
+use crate::error::AppError;
+
+/// A clause one can comment on, for the form's choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseOption {
+    pub key: String,
+    pub number: Option<u32>,
+    pub title: String,
+}
+
+/// Which clause a contribution is about, as it was when written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseRef {
+    pub key: String,
+    pub version: u32,
+    pub number: Option<u32>,
+    /// Whether the clause is still in the version shown, so that it can be linked.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierText {
+    pub written: DateLabel,
+    pub paragraphs: Vec<Vec<Segment>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributionView {
+    pub id: i64,
+    /// How far to indent: replies nest up to `MAX_DISPLAY_DEPTH`, deeper ones stay there.
+    pub depth: u32,
+    /// The author replied to, when the reply is shown flat (deeper than the nesting).
+    pub in_reply_to: Option<(i64, Option<String>)>,
+    /// `None` once the author's account is deleted.
+    pub author: Option<String>,
+    pub org: Option<(String, OrgKind)>,
+    pub clause: Option<ClauseRef>,
+    pub status: ContributionStatus,
+    /// Empty unless published.
+    pub paragraphs: Vec<Vec<Segment>>,
+    pub created: DateLabel,
+    pub edited: Option<DateLabel>,
+    pub history: Vec<EarlierText>,
+    pub supports: i64,
+    /// Whether the reader supports it.
+    pub supported: bool,
+    /// Whether the reader wrote it.
+    pub mine: bool,
+    /// The text to correct, while the reader may still edit it.
+    pub editable_body: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadsData {
+    pub slug: String,
+    /// Whether the consultation takes comments now.
+    pub open: bool,
+    /// Why the reader may not post (nobody signed in, address not confirmed).
+    pub blocked: Option<Denied>,
+    pub clauses: Vec<ClauseOption>,
+    /// Threads in order, each contribution followed by its replies.
+    pub items: Vec<ContributionView>,
+    pub order: ThreadOrder,
+    pub clause: Option<String>,
+    pub page: u32,
+    pub pages: u32,
+    /// Threads (top-level contributions) in the selection.
+    pub threads: u64,
+    pub closes_at: DateTime<Utc>,
+}
+
+/// A page of the threads of consultation `slug`: `order` is a [`ThreadOrder`] code,
+/// `clause` keeps to the threads about one clause.
+#[server(prefix = "/api/fn", endpoint = "contribution_threads")]
+pub async fn contribution_threads(
+    slug: String,
+    lang: Lang,
+    order: String,
+    clause: Option<String>,
+    page: u32,
+) -> Result<ThreadsData, AppError> {
+    use crate::ssr::{context, threads};
+    let state = context::app_state()?;
+    let session = context::session().await?;
+    let reader = crate::ssr::authz::signed_in(&session, &state.db, state.clock.now()).await?;
+    let order = ThreadOrder::parse(&order).unwrap_or_default();
+    let clause = clause.filter(|c| !c.is_empty());
+    match threads::page(&state, reader.as_ref(), &slug, lang, order, clause, page).await? {
+        Some(data) => Ok(data),
+        None => {
+            context::set_status(axum::http::StatusCode::NOT_FOUND);
+            Err(AppError::NotFound)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Contributions: what people say about a draft or one of its clauses, in threads.
+
+pub mod api;
+pub mod pages;

@@ -1,0 +1,536 @@
+//! The contributions under a consultation: the form to post one, the threads, and the
+//! forms to reply, support, correct and withdraw. They are plain forms that post to
+//! the consultation page (see `server/src/http/contributions.rs`), so all of it works
+//! without JavaScript.
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{contribution_threads, ClauseOption, ContributionView, ThreadsData};
+use crate::consultations::pages::DateText;
+use crate::domain::authz::Denied;
+use crate::domain::contribution::{
+    ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
+};
+use crate::domain::Lang;
+use crate::ui::denied::error_notice;
+use crate::ui::form::{use_form_feedback, FormFeedback, FormMessage, FormSummary};
+use crate::ui::layout::encode_query_value;
+
+/// The threads of consultation `slug`, with the sort, clause and page of the URL
+/// (`?sort=`, `?clause=`, `?cpage=`).
+#[component]
+pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.get();
+            (
+                q.get("sort").unwrap_or_default(),
+                q.get("clause"),
+                q.get("cpage")
+                    .and_then(|p| p.parse::<u32>().ok())
+                    .unwrap_or(1),
+            )
+        },
+        move |(sort, clause, page)| contribution_threads(slug.clone(), lang, sort, clause, page),
+    );
+    let feedback = use_form_feedback();
+    let token = Resource::new(|| (), |_| crate::accounts::api::form_token());
+    view! {
+        <section class="contributions" id="contributions" aria-labelledby="contributions-title">
+            <Suspense fallback=move || view! { <p>{td_string!(lang.locale(), loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let d = match data.await {
+                        Ok(d) => d,
+                        Err(e) => return error_notice(e, lang),
+                    };
+                    let fb = feedback.await;
+                    let csrf = token.await.unwrap_or_default();
+                    view! { <ThreadsBody d fb csrf lang /> }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// What every form of the section shares: where it posts, its token, and the query
+/// to come back to.
+#[derive(Clone)]
+struct FormContext {
+    action: String,
+    csrf: String,
+    back: String,
+    lang: Lang,
+}
+
+impl FormContext {
+    fn hidden(&self, intent: &'static str) -> impl IntoView {
+        view! {
+            <input type="hidden" name="csrf" value=self.csrf.clone() />
+            <input type="hidden" name="intent" value=intent />
+            <input type="hidden" name="back" value=self.back.clone() />
+        }
+    }
+}
+
+fn list_href(
+    slug: &str,
+    lang: Lang,
+    order: ThreadOrder,
+    clause: Option<&str>,
+    page: u32,
+) -> String {
+    format!(
+        "/{}/consultations/{slug}?{}#contributions",
+        lang.code(),
+        list_query(order, clause, page)
+    )
+}
+
+fn list_query(order: ThreadOrder, clause: Option<&str>, page: u32) -> String {
+    let mut q = format!("sort={}", order.as_str());
+    if let Some(c) = clause {
+        q.push_str(&format!("&clause={}", encode_query_value(c)));
+    }
+    if page > 1 {
+        q.push_str(&format!("&cpage={page}"));
+    }
+    q
+}
+
+#[component]
+fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let ctx = FormContext {
+        action: format!("/{code}/consultations/{}", d.slug),
+        csrf,
+        back: list_query(d.order, d.clause.as_deref(), d.page),
+        lang,
+    };
+    let order_label = |o: ThreadOrder| match o {
+        ThreadOrder::Newest => td_string!(l, contributions_sort_newest),
+        ThreadOrder::Oldest => td_string!(l, contributions_sort_oldest),
+        ThreadOrder::MostSupported => td_string!(l, contributions_sort_supported),
+        ThreadOrder::ClauseOrder => td_string!(l, contributions_sort_clause),
+    };
+    let clause_label = d.clause.as_ref().map(|key| {
+        d.clauses
+            .iter()
+            .find(|c| &c.key == key)
+            .map(option_label)
+            .unwrap_or_else(|| key.clone())
+    });
+    // Support and withdraw answer in the section's summary; the other forms in place.
+    let section_fb = matches!(fb.intent.as_str(), "support" | "withdraw").then(|| fb.clone());
+    let post_fb = if fb.intent == "contribute" {
+        fb.clone()
+    } else {
+        FormFeedback::default()
+    };
+    let chosen_clause = if post_fb.values.is_empty() {
+        d.clause.clone().unwrap_or_default()
+    } else {
+        post_fb.value("clause")
+    };
+    let sorts = ThreadOrder::ALL
+        .into_iter()
+        .map(|o| {
+            view! {
+                <li>
+                    <a href=list_href(&d.slug, lang, o, d.clause.as_deref(), 1)
+                        aria-current=(o == d.order).then_some("true")>{order_label(o)}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let pages = (d.pages > 1).then(|| {
+        (1..=d.pages)
+            .map(|p| {
+                view! {
+                    <li>
+                        <a href=list_href(&d.slug, lang, d.order, d.clause.as_deref(), p)
+                            aria-current=(p == d.page).then_some("page")>{p}</a>
+                    </li>
+                }
+            })
+            .collect_view()
+    });
+    let can_post = d.open && d.blocked.is_none();
+    view! {
+        <h2 id="contributions-title">
+            {td_string!(l, contributions_title)}" "<span class="count">"("{d.threads}")"</span>
+        </h2>
+        {section_fb.map(|fb| view! { <FormSummary feedback=fb lang /> })}
+        {clause_label.map(|label| view! {
+            <p class="notice" role="note">
+                {td_string!(l, contributions_on_clause)}" "<bdi>{label}</bdi>" · "
+                <a href=list_href(&d.slug, lang, d.order, None, 1)>{td_string!(l, contributions_show_all)}</a>
+            </p>
+        })}
+        <div class="contribute" id="contribute">
+            {if !d.open {
+                let kept = post_fb.value("body");
+                view! {
+                    <FormSummary feedback=post_fb.clone() lang />
+                    <p class="notice">{td_string!(l, contributions_closed)}</p>
+                    {(!kept.is_empty()).then(|| view! {
+                        <div class="field">
+                            <label for="field-kept-body">{td_string!(l, contributions_your_text)}</label>
+                            <textarea id="field-kept-body" readonly rows="6" dir="auto">{kept}</textarea>
+                        </div>
+                    })}
+                }.into_any()
+            } else if let Some(reason) = d.blocked {
+                let (text, href) = match reason {
+                    Denied::EmailUnverified => (td_string!(l, contributions_verify_first), format!("/{code}/account")),
+                    _ => (td_string!(l, contributions_sign_in_first), format!("/{code}/sign-in")),
+                };
+                view! { <p class="notice"><a href=href>{text}</a></p> }.into_any()
+            } else {
+                view! {
+                    <PostContribution ctx=ctx.clone() clauses=d.clauses.clone() chosen=chosen_clause fb=post_fb />
+                }.into_any()
+            }}
+        </div>
+        <nav class="sort" aria-label=td_string!(l, contributions_sort_label)>
+            <span>{td_string!(l, contributions_sort_label)}": "</span>
+            <ul>{sorts}</ul>
+        </nav>
+        {if d.items.is_empty() {
+            view! { <p class="empty">{td_string!(l, contributions_none)}</p> }.into_any()
+        } else {
+            view! {
+                <ol class="threads">
+                    {d.items.into_iter().map(|x| view! {
+                        <Item x ctx=ctx.clone() fb=fb.clone() can_post />
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        {pages.map(|p| view! {
+            <nav class="pagination" aria-label=td_string!(l, pagination_label)><ol>{p}</ol></nav>
+        })}
+    }
+}
+
+fn option_label(c: &ClauseOption) -> String {
+    match c.number {
+        Some(n) => format!("{n}. {}", c.title),
+        None => c.title.clone(),
+    }
+}
+
+/// The form for a new contribution on the draft or one of its clauses.
+#[component]
+fn PostContribution(
+    ctx: FormContext,
+    clauses: Vec<ClauseOption>,
+    chosen: String,
+    fb: FormFeedback,
+) -> impl IntoView {
+    let lang = ctx.lang;
+    let l = lang.locale();
+    let clause_error = fb.errors.get("clause").copied();
+    view! {
+        <h3>{td_string!(l, contributions_new)}</h3>
+        <FormSummary feedback=fb.clone() lang />
+        <form method="post" action=ctx.action.clone() class="form contribute-form" novalidate>
+            {ctx.hidden("contribute")}
+            <div class="field" class:field--invalid=clause_error.is_some()>
+                <label for="field-clause">{td_string!(l, contributions_about)}</label>
+                {clause_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                <select id="field-clause" name="clause">
+                    <option value="" selected=chosen.is_empty()>{td_string!(l, contributions_whole_draft)}</option>
+                    {clauses.iter().map(|c| view! {
+                        <option value=c.key.clone() selected=c.key == chosen>{option_label(c)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <SpeakerFields prefix="new".to_owned() fb=fb.clone() lang />
+            <BodyField id="field-body".to_owned() value=fb.value("body") error=fb.errors.get("body").copied()
+                label=td_string!(l, contributions_body).to_string() lang />
+            <Honeypot id="field-website".to_owned() lang />
+            <button type="submit" class="button">{td_string!(l, contributions_publish)}</button>
+        </form>
+    }
+}
+
+/// Individual, or on behalf of an organisation (its name and kind).
+#[component]
+fn SpeakerFields(prefix: String, fb: FormFeedback, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let as_org = fb.value("speaker") == "organisation";
+    let org_kind = fb.value("org_kind");
+    let name_id = format!("{prefix}-org_name");
+    let kind_id = format!("{prefix}-org_kind");
+    let name_error = fb.errors.get("org_name").copied();
+    let kind_error = fb.errors.get("org_kind").copied();
+    let kind_label = move |k: OrgKind| match k {
+        OrgKind::Agency => td_string!(l, org_kind_agency),
+        OrgKind::Company => td_string!(l, org_kind_company),
+        OrgKind::Ngo => td_string!(l, org_kind_ngo),
+        OrgKind::Academic => td_string!(l, org_kind_academic),
+    };
+    view! {
+        <fieldset class="speaker">
+            <legend>{td_string!(l, contributions_speaker)}</legend>
+            <div class="speaker__choice">
+                <label class="choice">
+                    <input type="radio" name="speaker" value="individual" checked=!as_org />
+                    " "{td_string!(l, contributions_as_individual)}
+                </label>
+                <label class="choice">
+                    <input type="radio" name="speaker" value="organisation" checked=as_org />
+                    " "{td_string!(l, contributions_as_organisation)}
+                </label>
+            </div>
+            <div class="field" class:field--invalid=name_error.is_some()>
+                <label for=name_id.clone()>{td_string!(l, contributions_org_name)}</label>
+                {name_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                <input id=name_id type="text" name="org_name" value=fb.value("org_name") dir="auto" />
+            </div>
+            <div class="field" class:field--invalid=kind_error.is_some()>
+                <label for=kind_id.clone()>{td_string!(l, contributions_org_kind)}</label>
+                {kind_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                <select id=kind_id name="org_kind">
+                    <option value="">"—"</option>
+                    {OrgKind::ALL.into_iter().map(|k| view! {
+                        <option value=k.as_str() selected=org_kind == k.as_str()>{kind_label(k)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </fieldset>
+    }
+}
+
+/// The text of a contribution, with the number of characters used.
+#[component]
+fn BodyField(
+    id: String,
+    label: String,
+    value: String,
+    error: Option<FormMessage>,
+    lang: Lang,
+) -> impl IntoView {
+    let (used, set_used) = signal(value.chars().count());
+    let counter_id = format!("{id}-counter");
+    let error_id = format!("{id}-error");
+    let described = if error.is_some() {
+        format!("{counter_id} {error_id}")
+    } else {
+        counter_id.clone()
+    };
+    view! {
+        <div class="field" class:field--invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{e.text(lang)}</p> })}
+            <textarea id=id name="body" rows="6" dir="auto" maxlength=MAX_BODY_CHARS.to_string()
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=described
+                on:input=move |ev| set_used.set(event_target_value(&ev).chars().count())
+            >{value}</textarea>
+            <p class="field__hint counter" id=counter_id>
+                {move || {
+                    let l = lang.locale();
+                    format!(
+                        "{} {} {MAX_BODY_CHARS} {}",
+                        used.get(),
+                        td_string!(l, contributions_characters_of),
+                        td_string!(l, contributions_characters)
+                    )
+                }}
+            </p>
+        </div>
+    }
+}
+
+/// A field people never see and robots fill in.
+#[component]
+fn Honeypot(id: String, lang: Lang) -> impl IntoView {
+    view! {
+        <div class="hp" aria-hidden="true">
+            <label for=id.clone()>{td_string!(lang.locale(), contributions_honeypot)}</label>
+            <input id=id type="text" name="website" tabindex="-1" autocomplete="off" value="" />
+        </div>
+    }
+}
+
+/// The text of a contribution: paragraphs of text and web links, each paragraph in
+/// its own direction.
+fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
+    list.into_iter()
+        .map(|p| {
+            view! {
+                <p dir="auto">
+                    {p.into_iter().map(|s| match s {
+                        Segment::Text(t) => view! { <span>{t}</span> }.into_any(),
+                        Segment::Link(href) => {
+                            let text = href.clone();
+                            view! { <a href=href rel="nofollow ugc noopener" dir="ltr">{text}</a> }.into_any()
+                        }
+                    }).collect_view()}
+                </p>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool) -> impl IntoView {
+    let lang = ctx.lang;
+    let l = lang.locale();
+    let id = x.id;
+    let anchor = format!("contribution-{id}");
+    let published = x.status == ContributionStatus::Published;
+    let kind_label = move |k: OrgKind| match k {
+        OrgKind::Agency => td_string!(l, org_kind_agency),
+        OrgKind::Company => td_string!(l, org_kind_company),
+        OrgKind::Ngo => td_string!(l, org_kind_ngo),
+        OrgKind::Academic => td_string!(l, org_kind_academic),
+    };
+    let mine_fb = |intent: &str, field: &str| {
+        (fb.intent == intent && fb.value(field) == id.to_string()).then(|| fb.clone())
+    };
+    let reply_fb = mine_fb("reply", "parent");
+    let edit_fb = mine_fb("edit", "target");
+    let author = x
+        .author
+        .clone()
+        .unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string());
+    let body = match x.status {
+        ContributionStatus::Published => paragraphs(x.paragraphs.clone()).into_any(),
+        ContributionStatus::Hidden => view! {
+            <p class="placeholder">{td_string!(l, contributions_hidden)}</p>
+        }
+        .into_any(),
+        ContributionStatus::Withdrawn => view! {
+            <p class="placeholder">{td_string!(l, contributions_withdrawn)}</p>
+        }
+        .into_any(),
+    };
+    let clause = x.clause.clone().map(|c| {
+        let text = match c.number {
+            Some(n) => format!(
+                "{} {} · {} {n}",
+                td_string!(l, version_label),
+                c.version,
+                td_string!(l, clause_label)
+            ),
+            None => format!("{} {}", td_string!(l, version_label), c.version),
+        };
+        let text = format!("{} {text}", td_string!(l, contributions_commented_on));
+        if c.current {
+            view! { <a class="contribution__clause" href=format!("#clause-{}", c.key)>{text}</a> }
+                .into_any()
+        } else {
+            view! { <span class="contribution__clause">{text}</span> }.into_any()
+        }
+    });
+    let history = (!x.history.is_empty()).then(|| {
+        let items = x.history.clone();
+        view! {
+            <details class="contribution__history">
+                <summary>{td_string!(l, contributions_edited)}" "{x.edited.clone().map(|d| view! { <DateText date=d /> })}</summary>
+                <ol>
+                    {items.into_iter().map(|e| view! {
+                        <li><DateText date=e.written />{paragraphs(e.paragraphs)}</li>
+                    }).collect_view()}
+                </ol>
+            </details>
+        }
+    });
+    let support = published.then(|| {
+        let count = x.supports;
+        if can_post && !x.mine {
+            view! {
+                <form method="post" action=ctx.action.clone() class="inline-form">
+                    {ctx.hidden("support")}
+                    <input type="hidden" name="target" value=id.to_string() />
+                    <button type="submit" class="link-button support" aria-pressed=if x.supported { "true" } else { "false" }>
+                        {if x.supported { td_string!(l, contributions_supported) } else { td_string!(l, contributions_support) }}
+                        " · "<span class="support__count">{count}</span>
+                    </button>
+                </form>
+            }
+            .into_any()
+        } else {
+            view! {
+                <span class="support">{td_string!(l, contributions_supports)}" · "<span class="support__count">{count}</span></span>
+            }
+            .into_any()
+        }
+    });
+    let reply = (published && can_post).then(|| {
+        let fb = reply_fb.clone().unwrap_or_default();
+        let open = reply_fb.is_some();
+        let prefix = format!("reply-{id}");
+        view! {
+            <details class="contribution__reply" open=open>
+                <summary>{td_string!(l, contributions_reply)}</summary>
+                <FormSummary feedback=fb.clone() lang />
+                <form method="post" action=ctx.action.clone() class="form" novalidate>
+                    {ctx.hidden("reply")}
+                    <input type="hidden" name="parent" value=id.to_string() />
+                    <SpeakerFields prefix=prefix.clone() fb=fb.clone() lang />
+                    <BodyField id=format!("{prefix}-body") value=fb.value("body") error=fb.errors.get("body").copied()
+                        label=td_string!(l, contributions_reply_body).to_string() lang />
+                    <Honeypot id=format!("{prefix}-website") lang />
+                    <button type="submit" class="button">{td_string!(l, contributions_reply_publish)}</button>
+                </form>
+            </details>
+        }
+    });
+    let edit = x.editable_body.clone().map(|current| {
+        let fb = edit_fb.clone().unwrap_or_default();
+        let value = if fb.values.is_empty() { current } else { fb.value("body") };
+        view! {
+            <details class="contribution__edit" open=edit_fb.is_some()>
+                <summary>{td_string!(l, contributions_edit)}</summary>
+                <FormSummary feedback=fb.clone() lang />
+                <form method="post" action=ctx.action.clone() class="form" novalidate>
+                    {ctx.hidden("edit")}
+                    <input type="hidden" name="target" value=id.to_string() />
+                    <BodyField id=format!("edit-{id}-body") value error=fb.errors.get("body").copied()
+                        label=td_string!(l, contributions_edit_body).to_string() lang />
+                    <button type="submit" class="button">{td_string!(l, contributions_edit_save)}</button>
+                </form>
+            </details>
+        }
+    });
+    let withdraw = (x.mine && x.status != ContributionStatus::Withdrawn).then(|| {
+        view! {
+            <form method="post" action=ctx.action.clone() class="inline-form">
+                {ctx.hidden("withdraw")}
+                <input type="hidden" name="target" value=id.to_string() />
+                <button type="submit" class="link-button">{td_string!(l, contributions_withdraw)}</button>
+            </form>
+        }
+    });
+    view! {
+        <li class="contribution" id=anchor.clone() data-depth=x.depth data-status=x.status.as_str()>
+            <article aria-labelledby=format!("{anchor}-author")>
+                <header class="contribution__meta">
+                    <strong id=format!("{anchor}-author")><bdi>{author}</bdi></strong>
+                    {x.org.clone().map(|(name, kind)| view! {
+                        " "<span class="badge">{td_string!(l, contributions_for)}" "<bdi>{name}</bdi>" · "{kind_label(kind)}</span>
+                    })}
+                    " · "
+                    <a class="contribution__date" href=format!("#{anchor}")><DateText date=x.created.clone() /></a>
+                    {clause.map(|c| view! { " · "{c} })}
+                    {x.in_reply_to.clone().map(|(parent, name)| view! {
+                        " · "{td_string!(l, contributions_in_reply_to)}" "
+                        <a href=format!("#contribution-{parent}")><bdi>{name.unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi></a>
+                    })}
+                </header>
+                <div class="contribution__body">{body}</div>
+                {history}
+                <footer class="contribution__actions">{support}" "{withdraw}</footer>
+                {reply}
+                {edit}
+            </article>
+        </li>
+    }
+}

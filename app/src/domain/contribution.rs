@@ -1,0 +1,212 @@
+//! Contributions: what people say about a draft, as a whole or about one clause, and
+//! the replies that make threads. The rules here need no database.
+
+use serde::{Deserialize, Serialize};
+
+/// The most characters a contribution may have.
+pub const MAX_BODY_CHARS: usize = 5000;
+/// The fewest (a contribution says something).
+pub const MIN_BODY_CHARS: usize = 2;
+/// More links than this reads as spam.
+pub const MAX_LINKS: usize = 3;
+/// How long an author may still correct what they wrote.
+pub const EDIT_WINDOW_MINUTES: i64 = 15;
+/// Replies nest this deep on the page; deeper ones are shown flat, "in reply to".
+pub const MAX_DISPLAY_DEPTH: u32 = 3;
+/// Threads (top-level contributions with their replies) per page.
+pub const THREADS_PER_PAGE: u32 = 20;
+
+/// Who a contribution speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    Agency,
+    Company,
+    Ngo,
+    Academic,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Agency,
+        OrgKind::Company,
+        OrgKind::Ngo,
+        OrgKind::Academic,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Agency => "agency",
+            OrgKind::Company => "company",
+            OrgKind::Ngo => "ngo",
+            OrgKind::Academic => "academic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Whether the author writes for themself or on behalf of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Speaker {
+    Individual,
+    Organisation { name: String, kind: OrgKind },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionStatus {
+    Published,
+    /// Hidden by a moderator: a placeholder stays, the text is kept for appeal.
+    Hidden,
+    /// Withdrawn by its author: a placeholder stays, the text is gone.
+    Withdrawn,
+}
+
+impl ContributionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionStatus::Published => "published",
+            ContributionStatus::Hidden => "hidden",
+            ContributionStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContributionStatus> {
+        [
+            ContributionStatus::Published,
+            ContributionStatus::Hidden,
+            ContributionStatus::Withdrawn,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// How threads are ordered on the consultation page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadOrder {
+    #[default]
+    Newest,
+    Oldest,
+    MostSupported,
+    /// By the clause they are about, in the order of the draft (the whole draft first).
+    ClauseOrder,
+}
+
+impl ThreadOrder {
+    pub const ALL: [ThreadOrder; 4] = [
+        ThreadOrder::Newest,
+        ThreadOrder::Oldest,
+        ThreadOrder::MostSupported,
+        ThreadOrder::ClauseOrder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreadOrder::Newest => "newest",
+            ThreadOrder::Oldest => "oldest",
+            ThreadOrder::MostSupported => "supported",
+            ThreadOrder::ClauseOrder => "clause",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ThreadOrder> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// What is wrong with a contribution's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyProblem {
+    TooShort,
+    TooLong,
+    TooManyLinks,
+}
+
+/// The text as it will be stored: line endings unified, bidirectional embedding,
+/// override and isolate controls removed (they could make the text read differently
+/// from what it says), trailing spaces and runs of blank lines trimmed.
+pub fn normalize_body(raw: &str) -> String {
+    let cleaned: String = raw
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .collect();
+    let mut out = Vec::new();
+    let mut blank = 0;
+    for line in cleaned.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() && blank > 0 {
+            out.push(String::new());
+        }
+        blank = 0;
+        out.push(line.to_owned());
+    }
+    out.join("\n")
+}
+
+/// Checks a normalised body against the length and link limits.
+pub fn check_body(body: &str, links: usize) -> Result<(), BodyProblem> {
+    let n = body.chars().count();
+    if n < MIN_BODY_CHARS {
+        Err(BodyProblem::TooShort)
+    } else if n > MAX_BODY_CHARS {
+        Err(BodyProblem::TooLong)
+    } else if links > MAX_LINKS {
+        Err(BodyProblem::TooManyLinks)
+    } else {
+        Ok(())
+    }
+}
+
+/// A piece of a paragraph: plain text, or a link (always `http`/`https`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Segment {
+    Text(String),
+    Link(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_lose_direction_overrides_and_extra_blank_lines() {
+        let raw = "أقترح\u{202e} تعديل البند  \r\n\r\n\r\n\r\nThanks\u{2066}!\u{0007}";
+        assert_eq!(normalize_body(raw), "أقترح تعديل البند\n\nThanks!");
+        assert_eq!(normalize_body("\n\n  \n"), "");
+    }
+
+    #[test]
+    fn length_and_links_are_limited() {
+        assert_eq!(check_body("a", 0), Err(BodyProblem::TooShort));
+        assert_eq!(check_body("رأي", 0), Ok(()));
+        assert_eq!(
+            check_body(&"ب".repeat(MAX_BODY_CHARS + 1), 0),
+            Err(BodyProblem::TooLong)
+        );
+        assert_eq!(
+            check_body("links", MAX_LINKS + 1),
+            Err(BodyProblem::TooManyLinks)
+        );
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for o in ThreadOrder::ALL {
+            assert_eq!(ThreadOrder::parse(o.as_str()), Some(o));
+        }
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

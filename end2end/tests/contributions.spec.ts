@@ -1,0 +1,121 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { screenshot, uniqueEmail, waitForHydration, waitForMail } from './helpers';
+
+const PASSWORD = 'نخلة القصيم تثمر في الشتاء';
+const GUIDELINE = '/consultations/e-participation-guideline';
+
+/** A new, verified citizen signed in on a page of its own (JavaScript on or off). */
+async function citizen(browser: Browser, name: string, js: boolean): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  const page = await context.newPage();
+  const email = uniqueEmail('citizen');
+  await page.goto('/en/register');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-display_name').fill(name);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('#field-accept_terms').check();
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/register\/sent$/);
+  const [mail] = await waitForMail(email);
+  await page.goto(mail.text.match(/https?:\/\/\S+/)![0]);
+  await page.goto('/en/sign-in');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(PASSWORD);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/account$/);
+  return page;
+}
+
+for (const js of [true, false]) {
+  test(`a citizen comments on clause 3, another replies and supports it; sorting works (${js ? 'with' : 'without'} JavaScript)`, async ({ browser }, testInfo) => {
+    test.setTimeout(60_000);
+    const marker = Date.now().toString(36);
+    const amal = await citizen(browser, `أمل ${marker}`, js);
+    const john = await citizen(browser, `John ${marker}`, js);
+
+    // Amal, in Arabic, follows the link under clause 3.
+    await amal.goto(`/ar${GUIDELINE}`);
+    if (js) await waitForHydration(amal);
+    const clause3 = amal.locator('.clause--clause').filter({ has: amal.locator('.clause__number', { hasText: /^3$/ }) });
+    await clause3.locator('.clause__comments a').click();
+    await expect(amal).toHaveURL(/\?clause=.+#contribute$/);
+    const key = new URL(amal.url()).searchParams.get('clause')!;
+    await expect(amal.locator('#field-clause')).toHaveValue(key);
+    const text = `أقترح أن تنشر الجهة المسودة قبل ثلاثين يومًا على الأقل (${marker}).`;
+    await amal.locator('#field-body').fill(text);
+    if (js) await expect(amal.locator('#field-body-counter')).toContainText(`${[...text].length} من 5000`);
+    await amal.locator('.contribute-form button[type=submit]').click();
+    await expect(amal).toHaveURL(/#contribution-\d+$/);
+    const id = new URL(amal.url()).hash.slice(1);
+    const mine = amal.locator(`#${id}`);
+    await expect(mine.locator('.contribution__body')).toContainText(text);
+    await expect(mine.locator('.contribution__clause')).toContainText('البند 3');
+    await expect(mine.locator('.contribution__body p')).toHaveAttribute('dir', 'auto');
+    await screenshot(amal, testInfo, `contribution-ar${js ? '' : '-nojs'}`);
+
+    // John, in English, reads it, replies and supports it.
+    await john.goto(`/en${GUIDELINE}#${id}`);
+    const theirs = john.locator(`#${id}`);
+    await expect(theirs).toContainText(text);
+    await theirs.locator('.contribution__reply summary').click();
+    await theirs.locator('.contribution__reply textarea').fill(`Agreed: thirty days is the OECD practice. ${marker}`);
+    await theirs.locator('.contribution__reply button[type=submit]').click();
+    await expect(john).toHaveURL(/#contribution-\d+$/);
+    const reply = john.locator(new URL(john.url()).hash);
+    await expect(reply).toHaveAttribute('data-depth', '1');
+    await expect(reply).toContainText(`Agreed: thirty days`);
+    await john.locator(`#${id} button.support`).click();
+    await expect(john.locator(`#${id} button.support`)).toHaveAttribute('aria-pressed', 'true');
+    await expect(john.locator(`#${id} .support__count`)).toHaveText('1');
+    await screenshot(john, testInfo, `contribution-en${js ? '' : '-nojs'}`);
+
+    // The table of contents counts the thread; sorting puts it first by support.
+    // (Both runs of this test comment on clause 3: at least this thread's two.)
+    const counted = await john.locator(`.toc a[href="#clause-${key}"] + .toc__count`).textContent();
+    expect(Number(counted!.match(/\d+/)![0])).toBeGreaterThanOrEqual(2);
+    await john.goto(`/en${GUIDELINE}?sort=supported#contributions`);
+    await expect(john.locator('.threads > .contribution').first()).toHaveAttribute('id', id);
+    await john.goto(`/en${GUIDELINE}?sort=oldest#contributions`);
+    await expect(john.locator('.sort a[aria-current=true]')).toHaveText('Oldest');
+    await amal.context().close();
+    await john.context().close();
+  });
+}
+
+test('a contribution outside the comment period is refused with a clear message, and the text is kept', async ({ browser }) => {
+  const page = await citizen(browser, 'سالم', false);
+  // A closed consultation shows no form at all.
+  await page.goto('/ar/consultations/street-vendors-regulation');
+  await expect(page.locator('.contribute .notice')).toContainText('لا تستقبل هذه الاستشارة مشاركات الآن');
+  await expect(page.locator('.contribute-form')).toHaveCount(0);
+  // A form opened before the period ended is answered with the reason, text kept.
+  const csrf = await page.locator('input[name=csrf]').first().getAttribute('value');
+  const res = await page.request.post('/en/consultations/street-vendors-regulation', {
+    form: { csrf: csrf!, intent: 'contribute', body: 'A late remark about vendors.' },
+  });
+  expect(res.status()).toBe(422);
+  const html = await res.text();
+  expect(html).toContain('The comment period is not open');
+  expect(html).toContain('A late remark about vendors.');
+  await page.context().close();
+});
+
+test('an author corrects a contribution within 15 minutes and can withdraw it', async ({ browser }, testInfo) => {
+  const page = await citizen(browser, 'Mona', true);
+  await page.goto(`/en${GUIDELINE}#contribute`);
+  await page.locator('#field-body').fill('Teh agency should answer within 30 days.');
+  await page.locator('.contribute-form button[type=submit]').click();
+  const id = new URL(page.url()).hash;
+  const item = page.locator(id);
+  await item.locator('.contribution__edit summary').click();
+  await item.locator('.contribution__edit textarea').fill('The agency should answer within 30 days.');
+  await item.locator('.contribution__edit button[type=submit]').click();
+  await expect(item.locator('.contribution__body')).toHaveText('The agency should answer within 30 days.');
+  await item.locator('.contribution__history summary').click();
+  await expect(item.locator('.contribution__history')).toContainText('Teh agency');
+  await screenshot(page, testInfo, 'contribution-edited-en');
+  await item.getByRole('button', { name: 'Withdraw' }).click();
+  await expect(page.locator(id).locator('.placeholder')).toContainText('withdrawn by its author');
+  await expect(page.locator(id)).not.toContainText('30 days');
+  await page.context().close();
+});

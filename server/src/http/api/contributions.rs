@@ -1,0 +1,195 @@
+//! Contributions and their threads.
+
+use app::domain::contribution::{ContributionStatus, Speaker};
+use app::ssr::state::AppState;
+use app::ssr::store::{consultations, contributions};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{parse_number, published, ApiError, Failure, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+
+/// On whose behalf a contribution was written.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Organisation {
+    pub name: String,
+    /// `agency`, `company`, `ngo` or `academic`.
+    pub kind: String,
+}
+
+/// A contribution. Hidden and withdrawn ones keep their place with `body` null.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Contribution {
+    pub id: i64,
+    /// The contribution it answers, if it is a reply.
+    pub parent_id: Option<i64>,
+    /// The first contribution of its thread.
+    pub thread_id: i64,
+    pub consultation: String,
+    /// The version that was current when it was written.
+    pub version: u32,
+    /// The clause it is about (null: the draft as a whole), as numbered in `version`.
+    pub clause_key: Option<String>,
+    pub clause_number: Option<u32>,
+    /// The author's display name; null once their account is deleted.
+    pub author: Option<String>,
+    pub on_behalf_of: Option<Organisation>,
+    /// `online` for posts on this site.
+    pub channel: String,
+    /// `published`, `hidden` (by a moderator) or `withdrawn` (by its author).
+    pub status: String,
+    /// Plain text, paragraphs separated by a blank line.
+    pub body: Option<String>,
+    pub supports: i64,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub href: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContributionPage {
+    pub items: Vec<Contribution>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+    pub pages: u32,
+}
+
+/// A contribution with the whole thread it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContributionThread {
+    pub contribution: Contribution,
+    /// The thread depth-first from its first contribution, this one included.
+    pub thread: Vec<Contribution>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContributionParams {
+    /// Only contributions about this clause (its key).
+    pub clause: Option<String>,
+    /// `published`, `hidden` or `withdrawn`.
+    pub status: Option<String>,
+    /// How they reached the agency, e.g. `online`.
+    pub channel: Option<String>,
+    /// 1-based page number (default 1).
+    pub page: Option<String>,
+    /// Contributions per page, 1 to 100 (default 20).
+    pub per_page: Option<String>,
+}
+
+fn out(slug: &str, x: contributions::Contribution) -> Contribution {
+    let published = x.status == ContributionStatus::Published;
+    Contribution {
+        href: format!("/api/v1/contributions/{}", x.id),
+        id: x.id,
+        parent_id: x.parent_id,
+        thread_id: x.root_id,
+        consultation: slug.to_owned(),
+        version: x.version_number,
+        clause_key: x.clause_key,
+        clause_number: x.clause_number,
+        author: Some(x.author_name).filter(|n| !n.is_empty()),
+        on_behalf_of: match x.speaker {
+            Speaker::Organisation { name, kind } => Some(Organisation {
+                name,
+                kind: kind.as_str().to_owned(),
+            }),
+            Speaker::Individual => None,
+        },
+        channel: x.channel,
+        status: x.status.as_str().to_owned(),
+        body: published.then_some(x.body),
+        supports: x.support_count,
+        created_at: x.created_at,
+        edited_at: x.edited_at,
+    }
+}
+
+/// Contributions to a consultation in the order they were written, replies included.
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{slug}/contributions",
+    tag = "contributions",
+    params(("slug" = String, Path, description = "The consultation's slug"), ContributionParams),
+    responses(
+        (status = 200, description = "One page of contributions", body = ContributionPage),
+        (status = 400, description = "A parameter is malformed", body = ApiError),
+        (status = 404, description = "No published consultation has this slug", body = ApiError)
+    )
+)]
+pub(super) async fn list_contributions(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    params: Result<Query<ContributionParams>, QueryRejection>,
+) -> Result<Json<ContributionPage>, Failure> {
+    let Query(params) = params.map_err(|e| Failure::BadRequest(e.body_text()))?;
+    let (c, _) = published(&state, &slug).await?;
+    let status = match params.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(ContributionStatus::parse(s).ok_or_else(|| {
+            Failure::BadRequest("status must be published, hidden or withdrawn".to_owned())
+        })?),
+    };
+    let page = parse_number("page", params.page.as_deref(), 1, u32::MAX)?;
+    let per_page = parse_number(
+        "per_page",
+        params.per_page.as_deref(),
+        DEFAULT_PER_PAGE,
+        MAX_PER_PAGE,
+    )?;
+    let (total, list) = contributions::list(
+        &state.db,
+        c.id.0,
+        params.clause.as_deref().filter(|s| !s.is_empty()),
+        status,
+        params.channel.as_deref().filter(|s| !s.is_empty()),
+        page,
+        per_page,
+    )
+    .await?;
+    Ok(Json(ContributionPage {
+        pages: u32::try_from(total.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX),
+        items: list.into_iter().map(|x| out(&c.slug, x)).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// One contribution with its thread.
+#[utoipa::path(
+    get,
+    path = "/api/v1/contributions/{id}",
+    tag = "contributions",
+    params(("id" = i64, Path, description = "The contribution's id")),
+    responses(
+        (status = 200, description = "The contribution and its thread", body = ContributionThread),
+        (status = 404, description = "No such contribution on a published consultation", body = ApiError)
+    )
+)]
+pub(super) async fn get_contribution(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ContributionThread>, Failure> {
+    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
+    let x = contributions::by_id(&state.db, id)
+        .await?
+        .ok_or(Failure::NotFound)?;
+    let c = consultations::by_id(&state.db, x.consultation_id)
+        .await?
+        .ok_or(Failure::NotFound)?;
+    let (c, _) = published(&state, &c.slug).await?;
+    let thread = contributions::thread(&state.db, x.root_id)
+        .await?
+        .into_iter()
+        .map(|t| out(&c.slug, t))
+        .collect();
+    Ok(Json(ContributionThread {
+        contribution: out(&c.slug, x),
+        thread,
+    }))
+}
