@@ -28,6 +28,9 @@ SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب 
 # do not depend on the order in which spec files run.
 SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
   "$bin" create-admin --email drafts-admin@shura.test --name "مسؤولة المسودات"
+# And one for the moderation journeys (tests/moderation.spec.ts).
+SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
+  "$bin" create-admin --email moderation-admin@shura.test --name "مشرف المحتوى"
 "$bin" serve &
 server_pid=$!
 trap 'kill "$server_pid" "$smtp_pid" 2>/dev/null || true; rm -rf "$data"' EXIT

@@ -11,6 +11,7 @@ pub mod contributions;
 pub mod domain;
 pub mod error;
 pub mod i18n_catalog;
+pub mod moderation;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -18,6 +18,7 @@ use crate::consultations::editing::{EditConsultationPage, NewConsultationPage};
 use crate::consultations::pages::{ConsultationListPage, HomePage};
 use crate::consultations::reading::{ConsultationPage, DiffPage};
 use crate::domain::Lang;
+use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, ModerationRulesPage};
 use crate::ui::layout::{Layout, NotFound};
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
@@ -110,6 +111,9 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("versions"), ParamSegment("n")) view=ConsultationPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("diff")) view=DiffPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("edit")) view=EditConsultationPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("moderation")) view=ModerationLogPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
+            <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()

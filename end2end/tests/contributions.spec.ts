@@ -1,30 +1,7 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { screenshot, uniqueEmail, waitForHydration, waitForMail } from './helpers';
+import { test, expect } from '@playwright/test';
+import { citizen, screenshot, waitForHydration } from './helpers';
 
-const PASSWORD = 'نخلة القصيم تثمر في الشتاء';
 const GUIDELINE = '/consultations/e-participation-guideline';
-
-/** A new, verified citizen signed in on a page of its own (JavaScript on or off). */
-async function citizen(browser: Browser, name: string, js: boolean): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: js });
-  const page = await context.newPage();
-  const email = uniqueEmail('citizen');
-  await page.goto('/en/register');
-  await page.locator('#field-email').fill(email);
-  await page.locator('#field-display_name').fill(name);
-  await page.locator('#field-password').fill(PASSWORD);
-  await page.locator('#field-accept_terms').check();
-  await page.locator('form.form button[type=submit]').click();
-  await expect(page).toHaveURL(/\/en\/register\/sent$/);
-  const [mail] = await waitForMail(email);
-  await page.goto(mail.text.match(/https?:\/\/\S+/)![0]);
-  await page.goto('/en/sign-in');
-  await page.locator('#field-email').fill(email);
-  await page.locator('#field-password').fill(PASSWORD);
-  await page.locator('form.form button[type=submit]').click();
-  await expect(page).toHaveURL(/\/en\/account$/);
-  return page;
-}
 
 for (const js of [true, false]) {
   test(`a citizen comments on clause 3, another replies and supports it; sorting works (${js ? 'with' : 'without'} JavaScript)`, async ({ browser }, testInfo) => {

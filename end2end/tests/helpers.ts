@@ -1,4 +1,4 @@
-import { Page, TestInfo } from '@playwright/test';
+import { Browser, Page, TestInfo, expect } from '@playwright/test';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { createHmac } from 'crypto';
@@ -63,4 +63,29 @@ export function totpCode(secret: string, when = Date.now()): string {
   const offset = mac[mac.length - 1] & 0xf;
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, '0');
+}
+
+const CITIZEN_PASSWORD = 'نخلة القصيم تثمر في الشتاء';
+
+/** A new citizen, registered, verified by the mailed link and signed in, on a page of
+ * its own (JavaScript on or off). Its address is on `page.citizenEmail`. */
+export async function citizen(browser: Browser, name: string, js: boolean): Promise<Page & { citizenEmail: string }> {
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  const page = await context.newPage();
+  const email = uniqueEmail('citizen');
+  await page.goto('/en/register');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-display_name').fill(name);
+  await page.locator('#field-password').fill(CITIZEN_PASSWORD);
+  await page.locator('#field-accept_terms').check();
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/register\/sent$/);
+  const [mail] = await waitForMail(email);
+  await page.goto(mail.text.match(/https?:\/\/\S+/)![0]);
+  await page.goto('/en/sign-in');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(CITIZEN_PASSWORD);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/account$/);
+  return Object.assign(page, { citizenEmail: email });
 }

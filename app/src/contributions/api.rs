@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::authz::Denied;
-use crate::domain::contribution::{ContributionStatus, OrgKind, Segment, ThreadOrder};
+use crate::domain::contribution::{
+    ContributionStatus, OrgKind, ReportCategory, Segment, ThreadOrder,
+};
 use crate::domain::dates::DateLabel;
 use crate::domain::Lang;
 use crate::error::AppError;
@@ -59,6 +61,10 @@ pub struct ContributionView {
     pub mine: bool,
     /// The text to correct, while the reader may still edit it.
     pub editable_body: Option<String>,
+    /// The published rule it was hidden under, while hidden.
+    pub hidden_category: Option<ReportCategory>,
+    /// Whether the reader, its author, may still appeal the hiding.
+    pub can_appeal: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

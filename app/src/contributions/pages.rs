@@ -14,6 +14,7 @@ use crate::domain::contribution::{
     ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
 use crate::domain::Lang;
+use crate::moderation::pages::{rule_label, rule_select};
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormFeedback, FormMessage, FormSummary};
 use crate::ui::layout::encode_query_value;
@@ -195,6 +196,11 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
                 }.into_any()
             }}
         </div>
+        <p class="contributions__rules">
+            <a href=format!("/{code}/moderation-rules")>{td_string!(l, rules_title)}</a>
+            " · "
+            <a href=format!("/{code}/consultations/{}/moderation", d.slug)>{td_string!(l, moderation_log_title)}</a>
+        </p>
         <nav class="sort" aria-label=td_string!(l, contributions_sort_label)>
             <span>{td_string!(l, contributions_sort_label)}": "</span>
             <ul>{sorts}</ul>
@@ -403,7 +409,12 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
     let body = match x.status {
         ContributionStatus::Published => paragraphs(x.paragraphs.clone()).into_any(),
         ContributionStatus::Hidden => view! {
-            <p class="placeholder">{td_string!(l, contributions_hidden)}</p>
+            <p class="placeholder">
+                {td_string!(l, contributions_hidden)}
+                {x.hidden_category.map(|c| view! {
+                    " "<a href=format!("/{}/moderation-rules#rule-{}", lang.code(), c.as_str())>{rule_label(c, lang)}</a>
+                })}
+            </p>
         }
         .into_any(),
         ContributionStatus::Withdrawn => view! {
@@ -500,6 +511,54 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
             </details>
         }
     });
+    let report = (published && can_post && !x.mine).then(|| {
+        let fb = mine_fb("report", "target").unwrap_or_default();
+        let open = !fb.values.is_empty();
+        let select_id = format!("report-{id}-category");
+        let note_id = format!("report-{id}-note");
+        let category_error = fb.errors.get("category").copied();
+        view! {
+            <details class="contribution__report" open=open>
+                <summary>{td_string!(l, contributions_report)}</summary>
+                <FormSummary feedback=fb.clone() lang />
+                <form method="post" action=ctx.action.clone() class="form" novalidate>
+                    {ctx.hidden("report")}
+                    <input type="hidden" name="target" value=id.to_string() />
+                    <div class="field" class:field--invalid=category_error.is_some()>
+                        <label for=select_id.clone()>{td_string!(l, contributions_report_rule)}</label>
+                        {category_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                        {rule_select(select_id, fb.value("category"), lang)}
+                    </div>
+                    <div class="field">
+                        <label for=note_id.clone()>{td_string!(l, contributions_report_note)}</label>
+                        <textarea id=note_id name="note" rows="2" dir="auto">{fb.value("note")}</textarea>
+                    </div>
+                    <button type="submit" class="button button--secondary">{td_string!(l, contributions_report_send)}</button>
+                </form>
+            </details>
+        }
+    });
+    let appeal = x.can_appeal.then(|| {
+        let fb = mine_fb("appeal", "target").unwrap_or_default();
+        let appeal_id = format!("appeal-{id}");
+        let error = fb.errors.get("appeal").copied();
+        view! {
+            <details class="contribution__appeal" open=!fb.values.is_empty()>
+                <summary>{td_string!(l, contributions_appeal)}</summary>
+                <FormSummary feedback=fb.clone() lang />
+                <form method="post" action=ctx.action.clone() class="form" novalidate>
+                    {ctx.hidden("appeal")}
+                    <input type="hidden" name="target" value=id.to_string() />
+                    <div class="field" class:field--invalid=error.is_some()>
+                        <label for=appeal_id.clone()>{td_string!(l, contributions_appeal_text)}</label>
+                        {error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                        <textarea id=appeal_id name="appeal" rows="3" dir="auto">{fb.value("appeal")}</textarea>
+                    </div>
+                    <button type="submit" class="button button--secondary">{td_string!(l, contributions_appeal_send)}</button>
+                </form>
+            </details>
+        }
+    });
     let withdraw = (x.mine && x.status != ContributionStatus::Withdrawn).then(|| {
         view! {
             <form method="post" action=ctx.action.clone() class="inline-form">
@@ -530,6 +589,8 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 <footer class="contribution__actions">{support}" "{withdraw}</footer>
                 {reply}
                 {edit}
+                {report}
+                {appeal}
             </article>
         </li>
     }

@@ -85,6 +85,90 @@ impl ContributionStatus {
     }
 }
 
+/// The published moderation rules: what a contribution may be reported and hidden for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportCategory {
+    /// Insult to religious beliefs.
+    ReligiousInsult,
+    /// Defamation of, or discrimination against, a person or group.
+    Defamation,
+    /// Incitement to illegal activity.
+    Incitement,
+    /// Infringement of rights, intellectual property included.
+    Rights,
+    FalseInformation,
+    Spam,
+    /// Someone's personal data.
+    PersonalData,
+}
+
+impl ReportCategory {
+    pub const ALL: [ReportCategory; 7] = [
+        ReportCategory::ReligiousInsult,
+        ReportCategory::Defamation,
+        ReportCategory::Incitement,
+        ReportCategory::Rights,
+        ReportCategory::FalseInformation,
+        ReportCategory::Spam,
+        ReportCategory::PersonalData,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportCategory::ReligiousInsult => "religious_insult",
+            ReportCategory::Defamation => "defamation",
+            ReportCategory::Incitement => "incitement",
+            ReportCategory::Rights => "rights",
+            ReportCategory::FalseInformation => "false_information",
+            ReportCategory::Spam => "spam",
+            ReportCategory::PersonalData => "personal_data",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReportCategory> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// What a moderator (or, for `Appeal`, the author) did, as the public log shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModerationAction {
+    Hide,
+    Restore,
+    /// The reports were looked at and the contribution stays.
+    Dismiss,
+    /// The author asked for the hidden contribution to be restored.
+    Appeal,
+    /// The appeal was refused: the contribution stays hidden.
+    Uphold,
+}
+
+impl ModerationAction {
+    pub const ALL: [ModerationAction; 5] = [
+        ModerationAction::Hide,
+        ModerationAction::Restore,
+        ModerationAction::Dismiss,
+        ModerationAction::Appeal,
+        ModerationAction::Uphold,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModerationAction::Hide => "hide",
+            ModerationAction::Restore => "restore",
+            ModerationAction::Dismiss => "dismiss",
+            ModerationAction::Appeal => "appeal",
+            ModerationAction::Uphold => "uphold",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ModerationAction> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
 /// How threads are ordered on the consultation page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -207,6 +291,12 @@ mod tests {
         }
         for k in OrgKind::ALL {
             assert_eq!(OrgKind::parse(k.as_str()), Some(k));
+        }
+        for c in ReportCategory::ALL {
+            assert_eq!(ReportCategory::parse(c.as_str()), Some(c));
+        }
+        for a in ModerationAction::ALL {
+            assert_eq!(ModerationAction::parse(a.as_str()), Some(a));
         }
     }
 }

@@ -12,4 +12,5 @@ pub const CONSULTATION_SAVE: &str = "consultation.save";
 pub const CONSULTATION_STATUS: &str = "consultation.status";
 pub const VERSION_PUBLISH: &str = "consultation.version_publish";
 pub const ATTACHMENT_ADD: &str = "consultation.attachment_add";
+pub const MODERATION: &str = "contribution.moderation";
 pub const ATTACHMENT_REMOVE: &str = "consultation.attachment_remove";

@@ -19,6 +19,7 @@ pub mod exchange;
 #[cfg(test)]
 mod exchange_tests;
 pub mod mail;
+pub mod moderating;
 pub mod publishing;
 pub mod sessions;
 pub mod state;

@@ -131,6 +131,10 @@ pub async fn page(
                 supported: supported.contains(&x.id),
                 mine,
                 editable_body: editable.then(|| x.body.clone()),
+                hidden_category: x
+                    .hidden_category
+                    .filter(|_| x.status == ContributionStatus::Hidden),
+                can_appeal: mine && x.status == ContributionStatus::Hidden && x.appeal.is_none(),
             }
         })
         .collect();

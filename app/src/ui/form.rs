@@ -60,6 +60,8 @@ pub enum FormMessage {
     DuplicateContribution,
     EditWindowOver,
     OwnContribution,
+    AppealNotPossible,
+    AlreadyDecided,
     Internal,
 }
 
@@ -113,6 +115,8 @@ impl FormMessage {
             FormMessage::DuplicateContribution => td_string!(l, form_duplicate_contribution),
             FormMessage::EditWindowOver => td_string!(l, form_edit_window_over),
             FormMessage::OwnContribution => td_string!(l, form_own_contribution),
+            FormMessage::AppealNotPossible => td_string!(l, form_appeal_not_possible),
+            FormMessage::AlreadyDecided => td_string!(l, form_already_decided),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

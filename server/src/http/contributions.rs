@@ -2,8 +2,8 @@
 //! correct, withdraw. `app::ssr::contributing` checks who may do it and when.
 
 use app::domain::consultation::is_valid_slug;
-use app::ssr::contributing;
 use app::ssr::state::AppState;
+use app::ssr::{contributing, moderating};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};
@@ -22,7 +22,7 @@ fn back_query(raw: &str) -> Option<&str> {
 }
 
 /// `POST /{lang}/consultations/{slug}`: `intent` is `contribute`, `reply`, `support`,
-/// `edit` or `withdraw`.
+/// `edit`, `withdraw`, `report` or `appeal`.
 pub async fn post(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -54,6 +54,19 @@ pub async fn post(
             .await
             .map(|()| Some(id)),
         ("withdraw", Some(id)) => contributing::withdraw(&state, &signed, &slug, id)
+            .await
+            .map(|()| Some(id)),
+        ("report", Some(id)) => moderating::report(
+            &state,
+            &signed,
+            &slug,
+            id,
+            sub.field("category"),
+            sub.field("note"),
+        )
+        .await
+        .map(|()| Some(id)),
+        ("appeal", Some(id)) => moderating::appeal(&state, &signed, &slug, id, sub.field("appeal"))
             .await
             .map(|()| Some(id)),
         _ => Ok(None),

@@ -8,6 +8,7 @@ mod contributions;
 mod form;
 mod lang;
 pub mod limits;
+mod moderation;
 mod ops;
 
 use app::domain::Lang;
@@ -64,6 +65,7 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             )
             .route(&format!("/{code}/account/my-data"), get(accounts::my_data))
             .route(&format!("/{code}/admin"), post(admin::admin))
+            .route(&format!("/{code}/moderation"), post(moderation::decide))
             .route(
                 &format!("/{code}/agencies/{{slug}}/staff"),
                 post(admin::agency_staff),

@@ -142,6 +142,81 @@ pub fn reset_password(to: &str, name: &str, link: &str, lang: Lang) -> NewMail {
     }
 }
 
+/// Sent to the author when a moderator hides their contribution: which published rule,
+/// why, and that they may appeal once.
+pub fn contribution_hidden(
+    to: &str,
+    name: &str,
+    consultation: &str,
+    rule: &str,
+    reason: &str,
+    link: &str,
+    lang: Lang,
+) -> NewMail {
+    match lang {
+        Lang::Ar => mail(
+            to,
+            format!("أُخفيت مشاركتك في «{consultation}»"),
+            vec![
+                format!("مرحبًا {name}،"),
+                format!("أخفى أحد المشرفين مشاركتك في استشارة «{consultation}» وفق قاعدة النشر: {rule}."),
+                format!("السبب: {reason}"),
+                "لم تُحذف مشاركتك، ويظهر مكانها أنها أُخفيت. إن رأيت أن القرار خاطئ فيمكنك التظلّم مرة واحدة من صفحة الاستشارة.".to_owned(),
+            ],
+            "عرض المشاركة",
+            link,
+            lang,
+        ),
+        Lang::En => mail(
+            to,
+            format!("Your contribution to “{consultation}” was hidden"),
+            vec![
+                format!("Hello {name},"),
+                format!("A moderator hid your contribution to the consultation “{consultation}” under the publishing rule: {rule}."),
+                format!("Reason: {reason}"),
+                "Your contribution is not deleted; its place shows that it was hidden. If you think the decision is wrong, you may appeal once from the consultation page.".to_owned(),
+            ],
+            "See the contribution",
+            link,
+            lang,
+        ),
+    }
+}
+
+/// Sent to the author when a hidden contribution of theirs is shown again.
+pub fn contribution_restored(
+    to: &str,
+    name: &str,
+    consultation: &str,
+    link: &str,
+    lang: Lang,
+) -> NewMail {
+    match lang {
+        Lang::Ar => mail(
+            to,
+            format!("أُعيد نشر مشاركتك في «{consultation}»"),
+            vec![
+                format!("مرحبًا {name}،"),
+                format!("أعاد أحد المشرفين نشر مشاركتك في استشارة «{consultation}»، وهي ظاهرة للجميع من جديد."),
+            ],
+            "عرض المشاركة",
+            link,
+            lang,
+        ),
+        Lang::En => mail(
+            to,
+            format!("Your contribution to “{consultation}” is shown again"),
+            vec![
+                format!("Hello {name},"),
+                format!("A moderator restored your contribution to the consultation “{consultation}”: everyone can read it again."),
+            ],
+            "See the contribution",
+            link,
+            lang,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{with_pool, Db, StoreError};
-use crate::domain::contribution::{ContributionStatus, OrgKind, Speaker, ThreadOrder};
+use crate::domain::contribution::{
+    ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
+};
 use crate::domain::UserId;
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,12 @@ pub struct Contribution {
     pub support_count: i64,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
+    /// The rule a moderator hid it under, while hidden.
+    pub hidden_category: Option<ReportCategory>,
+    /// The author's appeal, if they made one.
+    pub appeal: Option<String>,
+    /// Whether a moderator has decided the appeal.
+    pub appeal_decided: bool,
 }
 
 /// An earlier text of an edited contribution.
@@ -74,6 +82,9 @@ struct Row {
     support_count: i64,
     created_at: DateTime<Utc>,
     edited_at: Option<DateTime<Utc>>,
+    hidden_category: Option<String>,
+    appeal_text: Option<String>,
+    appeal_decided_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<Row> for Contribution {
@@ -107,6 +118,9 @@ impl TryFrom<Row> for Contribution {
             support_count: r.support_count,
             created_at: r.created_at,
             edited_at: r.edited_at,
+            hidden_category: r.hidden_category.as_deref().and_then(ReportCategory::parse),
+            appeal: r.appeal_text,
+            appeal_decided: r.appeal_decided_at.is_some(),
         })
     }
 }
@@ -114,7 +128,8 @@ impl TryFrom<Row> for Contribution {
 const SELECT: &str = "SELECT c.id, c.consultation_id, v.number AS version_number, c.clause_key,
            k.number AS clause_number, c.parent_id, c.root_id, c.depth, c.author_id,
            u.display_name AS author_name, c.org_name, c.org_kind, c.channel, c.body, c.status,
-           c.support_count, c.created_at, c.edited_at
+           c.support_count, c.created_at, c.edited_at, c.hidden_category, c.appeal_text,
+           c.appeal_decided_at
       FROM contributions c
       JOIN consultation_versions v ON v.id = c.version_id
       JOIN users u ON u.id = c.author_id
@@ -131,7 +146,7 @@ fn path_segment(id: i64) -> String {
 }
 
 /// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
+pub(super) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -202,6 +217,25 @@ pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Resul
         Ok::<_, sqlx::Error>(id)
     })?;
     Ok(id)
+}
+
+/// The contributions with these ids, in id order.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Contribution>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE c.id IN ({}) ORDER BY c.id",
+        placeholders(1, ids.len())
+    );
+    let list: Vec<Row> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows(list)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Contribution>, StoreError> {

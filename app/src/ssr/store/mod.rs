@@ -14,6 +14,7 @@ pub mod contributions;
 mod contributions_tests;
 pub mod drafts;
 pub mod mail_outbox;
+pub mod moderation;
 pub mod roles;
 #[cfg(test)]
 mod roles_tests;

@@ -1,0 +1,112 @@
+//! Server functions of the moderation pages.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
+use crate::domain::dates::DateLabel;
+use crate::domain::{Lang, LocalizedText};
+use crate::error::AppError;
+
+/// A contribution waiting for a moderator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: i64,
+    pub consultation_slug: String,
+    pub consultation_title: LocalizedText,
+    pub author: Option<String>,
+    pub status: ContributionStatus,
+    /// The text, hidden or not: moderators read what they decide on.
+    pub paragraphs: Vec<Vec<Segment>>,
+    pub hidden_category: Option<ReportCategory>,
+    pub reports: Vec<(ReportCategory, Option<String>)>,
+    /// The author's appeal, while it waits for a decision.
+    pub appeal: Option<String>,
+    pub created: DateLabel,
+}
+
+/// The moderators' queue: reported contributions and appeals, oldest first.
+#[server(prefix = "/api/fn", endpoint = "moderation_queue")]
+pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
+    use crate::domain::authz::Action;
+    use crate::ssr::calendar::label;
+    use crate::ssr::context;
+    use crate::ssr::contributing::paragraphs;
+    use crate::ssr::store::{consultations, contributions, moderation};
+    context::require(Action::Moderate).await?;
+    let state = context::app_state()?;
+    let ids = moderation::queue(&state.db).await?;
+    let reports = moderation::open_reports(&state.db, &ids).await?;
+    let mut items = Vec::new();
+    for x in contributions::by_ids(&state.db, &ids).await? {
+        let Some(c) = consultations::by_id(&state.db, x.consultation_id).await? else {
+            continue;
+        };
+        items.push(QueueItem {
+            id: x.id,
+            consultation_slug: c.slug,
+            consultation_title: c.title,
+            author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
+            status: x.status,
+            paragraphs: paragraphs(&x.body),
+            hidden_category: x.hidden_category,
+            reports: reports
+                .iter()
+                .filter(|r| r.contribution_id == x.id)
+                .map(|r| (r.category, r.note.clone()))
+                .collect(),
+            appeal: x.appeal.clone().filter(|_| !x.appeal_decided),
+            created: label(x.created_at, &c.agency_time_zone, lang),
+        });
+    }
+    Ok(items)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub contribution_id: i64,
+    pub action: ModerationAction,
+    pub category: Option<ReportCategory>,
+    pub reason: Option<String>,
+    pub at: DateLabel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogView {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub lines: Vec<LogLine>,
+}
+
+/// The public moderation log of a consultation (never the hidden texts).
+#[server(prefix = "/api/fn", endpoint = "moderation_log")]
+pub async fn moderation_log(slug: String, lang: Lang) -> Result<LogView, AppError> {
+    use crate::domain::ConsultationStatus;
+    use crate::ssr::calendar::label;
+    use crate::ssr::context;
+    use crate::ssr::store::{consultations, moderation};
+    let state = context::app_state()?;
+    let Some(c) = consultations::by_slug(&state.db, &slug)
+        .await?
+        .filter(|c| c.status != ConsultationStatus::Draft)
+    else {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    };
+    let lines = moderation::log_of(&state.db, c.id.0)
+        .await?
+        .into_iter()
+        .map(|e| LogLine {
+            contribution_id: e.contribution_id,
+            action: e.action,
+            category: e.category,
+            reason: e.reason,
+            at: label(e.created_at, &c.agency_time_zone, lang),
+        })
+        .collect();
+    Ok(LogView {
+        slug: c.slug,
+        title: c.title,
+        lines,
+    })
+}

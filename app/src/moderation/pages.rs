@@ -1,0 +1,287 @@
+//! `/{lang}/moderation` (moderators), `/{lang}/consultations/{slug}/moderation` (the
+//! public log) and `/{lang}/moderation-rules` (the published rules).
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{moderation_log, moderation_queue, QueueItem};
+use crate::consultations::pages::DateText;
+use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
+use crate::domain::Lang;
+use crate::ui::denied::error_notice;
+use crate::ui::form::{use_form_feedback, FormFeedback, FormSummary};
+use crate::ui::layout::{page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
+
+/// The name of a published rule.
+pub fn rule_label(c: ReportCategory, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match c {
+        ReportCategory::ReligiousInsult => td_string!(l, rule_religious_insult),
+        ReportCategory::Defamation => td_string!(l, rule_defamation),
+        ReportCategory::Incitement => td_string!(l, rule_incitement),
+        ReportCategory::Rights => td_string!(l, rule_rights),
+        ReportCategory::FalseInformation => td_string!(l, rule_false_information),
+        ReportCategory::Spam => td_string!(l, rule_spam),
+        ReportCategory::PersonalData => td_string!(l, rule_personal_data),
+    }
+}
+
+fn rule_text(c: ReportCategory, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match c {
+        ReportCategory::ReligiousInsult => td_string!(l, rule_religious_insult_text),
+        ReportCategory::Defamation => td_string!(l, rule_defamation_text),
+        ReportCategory::Incitement => td_string!(l, rule_incitement_text),
+        ReportCategory::Rights => td_string!(l, rule_rights_text),
+        ReportCategory::FalseInformation => td_string!(l, rule_false_information_text),
+        ReportCategory::Spam => td_string!(l, rule_spam_text),
+        ReportCategory::PersonalData => td_string!(l, rule_personal_data_text),
+    }
+}
+
+fn action_label(a: ModerationAction, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match a {
+        ModerationAction::Hide => td_string!(l, moderation_hidden),
+        ModerationAction::Restore => td_string!(l, moderation_restored),
+        ModerationAction::Dismiss => td_string!(l, moderation_dismissed),
+        ModerationAction::Appeal => td_string!(l, moderation_appealed),
+        ModerationAction::Uphold => td_string!(l, moderation_upheld),
+    }
+}
+
+/// A choice of rule, for reports and for hiding.
+pub fn rule_select(id: String, selected: String, lang: Lang) -> impl IntoView {
+    view! {
+        <select id=id name="category">
+            <option value="">"—"</option>
+            {ReportCategory::ALL.into_iter().map(|c| view! {
+                <option value=c.as_str() selected=selected == c.as_str()>{rule_label(c, lang)}</option>
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// `/{lang}/moderation-rules`.
+#[component]
+pub fn ModerationRulesPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    view! {
+        <Title text=page_title(lang, td_string!(l, rules_title)) />
+        <article class="page narrow rules">
+            <h1>{td_string!(l, rules_title)}</h1>
+            <p>{td_string!(l, rules_intro)}</p>
+            <dl class="rules__list">
+                {ReportCategory::ALL.into_iter().map(|c| view! {
+                    <dt id=format!("rule-{}", c.as_str())>{rule_label(c, lang)}</dt>
+                    <dd>{rule_text(c, lang)}</dd>
+                }).collect_view()}
+            </dl>
+            <h2>{td_string!(l, rules_process_title)}</h2>
+            <p>{td_string!(l, rules_process)}</p>
+        </article>
+    }
+}
+
+/// `/{lang}/consultations/{slug}/moderation`: every action, never the hidden text.
+#[component]
+pub fn ModerationLogPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let code = lang.code();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("slug").unwrap_or_default(),
+        move |slug| moderation_log(slug, lang),
+    );
+    view! {
+        <Title text=page_title(lang, td_string!(l, moderation_log_title)) />
+        <section class="page moderation-log">
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let log = match data.await {
+                        Ok(log) => log,
+                        Err(e) => return error_notice(e, lang),
+                    };
+                    let page = format!("/{code}/consultations/{}", log.slug);
+                    view! {
+                        <p><a href=page.clone()><LocalizedSpan text=log.title.clone() lang /></a></p>
+                        <h1>{td_string!(l, moderation_log_title)}</h1>
+                        <p>{td_string!(l, moderation_log_intro)}" "
+                            <a href=format!("/{code}/moderation-rules")>{td_string!(l, rules_title)}</a></p>
+                        {if log.lines.is_empty() {
+                            view! { <p class="empty">{td_string!(l, moderation_log_empty)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="table">
+                                    <thead><tr>
+                                        <th>{td_string!(l, moderation_when)}</th>
+                                        <th>{td_string!(l, moderation_what)}</th>
+                                        <th>{td_string!(l, moderation_rule)}</th>
+                                        <th>{td_string!(l, moderation_reason)}</th>
+                                        <th>{td_string!(l, moderation_contribution)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {log.lines.into_iter().map(|line| view! {
+                                            <tr data-action=line.action.as_str()>
+                                                <td><DateText date=line.at /></td>
+                                                <td>{action_label(line.action, lang)}</td>
+                                                <td>{line.category.map(|c| rule_label(c, lang))}</td>
+                                                <td><bdi dir="auto">{line.reason}</bdi></td>
+                                                <td><a href=format!("{page}#contribution-{}", line.contribution_id)>
+                                                    {format!("#{}", line.contribution_id)}
+                                                </a></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/{lang}/moderation`: the queue, for moderators only.
+#[component]
+pub fn ModerationQueuePage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let data = Resource::new(|| (), move |_| moderation_queue(lang));
+    let feedback = use_form_feedback();
+    let token = Resource::new(|| (), |_| crate::accounts::api::form_token());
+    view! {
+        <Title text=page_title(lang, td_string!(l, moderation_queue_title)) />
+        <section class="page moderation">
+            <h1>{td_string!(l, moderation_queue_title)}</h1>
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let fb = feedback.await;
+                    let items = match data.await {
+                        Ok(items) => items,
+                        Err(e) => {
+                            return view! { <FormSummary feedback=fb lang />{error_notice(e, lang)} }.into_any()
+                        }
+                    };
+                    let csrf = token.await.unwrap_or_default();
+                    // Field mistakes show at their entry; the rest (refusals) at the top.
+                    let top = fb.errors.is_empty().then(|| fb.clone());
+                    view! {
+                        {top.map(|fb| view! { <FormSummary feedback=fb lang /> })}
+                        {if items.is_empty() {
+                            view! { <p class="empty">{td_string!(l, moderation_queue_empty)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="threads">
+                                    {items.into_iter().map(|item| view! {
+                                        <QueueEntry item csrf=csrf.clone() fb=fb.clone() lang />
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }}
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn text(paragraphs: Vec<Vec<Segment>>) -> impl IntoView {
+    paragraphs
+        .into_iter()
+        .map(|p| {
+            let t: String = p
+                .into_iter()
+                .map(|s| match s {
+                    Segment::Text(t) | Segment::Link(t) => t,
+                })
+                .collect();
+            view! { <p dir="auto">{t}</p> }
+        })
+        .collect_view()
+}
+
+#[component]
+fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let code = lang.code();
+    let id = item.id.to_string();
+    let action = format!("/{code}/moderation");
+    let mine = fb.value("target") == id;
+    let fb = if mine { fb } else { FormFeedback::default() };
+    let hide_csrf = csrf.clone();
+    let button = move |intent: &'static str, label: &'static str, class: &'static str| {
+        let (csrf, id, action) = (csrf.clone(), id.clone(), action.clone());
+        view! {
+            <form method="post" action=action class="inline-form">
+                <input type="hidden" name="csrf" value=csrf />
+                <input type="hidden" name="intent" value=intent />
+                <input type="hidden" name="target" value=id />
+                <button type="submit" class=class>{label}</button>
+            </form>
+        }
+    };
+    let hidden = item.status == ContributionStatus::Hidden;
+    let hide_form = (!hidden).then(|| {
+        let select_id = format!("hide-{}-category", item.id);
+        let reason_id = format!("hide-{}-reason", item.id);
+        let category_error = fb.errors.get("category").copied();
+        let reason_error = fb.errors.get("reason").copied();
+        view! {
+            <form method="post" action=format!("/{code}/moderation") class="form moderation__hide">
+                <input type="hidden" name="csrf" value=hide_csrf />
+                <input type="hidden" name="intent" value="hide" />
+                <input type="hidden" name="target" value=item.id.to_string() />
+                <div class="field" class:field--invalid=category_error.is_some()>
+                    <label for=select_id.clone()>{td_string!(l, moderation_rule)}</label>
+                    {category_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                    {rule_select(select_id, fb.value("category"), lang)}
+                </div>
+                <div class="field" class:field--invalid=reason_error.is_some()>
+                    <label for=reason_id.clone()>{td_string!(l, moderation_reason_public)}</label>
+                    {reason_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                    <textarea id=reason_id name="reason" rows="2" dir="auto">{fb.value("reason")}</textarea>
+                </div>
+                <button type="submit" class="button button--danger">{td_string!(l, moderation_hide)}</button>
+            </form>
+        }
+    });
+    view! {
+        <li class="contribution" id=format!("queue-{}", item.id) data-status=item.status.as_str()>
+            <p class="contribution__meta">
+                <a href=format!("/{code}/consultations/{}#contribution-{}", item.consultation_slug, item.id)>
+                    <LocalizedSpan text=item.consultation_title.clone() lang />" · #"{item.id}
+                </a>
+                " · "<bdi>{item.author.clone().unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi>
+                " · "<DateText date=item.created.clone() />
+                {item.hidden_category.map(|c| view! { " · "<span class="badge">{td_string!(l, moderation_hidden)}": "{rule_label(c, lang)}</span> })}
+            </p>
+            <div class="contribution__body">{text(item.paragraphs.clone())}</div>
+            {(!item.reports.is_empty()).then(|| view! {
+                <h3>{td_string!(l, moderation_reports)}</h3>
+                <ul class="moderation__reports">
+                    {item.reports.iter().cloned().map(|(c, note)| view! {
+                        <li><strong>{rule_label(c, lang)}</strong>{note.map(|n| view! { " — "<bdi dir="auto">{n}</bdi> })}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {item.appeal.clone().map(|a| view! {
+                <h3>{td_string!(l, moderation_appeal)}</h3>
+                <p dir="auto" class="moderation__appeal">{a}</p>
+            })}
+            <FormSummary feedback=fb.clone() lang />
+            {hide_form}
+            <p class="contribution__actions">
+                {(!hidden).then(|| button("dismiss", td_string!(l, moderation_dismiss), "link-button"))}
+                {hidden.then(|| button("restore", td_string!(l, moderation_restore), "button button--secondary"))}
+                {(hidden && item.appeal.is_some()).then(|| button("uphold", td_string!(l, moderation_uphold), "link-button"))}
+            </p>
+        </li>
+    }
+}

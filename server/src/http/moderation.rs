@@ -1,0 +1,39 @@
+//! The moderators' form posts: hide, restore, dismiss, uphold.
+//! `app::ssr::moderating` checks that the person moderates.
+
+use app::domain::contribution::ModerationAction;
+use app::ssr::moderating;
+use app::ssr::state::AppState;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::Request;
+use axum::response::Response;
+
+use super::form::Submission;
+
+/// `POST /{lang}/moderation`: `intent` is the action, `target` the contribution.
+pub async fn decide(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let result = match (
+        ModerationAction::parse(sub.field("intent")),
+        sub.field("target").parse::<i64>(),
+    ) {
+        (Some(action), Ok(id)) => {
+            moderating::decide(
+                &state,
+                &signed,
+                id,
+                action,
+                sub.field("category"),
+                sub.field("reason"),
+                sub.ip(),
+            )
+            .await
+        }
+        _ => Ok(()),
+    };
+    sub.respond(&state, result, "moderation").await
+}
