@@ -28,12 +28,12 @@ const MAX_ORG_NAME_CHARS: usize = 200;
 /// A form's fields by name.
 pub type Fields = HashMap<String, String>;
 
-fn internal(err: StoreError) -> FormFeedback {
-    tracing::error!(error = %err, "contribution operation failed");
+pub(super) fn internal(err: StoreError) -> FormFeedback {
+    tracing::error!(error = %err, "contribution or moderation failed");
     summary(FormMessage::Internal)
 }
 
-fn summary(message: FormMessage) -> FormFeedback {
+pub(super) fn summary(message: FormMessage) -> FormFeedback {
     FormFeedback {
         summary: Some(message),
         ..Default::default()
@@ -234,10 +234,9 @@ pub async fn post(
     Ok(Some(id))
 }
 
-/// The contribution `id` of consultation `slug`, if `signed` wrote it.
-async fn own(
+/// Contribution `id`, if it belongs to consultation `slug`.
+pub(super) async fn in_consultation(
     state: &AppState,
-    signed: &Signed,
     slug: &str,
     id: i64,
 ) -> Result<Contribution, FormFeedback> {
@@ -248,8 +247,24 @@ async fn own(
     contributions::by_id(&state.db, id)
         .await
         .map_err(internal)?
-        .filter(|x| x.consultation_id == c.id.0 && x.author_id == signed.user.id)
-        .ok_or_else(|| super::admin::denied(crate::domain::authz::Denied::Forbidden))
+        .filter(|x| x.consultation_id == c.id.0)
+        .ok_or_else(|| summary(FormMessage::ReplyTargetGone))
+}
+
+/// The contribution `id` of consultation `slug`, if `signed` wrote it.
+async fn own(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    id: i64,
+) -> Result<Contribution, FormFeedback> {
+    let x = in_consultation(state, slug, id).await?;
+    if x.author_id != signed.user.id {
+        return Err(super::admin::denied(
+            crate::domain::authz::Denied::Forbidden,
+        ));
+    }
+    Ok(x)
 }
 
 /// Whether a contribution written at `created_at` may still be corrected at `now`.

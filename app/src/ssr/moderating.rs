@@ -4,6 +4,7 @@
 
 use super::audit as audit_actions;
 use super::authz::Signed;
+use super::contributing::{in_consultation, internal, summary};
 use super::mail::templates;
 use super::state::AppState;
 use super::store::audit::AuditEntry;
@@ -18,18 +19,6 @@ use crate::ui::form::{FormFeedback, FormMessage};
 /// The most characters of a report's note, a moderator's reason or an appeal.
 const MAX_NOTE_CHARS: usize = 2000;
 
-fn internal(err: StoreError) -> FormFeedback {
-    tracing::error!(error = %err, "moderation failed");
-    summary(FormMessage::Internal)
-}
-
-fn summary(message: FormMessage) -> FormFeedback {
-    FormFeedback {
-        summary: Some(message),
-        ..Default::default()
-    }
-}
-
 /// A note as typed: trimmed, `None` when empty, refused when too long.
 fn note(raw: &str, field: &str, fb: &mut FormFeedback) -> Option<String> {
     let t = raw.trim();
@@ -37,23 +26,6 @@ fn note(raw: &str, field: &str, fb: &mut FormFeedback) -> Option<String> {
         fb.errors.insert(field.to_owned(), FormMessage::TextTooLong);
     }
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-/// Contribution `id`, if it belongs to consultation `slug`; with the consultation's id.
-async fn in_consultation(
-    state: &AppState,
-    slug: &str,
-    id: i64,
-) -> Result<Contribution, FormFeedback> {
-    let c = consultations::by_slug(&state.db, slug)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| summary(FormMessage::NotFound))?;
-    contributions::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
-        .filter(|x| x.consultation_id == c.id.0)
-        .ok_or_else(|| summary(FormMessage::ReplyTargetGone))
 }
 
 /// A signed-in reader reports contribution `id` under one of the published rules.

@@ -3,7 +3,7 @@
 
 use app::domain::consultation::is_valid_slug;
 use app::domain::{Lang, Transition};
-use app::ssr::authz;
+use app::ssr::authz::{self, Signed};
 use app::ssr::publishing::{self, Fields, FIELDS};
 use app::ssr::state::AppState;
 use app::ssr::{attachments, draft_files};
@@ -96,6 +96,16 @@ pub async fn edit(
         .await
 }
 
+/// Who is reading (nobody signed in is `None`): drafts are for their agency's staff.
+async fn reader(state: &AppState, session: &Session) -> Result<Option<Signed>, Response> {
+    authz::signed_in(session, &state.db, state.clock.now())
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "session unavailable");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        })
+}
+
 /// `GET /{lang}/consultations/{slug}/versions/{n}/markdown`: the version's draft in the
 /// page's language as a `.md` file, with the clause markers that keep clause ids when
 /// it is edited and brought back.
@@ -111,12 +121,9 @@ pub async fn markdown(
     if !is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let reader = match authz::signed_in(&session, &state.db, state.clock.now()).await {
+    let reader = match reader(&state, &session).await {
         Ok(reader) => reader,
-        Err(err) => {
-            tracing::error!(error = %err, "session unavailable");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(res) => return res,
     };
     match draft_files::version_markdown(&state, reader.as_ref(), &slug, number, lang).await {
         Ok(Some(md)) => {
@@ -154,12 +161,9 @@ pub async fn attachment(
     let Ok(id) = id.parse::<i64>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let reader = match authz::signed_in(&session, &state.db, state.clock.now()).await {
+    let reader = match reader(&state, &session).await {
         Ok(reader) => reader,
-        Err(err) => {
-            tracing::error!(error = %err, "session unavailable");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(res) => return res,
     };
     let (a, path) = match attachments::readable(&state, reader.as_ref(), id).await {
         Ok(Some(found)) => found,

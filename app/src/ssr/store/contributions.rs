@@ -139,6 +139,22 @@ fn rows(rows: Vec<Row>) -> Result<Vec<Contribution>, StoreError> {
     rows.into_iter().map(Contribution::try_from).collect()
 }
 
+/// Appends a contribution whose searchable text changed to `search_outbox`, through
+/// any executor (inside the transaction that changed it).
+macro_rules! queue_for_index {
+    ($exec:expr, $id:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO search_outbox (entity, entity_id, created_at)
+             VALUES ('contribution', $1, $2)",
+        )
+        .bind($id)
+        .bind($now)
+        .execute($exec)
+        .await
+    };
+}
+pub(crate) use queue_for_index;
+
 /// A contribution's place in its thread: ids zero-padded so that text order is
 /// numeric order, joined from the root down.
 fn path_segment(id: i64) -> String {
@@ -205,14 +221,7 @@ pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Resul
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO search_outbox (entity, entity_id, created_at)
-             VALUES ('contribution', $1, $2)",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        queue_for_index!(&mut *tx, id, now)?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     })?;
@@ -477,14 +486,7 @@ pub async fn edit(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO search_outbox (entity, entity_id, created_at)
-             VALUES ('contribution', $1, $2)",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        queue_for_index!(&mut *tx, id, now)?;
         tx.commit().await
     })?;
     Ok(())
@@ -534,14 +536,7 @@ pub async fn withdraw(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreE
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO search_outbox (entity, entity_id, created_at)
-             VALUES ('contribution', $1, $2)",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        queue_for_index!(&mut *tx, id, now)?;
         tx.commit().await
     })?;
     Ok(())

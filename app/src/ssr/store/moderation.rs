@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::{insert_audit, AuditEntry};
-use super::contributions::placeholders;
+use super::contributions::{placeholders, queue_for_index};
 use super::{with_pool, Db, StoreError};
 use crate::domain::contribution::{ModerationAction, ReportCategory};
 use crate::domain::UserId;
@@ -186,14 +186,7 @@ pub async fn apply(
             insert_audit!(&mut *tx, entry, now)?;
         }
         if changes_text {
-            sqlx::query(
-                "INSERT INTO search_outbox (entity, entity_id, created_at)
-                 VALUES ('contribution', $1, $2)",
-            )
-            .bind(d.contribution)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            queue_for_index!(&mut *tx, d.contribution, now)?;
         }
         tx.commit().await?;
         Ok::<_, sqlx::Error>(true)
