@@ -7,6 +7,7 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
+use crate::accounts::notifications::UnsubscribePage;
 use crate::accounts::pages::{
     AccountDeletedPage, AccountPage, DeleteAccountPage, ForgotPasswordPage, ForgotSentPage,
     RegisterPage, RegisterSentPage, ResetPasswordPage, SignInPage, VerifyEmailPage,
@@ -114,6 +115,7 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("moderation")) view=ModerationLogPage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("unsubscribe"), ParamSegment("token")) view=UnsubscribePage ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { citizen, screenshot, waitForHydration } from './helpers';
+import { citizen, screenshot, waitForHydration, waitForMail } from './helpers';
 
 const GUIDELINE = '/consultations/e-participation-guideline';
 
@@ -41,6 +41,15 @@ for (const js of [true, false]) {
     const reply = john.locator(new URL(john.url()).hash);
     await expect(reply).toHaveAttribute('data-depth', '1');
     await expect(reply).toContainText(`Agreed: thirty days`);
+    // Amal hears of it by mail and follows the link to the reply.
+    const replyAnchor = new URL(john.url()).hash;
+    const mails = await waitForMail(amal.citizenEmail, 2);
+    const notice = mails.find((m) => m.subject.startsWith('New reply to your contribution'))!;
+    expect(notice, mails.map((m) => m.subject).join(' | ')).toBeTruthy();
+    const link = notice.text.match(/https?:\/\/\S+#contribution-\d+/)![0];
+    expect(link.endsWith(replyAnchor)).toBe(true);
+    await amal.goto(link);
+    await expect(amal.locator(replyAnchor)).toContainText('Agreed: thirty days');
     await john.locator(`#${id} button.support`).click();
     await expect(john.locator(`#${id} button.support`)).toHaveAttribute('aria-pressed', 'true');
     await expect(john.locator(`#${id} .support__count`)).toHaveText('1');

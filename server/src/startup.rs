@@ -161,9 +161,11 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         workers_stopped,
     ));
     // Pages compute a consultation's status from the clock; this writes it down, so
-    // that the stored status (and exports) catch up within a minute.
+    // that the stored status (and exports) catch up within a minute. The same tick
+    // queues the daily digests that are due.
     let lifecycle = {
         let db = db.clone();
+        let public_url = config.public_url.trim_end_matches('/').to_owned();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
@@ -173,6 +175,11 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(changed = n, "consultation periods opened or closed"),
                     Err(err) => tracing::warn!(error = %err, "could not advance consultations"),
+                }
+                match app::ssr::notifying::send_digests(&db, &public_url, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(digests = n, "daily digests queued"),
+                    Err(err) => tracing::warn!(error = %err, "could not send daily digests"),
                 }
             }
         })

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{use_viewer, verify_email, Viewer};
+use super::notifications::NotificationSettings;
 use super::security::{account_details, MandateView, RoleView};
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
@@ -202,6 +203,8 @@ pub fn AccountPage() -> impl IntoView {
     let details = Resource::new(|| (), |_| account_details());
     let query = use_query_map();
     let changed = query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "password"));
+    let notifications_saved =
+        query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "notifications"));
     let code = lang.code();
     view! {
         <Title text=page_title(lang, td_string!(locale, account_title)) />
@@ -209,6 +212,9 @@ pub fn AccountPage() -> impl IntoView {
             <h1>{td_string!(locale, account_title)}</h1>
             {changed.then(|| view! {
                 <p class="notice notice--ok" role="status">{td_string!(locale, password_changed)}</p>
+            })}
+            {notifications_saved.then(|| view! {
+                <p class="notice notice--ok" role="status">{td_string!(locale, notifications_saved)}</p>
             })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -275,6 +281,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button">{td_string!(locale, password_change_submit)}</button>
                             }.into_any() />
                         </section>
+                        <NotificationSettings mode=details.notify_mode lang />
                         <section class="panel" aria-labelledby="sessions-heading">
                             <h2 id="sessions-heading">{td_string!(locale, account_sessions)}</h2>
                             <form method="post" action=format!("/{code}/account/sign-out-everywhere")>

@@ -35,6 +35,8 @@ pub struct AccountInfo {
     pub recovery_codes_left: i64,
     /// Whether this session passed a second factor.
     pub second_factor_passed: bool,
+    /// How notification mails come.
+    pub notify_mode: crate::domain::notification::NotifyMode,
 }
 
 #[cfg(feature = "ssr")]
@@ -69,7 +71,7 @@ pub(crate) async fn role_views(
 
 #[server(prefix = "/api/fn", endpoint = "account_details")]
 pub async fn account_details() -> Result<AccountInfo, AppError> {
-    use crate::ssr::store::{roles, users};
+    use crate::ssr::store::{notifications, roles, users};
     let state = crate::ssr::context::app_state()?;
     let signed = crate::ssr::context::require_signed_in().await?;
     let grants = roles::grants_of(&state.db, signed.user.id).await?;
@@ -81,6 +83,7 @@ pub async fn account_details() -> Result<AccountInfo, AppError> {
             .map(|t| t.format("%Y-%m-%d").to_string()),
         recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
         second_factor_passed: signed.actor.second_factor,
+        notify_mode: notifications::mode(&state.db, signed.user.id).await?,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod draft;
 pub mod ids;
 pub mod lang;
+pub mod notification;
 pub mod password;
 pub mod text;
 

@@ -228,9 +228,17 @@ pub async fn post(
         body,
         body_hash,
     };
-    let id = contributions::insert(&state.db, &new, state.clock.now())
+    let is_reply = new.parent_id.is_some();
+    let now = state.clock.now();
+    let id = contributions::insert(&state.db, &new, now)
         .await
         .map_err(internal)?;
+    // The reply is published either way; a notice that cannot be queued is logged.
+    if is_reply {
+        if let Err(err) = super::notifying::on_reply(&state.db, &state.public_url, id, now).await {
+            tracing::error!(error = %err, reply = id, "reply notification not queued");
+        }
+    }
     Ok(Some(id))
 }
 

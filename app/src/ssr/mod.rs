@@ -20,6 +20,7 @@ pub mod exchange;
 mod exchange_tests;
 pub mod mail;
 pub mod moderating;
+pub mod notifying;
 pub mod publishing;
 pub mod sessions;
 pub mod state;

@@ -9,6 +9,7 @@ mod form;
 mod lang;
 pub mod limits;
 mod moderation;
+mod notifications;
 mod ops;
 
 use app::domain::Lang;
@@ -55,6 +56,10 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
                 post(accounts::sign_in_code),
             )
             .route(&format!("/{code}/account"), post(accounts::account))
+            .route(
+                &format!("/{code}/account/notifications"),
+                post(notifications::settings),
+            )
             .route(
                 &format!("/{code}/account/two-factor"),
                 post(accounts::two_factor),
@@ -115,6 +120,10 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
         .route("/lang/{code}", get(lang::switch_language))
         .route("/healthz", get(ops::healthz))
         .merge(api::routes())
+        .route(
+            "/unsubscribe/{token}",
+            get(notifications::unsubscribe_page).post(notifications::unsubscribe),
+        )
         .route("/attachments/{id}/{name}", get(consultations::attachment))
         .route(
             "/api/fn/{*name}",

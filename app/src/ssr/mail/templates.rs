@@ -217,6 +217,138 @@ pub fn contribution_restored(
     }
 }
 
+/// Where a notification mail lets its reader stop them or change how they come.
+pub struct Unsubscribe<'a> {
+    /// The one-click address (`List-Unsubscribe`, RFC 8058).
+    pub one_click: &'a str,
+    /// The page with the button, for people.
+    pub page: &'a str,
+    pub settings: &'a str,
+}
+
+/// A notification: `mail` with a footer to stop such mails, and the `List-Unsubscribe`
+/// and `List-Unsubscribe-Post` headers that let mail programs do it in one click.
+fn notification(mut mail: NewMail, u: &Unsubscribe<'_>, lang: Lang) -> NewMail {
+    let (stop, settings) = match lang {
+        Lang::Ar => (
+            "لإيقاف رسائل التنبيه هذه",
+            "لتغيير طريقة وصولها (فورًا أو ملخصًا يوميًا)",
+        ),
+        Lang::En => (
+            "To stop these notification mails",
+            "To change how they come (at once or as a daily digest)",
+        ),
+    };
+    mail.text_body.push_str(&format!(
+        "\n--\n{stop}: {}\n{settings}: {}\n",
+        u.page, u.settings
+    ));
+    if let Some(html) = mail.html_body.as_mut() {
+        let footer = format!(
+            "<hr><p><small><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></small></p>\n</body>",
+            escape(u.page),
+            escape(stop),
+            escape(u.settings),
+            escape(settings)
+        );
+        *html = html.replacen("</body>", &footer, 1);
+    }
+    mail.headers
+        .insert("List-Unsubscribe".to_owned(), format!("<{}>", u.one_click));
+    mail.headers.insert(
+        "List-Unsubscribe-Post".to_owned(),
+        "List-Unsubscribe=One-Click".to_owned(),
+    );
+    mail
+}
+
+/// Sent when someone replies to a contribution.
+pub fn reply_received(
+    to: &str,
+    name: &str,
+    consultation: &str,
+    replier: &str,
+    link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let mail = match lang {
+        Lang::Ar => mail(
+            to,
+            format!("ردّ جديد على مشاركتك في «{consultation}»"),
+            vec![
+                format!("مرحبًا {name}،"),
+                format!("ردّ {replier} على مشاركتك في استشارة «{consultation}». يمكنك قراءة الرد والتعليق عليه من الرابط أدناه."),
+            ],
+            "قراءة الرد",
+            link,
+            lang,
+        ),
+        Lang::En => mail(
+            to,
+            format!("New reply to your contribution on “{consultation}”"),
+            vec![
+                format!("Hello {name},"),
+                format!("{replier} replied to your contribution on the consultation “{consultation}”. Read the reply and answer it with the link below."),
+            ],
+            "Read the reply",
+            link,
+            lang,
+        ),
+    };
+    notification(mail, unsubscribe, lang)
+}
+
+/// The daily digest: the replies that came since the last one.
+pub fn digest(
+    to: &str,
+    name: &str,
+    replies: &[(String, String)],
+    settings_link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let list = |prefix: &str| {
+        replies
+            .iter()
+            .map(|(title, link)| format!("{prefix} «{title}»: {link}"))
+            .collect::<Vec<_>>()
+    };
+    let mail = match lang {
+        Lang::Ar => {
+            let mut paragraphs = vec![
+                format!("مرحبًا {name}،"),
+                format!("وصلتك {} ردود جديدة على مشاركاتك:", replies.len()),
+            ];
+            paragraphs.extend(list("ردّ في"));
+            mail(
+                to,
+                "ملخص الردود اليومي من شورى".to_owned(),
+                paragraphs,
+                "إعدادات التنبيهات",
+                settings_link,
+                lang,
+            )
+        }
+        Lang::En => {
+            let mut paragraphs = vec![
+                format!("Hello {name},"),
+                format!("{} new replies to your contributions:", replies.len()),
+            ];
+            paragraphs.extend(list("A reply on"));
+            mail(
+                to,
+                "Your daily digest of replies from Shura".to_owned(),
+                paragraphs,
+                "Notification settings",
+                settings_link,
+                lang,
+            )
+        }
+    };
+    notification(mail, unsubscribe, lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,6 +165,15 @@ pub struct MailSummary {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// The messages queued for `to`, oldest first, as they will be sent.
+pub async fn queued_for(db: &Db, to: &str) -> Result<Vec<NewMail>, StoreError> {
+    let sql = "SELECT id, to_addr, subject, text_body, html_body, headers, attempts
+                 FROM mail_outbox WHERE to_addr = $1 ORDER BY id";
+    let rows: Vec<QueuedRow> =
+        with_pool!(db, pool => sqlx::query_as(sql).bind(to).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|r| r.into_queued().mail).collect())
+}
+
 pub async fn sent_to(db: &Db, to: &str) -> Result<Vec<MailSummary>, StoreError> {
     let sql = "SELECT subject, created_at, sent_at FROM mail_outbox WHERE to_addr = $1 ORDER BY id";
     let rows = with_pool!(db, pool => sqlx::query_as(sql).bind(to).fetch_all(pool).await)?;

@@ -15,6 +15,7 @@ mod contributions_tests;
 pub mod drafts;
 pub mod mail_outbox;
 pub mod moderation;
+pub mod notifications;
 pub mod roles;
 #[cfg(test)]
 mod roles_tests;

@@ -1,0 +1,79 @@
+//! How notification mails come: the setting on the account page, and the page a mail's
+//! unsubscribe link opens.
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::domain::notification::NotifyMode;
+use crate::domain::Lang;
+use crate::ui::form::{FormFeedback, PostForm};
+use crate::ui::layout::{page_title, use_lang};
+
+fn mode_label(m: NotifyMode, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match m {
+        NotifyMode::Immediate => td_string!(l, notifications_immediate),
+        NotifyMode::Daily => td_string!(l, notifications_daily),
+        NotifyMode::Off => td_string!(l, notifications_off),
+    }
+}
+
+/// The account page's notification setting (posts to `/{lang}/account/notifications`).
+#[component]
+pub fn NotificationSettings(mode: NotifyMode, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    view! {
+        <section class="panel" id="notifications" aria-labelledby="notifications-heading">
+            <h2 id="notifications-heading">{td_string!(l, notifications_title)}</h2>
+            <p>{td_string!(l, notifications_intro)}</p>
+            <PostForm action=format!("/{}/account/notifications", lang.code()) lang intent="notifications"
+                fields=move |_fb: &FormFeedback| view! {
+                    <fieldset class="choices">
+                        <legend>{td_string!(l, notifications_title)}</legend>
+                        {NotifyMode::ALL.into_iter().map(|m| view! {
+                            <label class="choice">
+                                <input type="radio" name="mode" value=m.as_str() checked=m == mode />
+                                " "{mode_label(m, lang)}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit" class="button button--secondary">{td_string!(l, notifications_save)}</button>
+                }.into_any() />
+        </section>
+    }
+}
+
+/// `/{lang}/unsubscribe/{token}`: one button (no sign-in needed: the token is the
+/// permission), then the confirmation.
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let code = lang.code();
+    let params = use_params_map();
+    let query = use_query_map();
+    let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
+    let done = query.with_untracked(|q| q.get("done").is_some());
+    view! {
+        <Title text=page_title(lang, td_string!(l, unsubscribe_title)) />
+        <section class="page narrow">
+            <h1>{td_string!(l, unsubscribe_title)}</h1>
+            {if done {
+                view! {
+                    <p class="notice notice--ok" role="status">{td_string!(l, unsubscribe_done)}</p>
+                    <p><a href=format!("/{code}/account#notifications")>{td_string!(l, notifications_title)}</a></p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>{td_string!(l, unsubscribe_intro)}</p>
+                    <form method="post" action=format!("/unsubscribe/{token}")>
+                        <input type="hidden" name="List-Unsubscribe" value="One-Click" />
+                        <button type="submit" class="button">{td_string!(l, unsubscribe_button)}</button>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+//! Notification settings and one-click unsubscribe (RFC 8058).
+
+use app::domain::notification::NotifyMode;
+use app::ssr::state::AppState;
+use app::ssr::store::notifications;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::form::{see_other, Submission};
+
+/// Tokens are 64 hexadecimal digits (see `ssr::auth::token`).
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `POST /unsubscribe/{token}`: what a mail program sends for `List-Unsubscribe-Post`
+/// and what the unsubscribe page's button sends. The token is the permission, so no
+/// session or form token is needed; then the page says it is done.
+pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    if !is_token(&token) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match notifications::unsubscribe(&state.db, &token).await {
+        Ok(Some(lang)) => see_other(format!("/{lang}/unsubscribe/{token}?done=1")),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "unsubscribe failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /unsubscribe/{token}` (the header's address opened in a browser): the page
+/// with the button.
+pub async fn unsubscribe_page(Path(token): Path<String>) -> Response {
+    if !is_token(&token) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    see_other(format!("/ar/unsubscribe/{token}"))
+}
+
+/// `POST /{lang}/account/notifications`: immediate, daily or off.
+pub async fn settings(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let (sub, signed) = match Submission::accept_signed(&state, req).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let Some(mode) = NotifyMode::parse(sub.field("mode")) else {
+        return see_other(format!("/{}/account#notifications", sub.lang.code()));
+    };
+    if let Err(err) = notifications::set_mode(&state.db, signed.user.id, mode).await {
+        tracing::error!(error = %err, "notification setting not saved");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    see_other(format!(
+        "/{}/account?changed=notifications#notifications",
+        sub.lang.code()
+    ))
+}
