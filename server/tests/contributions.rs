@@ -44,11 +44,7 @@ async fn post(
     slug: &str,
     form: &[(&str, &str)],
 ) -> reqwest::Response {
-    let url = server.url(&format!("/en/consultations/{slug}"));
-    let csrf = csrf_of(client, &url).await;
-    let mut fields = vec![("csrf", csrf.as_str())];
-    fields.extend_from_slice(form);
-    client.post(&url).form(&fields).send().await.expect("post")
+    post_form(server, client, &format!("/en/consultations/{slug}"), form).await
 }
 
 /// The id in a redirect to `…#contribution-{id}`.

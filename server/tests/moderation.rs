@@ -47,19 +47,6 @@ async fn contribution_by(server: &TestServer, author: UserId) -> i64 {
     .expect("contribution")
 }
 
-async fn post(
-    server: &TestServer,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    let url = server.url(path);
-    let csrf = csrf_of(client, &url).await;
-    let mut fields = vec![("csrf", csrf.as_str())];
-    fields.extend_from_slice(form);
-    client.post(&url).form(&fields).send().await.expect("post")
-}
-
 async fn text_of(client: &reqwest::Client, url: String) -> String {
     client
         .get(url)
@@ -90,13 +77,13 @@ http_tests! {
         let page = format!("/en/consultations/{GUIDELINE}");
 
         let badr = signed_in_client(&server, "badr@example.org", &badr_secret).await;
-        let res = post(&server, &badr, &page, &[("intent", "report"), ("target", &target), ("category", "defamation"), ("note", "يتهم موظفًا باسمه")]).await;
+        let res = post_form(&server, &badr, &page, &[("intent", "report"), ("target", &target), ("category", "defamation"), ("note", "يتهم موظفًا باسمه")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
         let moderator = signed_in_client(&server, "moderator@example.org", &mod_secret).await;
         let queue = text_of(&moderator, server.url("/en/moderation")).await;
         assert!(queue.contains(TEXT) && queue.contains("يتهم موظفًا باسمه"), "the queue shows the text and the report");
-        let res = post(&server, &moderator, "/en/moderation", &[("intent", "hide"), ("target", &target), ("category", "defamation"), ("reason", "Names an employee and accuses him without evidence.")]).await;
+        let res = post_form(&server, &moderator, "/en/moderation", &[("intent", "hide"), ("target", &target), ("category", "defamation"), ("reason", "Names an employee and accuses him without evidence.")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&server, id).await, ContributionStatus::Hidden);
 
@@ -110,13 +97,13 @@ http_tests! {
         assert!(mails.iter().any(|m| m.subject.contains("was hidden")), "{mails:?}");
 
         let amal_client = signed_in_client(&server, "amal@example.org", &amal_secret).await;
-        let res = post(&server, &amal_client, &page, &[("intent", "appeal"), ("target", &target), ("appeal", "I named no one; I quoted the public decision.")]).await;
+        let res = post_form(&server, &amal_client, &page, &[("intent", "appeal"), ("target", &target), ("appeal", "I named no one; I quoted the public decision.")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let again = post(&server, &amal_client, &page, &[("intent", "appeal"), ("target", &target), ("appeal", "Once more")]).await;
+        let again = post_form(&server, &amal_client, &page, &[("intent", "appeal"), ("target", &target), ("appeal", "Once more")]).await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "one appeal only");
         assert!(text_of(&moderator, server.url("/en/moderation")).await.contains("I named no one"));
 
-        let res = post(&server, &moderator, "/en/moderation", &[("intent", "restore"), ("target", &target)]).await;
+        let res = post_form(&server, &moderator, "/en/moderation", &[("intent", "restore"), ("target", &target)]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&server, id).await, ContributionStatus::Published);
         assert!(text_of(&server.client, server.url(&page)).await.contains(TEXT));
@@ -146,7 +133,7 @@ http_tests! {
         ] {
             let client = signed_in_client(&server, email, secret).await;
             assert_eq!(client.get(server.url("/en/moderation")).send().await.expect("get").status(), expected, "{email}");
-            let res = post(&server, &client, "/en/moderation", &hide).await;
+            let res = post_form(&server, &client, "/en/moderation", &hide).await;
             assert_eq!(res.status(), expected, "{email}");
         }
         let anonymous = client_from([127, 0, 0, 1]);

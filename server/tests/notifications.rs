@@ -13,19 +13,6 @@ use common::*;
 
 const PAGE: &str = "/en/consultations/e-participation-guideline";
 
-async fn post(
-    server: &TestServer,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    let url = server.url(path);
-    let csrf = csrf_of(client, &url).await;
-    let mut fields = vec![("csrf", csrf.as_str())];
-    fields.extend_from_slice(form);
-    client.post(&url).form(&fields).send().await.expect("post")
-}
-
 fn posted_id(res: &reqwest::Response) -> String {
     location(res)
         .rsplit("#contribution-")
@@ -50,13 +37,13 @@ http_tests! {
         let (_, badr_secret) = person(db, "badr@example.org", &[], false).await;
         let amal = signed_in_client(&server, "amal@example.org", &amal_secret).await;
         let badr = signed_in_client(&server, "badr@example.org", &badr_secret).await;
-        let first = post(&server, &amal, PAGE, &[("intent", "contribute"), ("body", "رأيي في المدة")]).await;
+        let first = post_form(&server, &amal, PAGE, &[("intent", "contribute"), ("body", "رأيي في المدة")]).await;
         let first = posted_id(&first);
         // Answering oneself sends nothing.
-        post(&server, &amal, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "Adding a detail")]).await;
+        post_form(&server, &amal, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "Adding a detail")]).await;
         assert!(replies_to(&server, "amal@example.org").await.is_empty());
 
-        let res = post(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "I disagree, politely.")]).await;
+        let res = post_form(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "I disagree, politely.")]).await;
         let reply = posted_id(&res);
         let mails = replies_to(&server, "amal@example.org").await;
         assert_eq!(mails.len(), 1);
@@ -79,7 +66,7 @@ http_tests! {
             .expect("one click");
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert!(location(&res).ends_with("?done=1"));
-        post(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "One more thought.")]).await;
+        post_form(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "One more thought.")]).await;
         assert_eq!(replies_to(&server, "amal@example.org").await.len(), 1, "no mail once unsubscribed");
         assert_eq!(server.client.post(server.url("/unsubscribe/0000")).send().await.expect("post").status(), StatusCode::NOT_FOUND);
     }
@@ -100,9 +87,9 @@ http_tests! {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert!(amal.get(server.url("/en/account")).send().await.expect("page").text().await.expect("body")
             .contains(r#"value="daily" checked"#), "the setting shows");
-        let first = posted_id(&post(&server, &amal, PAGE, &[("intent", "contribute"), ("body", "Daily please")]).await);
+        let first = posted_id(&post_form(&server, &amal, PAGE, &[("intent", "contribute"), ("body", "Daily please")]).await);
         for body in ["Reply one", "Reply two"] {
-            post(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", body)]).await;
+            post_form(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", body)]).await;
         }
         assert!(replies_to(&server, "amal@example.org").await.is_empty(), "nothing at once");
         let url = server.url("");
@@ -114,7 +101,7 @@ http_tests! {
         assert!(digests[0].text_body.contains("2 new replies"), "{}", digests[0].text_body);
         assert!(digests[0].headers.contains_key("List-Unsubscribe"));
         // Not again within the day, even with something new.
-        post(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "Reply three")]).await;
+        post_form(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "Reply three")]).await;
         assert_eq!(notifying::send_digests(db, &url, now + Duration::hours(2)).await.expect("digests"), 0);
         assert_eq!(notifying::send_digests(db, &url, now + Duration::hours(25)).await.expect("digests"), 1);
     }

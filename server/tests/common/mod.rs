@@ -241,3 +241,17 @@ pub async fn signed_in_client(server: &TestServer, email: &str, secret: &str) ->
     }
     client
 }
+
+/// Posts `form` to the page at `path` with the CSRF token that page gives `client`.
+pub async fn post_form(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let url = server.url(path);
+    let csrf = csrf_of(client, &url).await;
+    let mut fields = vec![("csrf", csrf.as_str())];
+    fields.extend_from_slice(form);
+    client.post(&url).form(&fields).send().await.expect("post")
+}
