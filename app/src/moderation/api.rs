@@ -37,15 +37,26 @@ pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
     let state = context::app_state()?;
     let ids = moderation::queue(&state.db).await?;
     let reports = moderation::open_reports(&state.db, &ids).await?;
+    let queued = contributions::by_ids(&state.db, &ids).await?;
+    // One lookup per consultation, not per contribution: a queue is mostly a few
+    // consultations with many reports.
+    let mut of = std::collections::HashMap::new();
+    for x in &queued {
+        if let std::collections::hash_map::Entry::Vacant(e) = of.entry(x.consultation_id) {
+            if let Some(c) = consultations::by_id(&state.db, x.consultation_id).await? {
+                e.insert(c);
+            }
+        }
+    }
     let mut items = Vec::new();
-    for x in contributions::by_ids(&state.db, &ids).await? {
-        let Some(c) = consultations::by_id(&state.db, x.consultation_id).await? else {
+    for x in queued {
+        let Some(c) = of.get(&x.consultation_id) else {
             continue;
         };
         items.push(QueueItem {
             id: x.id,
-            consultation_slug: c.slug,
-            consultation_title: c.title,
+            consultation_slug: c.slug.clone(),
+            consultation_title: c.title.clone(),
             author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
             status: x.status,
             paragraphs: paragraphs(&x.body),

@@ -1,13 +1,17 @@
 //! Notification mails: someone replied to me, at once or in a daily digest, each with
 //! a one-click unsubscribe (RFC 8058). They go through the mail outbox like every mail.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 
 use super::auth::token;
 use super::mail::templates::{self, Unsubscribe};
+use super::store::consultations::{self, Consultation};
 use super::store::contributions::{self, Contribution};
 use super::store::users::{self, User};
-use super::store::{consultations, mail_outbox, notifications, Db, StoreError};
+use super::store::{mail_outbox, notifications, Db, StoreError};
 use crate::domain::notification::NotifyMode;
 use crate::domain::Lang;
 
@@ -37,16 +41,8 @@ fn unsubscribe(links: &Links) -> Unsubscribe<'_> {
     }
 }
 
-/// Where a contribution is read, in `lang`, and the consultation's title.
-async fn place(
-    db: &Db,
-    public_url: &str,
-    x: &Contribution,
-    lang: Lang,
-) -> Result<Option<(String, String)>, StoreError> {
-    let Some(c) = consultations::by_id(db, x.consultation_id).await? else {
-        return Ok(None);
-    };
+/// The consultation's title in `lang` and where the contribution is read.
+fn place(public_url: &str, c: &Consultation, x: &Contribution, lang: Lang) -> (String, String) {
     let title = c.title.pick(lang).map(|p| p.text).unwrap_or_default();
     let link = format!(
         "{public_url}/{}/consultations/{}#contribution-{}",
@@ -54,7 +50,7 @@ async fn place(
         c.slug,
         x.id
     );
-    Ok(Some((title, link)))
+    (title, link)
 }
 
 /// Tells the author of the contribution `reply` answers, unless they wrote the reply,
@@ -84,12 +80,13 @@ pub async fn on_reply(
         NotifyMode::Off => Ok(()),
         NotifyMode::Daily => notifications::record(db, author.id, reply, false, now).await,
         NotifyMode::Immediate => {
-            let (Some(to), Some((title, link))) = (
+            let (Some(to), Some(c)) = (
                 author.email.as_deref(),
-                place(db, public_url, &r, author.preferred_lang).await?,
+                consultations::by_id(db, r.consultation_id).await?,
             ) else {
                 return Ok(());
             };
+            let (title, link) = place(public_url, &c, &r, author.preferred_lang);
             let links = links_for(db, public_url, &author).await?;
             let mail = templates::reply_received(
                 to,
@@ -113,6 +110,8 @@ pub async fn send_digests(
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let due = notifications::due_digests(db, now - Duration::days(1)).await?;
+    // Replies of several digests are often on the same consultations: read each once.
+    let mut consultations_seen: HashMap<i64, Option<Consultation>> = HashMap::new();
     let mut sent = 0;
     for (user, replies) in due {
         let Some(author) = users::by_id(db, user).await? else {
@@ -123,8 +122,11 @@ pub async fn send_digests(
         };
         let mut items = Vec::new();
         for x in contributions::by_ids(db, &replies).await? {
-            if let Some(item) = place(db, public_url, &x, author.preferred_lang).await? {
-                items.push(item);
+            if let Entry::Vacant(e) = consultations_seen.entry(x.consultation_id) {
+                e.insert(consultations::by_id(db, x.consultation_id).await?);
+            }
+            if let Some(Some(c)) = consultations_seen.get(&x.consultation_id) {
+                items.push(place(public_url, c, &x, author.preferred_lang));
             }
         }
         if !items.is_empty() {

@@ -10,9 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    parse_number, published, ApiError, Failure, Named, Text, DEFAULT_PER_PAGE, MAX_PER_PAGE,
-};
+use super::{paging, published, ApiError, Failure, Named, Text};
 
 /// A consultation as listed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,18 +134,13 @@ pub(super) async fn list_consultations(
             }
         },
     };
+    let (page, per_page) = paging(params.page.as_deref(), params.per_page.as_deref())?;
     let query = ListQuery {
         agency: params.agency.filter(|s| !s.is_empty()),
         status,
         topic: params.topic.filter(|s| !s.is_empty()),
-        page: parse_number("page", params.page.as_deref(), 1, u32::MAX)?,
+        page,
     };
-    let per_page = parse_number(
-        "per_page",
-        params.per_page.as_deref(),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-    )?;
     let page = consultations::list(&state.db, &query, state.clock.now(), per_page).await?;
     let pages = page.pages();
     Ok(Json(ConsultationPage {

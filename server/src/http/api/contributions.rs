@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{parse_number, published, ApiError, Failure, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use super::{paging, published, ApiError, Failure};
 
 /// On whose behalf a contribution was written.
 #[derive(Debug, Serialize, ToSchema)]
@@ -134,13 +134,7 @@ pub(super) async fn list_contributions(
             Failure::BadRequest("status must be published, hidden or withdrawn".to_owned())
         })?),
     };
-    let page = parse_number("page", params.page.as_deref(), 1, u32::MAX)?;
-    let per_page = parse_number(
-        "per_page",
-        params.per_page.as_deref(),
-        DEFAULT_PER_PAGE,
-        MAX_PER_PAGE,
-    )?;
+    let (page, per_page) = paging(params.page.as_deref(), params.per_page.as_deref())?;
     let (total, list) = contributions::list(
         &state.db,
         c.id.0,

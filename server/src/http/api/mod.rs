@@ -139,6 +139,14 @@ pub struct Named {
     pub name: Text,
 }
 
+/// The `page` and `per_page` parameters of a list, checked.
+fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<(u32, u32), Failure> {
+    Ok((
+        parse_number("page", page, 1, u32::MAX)?,
+        parse_number("per_page", per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+    ))
+}
+
 /// A page parameter: `default` when absent, else a whole number from 1 to `max`.
 fn parse_number(name: &str, raw: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
     let Some(raw) = raw.filter(|r| !r.is_empty()) else {
