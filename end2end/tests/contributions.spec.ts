@@ -50,6 +50,17 @@ for (const js of [true, false]) {
     expect(link.endsWith(replyAnchor)).toBe(true);
     await amal.goto(link);
     await expect(amal.locator(replyAnchor)).toContainText('Agreed: thirty days');
+    if (js) {
+      // The mail's unsubscribe link: a page with one button, in either language.
+      const stop = notice.text.match(/https?:\/\/\S+\/en\/unsubscribe\/[0-9a-f]{64}/)![0];
+      await amal.goto(stop.replace('/en/', '/ar/'));
+      await screenshot(amal, testInfo, 'unsubscribe-ar');
+      await amal.goto(stop);
+      await screenshot(amal, testInfo, 'unsubscribe-en');
+      await amal.getByRole('button', { name: 'Stop notification emails' }).click();
+      await expect(amal.locator('.notice--ok')).toContainText('Notification emails are off');
+      await screenshot(amal, testInfo, 'unsubscribed-en');
+    }
     await john.locator(`#${id} button.support`).click();
     await expect(john.locator(`#${id} button.support`)).toHaveAttribute('aria-pressed', 'true');
     await expect(john.locator(`#${id} .support__count`)).toHaveText('1');
