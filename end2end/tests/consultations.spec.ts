@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { ADMIN_PASSWORD, screenshot, totpCode, waitForHydration } from './helpers';
+import { ADMIN_PASSWORD, citizen, screenshot, screenshotOf, totpCode, waitForHydration, waitForMail } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
 const DRAFTS_ADMIN = 'drafts-admin@shura.test';
@@ -102,7 +102,7 @@ test.describe('reading a consultation', () => {
 });
 
 test('staff create a 10-clause draft, schedule and open it, then publish version 2', async ({ page, browser }, testInfo) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   // Set up two-factor, then appoint oneself agency admin of the demo agency.
   await signIn(page, DRAFTS_ADMIN);
   await page.goto('/en/account/two-factor');
@@ -198,6 +198,19 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
   expect(md.status()).toBe(200);
   expect(await md.text()).toContain('rule number 7 on publishing');
 
+  // A citizen follows it, to hear of its next version.
+  const follower = await citizen(browser, `Follower ${Date.now().toString(36)}`, false);
+  await follower.goto(`/en/consultations/${slug}`);
+  await follower.getByRole('button', { name: 'Follow this consultation' }).click();
+  await expect(follower).toHaveURL(new RegExp(`/en/consultations/${slug}#follow$`));
+  await expect(follower.getByRole('button', { name: 'Stop following' })).toBeVisible();
+  await follower.goto(`/ar/consultations/${slug}`);
+  await expect(follower.getByRole('button', { name: 'إلغاء المتابعة' })).toBeVisible();
+  await screenshot(follower, testInfo, 'following-ar');
+  await follower.goto('/en/account#following');
+  await expect(follower.locator('.following a')).toHaveText('Rules for publishing open data');
+  await screenshotOf(follower.locator('#notifications'), testInfo, 'account-following-en');
+
   // Version 2: clauses 2 and 8 change, a new clause follows clause 5.
   await page.goto(`/ar/consultations/${slug}/edit`);
   await screenshot(page, testInfo, 'editor-ar');
@@ -232,5 +245,12 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
     await expect(reader.locator('.diff-row[data-change=added]')).toContainText(lang === 'ar' ? 'قائمة بمجموعات' : 'available datasets');
     await screenshot(reader, testInfo, `new-diff-${lang}`);
   }
+  // The follower is told by mail and its link shows the changes.
+  const mails = await waitForMail(follower.citizenEmail, 2);
+  const news = mails.find((m) => m.subject.startsWith('New version of'));
+  expect(news, mails.map((m) => m.subject).join(' | ')).toBeTruthy();
+  expect(news!.text).toContain('تعديل البندين 2 و8');
+  await follower.goto(news!.text.match(/https?:\/\/\S+\/diff\?from=1&to=2/)![0]);
+  await expect(follower.locator('.diff-row[data-change=changed]')).toHaveCount(2);
   await visitor.close();
 });

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { citizen, screenshot, waitForHydration, waitForMail } from './helpers';
+import { citizen, screenshot, screenshotOf, waitForHydration, waitForMail } from './helpers';
 
 const GUIDELINE = '/consultations/e-participation-guideline';
 
@@ -115,4 +115,44 @@ test('an author corrects a contribution within 15 minutes and can withdraw it', 
   await expect(page.locator(id).locator('.placeholder')).toContainText('withdrawn by its author');
   await expect(page.locator(id)).not.toContainText('30 days');
   await page.context().close();
+});
+
+test('new contributions and replies appear on an open page without reload; a reply being written is kept', async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const marker = Date.now().toString(36);
+  const reader = await citizen(browser, `قارئ ${marker}`, true);
+  const writer = await citizen(browser, `Writer ${marker}`, false);
+  await reader.goto(`/ar${GUIDELINE}?sort=newest#contributions`);
+  await waitForHydration(reader);
+  // Anything set on the window is lost by a reload.
+  await reader.evaluate(() => { (window as unknown as { kept: boolean }).kept = true; });
+  const kept = () => reader.evaluate(() => (window as unknown as { kept?: boolean }).kept === true);
+
+  const text = `مشاركة جديدة تظهر دون إعادة تحميل (${marker})`;
+  await writer.goto(`/en${GUIDELINE}`);
+  await writer.locator('#field-body').fill(text);
+  await writer.locator('.contribute-form button[type=submit]').click();
+  await expect(writer).toHaveURL(/#contribution-\d+$/);
+  const id = new URL(writer.url()).hash;
+  await expect(reader.locator(id)).toContainText(text, { timeout: 30_000 });
+  await expect(reader.locator('[role=status]', { hasText: 'وصلت مشاركات جديدة' })).toBeAttached();
+  expect(await kept()).toBe(true);
+
+  // The reader starts a reply: the next news waits behind a button, the text stays.
+  await reader.locator(`${id} .contribution__reply summary`).first().click();
+  const draft = reader.locator(`${id} .contribution__reply textarea`).first();
+  await draft.fill('ردّ قيد الكتابة');
+  await writer.locator(`${id} .contribution__reply summary`).first().click();
+  await writer.locator(`${id} .contribution__reply textarea`).first().fill(`A follow-up (${marker})`);
+  await writer.locator(`${id} .contribution__reply button[type=submit]`).first().click();
+  await expect(writer).toHaveURL(/#contribution-\d+$/);
+  const show = reader.locator('.live-new button');
+  await expect(show).toBeVisible({ timeout: 30_000 });
+  await expect(draft).toHaveValue('ردّ قيد الكتابة');
+  await expect(reader.locator('.threads')).not.toContainText(`A follow-up (${marker})`);
+  await screenshotOf(reader.locator('#contributions'), testInfo, 'live-new-ar');
+  await show.click();
+  await expect(reader.locator('.threads')).toContainText(`A follow-up (${marker})`);
+  await expect(show).toHaveCount(0);
+  expect(await kept()).toBe(true);
 });

@@ -1,4 +1,4 @@
-import { Browser, Page, TestInfo, expect } from '@playwright/test';
+import { Browser, Locator, Page, TestInfo, expect } from '@playwright/test';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { createHmac } from 'crypto';
@@ -7,6 +7,13 @@ import { createHmac } from 'crypto';
 export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   const file = path.join(__dirname, '..', 'test-results', 'screenshots', `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+/** Saves a screenshot of one part of a page (`locator`) as a test artifact. */
+export async function screenshotOf(locator: Locator, testInfo: TestInfo, name: string) {
+  const file = path.join(__dirname, '..', 'test-results', 'screenshots', `${name}.png`);
+  await locator.screenshot({ path: file });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 

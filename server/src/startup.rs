@@ -162,7 +162,8 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     ));
     // Pages compute a consultation's status from the clock; this writes it down, so
     // that the stored status (and exports) catch up within a minute. The same tick
-    // queues the daily digests that are due.
+    // tells followers of new versions and closing periods, and queues the daily
+    // digests that are due.
     let lifecycle = {
         let db = db.clone();
         let public_url = config.public_url.trim_end_matches('/').to_owned();
@@ -175,6 +176,11 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(changed = n, "consultation periods opened or closed"),
                     Err(err) => tracing::warn!(error = %err, "could not advance consultations"),
+                }
+                match app::ssr::notifying::tell_followers(&db, &public_url, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(events = n, "followers told of consultation news"),
+                    Err(err) => tracing::warn!(error = %err, "could not tell followers"),
                 }
                 match app::ssr::notifying::send_digests(&db, &public_url, now).await {
                     Ok(0) => {}

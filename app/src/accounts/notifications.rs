@@ -7,9 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::domain::notification::NotifyMode;
-use crate::domain::Lang;
+use crate::domain::{Lang, LocalizedText};
 use crate::ui::form::{FormFeedback, PostForm};
 use crate::ui::layout::{page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
 
 fn mode_label(m: NotifyMode, lang: Lang) -> &'static str {
     let l = lang.locale();
@@ -22,8 +23,13 @@ fn mode_label(m: NotifyMode, lang: Lang) -> &'static str {
 
 /// The account page's notification setting (posts to `/{lang}/account/notifications`).
 #[component]
-pub fn NotificationSettings(mode: NotifyMode, lang: Lang) -> impl IntoView {
+pub fn NotificationSettings(
+    mode: NotifyMode,
+    following: Vec<(String, LocalizedText)>,
+    lang: Lang,
+) -> impl IntoView {
     let l = lang.locale();
+    let code = lang.code();
     view! {
         <section class="panel" id="notifications" aria-labelledby="notifications-heading">
             <h2 id="notifications-heading">{td_string!(l, notifications_title)}</h2>
@@ -41,6 +47,20 @@ pub fn NotificationSettings(mode: NotifyMode, lang: Lang) -> impl IntoView {
                     </fieldset>
                     <button type="submit" class="button button--secondary">{td_string!(l, notifications_save)}</button>
                 }.into_any() />
+            <h3 id="following">{td_string!(l, account_following_title)}</h3>
+            {if following.is_empty() {
+                view! { <p>{td_string!(l, account_following_none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="following">
+                        {following.into_iter().map(|(slug, title)| view! {
+                            <li><a href=format!("/{code}/consultations/{slug}#follow")>
+                                <LocalizedSpan text=title lang />
+                            </a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -281,7 +281,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button">{td_string!(locale, password_change_submit)}</button>
                             }.into_any() />
                         </section>
-                        <NotificationSettings mode=details.notify_mode lang />
+                        <NotificationSettings mode=details.notify_mode following=details.following.clone() lang />
                         <section class="panel" aria-labelledby="sessions-heading">
                             <h2 id="sessions-heading">{td_string!(locale, account_sessions)}</h2>
                             <form method="post" action=format!("/{code}/account/sign-out-everywhere")>

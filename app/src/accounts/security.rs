@@ -37,6 +37,8 @@ pub struct AccountInfo {
     pub second_factor_passed: bool,
     /// How notification mails come.
     pub notify_mode: crate::domain::notification::NotifyMode,
+    /// The consultations the person follows: (slug, title).
+    pub following: Vec<(String, LocalizedText)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -71,7 +73,7 @@ pub(crate) async fn role_views(
 
 #[server(prefix = "/api/fn", endpoint = "account_details")]
 pub async fn account_details() -> Result<AccountInfo, AppError> {
-    use crate::ssr::store::{notifications, roles, users};
+    use crate::ssr::store::{follows, notifications, roles, users};
     let state = crate::ssr::context::app_state()?;
     let signed = crate::ssr::context::require_signed_in().await?;
     let grants = roles::grants_of(&state.db, signed.user.id).await?;
@@ -84,6 +86,11 @@ pub async fn account_details() -> Result<AccountInfo, AppError> {
         recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
         second_factor_passed: signed.actor.second_factor,
         notify_mode: notifications::mode(&state.db, signed.user.id).await?,
+        following: follows::followed_by(&state.db, signed.user.id)
+            .await?
+            .into_iter()
+            .map(|f| (f.slug, f.title))
+            .collect(),
     })
 }
 

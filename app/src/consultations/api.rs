@@ -157,6 +157,8 @@ pub struct ConsultationData {
     pub clauses: Vec<ClauseView>,
     /// Whether the reader speaks for the agency (sees drafts, may edit).
     pub can_edit: bool,
+    /// Whether the reader follows it; `None` when nobody is signed in.
+    pub following: Option<bool>,
     /// The portal's public address, for share links and permalinks.
     pub public_url: String,
 }
@@ -185,10 +187,14 @@ pub async fn consultation_view(
 ) -> Result<ConsultationData, AppError> {
     use crate::ssr::calendar::label;
     use crate::ssr::context;
-    use crate::ssr::store::{attachments, contributions, drafts};
+    use crate::ssr::store::{attachments, contributions, drafts, follows};
     let state = context::app_state()?;
     let now = state.clock.now();
-    let (c, can_edit) = readable_consultation(&slug).await?;
+    let (c, can_edit, reader) = readable_consultation(&slug).await?;
+    let following = match &reader {
+        Some(r) => Some(follows::is_following(&state.db, r.user.id, c.id.0).await?),
+        None => None,
+    };
     let all = drafts::versions(&state.db, c.id.0).await?;
     let visible: Vec<_> = all
         .into_iter()
@@ -260,6 +266,7 @@ pub async fn consultation_view(
         agency_slug: c.agency_slug,
         agency_name: c.agency_name,
         can_edit,
+        following,
         public_url: state.public_url.trim_end_matches('/').to_owned(),
     })
 }
@@ -287,7 +294,7 @@ pub async fn consultation_diff(
     use crate::ssr::diff::{compare, ComparedClause};
     use crate::ssr::store::drafts;
     let state = context::app_state()?;
-    let (c, can_edit) = readable_consultation(&slug).await?;
+    let (c, can_edit, _) = readable_consultation(&slug).await?;
     let visible: Vec<_> = drafts::versions(&state.db, c.id.0)
         .await?
         .into_iter()
@@ -328,7 +335,14 @@ fn not_found() -> AppError {
 #[cfg(feature = "ssr")]
 async fn readable_consultation(
     slug: &str,
-) -> Result<(crate::ssr::store::consultations::Consultation, bool), AppError> {
+) -> Result<
+    (
+        crate::ssr::store::consultations::Consultation,
+        bool,
+        Option<crate::ssr::authz::Signed>,
+    ),
+    AppError,
+> {
     use crate::domain::authz::{authorise, Action};
     use crate::ssr::store::consultations;
     use crate::ssr::{authz, context};
@@ -346,5 +360,5 @@ async fn readable_consultation(
     if c.status == ConsultationStatus::Draft && !can_edit {
         return Err(not_found());
     }
-    Ok((c, can_edit))
+    Ok((c, can_edit, signed))
 }

@@ -15,6 +15,7 @@ use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
 use crate::ui::denied::error_notice;
+use crate::ui::form::PostForm;
 use crate::ui::layout::{encode_query_value, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
@@ -98,6 +99,9 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                     <p><a class="button button--secondary" href=format!("{base}/edit")>
                         {td_string!(l, consultation_manage)}
                     </a></p>
+                })}
+                {(status != ConsultationStatus::Draft).then(|| view! {
+                    <Follow action=base.clone() following=c.following lang />
                 })}
             </header>
             <section class="consultation__summary">
@@ -289,6 +293,35 @@ fn Timeline(c: ConsultationData, lang: Lang) -> impl IntoView {
             </ol>
         </section>
     }
+}
+
+/// Follow or stop following: news of the consultation by mail. Anonymous readers are
+/// offered to sign in.
+#[component]
+fn Follow(action: String, following: Option<bool>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let Some(following) = following else {
+        return view! {
+            <p class="follow" id="follow">
+                <a href=format!("/{}/sign-in", lang.code())>{td_string!(l, follow_sign_in)}</a>
+            </p>
+        }
+        .into_any();
+    };
+    let intent = if following { "unfollow" } else { "follow" };
+    view! {
+        <div class="follow" id="follow">
+            <PostForm action lang intent fields=move |_| view! {
+                <button type="submit" class="button button--secondary" aria-pressed=following.to_string()>
+                    {if following { td_string!(l, follow_stop) } else { td_string!(l, follow_start) }}
+                </button>
+                <p class="follow__hint">
+                    {if following { td_string!(l, follow_following) } else { td_string!(l, follow_hint) }}
+                </p>
+            }.into_any() />
+        </div>
+    }
+    .into_any()
 }
 
 /// The time left to comment. The server renders it at the moment of the request; in

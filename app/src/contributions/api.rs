@@ -84,6 +84,8 @@ pub struct ThreadsData {
     /// Threads (top-level contributions) in the selection.
     pub threads: u64,
     pub closes_at: DateTime<Utc>,
+    /// Changes whenever the threads change (see [`contribution_stamp`]).
+    pub stamp: String,
 }
 
 /// A page of the threads of consultation `slug`: `order` is a [`ThreadOrder`] code,
@@ -105,6 +107,25 @@ pub async fn contribution_threads(
     match threads::page(&state, reader.as_ref(), &slug, lang, order, clause, page).await? {
         Some(data) => Ok(data),
         None => {
+            context::set_status(axum::http::StatusCode::NOT_FOUND);
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// What open pages poll to learn that the threads of consultation `slug` changed: a
+/// short text that changes with them, far cheaper than the threads themselves.
+#[server(prefix = "/api/fn", endpoint = "contribution_stamp")]
+pub async fn contribution_stamp(slug: String) -> Result<String, AppError> {
+    use crate::domain::ConsultationStatus;
+    use crate::ssr::context;
+    use crate::ssr::store::{consultations, contributions};
+    let state = context::app_state()?;
+    match consultations::by_slug(&state.db, &slug).await? {
+        Some(c) if c.status != ConsultationStatus::Draft => {
+            Ok(contributions::stamp(&state.db, c.id.0).await?)
+        }
+        _ => {
             context::set_status(axum::http::StatusCode::NOT_FOUND);
             Err(AppError::NotFound)
         }

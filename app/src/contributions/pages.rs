@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{contribution_threads, ClauseOption, ContributionView, ThreadsData};
+use super::api::{
+    contribution_stamp, contribution_threads, ClauseOption, ContributionView, ThreadsData,
+};
 use crate::consultations::pages::DateText;
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
@@ -147,22 +149,49 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
             }
         })
         .collect_view();
-    let pages = (d.pages > 1).then(|| {
-        (1..=d.pages)
-            .map(|p| {
-                view! {
-                    <li>
-                        <a href=list_href(&d.slug, lang, d.order, d.clause.as_deref(), p)
-                            aria-current=(p == d.page).then_some("page")>{p}</a>
-                    </li>
-                }
-            })
-            .collect_view()
-    });
     let can_post = d.open && d.blocked.is_none();
+    // The list as last fetched: the server's page, then fresher ones (live updates).
+    let shown = RwSignal::new(d.clone());
+    // The reader has started writing in the list (a reply, a report…): it is then
+    // refreshed only when they ask.
+    let typing = RwSignal::new(false);
+    let (list_ctx, list_fb) = (ctx.clone(), fb.clone());
+    let list = move || {
+        let d = shown.get();
+        let pages = (d.pages > 1).then(|| {
+            (1..=d.pages)
+                .map(|p| {
+                    view! {
+                        <li>
+                            <a href=list_href(&d.slug, lang, d.order, d.clause.as_deref(), p)
+                                aria-current=(p == d.page).then_some("page")>{p}</a>
+                        </li>
+                    }
+                })
+                .collect_view()
+        });
+        let (ctx, fb) = (list_ctx.clone(), list_fb.clone());
+        view! {
+            {if d.items.is_empty() {
+                view! { <p class="empty">{td_string!(l, contributions_none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="threads" on:input=move |_| typing.set(true)>
+                        {d.items.into_iter().map(|x| view! {
+                            <Item x ctx=ctx.clone() fb=fb.clone() can_post />
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {pages.map(|p| view! {
+                <nav class="pagination" aria-label=td_string!(l, pagination_label)><ol>{p}</ol></nav>
+            })}
+        }
+    };
     view! {
         <h2 id="contributions-title">
-            {td_string!(l, contributions_title)}" "<span class="count">"("{d.threads}")"</span>
+            {td_string!(l, contributions_title)}" "
+            <span class="count">"("{move || shown.with(|d| d.threads)}")"</span>
         </h2>
         {section_fb.map(|fb| view! { <FormSummary feedback=fb lang /> })}
         {clause_label.map(|label| view! {
@@ -205,19 +234,74 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
             <span>{td_string!(l, contributions_sort_label)}": "</span>
             <ul>{sorts}</ul>
         </nav>
-        {if d.items.is_empty() {
-            view! { <p class="empty">{td_string!(l, contributions_none)}</p> }.into_any()
-        } else {
-            view! {
-                <ol class="threads">
-                    {d.items.into_iter().map(|x| view! {
-                        <Item x ctx=ctx.clone() fb=fb.clone() can_post />
-                    }).collect_view()}
-                </ol>
-            }.into_any()
-        }}
-        {pages.map(|p| view! {
-            <nav class="pagination" aria-label=td_string!(l, pagination_label)><ol>{p}</ol></nav>
+        <LiveUpdates shown typing lang />
+        {list}
+    }
+}
+
+/// How often an open page asks whether its threads changed.
+const POLL_SECONDS: u64 = 10;
+
+/// Keeps the list fresh while the page is open (in the browser only: the server's page
+/// is complete as rendered). Every [`POLL_SECONDS`] a visible page asks whether the
+/// threads changed and, when they did, fetches its page of them again: at once, or —
+/// when the reader has started writing in the list — only on their click, so that
+/// nothing typed is lost.
+#[component]
+fn LiveUpdates(shown: RwSignal<ThreadsData>, typing: RwSignal<bool>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let waiting = RwSignal::new(false);
+    let updates = RwSignal::new(0u32);
+    let fetch = move || {
+        let d = shown.get_untracked();
+        leptos::task::spawn_local(async move {
+            let order = d.order.as_str().to_owned();
+            if let Ok(fresh) = contribution_threads(d.slug, lang, order, d.clause, d.page).await {
+                shown.set(fresh);
+                waiting.set(false);
+                typing.set(false);
+                updates.update(|n| *n += 1);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        let check = move || {
+            if document().hidden() || waiting.get_untracked() {
+                return;
+            }
+            let d = shown.get_untracked();
+            leptos::task::spawn_local(async move {
+                match contribution_stamp(d.slug).await {
+                    Ok(stamp) if stamp != d.stamp => {
+                        if typing.get_untracked() {
+                            waiting.set(true);
+                        } else {
+                            fetch();
+                        }
+                    }
+                    _ => {}
+                }
+            });
+        };
+        let handle =
+            set_interval_with_handle(check, std::time::Duration::from_secs(POLL_SECONDS)).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    });
+    view! {
+        <p class="visually-hidden" role="status">
+            {move || (updates.get() > 0).then(|| td_string!(l, contributions_live_new))}
+        </p>
+        {move || waiting.get().then(|| view! {
+            <p class="notice live-new">
+                {td_string!(l, contributions_live_new)}" "
+                <button type="button" class="button button--secondary" on:click=move |_| fetch()>
+                    {td_string!(l, contributions_show_new)}
+                </button>
+            </p>
         })}
     }
 }

@@ -115,6 +115,8 @@ pub enum Action {
     Contribute,
     /// Report a contribution to the moderators.
     Report,
+    /// Follow a consultation: its news comes by mail, to a confirmed address.
+    Follow,
     /// Work the moderation queue: hide and restore contributions.
     Moderate,
     /// Schedule workshops, register participants, enter what was said.
@@ -148,7 +150,7 @@ pub enum Denied {
 pub fn authorise(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
     let actor = actor.ok_or(Denied::SignInRequired)?;
     let role_allows = match action {
-        Action::Contribute | Action::Report => {
+        Action::Contribute | Action::Report | Action::Follow => {
             return if actor.email_verified {
                 Ok(())
             } else {
@@ -198,6 +200,7 @@ mod tests {
         let actions = [
             Contribute,
             Report,
+            Follow,
             Moderate,
             RunWorkshops,
             ActForAgency(A),
@@ -210,15 +213,15 @@ mod tests {
         ];
         #[rustfmt::skip]
         let table: [(&str, Option<Actor>, &str); 7] = [
-            //                                                  Con Rep Mod Wsh Act Act Stf Stf Agn App Aud
-            //                                                              A   B   A   B
-            ("nobody",         None,                                "-   -   -   -   -   -   -   -   -   -   -"),
-            ("citizen",        Some(actor(&[])),                    "Y   Y   -   -   -   -   -   -   -   -   -"),
-            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   -   -   Y   -   -   -   -   -   -"),
-            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   -   -   Y   -   Y   -   -   -   -"),
-            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   -   -   -   -   -   -   -   -"),
-            ("organiser",      Some(actor(&[Role::Organiser])),      "Y   Y   -   Y   -   -   -   -   -   -   -"),
-            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   -   -   -   -   Y   Y   Y   Y   Y"),
+            //                                                  Con Rep Fol Mod Wsh Act Act Stf Stf Agn App Aud
+            //                                                                  A   B   A   B
+            ("nobody",         None,                                "-   -   -   -   -   -   -   -   -   -   -   -"),
+            ("citizen",        Some(actor(&[])),                    "Y   Y   Y   -   -   -   -   -   -   -   -   -"),
+            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   Y   -   -   Y   -   -   -   -   -   -"),
+            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   Y   -   -   Y   -   Y   -   -   -   -"),
+            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   Y   -   -   -   -   -   -   -   -"),
+            ("organiser",      Some(actor(&[Role::Organiser])),      "Y   Y   Y   -   Y   -   -   -   -   -   -   -"),
+            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   Y   -   -   -   -   Y   Y   Y   Y   Y"),
         ];
         for (who, actor, row) in &table {
             let expected: Vec<bool> = row.split_whitespace().map(|c| c == "Y").collect();
@@ -262,13 +265,15 @@ mod tests {
     }
 
     #[test]
-    fn contributing_needs_a_confirmed_address() {
+    fn contributing_and_following_need_a_confirmed_address() {
         let mut citizen = actor(&[]);
         citizen.email_verified = false;
-        assert_eq!(
-            authorise(Some(&citizen), Action::Contribute),
-            Err(Denied::EmailUnverified)
-        );
+        for action in [Action::Contribute, Action::Follow] {
+            assert_eq!(
+                authorise(Some(&citizen), action),
+                Err(Denied::EmailUnverified)
+            );
+        }
     }
 
     #[test]

@@ -8,10 +8,13 @@ use super::mail::templates;
 use super::state::AppState;
 use super::store::audit::{self, AuditEntry};
 use super::store::users::{self, NewUser, TokenPurpose, User};
-use super::store::{mail_outbox, roles, StoreError};
+use super::store::{
+    contributions, follows, mail_outbox, moderation, notifications, roles, StoreError,
+};
 use crate::domain::account::{
     normalize_display_name, normalize_email, FieldProblem, TERMS_VERSION,
 };
+use crate::domain::contribution::Speaker;
 use crate::domain::password::PasswordProblem;
 use crate::domain::Lang;
 use crate::error::AppError;
@@ -545,6 +548,9 @@ pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value,
     let actions = audit::by_actor(&state.db, user.id).await?;
     let codes_left = users::recovery_codes_left(&state.db, user.id).await?;
     let mail = mail_outbox::sent_to(&state.db, user.email.as_deref().unwrap_or("")).await?;
+    let written = contributions::by_author(&state.db, user.id).await?;
+    let ids: Vec<i64> = written.iter().map(|x| x.id).collect();
+    let edits = contributions::edits_of(&state.db, &ids).await?;
     Ok(serde_json::json!({
         "format": "shura.my-data/1",
         "exported_at": state.clock.now(),
@@ -572,6 +578,37 @@ pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value,
         })).collect::<Vec<_>>(),
         "actions_recorded": actions,
         "mail": mail,
-        "contributions": [],
+        "notifications": { "mode": notifications::mode(&state.db, user.id).await?.as_str() },
+        "following": follows::followed_by(&state.db, user.id).await?.into_iter().map(|f| serde_json::json!({
+            "consultation": f.slug,
+            "since": f.since,
+        })).collect::<Vec<_>>(),
+        "contributions": written.iter().map(|x| serde_json::json!({
+            "id": x.id,
+            "consultation_id": x.consultation_id,
+            "version": x.version_number,
+            "clause": x.clause_key,
+            "in_reply_to": x.parent_id,
+            "as_organisation": match &x.speaker {
+                Speaker::Individual => None,
+                Speaker::Organisation { name, kind } => Some(serde_json::json!({ "name": name, "kind": kind.as_str() })),
+            },
+            "status": x.status.as_str(),
+            "hidden_under_rule": x.hidden_category.map(|c| c.as_str()),
+            "appeal": x.appeal,
+            "body": x.body,
+            "created_at": x.created_at,
+            "edited_at": x.edited_at,
+            "earlier_texts": edits.iter().filter(|e| e.contribution_id == x.id).map(|e| serde_json::json!({
+                "body": e.body,
+                "written_at": e.written_at,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "reports_made": moderation::reports_by(&state.db, user.id).await?.into_iter().map(|r| serde_json::json!({
+            "contribution_id": r.contribution_id,
+            "rule": r.category.as_str(),
+            "note": r.note,
+            "created_at": r.created_at,
+        })).collect::<Vec<_>>(),
     }))
 }

@@ -13,7 +13,7 @@ use super::authz::Signed;
 use super::state::AppState;
 use super::store::consultations::{self, Consultation};
 use super::store::contributions::{self, Contribution, NewContribution};
-use super::store::{drafts, StoreError};
+use super::store::{drafts, follows, StoreError};
 use crate::domain::authz::{authorise, Action};
 use crate::domain::contribution::{
     check_body, normalize_body, BodyProblem, ContributionStatus, OrgKind, Segment, Speaker,
@@ -233,7 +233,12 @@ pub async fn post(
     let id = contributions::insert(&state.db, &new, now)
         .await
         .map_err(internal)?;
-    // The reply is published either way; a notice that cannot be queued is logged.
+    // Who takes part follows the consultation, to hear of its next version and of
+    // the end of its period (one click undoes it). The contribution is published
+    // either way; what cannot be written here is logged.
+    if let Err(err) = follows::follow(&state.db, signed.user.id, c.id.0, now).await {
+        tracing::error!(error = %err, contribution = id, "author not made a follower");
+    }
     if is_reply {
         if let Err(err) = super::notifying::on_reply(&state.db, &state.public_url, id, now).await {
             tracing::error!(error = %err, reply = id, "reply notification not queued");

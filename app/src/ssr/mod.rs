@@ -18,6 +18,7 @@ pub mod draft_files;
 pub mod exchange;
 #[cfg(test)]
 mod exchange_tests;
+pub mod following;
 pub mod mail;
 pub mod moderating;
 pub mod notifying;

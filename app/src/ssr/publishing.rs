@@ -510,6 +510,14 @@ pub async fn save(
     }
     .await;
     result.map_err(internal)?;
+    if let Saved::NewVersion(_) = outcome {
+        // Followers hear of it now rather than at the next minute tick, which would
+        // catch up if this fails (each event is told once either way).
+        let url = state.public_url.trim_end_matches('/');
+        if let Err(err) = super::notifying::tell_followers(&state.db, url, now).await {
+            tracing::error!(error = %err, consultation = %c.slug, "followers not told of the new version");
+        }
+    }
     Ok(outcome)
 }
 

@@ -34,6 +34,8 @@ pub async fn page(
     if c.status == ConsultationStatus::Draft {
         return Ok(None);
     }
+    // Read first: a change made while the page is read then shows as one to fetch.
+    let stamp = contributions::stamp(&state.db, c.id.0).await?;
     let now = state.clock.now();
     let versions = drafts::versions(&state.db, c.id.0).await?;
     let Some(latest) = versions.iter().rev().find(|v| v.published_at.is_some()) else {
@@ -174,5 +176,6 @@ pub async fn page(
         pages,
         threads,
         closes_at: c.closes_at,
+        stamp,
     }))
 }

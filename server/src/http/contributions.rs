@@ -3,7 +3,7 @@
 
 use app::domain::consultation::is_valid_slug;
 use app::ssr::state::AppState;
-use app::ssr::{contributing, moderating};
+use app::ssr::{contributing, following, moderating};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};
@@ -22,7 +22,7 @@ fn back_query(raw: &str) -> Option<&str> {
 }
 
 /// `POST /{lang}/consultations/{slug}`: `intent` is `contribute`, `reply`, `support`,
-/// `edit`, `withdraw`, `report` or `appeal`.
+/// `edit`, `withdraw`, `report`, `appeal`, `follow` or `unfollow`.
 pub async fn post(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -41,6 +41,16 @@ pub async fn post(
         if let Err(res) = sub.check_rate(&state, Action::Contribute, &key).await {
             return res;
         }
+    }
+    if let Some(follow) = match intent.as_str() {
+        "follow" => Some(true),
+        "unfollow" => Some(false),
+        _ => None,
+    } {
+        let result = following::set(&state, &signed, &slug, follow).await;
+        return sub
+            .respond(&state, result, &format!("consultations/{slug}#follow"))
+            .await;
     }
     let target = sub.field("target").parse::<i64>().ok();
     let result = match (intent.as_str(), target) {

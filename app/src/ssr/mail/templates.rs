@@ -299,31 +299,148 @@ pub fn reply_received(
     notification(mail, unsubscribe, lang)
 }
 
-/// The daily digest: the replies that came since the last one.
-pub fn digest(
+/// Sent to followers when a consultation publishes a new version.
+#[allow(clippy::too_many_arguments)] // one message, each part its own argument
+pub fn version_published(
     to: &str,
     name: &str,
-    replies: &[(String, String)],
-    settings_link: &str,
+    consultation: &str,
+    number: u32,
+    change_note: &str,
+    link: &str,
     unsubscribe: &Unsubscribe<'_>,
     lang: Lang,
 ) -> NewMail {
-    let list = |prefix: &str| {
-        replies
-            .iter()
-            .map(|(title, link)| format!("{prefix} «{title}»: {link}"))
-            .collect::<Vec<_>>()
-    };
     let mail = match lang {
         Lang::Ar => {
             let mut paragraphs = vec![
                 format!("مرحبًا {name}،"),
-                format!("وصلتك {} ردود جديدة على مشاركاتك:", replies.len()),
+                format!("نُشر الإصدار {number} من مسودة «{consultation}» التي تتابعها."),
             ];
-            paragraphs.extend(list("ردّ في"));
+            if !change_note.is_empty() {
+                paragraphs.push(format!("ما الذي تغيّر، بحسب الجهة: {change_note}"));
+            }
+            paragraphs
+                .push("يعرض الرابط أدناه الفروق بينه وبين الإصدار السابق بندًا بندًا.".to_owned());
             mail(
                 to,
-                "ملخص الردود اليومي من شورى".to_owned(),
+                format!("إصدار جديد من «{consultation}»"),
+                paragraphs,
+                "مقارنة الإصدارين",
+                link,
+                lang,
+            )
+        }
+        Lang::En => {
+            let mut paragraphs = vec![
+                format!("Hello {name},"),
+                format!("Version {number} of the draft “{consultation}”, which you follow, is published."),
+            ];
+            if !change_note.is_empty() {
+                paragraphs.push(format!(
+                    "What changed, in the agency's words: {change_note}"
+                ));
+            }
+            paragraphs.push(
+                "The link below shows what changed since the previous version, clause by clause."
+                    .to_owned(),
+            );
+            mail(
+                to,
+                format!("New version of “{consultation}”"),
+                paragraphs,
+                "Compare the versions",
+                link,
+                lang,
+            )
+        }
+    };
+    notification(mail, unsubscribe, lang)
+}
+
+/// Sent to followers when a consultation's comment period ends within two days;
+/// `closes` is the moment as the reader's dates show it.
+pub fn closing_soon(
+    to: &str,
+    name: &str,
+    consultation: &str,
+    closes: &str,
+    link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let mail = match lang {
+        Lang::Ar => mail(
+            to,
+            format!("تقترب نهاية التعليق على «{consultation}»"),
+            vec![
+                format!("مرحبًا {name}،"),
+                format!("تُغلق فترة التعليق على «{consultation}» التي تتابعها في {closes}."),
+                "إن أردت أن تشارك برأيك أو تردّ على غيرك، فهذا وقته.".to_owned(),
+            ],
+            "قراءة المسودة والتعليق",
+            link,
+            lang,
+        ),
+        Lang::En => mail(
+            to,
+            format!("Comments on “{consultation}” close soon"),
+            vec![
+                format!("Hello {name},"),
+                format!(
+                    "The comment period of “{consultation}”, which you follow, closes on {closes}."
+                ),
+                "If you want to have your say or answer others, now is the time.".to_owned(),
+            ],
+            "Read the draft and comment",
+            link,
+            lang,
+        ),
+    };
+    notification(mail, unsubscribe, lang)
+}
+
+/// What one line of a digest tells of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happened {
+    Reply,
+    NewVersion(u32),
+    /// The period closes at this moment, as the reader's dates show it.
+    Closing(String),
+}
+
+/// One line of a digest about consultation `title`, without its link.
+pub fn digest_line(what: &Happened, title: &str, lang: Lang) -> String {
+    match (what, lang) {
+        (Happened::Reply, Lang::Ar) => format!("ردّ على مشاركتك في «{title}»"),
+        (Happened::Reply, Lang::En) => format!("A reply to your contribution on “{title}”"),
+        (Happened::NewVersion(n), Lang::Ar) => format!("نُشر الإصدار {n} من «{title}»"),
+        (Happened::NewVersion(n), Lang::En) => format!("Version {n} of “{title}” is published"),
+        (Happened::Closing(at), Lang::Ar) => format!("يُغلق التعليق على «{title}» في {at}"),
+        (Happened::Closing(at), Lang::En) => format!("Comments on “{title}” close on {at}"),
+    }
+}
+
+/// The daily digest: each line (see [`digest_line`]) with its link.
+pub fn digest(
+    to: &str,
+    name: &str,
+    lines: &[(String, String)],
+    settings_link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let list = lines.iter().map(|(line, link)| format!("{line}: {link}"));
+    let mail = match lang {
+        Lang::Ar => {
+            let mut paragraphs = vec![
+                format!("مرحبًا {name}،"),
+                "إليك ما جدّ منذ ملخصك السابق:".to_owned(),
+            ];
+            paragraphs.extend(list);
+            mail(
+                to,
+                "ملخصك اليومي من شورى".to_owned(),
                 paragraphs,
                 "إعدادات التنبيهات",
                 settings_link,
@@ -333,12 +450,12 @@ pub fn digest(
         Lang::En => {
             let mut paragraphs = vec![
                 format!("Hello {name},"),
-                format!("{} new replies to your contributions:", replies.len()),
+                "Here is what happened since your last digest:".to_owned(),
             ];
-            paragraphs.extend(list("A reply on"));
+            paragraphs.extend(list);
             mail(
                 to,
-                "Your daily digest of replies from Shura".to_owned(),
+                "Your daily digest from Shura".to_owned(),
                 paragraphs,
                 "Notification settings",
                 settings_link,

@@ -149,6 +149,24 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Consultation>, StoreError>
     row.map(Consultation::try_from).transpose()
 }
 
+/// Public consultations whose period ends after `from` and no later than `to`.
+pub async fn closing_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Consultation>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE c.status IN ('scheduled', 'open') AND c.closes_at > $1 AND c.closes_at <= $2
+          ORDER BY c.id"
+    );
+    let rows: Vec<ConsultationRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(Consultation::try_from).collect()
+}
+
 pub async fn count(db: &Db) -> Result<i64, StoreError> {
     let n: i64 = with_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM consultations")
         .fetch_one(pool)

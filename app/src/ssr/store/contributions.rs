@@ -247,11 +247,37 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Contribution>, StoreErro
     rows(list)
 }
 
+/// Everything `author` wrote, oldest first (for their own data export).
+pub async fn by_author(db: &Db, author: UserId) -> Result<Vec<Contribution>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.author_id = $1 ORDER BY c.id");
+    let list: Vec<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(author.0).fetch_all(pool).await)?;
+    rows(list)
+}
+
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Contribution>, StoreError> {
     let sql = format!("{SELECT} WHERE c.id = $1");
     let row: Option<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
     row.map(Contribution::try_from).transpose()
+}
+
+/// A short text that changes whenever the threads of `consultation` change as
+/// readers see them: a contribution or reply posted, edited, supported, hidden,
+/// restored or withdrawn. Open pages compare it to know when to fetch again.
+pub async fn stamp(db: &Db, consultation: i64) -> Result<String, StoreError> {
+    let (n, last, supports, published, edits): (i64, i64, i64, i64, i64) = with_pool!(db, pool => sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(c.id), 0),
+                    CAST(COALESCE(SUM(c.support_count), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN c.status = 'published' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    (SELECT COUNT(*) FROM contribution_edits e
+                      WHERE e.contribution_id IN (SELECT id FROM contributions WHERE consultation_id = $1))
+               FROM contributions c WHERE c.consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(pool)
+        .await)?;
+    Ok(format!("{n}.{last}.{supports}.{published}.{edits}"))
 }
 
 /// Whether `author` already has a contribution (not withdrawn) with this text.

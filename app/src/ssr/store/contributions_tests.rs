@@ -156,4 +156,27 @@ crate::store_tests! {
         assert!(!contributions::is_duplicate(db, s.alice, "h2").await.expect("dup"), "a withdrawn text may be posted again");
         assert_eq!(outbox_rows(db).await, 3);
     }
+
+    async fn the_stamp_changes_with_everything_readers_see(db) {
+        let now = Utc::now();
+        let s = setup(db, now).await;
+        let stamp = || contributions::stamp(db, s.consultation);
+        let mut seen = vec![stamp().await.expect("stamp")];
+        let mut changed = |next: String, what: &str| {
+            assert!(!seen.contains(&next), "{what}: {next} was seen before");
+            seen.push(next);
+        };
+        let a = contributions::insert(db, &new(&s, s.alice, None, None, "مشاركة"), now).await.expect("a");
+        changed(stamp().await.expect("stamp"), "a contribution");
+        let r = contributions::insert(db, &new(&s, s.badr, None, Some(a), "ردّ"), now).await.expect("r");
+        changed(stamp().await.expect("stamp"), "a reply");
+        contributions::toggle_support(db, a, s.badr, now).await.expect("support");
+        changed(stamp().await.expect("stamp"), "a support");
+        contributions::edit(db, r, "ردّ مصحح", "h", now).await.expect("edit");
+        changed(stamp().await.expect("stamp"), "an edit");
+        contributions::withdraw(db, r, now).await.expect("withdraw");
+        changed(stamp().await.expect("stamp"), "a withdrawal");
+        let unchanged = stamp().await.expect("stamp");
+        assert_eq!(&unchanged, seen.last().expect("seen"), "nothing happened");
+    }
 }

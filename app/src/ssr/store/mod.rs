@@ -13,6 +13,7 @@ pub mod contributions;
 #[cfg(test)]
 mod contributions_tests;
 pub mod drafts;
+pub mod follows;
 pub mod mail_outbox;
 pub mod moderation;
 pub mod notifications;

@@ -55,6 +55,33 @@ pub async fn report(
     Ok(n > 0)
 }
 
+type ReportRow = (i64, String, Option<String>, DateTime<Utc>);
+
+fn reports(rows: Vec<ReportRow>) -> Vec<Report> {
+    rows.into_iter()
+        .filter_map(|(contribution_id, category, note, created_at)| {
+            Some(Report {
+                contribution_id,
+                category: ReportCategory::parse(&category)?,
+                note,
+                created_at,
+            })
+        })
+        .collect()
+}
+
+/// The reports `reporter` made, oldest first (for their own data export).
+pub async fn reports_by(db: &Db, reporter: UserId) -> Result<Vec<Report>, StoreError> {
+    let rows: Vec<ReportRow> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT contribution_id, category, note, created_at FROM contribution_reports
+          WHERE reporter_id = $1 ORDER BY created_at, contribution_id",
+    )
+    .bind(reporter.0)
+    .fetch_all(pool)
+    .await)?;
+    Ok(reports(rows))
+}
+
 /// The contributions waiting for a moderator: reported and not yet dealt with, or
 /// hidden and appealed without a decision. Oldest first.
 pub async fn queue(db: &Db) -> Result<Vec<i64>, StoreError> {
@@ -79,24 +106,14 @@ pub async fn open_reports(db: &Db, ids: &[i64]) -> Result<Vec<Report>, StoreErro
           WHERE resolved_at IS NULL AND contribution_id IN ({}) ORDER BY id",
         placeholders(1, ids.len())
     );
-    let rows: Vec<(i64, String, Option<String>, DateTime<Utc>)> = with_pool!(db, pool => {
+    let rows: Vec<ReportRow> = with_pool!(db, pool => {
         let mut q = sqlx::query_as(&sql);
         for id in ids {
             q = q.bind(*id);
         }
         q.fetch_all(pool).await
     })?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(contribution_id, category, note, created_at)| {
-            Some(Report {
-                contribution_id,
-                category: ReportCategory::parse(&category)?,
-                note,
-                created_at,
-            })
-        })
-        .collect())
+    Ok(reports(rows))
 }
 
 /// A moderation decision to write down.

@@ -59,21 +59,81 @@ pub async fn unsubscribe(db: &Db, token: &str) -> Result<Option<String>, StoreEr
     Ok(lang)
 }
 
-/// Records a notification about `contribution` for `user`: already sent (`sent`) or
-/// waiting for the next digest.
+/// What a notification tells of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// Contribution `contribution` answers one of the person's.
+    Reply {
+        consultation: i64,
+        contribution: i64,
+    },
+    /// A consultation the person follows published version `number`.
+    NewVersion { consultation: i64, number: u32 },
+    /// A consultation the person follows closes within two days.
+    Closing { consultation: i64 },
+}
+
+impl Notice {
+    pub fn consultation(&self) -> i64 {
+        match *self {
+            Notice::Reply { consultation, .. }
+            | Notice::NewVersion { consultation, .. }
+            | Notice::Closing { consultation } => consultation,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Notice::Reply { .. } => "reply",
+            Notice::NewVersion { .. } => "new_version",
+            Notice::Closing { .. } => "closing",
+        }
+    }
+
+    fn from_row(
+        kind: &str,
+        consultation: i64,
+        contribution: Option<i64>,
+        number: Option<i64>,
+    ) -> Option<Notice> {
+        match kind {
+            "reply" => Some(Notice::Reply {
+                consultation,
+                contribution: contribution?,
+            }),
+            "new_version" => Some(Notice::NewVersion {
+                consultation,
+                number: u32::try_from(number?).ok()?,
+            }),
+            "closing" => Some(Notice::Closing { consultation }),
+            _ => None,
+        }
+    }
+}
+
+/// Records `notice` for `user`: already sent (`sent`) or waiting for the next digest.
 pub async fn record(
     db: &Db,
     user: UserId,
-    contribution: i64,
+    notice: Notice,
     sent: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (contribution, number) = match notice {
+        Notice::Reply { contribution, .. } => (Some(contribution), None),
+        Notice::NewVersion { number, .. } => (None, Some(i64::from(number))),
+        Notice::Closing { .. } => (None, None),
+    };
     with_pool!(db, pool => sqlx::query(
-        "INSERT INTO notifications (user_id, kind, contribution_id, created_at, sent_at)
-         VALUES ($1, 'reply', $2, $3, $4)",
+        "INSERT INTO notifications
+           (user_id, kind, consultation_id, contribution_id, version_number, created_at, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(user.0)
+    .bind(notice.kind())
+    .bind(notice.consultation())
     .bind(contribution)
+    .bind(number)
     .bind(now)
     .bind(sent.then_some(now))
     .execute(pool)
@@ -82,14 +142,18 @@ pub async fn record(
     Ok(())
 }
 
+/// A notification row as read back for a digest.
+type PendingRow = (i64, String, i64, Option<i64>, Option<i64>);
+
 /// People on the daily digest with something waiting whose last digest is at least a
-/// day old (`day_ago`), with the contributions to tell them about.
+/// day old (`day_ago`), with what to tell them, oldest first.
 pub async fn due_digests(
     db: &Db,
     day_ago: DateTime<Utc>,
-) -> Result<Vec<(UserId, Vec<i64>)>, StoreError> {
-    let rows: Vec<(i64, i64)> = with_pool!(db, pool => sqlx::query_as(
-        "SELECT n.user_id, n.contribution_id FROM notifications n JOIN users u ON u.id = n.user_id
+) -> Result<Vec<(UserId, Vec<Notice>)>, StoreError> {
+    let rows: Vec<PendingRow> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT n.user_id, n.kind, n.consultation_id, n.contribution_id, n.version_number
+           FROM notifications n JOIN users u ON u.id = n.user_id
           WHERE n.sent_at IS NULL AND u.notify_mode = 'daily' AND u.deleted_at IS NULL
             AND (u.last_digest_at IS NULL OR u.last_digest_at <= $1)
           ORDER BY n.user_id, n.id",
@@ -97,11 +161,14 @@ pub async fn due_digests(
     .bind(day_ago)
     .fetch_all(pool)
     .await)?;
-    let mut due: Vec<(UserId, Vec<i64>)> = Vec::new();
-    for (user, contribution) in rows {
+    let mut due: Vec<(UserId, Vec<Notice>)> = Vec::new();
+    for (user, kind, consultation, contribution, number) in rows {
+        let Some(notice) = Notice::from_row(&kind, consultation, contribution, number) else {
+            continue;
+        };
         match due.last_mut() {
-            Some((u, list)) if u.0 == user => list.push(contribution),
-            _ => due.push((UserId(user), vec![contribution])),
+            Some((u, list)) if u.0 == user => list.push(notice),
+            _ => due.push((UserId(user), vec![notice])),
         }
     }
     Ok(due)

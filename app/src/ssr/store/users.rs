@@ -103,6 +103,27 @@ pub async fn by_id(db: &Db, id: UserId) -> Result<Option<User>, StoreError> {
     Ok(row.map(User::from))
 }
 
+/// The followers of consultation `consultation` who take notifications in `mode`, with
+/// a confirmed address.
+pub async fn followers(
+    db: &Db,
+    consultation: i64,
+    mode: crate::domain::notification::NotifyMode,
+) -> Result<Vec<User>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users
+          WHERE id IN (SELECT user_id FROM follows WHERE consultation_id = $1)
+            AND deleted_at IS NULL AND email_verified_at IS NOT NULL AND notify_mode = $2
+          ORDER BY id"
+    );
+    let rows: Vec<UserRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(consultation)
+        .bind(mode.as_str())
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
 #[derive(sqlx::FromRow)]
 struct UserWithHash {
     #[sqlx(flatten)]
