@@ -203,4 +203,30 @@ http_tests! {
         assert!(!html.contains("<img src=x"));
         assert!(!html.contains(r#"href="javascript:"#));
     }
+
+    async fn my_data_holds_what_one_wrote_reported_and_follows(server, demo = true) {
+        let alice = citizen(&server, "alice@example.org").await;
+        let badr = citizen(&server, "badr@example.org").await;
+        let res = post(&server, &alice, GUIDELINE, &[
+            ("intent", "contribute"), ("body", "النص الأول"),
+            ("speaker", "organisation"), ("org_name", "جمعية الشفافية"), ("org_kind", "ngo"),
+        ]).await;
+        let id = posted_id(&res).to_string();
+        post(&server, &alice, GUIDELINE, &[("intent", "edit"), ("target", &id), ("body", "النص المصحح")]).await;
+        let theirs = posted_id(&post(&server, &badr, GUIDELINE, &[("intent", "reply"), ("parent", &id), ("body", "Off topic")]).await).to_string();
+        let res = post(&server, &alice, GUIDELINE, &[("intent", "report"), ("target", &theirs), ("category", "spam"), ("note", "advertising")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+        let data: serde_json::Value = alice.get(server.url("/en/account/my-data")).send().await.expect("get")
+            .json().await.expect("json");
+        let written = data["contributions"].as_array().expect("contributions");
+        assert_eq!(written.len(), 1, "only one's own: {written:?}");
+        assert_eq!(written[0]["body"], "النص المصحح");
+        assert_eq!(written[0]["earlier_texts"][0]["body"], "النص الأول");
+        assert_eq!(written[0]["as_organisation"]["name"], "جمعية الشفافية");
+        assert_eq!(data["reports_made"][0]["rule"], "spam");
+        assert_eq!(data["reports_made"][0]["note"], "advertising");
+        assert_eq!(data["following"][0]["consultation"], GUIDELINE, "taking part follows");
+        assert_eq!(data["notifications"]["mode"], "immediate");
+    }
 }
