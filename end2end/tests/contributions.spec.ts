@@ -156,3 +156,16 @@ test('new contributions and replies appear on an open page without reload; a rep
   await expect(show).toHaveCount(0);
   expect(await kept()).toBe(true);
 });
+
+test('contributions received at a workshop, by email and by letter say where they came from', async ({ page }, testInfo) => {
+  for (const lang of ['ar', 'en'] as const) {
+    await page.goto(`/${lang}/consultations/street-vendors-regulation?sort=oldest#contributions`);
+    const contributions = page.locator('#contributions');
+    await expect(contributions.locator('.contribution__channel[data-channel=workshop]')).toHaveCount(2);
+    await expect(contributions.locator('.contribution__channel[data-channel=letter]')).toHaveText(lang === 'ar' ? 'وصلت بخطاب' : 'Received by letter');
+    await expect(contributions.locator('.contribution__channel[data-channel=email]')).toHaveCount(1);
+    // The reply said at the workshop sits under what it answers.
+    await expect(contributions.locator('.contribution[data-depth="1"]')).toContainText('مراقب من البلدية');
+    await screenshotOf(contributions, testInfo, `offline-contributions-${lang}`);
+  }
+});

@@ -51,6 +51,7 @@ test('a citizen is refused the admin pages, in their language, and nothing chang
 });
 
 test('staff sign in with TOTP: set-up, recovery codes, agency, mandate, audit log', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
   // The admin has no second factor yet: the admin page says to set it up.
   await signIn(page, 'en', ADMIN_EMAIL, ADMIN_PASSWORD);
   await expect(page).toHaveURL(/\/en\/account$/);

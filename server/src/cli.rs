@@ -75,8 +75,13 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             db.close().await;
             let summary = result.map_err(|e| failed(e.to_string()))?;
             println!(
-                "imported {} consultation(s): {} version(s) written, {} unchanged",
-                summary.consultations, summary.versions_written, summary.versions_unchanged
+                "imported {} consultation(s): {} version(s) written, {} unchanged; \
+                 {} contribution(s) written, {} already there",
+                summary.consultations,
+                summary.versions_written,
+                summary.versions_unchanged,
+                summary.contributions_written,
+                summary.contributions_unchanged
             );
             Ok(())
         }

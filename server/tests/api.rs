@@ -170,6 +170,8 @@ http_tests! {
             speaker: Speaker::Organisation { name: "جامعة الملك سعود".into(), kind: OrgKind::Academic },
             body: body.to_owned(),
             body_hash: format!("{:0>64}", body.len()),
+            channel: app::domain::contribution::Channel::Online,
+            external_id: None,
         };
         let root = contributions::insert(db, &new(Some(&key), None, "تعليق على البند"), now).await.expect("root");
         let reply = contributions::insert(db, &new(Some(&key), Some(root), "A reply"), now).await.expect("reply");

@@ -40,6 +40,8 @@ async fn contribution_by(server: &TestServer, author: UserId) -> i64 {
             speaker: Speaker::Individual,
             body: TEXT.to_owned(),
             body_hash: "0".repeat(64),
+            channel: app::domain::contribution::Channel::Online,
+            external_id: None,
         },
         chrono::Utc::now(),
     )

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
-    ContributionStatus, OrgKind, ReportCategory, Segment, ThreadOrder,
+    Channel, ContributionStatus, OrgKind, ReportCategory, Segment, ThreadOrder,
 };
 use crate::domain::dates::DateLabel;
 use crate::domain::Lang;
@@ -49,6 +49,8 @@ pub struct ContributionView {
     pub org: Option<(String, OrgKind)>,
     pub clause: Option<ClauseRef>,
     pub status: ContributionStatus,
+    /// How it reached the agency (anything but `Online` is said on the page).
+    pub channel: Channel,
     /// Empty unless published.
     pub paragraphs: Vec<Vec<Segment>>,
     pub created: DateLabel,

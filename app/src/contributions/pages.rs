@@ -13,7 +13,7 @@ use super::api::{
 use crate::consultations::pages::DateText;
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
-    ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
+    Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
 use crate::domain::Lang;
 use crate::moderation::pages::{rule_label, rule_select};
@@ -468,6 +468,17 @@ fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
         .collect_view()
 }
 
+/// Where a contribution was received, when not on the portal.
+fn channel_label(c: Channel, lang: Lang) -> Option<&'static str> {
+    let l = lang.locale();
+    match c {
+        Channel::Online => None,
+        Channel::Workshop => Some(td_string!(l, channel_workshop)),
+        Channel::Email => Some(td_string!(l, channel_email)),
+        Channel::Letter => Some(td_string!(l, channel_letter)),
+    }
+}
+
 #[component]
 fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool) -> impl IntoView {
     let lang = ctx.lang;
@@ -663,6 +674,9 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                     " · "
                     <a class="contribution__date" href=format!("#{anchor}")><DateText date=x.created.clone() /></a>
                     {clause.map(|c| view! { " · "{c} })}
+                    {channel_label(x.channel, lang).map(|c| view! {
+                        " · "<span class="badge contribution__channel" data-channel=x.channel.as_str()>{c}</span>
+                    })}
                     {x.in_reply_to.clone().map(|(parent, name)| view! {
                         " · "{td_string!(l, contributions_in_reply_to)}" "
                         <a href=format!("#contribution-{parent}")><bdi>{name.unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi></a>

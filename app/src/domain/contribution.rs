@@ -48,6 +48,42 @@ impl OrgKind {
     }
 }
 
+/// How a contribution reached the agency: posted here, or received elsewhere and
+/// entered or imported by the agency.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Posted on the portal by its author.
+    #[default]
+    Online,
+    /// Said at a consultation workshop.
+    Workshop,
+    Email,
+    Letter,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::Online,
+        Channel::Workshop,
+        Channel::Email,
+        Channel::Letter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Workshop => "workshop",
+            Channel::Email => "email",
+            Channel::Letter => "letter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
 /// Whether the author writes for themself or on behalf of an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Speaker {
@@ -262,6 +298,14 @@ pub enum Segment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn channel_codes_round_trip() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Channel::parse("fax"), None);
+    }
 
     #[test]
     fn bodies_lose_direction_overrides_and_extra_blank_lines() {

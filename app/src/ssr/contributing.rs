@@ -16,8 +16,8 @@ use super::store::contributions::{self, Contribution, NewContribution};
 use super::store::{drafts, follows, StoreError};
 use crate::domain::authz::{authorise, Action};
 use crate::domain::contribution::{
-    check_body, normalize_body, BodyProblem, ContributionStatus, OrgKind, Segment, Speaker,
-    EDIT_WINDOW_MINUTES,
+    check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, Segment,
+    Speaker, EDIT_WINDOW_MINUTES,
 };
 use crate::domain::ConsultationStatus;
 use crate::ui::form::{FormFeedback, FormMessage};
@@ -92,7 +92,8 @@ fn checked_body(raw: &str) -> Result<String, FormMessage> {
     Ok(body)
 }
 
-fn hash(body: &str) -> String {
+/// The SHA-256 of a body, hex: how the same text posted twice is recognised.
+pub(crate) fn body_hash(body: &str) -> String {
     to_hex(&Sha256::digest(body.as_bytes()))
 }
 
@@ -209,7 +210,7 @@ pub async fn post(
     if !fb.errors.is_empty() {
         return Err(fb);
     }
-    let body_hash = hash(&body);
+    let body_hash = body_hash(&body);
     if contributions::is_duplicate(&state.db, signed.user.id, &body_hash)
         .await
         .map_err(internal)?
@@ -227,6 +228,8 @@ pub async fn post(
         speaker,
         body,
         body_hash,
+        channel: Channel::Online,
+        external_id: None,
     };
     let is_reply = new.parent_id.is_some();
     let now = state.clock.now();
@@ -324,7 +327,7 @@ pub async fn edit(
     if body == x.body {
         return Ok(());
     }
-    contributions::edit(&state.db, id, &body, &hash(&body), state.clock.now())
+    contributions::edit(&state.db, id, &body, &body_hash(&body), state.clock.now())
         .await
         .map_err(internal)
 }

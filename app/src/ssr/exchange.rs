@@ -2,20 +2,27 @@
 //! topics, versions and clauses as one JSON document, for `shura import` / `shura
 //! export` and for the demo data.
 //!
-//! Importing is idempotent by external ids (slugs, version numbers, clause keys) and
-//! all-or-nothing: the document is checked in full, then written in one transaction.
+//! Importing is idempotent by external ids (slugs, version numbers, clause keys,
+//! contribution ids) and all-or-nothing: the document is checked in full, then written
+//! in one transaction.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::contributing::body_hash;
 use super::draft::render;
+use super::store::contributions::{self, Contribution, NewContribution, EXPORTED_ID_PREFIX};
 use super::store::drafts::{self, AgencyRecord, ConsultationRecord, StoredClause, Tx};
 use super::store::{agencies, consultations, Db, StoreError};
 use crate::domain::consultation::is_valid_slug;
+use crate::domain::contribution::{
+    check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, ReportCategory,
+    Speaker, MAX_BODY_CHARS,
+};
 use crate::domain::draft::{is_valid_clause_key, ClauseKind};
-use crate::domain::{ConsultationStatus, LocalizedText};
+use crate::domain::{ConsultationStatus, LocalizedText, UserId};
 
 /// The value of the document's `format` field.
 pub const FORMAT: &str = "shura/1";
@@ -73,9 +80,9 @@ pub struct ConsultationDoc {
     #[serde(default)]
     pub concluded_at: Option<DateTime<Utc>>,
     pub versions: Vec<VersionDoc>,
-    /// Reserved for contributions; must be empty in this version of Shura.
+    /// What people said, on the portal or elsewhere; a reply after what it answers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub contributions: Vec<serde_json::Value>,
+    pub contributions: Vec<ContributionDoc>,
     /// Reserved for the agency's responses; must be empty in this version of Shura.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub responses: Vec<serde_json::Value>,
@@ -90,6 +97,46 @@ pub struct VersionDoc {
     #[serde(default)]
     pub change_note: Option<LocalizedText>,
     pub clauses: Vec<ClauseDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionDoc {
+    /// Unique within the consultation; importing it again changes nothing.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    /// The version it was written on.
+    pub version: u32,
+    /// The clause it is about (a key of that version); none: the whole draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    /// The name it is published under; `null` when not known.
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<OrganisationDoc>,
+    #[serde(default)]
+    pub channel: Channel,
+    pub created_at: DateTime<Utc>,
+    #[serde(default = "published")]
+    pub status: ContributionStatus,
+    /// The published rule it was hidden under (hidden ones only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_rule: Option<ReportCategory>,
+    /// Plain text, paragraphs separated by a blank line; empty unless published.
+    #[serde(default)]
+    pub body: String,
+}
+
+fn published() -> ContributionStatus {
+    ContributionStatus::Published
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDoc {
+    pub name: String,
+    pub kind: OrgKind,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,6 +205,9 @@ pub struct ImportSummary {
     pub consultations: usize,
     pub versions_written: usize,
     pub versions_unchanged: usize,
+    pub contributions_written: usize,
+    /// Already there from an earlier import (or posted here, for a file exported here).
+    pub contributions_unchanged: usize,
 }
 
 /// Imports a document in one transaction: all of it, or nothing.
@@ -215,9 +265,6 @@ fn check(doc: &Document) -> Result<(), ImportError> {
         if c.closes_at <= c.opens_at {
             return Err(field(at("closes_at"), "must be after opens_at"));
         }
-        if !c.contributions.is_empty() {
-            return Err(field(at("contributions"), NOT_YET));
-        }
         if !c.responses.is_empty() {
             return Err(field(at("responses"), NOT_YET));
         }
@@ -261,6 +308,97 @@ fn check(doc: &Document) -> Result<(), ImportError> {
                     return Err(field(at("level"), "headings have a level from 2 to 6"));
                 }
             }
+        }
+        check_contributions(i, c)?;
+    }
+    Ok(())
+}
+
+/// The most characters of an external id or a name in a file.
+const MAX_ID_CHARS: usize = 100;
+const MAX_NAME_CHARS: usize = 200;
+
+fn check_contributions(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
+    let mut ids = HashSet::new();
+    for (k, x) in c.contributions.iter().enumerate() {
+        let at = |f: &str| format!("consultations[{i}].contributions[{k}].{f}");
+        let id_ok = !x.id.is_empty()
+            && x.id.chars().count() <= MAX_ID_CHARS
+            && x.id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
+        if !id_ok {
+            return Err(field(
+                at("id"),
+                "1–100 ASCII letters, digits, '-', '_', '.' or ':'",
+            ));
+        }
+        if let Some(parent) = &x.in_reply_to {
+            if !ids.contains(parent.as_str()) {
+                return Err(field(
+                    at("in_reply_to"),
+                    format!("no contribution {parent:?} before this one in this consultation"),
+                ));
+            }
+        }
+        if !ids.insert(x.id.as_str()) {
+            return Err(field(at("id"), "appears twice in this consultation"));
+        }
+        let Some(version) = c
+            .versions
+            .iter()
+            .find(|v| v.number == x.version && v.published_at.is_some())
+        else {
+            return Err(field(
+                at("version"),
+                "not a published version of this consultation",
+            ));
+        };
+        if let Some(key) = &x.clause {
+            if !version.clauses.iter().any(|cl| &cl.key == key) {
+                return Err(field(
+                    at("clause"),
+                    format!("version {} has no clause {key:?}", x.version),
+                ));
+            }
+        }
+        if x.author
+            .as_ref()
+            .is_some_and(|a| a.trim().is_empty() || a.chars().count() > MAX_NAME_CHARS)
+        {
+            return Err(field(at("author"), "a name of 1–200 characters, or null"));
+        }
+        if let Some(org) = &x.on_behalf_of {
+            if org.name.trim().is_empty() || org.name.chars().count() > MAX_NAME_CHARS {
+                return Err(field(at("on_behalf_of.name"), "a name of 1–200 characters"));
+            }
+        }
+        let body = normalize_body(&x.body);
+        match x.status {
+            ContributionStatus::Published => {
+                // Said elsewhere and entered by the agency: the length rule holds, the
+                // link limit (against spam on the portal) does not.
+                if let Err(p) = check_body(&body, 0) {
+                    let message = match p {
+                        BodyProblem::TooLong => format!("longer than {MAX_BODY_CHARS} characters"),
+                        _ => "a published contribution needs its text".to_owned(),
+                    };
+                    return Err(field(at("body"), message));
+                }
+            }
+            ContributionStatus::Hidden | ContributionStatus::Withdrawn if !body.is_empty() => {
+                return Err(field(
+                    at("body"),
+                    "must be empty: hidden and withdrawn texts are not exchanged",
+                ));
+            }
+            _ => {}
+        }
+        if (x.status == ContributionStatus::Hidden) != x.hidden_rule.is_some() {
+            return Err(field(
+                at("hidden_rule"),
+                "a hidden contribution names the rule it was hidden under; others have none",
+            ));
         }
     }
     Ok(())
@@ -358,9 +496,85 @@ async fn write(
                 }
             }
         }
+        write_contributions(tx, id, c, now, &mut summary).await?;
         summary.consultations += 1;
     }
     Ok(summary)
+}
+
+/// Stores the contributions of the file not stored yet, each with its thread and
+/// channel; people without an account get a participant record (one per name per
+/// import).
+async fn write_contributions(
+    tx: &mut dyn Tx,
+    consultation: i64,
+    c: &ConsultationDoc,
+    now: DateTime<Utc>,
+    summary: &mut ImportSummary,
+) -> Result<(), ImportError> {
+    if c.contributions.is_empty() {
+        return Ok(());
+    }
+    let versions: HashMap<u32, i64> = tx
+        .versions(consultation)
+        .await?
+        .into_iter()
+        .map(|v| (v.number, v.id))
+        .collect();
+    let mut stored: HashMap<&str, i64> = HashMap::new();
+    let mut people: HashMap<&str, UserId> = HashMap::new();
+    for x in &c.contributions {
+        if let Some(id) = tx
+            .contribution_by_external(consultation, &x.id, x.created_at)
+            .await?
+        {
+            stored.insert(&x.id, id);
+            summary.contributions_unchanged += 1;
+            continue;
+        }
+        let author = match x.author.as_deref().map(str::trim) {
+            Some(name) => match people.get(name) {
+                Some(id) => *id,
+                None => {
+                    let id = tx.participant_record(Some(name), now).await?;
+                    people.insert(name, id);
+                    id
+                }
+            },
+            None => tx.participant_record(None, now).await?,
+        };
+        let body = normalize_body(&x.body);
+        let new = NewContribution {
+            consultation_id: consultation,
+            // Checked against the file's versions, which are all stored by now.
+            version_id: versions.get(&x.version).copied().unwrap_or_default(),
+            clause_key: x.clause.clone(),
+            parent_id: x
+                .in_reply_to
+                .as_deref()
+                .and_then(|p| stored.get(p).copied()),
+            author,
+            speaker: match &x.on_behalf_of {
+                Some(o) => Speaker::Organisation {
+                    name: o.name.trim().to_owned(),
+                    kind: o.kind,
+                },
+                None => Speaker::Individual,
+            },
+            body_hash: body_hash(&body),
+            body,
+            channel: x.channel,
+            external_id: Some(x.id.clone()),
+        };
+        let id = tx.insert_contribution(&new, x.created_at).await?;
+        if x.status != ContributionStatus::Published {
+            tx.set_contribution_state(id, x.status, x.hidden_rule)
+                .await?;
+        }
+        stored.insert(&x.id, id);
+        summary.contributions_written += 1;
+    }
+    Ok(())
 }
 
 /// Clauses as stored: numbers filled in (counting on from the previous numbered clause)
@@ -407,6 +621,45 @@ pub async fn export(
     };
     let agency = agencies::by_id(db, c.agency_id).await?;
     let topics = drafts::topics_of(db, c.id.0).await?;
+    let written = contributions::of_consultation(db, c.id.0).await?;
+    let export_id = |x: &Contribution| {
+        x.external_id
+            .clone()
+            .unwrap_or_else(|| format!("{EXPORTED_ID_PREFIX}{}", x.id))
+    };
+    let ids: HashMap<i64, String> = written.iter().map(|x| (x.id, export_id(x))).collect();
+    let contributions = written
+        .iter()
+        .map(|x| {
+            let published = x.status == ContributionStatus::Published;
+            ContributionDoc {
+                id: export_id(x),
+                in_reply_to: x.parent_id.and_then(|p| ids.get(&p).cloned()),
+                version: x.version_number,
+                clause: x.clause_key.clone(),
+                author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
+                on_behalf_of: match &x.speaker {
+                    Speaker::Organisation { name, kind } => Some(OrganisationDoc {
+                        name: name.clone(),
+                        kind: *kind,
+                    }),
+                    Speaker::Individual => None,
+                },
+                channel: x.channel,
+                created_at: x.created_at,
+                status: x.status,
+                hidden_rule: x
+                    .hidden_category
+                    .filter(|_| x.status == ContributionStatus::Hidden),
+                // A hidden text is kept for the author's appeal only: it never leaves.
+                body: if published {
+                    x.body.clone()
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect();
     let mut versions = Vec::new();
     for v in drafts::versions(db, c.id.0).await? {
         let clauses = drafts::clauses(db, v.id)
@@ -459,7 +712,7 @@ pub async fn export(
             closes_at: c.closes_at,
             concluded_at: c.concluded_at,
             versions,
-            contributions: Vec::new(),
+            contributions,
             responses: Vec::new(),
         }],
     }))
@@ -473,6 +726,9 @@ pub fn shift_dates(doc: &mut Document, by: Duration) {
         c.concluded_at = c.concluded_at.map(|d| d + by);
         for v in &mut c.versions {
             v.published_at = v.published_at.map(|d| d + by);
+        }
+        for x in &mut c.contributions {
+            x.created_at += by;
         }
     }
     doc.exported_at = doc.exported_at.map(|d| d + by);

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::exchange::{self, ImportError};
+use super::store::contributions::{self, NewContribution};
 use super::store::{consultations, drafts, Db};
+use crate::domain::contribution::{Channel, ContributionStatus, ReportCategory, Speaker};
 use crate::domain::ConsultationStatus;
 
 fn t0() -> DateTime<Utc> {
@@ -23,6 +25,8 @@ async fn counts(db: &Db) -> Vec<i64> {
         "consultation_topics",
         "consultation_versions",
         "clauses",
+        "contributions",
+        "users",
     ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         let n: i64 = crate::ssr::store::with_pool!(db, pool =>
@@ -32,6 +36,9 @@ async fn counts(db: &Db) -> Vec<i64> {
     }
     out
 }
+
+/// Spoils the contributions of a consultation in a file.
+type Breaks = fn(&mut serde_json::Value);
 
 fn demo() -> exchange::Document {
     exchange::parse(crate::ssr::demo::DEMO_JSON).expect("demo parses")
@@ -46,6 +53,96 @@ crate::store_tests! {
         assert_eq!(counts(db).await, after_first);
         assert_eq!(second.versions_written, 0, "published versions are left as they are");
         assert_eq!(second.versions_unchanged, first.versions_written);
+        assert_eq!((first.contributions_written, second.contributions_written), (4, 0));
+        assert_eq!(second.contributions_unchanged, 4);
+    }
+
+    async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
+        let list = contributions::of_consultation(db, c.id.0).await.expect("contributions");
+        assert_eq!(list.len(), 4);
+        let (said, answer) = (&list[0], &list[1]);
+        assert_eq!(said.channel, Channel::Workshop);
+        assert_eq!(said.author_name, "سعد العتيبي");
+        assert_eq!((said.version_number, said.clause_key.as_deref()), (1, Some("locations")));
+        assert!(said.body.contains("\n\nنقترح خمسين مترًا"), "paragraphs kept");
+        assert_eq!((answer.parent_id, answer.depth), (Some(said.id), 1));
+        assert!(matches!(&answer.speaker, Speaker::Organisation { kind, .. } if kind.as_str() == "ngo"));
+        assert_eq!(list[2].channel, Channel::Letter);
+        assert_eq!(list[3].channel, Channel::Email);
+        assert_eq!(list[0].external_id.as_deref(), Some("workshop-2026-09-15-01"));
+    }
+
+    async fn a_contribution_that_breaks_a_rule_is_named_and_nothing_is_written(db) {
+        let cases: [(&str, Breaks, &str); 5] = [
+            ("unknown parent", |x| x[1]["in_reply_to"] = "nobody".into(), "contributions[1].in_reply_to"),
+            ("unknown clause", |x| x[0]["clause"] = "no-such-clause".into(), "contributions[0].clause"),
+            ("unknown version", |x| x[0]["version"] = 9.into(), "contributions[0].version"),
+            ("hidden without its rule", |x| { x[3]["status"] = "hidden".into(); x[3]["body"] = "".into(); }, "contributions[3].hidden_rule"),
+            ("published without text", |x| x[2]["body"] = " \n ".into(), "contributions[2].body"),
+        ];
+        for (what, breaks, place) in cases {
+            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::demo::DEMO_JSON).expect("json");
+            breaks(&mut json["consultations"][4]["contributions"]);
+            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
+            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
+        }
+        let mut json: serde_json::Value = serde_json::from_str(crate::ssr::demo::DEMO_JSON).expect("json");
+        json["consultations"][4]["contributions"][0]["channel"] = "pigeon".into();
+        let err = exchange::parse(&json.to_string()).expect_err("unknown channel");
+        assert!(err.to_string().starts_with("consultations[4].contributions[0].channel"), "{err}");
+        assert_eq!(counts(db).await, vec![0; 8]);
+    }
+
+    async fn contributions_posted_here_go_out_and_come_back_once(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let version = drafts::versions(db, c.id.0).await.expect("versions").pop().expect("v");
+        let author = crate::ssr::store::users::create(db, &crate::ssr::store::users::NewUser {
+            email: "amal@example.org".into(),
+            display_name: "Amal".into(),
+            preferred_lang: crate::domain::Lang::En,
+            password_hash: "unused".into(),
+            terms_version: "2026-11".into(),
+        }, t0()).await.expect("user").id;
+        let new = |body: &str, parent| NewContribution {
+            consultation_id: c.id.0,
+            version_id: version.id,
+            clause_key: None,
+            parent_id: parent,
+            author,
+            speaker: Speaker::Individual,
+            body: body.into(),
+            body_hash: body.len().to_string(),
+            channel: Channel::Online,
+            external_id: None,
+        };
+        let root = contributions::insert(db, &new("Posted on the portal", None), t0()).await.expect("root");
+        let hidden = contributions::insert(db, &new("Something hidden", Some(root)), t0()).await.expect("hidden");
+        let decision = crate::ssr::store::moderation::Decision {
+            consultation: c.id.0,
+            contribution: hidden,
+            action: crate::domain::contribution::ModerationAction::Hide,
+            category: Some(ReportCategory::Spam),
+            reason: Some("Advertising"),
+        };
+        crate::ssr::store::moderation::apply(db, &decision, None, t0()).await.expect("hide");
+
+        let out = exchange::export(db, "e-participation-guideline", t0()).await.expect("export").expect("c");
+        let text = serde_json::to_string(&out).expect("json");
+        assert!(!text.contains("Something hidden"), "a hidden text never leaves");
+        let xs = &out.consultations[0].contributions;
+        assert_eq!(xs.len(), 2);
+        assert_eq!(xs[0].id, format!("shura-{root}"));
+        assert_eq!(xs[1].in_reply_to.as_deref(), Some(xs[0].id.as_str()));
+        assert_eq!((xs[1].status, xs[1].hidden_rule), (ContributionStatus::Hidden, Some(ReportCategory::Spam)));
+
+        let before = counts(db).await;
+        let summary = exchange::import(db, &exchange::parse(&text).expect("parses"), t0()).await.expect("again");
+        assert_eq!((summary.contributions_written, summary.contributions_unchanged), (0, 2));
+        assert_eq!(counts(db).await, before, "nothing twice");
     }
 
     async fn a_broken_file_names_the_field_and_writes_nothing(db) {
@@ -67,7 +164,7 @@ crate::store_tests! {
         let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
         let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
         assert!(err.to_string().starts_with("consultations[2].agency"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 6]);
+        assert_eq!(counts(db).await, vec![0; 8]);
     }
 
     async fn a_wrong_type_names_its_place(db) {
@@ -77,7 +174,7 @@ crate::store_tests! {
         assert!(message.starts_with("consultations[0].slug"), "{message}");
         let err = exchange::parse("{\"format\": \"shura/1\",\n \"topics\": [}").expect_err("syntax");
         assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err:?}");
-        assert_eq!(counts(db).await, vec![0; 6]);
+        assert_eq!(counts(db).await, vec![0; 8]);
     }
 
     async fn a_published_version_never_changes(db) {

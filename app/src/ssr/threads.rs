@@ -117,6 +117,7 @@ pub async fn page(
                     number: x.clause_number,
                 }),
                 status: x.status,
+                channel: x.channel,
                 paragraphs: if published {
                     paragraphs(&x.body)
                 } else {

@@ -5,9 +5,13 @@ use chrono::{DateTime, Utc};
 
 use super::{with_pool, Db, StoreError};
 use crate::domain::contribution::{
-    ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
+    Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
 };
 use crate::domain::UserId;
+
+/// An export names a contribution posted here `shura-{id}` (imported ones keep the
+/// id they came with).
+pub const EXPORTED_ID_PREFIX: &str = "shura-";
 
 #[derive(Debug, Clone)]
 pub struct NewContribution {
@@ -21,6 +25,9 @@ pub struct NewContribution {
     pub speaker: Speaker,
     pub body: String,
     pub body_hash: String,
+    pub channel: Channel,
+    /// Its id in the exchange file it comes from (imports only).
+    pub external_id: Option<String>,
 }
 
 /// A contribution as stored, with what its page needs from the tables around it.
@@ -39,8 +46,10 @@ pub struct Contribution {
     /// Empty once the account is deleted.
     pub author_name: String,
     pub speaker: Speaker,
-    /// How it reached the agency: `online` for posts on this site.
-    pub channel: String,
+    /// How it reached the agency.
+    pub channel: Channel,
+    /// Its id in the exchange file it was imported from, if it was.
+    pub external_id: Option<String>,
     pub body: String,
     pub status: ContributionStatus,
     pub support_count: i64,
@@ -77,6 +86,7 @@ struct Row {
     org_name: Option<String>,
     org_kind: Option<String>,
     channel: String,
+    external_id: Option<String>,
     body: String,
     status: String,
     support_count: i64,
@@ -112,7 +122,8 @@ impl TryFrom<Row> for Contribution {
             author_id: UserId(r.author_id),
             author_name: r.author_name,
             speaker,
-            channel: r.channel,
+            channel: Channel::parse(&r.channel).ok_or_else(|| decode("channel"))?,
+            external_id: r.external_id,
             body: r.body,
             status: ContributionStatus::parse(&r.status).ok_or_else(|| decode("status"))?,
             support_count: r.support_count,
@@ -127,7 +138,7 @@ impl TryFrom<Row> for Contribution {
 
 const SELECT: &str = "SELECT c.id, c.consultation_id, v.number AS version_number, c.clause_key,
            k.number AS clause_number, c.parent_id, c.root_id, c.depth, c.author_id,
-           u.display_name AS author_name, c.org_name, c.org_kind, c.channel, c.body, c.status,
+           u.display_name AS author_name, c.org_name, c.org_kind, c.channel, c.external_id, c.body, c.status,
            c.support_count, c.created_at, c.edited_at, c.hidden_category, c.appeal_text,
            c.appeal_decided_at
       FROM contributions c
@@ -157,7 +168,7 @@ pub(crate) use queue_for_index;
 
 /// A contribution's place in its thread: ids zero-padded so that text order is
 /// numeric order, joined from the root down.
-fn path_segment(id: i64) -> String {
+pub(crate) fn path_segment(id: i64) -> String {
     format!("{id:012}")
 }
 
@@ -169,63 +180,97 @@ pub(super) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// Stores a contribution (and its place in the thread of `parent_id`); its id.
-pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    let (org_name, org_kind) = match &new.speaker {
-        Speaker::Individual => (None, None),
-        Speaker::Organisation { name, kind } => (Some(name.as_str()), Some(kind.as_str())),
-    };
-    let id = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let parent: Option<(Option<i64>, String, i64)> = match new.parent_id {
-            Some(p) => sqlx::query_as(
-                "SELECT root_id, path, depth FROM contributions
-                  WHERE id = $1 AND consultation_id = $2",
+/// Stores `$new` (a [`NewContribution`]) and its place in the thread of its parent,
+/// with its search-outbox row, through `$conn` (`&mut` an open transaction);
+/// evaluates to its id. A macro so that posting and importing share it on both backends.
+macro_rules! insert_contribution {
+    ($conn:expr, $new:expr, $now:expr) => {
+        async {
+            let new: &$crate::ssr::store::contributions::NewContribution = $new;
+            let (org_name, org_kind) = match &new.speaker {
+                $crate::domain::contribution::Speaker::Individual => (None, None),
+                $crate::domain::contribution::Speaker::Organisation { name, kind } => {
+                    (Some(name.as_str()), Some(kind.as_str()))
+                }
+            };
+            let parent: Option<(Option<i64>, String, i64)> = match new.parent_id {
+                Some(p) => {
+                    sqlx::query_as(
+                        "SELECT root_id, path, depth FROM contributions
+                          WHERE id = $1 AND consultation_id = $2",
+                    )
+                    .bind(p)
+                    .bind(new.consultation_id)
+                    .fetch_optional(&mut **$conn)
+                    .await?
+                }
+                None => None,
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO contributions
+                     (consultation_id, version_id, clause_key, parent_id, author_id, org_name,
+                      org_kind, channel, external_id, body, body_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
-            .bind(p)
             .bind(new.consultation_id)
-            .fetch_optional(&mut *tx)
-            .await?,
-            None => None,
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO contributions
-                 (consultation_id, version_id, clause_key, parent_id, author_id, org_name,
-                  org_kind, body, body_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        )
-        .bind(new.consultation_id)
-        .bind(new.version_id)
-        .bind(&new.clause_key)
-        .bind(parent.as_ref().and(new.parent_id))
-        .bind(new.author.0)
-        .bind(org_name)
-        .bind(org_kind)
-        .bind(&new.body)
-        .bind(&new.body_hash)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (root, path, depth) = match parent {
-            Some((root, path, depth)) => (
-                root.unwrap_or(id),
-                format!("{path}/{}", path_segment(id)),
-                depth + 1,
-            ),
-            None => (id, path_segment(id), 0),
-        };
-        sqlx::query("UPDATE contributions SET root_id = $1, path = $2, depth = $3 WHERE id = $4")
+            .bind(new.version_id)
+            .bind(&new.clause_key)
+            .bind(parent.as_ref().and(new.parent_id))
+            .bind(new.author.0)
+            .bind(org_name)
+            .bind(org_kind)
+            .bind(new.channel.as_str())
+            .bind(&new.external_id)
+            .bind(&new.body)
+            .bind(&new.body_hash)
+            .bind($now)
+            .fetch_one(&mut **$conn)
+            .await?;
+            let (root, path, depth) = match parent {
+                Some((root, path, depth)) => (
+                    root.unwrap_or(id),
+                    format!(
+                        "{path}/{}",
+                        $crate::ssr::store::contributions::path_segment(id)
+                    ),
+                    depth + 1,
+                ),
+                None => (id, $crate::ssr::store::contributions::path_segment(id), 0),
+            };
+            sqlx::query(
+                "UPDATE contributions SET root_id = $1, path = $2, depth = $3 WHERE id = $4",
+            )
             .bind(root)
             .bind(path)
             .bind(depth)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **$conn)
             .await?;
-        queue_for_index!(&mut *tx, id, now)?;
+            $crate::ssr::store::contributions::queue_for_index!(&mut **$conn, id, $now)?;
+            Ok::<i64, sqlx::Error>(id)
+        }
+    };
+}
+pub(crate) use insert_contribution;
+
+/// Stores a contribution (and its place in the thread of `parent_id`); its id.
+pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    let id = with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id = insert_contribution!(&mut tx, new, now).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     })?;
     Ok(id)
+}
+
+/// Every contribution of `consultation`, in the order they were stored (a reply
+/// always after what it answers).
+pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Contribution>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.consultation_id = $1 ORDER BY c.id");
+    let list: Vec<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
+    rows(list)
 }
 
 /// The contributions with these ids, in id order.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::contributions::{self, NewContribution};
 use super::users::{self, NewUser};
 use super::{consultations, drafts, with_pool, Db};
-use crate::domain::contribution::{ContributionStatus, OrgKind, Speaker, ThreadOrder};
+use crate::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker, ThreadOrder};
 use crate::domain::{Lang, UserId};
 
 const GUIDELINE: &str = "e-participation-guideline";
@@ -77,6 +77,8 @@ fn new(
         speaker: Speaker::Individual,
         body: body.to_owned(),
         body_hash: format!("{:0>64}", body.len()),
+        channel: Channel::Online,
+        external_id: None,
     }
 }
 
@@ -99,6 +101,7 @@ crate::store_tests! {
     async fn threads_nest_depth_first_and_sort_every_way(db) {
         let now = Utc::now();
         let s = setup(db, now).await;
+        let queued_before = outbox_rows(db).await;
         let later = Some(s.later_clause.as_str());
         let a = contributions::insert(db, &new(&s, s.alice, later, None, "أقترح توضيح المهلة"), now).await.expect("a");
         let a1 = contributions::insert(db, &new(&s, s.badr, later, Some(a), "أوافق على ذلك"), now).await.expect("a1");
@@ -127,12 +130,13 @@ crate::store_tests! {
         let counts = contributions::clause_counts(db, s.consultation).await.expect("counts");
         assert!(counts.contains(&(s.later_clause.clone(), 4)), "{counts:?}");
         assert!(counts.contains(&(s.earlier_clause.clone(), 1)), "{counts:?}");
-        assert_eq!(outbox_rows(db).await, 6, "every new text is queued for the search index");
+        assert_eq!(outbox_rows(db).await - queued_before, 6, "every new text is queued for the search index");
     }
 
     async fn an_edit_keeps_the_old_text_and_a_withdrawal_removes_every_text(db) {
         let now = Utc::now();
         let s = setup(db, now).await;
+        let queued_before = outbox_rows(db).await;
         let mut first = new(&s, s.alice, None, None, "النص الأول");
         first.speaker = Speaker::Organisation { name: "جمعية المكفوفين".into(), kind: OrgKind::Ngo };
         let id = contributions::insert(db, &first, now).await.expect("insert");
@@ -154,7 +158,7 @@ crate::store_tests! {
         assert_eq!((x.status, x.body.as_str()), (ContributionStatus::Withdrawn, ""));
         assert!(contributions::edits_of(db, &[id]).await.expect("history").is_empty());
         assert!(!contributions::is_duplicate(db, s.alice, "h2").await.expect("dup"), "a withdrawn text may be posted again");
-        assert_eq!(outbox_rows(db).await, 3);
+        assert_eq!(outbox_rows(db).await - queued_before, 3);
     }
 
     async fn the_stamp_changes_with_everything_readers_see(db) {

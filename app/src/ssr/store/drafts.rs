@@ -1,4 +1,5 @@
-//! Consultations with their topics, versions and clauses, written in one transaction.
+//! Consultations with their topics, versions and clauses (and, for imports, their
+//! contributions), written in one transaction.
 //!
 //! Publishing a version, importing a file or saving a draft touches several tables; all
 //! of it goes through a [`Tx`], which is either backend's transaction behind one trait,
@@ -7,9 +8,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::contributions::{insert_contribution, NewContribution, EXPORTED_ID_PREFIX};
 use super::{with_pool, Db, StoreError};
+use crate::domain::contribution::{ContributionStatus, ReportCategory};
 use crate::domain::draft::ClauseKind;
-use crate::domain::{ConsultationStatus, LocalizedText};
+use crate::domain::{ConsultationStatus, LocalizedText, UserId};
 use crate::ssr::store::audit::{insert_audit, AuditEntry};
 
 /// A clause as stored in a version.
@@ -111,6 +114,36 @@ pub trait Tx: Send {
         clauses: &[StoredClause],
     ) -> Result<(), StoreError>;
     async fn audit(&mut self, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The contribution of `consultation` that an exchange file calls `external_id`:
+    /// one imported under that id, or — for `shura-{n}`, the id an export gives a
+    /// contribution posted here — contribution `n`, if it was written at `created_at`.
+    async fn contribution_by_external(
+        &mut self,
+        consultation: i64,
+        external_id: &str,
+        created_at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError>;
+    /// A record of someone who took part without an account (at a workshop, by
+    /// letter): their name, no address, no way to sign in, no mail. `None` when the
+    /// name is not known: the record is then shown as a deleted participant.
+    async fn participant_record(
+        &mut self,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<UserId, StoreError>;
+    async fn insert_contribution(
+        &mut self,
+        new: &NewContribution,
+        created_at: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    /// Puts an imported contribution in the state the file gives: hidden under a rule
+    /// (its text kept for an appeal), or withdrawn (no text).
+    async fn set_contribution_state(
+        &mut self,
+        id: i64,
+        status: ContributionStatus,
+        hidden_category: Option<ReportCategory>,
+    ) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
@@ -418,6 +451,88 @@ macro_rules! impl_tx {
                 now: DateTime<Utc>,
             ) -> Result<(), StoreError> {
                 insert_audit!(&mut **self, entry, now)?;
+                Ok(())
+            }
+
+            async fn contribution_by_external(
+                &mut self,
+                consultation: i64,
+                external_id: &str,
+                created_at: DateTime<Utc>,
+            ) -> Result<Option<i64>, StoreError> {
+                let imported: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM contributions WHERE consultation_id = $1 AND external_id = $2",
+                )
+                .bind(consultation)
+                .bind(external_id)
+                .fetch_optional(&mut **self)
+                .await?;
+                if imported.is_some() {
+                    return Ok(imported);
+                }
+                let Some(n) = external_id
+                    .strip_prefix(EXPORTED_ID_PREFIX)
+                    .and_then(|n| n.parse::<i64>().ok())
+                else {
+                    return Ok(None);
+                };
+                let posted: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT id, created_at FROM contributions
+                      WHERE id = $1 AND consultation_id = $2 AND external_id IS NULL",
+                )
+                .bind(n)
+                .bind(consultation)
+                .fetch_optional(&mut **self)
+                .await?;
+                Ok(posted
+                    .filter(|(_, at)| at.timestamp() == created_at.timestamp())
+                    .map(|(id, _)| id))
+            }
+
+            async fn participant_record(
+                &mut self,
+                name: Option<&str>,
+                now: DateTime<Utc>,
+            ) -> Result<UserId, StoreError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (email, display_name, password_hash, terms_version,
+                                        terms_accepted_at, created_at, deleted_at, notify_mode)
+                     VALUES (NULL, $1, NULL, 'none: no account', $2, $2, $3, 'off') RETURNING id",
+                )
+                .bind(name.unwrap_or(""))
+                .bind(now)
+                .bind(name.is_none().then_some(now))
+                .fetch_one(&mut **self)
+                .await?;
+                Ok(UserId(id))
+            }
+
+            async fn insert_contribution(
+                &mut self,
+                new: &NewContribution,
+                created_at: DateTime<Utc>,
+            ) -> Result<i64, StoreError> {
+                Ok(insert_contribution!(self, new, created_at).await?)
+            }
+
+            async fn set_contribution_state(
+                &mut self,
+                id: i64,
+                status: ContributionStatus,
+                hidden_category: Option<ReportCategory>,
+            ) -> Result<(), StoreError> {
+                let withdrawn = status == ContributionStatus::Withdrawn;
+                sqlx::query(
+                    "UPDATE contributions SET status = $1, hidden_category = $2,
+                            body = CASE WHEN $3 THEN '' ELSE body END
+                      WHERE id = $4",
+                )
+                .bind(status.as_str())
+                .bind(hidden_category.map(ReportCategory::as_str))
+                .bind(withdrawn)
+                .bind(id)
+                .execute(&mut **self)
+                .await?;
                 Ok(())
             }
 

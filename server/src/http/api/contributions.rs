@@ -37,7 +37,8 @@ pub struct Contribution {
     /// The author's display name; null once their account is deleted.
     pub author: Option<String>,
     pub on_behalf_of: Option<Organisation>,
-    /// `online` for posts on this site.
+    /// `online` for posts on this site; `workshop`, `email` or `letter` for what the
+    /// agency received elsewhere and entered.
     pub channel: String,
     /// `published`, `hidden` (by a moderator) or `withdrawn` (by its author).
     pub status: String,
@@ -100,7 +101,7 @@ fn out(slug: &str, x: contributions::Contribution) -> Contribution {
             }),
             Speaker::Individual => None,
         },
-        channel: x.channel,
+        channel: x.channel.as_str().to_owned(),
         status: x.status.as_str().to_owned(),
         body: published.then_some(x.body),
         supports: x.support_count,
