@@ -157,7 +157,7 @@ test('new contributions and replies appear on an open page without reload; a rep
   expect(await kept()).toBe(true);
 });
 
-test('contributions received at a workshop, by email and by letter say where they came from', async ({ page }, testInfo) => {
+test('contributions received at a workshop, by email and by letter say where they came from, and show the agency\'s response', async ({ page }, testInfo) => {
   for (const lang of ['ar', 'en'] as const) {
     await page.goto(`/${lang}/consultations/street-vendors-regulation?sort=oldest#contributions`);
     const contributions = page.locator('#contributions');
@@ -166,6 +166,15 @@ test('contributions received at a workshop, by email and by letter say where the
     await expect(contributions.locator('.contribution__channel[data-channel=email]')).toHaveCount(1);
     // The reply said at the workshop sits under what it answers.
     await expect(contributions.locator('.contribution[data-depth="1"]')).toContainText('مراقب من البلدية');
+    // Every one has the agency's response; two of them changed the regulation.
+    await expect(contributions.locator('.response')).toHaveCount(4);
+    await expect(contributions.locator('.response[data-changed=true]')).toHaveCount(2);
+    const letter = contributions.locator('.contribution', { has: page.locator('[data-channel=letter]') });
+    await expect(letter.locator('.response__outcome')).toHaveText(lang === 'ar' ? 'مقبولة' : 'Accepted');
+    const change = letter.locator('.response__change a');
+    await expect(change).toHaveAttribute('href', `/${lang}/consultations/street-vendors-regulation/versions/2#clause-locations`);
     await screenshotOf(contributions, testInfo, `offline-contributions-${lang}`);
+    await change.click();
+    await expect(page.locator('#clause-locations')).toContainText(lang === 'ar' ? 'خمسين' : 'fifty metres');
   }
 });

@@ -76,12 +76,13 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             let summary = result.map_err(|e| failed(e.to_string()))?;
             println!(
                 "imported {} consultation(s): {} version(s) written, {} unchanged; \
-                 {} contribution(s) written, {} already there",
+                 {} contribution(s) written, {} already there; {} response(s) written",
                 summary.consultations,
                 summary.versions_written,
                 summary.versions_unchanged,
                 summary.contributions_written,
-                summary.contributions_unchanged
+                summary.contributions_unchanged,
+                summary.responses_written
             );
             Ok(())
         }

@@ -204,4 +204,21 @@ http_tests! {
         let (missing, _) = json(&server, "/api/v1/contributions/999999").await;
         assert_eq!(missing, StatusCode::NOT_FOUND);
     }
+
+    async fn agency_responses_come_with_their_contributions(server, demo = true) {
+        let path = "/api/v1/consultations/street-vendors-regulation/contributions?channel=letter";
+        let (status, page) = json(&server, path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page["total"], 1, "{page}");
+        let letter = &page["items"][0];
+        assert_eq!(letter["channel"], "letter");
+        assert_eq!(letter["response"]["outcome"], "accepted");
+        assert_eq!(letter["response"]["changed_version"], 2);
+        assert_eq!(letter["response"]["changed_clause"], "locations");
+        assert!(letter["response"]["reasons"]["ar"].as_str().is_some_and(|t| t.contains("ستة أشهر")));
+        let (_, thread) = json(&server, &format!("/api/v1/contributions/{}", letter["id"])).await;
+        assert_eq!(thread["contribution"]["response"]["outcome"], "accepted");
+        let (_, doc) = json(&server, "/api/openapi.json").await;
+        assert!(doc["components"]["schemas"]["Response"]["properties"]["outcome"].is_object(), "documented");
+    }
 }

@@ -10,7 +10,8 @@ use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, ReportCategory, Segment, ThreadOrder,
 };
 use crate::domain::dates::DateLabel;
-use crate::domain::Lang;
+use crate::domain::response::Outcome;
+use crate::domain::{Lang, LocalizedText};
 use crate::error::AppError;
 
 /// A clause one can comment on, for the form's choice.
@@ -29,6 +30,24 @@ pub struct ClauseRef {
     pub number: Option<u32>,
     /// Whether the clause is still in the version shown, so that it can be linked.
     pub current: bool,
+}
+
+/// Where a later version changed because of a contribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedClause {
+    pub version: u32,
+    /// `None`: the version as a whole.
+    pub key: Option<String>,
+    pub number: Option<u32>,
+}
+
+/// The agency's documented response to a contribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseView {
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    pub change: Option<ChangedClause>,
+    pub date: DateLabel,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +70,8 @@ pub struct ContributionView {
     pub status: ContributionStatus,
     /// How it reached the agency (anything but `Online` is said on the page).
     pub channel: Channel,
+    /// The agency's response, once it has given one.
+    pub response: Option<ResponseView>,
     /// Empty unless published.
     pub paragraphs: Vec<Vec<Segment>>,
     pub created: DateLabel,

@@ -8,18 +8,21 @@ use leptos_i18n::td_string;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    contribution_stamp, contribution_threads, ClauseOption, ContributionView, ThreadsData,
+    contribution_stamp, contribution_threads, ClauseOption, ContributionView, ResponseView,
+    ThreadsData,
 };
 use crate::consultations::pages::DateText;
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
+use crate::domain::response::Outcome;
 use crate::domain::Lang;
 use crate::moderation::pages::{rule_label, rule_select};
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormFeedback, FormMessage, FormSummary};
 use crate::ui::layout::encode_query_value;
+use crate::ui::text::LocalizedSpan;
 
 /// The threads of consultation `slug`, with the sort, clause and page of the URL
 /// (`?sort=`, `?clause=`, `?cpage=`).
@@ -468,6 +471,54 @@ fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
         .collect_view()
 }
 
+pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match o {
+        Outcome::Accepted => td_string!(l, outcome_accepted),
+        Outcome::PartlyAccepted => td_string!(l, outcome_partly_accepted),
+        Outcome::NotAdopted => td_string!(l, outcome_not_adopted),
+        Outcome::Noted => td_string!(l, outcome_noted),
+    }
+}
+
+/// The agency's documented response under a contribution: its decision, its reasons
+/// and, when the draft changed because of it, a link to the clause that changed.
+/// `base` is the consultation page.
+#[component]
+fn Response(r: ResponseView, base: String, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let change = r.change.map(|ch| {
+        let text = match ch.number {
+            Some(n) => format!(
+                "{} {} · {} {n}",
+                td_string!(l, version_label),
+                ch.version,
+                td_string!(l, clause_label)
+            ),
+            None => format!("{} {}", td_string!(l, version_label), ch.version),
+        };
+        let anchor = ch.key.map(|k| format!("#clause-{k}")).unwrap_or_default();
+        view! {
+            <p class="response__change">
+                {td_string!(l, response_changed)}" "
+                <a href=format!("{base}/versions/{}{anchor}", ch.version)>{text}</a>
+            </p>
+        }
+    });
+    view! {
+        <aside class="response" data-outcome=r.outcome.as_str()
+            data-changed=r.outcome.changed_policy().then_some("true")>
+            <p class="response__head">
+                <strong>{td_string!(l, response_title)}</strong>" "
+                <span class="badge response__outcome">{outcome_label(r.outcome, lang)}</span>
+                " · "<DateText date=r.date />
+            </p>
+            <p class="response__reasons"><LocalizedSpan text=r.reasons lang /></p>
+            {change}
+        </aside>
+    }
+}
+
 /// Where a contribution was received, when not on the portal.
 fn channel_label(c: Channel, lang: Lang) -> Option<&'static str> {
     let l = lang.locale();
@@ -683,6 +734,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                     })}
                 </header>
                 <div class="contribution__body">{body}</div>
+                {x.response.clone().map(|r| view! { <Response r base=ctx.action.clone() lang /> })}
                 {history}
                 <footer class="contribution__actions">{support}" "{withdraw}</footer>
                 {reply}

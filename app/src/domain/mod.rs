@@ -10,6 +10,7 @@ pub mod ids;
 pub mod lang;
 pub mod notification;
 pub mod password;
+pub mod response;
 pub mod text;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};

@@ -15,6 +15,7 @@ use super::contributing::body_hash;
 use super::draft::render;
 use super::store::contributions::{self, Contribution, NewContribution, EXPORTED_ID_PREFIX};
 use super::store::drafts::{self, AgencyRecord, ConsultationRecord, StoredClause, Tx};
+use super::store::responses::{self, NewResponse};
 use super::store::{agencies, consultations, Db, StoreError};
 use crate::domain::consultation::is_valid_slug;
 use crate::domain::contribution::{
@@ -22,6 +23,7 @@ use crate::domain::contribution::{
     Speaker, MAX_BODY_CHARS,
 };
 use crate::domain::draft::{is_valid_clause_key, ClauseKind};
+use crate::domain::response::Outcome;
 use crate::domain::{ConsultationStatus, LocalizedText, UserId};
 
 /// The value of the document's `format` field.
@@ -83,9 +85,9 @@ pub struct ConsultationDoc {
     /// What people said, on the portal or elsewhere; a reply after what it answers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contributions: Vec<ContributionDoc>,
-    /// Reserved for the agency's responses; must be empty in this version of Shura.
+    /// The agency's documented responses to those contributions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub responses: Vec<serde_json::Value>,
+    pub responses: Vec<ResponseDoc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,6 +128,29 @@ pub struct ContributionDoc {
     /// Plain text, paragraphs separated by a blank line; empty unless published.
     #[serde(default)]
     pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDoc {
+    /// The `id` of a contribution of this consultation in this file.
+    pub contribution: String,
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    /// Where the draft changed because of the contribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<ChangeDoc>,
+    pub responded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeDoc {
+    /// A later version than the contribution's.
+    pub version: u32,
+    /// A clause key of that version; none: the version as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
 }
 
 fn published() -> ContributionStatus {
@@ -208,6 +233,7 @@ pub struct ImportSummary {
     pub contributions_written: usize,
     /// Already there from an earlier import (or posted here, for a file exported here).
     pub contributions_unchanged: usize,
+    pub responses_written: usize,
 }
 
 /// Imports a document in one transaction: all of it, or nothing.
@@ -265,9 +291,6 @@ fn check(doc: &Document) -> Result<(), ImportError> {
         if c.closes_at <= c.opens_at {
             return Err(field(at("closes_at"), "must be after opens_at"));
         }
-        if !c.responses.is_empty() {
-            return Err(field(at("responses"), NOT_YET));
-        }
         if c.versions.is_empty() {
             return Err(field(
                 at("versions"),
@@ -310,6 +333,60 @@ fn check(doc: &Document) -> Result<(), ImportError> {
             }
         }
         check_contributions(i, c)?;
+        check_responses(i, c)?;
+    }
+    Ok(())
+}
+
+fn check_responses(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
+    let mut answered = HashSet::new();
+    for (k, r) in c.responses.iter().enumerate() {
+        let at = |f: &str| format!("consultations[{i}].responses[{k}].{f}");
+        let Some(x) = c.contributions.iter().find(|x| x.id == r.contribution) else {
+            return Err(field(
+                at("contribution"),
+                format!("no contribution {:?} in this consultation", r.contribution),
+            ));
+        };
+        if !answered.insert(r.contribution.as_str()) {
+            return Err(field(
+                at("contribution"),
+                "has a response already in this file",
+            ));
+        }
+        if r.reasons.is_empty() {
+            return Err(field(at("reasons"), NEEDS_TEXT));
+        }
+        let Some(change) = &r.changed else {
+            continue;
+        };
+        let Some(version) = c
+            .versions
+            .iter()
+            .find(|v| v.number == change.version && v.published_at.is_some())
+        else {
+            return Err(field(
+                at("changed.version"),
+                "not a published version of this consultation",
+            ));
+        };
+        if change.version <= x.version {
+            return Err(field(
+                at("changed.version"),
+                format!(
+                    "must come after version {}, which the contribution was written on",
+                    x.version
+                ),
+            ));
+        }
+        if let Some(key) = &change.clause {
+            if !version.clauses.iter().any(|cl| &cl.key == key) {
+                return Err(field(
+                    at("changed.clause"),
+                    format!("version {} has no clause {key:?}", change.version),
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -406,7 +483,6 @@ fn check_contributions(i: usize, c: &ConsultationDoc) -> Result<(), ImportError>
 
 const SLUG_RULE: &str = "3–80 lower-case letters, digits and single hyphens";
 const NEEDS_TEXT: &str = "needs an Arabic or an English text (\"ar\" or \"en\")";
-const NOT_YET: &str = "not yet supported by this version of Shura: leave it empty";
 
 async fn write(
     tx: &mut dyn Tx,
@@ -496,7 +572,32 @@ async fn write(
                 }
             }
         }
-        write_contributions(tx, id, c, now, &mut summary).await?;
+        let versions: HashMap<u32, i64> = tx
+            .versions(id)
+            .await?
+            .into_iter()
+            .map(|v| (v.number, v.id))
+            .collect();
+        let stored = write_contributions(tx, id, c, &versions, now, &mut summary).await?;
+        for r in &c.responses {
+            // Both checked against the file, whose contributions are all stored by now.
+            let Some(contribution_id) = stored.get(r.contribution.as_str()).copied() else {
+                continue;
+            };
+            tx.upsert_response(&NewResponse {
+                contribution_id,
+                outcome: r.outcome,
+                reasons: r.reasons.clone(),
+                changed_version: r
+                    .changed
+                    .as_ref()
+                    .and_then(|ch| versions.get(&ch.version).copied()),
+                changed_clause: r.changed.as_ref().and_then(|ch| ch.clause.clone()),
+                responded_at: r.responded_at,
+            })
+            .await?;
+            summary.responses_written += 1;
+        }
         summary.consultations += 1;
     }
     Ok(summary)
@@ -505,22 +606,15 @@ async fn write(
 /// Stores the contributions of the file not stored yet, each with its thread and
 /// channel; people without an account get a participant record (one per name per
 /// import).
-async fn write_contributions(
+/// Returns the stored id of every contribution of the file, by its id in the file.
+async fn write_contributions<'a>(
     tx: &mut dyn Tx,
     consultation: i64,
-    c: &ConsultationDoc,
+    c: &'a ConsultationDoc,
+    versions: &HashMap<u32, i64>,
     now: DateTime<Utc>,
     summary: &mut ImportSummary,
-) -> Result<(), ImportError> {
-    if c.contributions.is_empty() {
-        return Ok(());
-    }
-    let versions: HashMap<u32, i64> = tx
-        .versions(consultation)
-        .await?
-        .into_iter()
-        .map(|v| (v.number, v.id))
-        .collect();
+) -> Result<HashMap<&'a str, i64>, ImportError> {
     let mut stored: HashMap<&str, i64> = HashMap::new();
     let mut people: HashMap<&str, UserId> = HashMap::new();
     for x in &c.contributions {
@@ -574,7 +668,7 @@ async fn write_contributions(
         stored.insert(&x.id, id);
         summary.contributions_written += 1;
     }
-    Ok(())
+    Ok(stored)
 }
 
 /// Clauses as stored: numbers filled in (counting on from the previous numbered clause)
@@ -660,6 +754,22 @@ pub async fn export(
             }
         })
         .collect();
+    let responses = responses::of_consultation(db, c.id.0)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(ResponseDoc {
+                contribution: ids.get(&r.contribution_id)?.clone(),
+                outcome: r.outcome,
+                reasons: r.reasons,
+                changed: r.change.map(|ch| ChangeDoc {
+                    version: ch.version,
+                    clause: ch.clause_key,
+                }),
+                responded_at: r.responded_at,
+            })
+        })
+        .collect();
     let mut versions = Vec::new();
     for v in drafts::versions(db, c.id.0).await? {
         let clauses = drafts::clauses(db, v.id)
@@ -713,7 +823,7 @@ pub async fn export(
             concluded_at: c.concluded_at,
             versions,
             contributions,
-            responses: Vec::new(),
+            responses,
         }],
     }))
 }
@@ -729,6 +839,9 @@ pub fn shift_dates(doc: &mut Document, by: Duration) {
         }
         for x in &mut c.contributions {
             x.created_at += by;
+        }
+        for r in &mut c.responses {
+            r.responded_at += by;
         }
     }
     doc.exported_at = doc.exported_at.map(|d| d + by);

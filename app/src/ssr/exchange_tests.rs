@@ -7,6 +7,7 @@ use super::exchange::{self, ImportError};
 use super::store::contributions::{self, NewContribution};
 use super::store::{consultations, drafts, Db};
 use crate::domain::contribution::{Channel, ContributionStatus, ReportCategory, Speaker};
+use crate::domain::response::Outcome;
 use crate::domain::ConsultationStatus;
 
 fn t0() -> DateTime<Utc> {
@@ -26,6 +27,7 @@ async fn counts(db: &Db) -> Vec<i64> {
         "consultation_versions",
         "clauses",
         "contributions",
+        "responses",
         "users",
     ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
@@ -37,7 +39,7 @@ async fn counts(db: &Db) -> Vec<i64> {
     out
 }
 
-/// Spoils the contributions of a consultation in a file.
+/// Spoils the contributions (or responses) of a consultation in a file.
 type Breaks = fn(&mut serde_json::Value);
 
 fn demo() -> exchange::Document {
@@ -55,6 +57,49 @@ crate::store_tests! {
         assert_eq!(second.versions_unchanged, first.versions_written);
         assert_eq!((first.contributions_written, second.contributions_written), (4, 0));
         assert_eq!(second.contributions_unchanged, 4);
+        assert_eq!((first.responses_written, second.responses_written), (4, 4), "replaced by the same");
+    }
+
+    async fn responses_say_which_contributions_changed_the_draft(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
+        let list = contributions::of_consultation(db, c.id.0).await.expect("contributions");
+        let answers = crate::ssr::store::responses::of_consultation(db, c.id.0).await.expect("responses");
+        assert_eq!(answers.len(), 4);
+        let letter = list.iter().find(|x| x.channel == Channel::Letter).expect("letter");
+        let answer = answers.iter().find(|r| r.contribution_id == letter.id).expect("answered");
+        assert_eq!(answer.outcome, Outcome::Accepted);
+        let change = answer.change.clone().expect("a change");
+        assert_eq!((change.version, change.clause_key.as_deref(), change.clause_number), (2, Some("locations"), Some(2)));
+        assert!(answer.reasons.ar.is_some() && answer.reasons.en.is_some());
+        let changed = answers.iter().filter(|r| r.outcome.changed_policy()).count();
+        assert_eq!(changed, 2);
+
+        // The export carries them; a corrected reason in a later import replaces it.
+        let mut out = exchange::export(db, "street-vendors-regulation", t0()).await.expect("export").expect("c");
+        assert_eq!(out.consultations[0].responses.len(), 4);
+        out.consultations[0].responses[3].reasons.en = Some("Corrected reasons".into());
+        let summary = exchange::import(db, &out, t0()).await.expect("again");
+        assert_eq!(summary.contributions_written, 0);
+        let answers = crate::ssr::store::responses::of_consultation(db, c.id.0).await.expect("responses");
+        assert!(answers.iter().any(|r| r.reasons.en.as_deref() == Some("Corrected reasons")));
+    }
+
+    async fn a_response_that_breaks_a_rule_is_named(db) {
+        let cases: [(&str, Breaks, &str); 4] = [
+            ("unknown contribution", |r| r[0]["contribution"] = "nobody".into(), "responses[0].contribution"),
+            ("no reasons", |r| r[1]["reasons"] = serde_json::json!({}), "responses[1].reasons"),
+            ("change before the contribution", |r| r[0]["changed"]["version"] = 1.into(), "responses[0].changed.version"),
+            ("unknown clause", |r| r[2]["changed"]["clause"] = "nowhere".into(), "responses[2].changed.clause"),
+        ];
+        for (what, breaks, place) in cases {
+            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::demo::DEMO_JSON).expect("json");
+            breaks(&mut json["consultations"][4]["responses"]);
+            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
+            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
+        }
+        assert_eq!(counts(db).await, vec![0; 9]);
     }
 
     async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
@@ -93,7 +138,7 @@ crate::store_tests! {
         json["consultations"][4]["contributions"][0]["channel"] = "pigeon".into();
         let err = exchange::parse(&json.to_string()).expect_err("unknown channel");
         assert!(err.to_string().starts_with("consultations[4].contributions[0].channel"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 8]);
+        assert_eq!(counts(db).await, vec![0; 9]);
     }
 
     async fn contributions_posted_here_go_out_and_come_back_once(db) {
@@ -164,7 +209,7 @@ crate::store_tests! {
         let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
         let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
         assert!(err.to_string().starts_with("consultations[2].agency"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 8]);
+        assert_eq!(counts(db).await, vec![0; 9]);
     }
 
     async fn a_wrong_type_names_its_place(db) {
@@ -174,7 +219,7 @@ crate::store_tests! {
         assert!(message.starts_with("consultations[0].slug"), "{message}");
         let err = exchange::parse("{\"format\": \"shura/1\",\n \"topics\": [}").expect_err("syntax");
         assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err:?}");
-        assert_eq!(counts(db).await, vec![0; 8]);
+        assert_eq!(counts(db).await, vec![0; 9]);
     }
 
     async fn a_published_version_never_changes(db) {

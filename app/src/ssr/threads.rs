@@ -8,9 +8,10 @@ use super::calendar::label;
 use super::contributing::{paragraphs, within_edit_window};
 use super::state::AppState;
 use super::store::contributions::{self, Contribution};
-use super::store::{consultations, drafts, StoreError};
+use super::store::{consultations, drafts, responses, StoreError};
 use crate::contributions::api::{
-    ClauseOption, ClauseRef, ContributionView, EarlierText, ThreadsData,
+    ChangedClause, ClauseOption, ClauseRef, ContributionView, EarlierText, ResponseView,
+    ThreadsData,
 };
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
@@ -86,6 +87,23 @@ pub async fn page(
                 paragraphs: paragraphs(&e.body),
             });
     }
+    let mut responses: HashMap<i64, ResponseView> = responses::of_contributions(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let view = ResponseView {
+                outcome: r.outcome,
+                reasons: r.reasons,
+                change: r.change.map(|ch| ChangedClause {
+                    version: ch.version,
+                    key: ch.clause_key,
+                    number: ch.clause_number,
+                }),
+                date: label(r.responded_at, tz, lang),
+            };
+            (r.contribution_id, view)
+        })
+        .collect();
     let names: HashMap<i64, String> = ordered
         .iter()
         .map(|x| (x.id, x.author_name.clone()))
@@ -118,6 +136,7 @@ pub async fn page(
                 }),
                 status: x.status,
                 channel: x.channel,
+                response: responses.remove(&x.id),
                 paragraphs: if published {
                     paragraphs(&x.body)
                 } else {

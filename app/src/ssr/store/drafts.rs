@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::contributions::{insert_contribution, NewContribution, EXPORTED_ID_PREFIX};
+use super::responses::NewResponse;
 use super::{with_pool, Db, StoreError};
 use crate::domain::contribution::{ContributionStatus, ReportCategory};
 use crate::domain::draft::ClauseKind;
@@ -144,6 +145,8 @@ pub trait Tx: Send {
         status: ContributionStatus,
         hidden_category: Option<ReportCategory>,
     ) -> Result<(), StoreError>;
+    /// Records the agency's response to a contribution, or replaces it.
+    async fn upsert_response(&mut self, r: &NewResponse) -> Result<(), StoreError>;
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
@@ -531,6 +534,30 @@ macro_rules! impl_tx {
                 .bind(hidden_category.map(ReportCategory::as_str))
                 .bind(withdrawn)
                 .bind(id)
+                .execute(&mut **self)
+                .await?;
+                Ok(())
+            }
+
+            async fn upsert_response(&mut self, r: &NewResponse) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO responses (contribution_id, outcome, reasons_ar, reasons_en,
+                                            changed_version, changed_clause, responded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (contribution_id) DO UPDATE SET
+                         outcome = excluded.outcome, reasons_ar = excluded.reasons_ar,
+                         reasons_en = excluded.reasons_en,
+                         changed_version = excluded.changed_version,
+                         changed_clause = excluded.changed_clause,
+                         responded_at = excluded.responded_at",
+                )
+                .bind(r.contribution_id)
+                .bind(r.outcome.as_str())
+                .bind(&r.reasons.ar)
+                .bind(&r.reasons.en)
+                .bind(r.changed_version)
+                .bind(&r.changed_clause)
+                .bind(r.responded_at)
                 .execute(&mut **self)
                 .await?;
                 Ok(())

@@ -17,6 +17,7 @@ pub mod follows;
 pub mod mail_outbox;
 pub mod moderation;
 pub mod notifications;
+pub mod responses;
 pub mod roles;
 #[cfg(test)]
 mod roles_tests;

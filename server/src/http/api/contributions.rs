@@ -1,8 +1,10 @@
 //! Contributions and their threads.
 
+use std::collections::HashMap;
+
 use app::domain::contribution::{ContributionStatus, Speaker};
 use app::ssr::state::AppState;
-use app::ssr::store::{consultations, contributions};
+use app::ssr::store::{consultations, contributions, responses};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -10,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{paging, published, ApiError, Failure};
+use super::{paging, published, ApiError, Failure, Text};
 
 /// On whose behalf a contribution was written.
 #[derive(Debug, Serialize, ToSchema)]
@@ -18,6 +20,44 @@ pub struct Organisation {
     pub name: String,
     /// `agency`, `company`, `ngo` or `academic`.
     pub kind: String,
+}
+
+/// The agency's documented response to a contribution.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Response {
+    /// `accepted`, `partly_accepted`, `not_adopted` or `noted`.
+    pub outcome: String,
+    pub reasons: Text,
+    /// The later version that changed because of the contribution, if one did.
+    pub changed_version: Option<u32>,
+    /// The clause of `changed_version` that changed (its key), if one.
+    pub changed_clause: Option<String>,
+    pub responded_at: DateTime<Utc>,
+}
+
+impl From<&responses::Response> for Response {
+    fn from(r: &responses::Response) -> Self {
+        Response {
+            outcome: r.outcome.as_str().to_owned(),
+            reasons: r.reasons.clone().into(),
+            changed_version: r.change.as_ref().map(|c| c.version),
+            changed_clause: r.change.as_ref().and_then(|c| c.clause_key.clone()),
+            responded_at: r.responded_at,
+        }
+    }
+}
+
+/// The responses to `list`, by contribution.
+async fn responses_to(
+    state: &AppState,
+    list: &[contributions::Contribution],
+) -> Result<HashMap<i64, responses::Response>, Failure> {
+    let ids: Vec<i64> = list.iter().map(|x| x.id).collect();
+    Ok(responses::of_contributions(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.contribution_id, r))
+        .collect())
 }
 
 /// A contribution. Hidden and withdrawn ones keep their place with `body` null.
@@ -47,6 +87,8 @@ pub struct Contribution {
     pub supports: i64,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
+    /// The agency's response, once it has given one.
+    pub response: Option<Response>,
     pub href: String,
 }
 
@@ -82,9 +124,14 @@ pub struct ContributionParams {
     pub per_page: Option<String>,
 }
 
-fn out(slug: &str, x: contributions::Contribution) -> Contribution {
+fn out(
+    slug: &str,
+    x: contributions::Contribution,
+    answers: &HashMap<i64, responses::Response>,
+) -> Contribution {
     let published = x.status == ContributionStatus::Published;
     Contribution {
+        response: answers.get(&x.id).map(Response::from),
         href: format!("/api/v1/contributions/{}", x.id),
         id: x.id,
         parent_id: x.parent_id,
@@ -146,9 +193,13 @@ pub(super) async fn list_contributions(
         per_page,
     )
     .await?;
+    let answers = responses_to(&state, &list).await?;
     Ok(Json(ContributionPage {
         pages: u32::try_from(total.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX),
-        items: list.into_iter().map(|x| out(&c.slug, x)).collect(),
+        items: list
+            .into_iter()
+            .map(|x| out(&c.slug, x, &answers))
+            .collect(),
         page,
         per_page,
         total,
@@ -178,13 +229,13 @@ pub(super) async fn get_contribution(
         .await?
         .ok_or(Failure::NotFound)?;
     let (c, _) = published(&state, &c.slug).await?;
-    let thread = contributions::thread(&state.db, x.root_id)
-        .await?
-        .into_iter()
-        .map(|t| out(&c.slug, t))
-        .collect();
+    let thread = contributions::thread(&state.db, x.root_id).await?;
+    let answers = responses_to(&state, &thread).await?;
     Ok(Json(ContributionThread {
-        contribution: out(&c.slug, x),
-        thread,
+        contribution: out(&c.slug, x, &answers),
+        thread: thread
+            .into_iter()
+            .map(|t| out(&c.slug, t, &answers))
+            .collect(),
     }))
 }

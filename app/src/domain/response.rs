@@ -1,0 +1,61 @@
+//! The agency's documented response to a contribution: what became of it, and why.
+
+use serde::{Deserialize, Serialize};
+
+/// What the agency decided about a contribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The draft changed as proposed.
+    Accepted,
+    /// The draft changed in part, or otherwise than proposed.
+    PartlyAccepted,
+    /// The draft stays as it was, for the reasons given.
+    NotAdopted,
+    /// Taken into account; it asked for no change (a question, an agreement).
+    Noted,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Accepted,
+        Outcome::PartlyAccepted,
+        Outcome::NotAdopted,
+        Outcome::Noted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::PartlyAccepted => "partly_accepted",
+            Outcome::NotAdopted => "not_adopted",
+            Outcome::Noted => "noted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Whether the contribution changed the draft (in whole or in part).
+    pub fn changed_policy(self) -> bool {
+        matches!(self, Outcome::Accepted | Outcome::PartlyAccepted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+            assert_eq!(
+                serde_json::to_string(&o).ok(),
+                Some(format!("\"{}\"", o.as_str()))
+            );
+        }
+        assert_eq!(Outcome::parse("rejected"), None);
+    }
+}
