@@ -122,8 +122,12 @@ test('new contributions and replies appear on an open page without reload; a rep
   const marker = Date.now().toString(36);
   const reader = await citizen(browser, `قارئ ${marker}`, true);
   const writer = await citizen(browser, `Writer ${marker}`, false);
+  const errors: string[] = [];
+  reader.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await reader.goto(`/ar${GUIDELINE}?sort=newest#contributions`);
   await waitForHydration(reader);
+  await reader.locator('#contributions .contribute-form').waitFor();
+  expect(errors, 'the page hydrates without errors').toEqual([]);
   // Anything set on the window is lost by a reload.
   await reader.evaluate(() => { (window as unknown as { kept: boolean }).kept = true; });
   const kept = () => reader.evaluate(() => (window as unknown as { kept?: boolean }).kept === true);

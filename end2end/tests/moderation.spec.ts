@@ -49,7 +49,10 @@ test('a report, a moderator hides the contribution, the author appeals, the mode
   await expect(page).toHaveURL(/\/en\/account$/);
 
   // The queue shows the text and the report; hiding needs a rule and a reason.
-  await page.goto('/en/moderation');
+  // A moderator (here also an admin) finds both from the header.
+  await expect(page.locator('.account-nav a[href="/en/admin"]')).toHaveText('Administration');
+  await page.locator('.account-nav a[href="/en/moderation"]').click();
+  await expect(page).toHaveURL(/\/en\/moderation$/);
   const entry = page.locator(`#queue-${anchor.replace('#contribution-', '')}`);
   await expect(entry).toContainText(text);
   await expect(entry.locator('.moderation__reports')).toContainText('Accuses a named employee.');

@@ -35,6 +35,8 @@ test('a citizen is refused the admin pages, in their language, and nothing chang
   await signIn(page, 'ar', email, PASSWORD);
   await expect(page).toHaveURL(/\/ar\/account$/);
 
+  // No role: no link to the queue or the administration in the header.
+  await expect(page.locator('.account-nav a[href$="/moderation"], .account-nav a[href$="/admin"]')).toHaveCount(0);
   const res = await page.goto('/ar/admin');
   expect(res?.status()).toBe(403);
   await expect(page.locator('.denied')).toContainText('ليست لديك صلاحية');

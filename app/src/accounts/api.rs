@@ -13,6 +13,10 @@ pub struct Viewer {
     pub email_verified: bool,
     /// For the sign-out form in the header.
     pub csrf: String,
+    /// Holds the moderator role: the header links to the moderation queue.
+    pub moderator: bool,
+    /// Holds the platform admin role: the header links to the administration.
+    pub platform_admin: bool,
 }
 
 /// The page's answer to "who is signed in", fetched once by the layout and shared.
@@ -23,13 +27,22 @@ pub fn use_viewer() -> Resource<Result<Option<Viewer>, AppError>> {
 /// Who is signed in, if anyone. Does not create a session for visitors.
 #[server(prefix = "/api/fn", endpoint = "current_viewer")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::domain::authz::Role;
+    use crate::ssr::store::roles;
     use crate::ssr::{context, sessions};
     let state = context::app_state()?;
     let session = context::session().await?;
     let Some(user) = sessions::current_user(&session, &state.db, state.clock.now()).await? else {
         return Ok(None);
     };
+    let held: Vec<Role> = roles::grants_of(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|g| g.role)
+        .collect();
     Ok(Some(Viewer {
+        moderator: held.contains(&Role::Moderator),
+        platform_admin: held.contains(&Role::PlatformAdmin),
         display_name: user.display_name,
         email: user.email.unwrap_or_default(),
         email_verified: user.email_verified_at.is_some(),

@@ -22,6 +22,12 @@ pub fn AccountNav(viewer: Option<Viewer>, lang: Lang) -> impl IntoView {
     match viewer {
         Some(v) => view! {
             <div class="account-nav">
+                {v.moderator.then(|| view! {
+                    <a href=format!("/{code}/moderation")>{td_string!(locale, nav_moderation)}</a>
+                })}
+                {v.platform_admin.then(|| view! {
+                    <a href=format!("/{code}/admin")>{td_string!(locale, nav_admin)}</a>
+                })}
                 <a href=format!("/{code}/account") class="account-nav__me">
                     <bdi>{v.display_name}</bdi>
                 </a>
