@@ -471,7 +471,20 @@ fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
         .collect_view()
 }
 
-pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
+/// "Version 2 · Clause 4" (or "Version 2" for text without a number).
+fn version_and_clause(version: u32, clause: Option<u32>, lang: Lang) -> String {
+    let l = lang.locale();
+    match clause {
+        Some(n) => format!(
+            "{} {version} · {} {n}",
+            td_string!(l, version_label),
+            td_string!(l, clause_label)
+        ),
+        None => format!("{} {version}", td_string!(l, version_label)),
+    }
+}
+
+fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
     let l = lang.locale();
     match o {
         Outcome::Accepted => td_string!(l, outcome_accepted),
@@ -488,15 +501,7 @@ pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
 fn Response(r: ResponseView, base: String, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     let change = r.change.map(|ch| {
-        let text = match ch.number {
-            Some(n) => format!(
-                "{} {} · {} {n}",
-                td_string!(l, version_label),
-                ch.version,
-                td_string!(l, clause_label)
-            ),
-            None => format!("{} {}", td_string!(l, version_label), ch.version),
-        };
+        let text = version_and_clause(ch.version, ch.number, lang);
         let anchor = ch.key.map(|k| format!("#clause-{k}")).unwrap_or_default();
         view! {
             <p class="response__change">
@@ -569,16 +574,11 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
         .into_any(),
     };
     let clause = x.clause.clone().map(|c| {
-        let text = match c.number {
-            Some(n) => format!(
-                "{} {} · {} {n}",
-                td_string!(l, version_label),
-                c.version,
-                td_string!(l, clause_label)
-            ),
-            None => format!("{} {}", td_string!(l, version_label), c.version),
-        };
-        let text = format!("{} {text}", td_string!(l, contributions_commented_on));
+        let text = format!(
+            "{} {}",
+            td_string!(l, contributions_commented_on),
+            version_and_clause(c.version, c.number, lang)
+        );
         if c.current {
             view! { <a class="contribution__clause" href=format!("#clause-{}", c.key)>{text}</a> }
                 .into_any()

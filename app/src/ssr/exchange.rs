@@ -3,8 +3,8 @@
 //! export` and for the demo data.
 //!
 //! Importing is idempotent by external ids (slugs, version numbers, clause keys,
-//! contribution ids) and all-or-nothing: the document is checked in full, then written
-//! in one transaction.
+//! contribution ids; a response by its contribution) and all-or-nothing: the document
+//! is checked in full, then written in one transaction.
 
 use std::collections::{HashMap, HashSet};
 
