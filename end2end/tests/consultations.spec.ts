@@ -204,12 +204,15 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
   await follower.getByRole('button', { name: 'Follow this consultation' }).click();
   await expect(follower).toHaveURL(new RegExp(`/en/consultations/${slug}#follow$`));
   await expect(follower.getByRole('button', { name: 'Stop following' })).toBeVisible();
+  await screenshotOf(follower.locator('.consultation__header'), testInfo, 'following-en');
   await follower.goto(`/ar/consultations/${slug}`);
   await expect(follower.getByRole('button', { name: 'إلغاء المتابعة' })).toBeVisible();
   await screenshot(follower, testInfo, 'following-ar');
   await follower.goto('/en/account#following');
   await expect(follower.locator('.following a')).toHaveText('Rules for publishing open data');
   await screenshotOf(follower.locator('#notifications'), testInfo, 'account-following-en');
+  await follower.goto('/ar/account#following');
+  await screenshotOf(follower.locator('#notifications'), testInfo, 'account-following-ar');
 
   // Version 2: clauses 2 and 8 change, a new clause follows clause 5.
   await page.goto(`/ar/consultations/${slug}/edit`);

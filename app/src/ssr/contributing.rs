@@ -268,7 +268,7 @@ pub(super) async fn in_consultation(
 }
 
 /// The contribution `id` of consultation `slug`, if `signed` wrote it.
-async fn own(
+pub(super) async fn own(
     state: &AppState,
     signed: &Signed,
     slug: &str,

@@ -4,7 +4,7 @@
 
 use super::audit as audit_actions;
 use super::authz::Signed;
-use super::contributing::{in_consultation, internal, summary};
+use super::contributing::{in_consultation, internal, own, summary};
 use super::mail::templates;
 use super::state::AppState;
 use super::store::audit::AuditEntry;
@@ -82,10 +82,7 @@ pub async fn appeal(
     id: i64,
     raw: &str,
 ) -> Result<(), FormFeedback> {
-    let x = in_consultation(state, slug, id).await?;
-    if x.author_id != signed.user.id {
-        return Err(super::admin::denied(Denied::Forbidden));
-    }
+    let x = own(state, signed, slug, id).await?;
     let mut fb = FormFeedback {
         values: [
             ("target".to_owned(), id.to_string()),

@@ -511,12 +511,19 @@ pub async fn save(
     .await;
     result.map_err(internal)?;
     if let Saved::NewVersion(_) = outcome {
-        // Followers hear of it now rather than at the next minute tick, which would
-        // catch up if this fails (each event is told once either way).
-        let url = state.public_url.trim_end_matches('/');
-        if let Err(err) = super::notifying::tell_followers(&state.db, url, now).await {
-            tracing::error!(error = %err, consultation = %c.slug, "followers not told of the new version");
-        }
+        // Followers hear of it now rather than at the next minute tick, but off the
+        // request: telling hundreds of them must not hold the editor's answer. The
+        // tick catches up if this fails (each event is told once either way).
+        let (db, url, slug) = (
+            state.db.clone(),
+            state.public_url.trim_end_matches('/').to_owned(),
+            c.slug.clone(),
+        );
+        tokio::spawn(async move {
+            if let Err(err) = super::notifying::tell_followers(&db, &url, now).await {
+                tracing::error!(error = %err, consultation = %slug, "followers not told of the new version");
+            }
+        });
     }
     Ok(outcome)
 }
