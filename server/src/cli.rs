@@ -54,7 +54,7 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         }
         Command::LoadDemo => {
             let db = startup::open_database(&config).await?;
-            let loaded = app::ssr::demo::load_if_empty(&db, chrono_now()).await;
+            let loaded = app::ssr::exchange::demo::load_if_empty(&db, chrono_now()).await;
             db.close().await;
             match loaded.map_err(|e| StartupError::Demo(e.to_string()))? {
                 true => tracing::info!("demo data loaded"),
@@ -110,7 +110,8 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             };
             let db = startup::open_database(&config).await?;
             let result =
-                app::ssr::admin::create_admin(&db, &email, &name, &password, chrono_now()).await;
+                app::ssr::admin::service::create_admin(&db, &email, &name, &password, chrono_now())
+                    .await;
             db.close().await;
             let id = result.map_err(|e| StartupError::Admin(e.to_string()))?;
             println!(

@@ -66,6 +66,16 @@ impl Config {
         Config::from_sources(file_config, |key| std::env::var(key).ok())
     }
 
+    /// The configuration these variables alone would give, without the process's
+    /// environment or a file: for tests and tools that start the app in-process.
+    pub fn from_vars(vars: &[(&str, &str)]) -> Result<Config, StartupError> {
+        Config::from_sources(FileConfig::default(), |key| {
+            vars.iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
     fn from_sources(
         file: FileConfig,
         env: impl Fn(&str) -> Option<String>,

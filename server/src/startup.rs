@@ -5,10 +5,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use app::ssr::clock::Clock;
+use app::ssr::db::sessions::SessionBackend;
+use app::ssr::db::{redact_url, Backend, Db, StoreError};
 use app::ssr::mail::Mailer;
-use app::ssr::sessions::SessionBackend;
 use app::ssr::state::AppState;
-use app::ssr::store::{redact_url, Backend, Db, StoreError};
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
@@ -122,6 +122,47 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The application's parts, as `serve` runs them and as the tests drive them.
+pub struct App {
+    pub state: AppState,
+    pub router: axum::Router,
+    pub sessions: SessionBackend,
+}
+
+/// Assembles the application on an open database: its state, session store and router.
+pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, StartupError> {
+    let state = AppState {
+        db: db.clone(),
+        clock,
+        leptos_options: leptos_options(config),
+        data_dir: config.data_dir.clone(),
+        public_url: config.public_url.clone(),
+    };
+    let sessions = SessionBackend::for_db(&db).await?;
+    let https = config.public_url.starts_with("https://");
+    let router = crate::http::router(state.clone(), sessions.clone(), https);
+    Ok(App {
+        state,
+        router,
+        sessions,
+    })
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets in-flight
+/// requests finish.
+pub async fn serve_on(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
 /// Opens the database, binds the port and serves until SIGINT or SIGTERM; then stops
 /// accepting, lets in-flight requests finish and closes the pool.
 pub async fn serve(config: Config) -> Result<(), StartupError> {
@@ -140,64 +181,32 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
             addr: config.bind,
             source,
         })?;
-    let state = AppState {
-        db: db.clone(),
-        clock: Clock::system(),
-        leptos_options: leptos_options(&config),
-        data_dir: config.data_dir.clone(),
-        public_url: config.public_url.clone(),
-    };
-    let sessions = SessionBackend::for_db(&db).await?;
-    let https = config.public_url.starts_with("https://");
-    let router = crate::http::router(state, sessions.clone(), https);
+    let App {
+        state,
+        router,
+        sessions,
+    } = build(&config, db.clone(), Clock::system()).await?;
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
     let session_cleanup =
         tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
     let mail_worker = tokio::spawn(app::ssr::mail::worker::run(
         db.clone(),
         mailer,
-        Clock::system(),
+        state.clock.clone(),
         std::time::Duration::from_secs(2),
         workers_stopped,
     ));
-    // Pages compute a consultation's status from the clock; this writes it down, so
-    // that the stored status (and exports) catch up within a minute. The same tick
-    // tells followers of new versions and closing periods, and queues the daily
-    // digests that are due.
-    let lifecycle = {
-        let db = db.clone();
-        let public_url = config.public_url.trim_end_matches('/').to_owned();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                let now = chrono::Utc::now();
-                match app::ssr::store::consultations::advance_by_clock(&db, now).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(changed = n, "consultation periods opened or closed"),
-                    Err(err) => tracing::warn!(error = %err, "could not advance consultations"),
-                }
-                match app::ssr::notifying::tell_followers(&db, &public_url, now).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(events = n, "followers told of consultation news"),
-                    Err(err) => tracing::warn!(error = %err, "could not tell followers"),
-                }
-                match app::ssr::notifying::send_digests(&db, &public_url, now).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(digests = n, "daily digests queued"),
-                    Err(err) => tracing::warn!(error = %err, "could not send daily digests"),
-                }
-            }
-        })
-    };
+    let lifecycle = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            app::ssr::workers::minute_tick(&state.db, &state.public_url, state.clock.now()).await;
+        }
+    });
     tracing::info!(address = %config.bind, "serving http://{}", config.bind);
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(StartupError::Serve);
+    let served = serve_on(listener, router, shutdown_signal())
+        .await
+        .map_err(StartupError::Serve);
     let _ = stop_workers.send(true);
     if let Err(err) = mail_worker.await {
         tracing::error!(error = %err, "mail worker ended abnormally");

@@ -28,8 +28,9 @@ pub fn use_viewer() -> Resource<Result<Option<Viewer>, AppError>> {
 #[server(prefix = "/api/fn", endpoint = "current_viewer")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     use crate::domain::authz::Role;
-    use crate::ssr::store::roles;
-    use crate::ssr::{context, sessions};
+    use crate::ssr::accounts::sessions;
+    use crate::ssr::admin::store::roles;
+    use crate::ssr::context;
     let state = context::app_state()?;
     let session = context::session().await?;
     let Some(user) = sessions::current_user(&session, &state.db, state.clock.now()).await? else {
@@ -53,7 +54,8 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 /// The CSRF token for the forms of this page (creates the session if needed).
 #[server(prefix = "/api/fn", endpoint = "form_token")]
 pub async fn form_token() -> Result<String, AppError> {
-    use crate::ssr::{context, sessions};
+    use crate::ssr::accounts::sessions;
+    use crate::ssr::context;
     let session = context::session().await?;
     Ok(sessions::csrf_token(&session).await?)
 }
@@ -63,12 +65,12 @@ pub async fn form_token() -> Result<String, AppError> {
 #[server(prefix = "/api/fn", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<bool, AppError> {
     let state = crate::ssr::context::app_state()?;
-    crate::ssr::accounts::verify_email(&state, &token).await
+    crate::ssr::accounts::service::verify_email(&state, &token).await
 }
 
 /// Whether a password-reset link can still be used (it is not used up by asking).
 #[server(prefix = "/api/fn", endpoint = "reset_link_status")]
 pub async fn reset_link_status(token: String) -> Result<bool, AppError> {
     let state = crate::ssr::context::app_state()?;
-    crate::ssr::accounts::reset_link_is_valid(&state, &token).await
+    crate::ssr::accounts::service::reset_link_is_valid(&state, &token).await
 }

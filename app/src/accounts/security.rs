@@ -43,10 +43,10 @@ pub struct AccountInfo {
 
 #[cfg(feature = "ssr")]
 pub(crate) async fn role_views(
-    db: &crate::ssr::store::Db,
-    grants: Vec<crate::ssr::store::roles::Grant>,
+    db: &crate::ssr::db::Db,
+    grants: Vec<crate::ssr::admin::store::roles::Grant>,
 ) -> Result<Vec<RoleView>, AppError> {
-    use crate::ssr::store::agencies;
+    use crate::ssr::agencies::store as agencies;
     let all = agencies::list(db).await?;
     Ok(grants
         .into_iter()
@@ -73,7 +73,9 @@ pub(crate) async fn role_views(
 
 #[server(prefix = "/api/fn", endpoint = "account_details")]
 pub async fn account_details() -> Result<AccountInfo, AppError> {
-    use crate::ssr::store::{follows, notifications, roles, users};
+    use crate::ssr::accounts::store as users;
+    use crate::ssr::admin::store::roles;
+    use crate::ssr::notifications::store::{follows, notices as notifications};
     let state = crate::ssr::context::app_state()?;
     let signed = crate::ssr::context::require_signed_in().await?;
     let grants = roles::grants_of(&state.db, signed.user.id).await?;
@@ -111,8 +113,9 @@ pub enum TwoFactorStatus {
 
 #[server(prefix = "/api/fn", endpoint = "two_factor_state")]
 pub async fn two_factor_state() -> Result<TwoFactorStatus, AppError> {
-    use crate::ssr::auth::totp;
-    use crate::ssr::{context, sessions, store::users};
+    use crate::ssr::accounts::auth::totp;
+    use crate::ssr::accounts::{sessions, store as users};
+    use crate::ssr::context;
     let state = context::app_state()?;
     let signed = context::require_signed_in().await?;
     if let Some(since) = signed.user.totp_enabled_at {
@@ -136,7 +139,8 @@ pub async fn two_factor_state() -> Result<TwoFactorStatus, AppError> {
 /// The recovery codes just created, once: reading them removes them from the session.
 #[server(prefix = "/api/fn", endpoint = "take_recovery_codes")]
 pub async fn take_recovery_codes() -> Result<Vec<String>, AppError> {
-    use crate::ssr::{context, sessions};
+    use crate::ssr::accounts::sessions;
+    use crate::ssr::context;
     context::require_signed_in().await?;
     let session = context::session().await?;
     Ok(sessions::take_fresh_codes(&session).await?)
@@ -145,7 +149,8 @@ pub async fn take_recovery_codes() -> Result<Vec<String>, AppError> {
 /// Whether someone is between password and second factor in this session.
 #[server(prefix = "/api/fn", endpoint = "second_step_pending")]
 pub async fn second_step_pending() -> Result<bool, AppError> {
-    use crate::ssr::{context, sessions};
+    use crate::ssr::accounts::sessions;
+    use crate::ssr::context;
     let state = context::app_state()?;
     let session = context::session().await?;
     Ok(

@@ -22,8 +22,9 @@ pub struct AdminData {
 #[server(prefix = "/api/fn", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<AdminData, AppError> {
     use crate::domain::authz::Action;
+    use crate::ssr::admin::store::roles;
+    use crate::ssr::agencies::store as agencies;
     use crate::ssr::context;
-    use crate::ssr::store::{agencies, roles};
     let state = context::app_state()?;
     context::require(Action::AppointRoles).await?;
     let agencies = agencies::list(&state.db)
@@ -66,8 +67,8 @@ pub const AUDIT_PAGE_SIZE: i64 = 50;
 #[server(prefix = "/api/fn", endpoint = "audit_log")]
 pub async fn audit_log(before: Option<i64>) -> Result<AuditPage, AppError> {
     use crate::domain::authz::Action;
+    use crate::ssr::admin::store::audit;
     use crate::ssr::context;
-    use crate::ssr::store::audit;
     let state = context::app_state()?;
     context::require(Action::ReadAuditLog).await?;
     let mut rows = audit::recent(&state.db, before, AUDIT_PAGE_SIZE + 1).await?;

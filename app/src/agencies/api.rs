@@ -25,8 +25,11 @@ pub struct AgencyInfo {
 #[server(prefix = "/api/fn", endpoint = "agency_page")]
 pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
     use crate::domain::authz::{authorise, Action, RoleKind};
-    use crate::ssr::store::{agencies, consultations, roles};
-    use crate::ssr::{authz, context};
+    use crate::ssr::accounts::authz;
+    use crate::ssr::admin::store::roles;
+    use crate::ssr::agencies::store as agencies;
+    use crate::ssr::consultations::store as consultations;
+    use crate::ssr::context;
     let state = context::app_state()?;
     let Some(agency) = agencies::by_slug(&state.db, &slug).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
@@ -59,8 +62,8 @@ pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
 #[server(prefix = "/api/fn", endpoint = "agency_staff_admin")]
 pub async fn agency_staff_admin(slug: String) -> Result<AgencyInfo, AppError> {
     use crate::domain::authz::Action;
+    use crate::ssr::agencies::store as agencies;
     use crate::ssr::context;
-    use crate::ssr::store::agencies;
     let state = context::app_state()?;
     let Some(agency) = agencies::by_slug(&state.db, &slug).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);

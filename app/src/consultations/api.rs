@@ -25,7 +25,8 @@ pub struct HomeData {
 
 #[server(prefix = "/api/fn", endpoint = "home_sections")]
 pub async fn home_sections() -> Result<HomeData, AppError> {
-    use crate::ssr::{context::app_state, store::consultations};
+    use crate::ssr::consultations::store as consultations;
+    use crate::ssr::context::app_state;
     let state = app_state()?;
     let now = state.clock.now();
     let open = consultations::list_open(&state.db, now, 50).await?;
@@ -49,8 +50,8 @@ pub struct Named {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::ssr::store::drafts::Topic> for Named {
-    fn from(t: crate::ssr::store::drafts::Topic) -> Self {
+impl From<crate::ssr::consultations::store::Topic> for Named {
+    fn from(t: crate::ssr::consultations::store::Topic) -> Self {
         Named {
             slug: t.slug,
             name: t.name,
@@ -67,8 +68,9 @@ pub struct ListView {
 
 #[server(prefix = "/api/fn", endpoint = "consultation_list")]
 pub async fn consultation_list(query: ListQuery) -> Result<ListView, AppError> {
+    use crate::ssr::agencies::store as agencies;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context::app_state;
-    use crate::ssr::store::{agencies, consultations, drafts};
     let state = app_state()?;
     let page = consultations::list(&state.db, &query, state.clock.now(), LIST_PAGE_SIZE).await?;
     let agencies = agencies::list(&state.db)
@@ -79,7 +81,7 @@ pub async fn consultation_list(query: ListQuery) -> Result<ListView, AppError> {
             name: a.name,
         })
         .collect();
-    let topics = drafts::topics(&state.db)
+    let topics = consultations::topics(&state.db)
         .await?
         .into_iter()
         .map(Named::from)
@@ -112,8 +114,8 @@ impl AttachmentView {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::ssr::store::attachments::Attachment> for AttachmentView {
-    fn from(a: crate::ssr::store::attachments::Attachment) -> Self {
+impl From<crate::ssr::attachments::store::Attachment> for AttachmentView {
+    fn from(a: crate::ssr::attachments::store::Attachment) -> Self {
         AttachmentView {
             id: a.id,
             title: a.title,
@@ -185,9 +187,12 @@ pub async fn consultation_view(
     version: Option<u32>,
     lang: Lang,
 ) -> Result<ConsultationData, AppError> {
+    use crate::ssr::attachments::store as attachments;
     use crate::ssr::calendar::label;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::store::{attachments, contributions, drafts, follows};
+    use crate::ssr::contributions::store as contributions;
+    use crate::ssr::notifications::store::follows;
     let state = context::app_state()?;
     let now = state.clock.now();
     let (c, can_edit, reader) = readable_consultation(&slug).await?;
@@ -195,7 +200,7 @@ pub async fn consultation_view(
         Some(r) => Some(follows::is_following(&state.db, r.user.id, c.id.0).await?),
         None => None,
     };
-    let all = drafts::versions(&state.db, c.id.0).await?;
+    let all = consultations::versions(&state.db, c.id.0).await?;
     let visible: Vec<_> = all
         .into_iter()
         .filter(|v| can_edit || v.published_at.is_some())
@@ -207,14 +212,14 @@ pub async fn consultation_view(
     let Some(shown) = shown else {
         return Err(not_found());
     };
-    let clauses = drafts::clauses(&state.db, shown.id)
+    let clauses = consultations::clauses(&state.db, shown.id)
         .await?
         .into_iter()
         .filter_map(|cl| {
             let html = cl.html.pick(lang)?;
             let text = cl.text.get(html.lang).unwrap_or_default();
             Some(ClauseView {
-                title: crate::ssr::draft::plain_title(text, 70),
+                title: crate::ssr::consultations::markdown::plain_title(text, 70),
                 key: cl.key,
                 kind: cl.kind,
                 level: cl.level,
@@ -226,7 +231,7 @@ pub async fn consultation_view(
         })
         .collect();
     let tz = &c.agency_time_zone;
-    let topics = drafts::topics_of(&state.db, c.id.0)
+    let topics = consultations::topics_of(&state.db, c.id.0)
         .await?
         .into_iter()
         .map(Named::from)
@@ -290,21 +295,21 @@ pub async fn consultation_diff(
     to: u32,
     lang: Lang,
 ) -> Result<DiffView, AppError> {
+    use crate::ssr::consultations::diff::{compare, ComparedClause};
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::diff::{compare, ComparedClause};
-    use crate::ssr::store::drafts;
     let state = context::app_state()?;
     let (c, can_edit, _) = readable_consultation(&slug).await?;
-    let visible: Vec<_> = drafts::versions(&state.db, c.id.0)
+    let visible: Vec<_> = consultations::versions(&state.db, c.id.0)
         .await?
         .into_iter()
         .filter(|v| can_edit || v.published_at.is_some())
         .collect();
     let find = |n: u32| visible.iter().find(|v| v.number == n).ok_or_else(not_found);
     let (old_v, new_v) = (find(from)?, find(to)?);
-    let old = drafts::clauses(&state.db, old_v.id).await?;
-    let new = drafts::clauses(&state.db, new_v.id).await?;
-    let compared = |list: Vec<drafts::StoredClause>| -> Vec<ComparedClause> {
+    let old = consultations::clauses(&state.db, old_v.id).await?;
+    let new = consultations::clauses(&state.db, new_v.id).await?;
+    let compared = |list: Vec<consultations::StoredClause>| -> Vec<ComparedClause> {
         list.into_iter()
             .map(|cl| ComparedClause {
                 text: cl.text.pick(lang).map(|p| p.text).unwrap_or_default(),
@@ -337,15 +342,16 @@ async fn readable_consultation(
     slug: &str,
 ) -> Result<
     (
-        crate::ssr::store::consultations::Consultation,
+        crate::ssr::consultations::store::Consultation,
         bool,
-        Option<crate::ssr::authz::Signed>,
+        Option<crate::ssr::accounts::authz::Signed>,
     ),
     AppError,
 > {
     use crate::domain::authz::{authorise, Action};
-    use crate::ssr::store::consultations;
-    use crate::ssr::{authz, context};
+    use crate::ssr::accounts::authz;
+    use crate::ssr::consultations::store as consultations;
+    use crate::ssr::context;
     let state = context::app_state()?;
     let Some(c) = consultations::by_slug(&state.db, slug).await? else {
         return Err(not_found());

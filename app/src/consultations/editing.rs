@@ -42,8 +42,9 @@ pub struct EditorData {
 #[server(prefix = "/api/fn", endpoint = "new_consultation_editor")]
 pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppError> {
     use crate::domain::authz::Action;
+    use crate::ssr::agencies::store as agencies;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::store::{agencies, drafts};
     let state = context::app_state()?;
     let Some(a) = agencies::by_slug(&state.db, &agency).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
@@ -61,7 +62,7 @@ pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppEr
         latest_version: 1,
         fields: BTreeMap::new(),
         attachments: Vec::new(),
-        topics: drafts::topics(&state.db)
+        topics: consultations::topics(&state.db)
             .await?
             .into_iter()
             .map(Named::from)
@@ -73,9 +74,10 @@ pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppEr
 #[server(prefix = "/api/fn", endpoint = "consultation_editor")]
 pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     use crate::domain::authz::Action;
+    use crate::ssr::attachments::store as attachments;
+    use crate::ssr::consultations::publishing::current_fields;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::publishing::current_fields;
-    use crate::ssr::store::{attachments, consultations, drafts};
     let state = context::app_state()?;
     let Some(c) = consultations::by_slug(&state.db, &slug).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
@@ -83,7 +85,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     };
     context::require(Action::ActForAgency(c.agency_id)).await?;
     let status = c.status_at(state.clock.now());
-    let versions = drafts::versions(&state.db, c.id.0).await?;
+    let versions = consultations::versions(&state.db, c.id.0).await?;
     Ok(EditorData {
         fields: current_fields(&state, &c).await?,
         slug: c.slug,
@@ -102,7 +104,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
             .map(AttachmentView::from)
             .collect(),
         latest_version: versions.last().map_or(1, |v| v.number),
-        topics: drafts::topics(&state.db)
+        topics: consultations::topics(&state.db)
             .await?
             .into_iter()
             .map(Named::from)

@@ -121,10 +121,12 @@ pub async fn contribution_threads(
     clause: Option<String>,
     page: u32,
 ) -> Result<ThreadsData, AppError> {
-    use crate::ssr::{context, threads};
+    use crate::ssr::context;
+    use crate::ssr::contributions::threads;
     let state = context::app_state()?;
     let session = context::session().await?;
-    let reader = crate::ssr::authz::signed_in(&session, &state.db, state.clock.now()).await?;
+    let reader =
+        crate::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await?;
     let order = ThreadOrder::parse(&order).unwrap_or_default();
     let clause = clause.filter(|c| !c.is_empty());
     match threads::page(&state, reader.as_ref(), &slug, lang, order, clause, page).await? {
@@ -141,8 +143,9 @@ pub async fn contribution_threads(
 #[server(prefix = "/api/fn", endpoint = "contribution_stamp")]
 pub async fn contribution_stamp(slug: String) -> Result<String, AppError> {
     use crate::domain::ConsultationStatus;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::store::{consultations, contributions};
+    use crate::ssr::contributions::store as contributions;
     let state = context::app_state()?;
     match consultations::by_slug(&state.db, &slug).await? {
         Some(c) if c.status != ConsultationStatus::Draft => {

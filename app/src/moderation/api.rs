@@ -30,9 +30,11 @@ pub struct QueueItem {
 pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
     use crate::domain::authz::Action;
     use crate::ssr::calendar::label;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::contributing::paragraphs;
-    use crate::ssr::store::{consultations, contributions, moderation};
+    use crate::ssr::contributions::service::paragraphs;
+    use crate::ssr::contributions::store as contributions;
+    use crate::ssr::moderation::store as moderation;
     context::require(Action::Moderate).await?;
     let state = context::app_state()?;
     let ids = moderation::queue(&state.db).await?;
@@ -94,8 +96,9 @@ pub struct LogView {
 pub async fn moderation_log(slug: String, lang: Lang) -> Result<LogView, AppError> {
     use crate::domain::ConsultationStatus;
     use crate::ssr::calendar::label;
+    use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::store::{consultations, moderation};
+    use crate::ssr::moderation::store as moderation;
     let state = context::app_state()?;
     let Some(c) = consultations::by_slug(&state.db, &slug)
         .await?

@@ -27,13 +27,14 @@ pub async fn session() -> Result<tower_sessions::Session, AppError> {
 /// status (401 to sign in, 403 otherwise), so that a denied page is not a "200 OK".
 pub async fn require(
     action: crate::domain::authz::Action,
-) -> Result<super::authz::Signed, AppError> {
+) -> Result<crate::ssr::accounts::authz::Signed, AppError> {
     use crate::domain::authz::Denied;
     let state = app_state()?;
     let session = session().await?;
-    match super::authz::require(&session, &state.db, state.clock.now(), action).await {
+    match crate::ssr::accounts::authz::require(&session, &state.db, state.clock.now(), action).await
+    {
         Ok(signed) => Ok(signed),
-        Err(super::authz::AuthzError::Denied(reason)) => {
+        Err(crate::ssr::accounts::authz::AuthzError::Denied(reason)) => {
             set_status(match reason {
                 Denied::SignInRequired => axum::http::StatusCode::UNAUTHORIZED,
                 _ => axum::http::StatusCode::FORBIDDEN,
@@ -45,10 +46,10 @@ pub async fn require(
 }
 
 /// The signed-in person, or a 401 page.
-pub async fn require_signed_in() -> Result<super::authz::Signed, AppError> {
+pub async fn require_signed_in() -> Result<crate::ssr::accounts::authz::Signed, AppError> {
     let state = app_state()?;
     let session = session().await?;
-    match super::authz::signed_in(&session, &state.db, state.clock.now()).await? {
+    match crate::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await? {
         Some(signed) => Ok(signed),
         None => {
             set_status(axum::http::StatusCode::UNAUTHORIZED);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use leptos::prelude::LeptosOptions;
 
 use super::clock::Clock;
-use super::store::Db;
+use crate::ssr::db::Db;
 
 #[derive(Clone, Debug)]
 pub struct AppState {

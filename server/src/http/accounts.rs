@@ -2,11 +2,12 @@
 //! for accounts that have one), passwords, two-factor set-up, deleting the account.
 
 use app::domain::Lang;
-use app::ssr::accounts::{self, Registration};
-use app::ssr::audit as audit_actions;
-use app::ssr::sessions;
+use app::ssr::accounts::service as accounts;
+use app::ssr::accounts::service::Registration;
+use app::ssr::accounts::sessions;
+use app::ssr::admin::store::audit::AuditAction;
+use app::ssr::admin::store::{audit, roles};
 use app::ssr::state::AppState;
-use app::ssr::store::{audit, roles};
 use app::ui::form::{FormFeedback, FormMessage};
 use axum::body::Body;
 use axum::extract::State;
@@ -63,7 +64,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request<Body>) -> Respo
 async fn finish_sign_in(
     state: &AppState,
     sub: &Submission,
-    user: &app::ssr::store::users::User,
+    user: &app::ssr::accounts::store::User,
     second_factor: bool,
 ) -> Response {
     let now = state.clock.now();
@@ -75,7 +76,7 @@ async fn finish_sign_in(
         Ok(roles) if !roles.is_empty() => {
             let entry = audit::AuditEntry {
                 actor: Some(user.id),
-                action: audit_actions::SIGN_IN,
+                action: AuditAction::SignIn,
                 target: format!("user:{}", user.id),
                 detail: serde_json::json!({ "second_factor": second_factor }),
                 ip: sub.ip(),
@@ -172,7 +173,7 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
     };
     let result = if sub.field("intent") == "renew" {
         if !signed.actor.second_factor {
-            Err(app::ssr::admin::denied(
+            Err(app::ssr::admin::service::denied(
                 app::domain::authz::Denied::SecondFactorRequired,
             ))
         } else {

@@ -1,7 +1,8 @@
 //! Form posts of the admin pages and of an agency's staff page. Authorisation is checked
-//! by `app::ssr::admin` itself; a refusal comes back as the page with 401/403.
+//! by `app::ssr::admin::service` itself; a refusal comes back as the page with 401/403.
 
-use app::ssr::admin::{self, AgencyForm, Appointment};
+use app::ssr::admin::service as admin;
+use app::ssr::admin::service::{AgencyForm, Appointment};
 use app::ssr::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};

@@ -1,12 +1,15 @@
 //! Form posts of the consultation editor: create, save (details and draft), move
-//! through the lifecycle. `app::ssr::publishing` checks who may do it.
+//! through the lifecycle. `app::ssr::consultations::publishing` checks who may do it.
 
 use app::domain::consultation::is_valid_slug;
 use app::domain::{Lang, Transition};
-use app::ssr::authz::{self, Signed};
-use app::ssr::publishing::{self, Fields, FIELDS};
+use app::ssr::accounts::authz;
+use app::ssr::accounts::authz::Signed;
+use app::ssr::attachments::service as attachments;
+use app::ssr::consultations::files as draft_files;
+use app::ssr::consultations::publishing;
+use app::ssr::consultations::publishing::{Fields, FIELDS};
 use app::ssr::state::AppState;
-use app::ssr::{attachments, draft_files};
 use app::ui::form::FormFeedback;
 use app::ui::layout::encode_query_value;
 use axum::body::Body;

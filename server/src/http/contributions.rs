@@ -1,9 +1,11 @@
 //! Form posts under a consultation page: post a contribution or a reply, support,
-//! correct, withdraw. `app::ssr::contributing` checks who may do it and when.
+//! correct, withdraw. `app::ssr::contributions::service` checks who may do it and when.
 
 use app::domain::consultation::is_valid_slug;
+use app::ssr::contributions::service as contributing;
+use app::ssr::moderation::service as moderating;
+use app::ssr::notifications::following;
 use app::ssr::state::AppState;
-use app::ssr::{contributing, following, moderating};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};

@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use app::domain::authz::Denied;
 use app::domain::Lang;
-use app::ssr::admin::denied;
-use app::ssr::authz::{self, Signed};
-use app::ssr::sessions;
+use app::ssr::accounts::authz;
+use app::ssr::accounts::authz::Signed;
+use app::ssr::accounts::sessions;
+use app::ssr::admin::service::denied;
 use app::ssr::state::AppState;
 use app::ssr::upload::Upload;
 use app::ui::form::{FormFeedback, FormMessage};

@@ -13,7 +13,7 @@ mod notifications;
 mod ops;
 
 use app::domain::Lang;
-use app::ssr::sessions::SessionBackend;
+use app::ssr::db::sessions::SessionBackend;
 use app::ssr::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
@@ -106,13 +106,13 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             );
     }
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(app::ssr::sessions::COOKIE_NAME)
+        .with_name(app::ssr::accounts::sessions::COOKIE_NAME)
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
         .with_secure(https)
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::seconds(
-                app::ssr::sessions::IDLE_TIMEOUT.num_seconds(),
+                app::ssr::accounts::sessions::IDLE_TIMEOUT.num_seconds(),
             ),
         ));
     router

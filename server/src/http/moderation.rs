@@ -1,8 +1,8 @@
 //! The moderators' form posts: hide, restore, dismiss, uphold.
-//! `app::ssr::moderating` checks that the person moderates.
+//! `app::ssr::moderation::service` checks that the person moderates.
 
 use app::domain::contribution::ModerationAction;
-use app::ssr::moderating;
+use app::ssr::moderation::service as moderating;
 use app::ssr::state::AppState;
 use axum::body::Body;
 use axum::extract::State;

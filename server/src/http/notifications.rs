@@ -1,8 +1,8 @@
 //! Notification settings and one-click unsubscribe (RFC 8058).
 
 use app::domain::notification::NotifyMode;
+use app::ssr::notifications::store::notices as notifications;
 use app::ssr::state::AppState;
-use app::ssr::store::notifications;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};

@@ -1,6 +1,7 @@
 //! Email: how messages are delivered (`transport`) and the worker that drains the
-//! outbox (`worker`). Messages are enqueued with `store::mail_outbox::enqueue`.
+//! outbox (`worker`); `store` is the outbox itself, where messages are enqueued.
 
+pub mod store;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -2,7 +2,7 @@
 //! and an HTML alternative with the right direction.
 
 use crate::domain::Lang;
-use crate::ssr::store::mail_outbox::NewMail;
+use crate::ssr::mail::store::NewMail;
 
 fn escape(s: &str) -> String {
     s.chars()

@@ -8,7 +8,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::ssr::store::mail_outbox::NewMail;
+use crate::ssr::mail::store::NewMail;
 
 /// How to secure the SMTP connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

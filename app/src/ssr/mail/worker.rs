@@ -6,7 +6,8 @@ use tokio::sync::watch;
 
 use super::Mailer;
 use crate::ssr::clock::Clock;
-use crate::ssr::store::{mail_outbox, Db, StoreError};
+use crate::ssr::db::{Db, StoreError};
+use crate::ssr::mail::store as mail_outbox;
 
 /// Messages claimed per round.
 const BATCH: i64 = 20;

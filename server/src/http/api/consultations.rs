@@ -1,8 +1,8 @@
 //! Consultations, their versions and clauses.
 
 use app::domain::{ConsultationStatus, ListQuery};
+use app::ssr::consultations::store as consultations;
 use app::ssr::state::AppState;
-use app::ssr::store::{consultations, drafts};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -186,7 +186,7 @@ pub(super) async fn get_consultation(
     let (c, versions) = published(&state, &slug).await?;
     let latest = versions.last().ok_or(Failure::NotFound)?;
     let current_version = version_of(&state, &c.slug, latest).await?;
-    let topics = drafts::topics_of(&state.db, c.id.0)
+    let topics = consultations::topics_of(&state.db, c.id.0)
         .await?
         .into_iter()
         .map(|t| Named {
@@ -261,9 +261,13 @@ pub(super) async fn get_version(
     Ok(Json(version_of(&state, &c.slug, v).await?))
 }
 
-async fn version_of(state: &AppState, slug: &str, v: &drafts::Version) -> Result<Version, Failure> {
+async fn version_of(
+    state: &AppState,
+    slug: &str,
+    v: &consultations::Version,
+) -> Result<Version, Failure> {
     let published_at = v.published_at.ok_or(Failure::NotFound)?;
-    let clauses = drafts::clauses(&state.db, v.id)
+    let clauses = consultations::clauses(&state.db, v.id)
         .await?
         .into_iter()
         .map(|cl| Clause {

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 
 use app::domain::contribution::{ContributionStatus, Speaker};
+use app::ssr::consultations::store as consultations;
+use app::ssr::contributions::store as contributions;
+use app::ssr::responses::store as responses;
 use app::ssr::state::AppState;
-use app::ssr::store::{consultations, contributions, responses};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;

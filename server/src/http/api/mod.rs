@@ -7,8 +7,9 @@ mod consultations;
 mod contributions;
 
 use app::domain::{ConsultationStatus, LocalizedText};
+use app::ssr::consultations::store::{self as consultation_store, Consultation, Version};
+use app::ssr::db::StoreError;
 use app::ssr::state::AppState;
-use app::ssr::store::{self, drafts, StoreError};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -161,15 +162,12 @@ fn parse_number(name: &str, raw: Option<&str>, default: u32, max: u32) -> Result
 }
 
 /// A consultation the public may see, with its published versions (oldest first).
-async fn published(
-    state: &AppState,
-    slug: &str,
-) -> Result<(store::consultations::Consultation, Vec<drafts::Version>), Failure> {
-    let c = store::consultations::by_slug(&state.db, slug)
+async fn published(state: &AppState, slug: &str) -> Result<(Consultation, Vec<Version>), Failure> {
+    let c = consultation_store::by_slug(&state.db, slug)
         .await?
         .filter(|c| c.status != ConsultationStatus::Draft)
         .ok_or(Failure::NotFound)?;
-    let versions = drafts::versions(&state.db, c.id.0)
+    let versions = consultation_store::versions(&state.db, c.id.0)
         .await?
         .into_iter()
         .filter(|v| v.published_at.is_some())

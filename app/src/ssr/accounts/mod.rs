@@ -1,0 +1,7 @@
+//! Accounts: registration, sign-in, sessions, second factor, who is asking.
+
+pub mod auth;
+pub mod authz;
+pub mod service;
+pub mod sessions;
+pub mod store;

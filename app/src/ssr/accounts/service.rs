@@ -1,0 +1,619 @@
+//! What registering, signing in and verifying an address do, independent of HTTP.
+
+use chrono::Duration;
+
+use crate::domain::account::{
+    normalize_display_name, normalize_email, FieldProblem, TERMS_VERSION,
+};
+use crate::domain::contribution::Speaker;
+use crate::domain::password::PasswordProblem;
+use crate::domain::Lang;
+use crate::error::AppError;
+use crate::ssr::accounts::auth::{password, token, totp};
+use crate::ssr::accounts::store as users;
+use crate::ssr::accounts::store::{NewUser, TokenPurpose, User};
+use crate::ssr::admin::store::audit;
+use crate::ssr::admin::store::audit::AuditAction;
+use crate::ssr::admin::store::audit::AuditEntry;
+use crate::ssr::admin::store::roles;
+use crate::ssr::contributions::store as contributions;
+use crate::ssr::db::StoreError;
+use crate::ssr::mail::store as mail_outbox;
+use crate::ssr::mail::templates;
+use crate::ssr::moderation::store as moderation;
+use crate::ssr::notifications::store::{follows, notices as notifications};
+use crate::ssr::state::AppState;
+use crate::ui::form::{FormFeedback, FormMessage};
+
+/// How long a password-reset link works.
+pub const RESET_LINK_VALID_FOR: Duration = Duration::hours(1);
+
+/// How long a verification link works.
+pub const VERIFY_LINK_VALID_FOR: Duration = Duration::hours(48);
+
+/// A registration form as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub preferred_lang: Option<Lang>,
+    pub accepted_terms: bool,
+}
+
+fn internal(err: impl std::fmt::Display) -> FormFeedback {
+    tracing::error!(error = %err, "account operation failed");
+    FormFeedback {
+        summary: Some(FormMessage::Internal),
+        ..Default::default()
+    }
+}
+
+/// Creates an account and mails a verification link; or, if the address already has an
+/// account, mails its owner instead. Both look the same to whoever submitted the form.
+pub async fn register(
+    state: &AppState,
+    page_lang: Lang,
+    form: &Registration,
+) -> Result<(), FormFeedback> {
+    let mut feedback = FormFeedback::default();
+    feedback
+        .values
+        .insert("email".into(), form.email.trim().to_owned());
+    feedback
+        .values
+        .insert("display_name".into(), form.display_name.trim().to_owned());
+    let lang = form.preferred_lang.unwrap_or(page_lang);
+    feedback
+        .values
+        .insert("preferred_lang".into(), lang.code().to_owned());
+    if form.accepted_terms {
+        feedback.values.insert("accept_terms".into(), "yes".into());
+    }
+
+    let email = normalize_email(&form.email).map_err(|p| match p {
+        FieldProblem::Missing => FormMessage::Required,
+        _ => FormMessage::EmailMalformed,
+    });
+    let name = normalize_display_name(&form.display_name).map_err(|p| match p {
+        FieldProblem::Missing => FormMessage::Required,
+        FieldProblem::TooLong => FormMessage::NameTooLong,
+        FieldProblem::Malformed => FormMessage::NameMalformed,
+    });
+    if let Err(m) = &email {
+        feedback.errors.insert("email".into(), *m);
+    }
+    if let Err(m) = &name {
+        feedback.errors.insert("display_name".into(), *m);
+    }
+    let inputs = [form.email.as_str(), form.display_name.as_str()];
+    if form.password.is_empty() {
+        feedback
+            .errors
+            .insert("password".into(), FormMessage::Required);
+    } else if let Err(p) = password::check_policy(&form.password, &inputs) {
+        feedback
+            .errors
+            .insert("password".into(), password_problem(p));
+    }
+    if !form.accepted_terms {
+        feedback
+            .errors
+            .insert("accept_terms".into(), FormMessage::TermsRequired);
+    }
+    let (Ok(email), Ok(name)) = (email, name) else {
+        return Err(feedback);
+    };
+    if feedback.has_errors() {
+        return Err(feedback);
+    }
+
+    let now = state.clock.now();
+    let hash = password::hash(&form.password).await.map_err(internal)?;
+    let new = NewUser {
+        email: email.clone(),
+        display_name: name.clone(),
+        preferred_lang: lang,
+        password_hash: hash,
+        terms_version: TERMS_VERSION.to_owned(),
+    };
+    let message = match users::create(&state.db, &new, now).await {
+        Ok(user) => {
+            let (secret, secret_hash) = token::new_token();
+            users::insert_token(
+                &state.db,
+                user.id,
+                TokenPurpose::VerifyEmail,
+                &secret_hash,
+                now + VERIFY_LINK_VALID_FOR,
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            let link = format!(
+                "{}/{}/verify-email?token={secret}",
+                state.public_url,
+                lang.code()
+            );
+            templates::verify_email(&email, &name, &link, lang)
+        }
+        Err(StoreError::Conflict("email")) => {
+            let (existing, _) = users::credentials_by_email(&state.db, &email)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| internal("account vanished during registration"))?;
+            let link = format!(
+                "{}/{}/sign-in",
+                state.public_url,
+                existing.preferred_lang.code()
+            );
+            templates::already_registered(
+                &email,
+                &existing.display_name,
+                &link,
+                existing.preferred_lang,
+            )
+        }
+        Err(err) => return Err(internal(err)),
+    };
+    mail_outbox::enqueue(&state.db, &message, now)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Checks an email and password. Unknown address and wrong password get the same
+/// answer, after the same amount of work.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password_text: &str,
+) -> Result<User, FormFeedback> {
+    let mut feedback = FormFeedback::default();
+    feedback
+        .values
+        .insert("email".into(), email.trim().to_owned());
+    if email.trim().is_empty() {
+        feedback
+            .errors
+            .insert("email".into(), FormMessage::Required);
+    }
+    if password_text.is_empty() {
+        feedback
+            .errors
+            .insert("password".into(), FormMessage::Required);
+    }
+    if feedback.has_errors() {
+        return Err(feedback);
+    }
+    let bad = |mut feedback: FormFeedback| {
+        feedback.summary = Some(FormMessage::BadCredentials);
+        feedback
+    };
+    let Ok(email) = normalize_email(email) else {
+        password::verify_against_nothing(password_text)
+            .await
+            .map_err(internal)?;
+        return Err(bad(feedback));
+    };
+    match users::credentials_by_email(&state.db, &email)
+        .await
+        .map_err(internal)?
+    {
+        Some((user, Some(hash))) => {
+            if password::verify(password_text, &hash)
+                .await
+                .map_err(internal)?
+            {
+                Ok(user)
+            } else {
+                Err(bad(feedback))
+            }
+        }
+        _ => {
+            password::verify_against_nothing(password_text)
+                .await
+                .map_err(internal)?;
+            Err(bad(feedback))
+        }
+    }
+}
+
+/// Confirms an address with a mailed token; `false` if unknown, used or expired.
+pub async fn verify_email(state: &AppState, secret: &str) -> Result<bool, AppError> {
+    let now = state.clock.now();
+    let hash = token::hash_token(secret.trim());
+    match users::consume_token(&state.db, TokenPurpose::VerifyEmail, &hash, now).await? {
+        Some(user) => {
+            users::mark_email_verified(&state.db, user, now).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Mails a reset link if the address has an account; does nothing otherwise. The
+/// caller answers the same either way, so the form does not reveal who is registered.
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), FormFeedback> {
+    let Ok(email) = normalize_email(email) else {
+        let mut feedback = FormFeedback::default();
+        feedback
+            .values
+            .insert("email".into(), email.trim().to_owned());
+        feedback
+            .errors
+            .insert("email".into(), FormMessage::EmailMalformed);
+        return Err(feedback);
+    };
+    let now = state.clock.now();
+    let Some((user, _)) = users::credentials_by_email(&state.db, &email)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(());
+    };
+    let (secret, secret_hash) = token::new_token();
+    users::insert_token(
+        &state.db,
+        user.id,
+        TokenPurpose::ResetPassword,
+        &secret_hash,
+        now + RESET_LINK_VALID_FOR,
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    let lang = user.preferred_lang;
+    let link = format!(
+        "{}/{}/reset-password?token={secret}",
+        state.public_url,
+        lang.code()
+    );
+    let message = templates::reset_password(&email, &user.display_name, &link, lang);
+    mail_outbox::enqueue(&state.db, &message, now)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Is this reset link still usable? (Shown before the new-password form.)
+pub async fn reset_link_is_valid(state: &AppState, secret: &str) -> Result<bool, AppError> {
+    let hash = token::hash_token(secret.trim());
+    let user = users::peek_token(
+        &state.db,
+        TokenPurpose::ResetPassword,
+        &hash,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(user.is_some())
+}
+
+/// Sets a new password with a reset link, once; ends the account's other sessions.
+pub async fn reset_password(
+    state: &AppState,
+    secret: &str,
+    new_password: &str,
+) -> Result<(), FormFeedback> {
+    reset_password_inner(state, secret, new_password)
+        .await
+        .map_err(|mut feedback| {
+            // The page comes back without the link's query string: keep the token in the form.
+            feedback
+                .values
+                .insert("token".into(), secret.trim().to_owned());
+            feedback
+        })
+}
+
+async fn reset_password_inner(
+    state: &AppState,
+    secret: &str,
+    new_password: &str,
+) -> Result<(), FormFeedback> {
+    let now = state.clock.now();
+    let hash = token::hash_token(secret.trim());
+    let invalid = || FormFeedback {
+        summary: Some(FormMessage::ResetLinkInvalid),
+        ..Default::default()
+    };
+    let Some(user_id) = users::peek_token(&state.db, TokenPurpose::ResetPassword, &hash, now)
+        .await
+        .map_err(internal)?
+    else {
+        return Err(invalid());
+    };
+    let user = users::by_id(&state.db, user_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(invalid)?;
+    let inputs = [
+        user.email.as_deref().unwrap_or(""),
+        user.display_name.as_str(),
+    ];
+    if new_password.is_empty() {
+        let mut feedback = FormFeedback::default();
+        feedback
+            .errors
+            .insert("password".into(), FormMessage::Required);
+        return Err(feedback);
+    }
+    if let Err(p) = password::check_policy(new_password, &inputs) {
+        let mut feedback = FormFeedback::default();
+        feedback
+            .errors
+            .insert("password".into(), password_problem(p));
+        return Err(feedback);
+    }
+    let new_hash = password::hash(new_password).await.map_err(internal)?;
+    // Consuming is the single-use gate: of two concurrent submissions only one wins.
+    if users::consume_token(&state.db, TokenPurpose::ResetPassword, &hash, now)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
+        return Err(invalid());
+    }
+    users::set_password(&state.db, user.id, &new_hash)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+fn password_problem(p: PasswordProblem) -> FormMessage {
+    match p {
+        PasswordProblem::TooShort => FormMessage::PasswordTooShort,
+        PasswordProblem::TooLong => FormMessage::PasswordTooLong,
+        PasswordProblem::TooGuessable => FormMessage::PasswordGuessable,
+    }
+}
+
+fn field_error(field: &str, message: FormMessage) -> FormFeedback {
+    let mut feedback = FormFeedback::default();
+    feedback.errors.insert(field.to_owned(), message);
+    feedback
+}
+
+/// Whether `candidate` is the signed-in person's password (asked again before changing
+/// it or deleting the account).
+async fn is_current_password(
+    state: &AppState,
+    user: &User,
+    candidate: &str,
+) -> Result<bool, FormFeedback> {
+    let email = user.email.as_deref().unwrap_or("");
+    match users::credentials_by_email(&state.db, email)
+        .await
+        .map_err(internal)?
+    {
+        Some((_, Some(hash))) => password::verify(candidate, &hash).await.map_err(internal),
+        _ => Err(internal("signed-in account without a password")),
+    }
+}
+
+/// Changes the password of a signed-in person who knows the current one. Every session
+/// of the account ends; the caller signs this one in again.
+pub async fn change_password(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    new_password: &str,
+) -> Result<User, FormFeedback> {
+    let mut feedback = FormFeedback::default();
+    if current.is_empty() {
+        feedback
+            .errors
+            .insert("current_password".into(), FormMessage::Required);
+    }
+    let inputs = [
+        user.email.as_deref().unwrap_or(""),
+        user.display_name.as_str(),
+    ];
+    if new_password.is_empty() {
+        feedback
+            .errors
+            .insert("new_password".into(), FormMessage::Required);
+    } else if let Err(p) = password::check_policy(new_password, &inputs) {
+        feedback
+            .errors
+            .insert("new_password".into(), password_problem(p));
+    }
+    if feedback.has_errors() {
+        return Err(feedback);
+    }
+    if !is_current_password(state, user, current).await? {
+        return Err(field_error(
+            "current_password",
+            FormMessage::CurrentPasswordWrong,
+        ));
+    }
+    let new_hash = password::hash(new_password).await.map_err(internal)?;
+    users::set_password(&state.db, user.id, &new_hash)
+        .await
+        .map_err(internal)?;
+    users::by_id(&state.db, user.id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("account vanished while changing its password"))
+}
+
+/// Checks a second factor for `user`: a TOTP code (once per time step) or an unused
+/// recovery code (used up).
+pub async fn check_second_factor(
+    state: &AppState,
+    user: &User,
+    code: &str,
+) -> Result<(), FormFeedback> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(field_error("code", FormMessage::Required));
+    }
+    let now = state.clock.now();
+    let wrong = || field_error("code", FormMessage::CodeInvalid);
+    let secret = users::totp_secret(&state.db, user.id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(wrong)?;
+    if let Some(step) = totp::check(&secret, code, now) {
+        return if users::accept_totp_step(&state.db, user.id, step)
+            .await
+            .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(wrong())
+        };
+    }
+    let hash = totp::hash_recovery_code(code);
+    if users::use_recovery_code(&state.db, user.id, &hash, now)
+        .await
+        .map_err(internal)?
+    {
+        tracing::info!(user = %user.id, "signed in with a recovery code");
+        Ok(())
+    } else {
+        Err(wrong())
+    }
+}
+
+/// Turns on two-factor authentication once the first code from the authenticator app
+/// matches `secret`; returns the new recovery codes, to be shown once.
+pub async fn enable_two_factor(
+    state: &AppState,
+    user: &User,
+    secret: &str,
+    code: &str,
+    ip: Option<String>,
+) -> Result<Vec<String>, FormFeedback> {
+    if code.trim().is_empty() {
+        return Err(field_error("code", FormMessage::Required));
+    }
+    let now = state.clock.now();
+    let step = totp::check(secret, code, now)
+        .ok_or_else(|| field_error("code", FormMessage::CodeInvalid))?;
+    let (codes, hashes): (Vec<String>, Vec<String>) =
+        totp::new_recovery_codes().into_iter().unzip();
+    let audit = AuditEntry {
+        actor: Some(user.id),
+        action: AuditAction::TwoFactorEnable,
+        target: format!("user:{}", user.id),
+        detail: serde_json::json!({}),
+        ip,
+    };
+    users::enable_totp(&state.db, user.id, secret, step, &hashes, &audit, now)
+        .await
+        .map_err(internal)?;
+    Ok(codes)
+}
+
+/// Replaces the recovery codes (the old ones stop working); returns the new ones.
+pub async fn new_recovery_codes(
+    state: &AppState,
+    user: &User,
+    ip: Option<String>,
+) -> Result<Vec<String>, FormFeedback> {
+    let (codes, hashes): (Vec<String>, Vec<String>) =
+        totp::new_recovery_codes().into_iter().unzip();
+    let audit = AuditEntry {
+        actor: Some(user.id),
+        action: AuditAction::RecoveryCodesRenew,
+        target: format!("user:{}", user.id),
+        detail: serde_json::json!({}),
+        ip,
+    };
+    users::replace_recovery_codes(&state.db, user.id, &hashes, &audit, state.clock.now())
+        .await
+        .map_err(internal)?;
+    Ok(codes)
+}
+
+/// Deletes the account of a person who confirmed with their password.
+pub async fn delete_account(
+    state: &AppState,
+    user: &User,
+    password_text: &str,
+) -> Result<(), FormFeedback> {
+    if password_text.is_empty() {
+        return Err(field_error("password", FormMessage::Required));
+    }
+    if !is_current_password(state, user, password_text).await? {
+        return Err(field_error("password", FormMessage::CurrentPasswordWrong));
+    }
+    users::delete_account(&state.db, user.id, state.clock.now())
+        .await
+        .map_err(internal)?;
+    tracing::info!(user = %user.id, "account deleted");
+    Ok(())
+}
+
+/// Everything Shura holds about a person, as one JSON document.
+pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value, AppError> {
+    let record = users::account_record(&state.db, user.id).await?;
+    let grants = roles::grants_of(&state.db, user.id).await?;
+    let actions = audit::by_actor(&state.db, user.id).await?;
+    let codes_left = users::recovery_codes_left(&state.db, user.id).await?;
+    let mail = mail_outbox::sent_to(&state.db, user.email.as_deref().unwrap_or("")).await?;
+    let written = contributions::by_author(&state.db, user.id).await?;
+    let ids: Vec<i64> = written.iter().map(|x| x.id).collect();
+    let edits = contributions::edits_of(&state.db, &ids).await?;
+    Ok(serde_json::json!({
+        "format": "shura.my-data/1",
+        "exported_at": state.clock.now(),
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "email_verified_at": user.email_verified_at,
+            "display_name": user.display_name,
+            "preferred_language": user.preferred_lang.code(),
+            "created_at": user.created_at,
+            "terms": record.map(|r| serde_json::json!({
+                "version": r.terms_version,
+                "accepted_at": r.terms_accepted_at,
+            })),
+            "two_factor": {
+                "enabled_at": user.totp_enabled_at,
+                "recovery_codes_left": codes_left,
+            },
+        },
+        "roles": grants.iter().map(|g| serde_json::json!({
+            "role": g.role.kind().code(),
+            "agency_id": g.role.agency(),
+            "mandate": g.mandate,
+            "granted_at": g.granted_at,
+        })).collect::<Vec<_>>(),
+        "actions_recorded": actions,
+        "mail": mail,
+        "notifications": { "mode": notifications::mode(&state.db, user.id).await?.as_str() },
+        "following": follows::followed_by(&state.db, user.id).await?.into_iter().map(|f| serde_json::json!({
+            "consultation": f.slug,
+            "since": f.since,
+        })).collect::<Vec<_>>(),
+        "contributions": written.iter().map(|x| serde_json::json!({
+            "id": x.id,
+            "consultation_id": x.consultation_id,
+            "version": x.version_number,
+            "clause": x.clause_key,
+            "in_reply_to": x.parent_id,
+            "as_organisation": match &x.speaker {
+                Speaker::Individual => None,
+                Speaker::Organisation { name, kind } => Some(serde_json::json!({ "name": name, "kind": kind.as_str() })),
+            },
+            "status": x.status.as_str(),
+            "hidden_under_rule": x.hidden_category.map(|c| c.as_str()),
+            "appeal": x.appeal,
+            "body": x.body,
+            "created_at": x.created_at,
+            "edited_at": x.edited_at,
+            "earlier_texts": edits.iter().filter(|e| e.contribution_id == x.id).map(|e| serde_json::json!({
+                "body": e.body,
+                "written_at": e.written_at,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "reports_made": moderation::reports_by(&state.db, user.id).await?.into_iter().map(|r| serde_json::json!({
+            "contribution_id": r.contribution_id,
+            "rule": r.category.as_str(),
+            "note": r.note,
+            "created_at": r.created_at,
+        })).collect::<Vec<_>>(),
+    }))
+}

@@ -1,0 +1,220 @@
+//! Sessions: stored in the database (tower-sessions), on SQLite or PostgreSQL, and what
+//! a session holds: the signed-in user and the CSRF token of its forms.
+
+use chrono::{DateTime, Duration, Utc};
+use tower_sessions::Session;
+
+use crate::domain::UserId;
+use crate::ssr::accounts::store as users;
+use crate::ssr::accounts::store::User;
+use crate::ssr::db::{Db, StoreError};
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "shura_session";
+/// A session unused this long expires.
+pub const IDLE_TIMEOUT: Duration = Duration::days(7);
+/// A sign-in lasts at most this long, however active.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::days(30);
+
+const KEY_USER: &str = "uid";
+const KEY_GENERATION: &str = "gen";
+const KEY_SIGNED_IN_AT: &str = "since";
+const KEY_CSRF: &str = "csrf";
+/// Set once this sign-in passed a second factor.
+const KEY_SECOND_FACTOR: &str = "mfa";
+/// Between password and second factor: who is signing in, and since when.
+const KEY_PENDING_USER: &str = "pending_uid";
+const KEY_PENDING_AT: &str = "pending_at";
+/// A TOTP secret being set up, until its first code is confirmed.
+const KEY_TOTP_SETUP: &str = "totp_setup";
+/// Recovery codes just created, shown once.
+const KEY_FRESH_CODES: &str = "fresh_codes";
+
+/// How long the second step of a sign-in may take.
+pub const SECOND_STEP_TIMEOUT: Duration = Duration::minutes(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("session storage: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The signed-in user, if the session has one that is still valid: not past the
+/// absolute timeout, not signed out everywhere since, account not deleted.
+pub async fn current_user(
+    session: &Session,
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, SessionError> {
+    let Some(id) = session.get::<i64>(KEY_USER).await? else {
+        return Ok(None);
+    };
+    let since = session.get::<i64>(KEY_SIGNED_IN_AT).await?.unwrap_or(0);
+    let generation = session.get::<i64>(KEY_GENERATION).await?.unwrap_or(-1);
+    let expired = DateTime::from_timestamp(since, 0).is_none_or(|t| now - t >= ABSOLUTE_TIMEOUT);
+    let user = match users::by_id(db, UserId(id)).await? {
+        Some(user) if !expired && user.session_generation == generation => Some(user),
+        _ => None,
+    };
+    if user.is_none() {
+        forget_user(session).await?;
+    }
+    Ok(user)
+}
+
+/// Signs `user` in: a new session id (so a planted id is worthless), then the user.
+/// `second_factor` says whether a TOTP or recovery code was given too.
+pub async fn sign_in(
+    session: &Session,
+    user: &User,
+    now: DateTime<Utc>,
+    second_factor: bool,
+) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    session.remove::<i64>(KEY_PENDING_USER).await?;
+    session.remove::<i64>(KEY_PENDING_AT).await?;
+    session.insert(KEY_USER, user.id.0).await?;
+    session
+        .insert(KEY_GENERATION, user.session_generation)
+        .await?;
+    session.insert(KEY_SIGNED_IN_AT, now.timestamp()).await?;
+    session.insert(KEY_SECOND_FACTOR, second_factor).await?;
+    Ok(())
+}
+
+/// Raises this session to "passed a second factor" (after setting up TOTP), with a new
+/// session id: a change of privilege never keeps an id an attacker might know.
+pub async fn elevate(session: &Session) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    session.insert(KEY_SECOND_FACTOR, true).await?;
+    Ok(())
+}
+
+/// Whether this session passed a second factor.
+pub async fn second_factor_passed(session: &Session) -> Result<bool, SessionError> {
+    Ok(session
+        .get::<bool>(KEY_SECOND_FACTOR)
+        .await?
+        .unwrap_or(false))
+}
+
+/// The password was right and a second factor is needed: remember who, briefly.
+pub async fn begin_second_step(
+    session: &Session,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    forget_user(session).await?;
+    session.insert(KEY_PENDING_USER, user.id.0).await?;
+    session.insert(KEY_PENDING_AT, now.timestamp()).await?;
+    Ok(())
+}
+
+/// The person half-way through signing in, if the first step was recent enough.
+pub async fn pending_user(
+    session: &Session,
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, SessionError> {
+    let Some(id) = session.get::<i64>(KEY_PENDING_USER).await? else {
+        return Ok(None);
+    };
+    let at = session.get::<i64>(KEY_PENDING_AT).await?.unwrap_or(0);
+    let fresh = DateTime::from_timestamp(at, 0).is_some_and(|t| now - t < SECOND_STEP_TIMEOUT);
+    if !fresh {
+        return Ok(None);
+    }
+    Ok(users::by_id(db, UserId(id)).await?)
+}
+
+/// The TOTP secret being set up in this session, created on first use.
+pub async fn totp_setup_secret(session: &Session) -> Result<String, SessionError> {
+    if let Some(secret) = session.get::<String>(KEY_TOTP_SETUP).await? {
+        return Ok(secret);
+    }
+    let secret = crate::ssr::accounts::auth::totp::new_secret();
+    session.insert(KEY_TOTP_SETUP, &secret).await?;
+    Ok(secret)
+}
+
+/// Ends a TOTP set-up once confirmed.
+pub async fn clear_totp_setup(session: &Session) -> Result<(), SessionError> {
+    session.remove::<String>(KEY_TOTP_SETUP).await?;
+    Ok(())
+}
+
+/// Keeps freshly made recovery codes until the page that shows them once.
+pub async fn store_fresh_codes(session: &Session, codes: &[String]) -> Result<(), SessionError> {
+    session.insert(KEY_FRESH_CODES, codes).await?;
+    Ok(())
+}
+
+/// The fresh recovery codes, removed from the session as they are read.
+pub async fn take_fresh_codes(session: &Session) -> Result<Vec<String>, SessionError> {
+    Ok(session
+        .remove::<Vec<String>>(KEY_FRESH_CODES)
+        .await?
+        .unwrap_or_default())
+}
+
+/// Signs out of this session only; the session record is deleted.
+pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// Signs the user of this session out of every session they have, on every device.
+pub async fn sign_out_everywhere(
+    session: &Session,
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<(), SessionError> {
+    if let Some(user) = current_user(session, db, now).await? {
+        users::end_all_sessions(db, user.id).await?;
+    }
+    session.flush().await?;
+    Ok(())
+}
+
+async fn forget_user(session: &Session) -> Result<(), SessionError> {
+    session.remove::<i64>(KEY_USER).await?;
+    session.remove::<i64>(KEY_GENERATION).await?;
+    session.remove::<i64>(KEY_SIGNED_IN_AT).await?;
+    session.remove::<bool>(KEY_SECOND_FACTOR).await?;
+    Ok(())
+}
+
+/// The CSRF token of this session, created on first use.
+pub async fn csrf_token(session: &Session) -> Result<String, SessionError> {
+    if let Some(token) = session.get::<String>(KEY_CSRF).await? {
+        return Ok(token);
+    }
+    let (token, _) = crate::ssr::accounts::auth::token::new_token();
+    session.insert(KEY_CSRF, &token).await?;
+    Ok(token)
+}
+
+/// Does a submitted form carry this session's CSRF token? Compared in constant time.
+pub async fn csrf_matches(
+    session: &Session,
+    submitted: Option<&str>,
+) -> Result<bool, SessionError> {
+    let expected = session.get::<String>(KEY_CSRF).await?;
+    Ok(match (expected, submitted) {
+        (Some(expected), Some(submitted)) => crate::ssr::accounts::auth::token::constant_time_eq(
+            expected.as_bytes(),
+            submitted.as_bytes(),
+        ),
+        _ => false,
+    })
+}
+
+impl From<SessionError> for crate::error::AppError {
+    fn from(err: SessionError) -> Self {
+        tracing::error!(error = %err, "session error");
+        crate::error::AppError::Internal
+    }
+}

@@ -1,0 +1,3 @@
+//! Agencies: the bodies that publish consultations.
+
+pub mod store;

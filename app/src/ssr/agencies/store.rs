@@ -1,0 +1,93 @@
+//! Agencies: the public bodies that run consultations.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{AgencyId, LocalizedText};
+use crate::ssr::db::{with_pool, Db, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub slug: String,
+    pub name: LocalizedText,
+    /// IANA time zone in which the agency's comment periods are announced.
+    pub time_zone: String,
+    pub website: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub slug: String,
+    pub name: LocalizedText,
+    pub time_zone: String,
+    pub website: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AgencyRow {
+    id: i64,
+    slug: String,
+    name_ar: Option<String>,
+    name_en: Option<String>,
+    time_zone: String,
+    website: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<AgencyRow> for Agency {
+    fn from(r: AgencyRow) -> Self {
+        Agency {
+            id: AgencyId(r.id),
+            slug: r.slug,
+            name: LocalizedText {
+                ar: r.name_ar,
+                en: r.name_en,
+            },
+            time_zone: r.time_zone,
+            website: r.website,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, slug, name_ar, name_en, time_zone, website, created_at";
+
+pub async fn create(db: &Db, new: &NewAgency, now: DateTime<Utc>) -> Result<Agency, StoreError> {
+    let sql = format!(
+        "INSERT INTO agencies (slug, name_ar, name_en, time_zone, website, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
+    );
+    let row: AgencyRow = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(&new.slug)
+        .bind(&new.name.ar)
+        .bind(&new.name.en)
+        .bind(&new.time_zone)
+        .bind(&new.website)
+        .bind(now)
+        .fetch_one(pool)
+        .await)
+    .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
+    Ok(row.into())
+}
+
+pub async fn by_id(db: &Db, id: AgencyId) -> Result<Option<Agency>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM agencies WHERE id = $1");
+    let row: Option<AgencyRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
+    Ok(row.map(Agency::from))
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Agency>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM agencies WHERE slug = $1");
+    let row: Option<AgencyRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
+    Ok(row.map(Agency::from))
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Agency>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM agencies ORDER BY slug");
+    let rows: Vec<AgencyRow> = with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(Agency::from).collect())
+}

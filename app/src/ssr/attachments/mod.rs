@@ -1,0 +1,4 @@
+//! PDF documents attached to a consultation.
+
+pub mod service;
+pub mod store;

@@ -1,0 +1,235 @@
+//! Documents (PDF) that agency staff attach to a consultation: checked, stored under
+//! the data directory by their SHA-256, listed on the consultation page, served to
+//! whoever may read the consultation.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::authz::{authorise, Action};
+use crate::domain::{ConsultationStatus, LocalizedText};
+use crate::ssr::accounts::auth::token::to_hex;
+use crate::ssr::accounts::authz::Signed;
+use crate::ssr::admin::store::audit::AuditAction;
+use crate::ssr::attachments::store as attachments;
+use crate::ssr::attachments::store::{Attachment, NewAttachment};
+use crate::ssr::consultations::publishing::{audit, editable, internal};
+use crate::ssr::consultations::store as consultations;
+use crate::ssr::db::StoreError;
+use crate::ssr::state::AppState;
+use crate::ssr::upload::{chosen, clean_file_name, Upload};
+use crate::ui::form::{FormFeedback, FormMessage};
+
+/// The largest document accepted.
+pub const MAX_PDF_BYTES: usize = 10 * 1024 * 1024;
+const MAX_TITLE_CHARS: usize = 300;
+/// The only type stored and served.
+pub const PDF: &str = "application/pdf";
+
+/// Whether `upload` is a PDF we accept: within the size limit, declared as a PDF (or
+/// as an unknown binary, which some browsers send), and starting with the PDF header.
+pub fn check_pdf(upload: &Upload) -> Result<(), FormMessage> {
+    if upload.bytes.len() > MAX_PDF_BYTES {
+        return Err(FormMessage::FileTooLarge);
+    }
+    let declared_ok = matches!(
+        upload.content_type.as_str(),
+        PDF | "application/x-pdf" | "application/octet-stream" | ""
+    );
+    // The header may follow a little leading junk; readers accept it within 1 KiB.
+    let head = &upload.bytes[..upload.bytes.len().min(1024)];
+    let has_header = head.windows(5).any(|w| w == b"%PDF-");
+    if declared_ok && has_header {
+        Ok(())
+    } else {
+        Err(FormMessage::FileNotPdf)
+    }
+}
+
+/// Where the file with this SHA-256 lives.
+pub fn path_of(data_dir: &Path, sha256: &str) -> PathBuf {
+    data_dir
+        .join("attachments")
+        .join(&sha256[..2.min(sha256.len())])
+        .join(format!("{sha256}.pdf"))
+}
+
+/// Attaches the PDF sent in the `file` field to the consultation `slug`, with the
+/// titles typed in `doc_title_ar`/`doc_title_en` (the file name when both are empty).
+pub async fn attach(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    titles: (&str, &str),
+    uploads: &[Upload],
+    ip: Option<String>,
+) -> Result<(), FormFeedback> {
+    let c = editable(state, signed, slug).await?;
+    let mut fb = FormFeedback {
+        values: [("doc_title_ar", titles.0), ("doc_title_en", titles.1)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        ..Default::default()
+    };
+    let Some(file) = chosen(uploads, "file") else {
+        fb.errors.insert("file".into(), FormMessage::FileMissing);
+        return Err(fb);
+    };
+    if let Err(message) = check_pdf(file) {
+        fb.errors.insert("file".into(), message);
+    }
+    for (name, t) in [("doc_title_ar", titles.0), ("doc_title_en", titles.1)] {
+        if t.chars().count() > MAX_TITLE_CHARS {
+            fb.errors.insert(name.into(), FormMessage::TextTooLong);
+        }
+    }
+    if !fb.errors.is_empty() {
+        return Err(fb);
+    }
+    let file_name = clean_file_name(&file.file_name, "document.pdf");
+    let mut title = LocalizedText::new(Some(titles.0.to_owned()), Some(titles.1.to_owned()));
+    if title.is_empty() {
+        title = LocalizedText::new(None, Some(file_name.clone()));
+    }
+    let sha256 = to_hex(&Sha256::digest(&file.bytes));
+    store_file(&state.data_dir, &sha256, &file.bytes)
+        .await
+        .map_err(internal)?;
+    let new = NewAttachment {
+        consultation_id: c.id.0,
+        title,
+        size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+        content_type: PDF.to_owned(),
+        sha256,
+        uploaded_by: signed.user.id,
+        file_name,
+    };
+    let entry = audit(
+        signed,
+        AuditAction::AttachmentAdd,
+        c.id.0,
+        serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256 }),
+        ip,
+    );
+    attachments::add(&state.db, &new, &entry, state.clock.now())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Removes attachment `id` from the consultation `slug`; its file goes too unless
+/// another attachment shares it.
+pub async fn detach(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    id: i64,
+    ip: Option<String>,
+) -> Result<(), FormFeedback> {
+    let c = editable(state, signed, slug).await?;
+    let Some(found) = attachments::by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .filter(|a| a.consultation_id == c.id.0)
+    else {
+        return Ok(());
+    };
+    let entry = audit(
+        signed,
+        AuditAction::AttachmentRemove,
+        c.id.0,
+        serde_json::json!({ "attachment": id, "file_name": found.file_name }),
+        ip,
+    );
+    let removed = attachments::remove(&state.db, c.id.0, id, &entry, state.clock.now())
+        .await
+        .map_err(internal)?;
+    if removed == Some(false) {
+        let path = path_of(&state.data_dir, &found.sha256);
+        if let Err(err) = tokio::fs::remove_file(&path).await {
+            tracing::warn!(error = %err, path = %path.display(), "attachment file not removed");
+        }
+    }
+    Ok(())
+}
+
+/// The attachment and its file, if `reader` may read its consultation (drafts are
+/// for the agency's staff only).
+pub async fn readable(
+    state: &AppState,
+    reader: Option<&Signed>,
+    id: i64,
+) -> Result<Option<(Attachment, PathBuf)>, StoreError> {
+    let Some(a) = attachments::by_id(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let Some(c) = consultations::by_id(&state.db, a.consultation_id).await? else {
+        return Ok(None);
+    };
+    if c.status == ConsultationStatus::Draft
+        && authorise(reader.map(|s| &s.actor), Action::ActForAgency(c.agency_id)).is_err()
+    {
+        return Ok(None);
+    }
+    let path = path_of(&state.data_dir, &a.sha256);
+    Ok(Some((a, path)))
+}
+
+/// Writes the file unless it is there already, through a temporary name so that a
+/// reader never sees half a file.
+async fn store_file(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = path_of(data_dir, sha256);
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await?;
+    }
+    let partial = path.with_extension(format!("part-{}", rand::random::<u64>()));
+    tokio::fs::write(&partial, bytes).await?;
+    tokio::fs::rename(&partial, &path).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(content_type: &str, bytes: &[u8]) -> Upload {
+        Upload {
+            field: "file".into(),
+            file_name: "guide.pdf".into(),
+            content_type: content_type.into(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_real_pdfs_within_the_limit_pass() {
+        assert_eq!(check_pdf(&upload(PDF, b"%PDF-1.7\n...")), Ok(()));
+        assert_eq!(
+            check_pdf(&upload("application/octet-stream", b"%PDF-1.4")),
+            Ok(())
+        );
+        assert_eq!(
+            check_pdf(&upload(PDF, b"<html><script>alert(1)</script>")),
+            Err(FormMessage::FileNotPdf)
+        );
+        assert_eq!(
+            check_pdf(&upload("text/html", b"%PDF-1.7")),
+            Err(FormMessage::FileNotPdf)
+        );
+        let mut big = b"%PDF-1.7".to_vec();
+        big.resize(MAX_PDF_BYTES + 1, b' ');
+        assert_eq!(
+            check_pdf(&upload(PDF, &big)),
+            Err(FormMessage::FileTooLarge)
+        );
+    }
+
+    #[test]
+    fn files_are_spread_by_their_hash() {
+        let p = path_of(Path::new("/data"), "abcdef");
+        assert_eq!(p, PathBuf::from("/data/attachments/ab/abcdef.pdf"));
+    }
+}

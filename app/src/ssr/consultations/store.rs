@@ -1,0 +1,519 @@
+//! Consultations: a draft put out for comment by an agency, with its comment period.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::draft::ClauseKind;
+use crate::domain::{
+    AgencyId, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery, LocalizedText, Page,
+};
+use crate::ssr::db::{with_pool, Db, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consultation {
+    pub id: ConsultationId,
+    pub slug: String,
+    pub agency_id: AgencyId,
+    pub agency_slug: String,
+    pub agency_name: LocalizedText,
+    pub agency_time_zone: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    pub contact_email: Option<String>,
+    /// As stored; see [`Consultation::status_at`] for the status at a given time.
+    pub status: ConsultationStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub concluded_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Consultation {
+    pub fn status_at(&self, now: DateTime<Utc>) -> ConsultationStatus {
+        self.status.at(self.opens_at, self.closes_at, now)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConsultation {
+    pub slug: String,
+    pub agency_id: AgencyId,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub status: ConsultationStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsultationRow {
+    id: i64,
+    slug: String,
+    agency_id: i64,
+    agency_slug: String,
+    agency_name_ar: Option<String>,
+    agency_name_en: Option<String>,
+    agency_time_zone: String,
+    title_ar: Option<String>,
+    title_en: Option<String>,
+    summary_ar: Option<String>,
+    summary_en: Option<String>,
+    audience_ar: Option<String>,
+    audience_en: Option<String>,
+    contact_email: Option<String>,
+    status: String,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    concluded_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+fn parse_status(s: &str) -> Result<ConsultationStatus, StoreError> {
+    ConsultationStatus::parse(s).ok_or_else(|| {
+        StoreError::Database(sqlx::Error::Decode(
+            format!("unknown consultation status {s:?}").into(),
+        ))
+    })
+}
+
+impl TryFrom<ConsultationRow> for Consultation {
+    type Error = StoreError;
+    fn try_from(r: ConsultationRow) -> Result<Self, StoreError> {
+        Ok(Consultation {
+            id: ConsultationId(r.id),
+            slug: r.slug,
+            agency_id: AgencyId(r.agency_id),
+            agency_slug: r.agency_slug,
+            agency_name: LocalizedText::new(r.agency_name_ar, r.agency_name_en),
+            agency_time_zone: r.agency_time_zone,
+            title: LocalizedText::new(r.title_ar, r.title_en),
+            summary: LocalizedText::new(r.summary_ar, r.summary_en),
+            audience: LocalizedText::new(r.audience_ar, r.audience_en),
+            contact_email: r.contact_email,
+            status: parse_status(&r.status)?,
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            concluded_at: r.concluded_at,
+            created_at: r.created_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.slug, c.agency_id, a.slug AS agency_slug,
+           a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
+           a.time_zone AS agency_time_zone, c.title_ar, c.title_en, c.summary_ar,
+           c.summary_en, c.audience_ar, c.audience_en, c.contact_email, c.status,
+           c.opens_at, c.closes_at, c.concluded_at, c.created_at
+      FROM consultations c JOIN agencies a ON a.id = c.agency_id";
+
+pub async fn create(
+    db: &Db,
+    new: &NewConsultation,
+    now: DateTime<Utc>,
+) -> Result<Consultation, StoreError> {
+    let sql = "INSERT INTO consultations
+           (slug, agency_id, title_ar, title_en, summary_ar, summary_en, status,
+            opens_at, closes_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+    let id: i64 = with_pool!(db, pool => sqlx::query_scalar(sql)
+        .bind(&new.slug)
+        .bind(new.agency_id.0)
+        .bind(&new.title.ar)
+        .bind(&new.title.en)
+        .bind(&new.summary.ar)
+        .bind(&new.summary.en)
+        .bind(new.status.as_str())
+        .bind(new.opens_at)
+        .bind(new.closes_at)
+        .bind(now)
+        .fetch_one(pool)
+        .await)
+    .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    let row: ConsultationRow =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await)?;
+    row.try_into()
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.slug = $1");
+    let row: Option<ConsultationRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
+    row.map(Consultation::try_from).transpose()
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Consultation>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    let row: Option<ConsultationRow> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(Consultation::try_from).transpose()
+}
+
+/// Public consultations whose period ends after `from` and no later than `to`.
+pub async fn closing_between(
+    db: &Db,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Consultation>, StoreError> {
+    let sql = format!(
+        "{SELECT} WHERE c.status IN ('scheduled', 'open') AND c.closes_at > $1 AND c.closes_at <= $2
+          ORDER BY c.id"
+    );
+    let rows: Vec<ConsultationRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(Consultation::try_from).collect()
+}
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    let n: i64 = with_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM consultations")
+        .fetch_one(pool)
+        .await)?;
+    Ok(n)
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    slug: String,
+    title_ar: Option<String>,
+    title_en: Option<String>,
+    summary_ar: Option<String>,
+    summary_en: Option<String>,
+    agency_slug: String,
+    agency_name_ar: Option<String>,
+    agency_name_en: Option<String>,
+    status: String,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+}
+
+const CARD_SELECT: &str = "SELECT c.id, c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en,
+                                  a.slug AS agency_slug, a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
+                                  c.status, c.opens_at, c.closes_at
+                             FROM consultations c JOIN agencies a ON a.id = c.agency_id";
+
+fn cards(rows: Vec<CardRow>, now: DateTime<Utc>) -> Result<Vec<ConsultationCard>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            Ok(ConsultationCard {
+                id: ConsultationId(r.id),
+                slug: r.slug,
+                title: LocalizedText::new(r.title_ar, r.title_en),
+                summary: LocalizedText::new(r.summary_ar, r.summary_en),
+                agency_slug: r.agency_slug,
+                agency_name: LocalizedText::new(r.agency_name_ar, r.agency_name_en),
+                status: parse_status(&r.status)?.at(r.opens_at, r.closes_at, now),
+                opens_at: r.opens_at,
+                closes_at: r.closes_at,
+            })
+        })
+        .collect()
+}
+
+/// SQL for "the status at $1 is `status`", the stored status being possibly behind the
+/// clock (see [`ConsultationStatus::at`]).
+fn status_condition(status: ConsultationStatus) -> &'static str {
+    match status {
+        ConsultationStatus::Draft => "c.status = 'draft'",
+        ConsultationStatus::Scheduled => {
+            "c.status IN ('scheduled', 'open') AND c.opens_at > $1 AND c.closes_at > $1"
+        }
+        ConsultationStatus::Open => {
+            "c.status IN ('scheduled', 'open') AND c.opens_at <= $1 AND c.closes_at > $1"
+        }
+        ConsultationStatus::Closed => {
+            "(c.status = 'closed' OR (c.status IN ('scheduled', 'open') AND c.closes_at <= $1))"
+        }
+        ConsultationStatus::Concluded => "c.status = 'concluded'",
+    }
+}
+
+/// Consultations whose comment period contains `now`, closing soonest first.
+pub async fn list_open(
+    db: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<ConsultationCard>, StoreError> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE {} ORDER BY c.closes_at, c.id LIMIT $2",
+        status_condition(ConsultationStatus::Open)
+    );
+    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    cards(rows, now)
+}
+
+/// Concluded consultations, most recently concluded first.
+pub async fn recently_concluded(
+    db: &Db,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<ConsultationCard>, StoreError> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE c.status = 'concluded'
+          ORDER BY COALESCE(c.concluded_at, c.closes_at) DESC, c.id DESC LIMIT $1"
+    );
+    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    cards(rows, now)
+}
+
+/// Every consultation of an agency, newest comment period first; drafts only when
+/// `with_drafts` (for the agency's own staff).
+pub async fn of_agency(
+    db: &Db,
+    agency: AgencyId,
+    with_drafts: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<ConsultationCard>, StoreError> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE c.agency_id = $1 AND (c.status <> 'draft' OR $2)
+          ORDER BY c.opens_at DESC, c.id DESC"
+    );
+    let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(agency.0)
+        .bind(with_drafts)
+        .fetch_all(pool)
+        .await)?;
+    cards(rows, now)
+}
+
+/// One page of the public list (never drafts), newest comment period first.
+pub async fn list(
+    db: &Db,
+    query: &ListQuery,
+    now: DateTime<Utc>,
+    per_page: u32,
+) -> Result<Page<ConsultationCard>, StoreError> {
+    let mut conditions = vec!["c.status <> 'draft'".to_owned()];
+    if let Some(status) = query.status {
+        conditions.push(status_condition(status).to_owned());
+    }
+    if query.agency.is_some() {
+        conditions.push("a.slug = $2".to_owned());
+    }
+    if query.topic.is_some() {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM consultation_topics ct JOIN topics t ON t.id = ct.topic_id
+                      WHERE ct.consultation_id = c.id AND t.slug = $3)"
+                .to_owned(),
+        );
+    }
+    // Unused filters still bind a value, so that the placeholders keep their numbers;
+    // `$1 = $1` and the like keep every parameter referenced for PostgreSQL.
+    let filter = format!(
+        "WHERE {} AND $1 = $1 AND $2 = $2 AND $3 = $3",
+        conditions.join(" AND ")
+    );
+    let page = query.page.max(1);
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM consultations c JOIN agencies a ON a.id = c.agency_id {filter}"
+    );
+    let list_sql =
+        format!("{CARD_SELECT} {filter} ORDER BY c.opens_at DESC, c.id DESC LIMIT $4 OFFSET $5");
+    let agency = query.agency.clone().unwrap_or_default();
+    let topic = query.topic.clone().unwrap_or_default();
+    let (total, rows): (i64, Vec<CardRow>) = with_pool!(db, pool => {
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(now)
+            .bind(&agency)
+            .bind(&topic)
+            .fetch_one(pool)
+            .await?;
+        let rows = sqlx::query_as(&list_sql)
+            .bind(now)
+            .bind(&agency)
+            .bind(&topic)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((total, rows))
+    })?;
+    Ok(Page {
+        items: cards(rows, now)?,
+        page,
+        per_page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+/// Writes down the status changes the clock has made (see [`ConsultationStatus::at`]):
+/// scheduled consultations whose period began are open, those whose period ended are
+/// closed. Returns how many changed. Reads never depend on this having run.
+pub async fn advance_by_clock(db: &Db, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    let close = "UPDATE consultations SET status = 'closed'
+                  WHERE status IN ('scheduled', 'open') AND closes_at <= $1";
+    let open = "UPDATE consultations SET status = 'open'
+                 WHERE status = 'scheduled' AND opens_at <= $1 AND closes_at > $1";
+    let n = with_pool!(db, pool => {
+        let closed = sqlx::query(close).bind(now).execute(pool).await?.rows_affected();
+        let opened = sqlx::query(open).bind(now).execute(pool).await?.rows_affected();
+        Ok::<_, sqlx::Error>(closed + opened)
+    })?;
+    Ok(n)
+}
+
+/// A clause as stored in a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClause {
+    pub key: String,
+    pub kind: ClauseKind,
+    pub level: u8,
+    pub number: Option<u32>,
+    /// Markdown as written.
+    pub text: LocalizedText,
+    /// Sanitised HTML rendered from `text`.
+    pub html: LocalizedText,
+}
+
+/// A version of a consultation's draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub id: i64,
+    pub number: u32,
+    /// `None` while the consultation is being prepared: the version is still editable.
+    pub published_at: Option<DateTime<Utc>>,
+    pub change_note: LocalizedText,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A topic consultations are filed under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: i64,
+    pub slug: String,
+    pub name: LocalizedText,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct VersionRow {
+    id: i64,
+    number: i64,
+    published_at: Option<DateTime<Utc>>,
+    change_note_ar: Option<String>,
+    change_note_en: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<VersionRow> for Version {
+    fn from(r: VersionRow) -> Self {
+        Version {
+            id: r.id,
+            number: u32::try_from(r.number).unwrap_or(0),
+            published_at: r.published_at,
+            change_note: LocalizedText::new(r.change_note_ar, r.change_note_en),
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ClauseRow {
+    key: String,
+    kind: String,
+    level: i64,
+    number: Option<i64>,
+    text_ar: Option<String>,
+    text_en: Option<String>,
+    html_ar: Option<String>,
+    html_en: Option<String>,
+}
+
+impl TryFrom<ClauseRow> for StoredClause {
+    type Error = StoreError;
+    fn try_from(r: ClauseRow) -> Result<Self, StoreError> {
+        let kind = ClauseKind::parse(&r.kind).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("unknown clause kind {:?}", r.kind).into(),
+            ))
+        })?;
+        Ok(StoredClause {
+            key: r.key,
+            kind,
+            level: u8::try_from(r.level).unwrap_or(0),
+            number: r.number.and_then(|n| u32::try_from(n).ok()),
+            text: LocalizedText {
+                ar: r.text_ar,
+                en: r.text_en,
+            },
+            html: LocalizedText {
+                ar: r.html_ar,
+                en: r.html_en,
+            },
+        })
+    }
+}
+
+pub(crate) const VERSION_COLUMNS: &str =
+    "id, number, published_at, change_note_ar, change_note_en, created_at";
+pub(crate) const CLAUSE_COLUMNS: &str =
+    "key, kind, level, number, text_ar, text_en, html_ar, html_en";
+
+/// The versions of a consultation, oldest first.
+pub async fn versions(db: &Db, consultation: i64) -> Result<Vec<Version>, StoreError> {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM consultation_versions
+          WHERE consultation_id = $1 ORDER BY number"
+    );
+    let rows: Vec<VersionRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(consultation)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(Version::from).collect())
+}
+
+/// The clauses of a version, in order.
+pub async fn clauses(db: &Db, version: i64) -> Result<Vec<StoredClause>, StoreError> {
+    let sql =
+        format!("SELECT {CLAUSE_COLUMNS} FROM clauses WHERE version_id = $1 ORDER BY position");
+    let rows: Vec<ClauseRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(version)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(StoredClause::try_from).collect()
+}
+
+type TopicRow = (i64, String, Option<String>, Option<String>);
+
+impl From<TopicRow> for Topic {
+    fn from((id, slug, ar, en): TopicRow) -> Self {
+        Topic {
+            id,
+            slug,
+            name: LocalizedText { ar, en },
+        }
+    }
+}
+
+/// All topics, by slug.
+pub async fn topics(db: &Db) -> Result<Vec<Topic>, StoreError> {
+    let rows: Vec<TopicRow> = with_pool!(db, pool =>
+        sqlx::query_as("SELECT id, slug, name_ar, name_en FROM topics ORDER BY slug")
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows.into_iter().map(Topic::from).collect())
+}
+
+/// The topics of one consultation.
+pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreError> {
+    let rows: Vec<TopicRow> = with_pool!(db, pool =>
+        sqlx::query_as(
+            "SELECT t.id, t.slug, t.name_ar, t.name_en
+               FROM topics t JOIN consultation_topics ct ON ct.topic_id = t.id
+              WHERE ct.consultation_id = $1 ORDER BY t.slug")
+            .bind(consultation)
+            .fetch_all(pool)
+            .await)?;
+    Ok(rows.into_iter().map(Topic::from).collect())
+}

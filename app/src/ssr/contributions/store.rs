@@ -1,0 +1,614 @@
+//! Contributions and their threads, supports and edit history. Every write that
+//! changes searchable text also appends to `search_outbox`, in the same transaction.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::contribution::{
+    Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
+};
+use crate::domain::UserId;
+use crate::ssr::db::{with_pool, Db, StoreError};
+
+/// An export names a contribution posted here `shura-{id}` (imported ones keep the
+/// id they came with).
+pub const EXPORTED_ID_PREFIX: &str = "shura-";
+
+#[derive(Debug, Clone)]
+pub struct NewContribution {
+    pub consultation_id: i64,
+    /// The version current when it was written.
+    pub version_id: i64,
+    /// `None`: about the draft as a whole.
+    pub clause_key: Option<String>,
+    pub parent_id: Option<i64>,
+    pub author: UserId,
+    pub speaker: Speaker,
+    pub body: String,
+    pub body_hash: String,
+    pub channel: Channel,
+    /// Its id in the exchange file it comes from (imports only).
+    pub external_id: Option<String>,
+}
+
+/// A contribution as stored, with what its page needs from the tables around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contribution {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub version_number: u32,
+    pub clause_key: Option<String>,
+    /// The clause's number in the version it was written on, if it had one.
+    pub clause_number: Option<u32>,
+    pub parent_id: Option<i64>,
+    pub root_id: i64,
+    pub depth: u32,
+    pub author_id: UserId,
+    /// Empty once the account is deleted.
+    pub author_name: String,
+    pub speaker: Speaker,
+    /// How it reached the agency.
+    pub channel: Channel,
+    /// Its id in the exchange file it was imported from, if it was.
+    pub external_id: Option<String>,
+    pub body: String,
+    pub status: ContributionStatus,
+    pub support_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    /// The rule a moderator hid it under, while hidden.
+    pub hidden_category: Option<ReportCategory>,
+    /// The author's appeal, if they made one.
+    pub appeal: Option<String>,
+    /// Whether a moderator has decided the appeal.
+    pub appeal_decided: bool,
+}
+
+/// An earlier text of an edited contribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub contribution_id: i64,
+    pub body: String,
+    pub written_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    consultation_id: i64,
+    version_number: i64,
+    clause_key: Option<String>,
+    clause_number: Option<i64>,
+    parent_id: Option<i64>,
+    root_id: Option<i64>,
+    depth: i64,
+    author_id: i64,
+    author_name: String,
+    org_name: Option<String>,
+    org_kind: Option<String>,
+    channel: String,
+    external_id: Option<String>,
+    body: String,
+    status: String,
+    support_count: i64,
+    created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
+    hidden_category: Option<String>,
+    appeal_text: Option<String>,
+    appeal_decided_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<Row> for Contribution {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        let decode = |what: &str| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("contribution {}: bad {what}", r.id).into(),
+            ))
+        };
+        let speaker = match (r.org_name, r.org_kind.as_deref().and_then(OrgKind::parse)) {
+            (Some(name), Some(kind)) => Speaker::Organisation { name, kind },
+            (None, _) => Speaker::Individual,
+            (Some(_), None) => return Err(decode("org_kind")),
+        };
+        Ok(Contribution {
+            id: r.id,
+            consultation_id: r.consultation_id,
+            version_number: u32::try_from(r.version_number).map_err(|_| decode("version"))?,
+            clause_key: r.clause_key,
+            clause_number: r.clause_number.and_then(|n| u32::try_from(n).ok()),
+            parent_id: r.parent_id,
+            root_id: r.root_id.unwrap_or(r.id),
+            depth: u32::try_from(r.depth).map_err(|_| decode("depth"))?,
+            author_id: UserId(r.author_id),
+            author_name: r.author_name,
+            speaker,
+            channel: Channel::parse(&r.channel).ok_or_else(|| decode("channel"))?,
+            external_id: r.external_id,
+            body: r.body,
+            status: ContributionStatus::parse(&r.status).ok_or_else(|| decode("status"))?,
+            support_count: r.support_count,
+            created_at: r.created_at,
+            edited_at: r.edited_at,
+            hidden_category: r.hidden_category.as_deref().and_then(ReportCategory::parse),
+            appeal: r.appeal_text,
+            appeal_decided: r.appeal_decided_at.is_some(),
+        })
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.consultation_id, v.number AS version_number, c.clause_key,
+           k.number AS clause_number, c.parent_id, c.root_id, c.depth, c.author_id,
+           u.display_name AS author_name, c.org_name, c.org_kind, c.channel, c.external_id, c.body, c.status,
+           c.support_count, c.created_at, c.edited_at, c.hidden_category, c.appeal_text,
+           c.appeal_decided_at
+      FROM contributions c
+      JOIN consultation_versions v ON v.id = c.version_id
+      JOIN users u ON u.id = c.author_id
+      LEFT JOIN clauses k ON k.version_id = c.version_id AND k.key = c.clause_key";
+
+fn rows(rows: Vec<Row>) -> Result<Vec<Contribution>, StoreError> {
+    rows.into_iter().map(Contribution::try_from).collect()
+}
+
+/// Appends a contribution whose searchable text changed to `search_outbox`, through
+/// any executor (inside the transaction that changed it).
+macro_rules! queue_for_index {
+    ($exec:expr, $id:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO search_outbox (entity, entity_id, created_at)
+             VALUES ('contribution', $1, $2)",
+        )
+        .bind($id)
+        .bind($now)
+        .execute($exec)
+        .await
+    };
+}
+pub(crate) use queue_for_index;
+
+/// A contribution's place in its thread: ids zero-padded so that text order is
+/// numeric order, joined from the root down.
+pub(crate) fn path_segment(id: i64) -> String {
+    format!("{id:012}")
+}
+
+/// `$first, $first+1, …` for `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Stores `$new` (a [`NewContribution`]) and its place in the thread of its parent,
+/// with its search-outbox row, through `$conn` (`&mut` an open transaction);
+/// evaluates to its id. A macro so that posting and importing share it on both backends.
+macro_rules! insert_contribution {
+    ($conn:expr, $new:expr, $now:expr) => {
+        async {
+            let new: &$crate::ssr::contributions::store::NewContribution = $new;
+            let (org_name, org_kind) = match &new.speaker {
+                $crate::domain::contribution::Speaker::Individual => (None, None),
+                $crate::domain::contribution::Speaker::Organisation { name, kind } => {
+                    (Some(name.as_str()), Some(kind.as_str()))
+                }
+            };
+            let parent: Option<(Option<i64>, String, i64)> = match new.parent_id {
+                Some(p) => {
+                    sqlx::query_as(
+                        "SELECT root_id, path, depth FROM contributions
+                          WHERE id = $1 AND consultation_id = $2",
+                    )
+                    .bind(p)
+                    .bind(new.consultation_id)
+                    .fetch_optional(&mut **$conn)
+                    .await?
+                }
+                None => None,
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO contributions
+                     (consultation_id, version_id, clause_key, parent_id, author_id, org_name,
+                      org_kind, channel, external_id, body, body_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(new.consultation_id)
+            .bind(new.version_id)
+            .bind(&new.clause_key)
+            .bind(parent.as_ref().and(new.parent_id))
+            .bind(new.author.0)
+            .bind(org_name)
+            .bind(org_kind)
+            .bind(new.channel.as_str())
+            .bind(&new.external_id)
+            .bind(&new.body)
+            .bind(&new.body_hash)
+            .bind($now)
+            .fetch_one(&mut **$conn)
+            .await?;
+            let (root, path, depth) = match parent {
+                Some((root, path, depth)) => (
+                    root.unwrap_or(id),
+                    format!(
+                        "{path}/{}",
+                        $crate::ssr::contributions::store::path_segment(id)
+                    ),
+                    depth + 1,
+                ),
+                None => (id, $crate::ssr::contributions::store::path_segment(id), 0),
+            };
+            sqlx::query(
+                "UPDATE contributions SET root_id = $1, path = $2, depth = $3 WHERE id = $4",
+            )
+            .bind(root)
+            .bind(path)
+            .bind(depth)
+            .bind(id)
+            .execute(&mut **$conn)
+            .await?;
+            $crate::ssr::contributions::store::queue_for_index!(&mut **$conn, id, $now)?;
+            Ok::<i64, sqlx::Error>(id)
+        }
+    };
+}
+pub(crate) use insert_contribution;
+
+/// Stores a contribution (and its place in the thread of `parent_id`); its id.
+pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    let id = with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id = insert_contribution!(&mut tx, new, now).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(id)
+    })?;
+    Ok(id)
+}
+
+/// Every contribution of `consultation`, in the order they were stored (a reply
+/// always after what it answers).
+pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Contribution>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.consultation_id = $1 ORDER BY c.id");
+    let list: Vec<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
+    rows(list)
+}
+
+/// The contributions with these ids, in id order.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Contribution>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE c.id IN ({}) ORDER BY c.id",
+        placeholders(1, ids.len())
+    );
+    let list: Vec<Row> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows(list)
+}
+
+/// Everything `author` wrote, oldest first (for their own data export).
+pub async fn by_author(db: &Db, author: UserId) -> Result<Vec<Contribution>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.author_id = $1 ORDER BY c.id");
+    let list: Vec<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(author.0).fetch_all(pool).await)?;
+    rows(list)
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Contribution>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    let row: Option<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(Contribution::try_from).transpose()
+}
+
+/// A short text that changes whenever the threads of `consultation` change as
+/// readers see them: a contribution or reply posted, edited, supported, hidden,
+/// restored or withdrawn. Open pages compare it to know when to fetch again.
+pub async fn stamp(db: &Db, consultation: i64) -> Result<String, StoreError> {
+    let (n, last, supports, published, edits): (i64, i64, i64, i64, i64) = with_pool!(db, pool => sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(c.id), 0),
+                    CAST(COALESCE(SUM(c.support_count), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN c.status = 'published' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    (SELECT COUNT(*) FROM contribution_edits e
+                      WHERE e.contribution_id IN (SELECT id FROM contributions WHERE consultation_id = $1))
+               FROM contributions c WHERE c.consultation_id = $1",
+        )
+        .bind(consultation)
+        .fetch_one(pool)
+        .await)?;
+    Ok(format!("{n}.{last}.{supports}.{published}.{edits}"))
+}
+
+/// Whether `author` already has a contribution (not withdrawn) with this text.
+pub async fn is_duplicate(db: &Db, author: UserId, body_hash: &str) -> Result<bool, StoreError> {
+    let n: i64 = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contributions
+          WHERE author_id = $1 AND body_hash = $2 AND status <> 'withdrawn'",
+    )
+    .bind(author.0)
+    .bind(body_hash)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
+}
+
+/// One page of a consultation's threads (their first contributions), in `order`;
+/// only those about `clause` when given. `latest_version` orders by clause position.
+pub async fn roots_page(
+    db: &Db,
+    consultation: i64,
+    latest_version: i64,
+    order: ThreadOrder,
+    clause: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> Result<(u64, Vec<Contribution>), StoreError> {
+    let order_by = match order {
+        ThreadOrder::Newest => "c.id DESC",
+        ThreadOrder::Oldest => "c.id",
+        ThreadOrder::MostSupported => "c.support_count DESC, c.id DESC",
+        ThreadOrder::ClauseOrder => {
+            "CASE WHEN c.clause_key IS NULL THEN -1 ELSE COALESCE(cur.position, 1000000) END, c.id"
+        }
+    };
+    // Every parameter is referenced in both queries, as PostgreSQL requires.
+    let filter = "WHERE c.consultation_id = $1 AND c.parent_id IS NULL
+                    AND ($2 = '' OR c.clause_key = $2) AND $3 = $3";
+    let count_sql = format!("SELECT COUNT(*) FROM contributions c {filter}");
+    let list_sql = format!(
+        "{SELECT} LEFT JOIN clauses cur ON cur.version_id = $3 AND cur.key = c.clause_key
+          {filter} ORDER BY {order_by} LIMIT $4 OFFSET $5"
+    );
+    let clause = clause.unwrap_or("");
+    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    let (total, list): (i64, Vec<Row>) = with_pool!(db, pool => {
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(consultation)
+            .bind(clause)
+            .bind(latest_version)
+            .fetch_one(pool)
+            .await?;
+        let list = sqlx::query_as(&list_sql)
+            .bind(consultation)
+            .bind(clause)
+            .bind(latest_version)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((total, list))
+    })?;
+    Ok((u64::try_from(total).unwrap_or(0), rows(list)?))
+}
+
+/// Every contribution of a consultation in the order written, a page at a time; only
+/// those about `clause`, in `status` or from `channel` when given.
+pub async fn list(
+    db: &Db,
+    consultation: i64,
+    clause: Option<&str>,
+    status: Option<ContributionStatus>,
+    channel: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> Result<(u64, Vec<Contribution>), StoreError> {
+    let filter = "WHERE c.consultation_id = $1 AND ($2 = '' OR c.clause_key = $2)
+                    AND ($3 = '' OR c.status = $3) AND ($4 = '' OR c.channel = $4)";
+    let count_sql = format!("SELECT COUNT(*) FROM contributions c {filter}");
+    let list_sql = format!("{SELECT} {filter} ORDER BY c.id LIMIT $5 OFFSET $6");
+    let clause = clause.unwrap_or("");
+    let status = status.map_or("", ContributionStatus::as_str);
+    let channel = channel.unwrap_or("");
+    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    let (total, list): (i64, Vec<Row>) = with_pool!(db, pool => {
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(consultation)
+            .bind(clause)
+            .bind(status)
+            .bind(channel)
+            .fetch_one(pool)
+            .await?;
+        let list = sqlx::query_as(&list_sql)
+            .bind(consultation)
+            .bind(clause)
+            .bind(status)
+            .bind(channel)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((total, list))
+    })?;
+    Ok((u64::try_from(total).unwrap_or(0), rows(list)?))
+}
+
+/// A whole thread, depth-first from its root.
+pub async fn thread(db: &Db, root: i64) -> Result<Vec<Contribution>, StoreError> {
+    let sql = format!("{SELECT} WHERE c.root_id = $1 ORDER BY c.path");
+    let list: Vec<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(root).fetch_all(pool).await)?;
+    rows(list)
+}
+
+/// The replies in the threads of `roots`, each thread depth-first.
+pub async fn replies_in(db: &Db, roots: &[i64]) -> Result<Vec<Contribution>, StoreError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE c.root_id IN ({}) AND c.parent_id IS NOT NULL ORDER BY c.root_id, c.path",
+        placeholders(1, roots.len())
+    );
+    let list: Vec<Row> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in roots {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows(list)
+}
+
+/// How many published contributions each clause of a consultation has, replies included.
+pub async fn clause_counts(db: &Db, consultation: i64) -> Result<Vec<(String, i64)>, StoreError> {
+    let counts = with_pool!(db, pool => sqlx::query_as(
+        "SELECT clause_key, COUNT(*) FROM contributions
+          WHERE consultation_id = $1 AND status = 'published' AND clause_key IS NOT NULL
+          GROUP BY clause_key",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?;
+    Ok(counts)
+}
+
+/// Which of `ids` `user` supports.
+pub async fn supported_by(db: &Db, user: UserId, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT contribution_id FROM contribution_supports
+          WHERE user_id = $1 AND contribution_id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let found: Vec<i64> = with_pool!(db, pool => {
+        let mut q = sqlx::query_scalar(&sql).bind(user.0);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    Ok(found)
+}
+
+/// Adds `user`'s support, or takes it back if given; whether they support it now.
+pub async fn toggle_support(
+    db: &Db,
+    id: i64,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let supported = with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let removed = sqlx::query(
+            "DELETE FROM contribution_supports WHERE contribution_id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if removed == 0 {
+            sqlx::query(
+                "INSERT INTO contribution_supports (contribution_id, user_id, created_at)
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(user.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE contributions SET support_count =
+                 (SELECT COUNT(*) FROM contribution_supports WHERE contribution_id = $1)
+              WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(removed == 0)
+    })?;
+    Ok(supported)
+}
+
+/// Replaces the text of contribution `id`, keeping the old one in its history.
+pub async fn edit(
+    db: &Db,
+    id: i64,
+    body: &str,
+    body_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO contribution_edits (contribution_id, body, written_at, replaced_at)
+             SELECT id, body, COALESCE(edited_at, created_at), $2 FROM contributions WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE contributions SET body = $1, body_hash = $2, edited_at = $3 WHERE id = $4",
+        )
+        .bind(body)
+        .bind(body_hash)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        queue_for_index!(&mut *tx, id, now)?;
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// The earlier texts of `ids`, oldest first.
+pub async fn edits_of(db: &Db, ids: &[i64]) -> Result<Vec<Edit>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT contribution_id, body, written_at FROM contribution_edits
+          WHERE contribution_id IN ({}) ORDER BY contribution_id, id",
+        placeholders(1, ids.len())
+    );
+    let found: Vec<(i64, String, DateTime<Utc>)> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|(contribution_id, body, written_at)| Edit {
+            contribution_id,
+            body,
+            written_at,
+        })
+        .collect())
+}
+
+/// Withdraws contribution `id`: it stays in its thread as a placeholder; its text and
+/// earlier texts are deleted.
+pub async fn withdraw(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    with_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM contribution_edits WHERE contribution_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE contributions SET status = 'withdrawn', body = '', withdrawn_at = $1
+              WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        queue_for_index!(&mut *tx, id, now)?;
+        tx.commit().await
+    })?;
+    Ok(())
+}

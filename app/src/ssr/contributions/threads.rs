@@ -1,0 +1,204 @@
+//! The threads of a consultation as its page shows them: a page of top-level
+//! contributions with all their replies, nested to a readable depth, seen by one reader.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::contributions::api::{
+    ChangedClause, ClauseOption, ClauseRef, ContributionView, EarlierText, ResponseView,
+    ThreadsData,
+};
+use crate::domain::authz::{authorise, Action, Denied};
+use crate::domain::contribution::{
+    ContributionStatus, Speaker, ThreadOrder, MAX_DISPLAY_DEPTH, THREADS_PER_PAGE,
+};
+use crate::domain::{ConsultationStatus, Lang, Page};
+use crate::ssr::accounts::authz::Signed;
+use crate::ssr::calendar::label;
+use crate::ssr::consultations::store as consultations;
+use crate::ssr::contributions::service::{paragraphs, within_edit_window};
+use crate::ssr::contributions::store as contributions;
+use crate::ssr::contributions::store::Contribution;
+use crate::ssr::db::StoreError;
+use crate::ssr::responses::store as responses;
+use crate::ssr::state::AppState;
+
+/// The page, or `None` when the reader may not see the consultation.
+pub async fn page(
+    state: &AppState,
+    reader: Option<&Signed>,
+    slug: &str,
+    lang: Lang,
+    order: ThreadOrder,
+    clause: Option<String>,
+    page: u32,
+) -> Result<Option<ThreadsData>, StoreError> {
+    let Some(c) = consultations::by_slug(&state.db, slug).await? else {
+        return Ok(None);
+    };
+    if c.status == ConsultationStatus::Draft {
+        return Ok(None);
+    }
+    // Read first: a change made while the page is read then shows as one to fetch.
+    let stamp = contributions::stamp(&state.db, c.id.0).await?;
+    let now = state.clock.now();
+    let versions = consultations::versions(&state.db, c.id.0).await?;
+    let Some(latest) = versions.iter().rev().find(|v| v.published_at.is_some()) else {
+        return Ok(None);
+    };
+    let current = consultations::clauses(&state.db, latest.id).await?;
+    let current_keys: HashSet<&str> = current.iter().map(|cl| cl.key.as_str()).collect();
+    let page = page.max(1);
+    let (threads, roots) = contributions::roots_page(
+        &state.db,
+        c.id.0,
+        latest.id,
+        order,
+        clause.as_deref(),
+        page,
+        THREADS_PER_PAGE,
+    )
+    .await?;
+    let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
+    let replies = contributions::replies_in(&state.db, &root_ids).await?;
+    let mut by_root: HashMap<i64, Vec<Contribution>> = HashMap::new();
+    for r in replies {
+        by_root.entry(r.root_id).or_default().push(r);
+    }
+    let ordered: Vec<Contribution> = roots
+        .into_iter()
+        .flat_map(|root| {
+            let rest = by_root.remove(&root.id).unwrap_or_default();
+            std::iter::once(root).chain(rest)
+        })
+        .collect();
+    let ids: Vec<i64> = ordered.iter().map(|x| x.id).collect();
+    let supported: HashSet<i64> = match reader {
+        Some(r) => contributions::supported_by(&state.db, r.user.id, &ids)
+            .await?
+            .into_iter()
+            .collect(),
+        None => HashSet::new(),
+    };
+    let mut history: HashMap<i64, Vec<EarlierText>> = HashMap::new();
+    let tz = &c.agency_time_zone;
+    for e in contributions::edits_of(&state.db, &ids).await? {
+        history
+            .entry(e.contribution_id)
+            .or_default()
+            .push(EarlierText {
+                written: label(e.written_at, tz, lang),
+                paragraphs: paragraphs(&e.body),
+            });
+    }
+    let mut responses: HashMap<i64, ResponseView> = responses::of_contributions(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let view = ResponseView {
+                outcome: r.outcome,
+                reasons: r.reasons,
+                change: r.change.map(|ch| ChangedClause {
+                    version: ch.version,
+                    key: ch.clause_key,
+                    number: ch.clause_number,
+                }),
+                date: label(r.responded_at, tz, lang),
+            };
+            (r.contribution_id, view)
+        })
+        .collect();
+    let names: HashMap<i64, String> = ordered
+        .iter()
+        .map(|x| (x.id, x.author_name.clone()))
+        .collect();
+    let open = c.status_at(now) == ConsultationStatus::Open;
+    let items = ordered
+        .into_iter()
+        .map(|x| {
+            let published = x.status == ContributionStatus::Published;
+            let mine = reader.is_some_and(|r| r.user.id == x.author_id);
+            let editable = mine && published && open && within_edit_window(x.created_at, now);
+            let flattened = x.depth > MAX_DISPLAY_DEPTH;
+            ContributionView {
+                id: x.id,
+                depth: x.depth.min(MAX_DISPLAY_DEPTH),
+                in_reply_to: x.parent_id.filter(|_| flattened).map(|p| {
+                    let name = names.get(&p).cloned().filter(|n| !n.is_empty());
+                    (p, name)
+                }),
+                author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
+                org: match &x.speaker {
+                    Speaker::Organisation { name, kind } => Some((name.clone(), *kind)),
+                    Speaker::Individual => None,
+                },
+                clause: x.clause_key.clone().map(|key| ClauseRef {
+                    current: current_keys.contains(key.as_str()),
+                    key,
+                    version: x.version_number,
+                    number: x.clause_number,
+                }),
+                status: x.status,
+                channel: x.channel,
+                response: responses.remove(&x.id),
+                paragraphs: if published {
+                    paragraphs(&x.body)
+                } else {
+                    Vec::new()
+                },
+                created: label(x.created_at, tz, lang),
+                edited: x.edited_at.map(|at| label(at, tz, lang)),
+                history: if published {
+                    history.remove(&x.id).unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
+                supports: x.support_count,
+                supported: supported.contains(&x.id),
+                mine,
+                editable_body: editable.then(|| x.body.clone()),
+                hidden_category: x
+                    .hidden_category
+                    .filter(|_| x.status == ContributionStatus::Hidden),
+                can_appeal: mine && x.status == ContributionStatus::Hidden && x.appeal.is_none(),
+            }
+        })
+        .collect();
+    let blocked = authorise(reader.map(|r| &r.actor), Action::Contribute)
+        .err()
+        .map(|d| match d {
+            Denied::EmailUnverified => Denied::EmailUnverified,
+            _ => Denied::SignInRequired,
+        });
+    let pages = Page::<()> {
+        items: Vec::new(),
+        page,
+        per_page: THREADS_PER_PAGE,
+        total: threads,
+    }
+    .pages();
+    Ok(Some(ThreadsData {
+        slug: c.slug,
+        open,
+        blocked,
+        clauses: current
+            .into_iter()
+            .filter(|cl| cl.kind != crate::domain::draft::ClauseKind::Text)
+            .filter_map(|cl| {
+                let text = cl.text.pick(lang)?.text;
+                Some(ClauseOption {
+                    title: crate::ssr::consultations::markdown::plain_title(&text, 60),
+                    key: cl.key,
+                    number: cl.number,
+                })
+            })
+            .collect(),
+        items,
+        order,
+        clause,
+        page,
+        pages,
+        threads,
+        closes_at: c.closes_at,
+        stamp,
+    }))
+}

@@ -1,0 +1,858 @@
+//! The exchange format (`docs/import-format.md`): consultations with their agency,
+//! topics, versions and clauses as one JSON document, for `shura import` / `shura
+//! export` and for the demo data.
+//!
+//! Importing is idempotent by external ids (slugs, version numbers, clause keys,
+//! contribution ids; a response by its contribution) and all-or-nothing: the document
+//! is checked in full, then written in one transaction.
+
+pub mod demo;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::consultation::is_valid_slug;
+use crate::domain::contribution::{
+    check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, ReportCategory,
+    Speaker, MAX_BODY_CHARS,
+};
+use crate::domain::draft::{is_valid_clause_key, ClauseKind};
+use crate::domain::response::Outcome;
+use crate::domain::{ConsultationStatus, LocalizedText, UserId};
+use crate::ssr::agencies::store as agencies;
+use crate::ssr::consultations::markdown::render;
+use crate::ssr::consultations::store as consultations;
+use crate::ssr::consultations::store::StoredClause;
+use crate::ssr::contributions::service::body_hash;
+use crate::ssr::contributions::store as contributions;
+use crate::ssr::contributions::store::{Contribution, NewContribution, EXPORTED_ID_PREFIX};
+use crate::ssr::db::tx;
+use crate::ssr::db::tx::{AgencyRecord, ConsultationRecord, Tx};
+use crate::ssr::db::{Db, StoreError};
+use crate::ssr::responses::store as responses;
+use crate::ssr::responses::store::NewResponse;
+
+/// The value of the document's `format` field.
+pub const FORMAT: &str = "shura/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub format: String,
+    /// When the document was written; the demo loader moves every date by the time
+    /// since then, so that the demo always looks current.
+    #[serde(default)]
+    pub exported_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub topics: Vec<TopicDoc>,
+    #[serde(default)]
+    pub agencies: Vec<AgencyDoc>,
+    #[serde(default)]
+    pub consultations: Vec<ConsultationDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicDoc {
+    pub slug: String,
+    pub name: LocalizedText,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyDoc {
+    pub slug: String,
+    pub name: LocalizedText,
+    pub time_zone: String,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationDoc {
+    pub slug: String,
+    pub agency: String,
+    pub title: LocalizedText,
+    #[serde(default)]
+    pub summary: LocalizedText,
+    #[serde(default)]
+    pub audience: LocalizedText,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    pub status: ConsultationStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    #[serde(default)]
+    pub concluded_at: Option<DateTime<Utc>>,
+    pub versions: Vec<VersionDoc>,
+    /// What people said, on the portal or elsewhere; a reply after what it answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributions: Vec<ContributionDoc>,
+    /// The agency's documented responses to those contributions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<ResponseDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionDoc {
+    pub number: u32,
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub change_note: Option<LocalizedText>,
+    pub clauses: Vec<ClauseDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionDoc {
+    /// Unique within the consultation; importing it again changes nothing.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    /// The version it was written on.
+    pub version: u32,
+    /// The clause it is about (a key of that version); none: the whole draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    /// The name it is published under; `null` when not known.
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<OrganisationDoc>,
+    #[serde(default)]
+    pub channel: Channel,
+    pub created_at: DateTime<Utc>,
+    #[serde(default = "published")]
+    pub status: ContributionStatus,
+    /// The published rule it was hidden under (hidden ones only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_rule: Option<ReportCategory>,
+    /// Plain text, paragraphs separated by a blank line; empty unless published.
+    #[serde(default)]
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDoc {
+    /// The `id` of a contribution of this consultation in this file.
+    pub contribution: String,
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    /// Where the draft changed because of the contribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<ChangeDoc>,
+    pub responded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeDoc {
+    /// A later version than the contribution's.
+    pub version: u32,
+    /// A clause key of that version; none: the version as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+}
+
+fn published() -> ContributionStatus {
+    ContributionStatus::Published
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDoc {
+    pub name: String,
+    pub kind: OrgKind,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseDoc {
+    pub key: String,
+    pub kind: ClauseKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    pub text: LocalizedText,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A field is missing, of the wrong type or breaks a rule; `path` names it the way
+    /// the file spells it (`consultations[0].versions[1].clauses[3].key`).
+    #[error("{path}: {message}")]
+    Field { path: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
+    ImportError::Field {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Parses a document, naming the place of any mistake.
+pub fn parse(text: &str) -> Result<Document, ImportError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let (line, column) = (inner.line(), inner.column());
+        if inner.is_syntax() || inner.is_eof() || path == "." {
+            ImportError::Syntax {
+                line,
+                column,
+                message: inner.to_string(),
+            }
+        } else {
+            field(path, inner.to_string())
+        }
+    })?;
+    de.end().map_err(|e| ImportError::Syntax {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    Ok(doc)
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub consultations: usize,
+    pub versions_written: usize,
+    pub versions_unchanged: usize,
+    pub contributions_written: usize,
+    /// Already there from an earlier import (or posted here, for a file exported here).
+    pub contributions_unchanged: usize,
+    pub responses_written: usize,
+}
+
+/// Imports a document in one transaction: all of it, or nothing.
+pub async fn import(
+    db: &Db,
+    doc: &Document,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ImportError> {
+    check(doc)?;
+    let mut tx = tx::begin(db).await?;
+    let summary = write(tx.as_mut(), doc, now).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Checks everything that can be checked without the database.
+fn check(doc: &Document) -> Result<(), ImportError> {
+    if doc.format != FORMAT {
+        return Err(field("format", format!("expected {FORMAT:?}")));
+    }
+    for (i, t) in doc.topics.iter().enumerate() {
+        if !is_valid_slug(&t.slug) {
+            return Err(field(format!("topics[{i}].slug"), SLUG_RULE));
+        }
+        if t.name.is_empty() {
+            return Err(field(format!("topics[{i}].name"), NEEDS_TEXT));
+        }
+    }
+    for (i, a) in doc.agencies.iter().enumerate() {
+        if !is_valid_slug(&a.slug) {
+            return Err(field(format!("agencies[{i}].slug"), SLUG_RULE));
+        }
+        if a.name.is_empty() {
+            return Err(field(format!("agencies[{i}].name"), NEEDS_TEXT));
+        }
+        if a.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(field(
+                format!("agencies[{i}].time_zone"),
+                "not an IANA time zone such as Asia/Riyadh",
+            ));
+        }
+    }
+    let mut slugs = HashSet::new();
+    for (i, c) in doc.consultations.iter().enumerate() {
+        let at = |f: &str| format!("consultations[{i}].{f}");
+        if !is_valid_slug(&c.slug) {
+            return Err(field(at("slug"), SLUG_RULE));
+        }
+        if !slugs.insert(c.slug.as_str()) {
+            return Err(field(at("slug"), "appears twice in this file"));
+        }
+        if c.title.is_empty() {
+            return Err(field(at("title"), NEEDS_TEXT));
+        }
+        if c.closes_at <= c.opens_at {
+            return Err(field(at("closes_at"), "must be after opens_at"));
+        }
+        if c.versions.is_empty() {
+            return Err(field(
+                at("versions"),
+                "a consultation needs at least one version",
+            ));
+        }
+        for (j, v) in c.versions.iter().enumerate() {
+            let at = |f: &str| format!("consultations[{i}].versions[{j}].{f}");
+            if usize::try_from(v.number).ok() != Some(j + 1) {
+                return Err(field(at("number"), format!("expected {}", j + 1)));
+            }
+            let last = j + 1 == c.versions.len();
+            if v.published_at.is_none() && !(last && c.status == ConsultationStatus::Draft) {
+                return Err(field(
+                    at("published_at"),
+                    "only the last version of a draft consultation may be unpublished",
+                ));
+            }
+            if v.clauses.is_empty() {
+                return Err(field(at("clauses"), "a version needs at least one clause"));
+            }
+            let mut keys = HashSet::new();
+            for (k, cl) in v.clauses.iter().enumerate() {
+                let at = |f: &str| format!("consultations[{i}].versions[{j}].clauses[{k}].{f}");
+                if !is_valid_clause_key(&cl.key) {
+                    return Err(field(
+                        at("key"),
+                        "2–40 lower-case letters, digits and hyphens",
+                    ));
+                }
+                if !keys.insert(cl.key.as_str()) {
+                    return Err(field(at("key"), "appears twice in this version"));
+                }
+                if cl.text.is_empty() {
+                    return Err(field(at("text"), NEEDS_TEXT));
+                }
+                if cl.level.is_some_and(|l| !(2..=6).contains(&l)) {
+                    return Err(field(at("level"), "headings have a level from 2 to 6"));
+                }
+            }
+        }
+        check_contributions(i, c)?;
+        check_responses(i, c)?;
+    }
+    Ok(())
+}
+
+fn check_responses(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
+    let mut answered = HashSet::new();
+    for (k, r) in c.responses.iter().enumerate() {
+        let at = |f: &str| format!("consultations[{i}].responses[{k}].{f}");
+        let Some(x) = c.contributions.iter().find(|x| x.id == r.contribution) else {
+            return Err(field(
+                at("contribution"),
+                format!("no contribution {:?} in this consultation", r.contribution),
+            ));
+        };
+        if !answered.insert(r.contribution.as_str()) {
+            return Err(field(
+                at("contribution"),
+                "has a response already in this file",
+            ));
+        }
+        if r.reasons.is_empty() {
+            return Err(field(at("reasons"), NEEDS_TEXT));
+        }
+        let Some(change) = &r.changed else {
+            continue;
+        };
+        let Some(version) = c
+            .versions
+            .iter()
+            .find(|v| v.number == change.version && v.published_at.is_some())
+        else {
+            return Err(field(
+                at("changed.version"),
+                "not a published version of this consultation",
+            ));
+        };
+        if change.version <= x.version {
+            return Err(field(
+                at("changed.version"),
+                format!(
+                    "must come after version {}, which the contribution was written on",
+                    x.version
+                ),
+            ));
+        }
+        if let Some(key) = &change.clause {
+            if !version.clauses.iter().any(|cl| &cl.key == key) {
+                return Err(field(
+                    at("changed.clause"),
+                    format!("version {} has no clause {key:?}", change.version),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The most characters of an external id or a name in a file.
+const MAX_ID_CHARS: usize = 100;
+const MAX_NAME_CHARS: usize = 200;
+
+fn check_contributions(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
+    let mut ids = HashSet::new();
+    for (k, x) in c.contributions.iter().enumerate() {
+        let at = |f: &str| format!("consultations[{i}].contributions[{k}].{f}");
+        let id_ok = !x.id.is_empty()
+            && x.id.chars().count() <= MAX_ID_CHARS
+            && x.id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
+        if !id_ok {
+            return Err(field(
+                at("id"),
+                "1–100 ASCII letters, digits, '-', '_', '.' or ':'",
+            ));
+        }
+        if let Some(parent) = &x.in_reply_to {
+            if !ids.contains(parent.as_str()) {
+                return Err(field(
+                    at("in_reply_to"),
+                    format!("no contribution {parent:?} before this one in this consultation"),
+                ));
+            }
+        }
+        if !ids.insert(x.id.as_str()) {
+            return Err(field(at("id"), "appears twice in this consultation"));
+        }
+        let Some(version) = c
+            .versions
+            .iter()
+            .find(|v| v.number == x.version && v.published_at.is_some())
+        else {
+            return Err(field(
+                at("version"),
+                "not a published version of this consultation",
+            ));
+        };
+        if let Some(key) = &x.clause {
+            if !version.clauses.iter().any(|cl| &cl.key == key) {
+                return Err(field(
+                    at("clause"),
+                    format!("version {} has no clause {key:?}", x.version),
+                ));
+            }
+        }
+        if x.author
+            .as_ref()
+            .is_some_and(|a| a.trim().is_empty() || a.chars().count() > MAX_NAME_CHARS)
+        {
+            return Err(field(at("author"), "a name of 1–200 characters, or null"));
+        }
+        if let Some(org) = &x.on_behalf_of {
+            if org.name.trim().is_empty() || org.name.chars().count() > MAX_NAME_CHARS {
+                return Err(field(at("on_behalf_of.name"), "a name of 1–200 characters"));
+            }
+        }
+        let body = normalize_body(&x.body);
+        match x.status {
+            ContributionStatus::Published => {
+                // Said elsewhere and entered by the agency: the length rule holds, the
+                // link limit (against spam on the portal) does not.
+                if let Err(p) = check_body(&body, 0) {
+                    let message = match p {
+                        BodyProblem::TooLong => format!("longer than {MAX_BODY_CHARS} characters"),
+                        _ => "a published contribution needs its text".to_owned(),
+                    };
+                    return Err(field(at("body"), message));
+                }
+            }
+            ContributionStatus::Hidden | ContributionStatus::Withdrawn if !body.is_empty() => {
+                return Err(field(
+                    at("body"),
+                    "must be empty: hidden and withdrawn texts are not exchanged",
+                ));
+            }
+            _ => {}
+        }
+        if (x.status == ContributionStatus::Hidden) != x.hidden_rule.is_some() {
+            return Err(field(
+                at("hidden_rule"),
+                "a hidden contribution names the rule it was hidden under; others have none",
+            ));
+        }
+    }
+    Ok(())
+}
+
+const SLUG_RULE: &str = "3–80 lower-case letters, digits and single hyphens";
+const NEEDS_TEXT: &str = "needs an Arabic or an English text (\"ar\" or \"en\")";
+
+async fn write(
+    tx: &mut dyn Tx,
+    doc: &Document,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, ImportError> {
+    let mut topic_ids: HashMap<&str, i64> = HashMap::new();
+    for t in &doc.topics {
+        topic_ids.insert(&t.slug, tx.upsert_topic(&t.slug, &t.name).await?);
+    }
+    for a in &doc.agencies {
+        let record = AgencyRecord {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            time_zone: a.time_zone.clone(),
+            website: a.website.clone(),
+        };
+        tx.upsert_agency(&record, now).await?;
+    }
+    let mut summary = ImportSummary::default();
+    for (i, c) in doc.consultations.iter().enumerate() {
+        let Some(agency_id) = tx.agency_id(&c.agency).await? else {
+            return Err(field(
+                format!("consultations[{i}].agency"),
+                format!("no agency {:?} in this file or in the database", c.agency),
+            ));
+        };
+        let mut topics = Vec::new();
+        for (t, slug) in c.topics.iter().enumerate() {
+            match topic_ids.get(slug.as_str()) {
+                Some(id) => topics.push(*id),
+                None => {
+                    return Err(field(
+                        format!("consultations[{i}].topics[{t}]"),
+                        format!("topic {slug:?} is not declared in \"topics\""),
+                    ))
+                }
+            }
+        }
+        let record = ConsultationRecord {
+            slug: c.slug.clone(),
+            agency_id,
+            title: c.title.clone(),
+            summary: c.summary.clone(),
+            audience: c.audience.clone(),
+            contact_email: c.contact_email.clone(),
+            status: c.status,
+            opens_at: c.opens_at,
+            closes_at: c.closes_at,
+            concluded_at: c.concluded_at,
+        };
+        let id = tx.upsert_consultation(&record, now).await?;
+        tx.set_topics(id, &topics).await?;
+        let existing = tx.versions(id).await?;
+        for (j, v) in c.versions.iter().enumerate() {
+            let clauses = stored_clauses(&v.clauses);
+            let note = v.change_note.clone().unwrap_or_default();
+            match existing.iter().find(|e| e.number == v.number) {
+                Some(e) if e.published_at.is_some() => {
+                    let same = e.published_at == v.published_at
+                        && e.change_note == note
+                        && tx.clauses(e.id).await? == clauses;
+                    if !same {
+                        return Err(field(
+                            format!("consultations[{i}].versions[{j}]"),
+                            format!(
+                                "version {} is already published and differs from this file; \
+                                 published versions never change: add a new version instead",
+                                v.number
+                            ),
+                        ));
+                    }
+                    summary.versions_unchanged += 1;
+                }
+                Some(e) => {
+                    tx.update_unpublished_version(e.id, v.published_at, &note)
+                        .await?;
+                    tx.replace_clauses(e.id, &clauses).await?;
+                    summary.versions_written += 1;
+                }
+                None => {
+                    let vid = tx
+                        .insert_version(id, v.number, v.published_at, &note, now)
+                        .await?;
+                    tx.replace_clauses(vid, &clauses).await?;
+                    summary.versions_written += 1;
+                }
+            }
+        }
+        let versions: HashMap<u32, i64> = tx
+            .versions(id)
+            .await?
+            .into_iter()
+            .map(|v| (v.number, v.id))
+            .collect();
+        let stored = write_contributions(tx, id, c, &versions, now, &mut summary).await?;
+        for r in &c.responses {
+            // Both checked against the file, whose contributions are all stored by now.
+            let Some(contribution_id) = stored.get(r.contribution.as_str()).copied() else {
+                continue;
+            };
+            tx.upsert_response(&NewResponse {
+                contribution_id,
+                outcome: r.outcome,
+                reasons: r.reasons.clone(),
+                changed_version: r
+                    .changed
+                    .as_ref()
+                    .and_then(|ch| versions.get(&ch.version).copied()),
+                changed_clause: r.changed.as_ref().and_then(|ch| ch.clause.clone()),
+                responded_at: r.responded_at,
+            })
+            .await?;
+            summary.responses_written += 1;
+        }
+        summary.consultations += 1;
+    }
+    Ok(summary)
+}
+
+/// Stores the contributions of the file not stored yet, each with its thread and
+/// channel; people without an account get a participant record (one per name per
+/// import).
+/// Returns the stored id of every contribution of the file, by its id in the file.
+async fn write_contributions<'a>(
+    tx: &mut dyn Tx,
+    consultation: i64,
+    c: &'a ConsultationDoc,
+    versions: &HashMap<u32, i64>,
+    now: DateTime<Utc>,
+    summary: &mut ImportSummary,
+) -> Result<HashMap<&'a str, i64>, ImportError> {
+    let mut stored: HashMap<&str, i64> = HashMap::new();
+    let mut people: HashMap<&str, UserId> = HashMap::new();
+    for x in &c.contributions {
+        if let Some(id) = tx
+            .contribution_by_external(consultation, &x.id, x.created_at)
+            .await?
+        {
+            stored.insert(&x.id, id);
+            summary.contributions_unchanged += 1;
+            continue;
+        }
+        let author = match x.author.as_deref().map(str::trim) {
+            Some(name) => match people.get(name) {
+                Some(id) => *id,
+                None => {
+                    let id = tx.participant_record(Some(name), now).await?;
+                    people.insert(name, id);
+                    id
+                }
+            },
+            None => tx.participant_record(None, now).await?,
+        };
+        let body = normalize_body(&x.body);
+        let new = NewContribution {
+            consultation_id: consultation,
+            // Checked against the file's versions, which are all stored by now.
+            version_id: versions.get(&x.version).copied().unwrap_or_default(),
+            clause_key: x.clause.clone(),
+            parent_id: x
+                .in_reply_to
+                .as_deref()
+                .and_then(|p| stored.get(p).copied()),
+            author,
+            speaker: match &x.on_behalf_of {
+                Some(o) => Speaker::Organisation {
+                    name: o.name.trim().to_owned(),
+                    kind: o.kind,
+                },
+                None => Speaker::Individual,
+            },
+            body_hash: body_hash(&body),
+            body,
+            channel: x.channel,
+            external_id: Some(x.id.clone()),
+        };
+        let id = tx.insert_contribution(&new, x.created_at).await?;
+        if x.status != ContributionStatus::Published {
+            tx.set_contribution_state(id, x.status, x.hidden_rule)
+                .await?;
+        }
+        stored.insert(&x.id, id);
+        summary.contributions_written += 1;
+    }
+    Ok(stored)
+}
+
+/// Clauses as stored: numbers filled in (counting on from the previous numbered clause)
+/// and HTML rendered.
+fn stored_clauses(docs: &[ClauseDoc]) -> Vec<StoredClause> {
+    let mut next_number = 1;
+    docs.iter()
+        .map(|c| {
+            let number = match c.kind {
+                ClauseKind::Clause => {
+                    let n = c.number.unwrap_or(next_number);
+                    next_number = n + 1;
+                    Some(n)
+                }
+                _ => None,
+            };
+            let text = LocalizedText::new(c.text.ar.clone(), c.text.en.clone());
+            StoredClause {
+                key: c.key.clone(),
+                kind: c.kind,
+                level: match c.kind {
+                    ClauseKind::Heading => c.level.unwrap_or(2),
+                    _ => 0,
+                },
+                number,
+                html: LocalizedText {
+                    ar: text.ar.as_deref().map(render),
+                    en: text.en.as_deref().map(render),
+                },
+                text,
+            }
+        })
+        .collect()
+}
+
+/// One consultation, its agency and topics as a document.
+pub async fn export(
+    db: &Db,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Document>, StoreError> {
+    let Some(c) = consultations::by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let agency = agencies::by_id(db, c.agency_id).await?;
+    let topics = consultations::topics_of(db, c.id.0).await?;
+    let written = contributions::of_consultation(db, c.id.0).await?;
+    let export_id = |x: &Contribution| {
+        x.external_id
+            .clone()
+            .unwrap_or_else(|| format!("{EXPORTED_ID_PREFIX}{}", x.id))
+    };
+    let ids: HashMap<i64, String> = written.iter().map(|x| (x.id, export_id(x))).collect();
+    let contributions = written
+        .iter()
+        .map(|x| {
+            let published = x.status == ContributionStatus::Published;
+            ContributionDoc {
+                id: export_id(x),
+                in_reply_to: x.parent_id.and_then(|p| ids.get(&p).cloned()),
+                version: x.version_number,
+                clause: x.clause_key.clone(),
+                author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
+                on_behalf_of: match &x.speaker {
+                    Speaker::Organisation { name, kind } => Some(OrganisationDoc {
+                        name: name.clone(),
+                        kind: *kind,
+                    }),
+                    Speaker::Individual => None,
+                },
+                channel: x.channel,
+                created_at: x.created_at,
+                status: x.status,
+                hidden_rule: x
+                    .hidden_category
+                    .filter(|_| x.status == ContributionStatus::Hidden),
+                // A hidden text is kept for the author's appeal only: it never leaves.
+                body: if published {
+                    x.body.clone()
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect();
+    let responses = responses::of_consultation(db, c.id.0)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(ResponseDoc {
+                contribution: ids.get(&r.contribution_id)?.clone(),
+                outcome: r.outcome,
+                reasons: r.reasons,
+                changed: r.change.map(|ch| ChangeDoc {
+                    version: ch.version,
+                    clause: ch.clause_key,
+                }),
+                responded_at: r.responded_at,
+            })
+        })
+        .collect();
+    let mut versions = Vec::new();
+    for v in consultations::versions(db, c.id.0).await? {
+        let clauses = consultations::clauses(db, v.id)
+            .await?
+            .into_iter()
+            .map(|cl| ClauseDoc {
+                key: cl.key,
+                kind: cl.kind,
+                level: (cl.kind == ClauseKind::Heading).then_some(cl.level),
+                number: cl.number,
+                text: cl.text,
+            })
+            .collect();
+        versions.push(VersionDoc {
+            number: v.number,
+            published_at: v.published_at,
+            change_note: (!v.change_note.is_empty()).then_some(v.change_note),
+            clauses,
+        });
+    }
+    Ok(Some(Document {
+        format: FORMAT.to_owned(),
+        exported_at: Some(now),
+        topics: topics
+            .iter()
+            .map(|t| TopicDoc {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+            })
+            .collect(),
+        agencies: agency
+            .into_iter()
+            .map(|a| AgencyDoc {
+                slug: a.slug,
+                name: a.name,
+                time_zone: a.time_zone,
+                website: a.website,
+            })
+            .collect(),
+        consultations: vec![ConsultationDoc {
+            slug: c.slug,
+            agency: c.agency_slug,
+            title: c.title,
+            summary: c.summary,
+            audience: c.audience,
+            topics: topics.into_iter().map(|t| t.slug).collect(),
+            contact_email: c.contact_email,
+            status: c.status,
+            opens_at: c.opens_at,
+            closes_at: c.closes_at,
+            concluded_at: c.concluded_at,
+            versions,
+            contributions,
+            responses,
+        }],
+    }))
+}
+
+/// Moves every date of the document by `by` (for the demo data).
+pub fn shift_dates(doc: &mut Document, by: Duration) {
+    for c in &mut doc.consultations {
+        c.opens_at += by;
+        c.closes_at += by;
+        c.concluded_at = c.concluded_at.map(|d| d + by);
+        for v in &mut c.versions {
+            v.published_at = v.published_at.map(|d| d + by);
+        }
+        for x in &mut c.contributions {
+            x.created_at += by;
+        }
+        for r in &mut c.responses {
+            r.responded_at += by;
+        }
+    }
+    doc.exported_at = doc.exported_at.map(|d| d + by);
+}

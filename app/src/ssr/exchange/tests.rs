@@ -1,0 +1,275 @@
+//! Import and export against real SQLite and PostgreSQL: idempotent, all-or-nothing,
+//! and published versions never change.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::domain::contribution::{Channel, ContributionStatus, ReportCategory, Speaker};
+use crate::domain::response::Outcome;
+use crate::domain::ConsultationStatus;
+use crate::ssr::consultations::store as consultations;
+use crate::ssr::contributions::store as contributions;
+use crate::ssr::contributions::store::NewContribution;
+use crate::ssr::db::Db;
+use crate::ssr::exchange;
+use crate::ssr::exchange::ImportError;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// Rows in every table an import writes.
+async fn counts(db: &Db) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in [
+        "agencies",
+        "topics",
+        "consultations",
+        "consultation_topics",
+        "consultation_versions",
+        "clauses",
+        "contributions",
+        "responses",
+        "users",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n: i64 = crate::ssr::db::with_pool!(db, pool =>
+            sqlx::query_scalar(&sql).fetch_one(pool).await)
+        .expect("count");
+        out.push(n);
+    }
+    out
+}
+
+/// Spoils the contributions (or responses) of a consultation in a file.
+type Breaks = fn(&mut serde_json::Value);
+
+fn demo() -> exchange::Document {
+    exchange::parse(crate::ssr::exchange::demo::DEMO_JSON).expect("demo parses")
+}
+
+crate::store_tests! {
+    async fn importing_the_demo_twice_changes_nothing(db) {
+        let first = exchange::import(db, &demo(), t0()).await.expect("first import");
+        let after_first = counts(db).await;
+        assert!(after_first.iter().all(|n| *n > 0), "{after_first:?}");
+        let second = exchange::import(db, &demo(), t0() + Duration::hours(1)).await.expect("again");
+        assert_eq!(counts(db).await, after_first);
+        assert_eq!(second.versions_written, 0, "published versions are left as they are");
+        assert_eq!(second.versions_unchanged, first.versions_written);
+        assert_eq!((first.contributions_written, second.contributions_written), (4, 0));
+        assert_eq!(second.contributions_unchanged, 4);
+        assert_eq!((first.responses_written, second.responses_written), (4, 4), "replaced by the same");
+    }
+
+    async fn responses_say_which_contributions_changed_the_draft(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
+        let list = contributions::of_consultation(db, c.id.0).await.expect("contributions");
+        let answers = crate::ssr::responses::store::of_consultation(db, c.id.0).await.expect("responses");
+        assert_eq!(answers.len(), 4);
+        let letter = list.iter().find(|x| x.channel == Channel::Letter).expect("letter");
+        let answer = answers.iter().find(|r| r.contribution_id == letter.id).expect("answered");
+        assert_eq!(answer.outcome, Outcome::Accepted);
+        let change = answer.change.clone().expect("a change");
+        assert_eq!((change.version, change.clause_key.as_deref(), change.clause_number), (2, Some("locations"), Some(2)));
+        assert!(answer.reasons.ar.is_some() && answer.reasons.en.is_some());
+        let changed = answers.iter().filter(|r| r.outcome.changed_policy()).count();
+        assert_eq!(changed, 2);
+
+        // The export carries them; a corrected reason in a later import replaces it.
+        let mut out = exchange::export(db, "street-vendors-regulation", t0()).await.expect("export").expect("c");
+        assert_eq!(out.consultations[0].responses.len(), 4);
+        out.consultations[0].responses[3].reasons.en = Some("Corrected reasons".into());
+        let summary = exchange::import(db, &out, t0()).await.expect("again");
+        assert_eq!(summary.contributions_written, 0);
+        let answers = crate::ssr::responses::store::of_consultation(db, c.id.0).await.expect("responses");
+        assert!(answers.iter().any(|r| r.reasons.en.as_deref() == Some("Corrected reasons")));
+    }
+
+    async fn a_response_that_breaks_a_rule_is_named(db) {
+        let cases: [(&str, Breaks, &str); 4] = [
+            ("unknown contribution", |r| r[0]["contribution"] = "nobody".into(), "responses[0].contribution"),
+            ("no reasons", |r| r[1]["reasons"] = serde_json::json!({}), "responses[1].reasons"),
+            ("change before the contribution", |r| r[0]["changed"]["version"] = 1.into(), "responses[0].changed.version"),
+            ("unknown clause", |r| r[2]["changed"]["clause"] = "nowhere".into(), "responses[2].changed.clause"),
+        ];
+        for (what, breaks, place) in cases {
+            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+            breaks(&mut json["consultations"][4]["responses"]);
+            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
+            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
+        }
+        assert_eq!(counts(db).await, vec![0; 9]);
+    }
+
+    async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
+        let list = contributions::of_consultation(db, c.id.0).await.expect("contributions");
+        assert_eq!(list.len(), 4);
+        let (said, answer) = (&list[0], &list[1]);
+        assert_eq!(said.channel, Channel::Workshop);
+        assert_eq!(said.author_name, "سعد العتيبي");
+        assert_eq!((said.version_number, said.clause_key.as_deref()), (1, Some("locations")));
+        assert!(said.body.contains("\n\nنقترح خمسين مترًا"), "paragraphs kept");
+        assert_eq!((answer.parent_id, answer.depth), (Some(said.id), 1));
+        assert!(matches!(&answer.speaker, Speaker::Organisation { kind, .. } if kind.as_str() == "ngo"));
+        assert_eq!(list[2].channel, Channel::Letter);
+        assert_eq!(list[3].channel, Channel::Email);
+        assert_eq!(list[0].external_id.as_deref(), Some("workshop-2026-09-15-01"));
+    }
+
+    async fn a_contribution_that_breaks_a_rule_is_named_and_nothing_is_written(db) {
+        let cases: [(&str, Breaks, &str); 5] = [
+            ("unknown parent", |x| x[1]["in_reply_to"] = "nobody".into(), "contributions[1].in_reply_to"),
+            ("unknown clause", |x| x[0]["clause"] = "no-such-clause".into(), "contributions[0].clause"),
+            ("unknown version", |x| x[0]["version"] = 9.into(), "contributions[0].version"),
+            ("hidden without its rule", |x| { x[3]["status"] = "hidden".into(); x[3]["body"] = "".into(); }, "contributions[3].hidden_rule"),
+            ("published without text", |x| x[2]["body"] = " \n ".into(), "contributions[2].body"),
+        ];
+        for (what, breaks, place) in cases {
+            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+            breaks(&mut json["consultations"][4]["contributions"]);
+            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
+            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
+        }
+        let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        json["consultations"][4]["contributions"][0]["channel"] = "pigeon".into();
+        let err = exchange::parse(&json.to_string()).expect_err("unknown channel");
+        assert!(err.to_string().starts_with("consultations[4].contributions[0].channel"), "{err}");
+        assert_eq!(counts(db).await, vec![0; 9]);
+    }
+
+    async fn contributions_posted_here_go_out_and_come_back_once(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let version = consultations::versions(db, c.id.0).await.expect("versions").pop().expect("v");
+        let author = crate::ssr::accounts::store::create(db, &crate::ssr::accounts::store::NewUser {
+            email: "amal@example.org".into(),
+            display_name: "Amal".into(),
+            preferred_lang: crate::domain::Lang::En,
+            password_hash: "unused".into(),
+            terms_version: "2026-11".into(),
+        }, t0()).await.expect("user").id;
+        let new = |body: &str, parent| NewContribution {
+            consultation_id: c.id.0,
+            version_id: version.id,
+            clause_key: None,
+            parent_id: parent,
+            author,
+            speaker: Speaker::Individual,
+            body: body.into(),
+            body_hash: body.len().to_string(),
+            channel: Channel::Online,
+            external_id: None,
+        };
+        let root = contributions::insert(db, &new("Posted on the portal", None), t0()).await.expect("root");
+        let hidden = contributions::insert(db, &new("Something hidden", Some(root)), t0()).await.expect("hidden");
+        let decision = crate::ssr::moderation::store::Decision {
+            consultation: c.id.0,
+            contribution: hidden,
+            action: crate::domain::contribution::ModerationAction::Hide,
+            category: Some(ReportCategory::Spam),
+            reason: Some("Advertising"),
+        };
+        crate::ssr::moderation::store::apply(db, &decision, None, t0()).await.expect("hide");
+
+        let out = exchange::export(db, "e-participation-guideline", t0()).await.expect("export").expect("c");
+        let text = serde_json::to_string(&out).expect("json");
+        assert!(!text.contains("Something hidden"), "a hidden text never leaves");
+        let xs = &out.consultations[0].contributions;
+        assert_eq!(xs.len(), 2);
+        assert_eq!(xs[0].id, format!("shura-{root}"));
+        assert_eq!(xs[1].in_reply_to.as_deref(), Some(xs[0].id.as_str()));
+        assert_eq!((xs[1].status, xs[1].hidden_rule), (ContributionStatus::Hidden, Some(ReportCategory::Spam)));
+
+        let before = counts(db).await;
+        let summary = exchange::import(db, &exchange::parse(&text).expect("parses"), t0()).await.expect("again");
+        assert_eq!((summary.contributions_written, summary.contributions_unchanged), (0, 2));
+        assert_eq!(counts(db).await, before, "nothing twice");
+    }
+
+    async fn a_broken_file_names_the_field_and_writes_nothing(db) {
+        let mut json: serde_json::Value =
+            serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        json["consultations"][0]["versions"][1]["clauses"][3]["key"] = "Not A Key".into();
+        let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+        let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
+        match err {
+            ImportError::Field { path, .. } => {
+                assert_eq!(path, "consultations[0].versions[1].clauses[3].key")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // A mistake found only while writing (an unknown agency) undoes what came before.
+        let mut json: serde_json::Value =
+            serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        json["consultations"][2]["agency"] = "no-such-agency".into();
+        let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+        let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
+        assert!(err.to_string().starts_with("consultations[2].agency"), "{err}");
+        assert_eq!(counts(db).await, vec![0; 9]);
+    }
+
+    async fn a_wrong_type_names_its_place(db) {
+        let text = "{\n  \"format\": \"shura/1\",\n  \"consultations\": [{ \"slug\": 5 }]\n}";
+        let err = exchange::parse(text).expect_err("rejected");
+        let message = err.to_string();
+        assert!(message.starts_with("consultations[0].slug"), "{message}");
+        let err = exchange::parse("{\"format\": \"shura/1\",\n \"topics\": [}").expect_err("syntax");
+        assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err:?}");
+        assert_eq!(counts(db).await, vec![0; 9]);
+    }
+
+    async fn a_published_version_never_changes(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let mut doc = demo();
+        doc.consultations[0].versions[0].clauses[1].text.en = Some("Rewritten".into());
+        let err = exchange::import(db, &doc, t0()).await.expect_err("refused");
+        assert!(err.to_string().starts_with("consultations[0].versions[0]"), "{err}");
+    }
+
+    async fn export_reads_back_as_the_same_document(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let out = exchange::export(db, "e-participation-guideline", t0()).await
+            .expect("export").expect("exists");
+        let text = serde_json::to_string(&out).expect("json");
+        let again = exchange::parse(&text).expect("parses");
+        let before = counts(db).await;
+        let summary = exchange::import(db, &again, t0()).await.expect("re-import");
+        assert_eq!(summary.versions_written, 0);
+        assert_eq!(counts(db).await, before);
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let versions = consultations::versions(db, c.id.0).await.expect("versions");
+        assert_eq!(versions.len(), 2);
+    }
+
+    async fn the_clock_opens_and_closes_consultations_to_the_second(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "public-parks-bylaw").await.expect("q").expect("c");
+        assert_eq!(c.status, ConsultationStatus::Scheduled);
+        let second = Duration::seconds(1);
+        let clock = crate::ssr::clock::Clock::fixed(c.opens_at - second);
+        async fn status(db: &Db, now: DateTime<Utc>) -> (ConsultationStatus, bool) {
+            let c = consultations::by_slug(db, "public-parks-bylaw").await.expect("q").expect("c");
+            (c.status_at(now), consultations::list_open(db, now, 50).await.expect("open")
+                .iter().any(|card| card.slug == "public-parks-bylaw"))
+        }
+        assert_eq!(status(db, clock.now()).await, (ConsultationStatus::Scheduled, false));
+        consultations::advance_by_clock(db, clock.now()).await.expect("advance");
+        clock.set(c.opens_at);
+        assert_eq!(status(db, clock.now()).await, (ConsultationStatus::Open, true));
+        assert_eq!(consultations::advance_by_clock(db, clock.now()).await.expect("advance"), 1);
+        clock.set(c.closes_at - second);
+        assert_eq!(status(db, clock.now()).await, (ConsultationStatus::Open, true));
+        clock.set(c.closes_at);
+        assert_eq!(status(db, clock.now()).await, (ConsultationStatus::Closed, false));
+        consultations::advance_by_clock(db, clock.now()).await.expect("advance");
+        let stored = consultations::by_slug(db, "public-parks-bylaw").await.expect("q").expect("c");
+        assert_eq!(stored.status, ConsultationStatus::Closed);
+    }
+}

@@ -1,0 +1,181 @@
+//! The mail outbox: messages are rows first, sent later by the mail worker.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::ssr::db::{with_pool, Db, StoreError};
+
+/// A message to send. Bodies are final text: templates are rendered before enqueueing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    /// Extra headers such as `List-Unsubscribe`.
+    pub headers: BTreeMap<String, String>,
+}
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub mail: NewMail,
+    /// Delivery attempts made before this one.
+    pub attempts: i32,
+}
+
+#[derive(sqlx::FromRow)]
+struct QueuedRow {
+    id: i64,
+    to_addr: String,
+    subject: String,
+    text_body: String,
+    html_body: Option<String>,
+    headers: String,
+    attempts: i32,
+}
+
+impl QueuedRow {
+    fn into_queued(self) -> QueuedMail {
+        // Headers were written by `enqueue` as a JSON object; anything else is ignored
+        // rather than blocking the message.
+        let headers = serde_json::from_str(&self.headers).unwrap_or_default();
+        QueuedMail {
+            id: self.id,
+            attempts: self.attempts,
+            mail: NewMail {
+                to: self.to_addr,
+                subject: self.subject,
+                text_body: self.text_body,
+                html_body: self.html_body,
+                headers,
+            },
+        }
+    }
+}
+
+/// Adds a message to the outbox, due now.
+pub async fn enqueue(db: &Db, mail: &NewMail, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    let headers = serde_json::to_string(&mail.headers)
+        .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
+    let sql = "INSERT INTO mail_outbox
+                 (to_addr, subject, text_body, html_body, headers, created_at, next_attempt_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+    let id: i64 = with_pool!(db, pool => sqlx::query_scalar(sql)
+        .bind(&mail.to)
+        .bind(&mail.subject)
+        .bind(&mail.text_body)
+        .bind(&mail.html_body)
+        .bind(&headers)
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
+    Ok(id)
+}
+
+/// Claims up to `limit` due messages until `lease_until`: another worker will not take
+/// them before then, and if this one dies they become due again afterwards.
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<QueuedMail>, StoreError> {
+    let due = "SELECT id FROM mail_outbox
+                WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+                  AND (locked_until IS NULL OR locked_until <= $2)
+                ORDER BY id LIMIT $3";
+    let returning = "RETURNING id, to_addr, subject, text_body, html_body, headers, attempts";
+    let sql = match db {
+        // SQLite has one writer at a time: the UPDATE is atomic on its own.
+        Db::Sqlite(_) => format!("UPDATE mail_outbox SET locked_until = $1 WHERE id IN ({due}) {returning}"),
+        // Several nodes may claim at once: skip rows another transaction holds.
+        Db::Postgres(_) => format!(
+            "UPDATE mail_outbox SET locked_until = $1 WHERE id IN ({due} FOR UPDATE SKIP LOCKED) {returning}"
+        ),
+    };
+    let rows: Vec<QueuedRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    let mut claimed: Vec<_> = rows.into_iter().map(QueuedRow::into_queued).collect();
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let sql = "UPDATE mail_outbox
+                  SET sent_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = NULL
+                WHERE id = $2";
+    with_pool!(db, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or given up for good when `None`.
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    error: &str,
+    now: DateTime<Utc>,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let sql = "UPDATE mail_outbox
+                  SET attempts = attempts + 1, locked_until = NULL, last_error = $1,
+                      next_attempt_at = COALESCE($2, next_attempt_at),
+                      failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END
+                WHERE id = $4";
+    with_pool!(db, pool => sqlx::query(sql)
+        .bind(error)
+        .bind(retry_at)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
+/// Delivery state of one message, for tests and the admin pages.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MailStatus {
+    pub attempts: i32,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub failed_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+pub async fn status(db: &Db, id: i64) -> Result<Option<MailStatus>, StoreError> {
+    let sql = "SELECT attempts, sent_at, failed_at, next_attempt_at, last_error
+                 FROM mail_outbox WHERE id = $1";
+    let row = with_pool!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
+    Ok(row)
+}
+
+/// A message to one address, as listed in its owner's data export (bodies left out:
+/// they may hold single-use links).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct MailSummary {
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// The messages queued for `to`, oldest first, as they will be sent.
+pub async fn queued_for(db: &Db, to: &str) -> Result<Vec<NewMail>, StoreError> {
+    let sql = "SELECT id, to_addr, subject, text_body, html_body, headers, attempts
+                 FROM mail_outbox WHERE to_addr = $1 ORDER BY id";
+    let rows: Vec<QueuedRow> =
+        with_pool!(db, pool => sqlx::query_as(sql).bind(to).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|r| r.into_queued().mail).collect())
+}
+
+pub async fn sent_to(db: &Db, to: &str) -> Result<Vec<MailSummary>, StoreError> {
+    let sql = "SELECT subject, created_at, sent_at FROM mail_outbox WHERE to_addr = $1 ORDER BY id";
+    let rows = with_pool!(db, pool => sqlx::query_as(sql).bind(to).fetch_all(pool).await)?;
+    Ok(rows)
+}

@@ -1,0 +1,5 @@
+//! Notifications: following consultations and telling people what happened.
+
+pub mod following;
+pub mod service;
+pub mod store;

@@ -1,0 +1,330 @@
+//! Notification mails: someone replied to me, a consultation I follow published a new
+//! version or closes within two days — at once or in a daily digest, each with a
+//! one-click unsubscribe (RFC 8058). They go through the mail outbox like every mail.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::notification::NotifyMode;
+use crate::domain::{ConsultationStatus, Lang};
+use crate::ssr::accounts::auth::token;
+use crate::ssr::accounts::store as users;
+use crate::ssr::accounts::store::User;
+use crate::ssr::calendar;
+use crate::ssr::consultations::store as consultations;
+use crate::ssr::consultations::store::Consultation;
+use crate::ssr::contributions::store as contributions;
+use crate::ssr::contributions::store::Contribution;
+use crate::ssr::db::{Db, StoreError};
+use crate::ssr::mail::store as mail_outbox;
+use crate::ssr::mail::templates;
+use crate::ssr::mail::templates::{Happened, Unsubscribe};
+use crate::ssr::notifications::store::follows;
+use crate::ssr::notifications::store::follows::FollowEvent;
+use crate::ssr::notifications::store::notices as notifications;
+use crate::ssr::notifications::store::notices::Notice;
+
+/// How long before the end of a comment period followers are reminded of it.
+pub const CLOSING_REMINDER_HOURS: i64 = 48;
+
+/// Versions published longer ago than this are not announced any more (say, after
+/// an import of old consultations, or a server that was down for long).
+const VERSION_NEWS_DAYS: i64 = 7;
+
+/// Addresses a notification needs: where to stop them and where to change them.
+struct Links {
+    one_click: String,
+    page: String,
+    settings: String,
+}
+
+async fn links_for(db: &Db, public_url: &str, user: &User) -> Result<Links, StoreError> {
+    let (fresh, _) = token::new_token();
+    let token = notifications::unsubscribe_token(db, user.id, &fresh).await?;
+    let code = user.preferred_lang.code();
+    Ok(Links {
+        one_click: format!("{public_url}/unsubscribe/{token}"),
+        page: format!("{public_url}/{code}/unsubscribe/{token}"),
+        settings: format!("{public_url}/{code}/account#notifications"),
+    })
+}
+
+fn unsubscribe(links: &Links) -> Unsubscribe<'_> {
+    Unsubscribe {
+        one_click: &links.one_click,
+        page: &links.page,
+        settings: &links.settings,
+    }
+}
+
+fn title(c: &Consultation, lang: Lang) -> String {
+    c.title.pick(lang).map(|p| p.text).unwrap_or_default()
+}
+
+fn consultation_link(public_url: &str, c: &Consultation, lang: Lang) -> String {
+    format!("{public_url}/{}/consultations/{}", lang.code(), c.slug)
+}
+
+/// Where a contribution is read.
+fn contribution_link(public_url: &str, c: &Consultation, x: &Contribution, lang: Lang) -> String {
+    format!(
+        "{}#contribution-{}",
+        consultation_link(public_url, c, lang),
+        x.id
+    )
+}
+
+/// Where version `n` is compared with the one before.
+fn diff_link(public_url: &str, c: &Consultation, n: u32, lang: Lang) -> String {
+    format!(
+        "{public_url}/{}/consultations/{}/diff?from={}&to={n}",
+        lang.code(),
+        c.slug,
+        n.saturating_sub(1).max(1)
+    )
+}
+
+/// The end of the comment period in words, in the agency's time zone, with its
+/// Hijri date.
+fn closing_words(c: &Consultation, lang: Lang) -> String {
+    let d = calendar::label(c.closes_at, &c.agency_time_zone, lang);
+    match lang {
+        Lang::Ar => format!("{}، الموافق {}، الساعة {}", d.hijri, d.gregorian, d.time),
+        Lang::En => format!("{} ({}) at {}", d.gregorian, d.hijri, d.time),
+    }
+}
+
+/// Tells the author of the contribution `reply` answers, unless they wrote the reply,
+/// deleted their account or turned notifications off.
+pub async fn on_reply(
+    db: &Db,
+    public_url: &str,
+    reply: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(r) = contributions::by_id(db, reply).await? else {
+        return Ok(());
+    };
+    let Some(parent) = r.parent_id else {
+        return Ok(());
+    };
+    let Some(p) = contributions::by_id(db, parent).await? else {
+        return Ok(());
+    };
+    if p.author_id == r.author_id {
+        return Ok(());
+    }
+    let Some(author) = users::by_id(db, p.author_id).await? else {
+        return Ok(());
+    };
+    let notice = Notice::Reply {
+        consultation: r.consultation_id,
+        contribution: reply,
+    };
+    match notifications::mode(db, author.id).await? {
+        NotifyMode::Off => Ok(()),
+        NotifyMode::Daily => notifications::record(db, author.id, notice, false, now).await,
+        NotifyMode::Immediate => {
+            let (Some(to), Some(c)) = (
+                author.email.as_deref(),
+                consultations::by_id(db, r.consultation_id).await?,
+            ) else {
+                return Ok(());
+            };
+            let lang = author.preferred_lang;
+            let link = contribution_link(public_url, &c, &r, lang);
+            let links = links_for(db, public_url, &author).await?;
+            let mail = templates::reply_received(
+                to,
+                &author.display_name,
+                &title(&c, lang),
+                &r.author_name,
+                &link,
+                &unsubscribe(&links),
+                author.preferred_lang,
+            );
+            mail_outbox::enqueue(db, &mail, now).await?;
+            notifications::record(db, author.id, notice, true, now).await
+        }
+    }
+}
+
+/// Sends the daily digests that are due at `now`; how many.
+pub async fn send_digests(
+    db: &Db,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let due = notifications::due_digests(db, now - Duration::days(1)).await?;
+    // The notices of several digests are often about the same consultations: read
+    // each once.
+    let mut consultations_seen: HashMap<i64, Option<Consultation>> = HashMap::new();
+    let mut sent = 0;
+    for (user, notices) in due {
+        let Some(author) = users::by_id(db, user).await? else {
+            continue;
+        };
+        let Some(to) = author.email.clone() else {
+            continue;
+        };
+        let lang = author.preferred_lang;
+        let replies: Vec<i64> = notices
+            .iter()
+            .filter_map(|n| match n {
+                Notice::Reply { contribution, .. } => Some(*contribution),
+                _ => None,
+            })
+            .collect();
+        let replies: HashMap<i64, Contribution> = contributions::by_ids(db, &replies)
+            .await?
+            .into_iter()
+            .map(|x| (x.id, x))
+            .collect();
+        let mut lines = Vec::new();
+        for notice in &notices {
+            let id = notice.consultation();
+            if let Entry::Vacant(e) = consultations_seen.entry(id) {
+                e.insert(consultations::by_id(db, id).await?);
+            }
+            let Some(Some(c)) = consultations_seen.get(&id) else {
+                continue;
+            };
+            let (what, link) = match notice {
+                Notice::Reply { contribution, .. } => match replies.get(contribution) {
+                    Some(x) => (Happened::Reply, contribution_link(public_url, c, x, lang)),
+                    None => continue,
+                },
+                Notice::NewVersion { number, .. } => (
+                    Happened::NewVersion(*number),
+                    diff_link(public_url, c, *number, lang),
+                ),
+                Notice::Closing { .. } => (
+                    Happened::Closing(closing_words(c, lang)),
+                    consultation_link(public_url, c, lang),
+                ),
+            };
+            lines.push((templates::digest_line(&what, &title(c, lang), lang), link));
+        }
+        if !lines.is_empty() {
+            let links = links_for(db, public_url, &author).await?;
+            let mail = templates::digest(
+                &to,
+                &author.display_name,
+                &lines,
+                &links.settings,
+                &unsubscribe(&links),
+                lang,
+            );
+            mail_outbox::enqueue(db, &mail, now).await?;
+            sent += 1;
+        }
+        notifications::digest_sent(db, user, now).await?;
+    }
+    Ok(sent)
+}
+
+/// Tells followers what happened to the consultations they follow: versions published
+/// lately and comment periods that end within [`CLOSING_REMINDER_HOURS`]. Each event
+/// is claimed before it is told, so it is told at most once however many servers run
+/// this. Returns how many events were told.
+pub async fn tell_followers(
+    db: &Db,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let mut told = 0;
+    for (id, number) in
+        follows::untold_versions(db, now - Duration::days(VERSION_NEWS_DAYS)).await?
+    {
+        let event = FollowEvent::NewVersion(number);
+        if let Some(c) = consultations::by_id(db, id).await? {
+            if follows::claim_event(db, id, &event, now).await? {
+                tell(db, public_url, &c, &event, now).await?;
+                told += 1;
+            }
+        }
+    }
+    let soon = now + Duration::hours(CLOSING_REMINDER_HOURS);
+    for c in consultations::closing_between(db, now, soon).await? {
+        if c.status_at(now) != ConsultationStatus::Open {
+            continue;
+        }
+        let event = FollowEvent::Closing(c.closes_at);
+        if follows::claim_event(db, c.id.0, &event, now).await? {
+            tell(db, public_url, &c, &event, now).await?;
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
+/// Mails `event` at once to the followers who want that, and keeps it for the digest
+/// of those who take one.
+async fn tell(
+    db: &Db,
+    public_url: &str,
+    c: &Consultation,
+    event: &FollowEvent,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = c.id.0;
+    let notice = match event {
+        FollowEvent::NewVersion(number) => Notice::NewVersion {
+            consultation: id,
+            number: *number,
+        },
+        FollowEvent::Closing(_) => Notice::Closing { consultation: id },
+    };
+    for follower in users::followers(db, id, NotifyMode::Daily).await? {
+        notifications::record(db, follower.id, notice, false, now).await?;
+    }
+    let change_note = match event {
+        FollowEvent::NewVersion(number) => consultations::versions(db, id)
+            .await?
+            .into_iter()
+            .find(|v| v.number == *number)
+            .map(|v| v.change_note),
+        FollowEvent::Closing(_) => None,
+    };
+    for follower in users::followers(db, id, NotifyMode::Immediate).await? {
+        let Some(to) = follower.email.as_deref() else {
+            continue;
+        };
+        let lang = follower.preferred_lang;
+        let links = links_for(db, public_url, &follower).await?;
+        let name = &follower.display_name;
+        let mail = match event {
+            FollowEvent::NewVersion(number) => {
+                let note = change_note
+                    .as_ref()
+                    .and_then(|n| n.pick(lang))
+                    .map(|p| p.text)
+                    .unwrap_or_default();
+                templates::version_published(
+                    to,
+                    name,
+                    &title(c, lang),
+                    *number,
+                    &note,
+                    &diff_link(public_url, c, *number, lang),
+                    &unsubscribe(&links),
+                    lang,
+                )
+            }
+            FollowEvent::Closing(_) => templates::closing_soon(
+                to,
+                name,
+                &title(c, lang),
+                &closing_words(c, lang),
+                &consultation_link(public_url, c, lang),
+                &unsubscribe(&links),
+                lang,
+            ),
+        };
+        mail_outbox::enqueue(db, &mail, now).await?;
+        notifications::record(db, follower.id, notice, true, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! The notifications' tables: who follows what, and the notices waiting for a digest.
+
+pub mod follows;
+pub mod notices;

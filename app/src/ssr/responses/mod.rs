@@ -1,0 +1,3 @@
+//! The agency's documented responses to contributions.
+
+pub mod store;

@@ -1,0 +1,113 @@
+//! The agency's documented responses to contributions.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::response::Outcome;
+use crate::domain::LocalizedText;
+use crate::ssr::contributions::store::placeholders;
+use crate::ssr::db::{with_pool, Db, StoreError};
+
+/// The clause of a later version that changed because of a contribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub version: u32,
+    /// `None`: the version as a whole (no single clause).
+    pub clause_key: Option<String>,
+    /// The clause's number in that version, if it has one.
+    pub clause_number: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub contribution_id: i64,
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    pub change: Option<Change>,
+    pub responded_at: DateTime<Utc>,
+}
+
+/// A response to write (see `drafts::Tx::upsert_response`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResponse {
+    pub contribution_id: i64,
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    /// The version (its row id) and clause key that changed.
+    pub changed_version: Option<i64>,
+    pub changed_clause: Option<String>,
+    pub responded_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    contribution_id: i64,
+    outcome: String,
+    reasons_ar: Option<String>,
+    reasons_en: Option<String>,
+    changed_version: Option<i64>,
+    changed_clause: Option<String>,
+    clause_number: Option<i64>,
+    responded_at: DateTime<Utc>,
+}
+
+impl TryFrom<Row> for Response {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        let outcome = Outcome::parse(&r.outcome).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("response to {}: bad outcome", r.contribution_id).into(),
+            ))
+        })?;
+        Ok(Response {
+            contribution_id: r.contribution_id,
+            outcome,
+            reasons: LocalizedText::new(r.reasons_ar, r.reasons_en),
+            change: r
+                .changed_version
+                .and_then(|v| u32::try_from(v).ok())
+                .map(|version| Change {
+                    version,
+                    clause_key: r.changed_clause,
+                    clause_number: r.clause_number.and_then(|n| u32::try_from(n).ok()),
+                }),
+            responded_at: r.responded_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT r.contribution_id, r.outcome, r.reasons_ar, r.reasons_en,
+           v.number AS changed_version, r.changed_clause, k.number AS clause_number,
+           r.responded_at
+      FROM responses r
+      LEFT JOIN consultation_versions v ON v.id = r.changed_version
+      LEFT JOIN clauses k ON k.version_id = r.changed_version AND k.key = r.changed_clause";
+
+/// The responses to these contributions (those that have one).
+pub async fn of_contributions(db: &Db, ids: &[i64]) -> Result<Vec<Response>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} WHERE r.contribution_id IN ({}) ORDER BY r.contribution_id",
+        placeholders(1, ids.len())
+    );
+    let rows: Vec<Row> = with_pool!(db, pool => {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    rows.into_iter().map(Response::try_from).collect()
+}
+
+/// Every response to the contributions of `consultation`.
+pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Response>, StoreError> {
+    let sql = format!(
+        "{SELECT} JOIN contributions c ON c.id = r.contribution_id
+          WHERE c.consultation_id = $1 ORDER BY r.contribution_id"
+    );
+    let rows: Vec<Row> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
+    rows.into_iter().map(Response::try_from).collect()
+}

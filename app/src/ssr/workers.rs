@@ -1,0 +1,28 @@
+//! The minute tick: work the clock makes due, done by a background task of `shura
+//! serve` (and called directly by tests with a fixed time).
+
+use crate::ssr::consultations::store as consultations;
+use crate::ssr::db::Db;
+use crate::ssr::notifications::service as notifying;
+
+/// Pages compute a consultation's status from the clock; this writes it down, so that
+/// the stored status (and exports) catch up within a minute. It also tells followers of
+/// new versions and closing periods, and queues the daily digests that are due.
+/// Failures are logged: the next tick tries again.
+pub async fn minute_tick(db: &Db, public_url: &str, now: chrono::DateTime<chrono::Utc>) {
+    match consultations::advance_by_clock(db, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(changed = n, "consultation periods opened or closed"),
+        Err(err) => tracing::warn!(error = %err, "could not advance consultations"),
+    }
+    match notifying::tell_followers(db, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(events = n, "followers told of consultation news"),
+        Err(err) => tracing::warn!(error = %err, "could not tell followers"),
+    }
+    match notifying::send_digests(db, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(digests = n, "daily digests queued"),
+        Err(err) => tracing::warn!(error = %err, "could not send daily digests"),
+    }
+}

@@ -1,0 +1,224 @@
+//! The public read API and its OpenAPI document, on SQLite and PostgreSQL.
+
+use app::domain::contribution::{OrgKind, Speaker};
+use app::domain::{ConsultationStatus, LocalizedText};
+use app::ssr::agencies::store as agencies;
+use app::ssr::consultations::store as consultations;
+use app::ssr::contributions::store as contributions;
+use app::ssr::contributions::store::NewContribution;
+use app::ssr::db::testing::TestDb;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::common::*;
+
+async fn json(server: &TestServer, path: &str) -> (StatusCode, Value) {
+    let res = server.get(path).await;
+    let status = res.status();
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json"),
+        "{path}"
+    );
+    (status, res.json().await.expect("json"))
+}
+
+http_tests! {
+    async fn the_list_shows_published_consultations_page_by_page(server, demo = true) {
+        let (status, all) = json(&server, "/api/v1/consultations").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(all["total"], 5, "{all}");
+        let slugs: Vec<&str> = all["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|c| c["slug"].as_str())
+            .collect();
+        assert!(slugs.contains(&"e-participation-guideline"), "{slugs:?}");
+        assert!(slugs.contains(&"public-parks-bylaw"), "{slugs:?}");
+
+        let (_, page2) = json(&server, "/api/v1/consultations?per_page=2&page=2").await;
+        assert_eq!(page2["pages"], 3);
+        assert_eq!(page2["page"], 2);
+        assert_eq!(page2["items"].as_array().map(Vec::len), Some(2));
+
+        let (_, open) = json(&server, "/api/v1/consultations?status=open").await;
+        assert!(open["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|c| c["status"] == "open"), "{open}");
+        let (_, by_agency) =
+            json(&server, "/api/v1/consultations?agency=capital-municipality").await;
+        assert!(by_agency["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|c| c["agency"]["slug"] == "capital-municipality"), "{by_agency}");
+    }
+
+    async fn malformed_parameters_are_a_json_400(server, demo = false) {
+        for query in ["per_page=0", "per_page=101", "page=x", "status=draft", "status=nope"] {
+            let (status, body) = json(&server, &format!("/api/v1/consultations?{query}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert_eq!(body["error"], "bad_request", "{query}");
+            assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+    }
+
+    async fn a_consultation_comes_with_its_versions_and_latest_clauses(server, demo = true) {
+        let (status, c) = json(&server, "/api/v1/consultations/e-participation-guideline").await;
+        assert_eq!(status, StatusCode::OK, "{c}");
+        assert_eq!(c["versions"].as_array().map(Vec::len), Some(2), "{c}");
+        assert_eq!(c["current_version"]["number"], 2);
+        let clauses = c["current_version"]["clauses"].as_array().expect("clauses");
+        assert!(clauses.iter().all(|cl| cl["key"].as_str().is_some_and(|k| !k.is_empty())));
+        assert!(clauses.iter().any(|cl| cl["text"]["ar"].as_str().is_some()));
+        assert!(c["title"]["ar"].as_str().is_some() && c["title"]["en"].as_str().is_some());
+        assert!(c["page_url"]["ar"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/ar/consultations/e-participation-guideline")));
+
+        let (status, v1) =
+            json(&server, "/api/v1/consultations/e-participation-guideline/versions/1").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(v1["number"], 1);
+        let v1_keys: Vec<&str> = v1["clauses"]
+            .as_array()
+            .expect("clauses")
+            .iter()
+            .filter_map(|cl| cl["key"].as_str())
+            .collect();
+        let v2_keys: Vec<&str> = clauses.iter().filter_map(|cl| cl["key"].as_str()).collect();
+        // Version 2 adds a clause and keeps the keys of the others.
+        assert_eq!(v2_keys.len(), v1_keys.len() + 1);
+        assert!(v1_keys.iter().all(|k| v2_keys.contains(k)));
+    }
+
+    async fn unknown_and_unpublished_things_are_a_json_404(server, demo = true) {
+        let agency = agencies::by_slug(&server.test_db.db, "digital-government-authority")
+            .await
+            .expect("query")
+            .expect("demo agency");
+        let now = chrono::Utc::now();
+        consultations::create(
+            &server.test_db.db,
+            &consultations::NewConsultation {
+                slug: "secret-draft".into(),
+                agency_id: agency.id,
+                title: LocalizedText::new(Some("مسودة".into()), None),
+                summary: LocalizedText::default(),
+                status: ConsultationStatus::Draft,
+                opens_at: now,
+                closes_at: now + chrono::Duration::days(30),
+            },
+            now,
+        )
+        .await
+        .expect("draft");
+        for path in [
+            "/api/v1/consultations/secret-draft",
+            "/api/v1/consultations/no-such-consultation",
+            "/api/v1/consultations/e-participation-guideline/versions/3",
+            "/api/v1/consultations/e-participation-guideline/versions/0",
+            "/api/v1/consultations/e-participation-guideline/versions/x",
+        ] {
+            let (status, body) = json(&server, path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(body["error"], "not_found");
+        }
+        let (_, list) = json(&server, "/api/v1/consultations?per_page=100").await;
+        assert!(!list.to_string().contains("secret-draft"));
+    }
+
+    async fn the_openapi_document_describes_every_route(server, demo = false) {
+        let (status, doc) = json(&server, "/api/openapi.json").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+        for path in [
+            "/api/v1/consultations",
+            "/api/v1/consultations/{slug}",
+            "/api/v1/consultations/{slug}/versions/{number}",
+            "/api/v1/consultations/{slug}/contributions",
+            "/api/v1/contributions/{id}",
+        ] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+        }
+        assert!(doc["components"]["schemas"]["Consultation"].is_object());
+        let res = server.get("/api/v1/consultations").await;
+        assert_eq!(
+            res.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+            Some("*")
+        );
+    }
+
+    async fn contributions_are_listed_with_placeholders_and_come_with_their_thread(server, demo = true) {
+        let db = &server.test_db.db;
+        let (author, _) = person(db, "amal@example.org", &[], false).await;
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let v = consultations::versions(db, c.id.0).await.expect("versions").pop().expect("v");
+        let key = consultations::clauses(db, v.id).await.expect("clauses")[3].key.clone();
+        let now = chrono::Utc::now();
+        let new = |clause: Option<&str>, parent: Option<i64>, body: &str| NewContribution {
+            consultation_id: c.id.0,
+            version_id: v.id,
+            clause_key: clause.map(str::to_owned),
+            parent_id: parent,
+            author,
+            speaker: Speaker::Organisation { name: "جامعة الملك سعود".into(), kind: OrgKind::Academic },
+            body: body.to_owned(),
+            body_hash: format!("{:0>64}", body.len()),
+            channel: app::domain::contribution::Channel::Online,
+            external_id: None,
+        };
+        let root = contributions::insert(db, &new(Some(&key), None, "تعليق على البند"), now).await.expect("root");
+        let reply = contributions::insert(db, &new(Some(&key), Some(root), "A reply"), now).await.expect("reply");
+        let gone = contributions::insert(db, &new(None, None, "Withdrawn later"), now).await.expect("gone");
+        contributions::withdraw(db, gone, now).await.expect("withdraw");
+
+        let (status, page) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["total"], 3);
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(items[0]["id"], root);
+        assert_eq!(items[0]["clause_key"], key.as_str());
+        assert_eq!(items[0]["on_behalf_of"]["kind"], "academic");
+        assert_eq!(items[1]["parent_id"], root);
+        assert_eq!(items[2]["status"], "withdrawn");
+        assert!(items[2]["body"].is_null(), "no text for a withdrawn contribution");
+
+        let (_, on_clause) = json(&server, &format!("/api/v1/consultations/e-participation-guideline/contributions?clause={key}")).await;
+        assert_eq!(on_clause["total"], 2);
+        let (_, withdrawn) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=withdrawn").await;
+        assert_eq!(withdrawn["total"], 1);
+        let (bad, _) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=deleted").await;
+        assert_eq!(bad, StatusCode::BAD_REQUEST);
+
+        let (status, one) = json(&server, &format!("/api/v1/contributions/{reply}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(one["contribution"]["body"], "A reply");
+        let thread: Vec<i64> = one["thread"].as_array().expect("thread").iter().filter_map(|t| t["id"].as_i64()).collect();
+        assert_eq!(thread, vec![root, reply]);
+        let (missing, _) = json(&server, "/api/v1/contributions/999999").await;
+        assert_eq!(missing, StatusCode::NOT_FOUND);
+    }
+
+    async fn agency_responses_come_with_their_contributions(server, demo = true) {
+        let path = "/api/v1/consultations/street-vendors-regulation/contributions?channel=letter";
+        let (status, page) = json(&server, path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page["total"], 1, "{page}");
+        let letter = &page["items"][0];
+        assert_eq!(letter["channel"], "letter");
+        assert_eq!(letter["response"]["outcome"], "accepted");
+        assert_eq!(letter["response"]["changed_version"], 2);
+        assert_eq!(letter["response"]["changed_clause"], "locations");
+        assert!(letter["response"]["reasons"]["ar"].as_str().is_some_and(|t| t.contains("ستة أشهر")));
+        let (_, thread) = json(&server, &format!("/api/v1/contributions/{}", letter["id"])).await;
+        assert_eq!(thread["contribution"]["response"]["outcome"], "accepted");
+        let (_, doc) = json(&server, "/api/openapi.json").await;
+        assert!(doc["components"]["schemas"]["Response"]["properties"]["outcome"].is_object(), "documented");
+    }
+}

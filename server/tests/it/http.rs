@@ -1,0 +1,226 @@
+//! The real router on a real port, against SQLite and PostgreSQL.
+
+use app::ssr::db::testing::TestDb;
+use reqwest::StatusCode;
+
+use crate::common::*;
+use app::ssr::clock::Clock;
+
+http_tests! {
+    async fn healthz_answers_when_the_database_does(server, demo = false) {
+        let res = server.get("/healthz").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: serde_json::Value = res.json().await.expect("json");
+        assert_eq!(body["status"], "ok");
+    }
+
+    async fn arabic_home_is_rtl_and_lists_open_consultations(server, demo = true) {
+        let res = server.get("/ar/").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.expect("body");
+        assert!(html.contains(r#"lang="ar""#) && html.contains(r#"dir="rtl""#), "{html}");
+        assert!(html.contains("استشارات مفتوحة للتعليق"));
+        assert!(html.contains("مسودة الدليل الوطني للمشاركة الإلكترونية"));
+        assert!(!html.contains("لائحة الحدائق العامة"), "scheduled consultations are not open");
+    }
+
+    async fn english_home_is_ltr_and_translated(server, demo = true) {
+        let res = server.get("/en/").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.expect("body");
+        let html_tag = html.split("<head").next().unwrap_or("");
+        assert!(html_tag.contains(r#"lang="en""#) && html_tag.contains(r#"dir="ltr""#), "{html_tag}");
+        assert!(html.contains("Consultations open for comment"));
+        assert!(html.contains("Draft national guideline for e-participation"));
+    }
+
+    async fn pages_allow_only_their_own_nonced_scripts(server, demo = false) {
+        let res = server.get("/en/").await;
+        let csp = res
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce in script-src");
+        let html = res.text().await.expect("body");
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0);
+        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script has the nonce");
+        // A new nonce for every response.
+        let again = server.get("/en/").await;
+        let csp_again = again
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        again.text().await.expect("body");
+        assert_ne!(csp_again.as_deref(), Some(csp.as_str()));
+    }
+
+    async fn an_empty_database_shows_the_empty_state(server, demo = false) {
+        let html = server.get("/en/").await.text().await.expect("body");
+        assert!(html.contains("No consultation is open for comment right now"));
+    }
+
+    async fn unknown_pages_are_404(server, demo = false) {
+        assert_eq!(server.get("/fr/").await.status(), StatusCode::NOT_FOUND);
+        let res = server.get("/ar/no-such-page").await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert!(res.text().await.expect("body").contains("الصفحة غير موجودة"));
+    }
+}
+
+mod language {
+    use super::*;
+
+    async fn redirect_for(server: &TestServer, headers: &[(&str, &str)]) -> String {
+        let mut req = server.client.get(server.url("/"));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        location(&res).to_owned()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn root_redirects_by_cookie_then_accept_language_then_arabic() {
+        let server = TestServer::start(TestDb::sqlite().await, false).await;
+        assert_eq!(redirect_for(&server, &[]).await, "/ar/");
+        assert_eq!(
+            redirect_for(&server, &[("accept-language", "en-US,en;q=0.9")]).await,
+            "/en/"
+        );
+        assert_eq!(
+            redirect_for(
+                &server,
+                &[("accept-language", "en-US"), ("cookie", "shura_lang=ar")]
+            )
+            .await,
+            "/ar/"
+        );
+        assert_eq!(
+            redirect_for(&server, &[("cookie", "shura_lang=en")]).await,
+            "/en/"
+        );
+        server.finish().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_switch_remembers_the_choice_and_never_leaves_the_site() {
+        let server = TestServer::start(TestDb::sqlite().await, false).await;
+        let res = server.get("/lang/en?next=%2Fen%2F%3Fpage%3D2").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/en/?page=2");
+        let cookie = res
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            cookie.starts_with("shura_lang=en;") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        for evil in [
+            "%2F%2Fevil.example%2Fen%2F",
+            "https%3A%2F%2Fevil.example%2Fen%2F",
+            "%2Far%2F",
+        ] {
+            let res = server.get(&format!("/lang/en?next={evil}")).await;
+            assert_eq!(location(&res), "/en/", "{evil}");
+        }
+        assert_eq!(server.get("/lang/fr").await.status(), StatusCode::NOT_FOUND);
+        server.finish().await;
+    }
+}
+
+mod throttling {
+    use super::*;
+    use app::ssr::accounts::auth::password;
+    use app::ssr::accounts::store as users;
+    use app::ssr::accounts::store::NewUser;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn rapid_sign_ins_from_one_address_get_429_while_another_address_signs_in() {
+        let server = TestServer::start(TestDb::sqlite().await, false).await;
+        let hash = password::hash("نخلة القصيم تثمر في الشتاء")
+            .await
+            .expect("hash");
+        let user = NewUser {
+            email: "fatima@example.org".into(),
+            display_name: "فاطمة".into(),
+            preferred_lang: app::domain::Lang::Ar,
+            password_hash: hash,
+            terms_version: "test".into(),
+        };
+        users::create(&server.test_db.db, &user, Clock::system().now())
+            .await
+            .expect("user");
+        let url = server.url("/en/sign-in");
+
+        let attacker = client_from([127, 0, 0, 1]);
+        let csrf = csrf_of(&attacker, &url).await;
+        let mut statuses = Vec::new();
+        let mut throttled = None;
+        for n in 0..30 {
+            let res = attacker
+                .post(&url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", &format!("guess{n}@example.org")),
+                    ("password", "wrong password"),
+                ])
+                .send()
+                .await
+                .expect("post");
+            statuses.push(res.status());
+            if res.status() == StatusCode::TOO_MANY_REQUESTS && throttled.is_none() {
+                let retry_after = res
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                throttled = Some((retry_after, res.text().await.expect("body")));
+            }
+        }
+        assert!(
+            statuses[..20]
+                .iter()
+                .all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY),
+            "{statuses:?}"
+        );
+        assert!(
+            statuses[20..]
+                .iter()
+                .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+        let (retry_after, body) = throttled.expect("a 429");
+        assert!(retry_after
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|s| s >= 1));
+        assert!(body.contains("Too many attempts in a short time"));
+
+        let owner = client_from([127, 0, 0, 2]);
+        let csrf = csrf_of(&owner, &url).await;
+        let res = owner
+            .post(&url)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "fatima@example.org"),
+                ("password", "نخلة القصيم تثمر في الشتاء"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/en/account");
+        server.finish().await;
+    }
+}

@@ -1,0 +1,18 @@
+//! The server's integration tests, in one crate: the real router on a real port, the
+//! binary as operators run it, mail to a real SMTP server, and the tree's own rules.
+//! One crate links once (nine test binaries took longer to link than to run).
+#![allow(clippy::expect_used)] // test helpers fail the test on purpose
+
+#[macro_use]
+mod common;
+
+mod api;
+mod authz;
+mod contributions;
+mod documents;
+mod http;
+mod mail;
+mod moderation;
+mod notifications;
+mod process;
+mod tidy;

@@ -1,0 +1,255 @@
+//! The binary as operators run it: clear one-line failures, migrations, clean shutdown.
+
+use std::process::Command;
+
+/// Runs `shura serve` with `vars` and returns (exit success, stderr).
+fn serve_with(vars: &[(&str, &str)]) -> (bool, String) {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shura"));
+    cmd.arg("serve")
+        .env_remove("DATABASE_URL")
+        .env("SHURA_DATA_DIR", data.path())
+        .env("SHURA_BIND", "127.0.0.1:0")
+        .env_remove("RUST_LOG")
+        .current_dir(data.path());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run shura");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Info logs may come first; the failure itself is the last line, and the only error.
+fn assert_one_clear_line(stderr: &str, needle: &str) {
+    let errors: Vec<_> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), 1, "expected one error line, got:\n{stderr}");
+    assert_eq!(stderr.lines().last(), Some(errors[0]), "{stderr}");
+    assert!(errors[0].contains(needle), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_malformed_database_url_is_one_line() {
+    let (ok, stderr) = serve_with(&[("DATABASE_URL", "mysql//nowhere")]);
+    assert!(!ok);
+    assert_one_clear_line(&stderr, "DATABASE_URL");
+}
+
+#[test]
+fn an_unusable_data_directory_is_one_line() {
+    // A path below a regular file cannot be created, even by root.
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    let below = file.path().join("data");
+    let below = below.to_str().expect("utf-8 path");
+    let (ok, stderr) = serve_with(&[("SHURA_DATA_DIR", below)]);
+    assert!(!ok);
+    assert_one_clear_line(&stderr, "data directory");
+}
+
+#[test]
+fn a_port_in_use_is_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let (ok, stderr) = serve_with(&[("SHURA_BIND", &addr)]);
+    assert!(!ok);
+    assert_one_clear_line(&stderr, &format!("cannot listen on {addr}"));
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let status = Command::new(env!("CARGO_BIN_EXE_shura"))
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("SHURA_DATA_DIR", data.path().join("nested"))
+        .env("RUST_LOG", "off")
+        .status()
+        .expect("run shura");
+    assert!(status.success());
+    assert!(data.path().join("nested").join("shura.db").exists());
+}
+
+/// Starts `shura serve` on a free port with SQLite and mail files in `data`, its log
+/// (at `log_level`) captured; returns the process and its address.
+fn spawn_server(data: &std::path::Path, log_level: &str) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_shura"))
+        .arg("serve")
+        .env_remove("DATABASE_URL")
+        .env_remove("SHURA_SMTP_HOST")
+        .env("SHURA_DATA_DIR", data)
+        .env("SHURA_BIND", &addr)
+        .env("RUST_LOG", log_level)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start shura");
+    (child, addr)
+}
+
+/// Waits until `addr` answers `GET /healthz` with 200, or gives up after ~20 s.
+fn wait_until_healthy(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    for _ in 0..200 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
+            let request =
+                format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            let mut response = String::new();
+            if stream.write_all(request.as_bytes()).is_ok()
+                && stream.read_to_string(&mut response).is_ok()
+                && response.starts_with("HTTP/1.1 200")
+            {
+                return true;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (child, addr) = spawn_server(data.path(), "info");
+    let healthy = wait_until_healthy(&addr);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("wait for shura");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(healthy, "server never became healthy:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "exit status {:?}:\n{stderr}",
+        out.status
+    );
+    assert!(stderr.contains("shutdown signal received"), "{stderr}");
+    assert!(stderr.contains("closing the database"), "{stderr}");
+}
+
+/// Registers, verifies and signs in against the real binary with debug logging on,
+/// then checks that no password, token or session id appears in what it logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_password_token_or_session_id_reaches_the_log() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (child, addr) = spawn_server(data.path(), "debug");
+    assert!(wait_until_healthy(&addr));
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let csrf = |html: String| {
+        html.split(r#"name="csrf" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("csrf field")
+            .to_owned()
+    };
+    let password = "an unusual passphrase for logging";
+    let page = client
+        .get(format!("{base}/en/register"))
+        .send()
+        .await
+        .expect("get");
+    let token = csrf(page.text().await.expect("body"));
+    let res = client
+        .post(format!("{base}/en/register"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", "logs@example.org"),
+            ("display_name", "Logs"),
+            ("password", password),
+            ("accept_terms", "yes"),
+        ])
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    // The verification link, from the .eml file the mail worker writes.
+    let mail_dir = data.path().join("mail");
+    let mut link = None;
+    for _ in 0..100 {
+        if let Some(entry) = std::fs::read_dir(&mail_dir).ok().and_then(|mut d| d.next()) {
+            let raw = std::fs::read(entry.expect("entry").path()).expect("read mail");
+            let parsed = mailparse::parse_mail(&raw).expect("parse");
+            let text = parsed
+                .subparts
+                .first()
+                .expect("text part")
+                .get_body()
+                .expect("body");
+            link = text
+                .split_whitespace()
+                .find(|w| w.contains("verify-email?token="))
+                .map(str::to_owned);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let link = link.expect("verification mail");
+    let mail_token = link.split("token=").nth(1).expect("token").to_owned();
+    client.get(&link).send().await.expect("verify");
+    let page = client
+        .get(format!("{base}/en/sign-in"))
+        .send()
+        .await
+        .expect("get");
+    let token = csrf(page.text().await.expect("body"));
+    let res = client
+        .post(format!("{base}/en/sign-in"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", "logs@example.org"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let session_id = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("shura_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let out = child.wait_with_output().expect("wait");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("signed in"),
+        "the log has the sign-in event:\n{log}"
+    );
+    for (what, secret) in [
+        ("password", password),
+        ("mail token", mail_token.as_str()),
+        ("CSRF token", token.as_str()),
+        ("session id", session_id.as_str()),
+    ] {
+        let line = log.lines().find(|l| l.contains(secret)).unwrap_or("");
+        assert!(
+            !log.contains(secret),
+            "the {what} appears in the log: {line}"
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! The tree's own rules, the invariants ARCHITECTURE.md states, checked by reading the
+//! source: a rule nobody checks stops being true.
+
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the server crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Every `.rs` file under `dirs` (relative to the workspace), with its text.
+fn rust_files(dirs: &[&str]) -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let entries = std::fs::read_dir(dir).expect("readable source folder");
+        for entry in entries {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = workspace();
+    let mut paths = Vec::new();
+    for dir in dirs {
+        walk(&root.join(dir), &mut paths);
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable source file");
+            let name = path
+                .strip_prefix(&root)
+                .expect("under the workspace")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (name, text)
+        })
+        .collect()
+}
+
+/// The production part of a file: tests sit at the bottom, after `#[cfg(test)]`.
+fn production(text: &str) -> &str {
+    text.split("#[cfg(test)]").next().unwrap_or(text)
+}
+
+/// The repository modules: `db/` and each feature's `store.rs` (or `store/` folder).
+fn is_store(name: &str) -> bool {
+    name.ends_with("/store.rs") || name.contains("/store/") || name.starts_with("app/src/ssr/db/")
+}
+
+fn is_test_file(name: &str) -> bool {
+    name.starts_with("server/tests/") || name.ends_with("tests.rs") || name.ends_with("/testing.rs")
+}
+
+const SOURCES: &[&str] = &["app/src", "server/src", "server/tests", "frontend/src"];
+
+/// The files that break a rule; this file, which names what it looks for, is not one.
+fn offenders(check: impl Fn(&str, &str) -> bool) -> Vec<String> {
+    rust_files(SOURCES)
+        .into_iter()
+        .filter(|(name, _)| name != "server/tests/it/tidy.rs")
+        .filter(|(name, text)| check(name, text))
+        .map(|(name, _)| name)
+        .collect()
+}
+
+#[test]
+fn every_file_opens_with_a_line_saying_what_it_is_for() {
+    let missing = offenders(|_, text| !text.trim_start().starts_with("//!"));
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` line: {missing:?}"
+    );
+}
+
+#[test]
+fn only_the_stores_know_which_database_they_talk_to() {
+    let outside = offenders(|name, text| {
+        !is_store(name)
+            && ["Db::Sqlite", "Db::Postgres", "Tx::Sqlite", "Tx::Postgres"]
+                .iter()
+                .any(|backend| text.contains(backend))
+    });
+    assert!(
+        outside.is_empty(),
+        "backend matches outside the stores: {outside:?}"
+    );
+}
+
+#[test]
+fn sql_lives_only_in_the_stores() {
+    let outside = offenders(|name, text| {
+        !is_store(name)
+            && !is_test_file(name)
+            && ["sqlx::query", "query_as(", "query_scalar("]
+                .iter()
+                .any(|sql| production(text).contains(sql))
+    });
+    assert!(outside.is_empty(), "SQL outside the stores: {outside:?}");
+}
+
+#[test]
+fn the_server_reads_the_time_from_the_app_clock() {
+    // The browser's countdown reads the browser's clock; everything on the server asks
+    // `AppState.clock`, so that tests can fix the time.
+    let outside = offenders(|name, text| {
+        let server_side = name.starts_with("app/src/ssr/") || name.starts_with("server/src/");
+        server_side
+            && !is_test_file(name)
+            && name != "app/src/ssr/clock.rs"
+            && ["Utc::now()", "SystemTime::now()", "Local::now()"]
+                .iter()
+                .any(|now| production(text).contains(now))
+    });
+    assert!(
+        outside.is_empty(),
+        "clock read outside ssr/clock.rs: {outside:?}"
+    );
+}
