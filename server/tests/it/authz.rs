@@ -97,8 +97,8 @@ http_tests! {
             time_zone: "Asia/Riyadh".into(),
             website: None,
         };
-        let a = agencies::create(&db, &agency("agency-a"), now).await.expect("a").id;
-        let b = agencies::create(&db, &agency("agency-b"), now).await.expect("b").id;
+        let a = app::ssr::db::testing::create_agency(&db, &agency("agency-a"), now).await.expect("a").id;
+        let b = app::ssr::db::testing::create_agency(&db, &agency("agency-b"), now).await.expect("b").id;
         person(&db, "target@example.org", &[], false).await;
 
         const OK: StatusCode = StatusCode::OK;

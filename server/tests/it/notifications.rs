@@ -6,7 +6,6 @@ use app::domain::LocalizedText;
 use app::ssr::accounts::store as users;
 use app::ssr::consultations::store as consultations;
 use app::ssr::db::testing::TestDb;
-use app::ssr::db::tx;
 use app::ssr::mail::store as mail_outbox;
 use app::ssr::notifications::service as notifying;
 use app::ssr::notifications::store::follows;
@@ -48,12 +47,13 @@ async fn publish_next_version(db: &app::ssr::db::Db, slug: &str, at: chrono::Dat
         Some("تعديل مدة الرد".into()),
         Some("Response time changed".into()),
     );
-    let mut tx = tx::begin(db).await.expect("begin");
-    let v = tx
-        .insert_version(c.id.0, n, Some(at), &note, at)
+    let mut tx = db.begin().await.expect("begin");
+    let v = consultations::insert_version(&mut tx, c.id.0, n, Some(at), &note, at)
         .await
         .expect("version");
-    tx.replace_clauses(v, &clauses).await.expect("clauses");
+    consultations::replace_clauses(&mut tx, v, &clauses)
+        .await
+        .expect("clauses");
     tx.commit().await.expect("commit");
     n
 }

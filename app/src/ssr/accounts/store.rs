@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{Lang, UserId};
-use crate::ssr::admin::store::audit::{insert_audit, AuditEntry};
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::admin::store::audit::{self, AuditEntry};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -239,21 +239,23 @@ pub async fn totp_secret(db: &Db, id: UserId) -> Result<Option<String>, StoreErr
     Ok(secret.flatten())
 }
 
-/// Replaces an account's recovery codes inside an open transaction.
-macro_rules! replace_codes {
-    ($tx:expr, $id:expr, $hashes:expr) => {
+/// Replaces an account's recovery codes inside `tx`.
+async fn replace_codes(tx: &mut Tx, id: UserId, hashes: &[String]) -> Result<(), StoreError> {
+    on_tx!(tx, conn => async {
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind($id.0)
-            .execute(&mut **$tx)
+            .bind(id.0)
+            .execute(&mut *conn)
             .await?;
-        for hash in $hashes {
+        for hash in hashes {
             sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
-                .bind($id.0)
+                .bind(id.0)
                 .bind(hash)
-                .execute(&mut **$tx)
+                .execute(&mut *conn)
                 .await?;
         }
-    };
+        Ok::<_, sqlx::Error>(())
+    }.await)?;
+    Ok(())
 }
 
 /// Turns two-factor authentication on with a confirmed secret (whose code was accepted
@@ -269,14 +271,18 @@ pub async fn enable_totp(
 ) -> Result<(), StoreError> {
     let update = "UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3
                    WHERE id = $4";
-    with_pool!(db, pool => async {
-        let mut tx = pool.begin().await?;
-        sqlx::query(update).bind(secret).bind(now).bind(step).bind(id.0).execute(&mut *tx).await?;
-        replace_codes!(&mut tx, id, recovery_hashes);
-        insert_audit!(&mut *tx, audit, now)?;
-        tx.commit().await
-    }.await)?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => sqlx::query(update)
+        .bind(secret)
+        .bind(now)
+        .bind(step)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await
+        .map(drop))?;
+    replace_codes(&mut tx, id, recovery_hashes).await?;
+    audit::insert(&mut tx, audit, now).await?;
+    tx.commit().await
 }
 
 /// Replaces the recovery codes of an account.
@@ -287,13 +293,10 @@ pub async fn replace_recovery_codes(
     audit: &AuditEntry,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    with_pool!(db, pool => async {
-        let mut tx = pool.begin().await?;
-        replace_codes!(&mut tx, id, recovery_hashes);
-        insert_audit!(&mut *tx, audit, now)?;
-        tx.commit().await
-    }.await)?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    replace_codes(&mut tx, id, recovery_hashes).await?;
+    audit::insert(&mut tx, audit, now).await?;
+    tx.commit().await
 }
 
 /// Accepts a TOTP code's time step once: `false` if that step (or a later one) was
@@ -353,17 +356,17 @@ pub async fn account_record(db: &Db, id: UserId) -> Result<Option<AccountRecord>
 /// published stays in the public record, attributed to "deleted participant". Ends the
 /// sessions, withdraws roles, removes tokens, codes and unsent mail to the address.
 pub async fn delete_account(db: &Db, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
-    with_pool!(db, pool => async {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => async {
         let email: Option<Option<String>> =
             sqlx::query_scalar("SELECT email FROM users WHERE id = $1 AND deleted_at IS NULL")
                 .bind(id.0)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
         if let Some(Some(email)) = email {
             sqlx::query("DELETE FROM mail_outbox WHERE to_addr = $1 AND sent_at IS NULL")
                 .bind(email)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
         sqlx::query(
@@ -374,25 +377,46 @@ pub async fn delete_account(db: &Db, id: UserId, now: DateTime<Utc>) -> Result<(
         )
         .bind(now)
         .bind(id.0)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         for sql in [
             "DELETE FROM email_tokens WHERE user_id = $1",
             "DELETE FROM recovery_codes WHERE user_id = $1",
         ] {
-            sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
+            sqlx::query(sql).bind(id.0).execute(&mut *conn).await?;
         }
         sqlx::query("UPDATE role_grants SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(id.0)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await
+        Ok::<_, sqlx::Error>(())
     }.await)?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Finds an account by email for an admin appointing it: not deleted.
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<User>, StoreError> {
     Ok(credentials_by_email(db, email).await?.map(|(user, _)| user))
+}
+
+/// A record of someone who took part without an account (at a workshop, by letter):
+/// their name, no address, no way to sign in, no mail. Without a name the record is
+/// shown as a deleted participant.
+pub async fn participant_record(
+    tx: &mut Tx,
+    name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<UserId, StoreError> {
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO users (email, display_name, password_hash, terms_version,
+                            terms_accepted_at, created_at, deleted_at, notify_mode)
+         VALUES (NULL, $1, NULL, 'none: no account', $2, $2, $3, 'off') RETURNING id",
+    )
+    .bind(name.unwrap_or(""))
+    .bind(now)
+    .bind(name.is_none().then_some(now))
+    .fetch_one(&mut *conn)
+    .await)?;
+    Ok(UserId(id))
 }

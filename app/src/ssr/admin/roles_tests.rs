@@ -11,7 +11,6 @@ use crate::ssr::admin::store::audit;
 use crate::ssr::admin::store::audit::{AuditAction, AuditEntry};
 use crate::ssr::admin::store::roles;
 use crate::ssr::admin::store::roles::Mandate;
-use crate::ssr::agencies::store as agencies;
 use crate::ssr::agencies::store::NewAgency;
 use crate::ssr::db::StoreError;
 use crate::ssr::mail::store as mail_outbox;
@@ -55,7 +54,7 @@ crate::store_tests! {
     async fn a_role_is_granted_once_audited_and_ends_sessions(db) {
         let admin = users::create(db, &person("admin@example.org", "المدير"), t0()).await.expect("admin");
         let staff = users::create(db, &person("staff@example.org", "سارة"), t0()).await.expect("staff");
-        let agency = agencies::create(db, &NewAgency {
+        let agency = crate::ssr::db::testing::create_agency(db, &NewAgency {
             slug: "dga".into(),
             name: LocalizedText::new(Some("هيئة الحكومة الرقمية".into()), None),
             time_zone: "Asia/Riyadh".into(),

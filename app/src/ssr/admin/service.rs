@@ -119,25 +119,29 @@ pub async fn create_agency(
         website,
     };
     let now = state.clock.now();
-    let agency = match agencies::create(&state.db, &new, now).await {
-        Ok(a) => a,
+    let created: Result<Agency, StoreError> = async {
+        let mut tx = state.db.begin().await?;
+        let agency = agencies::create(&mut tx, &new, now).await?;
+        let entry = AuditEntry {
+            actor: Some(signed.user.id),
+            action: AuditAction::AgencyCreate,
+            target: format!("agency:{}", agency.id),
+            detail: serde_json::json!({ "slug": agency.slug }),
+            ip,
+        };
+        audit::insert(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(agency)
+    }
+    .await;
+    match created {
+        Ok(agency) => Ok(agency),
         Err(StoreError::Conflict(_)) => {
             fb.errors.insert("slug".into(), FormMessage::SlugTaken);
-            return Err(fb);
+            Err(fb)
         }
-        Err(e) => return Err(internal(e)),
-    };
-    let entry = AuditEntry {
-        actor: Some(signed.user.id),
-        action: AuditAction::AgencyCreate,
-        target: format!("agency:{}", agency.id),
-        detail: serde_json::json!({ "slug": agency.slug }),
-        ip,
-    };
-    audit::record(&state.db, &entry, now)
-        .await
-        .map_err(internal)?;
-    Ok(agency)
+        Err(e) => Err(internal(e)),
+    }
 }
 
 fn non_empty(s: &str) -> Option<String> {

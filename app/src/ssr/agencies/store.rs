@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AgencyId, LocalizedText};
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agency {
@@ -54,19 +54,24 @@ impl From<AgencyRow> for Agency {
 
 const COLUMNS: &str = "id, slug, name_ar, name_en, time_zone, website, created_at";
 
-pub async fn create(db: &Db, new: &NewAgency, now: DateTime<Utc>) -> Result<Agency, StoreError> {
+/// Creates an agency inside `tx` (with the audit entry of whoever created it).
+pub async fn create(
+    tx: &mut Tx,
+    new: &NewAgency,
+    now: DateTime<Utc>,
+) -> Result<Agency, StoreError> {
     let sql = format!(
         "INSERT INTO agencies (slug, name_ar, name_en, time_zone, website, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
     );
-    let row: AgencyRow = with_pool!(db, pool => sqlx::query_as(&sql)
+    let row: AgencyRow = on_tx!(tx, conn => sqlx::query_as(&sql)
         .bind(&new.slug)
         .bind(&new.name.ar)
         .bind(&new.name.en)
         .bind(&new.time_zone)
         .bind(&new.website)
         .bind(now)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await)
     .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
     Ok(row.into())
@@ -90,4 +95,38 @@ pub async fn list(db: &Db) -> Result<Vec<Agency>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM agencies ORDER BY slug");
     let rows: Vec<AgencyRow> = with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Agency::from).collect())
+}
+
+/// Creates the agency (by slug) or brings it up to date, inside `tx`; its id.
+pub async fn upsert(
+    tx: &mut Tx,
+    agency: &NewAgency,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let id = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO agencies (slug, name_ar, name_en, time_zone, website, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (slug) DO UPDATE SET name_ar = excluded.name_ar,
+            name_en = excluded.name_en, time_zone = excluded.time_zone,
+            website = excluded.website
+         RETURNING id",
+    )
+    .bind(&agency.slug)
+    .bind(&agency.name.ar)
+    .bind(&agency.name.en)
+    .bind(&agency.time_zone)
+    .bind(&agency.website)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await)?;
+    Ok(id)
+}
+
+/// The id of the agency with this slug, seen from inside `tx`.
+pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<i64>, StoreError> {
+    let id = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM agencies WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await)?;
+    Ok(id)
 }

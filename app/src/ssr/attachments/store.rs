@@ -1,11 +1,11 @@
 //! Documents attached to a consultation. The rows say what the files are; the files
-//! themselves live under the data directory (see `ssr::attachments`).
+//! themselves live under the data directory (see `ssr::attachments::service`).
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::{LocalizedText, UserId};
-use crate::ssr::admin::store::audit::{insert_audit, AuditEntry};
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::admin::store::audit::{self, AuditEntry};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
@@ -73,9 +73,8 @@ pub async fn add(
                    (consultation_id, title_ar, title_en, file_name, content_type, size_bytes,
                     sha256, uploaded_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
-    let id = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(sql)
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(sql)
             .bind(new.consultation_id)
             .bind(&new.title.ar)
             .bind(&new.title.en)
@@ -85,14 +84,12 @@ pub async fn add(
             .bind(&new.sha256)
             .bind(new.uploaded_by.0)
             .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut entry = audit.clone();
-        entry.detail["attachment"] = id.into();
-        insert_audit!(&mut *tx, entry, now)?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(id)
-    })?;
+            .fetch_one(&mut *conn)
+            .await)?;
+    let mut entry = audit.clone();
+    entry.detail["attachment"] = id.into();
+    audit::insert(&mut tx, &entry, now).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -123,20 +120,22 @@ pub async fn remove(
     let delete = "DELETE FROM consultation_attachments
                    WHERE id = $1 AND consultation_id = $2 RETURNING sha256";
     let shared = "SELECT COUNT(*) FROM consultation_attachments WHERE sha256 = $1";
-    let result = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    let others: Option<i64> = on_tx!(&mut tx, conn => async {
         let sha: Option<String> = sqlx::query_scalar(delete)
             .bind(id)
             .bind(consultation)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
-        let Some(sha) = sha else {
-            return Ok(None);
-        };
-        let others: i64 = sqlx::query_scalar(shared).bind(&sha).fetch_one(&mut *tx).await?;
-        insert_audit!(&mut *tx, audit, now)?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Some(others > 0))
-    })?;
-    Ok(result)
+        match sha {
+            Some(sha) => sqlx::query_scalar(shared).bind(&sha).fetch_one(&mut *conn).await.map(Some),
+            None => Ok(None),
+        }
+    }.await)?;
+    let Some(others) = others else {
+        return Ok(None);
+    };
+    audit::insert(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    Ok(Some(others > 0))
 }

@@ -10,17 +10,13 @@ use crate::domain::authz::{authorise, Action};
 use crate::domain::consultation::is_valid_slug;
 use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::ssr::accounts::authz::Signed;
-use crate::ssr::admin::store::audit::AuditAction;
-use crate::ssr::admin::store::audit::AuditEntry;
+use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
 use crate::ssr::agencies::store as agencies;
 use crate::ssr::calendar::zone;
 use crate::ssr::consultations::markdown as draft;
 use crate::ssr::consultations::markdown::{assign_keys, new_key, DraftClause};
 use crate::ssr::consultations::store as consultations;
-use crate::ssr::consultations::store::Consultation;
-use crate::ssr::consultations::store::StoredClause;
-use crate::ssr::db::tx;
-use crate::ssr::db::tx::ConsultationRecord;
+use crate::ssr::consultations::store::{Consultation, ConsultationRecord, StoredClause};
 use crate::ssr::db::StoreError;
 use crate::ssr::state::AppState;
 use crate::ui::form::{FormFeedback, FormMessage};
@@ -345,18 +341,19 @@ pub async fn create(
         concluded_at: None,
     };
     let result: Result<(), StoreError> = async {
-        let mut tx = tx::begin(&state.db).await?;
-        if tx.consultation_id(&slug).await?.is_some() {
+        let mut tx = state.db.begin().await?;
+        if consultations::id_of(&mut tx, &slug).await?.is_some() {
             return Err(StoreError::Conflict("slug"));
         }
-        let id = tx.upsert_consultation(&record, now).await?;
-        tx.set_topics(id, &checked.topics).await?;
-        let version = tx
-            .insert_version(id, 1, None, &LocalizedText::default(), now)
-            .await?;
-        tx.replace_clauses(version, &clauses).await?;
+        let id = consultations::upsert(&mut tx, &record, now).await?;
+        consultations::set_topics(&mut tx, id, &checked.topics).await?;
+        let version =
+            consultations::insert_version(&mut tx, id, 1, None, &LocalizedText::default(), now)
+                .await?;
+        consultations::replace_clauses(&mut tx, version, &clauses).await?;
         let detail = serde_json::json!({ "slug": slug, "clauses": clauses.len() });
-        tx.audit(
+        audit::insert(
+            &mut tx,
             &audit(signed, AuditAction::ConsultationCreate, id, detail, ip),
             now,
         )
@@ -474,33 +471,42 @@ pub async fn save(
         Saved::Details
     };
     let result: Result<(), StoreError> = async {
-        let mut tx = tx::begin(&state.db).await?;
-        let id = tx.upsert_consultation(&record, now).await?;
-        tx.set_topics(id, &checked.topics).await?;
+        let mut tx = state.db.begin().await?;
+        let id = consultations::upsert(&mut tx, &record, now).await?;
+        consultations::set_topics(&mut tx, id, &checked.topics).await?;
         match outcome {
             Saved::NewVersion(n) => {
-                let v = tx
-                    .insert_version(id, n, Some(now), &checked.change_note, now)
-                    .await?;
-                tx.replace_clauses(v, &clauses).await?;
+                let v = consultations::insert_version(
+                    &mut tx,
+                    id,
+                    n,
+                    Some(now),
+                    &checked.change_note,
+                    now,
+                )
+                .await?;
+                consultations::replace_clauses(&mut tx, v, &clauses).await?;
                 let detail = serde_json::json!({ "version": n, "clauses": clauses.len() });
-                tx.audit(
+                audit::insert(
+                    &mut tx,
                     &audit(signed, AuditAction::VersionPublish, id, detail, ip),
                     now,
                 )
                 .await?;
             }
             Saved::Draft => {
-                tx.replace_clauses(latest.id, &clauses).await?;
+                consultations::replace_clauses(&mut tx, latest.id, &clauses).await?;
                 let detail = serde_json::json!({ "clauses": clauses.len() });
-                tx.audit(
+                audit::insert(
+                    &mut tx,
                     &audit(signed, AuditAction::ConsultationSave, id, detail, ip),
                     now,
                 )
                 .await?;
             }
             Saved::Details => {
-                tx.audit(
+                audit::insert(
+                    &mut tx,
                     &audit(
                         signed,
                         AuditAction::ConsultationSave,
@@ -593,16 +599,17 @@ pub async fn transition(
         concluded_at,
     };
     let result: Result<(), StoreError> = async {
-        let mut tx = tx::begin(&state.db).await?;
-        let id = tx.upsert_consultation(&record, now).await?;
-        for v in tx.versions(id).await? {
+        let mut tx = state.db.begin().await?;
+        let id = consultations::upsert(&mut tx, &record, now).await?;
+        for v in consultations::versions_in(&mut tx, id).await? {
             if v.published_at.is_none() {
-                tx.update_unpublished_version(v.id, Some(now), &v.change_note)
+                consultations::update_unpublished_version(&mut tx, v.id, Some(now), &v.change_note)
                     .await?;
             }
         }
         let detail = serde_json::json!({ "from": current.as_str(), "to": status.as_str() });
-        tx.audit(
+        audit::insert(
+            &mut tx,
             &audit(signed, AuditAction::ConsultationStatus, id, detail, ip),
             now,
         )

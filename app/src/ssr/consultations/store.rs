@@ -7,7 +7,7 @@ use crate::domain::draft::ClauseKind;
 use crate::domain::{
     AgencyId, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery, LocalizedText, Page,
 };
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, stored, with_pool, Db, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consultation {
@@ -70,11 +70,7 @@ struct ConsultationRow {
 }
 
 fn parse_status(s: &str) -> Result<ConsultationStatus, StoreError> {
-    ConsultationStatus::parse(s).ok_or_else(|| {
-        StoreError::Database(sqlx::Error::Decode(
-            format!("unknown consultation status {s:?}").into(),
-        ))
-    })
+    ConsultationStatus::parse(s).ok_or_else(|| StoreError::corrupt("consultations", "status", s))
 }
 
 impl TryFrom<ConsultationRow> for Consultation {
@@ -216,19 +212,38 @@ fn cards(rows: Vec<CardRow>, now: DateTime<Utc>) -> Result<Vec<ConsultationCard>
 
 /// SQL for "the status at $1 is `status`", the stored status being possibly behind the
 /// clock (see [`ConsultationStatus::at`]).
+/// The SQL for "consultation `c` is in `status` at `{now}`": the rule of
+/// [`ConsultationStatus::at`], for lists that filter in the database.
 fn status_condition(status: ConsultationStatus) -> &'static str {
     match status {
         ConsultationStatus::Draft => "c.status = 'draft'",
         ConsultationStatus::Scheduled => {
-            "c.status IN ('scheduled', 'open') AND c.opens_at > $1 AND c.closes_at > $1"
+            "c.status IN ('scheduled', 'open') AND c.opens_at > {now} AND c.closes_at > {now}"
         }
         ConsultationStatus::Open => {
-            "c.status IN ('scheduled', 'open') AND c.opens_at <= $1 AND c.closes_at > $1"
+            "c.status IN ('scheduled', 'open') AND c.opens_at <= {now} AND c.closes_at > {now}"
         }
         ConsultationStatus::Closed => {
-            "(c.status = 'closed' OR (c.status IN ('scheduled', 'open') AND c.closes_at <= $1))"
+            "(c.status = 'closed' OR (c.status IN ('scheduled', 'open') AND c.closes_at <= {now}))"
         }
         ConsultationStatus::Concluded => "c.status = 'concluded'",
+    }
+}
+
+/// Appends `condition`, binding `now` wherever it says `{now}`.
+fn push_at<'args, DB: sqlx::Database>(
+    q: &mut sqlx::QueryBuilder<'args, DB>,
+    condition: &str,
+    now: DateTime<Utc>,
+) where
+    DateTime<Utc>: 'args + sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    let mut parts = condition.split("{now}");
+    if let Some(first) = parts.next() {
+        q.push(first);
+    }
+    for part in parts {
+        q.push_bind(now).push(part);
     }
 }
 
@@ -240,7 +255,7 @@ pub async fn list_open(
 ) -> Result<Vec<ConsultationCard>, StoreError> {
     let sql = format!(
         "{CARD_SELECT} WHERE {} ORDER BY c.closes_at, c.id LIMIT $2",
-        status_condition(ConsultationStatus::Open)
+        status_condition(ConsultationStatus::Open).replace("{now}", "$1")
     );
     let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
         .bind(now)
@@ -294,57 +309,50 @@ pub async fn list(
     now: DateTime<Utc>,
     per_page: u32,
 ) -> Result<Page<ConsultationCard>, StoreError> {
-    let mut conditions = vec!["c.status <> 'draft'".to_owned()];
-    if let Some(status) = query.status {
-        conditions.push(status_condition(status).to_owned());
-    }
-    if query.agency.is_some() {
-        conditions.push("a.slug = $2".to_owned());
-    }
-    if query.topic.is_some() {
-        conditions.push(
-            "EXISTS (SELECT 1 FROM consultation_topics ct JOIN topics t ON t.id = ct.topic_id
-                      WHERE ct.consultation_id = c.id AND t.slug = $3)"
-                .to_owned(),
-        );
-    }
-    // Unused filters still bind a value, so that the placeholders keep their numbers;
-    // `$1 = $1` and the like keep every parameter referenced for PostgreSQL.
-    let filter = format!(
-        "WHERE {} AND $1 = $1 AND $2 = $2 AND $3 = $3",
-        conditions.join(" AND ")
-    );
     let page = query.page.max(1);
     let offset = i64::from(page - 1) * i64::from(per_page);
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM consultations c JOIN agencies a ON a.id = c.agency_id {filter}"
-    );
-    let list_sql =
-        format!("{CARD_SELECT} {filter} ORDER BY c.opens_at DESC, c.id DESC LIMIT $4 OFFSET $5");
-    let agency = query.agency.clone().unwrap_or_default();
-    let topic = query.topic.clone().unwrap_or_default();
+    // The same filter for the count and the page.
+    macro_rules! matching {
+        ($q:expr) => {{
+            $q.push(" WHERE c.status <> 'draft'");
+            if let Some(status) = query.status {
+                $q.push(" AND ");
+                push_at(&mut $q, status_condition(status), now);
+            }
+            if let Some(agency) = &query.agency {
+                $q.push(" AND a.slug = ").push_bind(agency);
+            }
+            if let Some(topic) = &query.topic {
+                $q.push(
+                    " AND EXISTS (SELECT 1 FROM consultation_topics ct
+                                   JOIN topics t ON t.id = ct.topic_id
+                                  WHERE ct.consultation_id = c.id AND t.slug = ",
+                )
+                .push_bind(topic)
+                .push(")");
+            }
+        }};
+    }
     let (total, rows): (i64, Vec<CardRow>) = with_pool!(db, pool => {
-        let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(now)
-            .bind(&agency)
-            .bind(&topic)
-            .fetch_one(pool)
-            .await?;
-        let rows = sqlx::query_as(&list_sql)
-            .bind(now)
-            .bind(&agency)
-            .bind(&topic)
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .fetch_all(pool)
-            .await?;
+        let mut count = sqlx::QueryBuilder::new(
+            "SELECT COUNT(*) FROM consultations c JOIN agencies a ON a.id = c.agency_id",
+        );
+        matching!(count);
+        let total = count.build_query_scalar().fetch_one(pool).await?;
+        let mut list = sqlx::QueryBuilder::new(CARD_SELECT);
+        matching!(list);
+        list.push(" ORDER BY c.opens_at DESC, c.id DESC LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = list.build_query_as().fetch_all(pool).await?;
         Ok::<_, sqlx::Error>((total, rows))
     })?;
     Ok(Page {
         items: cards(rows, now)?,
         page,
         per_page,
-        total: u64::try_from(total).unwrap_or(0),
+        total: stored("consultations", "count", total)?,
     })
 }
 
@@ -397,7 +405,7 @@ pub struct Topic {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct VersionRow {
+struct VersionRow {
     id: i64,
     number: i64,
     published_at: Option<DateTime<Utc>>,
@@ -406,20 +414,21 @@ pub(crate) struct VersionRow {
     created_at: DateTime<Utc>,
 }
 
-impl From<VersionRow> for Version {
-    fn from(r: VersionRow) -> Self {
-        Version {
+impl TryFrom<VersionRow> for Version {
+    type Error = StoreError;
+    fn try_from(r: VersionRow) -> Result<Self, StoreError> {
+        Ok(Version {
             id: r.id,
-            number: u32::try_from(r.number).unwrap_or(0),
+            number: stored("consultation_versions", "number", r.number)?,
             published_at: r.published_at,
             change_note: LocalizedText::new(r.change_note_ar, r.change_note_en),
             created_at: r.created_at,
-        }
+        })
     }
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct ClauseRow {
+struct ClauseRow {
     key: String,
     kind: String,
     level: i64,
@@ -433,16 +442,16 @@ pub(crate) struct ClauseRow {
 impl TryFrom<ClauseRow> for StoredClause {
     type Error = StoreError;
     fn try_from(r: ClauseRow) -> Result<Self, StoreError> {
-        let kind = ClauseKind::parse(&r.kind).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("unknown clause kind {:?}", r.kind).into(),
-            ))
-        })?;
+        let kind = ClauseKind::parse(&r.kind)
+            .ok_or_else(|| StoreError::corrupt("clauses", "kind", &r.kind))?;
         Ok(StoredClause {
             key: r.key,
             kind,
-            level: u8::try_from(r.level).unwrap_or(0),
-            number: r.number.and_then(|n| u32::try_from(n).ok()),
+            level: stored("clauses", "level", r.level)?,
+            number: r
+                .number
+                .map(|n| stored("clauses", "number", n))
+                .transpose()?,
             text: LocalizedText {
                 ar: r.text_ar,
                 en: r.text_en,
@@ -455,29 +464,33 @@ impl TryFrom<ClauseRow> for StoredClause {
     }
 }
 
-pub(crate) const VERSION_COLUMNS: &str =
+const VERSION_COLUMNS: &str =
     "id, number, published_at, change_note_ar, change_note_en, created_at";
-pub(crate) const CLAUSE_COLUMNS: &str =
-    "key, kind, level, number, text_ar, text_en, html_ar, html_en";
+const CLAUSE_COLUMNS: &str = "key, kind, level, number, text_ar, text_en, html_ar, html_en";
+
+fn versions_sql() -> String {
+    format!(
+        "SELECT {VERSION_COLUMNS} FROM consultation_versions
+          WHERE consultation_id = $1 ORDER BY number"
+    )
+}
+
+fn clauses_sql() -> String {
+    format!("SELECT {CLAUSE_COLUMNS} FROM clauses WHERE version_id = $1 ORDER BY position")
+}
 
 /// The versions of a consultation, oldest first.
 pub async fn versions(db: &Db, consultation: i64) -> Result<Vec<Version>, StoreError> {
-    let sql = format!(
-        "SELECT {VERSION_COLUMNS} FROM consultation_versions
-          WHERE consultation_id = $1 ORDER BY number"
-    );
-    let rows: Vec<VersionRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+    let rows: Vec<VersionRow> = with_pool!(db, pool => sqlx::query_as(&versions_sql())
         .bind(consultation)
         .fetch_all(pool)
         .await)?;
-    Ok(rows.into_iter().map(Version::from).collect())
+    rows.into_iter().map(Version::try_from).collect()
 }
 
 /// The clauses of a version, in order.
 pub async fn clauses(db: &Db, version: i64) -> Result<Vec<StoredClause>, StoreError> {
-    let sql =
-        format!("SELECT {CLAUSE_COLUMNS} FROM clauses WHERE version_id = $1 ORDER BY position");
-    let rows: Vec<ClauseRow> = with_pool!(db, pool => sqlx::query_as(&sql)
+    let rows: Vec<ClauseRow> = with_pool!(db, pool => sqlx::query_as(&clauses_sql())
         .bind(version)
         .fetch_all(pool)
         .await)?;
@@ -516,4 +529,213 @@ pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreEr
             .fetch_all(pool)
             .await)?;
     Ok(rows.into_iter().map(Topic::from).collect())
+}
+
+// Writes of a consultation's draft, inside a transaction: publishing and importing
+// touch several tables at once.
+
+/// Everything about a consultation that is not its draft.
+#[derive(Debug, Clone)]
+pub struct ConsultationRecord {
+    pub slug: String,
+    pub agency_id: i64,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    pub contact_email: Option<String>,
+    pub status: ConsultationStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub concluded_at: Option<DateTime<Utc>>,
+}
+
+/// The id of the consultation with this slug, seen from inside `tx`.
+pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<i64>, StoreError> {
+    let id = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM consultations WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await)?;
+    Ok(id)
+}
+
+/// Creates the consultation (by slug) or updates it; its id.
+pub async fn upsert(
+    tx: &mut Tx,
+    c: &ConsultationRecord,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO consultations
+           (slug, agency_id, title_ar, title_en, summary_ar, summary_en,
+            audience_ar, audience_en, contact_email, status, opens_at, closes_at,
+            concluded_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (slug) DO UPDATE SET agency_id = excluded.agency_id,
+            title_ar = excluded.title_ar, title_en = excluded.title_en,
+            summary_ar = excluded.summary_ar, summary_en = excluded.summary_en,
+            audience_ar = excluded.audience_ar, audience_en = excluded.audience_en,
+            contact_email = excluded.contact_email, status = excluded.status,
+            opens_at = excluded.opens_at, closes_at = excluded.closes_at,
+            concluded_at = excluded.concluded_at
+         RETURNING id",
+    )
+    .bind(&c.slug)
+    .bind(c.agency_id)
+    .bind(&c.title.ar)
+    .bind(&c.title.en)
+    .bind(&c.summary.ar)
+    .bind(&c.summary.en)
+    .bind(&c.audience.ar)
+    .bind(&c.audience.en)
+    .bind(&c.contact_email)
+    .bind(c.status.as_str())
+    .bind(c.opens_at)
+    .bind(c.closes_at)
+    .bind(c.concluded_at)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))
+}
+
+/// Creates the topic or brings its names up to date; its id.
+pub async fn upsert_topic(
+    tx: &mut Tx,
+    slug: &str,
+    name: &LocalizedText,
+) -> Result<i64, StoreError> {
+    let id = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO topics (slug, name_ar, name_en) VALUES ($1, $2, $3)
+         ON CONFLICT (slug) DO UPDATE SET name_ar = excluded.name_ar, name_en = excluded.name_en
+         RETURNING id",
+    )
+    .bind(slug)
+    .bind(&name.ar)
+    .bind(&name.en)
+    .fetch_one(&mut *conn)
+    .await)?;
+    Ok(id)
+}
+
+/// Files the consultation under exactly these topics.
+pub async fn set_topics(tx: &mut Tx, consultation: i64, topics: &[i64]) -> Result<(), StoreError> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM consultation_topics WHERE consultation_id = $1")
+            .bind(consultation)
+            .execute(&mut *conn)
+            .await?;
+        for topic in topics {
+            sqlx::query(
+                "INSERT INTO consultation_topics (consultation_id, topic_id)
+                 VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(consultation)
+            .bind(topic)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    })?;
+    Ok(())
+}
+
+/// [`versions`], seen from inside `tx`.
+pub async fn versions_in(tx: &mut Tx, consultation: i64) -> Result<Vec<Version>, StoreError> {
+    let rows: Vec<VersionRow> = on_tx!(tx, conn => sqlx::query_as(&versions_sql())
+        .bind(consultation)
+        .fetch_all(&mut *conn)
+        .await)?;
+    rows.into_iter().map(Version::try_from).collect()
+}
+
+/// [`clauses`], seen from inside `tx`.
+pub async fn clauses_in(tx: &mut Tx, version: i64) -> Result<Vec<StoredClause>, StoreError> {
+    let rows: Vec<ClauseRow> = on_tx!(tx, conn => sqlx::query_as(&clauses_sql())
+        .bind(version)
+        .fetch_all(&mut *conn)
+        .await)?;
+    rows.into_iter().map(StoredClause::try_from).collect()
+}
+
+/// Adds version `number` of a consultation; its id.
+pub async fn insert_version(
+    tx: &mut Tx,
+    consultation: i64,
+    number: u32,
+    published_at: Option<DateTime<Utc>>,
+    note: &LocalizedText,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO consultation_versions
+           (consultation_id, number, published_at, change_note_ar, change_note_en, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(consultation)
+    .bind(i64::from(number))
+    .bind(published_at)
+    .bind(&note.ar)
+    .bind(&note.en)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await)
+    .map_err(|e| StoreError::on_constraint(e, "version", "consultation"))
+}
+
+/// Changes a version that is not published yet; false if it is (a published version
+/// never changes).
+pub async fn update_unpublished_version(
+    tx: &mut Tx,
+    version: i64,
+    published_at: Option<DateTime<Utc>>,
+    note: &LocalizedText,
+) -> Result<bool, StoreError> {
+    let done = on_tx!(tx, conn => sqlx::query(
+        "UPDATE consultation_versions
+            SET published_at = $1, change_note_ar = $2, change_note_en = $3
+          WHERE id = $4 AND published_at IS NULL",
+    )
+    .bind(published_at)
+    .bind(&note.ar)
+    .bind(&note.en)
+    .bind(version)
+    .execute(&mut *conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Replaces all clauses of a version, in order.
+pub async fn replace_clauses(
+    tx: &mut Tx,
+    version: i64,
+    clauses: &[StoredClause],
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM clauses WHERE version_id = $1")
+            .bind(version)
+            .execute(&mut *conn)
+            .await?;
+        for (position, c) in (0_i64..).zip(clauses) {
+            sqlx::query(
+                "INSERT INTO clauses (version_id, key, position, kind, level, number,
+                                      text_ar, text_en, html_ar, html_en)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(version)
+            .bind(&c.key)
+            .bind(position)
+            .bind(c.kind.as_str())
+            .bind(i64::from(c.level))
+            .bind(c.number.map(i64::from))
+            .bind(&c.text.ar)
+            .bind(&c.text.en)
+            .bind(&c.html.ar)
+            .bind(&c.html.en)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    })
+    .map_err(|e| StoreError::on_constraint(e, "key", "version"))
 }

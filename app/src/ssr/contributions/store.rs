@@ -7,7 +7,7 @@ use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
 };
 use crate::domain::UserId;
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// An export names a contribution posted here `shura-{id}` (imported ones keep the
 /// id they came with).
@@ -100,36 +100,43 @@ struct Row {
 impl TryFrom<Row> for Contribution {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self, StoreError> {
-        let decode = |what: &str| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("contribution {}: bad {what}", r.id).into(),
-            ))
-        };
-        let speaker = match (r.org_name, r.org_kind.as_deref().and_then(OrgKind::parse)) {
-            (Some(name), Some(kind)) => Speaker::Organisation { name, kind },
+        let corrupt = |column, value: &str| StoreError::corrupt("contributions", column, value);
+        let speaker = match (r.org_name, r.org_kind.as_deref()) {
             (None, _) => Speaker::Individual,
-            (Some(_), None) => return Err(decode("org_kind")),
+            (Some(name), Some(kind)) => Speaker::Organisation {
+                name,
+                kind: OrgKind::parse(kind).ok_or_else(|| corrupt("org_kind", kind))?,
+            },
+            (Some(_), None) => return Err(corrupt("org_kind", "NULL")),
         };
         Ok(Contribution {
             id: r.id,
             consultation_id: r.consultation_id,
-            version_number: u32::try_from(r.version_number).map_err(|_| decode("version"))?,
+            version_number: stored("consultation_versions", "number", r.version_number)?,
             clause_key: r.clause_key,
-            clause_number: r.clause_number.and_then(|n| u32::try_from(n).ok()),
+            clause_number: r
+                .clause_number
+                .map(|n| stored("clauses", "number", n))
+                .transpose()?,
             parent_id: r.parent_id,
             root_id: r.root_id.unwrap_or(r.id),
-            depth: u32::try_from(r.depth).map_err(|_| decode("depth"))?,
+            depth: stored("contributions", "depth", r.depth)?,
             author_id: UserId(r.author_id),
             author_name: r.author_name,
             speaker,
-            channel: Channel::parse(&r.channel).ok_or_else(|| decode("channel"))?,
+            channel: Channel::parse(&r.channel).ok_or_else(|| corrupt("channel", &r.channel))?,
             external_id: r.external_id,
             body: r.body,
-            status: ContributionStatus::parse(&r.status).ok_or_else(|| decode("status"))?,
+            status: ContributionStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("status", &r.status))?,
             support_count: r.support_count,
             created_at: r.created_at,
             edited_at: r.edited_at,
-            hidden_category: r.hidden_category.as_deref().and_then(ReportCategory::parse),
+            hidden_category: r
+                .hidden_category
+                .as_deref()
+                .map(|c| ReportCategory::parse(c).ok_or_else(|| corrupt("hidden_category", c)))
+                .transpose()?,
             appeal: r.appeal_text,
             appeal_decided: r.appeal_decided_at.is_some(),
         })
@@ -150,118 +157,162 @@ fn rows(rows: Vec<Row>) -> Result<Vec<Contribution>, StoreError> {
     rows.into_iter().map(Contribution::try_from).collect()
 }
 
-/// Appends a contribution whose searchable text changed to `search_outbox`, through
-/// any executor (inside the transaction that changed it).
-macro_rules! queue_for_index {
-    ($exec:expr, $id:expr, $now:expr) => {
-        sqlx::query(
-            "INSERT INTO search_outbox (entity, entity_id, created_at)
-             VALUES ('contribution', $1, $2)",
-        )
-        .bind($id)
-        .bind($now)
-        .execute($exec)
-        .await
-    };
+/// Appends a contribution whose searchable text changed to `search_outbox`, inside the
+/// transaction that changed it.
+pub(crate) async fn queue_for_index(
+    tx: &mut Tx,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO search_outbox (entity, entity_id, created_at) VALUES ('contribution', $1, $2)",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(())
 }
-pub(crate) use queue_for_index;
 
 /// A contribution's place in its thread: ids zero-padded so that text order is
 /// numeric order, joined from the root down.
-pub(crate) fn path_segment(id: i64) -> String {
+fn path_segment(id: i64) -> String {
     format!("{id:012}")
 }
 
-/// `$first, $first+1, …` for `n` values.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Stores a contribution (and its place in the thread of `parent_id`); its id.
+pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    let mut tx = db.begin().await?;
+    let id = insert_in(&mut tx, new, now).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
-/// Stores `$new` (a [`NewContribution`]) and its place in the thread of its parent,
-/// with its search-outbox row, through `$conn` (`&mut` an open transaction);
-/// evaluates to its id. A macro so that posting and importing share it on both backends.
-macro_rules! insert_contribution {
-    ($conn:expr, $new:expr, $now:expr) => {
-        async {
-            let new: &$crate::ssr::contributions::store::NewContribution = $new;
-            let (org_name, org_kind) = match &new.speaker {
-                $crate::domain::contribution::Speaker::Individual => (None, None),
-                $crate::domain::contribution::Speaker::Organisation { name, kind } => {
-                    (Some(name.as_str()), Some(kind.as_str()))
-                }
-            };
-            let parent: Option<(Option<i64>, String, i64)> = match new.parent_id {
-                Some(p) => {
-                    sqlx::query_as(
-                        "SELECT root_id, path, depth FROM contributions
-                          WHERE id = $1 AND consultation_id = $2",
-                    )
-                    .bind(p)
-                    .bind(new.consultation_id)
-                    .fetch_optional(&mut **$conn)
-                    .await?
-                }
-                None => None,
-            };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO contributions
-                     (consultation_id, version_id, clause_key, parent_id, author_id, org_name,
-                      org_kind, channel, external_id, body, body_hash, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            )
-            .bind(new.consultation_id)
-            .bind(new.version_id)
-            .bind(&new.clause_key)
-            .bind(parent.as_ref().and(new.parent_id))
-            .bind(new.author.0)
-            .bind(org_name)
-            .bind(org_kind)
-            .bind(new.channel.as_str())
-            .bind(&new.external_id)
-            .bind(&new.body)
-            .bind(&new.body_hash)
-            .bind($now)
-            .fetch_one(&mut **$conn)
-            .await?;
-            let (root, path, depth) = match parent {
-                Some((root, path, depth)) => (
-                    root.unwrap_or(id),
-                    format!(
-                        "{path}/{}",
-                        $crate::ssr::contributions::store::path_segment(id)
-                    ),
-                    depth + 1,
-                ),
-                None => (id, $crate::ssr::contributions::store::path_segment(id), 0),
-            };
-            sqlx::query(
-                "UPDATE contributions SET root_id = $1, path = $2, depth = $3 WHERE id = $4",
-            )
+/// Stores a contribution and its place in the thread of its parent, with its
+/// search-outbox row, inside `tx`; its id. Posting and importing both come here.
+pub async fn insert_in(
+    tx: &mut Tx,
+    new: &NewContribution,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let (org_name, org_kind) = match &new.speaker {
+        Speaker::Individual => (None, None),
+        Speaker::Organisation { name, kind } => (Some(name.as_str()), Some(kind.as_str())),
+    };
+    let id = on_tx!(tx, conn => async {
+        let parent: Option<(Option<i64>, String, i64)> = match new.parent_id {
+            Some(p) => {
+                sqlx::query_as(
+                    "SELECT root_id, path, depth FROM contributions
+                      WHERE id = $1 AND consultation_id = $2",
+                )
+                .bind(p)
+                .bind(new.consultation_id)
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+            None => None,
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO contributions
+                 (consultation_id, version_id, clause_key, parent_id, author_id, org_name,
+                  org_kind, channel, external_id, body, body_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(new.consultation_id)
+        .bind(new.version_id)
+        .bind(&new.clause_key)
+        .bind(parent.as_ref().and(new.parent_id))
+        .bind(new.author.0)
+        .bind(org_name)
+        .bind(org_kind)
+        .bind(new.channel.as_str())
+        .bind(&new.external_id)
+        .bind(&new.body)
+        .bind(&new.body_hash)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (root, path, depth) = match parent {
+            Some((root, path, depth)) => {
+                (root.unwrap_or(id), format!("{path}/{}", path_segment(id)), depth + 1)
+            }
+            None => (id, path_segment(id), 0),
+        };
+        sqlx::query("UPDATE contributions SET root_id = $1, path = $2, depth = $3 WHERE id = $4")
             .bind(root)
             .bind(path)
             .bind(depth)
             .bind(id)
-            .execute(&mut **$conn)
+            .execute(&mut *conn)
             .await?;
-            $crate::ssr::contributions::store::queue_for_index!(&mut **$conn, id, $now)?;
-            Ok::<i64, sqlx::Error>(id)
-        }
-    };
-}
-pub(crate) use insert_contribution;
-
-/// Stores a contribution (and its place in the thread of `parent_id`); its id.
-pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    let id = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let id = insert_contribution!(&mut tx, new, now).await?;
-        tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
-    })?;
+    }.await)?;
+    queue_for_index(tx, id, now).await?;
     Ok(id)
+}
+
+/// The contribution of `consultation` that an exchange file calls `external_id`: one
+/// imported under that id, or — for `shura-{n}`, the id an export gives a contribution
+/// posted here — contribution `n`, if it was written at `created_at`.
+pub async fn by_external(
+    tx: &mut Tx,
+    consultation: i64,
+    external_id: &str,
+    created_at: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    let imported: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT id FROM contributions WHERE consultation_id = $1 AND external_id = $2",
+    )
+    .bind(consultation)
+    .bind(external_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    if imported.is_some() {
+        return Ok(imported);
+    }
+    let Some(n) = external_id
+        .strip_prefix(EXPORTED_ID_PREFIX)
+        .and_then(|n| n.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let posted: Option<(i64, DateTime<Utc>)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, created_at FROM contributions
+          WHERE id = $1 AND consultation_id = $2 AND external_id IS NULL",
+    )
+    .bind(n)
+    .bind(consultation)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(posted
+        .filter(|(_, at)| at.timestamp() == created_at.timestamp())
+        .map(|(id, _)| id))
+}
+
+/// Puts an imported contribution in the state its file gives: hidden under a rule
+/// (its text kept for an appeal), or withdrawn (no text).
+pub async fn set_state(
+    tx: &mut Tx,
+    id: i64,
+    status: ContributionStatus,
+    hidden_category: Option<ReportCategory>,
+) -> Result<(), StoreError> {
+    let withdrawn = status == ContributionStatus::Withdrawn;
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE contributions SET status = $1, hidden_category = $2,
+                body = CASE WHEN $3 THEN '' ELSE body END
+          WHERE id = $4",
+    )
+    .bind(status.as_str())
+    .bind(hidden_category.map(ReportCategory::as_str))
+    .bind(withdrawn)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(())
 }
 
 /// Every contribution of `consultation`, in the order they were stored (a reply
@@ -278,16 +329,11 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Contribution>, StoreErro
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "{SELECT} WHERE c.id IN ({}) ORDER BY c.id",
-        placeholders(1, ids.len())
-    );
     let list: Vec<Row> = with_pool!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE c.id IN "));
+        push_list(&mut q, ids);
+        q.push(" ORDER BY c.id");
+        q.build_query_as().fetch_all(pool).await
     })?;
     rows(list)
 }
@@ -357,34 +403,35 @@ pub async fn roots_page(
             "CASE WHEN c.clause_key IS NULL THEN -1 ELSE COALESCE(cur.position, 1000000) END, c.id"
         }
     };
-    // Every parameter is referenced in both queries, as PostgreSQL requires.
-    let filter = "WHERE c.consultation_id = $1 AND c.parent_id IS NULL
-                    AND ($2 = '' OR c.clause_key = $2) AND $3 = $3";
-    let count_sql = format!("SELECT COUNT(*) FROM contributions c {filter}");
-    let list_sql = format!(
-        "{SELECT} LEFT JOIN clauses cur ON cur.version_id = $3 AND cur.key = c.clause_key
-          {filter} ORDER BY {order_by} LIMIT $4 OFFSET $5"
-    );
-    let clause = clause.unwrap_or("");
     let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    // The same filter for the count and the page.
+    macro_rules! roots_of {
+        ($q:expr) => {{
+            $q.push(" WHERE c.consultation_id = ")
+                .push_bind(consultation)
+                .push(" AND c.parent_id IS NULL");
+            if let Some(clause) = clause {
+                $q.push(" AND c.clause_key = ").push_bind(clause);
+            }
+        }};
+    }
     let (total, list): (i64, Vec<Row>) = with_pool!(db, pool => {
-        let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(consultation)
-            .bind(clause)
-            .bind(latest_version)
-            .fetch_one(pool)
-            .await?;
-        let list = sqlx::query_as(&list_sql)
-            .bind(consultation)
-            .bind(clause)
-            .bind(latest_version)
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .fetch_all(pool)
-            .await?;
+        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM contributions c");
+        roots_of!(count);
+        let total = count.build_query_scalar().fetch_one(pool).await?;
+        let mut page = sqlx::QueryBuilder::new(format!(
+            "{SELECT} LEFT JOIN clauses cur ON cur.key = c.clause_key AND cur.version_id = "
+        ));
+        page.push_bind(latest_version);
+        roots_of!(page);
+        page.push(format!(" ORDER BY {order_by} LIMIT "))
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let list = page.build_query_as().fetch_all(pool).await?;
         Ok::<_, sqlx::Error>((total, list))
     })?;
-    Ok((u64::try_from(total).unwrap_or(0), rows(list)?))
+    Ok((stored("contributions", "count", total)?, rows(list)?))
 }
 
 /// Every contribution of a consultation in the order written, a page at a time; only
@@ -398,34 +445,37 @@ pub async fn list(
     page: u32,
     per_page: u32,
 ) -> Result<(u64, Vec<Contribution>), StoreError> {
-    let filter = "WHERE c.consultation_id = $1 AND ($2 = '' OR c.clause_key = $2)
-                    AND ($3 = '' OR c.status = $3) AND ($4 = '' OR c.channel = $4)";
-    let count_sql = format!("SELECT COUNT(*) FROM contributions c {filter}");
-    let list_sql = format!("{SELECT} {filter} ORDER BY c.id LIMIT $5 OFFSET $6");
-    let clause = clause.unwrap_or("");
-    let status = status.map_or("", ContributionStatus::as_str);
-    let channel = channel.unwrap_or("");
     let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    // The same filter for the count and the page.
+    macro_rules! matching {
+        ($q:expr) => {{
+            $q.push(" WHERE c.consultation_id = ")
+                .push_bind(consultation);
+            if let Some(clause) = clause {
+                $q.push(" AND c.clause_key = ").push_bind(clause);
+            }
+            if let Some(status) = status {
+                $q.push(" AND c.status = ").push_bind(status.as_str());
+            }
+            if let Some(channel) = channel {
+                $q.push(" AND c.channel = ").push_bind(channel);
+            }
+        }};
+    }
     let (total, list): (i64, Vec<Row>) = with_pool!(db, pool => {
-        let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(consultation)
-            .bind(clause)
-            .bind(status)
-            .bind(channel)
-            .fetch_one(pool)
-            .await?;
-        let list = sqlx::query_as(&list_sql)
-            .bind(consultation)
-            .bind(clause)
-            .bind(status)
-            .bind(channel)
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .fetch_all(pool)
-            .await?;
+        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM contributions c");
+        matching!(count);
+        let total = count.build_query_scalar().fetch_one(pool).await?;
+        let mut page = sqlx::QueryBuilder::new(SELECT);
+        matching!(page);
+        page.push(" ORDER BY c.id LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let list = page.build_query_as().fetch_all(pool).await?;
         Ok::<_, sqlx::Error>((total, list))
     })?;
-    Ok((u64::try_from(total).unwrap_or(0), rows(list)?))
+    Ok((stored("contributions", "count", total)?, rows(list)?))
 }
 
 /// A whole thread, depth-first from its root.
@@ -441,16 +491,11 @@ pub async fn replies_in(db: &Db, roots: &[i64]) -> Result<Vec<Contribution>, Sto
     if roots.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "{SELECT} WHERE c.root_id IN ({}) AND c.parent_id IS NOT NULL ORDER BY c.root_id, c.path",
-        placeholders(1, roots.len())
-    );
     let list: Vec<Row> = with_pool!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
-        for id in roots {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE c.root_id IN "));
+        push_list(&mut q, roots);
+        q.push(" AND c.parent_id IS NOT NULL ORDER BY c.root_id, c.path");
+        q.build_query_as().fetch_all(pool).await
     })?;
     rows(list)
 }
@@ -473,17 +518,13 @@ pub async fn supported_by(db: &Db, user: UserId, ids: &[i64]) -> Result<Vec<i64>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT contribution_id FROM contribution_supports
-          WHERE user_id = $1 AND contribution_id IN ({})",
-        placeholders(2, ids.len())
-    );
     let found: Vec<i64> = with_pool!(db, pool => {
-        let mut q = sqlx::query_scalar(&sql).bind(user.0);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT contribution_id FROM contribution_supports WHERE user_id = ",
+        );
+        q.push_bind(user.0).push(" AND contribution_id IN ");
+        push_list(&mut q, ids);
+        q.build_query_scalar().fetch_all(pool).await
     })?;
     Ok(found)
 }
@@ -495,14 +536,14 @@ pub async fn toggle_support(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let supported = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    let supported = on_tx!(&mut tx, conn => async {
         let removed = sqlx::query(
             "DELETE FROM contribution_supports WHERE contribution_id = $1 AND user_id = $2",
         )
         .bind(id)
         .bind(user.0)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
         if removed == 0 {
@@ -513,7 +554,7 @@ pub async fn toggle_support(
             .bind(id)
             .bind(user.0)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
         sqlx::query(
@@ -522,11 +563,11 @@ pub async fn toggle_support(
               WHERE id = $1",
         )
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-        tx.commit().await?;
         Ok::<_, sqlx::Error>(removed == 0)
-    })?;
+    }.await)?;
+    tx.commit().await?;
     Ok(supported)
 }
 
@@ -538,15 +579,15 @@ pub async fn edit(
     body_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => async {
         sqlx::query(
             "INSERT INTO contribution_edits (contribution_id, body, written_at, replaced_at)
              SELECT id, body, COALESCE(edited_at, created_at), $2 FROM contributions WHERE id = $1",
         )
         .bind(id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         sqlx::query(
             "UPDATE contributions SET body = $1, body_hash = $2, edited_at = $3 WHERE id = $4",
@@ -555,12 +596,12 @@ pub async fn edit(
         .bind(body_hash)
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-        queue_for_index!(&mut *tx, id, now)?;
-        tx.commit().await
-    })?;
-    Ok(())
+        Ok::<_, sqlx::Error>(())
+    }.await)?;
+    queue_for_index(&mut tx, id, now).await?;
+    tx.commit().await
 }
 
 /// The earlier texts of `ids`, oldest first.
@@ -568,17 +609,14 @@ pub async fn edits_of(db: &Db, ids: &[i64]) -> Result<Vec<Edit>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT contribution_id, body, written_at FROM contribution_edits
-          WHERE contribution_id IN ({}) ORDER BY contribution_id, id",
-        placeholders(1, ids.len())
-    );
     let found: Vec<(i64, String, DateTime<Utc>)> = with_pool!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT contribution_id, body, written_at FROM contribution_edits
+              WHERE contribution_id IN ",
+        );
+        push_list(&mut q, ids);
+        q.push(" ORDER BY contribution_id, id");
+        q.build_query_as().fetch_all(pool).await
     })?;
     Ok(found
         .into_iter()
@@ -593,11 +631,11 @@ pub async fn edits_of(db: &Db, ids: &[i64]) -> Result<Vec<Edit>, StoreError> {
 /// Withdraws contribution `id`: it stays in its thread as a placeholder; its text and
 /// earlier texts are deleted.
 pub async fn withdraw(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => async {
         sqlx::query("DELETE FROM contribution_edits WHERE contribution_id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         sqlx::query(
             "UPDATE contributions SET status = 'withdrawn', body = '', withdrawn_at = $1
@@ -605,10 +643,10 @@ pub async fn withdraw(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreE
         )
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-        queue_for_index!(&mut *tx, id, now)?;
-        tx.commit().await
-    })?;
-    Ok(())
+        Ok::<_, sqlx::Error>(())
+    }.await)?;
+    queue_for_index(&mut tx, id, now).await?;
+    tx.commit().await
 }

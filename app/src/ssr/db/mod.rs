@@ -11,7 +11,6 @@ pub mod sessions;
 pub mod testing;
 #[cfg(test)]
 mod tests;
-pub mod tx;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -39,6 +38,72 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// A stored integer as the type the code uses; one out of range is [`StoreError::Corrupt`].
+pub(crate) fn stored<T: TryFrom<i64>>(
+    table: &'static str,
+    column: &'static str,
+    n: i64,
+) -> Result<T, StoreError> {
+    T::try_from(n).map_err(|_| StoreError::corrupt(table, column, n))
+}
+
+/// Appends `(v1, v2, …)` with one bound parameter per value: the list of an SQL `IN`.
+/// An empty list matches nothing.
+pub(crate) fn push_list<'args, DB: sqlx::Database>(
+    q: &mut sqlx::QueryBuilder<'args, DB>,
+    values: &[i64],
+) where
+    i64: 'args + sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    if values.is_empty() {
+        q.push("(NULL)");
+        return;
+    }
+    q.push("(");
+    let mut list = q.separated(", ");
+    for value in values {
+        list.push_bind(*value);
+    }
+    list.push_unseparated(")");
+}
+
+/// A unit of work on either backend: nothing it wrote is kept unless [`Tx::commit`]
+/// is called (dropping it rolls back). Repository functions that write take a
+/// `&mut Tx`, so that a write spanning features is one transaction.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs the same block inside whichever transaction `tx` (a `&mut Tx`) holds, with
+/// `$conn` bound to its connection (use it as `&mut *$conn`).
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::ssr::db::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::ssr::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_tx;
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("DATABASE_URL is not valid: {0}")]
@@ -53,11 +118,27 @@ pub enum StoreError {
     /// A row this one refers to does not exist.
     #[error("{0} refers to a missing row")]
     MissingReference(&'static str),
+    /// A stored value this code cannot read: a bug or a hand-edited row, never input.
+    #[error("{table}.{column} holds {value:?}, which is not a valid value")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
 impl StoreError {
+    /// A stored value this code does not know (see [`StoreError::Corrupt`]).
+    pub(crate) fn corrupt(table: &'static str, column: &'static str, value: impl ToString) -> Self {
+        StoreError::Corrupt {
+            table,
+            column,
+            value: value.to_string(),
+        }
+    }
+
     /// Maps a constraint violation to the field at fault, other errors unchanged.
     pub(crate) fn on_constraint(
         err: sqlx::Error,
@@ -181,6 +262,14 @@ impl Db {
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Starts a unit of work.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
     }
 
     /// A round trip to the database, for health checks.

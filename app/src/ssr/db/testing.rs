@@ -150,3 +150,16 @@ macro_rules! store_tests {
         }
     };
 }
+
+/// Creates an agency in a transaction of its own (the admin's form also records who
+/// created it; tests need only the agency).
+pub async fn create_agency(
+    db: &Db,
+    new: &crate::ssr::agencies::store::NewAgency,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::ssr::agencies::store::Agency, crate::ssr::db::StoreError> {
+    let mut tx = db.begin().await?;
+    let agency = crate::ssr::agencies::store::create(&mut tx, new, now).await?;
+    tx.commit().await?;
+    Ok(agency)
+}

@@ -30,7 +30,7 @@ async fn agency(db: &Db, slug: &str) -> AgencyId {
         time_zone: "Asia/Riyadh".to_owned(),
         website: None,
     };
-    agencies::create(db, &new, t0())
+    crate::ssr::db::testing::create_agency(db, &new, t0())
         .await
         .expect("create agency")
         .id
@@ -80,7 +80,7 @@ crate::store_tests! {
             time_zone: "Asia/Dubai".to_owned(),
             website: None,
         };
-        let err = agencies::create(db, &again, t0()).await.expect_err("duplicate");
+        let err = crate::ssr::db::testing::create_agency(db, &again, t0()).await.expect_err("duplicate");
         assert!(matches!(err, StoreError::Conflict("slug")), "{err:?}");
     }
 

@@ -23,16 +23,15 @@ use crate::domain::contribution::{
 use crate::domain::draft::{is_valid_clause_key, ClauseKind};
 use crate::domain::response::Outcome;
 use crate::domain::{ConsultationStatus, LocalizedText, UserId};
-use crate::ssr::agencies::store as agencies;
+use crate::ssr::accounts::store as users;
+use crate::ssr::agencies::store::{self as agencies, NewAgency};
 use crate::ssr::consultations::markdown::render;
 use crate::ssr::consultations::store as consultations;
-use crate::ssr::consultations::store::StoredClause;
+use crate::ssr::consultations::store::{ConsultationRecord, StoredClause};
 use crate::ssr::contributions::service::body_hash;
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::{Contribution, NewContribution, EXPORTED_ID_PREFIX};
-use crate::ssr::db::tx;
-use crate::ssr::db::tx::{AgencyRecord, ConsultationRecord, Tx};
-use crate::ssr::db::{Db, StoreError};
+use crate::ssr::db::{Db, StoreError, Tx};
 use crate::ssr::responses::store as responses;
 use crate::ssr::responses::store::NewResponse;
 
@@ -253,8 +252,8 @@ pub async fn import(
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ImportError> {
     check(doc)?;
-    let mut tx = tx::begin(db).await?;
-    let summary = write(tx.as_mut(), doc, now).await?;
+    let mut tx = db.begin().await?;
+    let summary = write(&mut tx, doc, now).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -495,26 +494,29 @@ const SLUG_RULE: &str = "3–80 lower-case letters, digits and single hyphens";
 const NEEDS_TEXT: &str = "needs an Arabic or an English text (\"ar\" or \"en\")";
 
 async fn write(
-    tx: &mut dyn Tx,
+    tx: &mut Tx,
     doc: &Document,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ImportError> {
     let mut topic_ids: HashMap<&str, i64> = HashMap::new();
     for t in &doc.topics {
-        topic_ids.insert(&t.slug, tx.upsert_topic(&t.slug, &t.name).await?);
+        topic_ids.insert(
+            &t.slug,
+            consultations::upsert_topic(tx, &t.slug, &t.name).await?,
+        );
     }
     for a in &doc.agencies {
-        let record = AgencyRecord {
+        let record = NewAgency {
             slug: a.slug.clone(),
             name: a.name.clone(),
             time_zone: a.time_zone.clone(),
             website: a.website.clone(),
         };
-        tx.upsert_agency(&record, now).await?;
+        agencies::upsert(tx, &record, now).await?;
     }
     let mut summary = ImportSummary::default();
     for (i, c) in doc.consultations.iter().enumerate() {
-        let Some(agency_id) = tx.agency_id(&c.agency).await? else {
+        let Some(agency_id) = agencies::id_of(tx, &c.agency).await? else {
             return Err(field(
                 format!("consultations[{i}].agency"),
                 format!("no agency {:?} in this file or in the database", c.agency),
@@ -544,9 +546,9 @@ async fn write(
             closes_at: c.closes_at,
             concluded_at: c.concluded_at,
         };
-        let id = tx.upsert_consultation(&record, now).await?;
-        tx.set_topics(id, &topics).await?;
-        let existing = tx.versions(id).await?;
+        let id = consultations::upsert(tx, &record, now).await?;
+        consultations::set_topics(tx, id, &topics).await?;
+        let existing = consultations::versions_in(tx, id).await?;
         for (j, v) in c.versions.iter().enumerate() {
             let clauses = stored_clauses(&v.clauses);
             let note = v.change_note.clone().unwrap_or_default();
@@ -554,7 +556,7 @@ async fn write(
                 Some(e) if e.published_at.is_some() => {
                     let same = e.published_at == v.published_at
                         && e.change_note == note
-                        && tx.clauses(e.id).await? == clauses;
+                        && consultations::clauses_in(tx, e.id).await? == clauses;
                     if !same {
                         return Err(field(
                             format!("consultations[{i}].versions[{j}]"),
@@ -568,22 +570,21 @@ async fn write(
                     summary.versions_unchanged += 1;
                 }
                 Some(e) => {
-                    tx.update_unpublished_version(e.id, v.published_at, &note)
+                    consultations::update_unpublished_version(tx, e.id, v.published_at, &note)
                         .await?;
-                    tx.replace_clauses(e.id, &clauses).await?;
+                    consultations::replace_clauses(tx, e.id, &clauses).await?;
                     summary.versions_written += 1;
                 }
                 None => {
-                    let vid = tx
-                        .insert_version(id, v.number, v.published_at, &note, now)
-                        .await?;
-                    tx.replace_clauses(vid, &clauses).await?;
+                    let vid =
+                        consultations::insert_version(tx, id, v.number, v.published_at, &note, now)
+                            .await?;
+                    consultations::replace_clauses(tx, vid, &clauses).await?;
                     summary.versions_written += 1;
                 }
             }
         }
-        let versions: HashMap<u32, i64> = tx
-            .versions(id)
+        let versions: HashMap<u32, i64> = consultations::versions_in(tx, id)
             .await?
             .into_iter()
             .map(|v| (v.number, v.id))
@@ -594,17 +595,20 @@ async fn write(
             let Some(contribution_id) = stored.get(r.contribution.as_str()).copied() else {
                 continue;
             };
-            tx.upsert_response(&NewResponse {
-                contribution_id,
-                outcome: r.outcome,
-                reasons: r.reasons.clone(),
-                changed_version: r
-                    .changed
-                    .as_ref()
-                    .and_then(|ch| versions.get(&ch.version).copied()),
-                changed_clause: r.changed.as_ref().and_then(|ch| ch.clause.clone()),
-                responded_at: r.responded_at,
-            })
+            responses::upsert(
+                tx,
+                &NewResponse {
+                    contribution_id,
+                    outcome: r.outcome,
+                    reasons: r.reasons.clone(),
+                    changed_version: r
+                        .changed
+                        .as_ref()
+                        .and_then(|ch| versions.get(&ch.version).copied()),
+                    changed_clause: r.changed.as_ref().and_then(|ch| ch.clause.clone()),
+                    responded_at: r.responded_at,
+                },
+            )
             .await?;
             summary.responses_written += 1;
         }
@@ -618,7 +622,7 @@ async fn write(
 /// import).
 /// Returns the stored id of every contribution of the file, by its id in the file.
 async fn write_contributions<'a>(
-    tx: &mut dyn Tx,
+    tx: &mut Tx,
     consultation: i64,
     c: &'a ConsultationDoc,
     versions: &HashMap<u32, i64>,
@@ -628,10 +632,7 @@ async fn write_contributions<'a>(
     let mut stored: HashMap<&str, i64> = HashMap::new();
     let mut people: HashMap<&str, UserId> = HashMap::new();
     for x in &c.contributions {
-        if let Some(id) = tx
-            .contribution_by_external(consultation, &x.id, x.created_at)
-            .await?
-        {
+        if let Some(id) = contributions::by_external(tx, consultation, &x.id, x.created_at).await? {
             stored.insert(&x.id, id);
             summary.contributions_unchanged += 1;
             continue;
@@ -640,12 +641,12 @@ async fn write_contributions<'a>(
             Some(name) => match people.get(name) {
                 Some(id) => *id,
                 None => {
-                    let id = tx.participant_record(Some(name), now).await?;
+                    let id = users::participant_record(tx, Some(name), now).await?;
                     people.insert(name, id);
                     id
                 }
             },
-            None => tx.participant_record(None, now).await?,
+            None => users::participant_record(tx, None, now).await?,
         };
         let body = normalize_body(&x.body);
         let new = NewContribution {
@@ -670,10 +671,9 @@ async fn write_contributions<'a>(
             channel: x.channel,
             external_id: Some(x.id.clone()),
         };
-        let id = tx.insert_contribution(&new, x.created_at).await?;
+        let id = contributions::insert_in(tx, &new, x.created_at).await?;
         if x.status != ContributionStatus::Published {
-            tx.set_contribution_state(id, x.status, x.hidden_rule)
-                .await?;
+            contributions::set_state(tx, id, x.status, x.hidden_rule).await?;
         }
         stored.insert(&x.id, id);
         summary.contributions_written += 1;

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::contribution::{ModerationAction, ReportCategory};
 use crate::domain::UserId;
-use crate::ssr::admin::store::audit::{insert_audit, AuditEntry};
-use crate::ssr::contributions::store::{placeholders, queue_for_index};
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::admin::store::audit::{self, AuditEntry};
+use crate::ssr::contributions::store::queue_for_index;
+use crate::ssr::db::{on_tx, push_list, with_pool, Db, StoreError, Tx};
 
 /// A reader's report, as the moderators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,17 +101,14 @@ pub async fn open_reports(db: &Db, ids: &[i64]) -> Result<Vec<Report>, StoreErro
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT contribution_id, category, note, created_at FROM contribution_reports
-          WHERE resolved_at IS NULL AND contribution_id IN ({}) ORDER BY id",
-        placeholders(1, ids.len())
-    );
     let rows: Vec<ReportRow> = with_pool!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT contribution_id, category, note, created_at FROM contribution_reports
+              WHERE resolved_at IS NULL AND contribution_id IN ",
+        );
+        push_list(&mut q, ids);
+        q.push(" ORDER BY id");
+        q.build_query_as().fetch_all(pool).await
     })?;
     Ok(reports(rows))
 }
@@ -126,63 +123,28 @@ pub struct Decision<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// Applies `d` if the contribution is in the state it applies to; whether it was.
-/// `audit` is `None` for the author's own appeal (it is in the public log).
+/// Applies `d` if the contribution is in the state it applies to, with its public log
+/// line, audit entry and search-outbox row; whether it was. `audit` is `None` for the
+/// author's own appeal (it is in the public log).
 pub async fn apply(
     db: &Db,
     d: &Decision<'_>,
     audit: Option<&AuditEntry>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    // Each action changes the row only from the state it applies to, so a decision
-    // taken twice (two moderators, a double click) is written once.
-    let change = match d.action {
-        ModerationAction::Hide => {
-            "UPDATE contributions SET status = 'hidden', hidden_category = $2, hidden_reason = $3
-              WHERE id = $1 AND status = 'published'"
-        }
-        ModerationAction::Restore => {
-            "UPDATE contributions
-                SET status = 'published', hidden_category = NULL, hidden_reason = NULL,
-                    appeal_decided_at = CASE WHEN appealed_at IS NULL THEN NULL ELSE $4 END
-              WHERE id = $1 AND status = 'hidden' AND $2 = $2 AND $3 = $3"
-        }
-        ModerationAction::Dismiss => {
-            "UPDATE contributions SET support_count = support_count
-              WHERE id = $1 AND status = 'published' AND $2 = $2 AND $3 = $3
-                AND id IN (SELECT contribution_id FROM contribution_reports WHERE resolved_at IS NULL)"
-        }
-        ModerationAction::Appeal => {
-            "UPDATE contributions SET appeal_text = $3, appealed_at = $4
-              WHERE id = $1 AND status = 'hidden' AND appealed_at IS NULL AND $2 = $2"
-        }
-        ModerationAction::Uphold => {
-            "UPDATE contributions SET appeal_decided_at = $4
-              WHERE id = $1 AND status = 'hidden' AND appealed_at IS NOT NULL
-                AND appeal_decided_at IS NULL AND $2 = $2 AND $3 = $3"
-        }
-    };
-    let category = d.category.map(ReportCategory::as_str).unwrap_or("");
-    let reason = d.reason.unwrap_or("");
-    let changes_text = matches!(d.action, ModerationAction::Hide | ModerationAction::Restore);
-    let resolves_reports = matches!(d.action, ModerationAction::Hide | ModerationAction::Dismiss);
-    let applied = with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let mut q = sqlx::query(change).bind(d.contribution).bind(category).bind(reason);
-        if change.contains("$4") {
-            q = q.bind(now);
-        }
-        if q.execute(&mut *tx).await?.rows_affected() == 0 {
-            return Ok(false);
-        }
-        if resolves_reports {
+    let mut tx = db.begin().await?;
+    if !transition(&mut tx, d, now).await? {
+        return Ok(false);
+    }
+    on_tx!(&mut tx, conn => async {
+        if d.action == ModerationAction::Hide {
             sqlx::query(
                 "UPDATE contribution_reports SET resolved_at = $1
                   WHERE contribution_id = $2 AND resolved_at IS NULL",
             )
             .bind(now)
             .bind(d.contribution)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
         sqlx::query(
@@ -197,18 +159,75 @@ pub async fn apply(
         // The author's appeal text is theirs, not part of the public log.
         .bind(d.reason.filter(|_| d.action != ModerationAction::Appeal))
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(entry) = audit {
-            insert_audit!(&mut *tx, entry, now)?;
-        }
-        if changes_text {
-            queue_for_index!(&mut *tx, d.contribution, now)?;
-        }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(true)
-    })?;
-    Ok(applied)
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+    }.await)?;
+    if let Some(entry) = audit {
+        audit::insert(&mut tx, entry, now).await?;
+    }
+    if matches!(d.action, ModerationAction::Hide | ModerationAction::Restore) {
+        queue_for_index(&mut tx, d.contribution, now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Changes what `d` changes, only from the state the action applies to; whether it
+/// did. A decision taken twice (two moderators, a double click) is written once.
+async fn transition(tx: &mut Tx, d: &Decision<'_>, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    let reason = d.reason.unwrap_or("");
+    let done = on_tx!(tx, conn => (match d.action {
+        ModerationAction::Hide => sqlx::query(
+            "UPDATE contributions SET status = 'hidden', hidden_category = $1, hidden_reason = $2
+              WHERE id = $3 AND status = 'published'",
+        )
+        .bind(d.category.map(ReportCategory::as_str))
+        .bind(reason)
+        .bind(d.contribution)
+        .execute(&mut *conn)
+        .await,
+        ModerationAction::Restore => sqlx::query(
+            "UPDATE contributions
+                SET status = 'published', hidden_category = NULL, hidden_reason = NULL,
+                    appeal_decided_at = CASE WHEN appealed_at IS NULL THEN NULL ELSE $1 END
+              WHERE id = $2 AND status = 'hidden'",
+        )
+        .bind(now)
+        .bind(d.contribution)
+        .execute(&mut *conn)
+        .await,
+        // Dismissing resolves the open reports of a published contribution.
+        ModerationAction::Dismiss => sqlx::query(
+            "UPDATE contribution_reports SET resolved_at = $1
+              WHERE contribution_id = $2 AND resolved_at IS NULL
+                AND contribution_id IN (SELECT id FROM contributions WHERE status = 'published')",
+        )
+        .bind(now)
+        .bind(d.contribution)
+        .execute(&mut *conn)
+        .await,
+        ModerationAction::Appeal => sqlx::query(
+            "UPDATE contributions SET appeal_text = $1, appealed_at = $2
+              WHERE id = $3 AND status = 'hidden' AND appealed_at IS NULL",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(d.contribution)
+        .execute(&mut *conn)
+        .await,
+        ModerationAction::Uphold => sqlx::query(
+            "UPDATE contributions SET appeal_decided_at = $1
+              WHERE id = $2 AND status = 'hidden' AND appealed_at IS NOT NULL
+                AND appeal_decided_at IS NULL",
+        )
+        .bind(now)
+        .bind(d.contribution)
+        .execute(&mut *conn)
+        .await,
+    })
+    .map(|done| done.rows_affected()))?;
+    Ok(done > 0)
 }
 
 type LogRow = (i64, String, Option<String>, Option<String>, DateTime<Utc>);

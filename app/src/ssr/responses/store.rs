@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::response::Outcome;
 use crate::domain::LocalizedText;
-use crate::ssr::contributions::store::placeholders;
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// The clause of a later version that changed because of a contribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +25,7 @@ pub struct Response {
     pub responded_at: DateTime<Utc>,
 }
 
-/// A response to write (see `drafts::Tx::upsert_response`).
+/// A response to write (see [`upsert`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewResponse {
     pub contribution_id: i64,
@@ -53,23 +52,23 @@ struct Row {
 impl TryFrom<Row> for Response {
     type Error = StoreError;
     fn try_from(r: Row) -> Result<Self, StoreError> {
-        let outcome = Outcome::parse(&r.outcome).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("response to {}: bad outcome", r.contribution_id).into(),
-            ))
-        })?;
+        let outcome = Outcome::parse(&r.outcome)
+            .ok_or_else(|| StoreError::corrupt("responses", "outcome", &r.outcome))?;
         Ok(Response {
             contribution_id: r.contribution_id,
             outcome,
             reasons: LocalizedText::new(r.reasons_ar, r.reasons_en),
-            change: r
-                .changed_version
-                .and_then(|v| u32::try_from(v).ok())
-                .map(|version| Change {
-                    version,
+            change: match r.changed_version {
+                Some(v) => Some(Change {
+                    version: stored("responses", "changed_version", v)?,
                     clause_key: r.changed_clause,
-                    clause_number: r.clause_number.and_then(|n| u32::try_from(n).ok()),
+                    clause_number: r
+                        .clause_number
+                        .map(|n| stored("clauses", "number", n))
+                        .transpose()?,
                 }),
+                None => None,
+            },
             responded_at: r.responded_at,
         })
     }
@@ -87,16 +86,11 @@ pub async fn of_contributions(db: &Db, ids: &[i64]) -> Result<Vec<Response>, Sto
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "{SELECT} WHERE r.contribution_id IN ({}) ORDER BY r.contribution_id",
-        placeholders(1, ids.len())
-    );
     let rows: Vec<Row> = with_pool!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE r.contribution_id IN "));
+        push_list(&mut q, ids);
+        q.push(" ORDER BY r.contribution_id");
+        q.build_query_as().fetch_all(pool).await
     })?;
     rows.into_iter().map(Response::try_from).collect()
 }
@@ -110,4 +104,28 @@ pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Response>
     let rows: Vec<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
     rows.into_iter().map(Response::try_from).collect()
+}
+
+/// Records the agency's response to a contribution, or replaces it.
+pub async fn upsert(tx: &mut Tx, r: &NewResponse) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO responses (contribution_id, outcome, reasons_ar, reasons_en,
+                                changed_version, changed_clause, responded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (contribution_id) DO UPDATE SET
+             outcome = excluded.outcome, reasons_ar = excluded.reasons_ar,
+             reasons_en = excluded.reasons_en, changed_version = excluded.changed_version,
+             changed_clause = excluded.changed_clause, responded_at = excluded.responded_at",
+    )
+    .bind(r.contribution_id)
+    .bind(r.outcome.as_str())
+    .bind(&r.reasons.ar)
+    .bind(&r.reasons.en)
+    .bind(r.changed_version)
+    .bind(&r.changed_clause)
+    .bind(r.responded_at)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(())
 }

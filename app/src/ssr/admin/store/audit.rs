@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::UserId;
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
 
 /// What was done. The codes are stable: the log page and any later report read them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
@@ -69,29 +69,30 @@ pub struct AuditRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// Inserts an audit entry through any executor (a pool or an open transaction), so that
-/// an action and its record are written together.
-macro_rules! insert_audit {
-    ($exec:expr, $entry:expr, $now:expr) => {
-        sqlx::query(
-            "INSERT INTO audit_log (actor_id, action, target, detail, ip, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind($entry.actor.map(|u| u.0))
-        .bind($entry.action.code())
-        .bind(&$entry.target)
-        .bind($entry.detail.to_string())
-        .bind(&$entry.ip)
-        .bind($now)
-        .execute($exec)
-        .await
-    };
-}
-pub(crate) use insert_audit;
-
-pub async fn record(db: &Db, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError> {
-    with_pool!(db, pool => insert_audit!(pool, entry, now).map(drop))?;
+/// Records an entry inside `tx`, so that an action and its record are kept together
+/// or not at all.
+pub async fn insert(tx: &mut Tx, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO audit_log (actor_id, action, target, detail, ip, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(entry.actor.map(|u| u.0))
+    .bind(entry.action.code())
+    .bind(&entry.target)
+    .bind(entry.detail.to_string())
+    .bind(&entry.ip)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
     Ok(())
+}
+
+/// Records an action that changed nothing else (a sign-in).
+pub async fn record(db: &Db, entry: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    insert(&mut tx, entry, now).await?;
+    tx.commit().await
 }
 
 const SELECT: &str = "SELECT a.id, a.actor_id, u.display_name AS actor_name, a.action, a.target,

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::domain::authz::{Role, RoleKind};
 use crate::domain::{AgencyId, UserId};
-use crate::ssr::admin::store::audit::{insert_audit, AuditEntry};
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::admin::store::audit::{self, AuditEntry};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError};
 
 /// The written decision by which an agency authorised an employee to speak for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,8 +85,8 @@ pub async fn grant(
                                            granted_by, granted_at)
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
     let end_sessions = "UPDATE users SET session_generation = session_generation + 1 WHERE id = $1";
-    let result: Result<i64, sqlx::Error> = with_pool!(db, pool => async {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    let id = on_tx!(&mut tx, conn => async {
         let id: i64 = sqlx::query_scalar(insert)
             .bind(user.0)
             .bind(role.kind().code())
@@ -96,14 +96,15 @@ pub async fn grant(
             .bind(mandate.map(|m| m.scope.as_str()))
             .bind(audit.actor.map(|a| a.0))
             .bind(now)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
-        sqlx::query(end_sessions).bind(user.0).execute(&mut *tx).await?;
-        insert_audit!(&mut *tx, audit, now)?;
-        tx.commit().await?;
-        Ok(id)
-    }.await);
-    result.map_err(|e| StoreError::on_constraint(e, "role", "user"))
+        sqlx::query(end_sessions).bind(user.0).execute(&mut *conn).await?;
+        Ok::<_, sqlx::Error>(id)
+    }.await)
+    .map_err(|e| StoreError::on_constraint(e, "role", "user"))?;
+    audit::insert(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Withdraws a current grant (kept, marked revoked); `None` if there is no such grant.
@@ -120,22 +121,24 @@ pub async fn revoke(
     let update = "UPDATE role_grants SET revoked_at = $1, revoked_by = $2
                    WHERE id = $3 AND revoked_at IS NULL";
     let end_sessions = "UPDATE users SET session_generation = session_generation + 1 WHERE id = $1";
-    let changed: bool = with_pool!(db, pool => async {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    let changed = on_tx!(&mut tx, conn => async {
         let done = sqlx::query(update)
             .bind(now)
             .bind(audit.actor.map(|a| a.0))
             .bind(grant_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected() == 1;
         if done {
-            sqlx::query(end_sessions).bind(grant.user_id.0).execute(&mut *tx).await?;
-            insert_audit!(&mut *tx, audit, now)?;
+            sqlx::query(end_sessions).bind(grant.user_id.0).execute(&mut *conn).await?;
         }
-        tx.commit().await?;
         Ok::<_, sqlx::Error>(done)
     }.await)?;
+    if changed {
+        audit::insert(&mut tx, audit, now).await?;
+    }
+    tx.commit().await?;
     Ok(changed.then_some(grant))
 }
 

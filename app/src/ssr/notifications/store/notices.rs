@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::notification::NotifyMode;
 use crate::domain::UserId;
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError};
 
 /// How `user` wants notifications (`Off` for a deleted or unknown account).
 pub async fn mode(db: &Db, user: UserId) -> Result<NotifyMode, StoreError> {
@@ -176,19 +176,19 @@ pub async fn due_digests(
 
 /// Marks everything waiting for `user` as sent in a digest at `now`.
 pub async fn digest_sent(db: &Db, user: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
-    with_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => async {
         sqlx::query("UPDATE notifications SET sent_at = $1 WHERE user_id = $2 AND sent_at IS NULL")
             .bind(now)
             .bind(user.0)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         sqlx::query("UPDATE users SET last_digest_at = $1 WHERE id = $2")
             .bind(now)
             .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    })?;
-    Ok(())
+            .execute(&mut *conn)
+            .await
+            .map(drop)
+    }.await)?;
+    tx.commit().await
 }
