@@ -1,6 +1,7 @@
 //! Accounts: registering, verifying an email address, signing in and out.
 
 pub mod api;
+pub mod form;
 pub mod notifications;
 pub mod pages;
 pub mod security;

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use super::security::{
     second_step_pending, take_recovery_codes, two_factor_state, TwoFactorStatus,
 };
+use crate::accounts::form::TwoFactorIntent;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{Field, FormFeedback, PostForm};
 use crate::ui::layout::{page_title, use_lang};
@@ -34,7 +35,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     {td_string!(locale, two_factor_on_since)} " " <bdi>{since}</bdi>
                                 </p>
                                 <p>{td_string!(locale, two_factor_codes_left)} " " {recovery_codes_left}</p>
-                                <PostForm action lang intent="renew" fields=move |_fb: &FormFeedback| view! {
+                                <PostForm action lang intent=TwoFactorIntent::Renew.as_str() fields=move |_fb: &FormFeedback| view! {
                                     <p class="field__hint">{td_string!(locale, two_factor_renew_hint)}</p>
                                     <button type="submit" class="button button--secondary">
                                         {td_string!(locale, two_factor_renew)}
@@ -54,7 +55,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     </li>
                                     <li>{td_string!(locale, two_factor_step_code)}</li>
                                 </ol>
-                                <PostForm action lang intent="confirm" fields=move |fb: &FormFeedback| view! {
+                                <PostForm action lang intent=TwoFactorIntent::Confirm.as_str() fields=move |fb: &FormFeedback| view! {
                                     <Field name="code" autocomplete="one-time-code" lang
                                         label=td_string!(locale, field_code).to_string()
                                         error=fb.errors.get("code").copied() />

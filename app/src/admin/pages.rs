@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{admin_overview, audit_log, AgencyView};
 use crate::accounts::pages::{role_name, MandateLine};
+use crate::admin::form::AdminIntent;
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
 use crate::ui::denied::error_notice;
@@ -45,7 +46,7 @@ pub fn AdminPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             <h3>{td_string!(locale, admin_new_agency)}</h3>
-                            <PostForm action=action.clone() lang intent="agency" fields=move |fb: &FormFeedback| view! {
+                            <PostForm action=action.clone() lang intent=AdminIntent::Agency.as_str() fields=move |fb: &FormFeedback| view! {
                                 <Field name="name_ar" lang label=td_string!(locale, field_name_ar).to_string()
                                     value=fb.value("name_ar") error=fb.errors.get("name_ar").copied() />
                                 <Field name="name_en" lang label=td_string!(locale, field_name_en).to_string()
@@ -80,7 +81,7 @@ pub fn AdminPage() -> impl IntoView {
                                                     {r.mandate.map(|m| view! { <MandateLine mandate=m lang /> })}</td>
                                                 <td>{r.agency_name.map(|n| view! { <LocalizedSpan text=n lang /> })}</td>
                                                 <td>
-                                                    <PostForm action=action.clone() lang intent="revoke" fields=move |_fb: &FormFeedback| {
+                                                    <PostForm action=action.clone() lang intent=AdminIntent::Revoke.as_str() fields=move |_fb: &FormFeedback| {
                                                         let grant = grant.clone();
                                                         view! {
                                                             <input type="hidden" name="grant" value=grant />
@@ -94,7 +95,7 @@ pub fn AdminPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <h3>{td_string!(locale, admin_appoint)}</h3>
-                            <PostForm action lang intent="appoint" fields=move |fb: &FormFeedback| {
+                            <PostForm action lang intent=AdminIntent::Appoint.as_str() fields=move |fb: &FormFeedback| {
                                 appoint_fields(fb, lang, &agencies, None)
                             } />
                         </section>

@@ -2,4 +2,5 @@
 //! page where an agency admin records those authorisations.
 
 pub mod api;
+pub mod form;
 pub mod pages;

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{agency_page, agency_staff_admin};
 use crate::accounts::pages::MandateLine;
 use crate::admin::pages::appoint_fields;
+use crate::agencies::form::StaffIntent;
 use crate::consultations::pages::CardList;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{FormFeedback, PostForm};
@@ -111,7 +112,7 @@ pub fn AgencyStaffPage() -> impl IntoView {
                                     <li>
                                         <strong><bdi>{s.holder}</bdi></strong>
                                         {s.mandate.map(|m| view! { <MandateLine mandate=m lang /> })}
-                                        <PostForm action=action.clone() lang intent="revoke" fields=move |_fb: &FormFeedback| {
+                                        <PostForm action=action.clone() lang intent=StaffIntent::Revoke.as_str() fields=move |_fb: &FormFeedback| {
                                             let grant = grant.clone();
                                             view! {
                                                 <input type="hidden" name="grant" value=grant />
@@ -123,7 +124,7 @@ pub fn AgencyStaffPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <h2>{td_string!(locale, agency_staff_authorise)}</h2>
-                        <PostForm action lang intent="appoint" fields=move |fb: &FormFeedback| {
+                        <PostForm action lang intent=StaffIntent::Appoint.as_str() fields=move |fb: &FormFeedback| {
                             appoint_fields(fb, lang, &[], Some(&agency_slug))
                         } />
                     }.into_any()

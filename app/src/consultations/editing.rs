@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::api::{AttachmentView, Named};
 use super::pages::status_label;
 use super::reading::AttachmentLink;
+use crate::consultations::form::EditorIntent;
 use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::error::AppError;
 use crate::ui::denied::error_notice;
@@ -245,7 +246,7 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
             view! {
                 <section class="panel" aria-labelledby="lifecycle-title">
                     <h2 id="lifecycle-title">{td_string!(l, editor_lifecycle)}</h2>
-                    <PostForm action lang intent="transition" fields=move |_fb: &FormFeedback| {
+                    <PostForm action lang intent=EditorIntent::Transition.as_str() fields=move |_fb: &FormFeedback| {
                         transitions.iter().map(|t| view! {
                             <button type="submit" name="transition" value=t.as_str() class="button button--secondary">
                                 {transition_label(*t, lang)}
@@ -256,7 +257,7 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
                 </section>
             }
         })}
-        <PostForm action=action.clone() lang intent="save" fields multipart=true />
+        <PostForm action=action.clone() lang intent=EditorIntent::Save.as_str() fields multipart=true />
         {(!creating).then(|| view! { <Documents action attachments=d.attachments.clone() lang /> })}
     }
 }
@@ -279,7 +280,7 @@ fn Documents(action: String, attachments: Vec<AttachmentView>, lang: Lang) -> im
     let listed = (!attachments.is_empty()).then(|| {
         let attachments = attachments.clone();
         view! {
-            <PostForm action=action.clone() lang intent="detach" fields=move |_fb: &FormFeedback| {
+            <PostForm action=action.clone() lang intent=EditorIntent::Detach.as_str() fields=move |_fb: &FormFeedback| {
                 view! {
                     <ul class="documents__list">
                         {attachments.iter().cloned().map(|a| {
@@ -321,7 +322,7 @@ fn Documents(action: String, attachments: Vec<AttachmentView>, lang: Lang) -> im
         <section class="panel" aria-labelledby="documents-title">
             <h2 id="documents-title">{td_string!(l, documents_title)}</h2>
             {listed}
-            <PostForm action lang intent="attach" fields=upload multipart=true />
+            <PostForm action lang intent=EditorIntent::Attach.as_str() fields=upload multipart=true />
         </section>
     }
 }

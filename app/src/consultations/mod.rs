@@ -2,5 +2,6 @@
 
 pub mod api;
 pub mod editing;
+pub mod form;
 pub mod pages;
 pub mod reading;

@@ -11,6 +11,7 @@ use super::api::{
     consultation_diff, consultation_view, AttachmentView, ConsultationData, DiffView,
 };
 use super::pages::{status_label, DateText};
+use crate::contributions::form::Intent;
 use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
@@ -308,7 +309,12 @@ fn Follow(action: String, following: Option<bool>, lang: Lang) -> impl IntoView 
         }
         .into_any();
     };
-    let intent = if following { "unfollow" } else { "follow" };
+    let intent = if following {
+        Intent::Unfollow
+    } else {
+        Intent::Follow
+    }
+    .as_str();
     view! {
         <div class="follow" id="follow">
             <PostForm action lang intent fields=move |_| view! {

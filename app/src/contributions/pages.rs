@@ -12,6 +12,7 @@ use super::api::{
     ThreadsData,
 };
 use crate::consultations::pages::DateText;
+use crate::contributions::form::Intent;
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
@@ -72,10 +73,10 @@ struct FormContext {
 }
 
 impl FormContext {
-    fn hidden(&self, intent: &'static str) -> impl IntoView {
+    fn hidden(&self, intent: Intent) -> impl IntoView {
         view! {
             <input type="hidden" name="csrf" value=self.csrf.clone() />
-            <input type="hidden" name="intent" value=intent />
+            <input type="hidden" name="intent" value=intent.as_str() />
             <input type="hidden" name="back" value=self.back.clone() />
         }
     }
@@ -130,8 +131,11 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
             .unwrap_or_else(|| key.clone())
     });
     // Support and withdraw answer in the section's summary; the other forms in place.
-    let section_fb = matches!(fb.intent.as_str(), "support" | "withdraw").then(|| fb.clone());
-    let post_fb = if fb.intent == "contribute" {
+    let section_fb = [Intent::Support, Intent::Withdraw]
+        .iter()
+        .any(|i| fb.intent == i.as_str())
+        .then(|| fb.clone());
+    let post_fb = if fb.intent == Intent::Contribute.as_str() {
         fb.clone()
     } else {
         FormFeedback::default()
@@ -331,7 +335,7 @@ fn PostContribution(
         <h3>{td_string!(l, contributions_new)}</h3>
         <FormSummary feedback=fb.clone() lang />
         <form method="post" action=ctx.action.clone() class="form contribute-form" novalidate>
-            {ctx.hidden("contribute")}
+            {ctx.hidden(Intent::Contribute)}
             <div class="field" class:field--invalid=clause_error.is_some()>
                 <label for="field-clause">{td_string!(l, contributions_about)}</label>
                 {clause_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
@@ -548,11 +552,11 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
         OrgKind::Ngo => td_string!(l, org_kind_ngo),
         OrgKind::Academic => td_string!(l, org_kind_academic),
     };
-    let mine_fb = |intent: &str, field: &str| {
-        (fb.intent == intent && fb.value(field) == id.to_string()).then(|| fb.clone())
+    let mine_fb = |intent: Intent, field: &str| {
+        (fb.intent == intent.as_str() && fb.value(field) == id.to_string()).then(|| fb.clone())
     };
-    let reply_fb = mine_fb("reply", "parent");
-    let edit_fb = mine_fb("edit", "target");
+    let reply_fb = mine_fb(Intent::Reply, "parent");
+    let edit_fb = mine_fb(Intent::Edit, "target");
     let author = x
         .author
         .clone()
@@ -604,7 +608,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
         if can_post && !x.mine {
             view! {
                 <form method="post" action=ctx.action.clone() class="inline-form">
-                    {ctx.hidden("support")}
+                    {ctx.hidden(Intent::Support)}
                     <input type="hidden" name="target" value=id.to_string() />
                     <button type="submit" class="link-button support" aria-pressed=if x.supported { "true" } else { "false" }>
                         {if x.supported { td_string!(l, contributions_supported) } else { td_string!(l, contributions_support) }}
@@ -629,7 +633,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 <summary>{td_string!(l, contributions_reply)}</summary>
                 <FormSummary feedback=fb.clone() lang />
                 <form method="post" action=ctx.action.clone() class="form" novalidate>
-                    {ctx.hidden("reply")}
+                    {ctx.hidden(Intent::Reply)}
                     <input type="hidden" name="parent" value=id.to_string() />
                     <SpeakerFields prefix=prefix.clone() fb=fb.clone() lang />
                     <BodyField id=format!("{prefix}-body") value=fb.value("body") error=fb.errors.get("body").copied()
@@ -648,7 +652,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 <summary>{td_string!(l, contributions_edit)}</summary>
                 <FormSummary feedback=fb.clone() lang />
                 <form method="post" action=ctx.action.clone() class="form" novalidate>
-                    {ctx.hidden("edit")}
+                    {ctx.hidden(Intent::Edit)}
                     <input type="hidden" name="target" value=id.to_string() />
                     <BodyField id=format!("edit-{id}-body") value error=fb.errors.get("body").copied()
                         label=td_string!(l, contributions_edit_body).to_string() lang />
@@ -658,7 +662,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
         }
     });
     let report = (published && can_post && !x.mine).then(|| {
-        let fb = mine_fb("report", "target").unwrap_or_default();
+        let fb = mine_fb(Intent::Report, "target").unwrap_or_default();
         let open = !fb.values.is_empty();
         let select_id = format!("report-{id}-category");
         let note_id = format!("report-{id}-note");
@@ -668,7 +672,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 <summary>{td_string!(l, contributions_report)}</summary>
                 <FormSummary feedback=fb.clone() lang />
                 <form method="post" action=ctx.action.clone() class="form" novalidate>
-                    {ctx.hidden("report")}
+                    {ctx.hidden(Intent::Report)}
                     <input type="hidden" name="target" value=id.to_string() />
                     <div class="field" class:field--invalid=category_error.is_some()>
                         <label for=select_id.clone()>{td_string!(l, contributions_report_rule)}</label>
@@ -685,7 +689,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
         }
     });
     let appeal = x.can_appeal.then(|| {
-        let fb = mine_fb("appeal", "target").unwrap_or_default();
+        let fb = mine_fb(Intent::Appeal, "target").unwrap_or_default();
         let appeal_id = format!("appeal-{id}");
         let error = fb.errors.get("appeal").copied();
         view! {
@@ -693,7 +697,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 <summary>{td_string!(l, contributions_appeal)}</summary>
                 <FormSummary feedback=fb.clone() lang />
                 <form method="post" action=ctx.action.clone() class="form" novalidate>
-                    {ctx.hidden("appeal")}
+                    {ctx.hidden(Intent::Appeal)}
                     <input type="hidden" name="target" value=id.to_string() />
                     <div class="field" class:field--invalid=error.is_some()>
                         <label for=appeal_id.clone()>{td_string!(l, contributions_appeal_text)}</label>
@@ -708,7 +712,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
     let withdraw = (x.mine && x.status != ContributionStatus::Withdrawn).then(|| {
         view! {
             <form method="post" action=ctx.action.clone() class="inline-form">
-                {ctx.hidden("withdraw")}
+                {ctx.hidden(Intent::Withdraw)}
                 <input type="hidden" name="target" value=id.to_string() />
                 <button type="submit" class="link-button">{td_string!(l, contributions_withdraw)}</button>
             </form>

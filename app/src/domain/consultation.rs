@@ -6,8 +6,20 @@ use serde::{Deserialize, Serialize};
 use super::{ConsultationId, LocalizedText};
 
 /// Where a consultation is in its life: only `Open` accepts comments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "snake_case")]
 pub enum ConsultationStatus {
     /// Being prepared; visible to its agency only.
     Draft,
@@ -32,17 +44,11 @@ impl ConsultationStatus {
 
     /// The value stored in the database and used in URLs.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ConsultationStatus::Draft => "draft",
-            ConsultationStatus::Scheduled => "scheduled",
-            ConsultationStatus::Open => "open",
-            ConsultationStatus::Closed => "closed",
-            ConsultationStatus::Concluded => "concluded",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ConsultationStatus> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s)
+        s.parse().ok()
     }
 
     /// The status at `now`. A scheduled consultation opens at `opens_at` and an open
@@ -65,8 +71,19 @@ impl ConsultationStatus {
 }
 
 /// What agency staff can do to a consultation's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Transition {
     /// Publish the draft with its comment period to come.
     Schedule,
@@ -87,16 +104,11 @@ impl Transition {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Transition::Schedule => "schedule",
-            Transition::OpenNow => "open_now",
-            Transition::CloseNow => "close_now",
-            Transition::Conclude => "conclude",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Transition> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+        s.parse().ok()
     }
 
     /// Whether the transition applies to a consultation whose status is now `from`.

@@ -17,8 +17,20 @@ pub const MAX_DISPLAY_DEPTH: u32 = 3;
 pub const THREADS_PER_PAGE: u32 = 20;
 
 /// Who a contribution speaks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OrgKind {
     Agency,
     Company,
@@ -35,12 +47,7 @@ impl OrgKind {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::Agency => "agency",
-            OrgKind::Company => "company",
-            OrgKind::Ngo => "ngo",
-            OrgKind::Academic => "academic",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<OrgKind> {
@@ -50,8 +57,21 @@ impl OrgKind {
 
 /// How a contribution reached the agency: posted here, or received elsewhere and
 /// entered or imported by the agency.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Channel {
     /// Posted on the portal by its author.
     #[default]
@@ -71,12 +91,7 @@ impl Channel {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Online => "online",
-            Channel::Workshop => "workshop",
-            Channel::Email => "email",
-            Channel::Letter => "letter",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Channel> {
@@ -91,8 +106,20 @@ pub enum Speaker {
     Organisation { name: String, kind: OrgKind },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ContributionStatus {
     Published,
     /// Hidden by a moderator: a placeholder stays, the text is kept for appeal.
@@ -103,11 +130,7 @@ pub enum ContributionStatus {
 
 impl ContributionStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ContributionStatus::Published => "published",
-            ContributionStatus::Hidden => "hidden",
-            ContributionStatus::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ContributionStatus> {
@@ -122,8 +145,20 @@ impl ContributionStatus {
 }
 
 /// The published moderation rules: what a contribution may be reported and hidden for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReportCategory {
     /// Insult to religious beliefs.
     ReligiousInsult,
@@ -151,15 +186,7 @@ impl ReportCategory {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReportCategory::ReligiousInsult => "religious_insult",
-            ReportCategory::Defamation => "defamation",
-            ReportCategory::Incitement => "incitement",
-            ReportCategory::Rights => "rights",
-            ReportCategory::FalseInformation => "false_information",
-            ReportCategory::Spam => "spam",
-            ReportCategory::PersonalData => "personal_data",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ReportCategory> {
@@ -168,8 +195,20 @@ impl ReportCategory {
 }
 
 /// What a moderator (or, for `Appeal`, the author) did, as the public log shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ModerationAction {
     Hide,
     Restore,
@@ -191,13 +230,7 @@ impl ModerationAction {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ModerationAction::Hide => "hide",
-            ModerationAction::Restore => "restore",
-            ModerationAction::Dismiss => "dismiss",
-            ModerationAction::Appeal => "appeal",
-            ModerationAction::Uphold => "uphold",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ModerationAction> {
@@ -206,14 +239,30 @@ impl ModerationAction {
 }
 
 /// How threads are ordered on the consultation page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ThreadOrder {
     #[default]
+    #[strum(serialize = "newest")]
     Newest,
+    #[strum(serialize = "oldest")]
     Oldest,
+    #[strum(serialize = "supported")]
     MostSupported,
     /// By the clause they are about, in the order of the draft (the whole draft first).
+    #[strum(serialize = "clause")]
     ClauseOrder,
 }
 
@@ -226,12 +275,7 @@ impl ThreadOrder {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ThreadOrder::Newest => "newest",
-            ThreadOrder::Oldest => "oldest",
-            ThreadOrder::MostSupported => "supported",
-            ThreadOrder::ClauseOrder => "clause",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ThreadOrder> {

@@ -6,8 +6,20 @@ use serde::{Deserialize, Serialize};
 use super::Lang;
 
 /// What a clause is in the document's structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "snake_case")]
 pub enum ClauseKind {
     /// A section title (`## …`).
     Heading,
@@ -19,11 +31,7 @@ pub enum ClauseKind {
 
 impl ClauseKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ClauseKind::Heading => "heading",
-            ClauseKind::Clause => "clause",
-            ClauseKind::Text => "text",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<ClauseKind> {

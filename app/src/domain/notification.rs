@@ -2,8 +2,21 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum NotifyMode {
     /// A mail for each reply, as it comes.
     #[default]
@@ -18,11 +31,7 @@ impl NotifyMode {
     pub const ALL: [NotifyMode; 3] = [NotifyMode::Immediate, NotifyMode::Daily, NotifyMode::Off];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            NotifyMode::Immediate => "immediate",
-            NotifyMode::Daily => "daily",
-            NotifyMode::Off => "off",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<NotifyMode> {

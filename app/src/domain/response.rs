@@ -3,8 +3,20 @@
 use serde::{Deserialize, Serialize};
 
 /// What the agency decided about a contribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// The draft changed as proposed.
     Accepted,
@@ -25,16 +37,11 @@ impl Outcome {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Accepted => "accepted",
-            Outcome::PartlyAccepted => "partly_accepted",
-            Outcome::NotAdopted => "not_adopted",
-            Outcome::Noted => "noted",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Outcome> {
-        Self::ALL.into_iter().find(|o| o.as_str() == s)
+        s.parse().ok()
     }
 
     /// Whether the contribution changed the draft (in whole or in part).

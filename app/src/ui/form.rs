@@ -24,6 +24,8 @@ pub enum FormMessage {
     TermsRequired,
     BadCredentials,
     FormExpired,
+    /// The form's `intent` or `target` is missing or unknown: nothing was done.
+    FormUnreadable,
     TooManyAttempts,
     ResetLinkInvalid,
     CurrentPasswordWrong,
@@ -79,6 +81,7 @@ impl FormMessage {
             FormMessage::TermsRequired => td_string!(l, form_terms_required),
             FormMessage::BadCredentials => td_string!(l, form_bad_credentials),
             FormMessage::FormExpired => td_string!(l, form_expired),
+            FormMessage::FormUnreadable => td_string!(l, form_unreadable),
             FormMessage::TooManyAttempts => td_string!(l, form_too_many_attempts),
             FormMessage::ResetLinkInvalid => td_string!(l, reset_link_invalid),
             FormMessage::CurrentPasswordWrong => td_string!(l, form_current_password_wrong),

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_location;
 
 use crate::accounts::pages::AccountNav;
 use crate::domain::Lang;
+use crate::ui::form::FormMessage;
 
 /// The language of the page being rendered, provided by [`Layout`].
 /// The `<title>` of a page: its own title, then the site's name.
@@ -61,12 +62,30 @@ fn Frame(lang: Lang, children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" tabindex="-1">
+            <PageNotice lang />
             {children()}
         </main>
         <footer class="site-footer">
             <p>{td_string!(locale, footer_about)}</p>
             <p>{td_string!(locale, footer_rights)}</p>
         </footer>
+    }
+}
+
+/// A message about a submitted form that belongs to no form on the page (the form
+/// could not be read): shown at the top of the page it came back to.
+#[component]
+fn PageNotice(lang: Lang) -> impl IntoView {
+    let feedback = crate::ui::form::use_form_feedback();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let message = feedback.await.summary.filter(|m| *m == FormMessage::FormUnreadable);
+                message.map(|m| view! {
+                    <div class="form-summary" role="alert" tabindex="-1">{m.text(lang)}</div>
+                })
+            })}
+        </Suspense>
     }
 }
 

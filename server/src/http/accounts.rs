@@ -1,6 +1,7 @@
 //! Form posts about one's own account: registering, signing in (with a second factor
 //! for accounts that have one), passwords, two-factor set-up, deleting the account.
 
+use app::accounts::form::TwoFactorIntent;
 use app::domain::Lang;
 use app::ssr::accounts::service as accounts;
 use app::ssr::accounts::service::Registration;
@@ -171,7 +172,11 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
         Ok(s) => s,
         Err(res) => return res,
     };
-    let result = if sub.field("intent") == "renew" {
+    let intent: TwoFactorIntent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    let result = if intent == TwoFactorIntent::Renew {
         if !signed.actor.second_factor {
             Err(app::ssr::admin::service::denied(
                 app::domain::authz::Denied::SecondFactorRequired,

@@ -1,6 +1,8 @@
 //! Form posts of the admin pages and of an agency's staff page. Authorisation is checked
 //! by `app::ssr::admin::service` itself; a refusal comes back as the page with 401/403.
 
+use app::admin::form::AdminIntent;
+use app::agencies::form::StaffIntent;
 use app::ssr::admin::service as admin;
 use app::ssr::admin::service::{AgencyForm, Appointment};
 use app::ssr::state::AppState;
@@ -28,8 +30,12 @@ pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Respons
         Ok(s) => s,
         Err(res) => return res,
     };
-    let result = match sub.field("intent") {
-        "agency" => {
+    let intent: AdminIntent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    let result = match intent {
+        AdminIntent::Agency => {
             let form = AgencyForm {
                 slug: sub.field("slug").to_owned(),
                 name_ar: sub.field("name_ar").to_owned(),
@@ -41,8 +47,13 @@ pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Respons
                 .await
                 .map(drop)
         }
-        "revoke" => admin::revoke(&state, &signed, sub.field("grant"), sub.ip()).await,
-        _ => admin::appoint(&state, &signed, &appointment(&sub, None), sub.ip()).await,
+        AdminIntent::Revoke => match sub.id_field(&state, "grant").await {
+            Ok(grant) => admin::revoke(&state, &signed, grant, sub.ip()).await,
+            Err(res) => return res,
+        },
+        AdminIntent::Appoint => {
+            admin::appoint(&state, &signed, &appointment(&sub, None), sub.ip()).await
+        }
     };
     sub.respond(&state, result, "admin").await
 }
@@ -61,9 +72,16 @@ pub async fn agency_staff(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let result = match sub.field("intent") {
-        "revoke" => admin::revoke(&state, &signed, sub.field("grant"), sub.ip()).await,
-        _ => {
+    let intent: StaffIntent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    let result = match intent {
+        StaffIntent::Revoke => match sub.id_field(&state, "grant").await {
+            Ok(grant) => admin::revoke(&state, &signed, grant, sub.ip()).await,
+            Err(res) => return res,
+        },
+        StaffIntent::Appoint => {
             let mut form = appointment(&sub, Some(&slug));
             form.role = "agency_staff".to_owned();
             admin::appoint(&state, &signed, &form, sub.ip()).await

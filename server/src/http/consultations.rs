@@ -1,6 +1,7 @@
 //! Form posts of the consultation editor: create, save (details and draft), move
 //! through the lifecycle. `app::ssr::consultations::publishing` checks who may do it.
 
+use app::consultations::form::EditorIntent;
 use app::domain::consultation::is_valid_slug;
 use app::domain::{Lang, Transition};
 use app::ssr::accounts::authz;
@@ -73,22 +74,26 @@ pub async fn edit(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let result = match sub.field("intent") {
-        "transition" => {
+    let intent: EditorIntent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    let result = match intent {
+        EditorIntent::Transition => {
             let t = Transition::parse(sub.field("transition"));
             publishing::transition(&state, &signed, &slug, t, sub.ip())
                 .await
                 .map(drop)
         }
-        "attach" => {
+        EditorIntent::Attach => {
             let titles = (sub.field("doc_title_ar"), sub.field("doc_title_en"));
             attachments::attach(&state, &signed, &slug, titles, &sub.uploads, sub.ip()).await
         }
-        "detach" => match sub.field("attachment").parse::<i64>() {
+        EditorIntent::Detach => match sub.id_field(&state, "attachment").await {
             Ok(id) => attachments::detach(&state, &signed, &slug, id, sub.ip()).await,
-            Err(_) => Ok(()),
+            Err(res) => return res,
         },
-        _ => match fields(&sub) {
+        EditorIntent::Save => match fields(&sub) {
             Ok(fields) => publishing::save(&state, &signed, &slug, &fields, sub.ip())
                 .await
                 .map(drop),

@@ -1,6 +1,7 @@
 //! Form posts under a consultation page: post a contribution or a reply, support,
 //! correct, withdraw. `app::ssr::contributions::service` checks who may do it and when.
 
+use app::contributions::form::Intent;
 use app::domain::consultation::is_valid_slug;
 use app::ssr::contributions::service as contributing;
 use app::ssr::moderation::service as moderating;
@@ -37,51 +38,79 @@ pub async fn post(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let intent = sub.field("intent").to_owned();
-    if matches!(intent.as_str(), "contribute" | "reply" | "edit") {
+    let intent: Intent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    if intent.writes_text() {
         let key = format!("uid:{}", signed.user.id);
         if let Err(res) = sub.check_rate(&state, Action::Contribute, &key).await {
             return res;
         }
     }
-    if let Some(follow) = match intent.as_str() {
-        "follow" => Some(true),
-        "unfollow" => Some(false),
-        _ => None,
-    } {
-        let result = following::set(&state, &signed, &slug, follow).await;
-        return sub
-            .respond(&state, result, &format!("consultations/{slug}#follow"))
-            .await;
+    // The contribution the form acts on; without one, nothing is done (400).
+    macro_rules! target {
+        ($name:literal) => {
+            match sub.id_field(&state, $name).await {
+                Ok(id) => id,
+                Err(res) => return res,
+            }
+        };
     }
-    let target = sub.field("target").parse::<i64>().ok();
-    let result = match (intent.as_str(), target) {
-        ("contribute" | "reply", _) => {
+    let result = match intent {
+        Intent::Follow | Intent::Unfollow => {
+            let result = following::set(&state, &signed, &slug, intent == Intent::Follow).await;
+            return sub
+                .respond(&state, result, &format!("consultations/{slug}#follow"))
+                .await;
+        }
+        Intent::Contribute => {
+            if !sub.field("parent").is_empty() {
+                return sub.unreadable(&state).await;
+            }
             contributing::post(&state, &signed, &slug, &sub.fields).await
         }
-        ("support", Some(id)) => contributing::support(&state, &signed, &slug, id)
+        Intent::Reply => {
+            target!("parent");
+            contributing::post(&state, &signed, &slug, &sub.fields).await
+        }
+        Intent::Support => {
+            let id = target!("target");
+            contributing::support(&state, &signed, &slug, id)
+                .await
+                .map(|()| Some(id))
+        }
+        Intent::Edit => {
+            let id = target!("target");
+            contributing::edit(&state, &signed, &slug, id, sub.field("body"))
+                .await
+                .map(|()| Some(id))
+        }
+        Intent::Withdraw => {
+            let id = target!("target");
+            contributing::withdraw(&state, &signed, &slug, id)
+                .await
+                .map(|()| Some(id))
+        }
+        Intent::Report => {
+            let id = target!("target");
+            moderating::report(
+                &state,
+                &signed,
+                &slug,
+                id,
+                sub.field("category"),
+                sub.field("note"),
+            )
             .await
-            .map(|()| Some(id)),
-        ("edit", Some(id)) => contributing::edit(&state, &signed, &slug, id, sub.field("body"))
-            .await
-            .map(|()| Some(id)),
-        ("withdraw", Some(id)) => contributing::withdraw(&state, &signed, &slug, id)
-            .await
-            .map(|()| Some(id)),
-        ("report", Some(id)) => moderating::report(
-            &state,
-            &signed,
-            &slug,
-            id,
-            sub.field("category"),
-            sub.field("note"),
-        )
-        .await
-        .map(|()| Some(id)),
-        ("appeal", Some(id)) => moderating::appeal(&state, &signed, &slug, id, sub.field("appeal"))
-            .await
-            .map(|()| Some(id)),
-        _ => Ok(None),
+            .map(|()| Some(id))
+        }
+        Intent::Appeal => {
+            let id = target!("target");
+            moderating::appeal(&state, &signed, &slug, id, sub.field("appeal"))
+                .await
+                .map(|()| Some(id))
+        }
     };
     let query = back_query(sub.field("back"))
         .map(|q| format!("?{q}"))

@@ -189,6 +189,37 @@ impl Submission {
         }
     }
 
+    /// The form's `intent`: which of the page's forms was sent. A missing or unknown
+    /// one does nothing and answers 400 with the page saying the form could not be read.
+    pub(super) async fn intent<I: std::str::FromStr>(
+        &self,
+        state: &AppState,
+    ) -> Result<I, Response> {
+        match self.field("intent").parse() {
+            Ok(intent) => Ok(intent),
+            Err(_) => Err(self.unreadable(state).await),
+        }
+    }
+
+    /// The row a form acts on (`target`, `grant`, `attachment`…), by its id; 400 like
+    /// [`Submission::intent`] when it is missing or not an id.
+    pub(super) async fn id_field(&self, state: &AppState, name: &str) -> Result<i64, Response> {
+        match self.field(name).trim().parse::<i64>() {
+            Ok(id) if id > 0 => Ok(id),
+            _ => Err(self.unreadable(state).await),
+        }
+    }
+
+    /// The page again, saying the form could not be read (400); nothing was done.
+    pub(super) async fn unreadable(&self, state: &AppState) -> Response {
+        tracing::warn!(path = %self.parts.uri.path(), "form with a missing or unknown intent or target");
+        let feedback = FormFeedback {
+            summary: Some(FormMessage::FormUnreadable),
+            ..Default::default()
+        };
+        self.render(state, feedback, StatusCode::BAD_REQUEST).await
+    }
+
     pub(super) fn field(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or("")
     }

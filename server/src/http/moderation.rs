@@ -17,23 +17,23 @@ pub async fn decide(State(state): State<AppState>, req: Request<Body>) -> Respon
         Ok(s) => s,
         Err(res) => return res,
     };
-    let result = match (
-        ModerationAction::parse(sub.field("intent")),
-        sub.field("target").parse::<i64>(),
-    ) {
-        (Some(action), Ok(id)) => {
-            moderating::decide(
-                &state,
-                &signed,
-                id,
-                action,
-                sub.field("category"),
-                sub.field("reason"),
-                sub.ip(),
-            )
-            .await
-        }
-        _ => Ok(()),
+    let action: ModerationAction = match sub.intent(&state).await {
+        Ok(action) => action,
+        Err(res) => return res,
     };
+    let id = match sub.id_field(&state, "target").await {
+        Ok(id) => id,
+        Err(res) => return res,
+    };
+    let result = moderating::decide(
+        &state,
+        &signed,
+        id,
+        action,
+        sub.field("category"),
+        sub.field("reason"),
+        sub.ip(),
+    )
+    .await;
     sub.respond(&state, result, "moderation").await
 }

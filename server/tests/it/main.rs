@@ -10,6 +10,7 @@ mod api;
 mod authz;
 mod contributions;
 mod documents;
+mod forms;
 mod http;
 mod mail;
 mod moderation;

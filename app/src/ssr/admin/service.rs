@@ -314,18 +314,10 @@ fn mandate(form: &Appointment, fb: &mut FormFeedback, today: NaiveDate) -> Optio
 pub async fn revoke(
     state: &AppState,
     signed: &Signed,
-    grant_id: &str,
+    grant_id: i64,
     ip: Option<String>,
 ) -> Result<(), FormFeedback> {
-    let Some(grant) = grant_id
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .map(|id| roles::by_id(&state.db, id))
-    else {
-        return Err(denied(Denied::Forbidden));
-    };
-    let Some(grant) = grant.await.map_err(internal)? else {
+    let Some(grant) = roles::by_id(&state.db, grant_id).await.map_err(internal)? else {
         return Err(FormFeedback {
             summary: Some(FormMessage::AlreadyRevoked),
             ..Default::default()

@@ -166,15 +166,21 @@ pub async fn post(
     let Some(current) = versions.iter().rev().find(|v| v.published_at.is_some()) else {
         return Err(summary(FormMessage::CommentsClosed));
     };
-    let parent = match field(fields, "parent").parse::<i64>() {
-        Ok(id) => {
-            let p = contributions::by_id(&state.db, id)
-                .await
-                .map_err(internal)?
-                .filter(|p| {
-                    p.consultation_id == c.id.0 && p.status == ContributionStatus::Published
-                });
-            match p {
+    // No `parent`: a new thread. A `parent` that names no published contribution of
+    // this consultation is refused, never posted as a new thread.
+    let parent = match field(fields, "parent").trim() {
+        "" => None,
+        text => {
+            let found = match text.parse::<i64>() {
+                Ok(id) => contributions::by_id(&state.db, id)
+                    .await
+                    .map_err(internal)?
+                    .filter(|p| {
+                        p.consultation_id == c.id.0 && p.status == ContributionStatus::Published
+                    }),
+                Err(_) => None,
+            };
+            match found {
                 Some(p) => Some(p),
                 None => {
                     fb.summary = Some(FormMessage::ReplyTargetGone);
@@ -182,7 +188,6 @@ pub async fn post(
                 }
             }
         }
-        Err(_) => None,
     };
     // A reply is about what its thread is about.
     let clause_key = match &parent {

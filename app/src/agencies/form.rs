@@ -1,0 +1,17 @@
+//! The forms of an agency's staff page: what each asks the server to do (`intent`).
+
+use strum::{EnumString, IntoStaticStr};
+
+/// `POST /{lang}/agencies/{slug}/staff`: authorise a staff member or withdraw one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum StaffIntent {
+    Appoint,
+    Revoke,
+}
+
+impl StaffIntent {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
