@@ -15,8 +15,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // Budgets fit a loaded 2-core machine (a build running beside the suite): the
+  // suite must not fail on speed alone.
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   reporter: [['list'], ['json', { outputFile: `${results}/results.json` }]],
   outputDir: `${results}/artifacts`,
   use: {

@@ -134,7 +134,7 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             AppState,
             _,
         >(context, shell))
-        .layer(axum::Extension(rate_limits()))
+        .layer(axum::Extension(rate_limits(state.clock.clone())))
         .layer(session_layer)
         .layer(security_headers())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -149,8 +149,8 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
 
 /// The shared rate limits, with a task that forgets refilled keys every ten minutes
 /// (it ends when the router is dropped).
-fn rate_limits() -> std::sync::Arc<limits::RateLimits> {
-    let limits = limits::RateLimits::new();
+fn rate_limits(clock: app::ssr::clock::Clock) -> std::sync::Arc<limits::RateLimits> {
+    let limits = limits::RateLimits::new(clock);
     let weak = std::sync::Arc::downgrade(&limits);
     tokio::spawn(async move {
         loop {

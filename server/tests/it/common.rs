@@ -26,8 +26,13 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(test_db: TestDb, with_demo: bool) -> TestServer {
+        TestServer::start_with_clock(test_db, with_demo, Clock::system()).await
+    }
+
+    /// A server whose "now" is `clock` (for time-dependent rules: limits, periods).
+    pub async fn start_with_clock(test_db: TestDb, with_demo: bool, clock: Clock) -> TestServer {
         if with_demo {
-            app::ssr::exchange::demo::load_if_empty(&test_db.db, Clock::system().now())
+            app::ssr::exchange::demo::load_if_empty(&test_db.db, clock.now())
                 .await
                 .expect("demo data");
         }
@@ -41,7 +46,7 @@ impl TestServer {
             ("SHURA_DATA_DIR", &data_dir.path().to_string_lossy()),
         ])
         .expect("test configuration");
-        let app = server::startup::build(&config, test_db.db.clone(), Clock::system())
+        let app = server::startup::build(&config, test_db.db.clone(), clock)
             .await
             .expect("app");
         tokio::spawn(server::startup::serve_on(
