@@ -24,9 +24,15 @@ use std::path::{Path, PathBuf};
 use app::ssr::mail::{SmtpSettings, TlsMode};
 use serde::Deserialize;
 
-use crate::startup::StartupError;
+/// A setting that cannot be used: which one, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration {key}: {message}")]
+pub struct ConfigError {
+    pub key: &'static str,
+    pub message: String,
+}
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
@@ -42,6 +48,24 @@ pub struct Config {
     pub mail_from: String,
     /// SMTP relay; `None` writes messages as files under `<data dir>/mail/`.
     pub smtp: Option<SmtpSettings>,
+}
+
+/// Written out for logs and errors with the database password hidden.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &app::ssr::db::redact_url(&self.database_url),
+            )
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("site_dir", &self.site_dir)
+            .field("public_url", &self.public_url)
+            .field("mail_from", &self.mail_from)
+            .field("smtp", &self.smtp)
+            .finish()
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,14 +85,14 @@ struct FileConfig {
 }
 
 impl Config {
-    pub fn load(file: Option<&Path>) -> Result<Config, StartupError> {
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
         let file_config = read_file(file)?;
         Config::from_sources(file_config, |key| std::env::var(key).ok())
     }
 
     /// The configuration these variables alone would give, without the process's
     /// environment or a file: for tests and tools that start the app in-process.
-    pub fn from_vars(vars: &[(&str, &str)]) -> Result<Config, StartupError> {
+    pub fn from_vars(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         Config::from_sources(FileConfig::default(), |key| {
             vars.iter()
                 .find(|(name, _)| *name == key)
@@ -79,7 +103,7 @@ impl Config {
     fn from_sources(
         file: FileConfig,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Config, StartupError> {
+    ) -> Result<Config, ConfigError> {
         let env = |key: &str| env(key).filter(|v| !v.trim().is_empty());
         let data_dir = env("SHURA_DATA_DIR")
             .map(PathBuf::from)
@@ -91,7 +115,7 @@ impl Config {
         let bind_text = env("SHURA_BIND")
             .or(file.bind)
             .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-        let bind = bind_text.parse().map_err(|_| StartupError::Config {
+        let bind = bind_text.parse().map_err(|_| ConfigError {
             key: "SHURA_BIND",
             message: format!("{bind_text:?} is not an address such as 127.0.0.1:3000"),
         })?;
@@ -106,7 +130,7 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(StartupError::Config {
+            return Err(ConfigError {
                 key: "SHURA_PUBLIC_URL",
                 message: format!("{public_url:?} must start with http:// or https://"),
             });
@@ -120,12 +144,12 @@ impl Config {
                 let tls_text = env("SHURA_SMTP_TLS")
                     .or(file.smtp_tls)
                     .unwrap_or_else(|| "starttls".to_owned());
-                let tls = TlsMode::parse(&tls_text).ok_or_else(|| StartupError::Config {
+                let tls = TlsMode::parse(&tls_text).ok_or_else(|| ConfigError {
                     key: "SHURA_SMTP_TLS",
                     message: format!("{tls_text:?} is not one of starttls, tls, none"),
                 })?;
                 let port = match env("SHURA_SMTP_PORT") {
-                    Some(p) => p.parse().map_err(|_| StartupError::Config {
+                    Some(p) => p.parse().map_err(|_| ConfigError {
                         key: "SHURA_SMTP_PORT",
                         message: format!("{p:?} is not a port number"),
                     })?,
@@ -156,7 +180,7 @@ impl Config {
     }
 }
 
-fn read_file(explicit: Option<&Path>) -> Result<FileConfig, StartupError> {
+fn read_file(explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
         None => {
@@ -167,11 +191,11 @@ fn read_file(explicit: Option<&Path>) -> Result<FileConfig, StartupError> {
             default
         }
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| StartupError::Config {
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
         key: "SHURA_CONFIG",
         message: format!("cannot read {}: {e}", path.display()),
     })?;
-    toml::from_str(&text).map_err(|e| StartupError::Config {
+    toml::from_str(&text).map_err(|e| ConfigError {
         key: "SHURA_CONFIG",
         message: format!("{}: {}", path.display(), e.message()),
     })
@@ -182,7 +206,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn load(file: FileConfig, vars: &[(&str, &str)]) -> Result<Config, StartupError> {
+    fn load(file: FileConfig, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

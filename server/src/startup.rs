@@ -18,8 +18,8 @@ use crate::config::Config;
 /// Everything that can stop the server; each prints as one line.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("configuration {key}: {message}")]
-    Config { key: &'static str, message: String },
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("data directory {path} is not usable: {source}")]
     DataDir {
         path: PathBuf,

@@ -200,11 +200,10 @@ pub async fn consultation_view(
         Some(r) => Some(follows::is_following(&state.db, r.user.id, c.id.0).await?),
         None => None,
     };
-    let all = consultations::versions(&state.db, c.id.0).await?;
-    let visible: Vec<_> = all
-        .into_iter()
-        .filter(|v| can_edit || v.published_at.is_some())
-        .collect();
+    let visible = consultations::visible_versions(
+        consultations::versions(&state.db, c.id.0).await?,
+        can_edit,
+    );
     let shown = match version {
         Some(n) => visible.iter().find(|v| v.number == n),
         None => visible.last(),
@@ -300,11 +299,10 @@ pub async fn consultation_diff(
     use crate::ssr::context;
     let state = context::app_state()?;
     let (c, can_edit, _) = readable_consultation(&slug).await?;
-    let visible: Vec<_> = consultations::versions(&state.db, c.id.0)
-        .await?
-        .into_iter()
-        .filter(|v| can_edit || v.published_at.is_some())
-        .collect();
+    let visible = consultations::visible_versions(
+        consultations::versions(&state.db, c.id.0).await?,
+        can_edit,
+    );
     let find = |n: u32| visible.iter().find(|v| v.number == n).ok_or_else(not_found);
     let (old_v, new_v) = (find(from)?, find(to)?);
     let old = consultations::clauses(&state.db, old_v.id).await?;
@@ -363,7 +361,7 @@ async fn readable_consultation(
         Action::ActForAgency(c.agency_id),
     )
     .is_ok();
-    if c.status == ConsultationStatus::Draft && !can_edit {
+    if !c.is_public() && !can_edit {
         return Err(not_found());
     }
     Ok((c, can_edit, signed))

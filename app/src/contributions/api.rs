@@ -142,15 +142,12 @@ pub async fn contribution_threads(
 /// short text that changes with them, far cheaper than the threads themselves.
 #[server(prefix = "/api/fn", endpoint = "contribution_stamp")]
 pub async fn contribution_stamp(slug: String) -> Result<String, AppError> {
-    use crate::domain::ConsultationStatus;
     use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
     use crate::ssr::contributions::store as contributions;
     let state = context::app_state()?;
-    match consultations::by_slug(&state.db, &slug).await? {
-        Some(c) if c.status != ConsultationStatus::Draft => {
-            Ok(contributions::stamp(&state.db, c.id.0).await?)
-        }
+    match consultations::public_by_slug(&state.db, &slug).await? {
+        Some(c) => Ok(contributions::stamp(&state.db, c.id.0).await?),
         _ => {
             context::set_status(axum::http::StatusCode::NOT_FOUND);
             Err(AppError::NotFound)

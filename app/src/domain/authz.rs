@@ -101,11 +101,6 @@ impl Actor {
     fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-
-    /// Any role beyond citizen: such accounts must use two-factor authentication.
-    pub fn is_staff(&self) -> bool {
-        !self.roles.is_empty()
-    }
 }
 
 /// Something a person may ask to do.

@@ -94,16 +94,12 @@ pub struct LogView {
 /// The public moderation log of a consultation (never the hidden texts).
 #[server(prefix = "/api/fn", endpoint = "moderation_log")]
 pub async fn moderation_log(slug: String, lang: Lang) -> Result<LogView, AppError> {
-    use crate::domain::ConsultationStatus;
     use crate::ssr::calendar::label;
     use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
     use crate::ssr::moderation::store as moderation;
     let state = context::app_state()?;
-    let Some(c) = consultations::by_slug(&state.db, &slug)
-        .await?
-        .filter(|c| c.status != ConsultationStatus::Draft)
-    else {
+    let Some(c) = consultations::public_by_slug(&state.db, &slug).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
         return Err(AppError::NotFound);
     };

@@ -14,9 +14,30 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 
 use super::form::{see_other, Submission};
 use super::limits::Action;
+
+/// The account forms under `/{code}` (`ar` or `en`).
+pub(super) fn routes(code: &str) -> Router<AppState> {
+    Router::new()
+        .route(&format!("/{code}/register"), post(register))
+        .route(&format!("/{code}/sign-in"), post(sign_in))
+        .route(&format!("/{code}/sign-in/code"), post(sign_in_code))
+        .route(&format!("/{code}/account"), post(account))
+        .route(&format!("/{code}/account/two-factor"), post(two_factor))
+        .route(&format!("/{code}/account/delete"), post(delete_account))
+        .route(&format!("/{code}/account/my-data"), get(my_data))
+        .route(&format!("/{code}/sign-out"), post(sign_out))
+        .route(
+            &format!("/{code}/account/sign-out-everywhere"),
+            post(sign_out_everywhere),
+        )
+        .route(&format!("/{code}/forgot-password"), post(forgot_password))
+        .route(&format!("/{code}/reset-password"), post(reset_password))
+}
 
 /// `POST /{lang}/register`
 pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {

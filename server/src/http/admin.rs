@@ -10,6 +10,8 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
 
 use super::form::Submission;
 
@@ -22,6 +24,16 @@ fn appointment(sub: &Submission, agency: Option<&str>) -> Appointment {
         decided_on: sub.field("decided_on").to_owned(),
         scope: sub.field("scope").to_owned(),
     }
+}
+
+/// The admin page's and an agency's staff page's forms under `/{code}`.
+pub(super) fn routes(code: &str) -> Router<AppState> {
+    Router::new()
+        .route(&format!("/{code}/admin"), post(admin))
+        .route(
+            &format!("/{code}/agencies/{{slug}}/staff"),
+            post(agency_staff),
+        )
 }
 
 /// `POST /{lang}/admin`: `intent` is `agency`, `appoint` or `revoke`.

@@ -17,6 +17,8 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, Request, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use tower_sessions::Session;
 
 use super::form::Submission;
@@ -32,6 +34,20 @@ fn fields(sub: &Submission) -> Result<Fields, FormFeedback> {
     fields.insert("topics".to_owned(), sub.all("topics").join(","));
     draft_files::take_draft_files(&mut fields, &sub.uploads)?;
     Ok(fields)
+}
+
+/// The editor's forms and a version's Markdown under `/{code}`, and the attachments.
+pub(super) fn routes(code: &str) -> Router<AppState> {
+    Router::new()
+        .route(
+            &format!("/{code}/agencies/{{slug}}/consultations/new"),
+            post(create),
+        )
+        .route(&format!("/{code}/consultations/{{slug}}/edit"), post(edit))
+        .route(
+            &format!("/{code}/consultations/{{slug}}/versions/{{number}}/markdown"),
+            get(markdown),
+        )
 }
 
 /// `POST /{lang}/agencies/{slug}/consultations/new`.

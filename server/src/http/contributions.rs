@@ -11,6 +11,8 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing;
+use axum::Router;
 
 use super::form::Submission;
 use super::limits::Action;
@@ -22,6 +24,14 @@ fn back_query(raw: &str) -> Option<&str> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'&' | b'-' | b'_' | b'%'));
     (safe && !raw.is_empty()).then_some(raw)
+}
+
+/// The forms under a consultation page, under `/{code}`.
+pub(super) fn routes(code: &str) -> Router<AppState> {
+    Router::new().route(
+        &format!("/{code}/consultations/{{slug}}"),
+        routing::post(post),
+    )
 }
 
 /// `POST /{lang}/consultations/{slug}`: `intent` is `contribute`, `reply`, `support`,

@@ -20,7 +20,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -46,64 +46,15 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
     let mut router = Router::new();
     for lang in Lang::ALL {
         let code = lang.code();
-        // Each language's home is `/ar/`; `/ar` is the same page.
         router = router
+            // Each language's home is `/ar/`; `/ar` is the same page.
             .route(&format!("/{code}"), get(lang::to_home))
-            .route(&format!("/{code}/register"), post(accounts::register))
-            .route(&format!("/{code}/sign-in"), post(accounts::sign_in))
-            .route(
-                &format!("/{code}/sign-in/code"),
-                post(accounts::sign_in_code),
-            )
-            .route(&format!("/{code}/account"), post(accounts::account))
-            .route(
-                &format!("/{code}/account/notifications"),
-                post(notifications::settings),
-            )
-            .route(
-                &format!("/{code}/account/two-factor"),
-                post(accounts::two_factor),
-            )
-            .route(
-                &format!("/{code}/account/delete"),
-                post(accounts::delete_account),
-            )
-            .route(&format!("/{code}/account/my-data"), get(accounts::my_data))
-            .route(&format!("/{code}/admin"), post(admin::admin))
-            .route(&format!("/{code}/moderation"), post(moderation::decide))
-            .route(
-                &format!("/{code}/agencies/{{slug}}/staff"),
-                post(admin::agency_staff),
-            )
-            .route(
-                &format!("/{code}/agencies/{{slug}}/consultations/new"),
-                post(consultations::create),
-            )
-            .route(
-                &format!("/{code}/consultations/{{slug}}"),
-                post(contributions::post),
-            )
-            .route(
-                &format!("/{code}/consultations/{{slug}}/edit"),
-                post(consultations::edit),
-            )
-            .route(
-                &format!("/{code}/consultations/{{slug}}/versions/{{number}}/markdown"),
-                get(consultations::markdown),
-            )
-            .route(&format!("/{code}/sign-out"), post(accounts::sign_out))
-            .route(
-                &format!("/{code}/account/sign-out-everywhere"),
-                post(accounts::sign_out_everywhere),
-            )
-            .route(
-                &format!("/{code}/forgot-password"),
-                post(accounts::forgot_password),
-            )
-            .route(
-                &format!("/{code}/reset-password"),
-                post(accounts::reset_password),
-            );
+            .merge(accounts::routes(code))
+            .merge(notifications::routes(code))
+            .merge(admin::routes(code))
+            .merge(moderation::routes(code))
+            .merge(consultations::routes(code))
+            .merge(contributions::routes(code));
     }
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(app::ssr::accounts::sessions::COOKIE_NAME)
@@ -120,10 +71,7 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
         .route("/lang/{code}", get(lang::switch_language))
         .route("/healthz", get(ops::healthz))
         .merge(api::routes())
-        .route(
-            "/unsubscribe/{token}",
-            get(notifications::unsubscribe_page).post(notifications::unsubscribe),
-        )
+        .merge(notifications::unsubscribe_routes())
         .route("/attachments/{id}/{name}", get(consultations::attachment))
         .route(
             "/api/fn/{*name}",

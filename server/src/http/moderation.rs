@@ -8,8 +8,15 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::Request;
 use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
 
 use super::form::Submission;
+
+/// The moderators' forms under `/{code}`.
+pub(super) fn routes(code: &str) -> Router<AppState> {
+    Router::new().route(&format!("/{code}/moderation"), post(decide))
+}
 
 /// `POST /{lang}/moderation`: `intent` is the action, `target` the contribution.
 pub async fn decide(State(state): State<AppState>, req: Request<Body>) -> Response {

@@ -7,12 +7,28 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 
 use super::form::{see_other, Submission};
 
 /// Tokens are 64 hexadecimal digits (see `ssr::auth::token`).
 fn is_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The notification setting under `/{code}`.
+pub(super) fn routes(code: &str) -> Router<AppState> {
+    Router::new().route(&format!("/{code}/account/notifications"), post(settings))
+}
+
+/// The one-click unsubscribe link mailed with every notification (no language: mail
+/// programs post to it).
+pub(super) fn unsubscribe_routes() -> Router<AppState> {
+    Router::new().route(
+        "/unsubscribe/{token}",
+        get(unsubscribe_page).post(unsubscribe),
+    )
 }
 
 /// `POST /unsubscribe/{token}`: what a mail program sends for `List-Unsubscribe-Post`

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::domain::authz::{authorise, Action};
-use crate::domain::{ConsultationStatus, LocalizedText};
-use crate::ssr::accounts::auth::token::to_hex;
+use crate::domain::LocalizedText;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::AuditAction;
 use crate::ssr::attachments::store as attachments;
@@ -92,7 +91,7 @@ pub async fn attach(
     if title.is_empty() {
         title = LocalizedText::new(None, Some(file_name.clone()));
     }
-    let sha256 = to_hex(&Sha256::digest(&file.bytes));
+    let sha256 = hex::encode(Sha256::digest(&file.bytes));
     store_file(&state.data_dir, &sha256, &file.bytes)
         .await
         .map_err(internal)?;
@@ -167,7 +166,7 @@ pub async fn readable(
     let Some(c) = consultations::by_id(&state.db, a.consultation_id).await? else {
         return Ok(None);
     };
-    if c.status == ConsultationStatus::Draft
+    if !c.is_public()
         && authorise(reader.map(|s| &s.actor), Action::ActForAgency(c.agency_id)).is_err()
     {
         return Ok(None);

@@ -2,7 +2,7 @@
 //! it can be edited elsewhere and brought back), and `.md` files uploaded into the editor.
 
 use crate::domain::authz::{authorise, Action};
-use crate::domain::{ConsultationStatus, Lang};
+use crate::domain::Lang;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::markdown as draft;
 use crate::ssr::consultations::publishing::{in_language, Fields};
@@ -29,13 +29,13 @@ pub async fn version_markdown(
         return Ok(None);
     };
     let staff = authorise(reader.map(|s| &s.actor), Action::ActForAgency(c.agency_id)).is_ok();
-    if c.status == ConsultationStatus::Draft && !staff {
+    if !c.is_public() && !staff {
         return Ok(None);
     }
     let versions = consultations::versions(&state.db, c.id.0).await?;
     let Some(v) = versions
         .iter()
-        .find(|v| v.number == number && (staff || v.published_at.is_some()))
+        .find(|v| v.number == number && (staff || v.is_published()))
     else {
         return Ok(None);
     };

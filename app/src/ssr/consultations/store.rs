@@ -33,6 +33,12 @@ impl Consultation {
     pub fn status_at(&self, now: DateTime<Utc>) -> ConsultationStatus {
         self.status.at(self.opens_at, self.closes_at, now)
     }
+
+    /// Whether the public may see it at all: a draft being prepared is only for its
+    /// agency's staff.
+    pub fn is_public(&self) -> bool {
+        self.status != ConsultationStatus::Draft
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +143,11 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>, StoreE
     let row: Option<ConsultationRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
     row.map(Consultation::try_from).transpose()
+}
+
+/// The consultation with this slug, if the public may see it.
+pub async fn public_by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>, StoreError> {
+    Ok(by_slug(db, slug).await?.filter(Consultation::is_public))
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Consultation>, StoreError> {
@@ -394,6 +405,26 @@ pub struct Version {
     pub published_at: Option<DateTime<Utc>>,
     pub change_note: LocalizedText,
     pub created_at: DateTime<Utc>,
+}
+
+impl Version {
+    pub fn is_published(&self) -> bool {
+        self.published_at.is_some()
+    }
+}
+
+/// The versions a reader may see: all of them for the agency's staff (`staff`), the
+/// published ones for everyone else.
+pub fn visible_versions(versions: Vec<Version>, staff: bool) -> Vec<Version> {
+    versions
+        .into_iter()
+        .filter(|v| staff || v.is_published())
+        .collect()
+}
+
+/// The latest published version: the one people comment on.
+pub fn latest_published(versions: &[Version]) -> Option<&Version> {
+    versions.iter().rev().find(|v| v.is_published())
 }
 
 /// A topic consultations are filed under.

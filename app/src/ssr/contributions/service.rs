@@ -14,7 +14,6 @@ use crate::domain::contribution::{
     Speaker, EDIT_WINDOW_MINUTES,
 };
 use crate::domain::ConsultationStatus;
-use crate::ssr::accounts::auth::token::to_hex;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::consultations::store::Consultation;
@@ -97,15 +96,14 @@ fn checked_body(raw: &str) -> Result<String, FormMessage> {
 
 /// The SHA-256 of a body, hex: how the same text posted twice is recognised.
 pub(crate) fn body_hash(body: &str) -> String {
-    to_hex(&Sha256::digest(body.as_bytes()))
+    hex::encode(Sha256::digest(body.as_bytes()))
 }
 
 /// The consultation if it takes comments now; the message to show otherwise.
 async fn open_consultation(state: &AppState, slug: &str) -> Result<Consultation, FormFeedback> {
-    let c = consultations::by_slug(&state.db, slug)
+    let c = consultations::public_by_slug(&state.db, slug)
         .await
         .map_err(internal)?
-        .filter(|c| c.status != ConsultationStatus::Draft)
         .ok_or_else(|| summary(FormMessage::NotFound))?;
     if c.status_at(state.clock.now()) != ConsultationStatus::Open {
         return Err(summary(FormMessage::CommentsClosed));
@@ -163,7 +161,7 @@ pub async fn post(
     let versions = consultations::versions(&state.db, c.id.0)
         .await
         .map_err(internal)?;
-    let Some(current) = versions.iter().rev().find(|v| v.published_at.is_some()) else {
+    let Some(current) = consultations::latest_published(&versions) else {
         return Err(summary(FormMessage::CommentsClosed));
     };
     // No `parent`: a new thread. A `parent` that names no published contribution of

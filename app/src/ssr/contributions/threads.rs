@@ -32,17 +32,14 @@ pub async fn page(
     clause: Option<String>,
     page: u32,
 ) -> Result<Option<ThreadsData>, StoreError> {
-    let Some(c) = consultations::by_slug(&state.db, slug).await? else {
+    let Some(c) = consultations::public_by_slug(&state.db, slug).await? else {
         return Ok(None);
     };
-    if c.status == ConsultationStatus::Draft {
-        return Ok(None);
-    }
     // Read first: a change made while the page is read then shows as one to fetch.
     let stamp = contributions::stamp(&state.db, c.id.0).await?;
     let now = state.clock.now();
     let versions = consultations::versions(&state.db, c.id.0).await?;
-    let Some(latest) = versions.iter().rev().find(|v| v.published_at.is_some()) else {
+    let Some(latest) = consultations::latest_published(&versions) else {
         return Ok(None);
     };
     let current = consultations::clauses(&state.db, latest.id).await?;

@@ -165,7 +165,8 @@ pub struct MailSummary {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// The messages queued for `to`, oldest first, as they will be sent.
+/// The messages queued for `to`, oldest first, as they will be sent (for tests).
+#[cfg(any(test, feature = "test-support"))]
 pub async fn queued_for(db: &Db, to: &str) -> Result<Vec<NewMail>, StoreError> {
     let sql = "SELECT id, to_addr, subject, text_body, html_body, headers, attempts
                  FROM mail_outbox WHERE to_addr = $1 ORDER BY id";

@@ -2,7 +2,6 @@
 //! by mail (see `notifying::tell_followers`).
 
 use crate::domain::authz::{authorise, Action};
-use crate::domain::ConsultationStatus;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::contributions::service::{internal, summary};
@@ -18,10 +17,9 @@ pub async fn set(
     follow: bool,
 ) -> Result<(), FormFeedback> {
     authorise(Some(&signed.actor), Action::Follow).map_err(crate::ssr::admin::service::denied)?;
-    let c = consultations::by_slug(&state.db, slug)
+    let c = consultations::public_by_slug(&state.db, slug)
         .await
         .map_err(internal)?
-        .filter(|c| c.status != ConsultationStatus::Draft)
         .ok_or_else(|| summary(FormMessage::NotFound))?;
     let id = c.id.0;
     if follow {

@@ -6,7 +6,7 @@
 mod consultations;
 mod contributions;
 
-use app::domain::{ConsultationStatus, LocalizedText};
+use app::domain::LocalizedText;
 use app::ssr::consultations::store::{self as consultation_store, Consultation, Version};
 use app::ssr::db::StoreError;
 use app::ssr::state::AppState;
@@ -163,14 +163,12 @@ fn parse_number(name: &str, raw: Option<&str>, default: u32, max: u32) -> Result
 
 /// A consultation the public may see, with its published versions (oldest first).
 async fn published(state: &AppState, slug: &str) -> Result<(Consultation, Vec<Version>), Failure> {
-    let c = consultation_store::by_slug(&state.db, slug)
+    let c = consultation_store::public_by_slug(&state.db, slug)
         .await?
-        .filter(|c| c.status != ConsultationStatus::Draft)
         .ok_or(Failure::NotFound)?;
-    let versions = consultation_store::versions(&state.db, c.id.0)
-        .await?
-        .into_iter()
-        .filter(|v| v.published_at.is_some())
-        .collect();
+    let versions = consultation_store::visible_versions(
+        consultation_store::versions(&state.db, c.id.0).await?,
+        false,
+    );
     Ok((c, versions))
 }

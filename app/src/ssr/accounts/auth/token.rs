@@ -8,23 +8,20 @@ use sha2::{Digest, Sha256};
 pub fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = to_hex(&bytes);
+    let token = hex::encode(bytes);
     let hash = hash_token(&token);
     (token, hash)
 }
 
 /// The stored form of a token.
 pub fn hash_token(token: &str) -> String {
-    to_hex(&Sha256::digest(token.as_bytes()))
-}
-
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Compares two secrets without revealing, by timing, how much of them matched.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]
