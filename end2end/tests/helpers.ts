@@ -3,10 +3,11 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { createHmac } from 'crypto';
 
-/** Saves a full-page screenshot as a test artifact under test-results/screenshots/. */
-export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+/** Saves a screenshot (the full page, or what the window shows when `fullPage` is
+ * false) as a test artifact under test-results/screenshots/. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
   const file = path.join(__dirname, '..', 'test-results', 'screenshots', `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 

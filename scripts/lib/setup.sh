@@ -87,6 +87,16 @@ build_site() {
   export SHURA_SITE_DIR="$ROOT/target/site"
 }
 
+# The optimised build, which is what deployments run: `shura` in $CARGO_TARGET_DIR/release
+# and the site in target/site.
+build_release_site() {
+  ensure_wasm_opt
+  say "building the portal for release (cargo leptos build --release)"
+  (cd "$ROOT" && cargo leptos build --release)
+  export SHURA_BIN="$CARGO_TARGET_DIR/release/shura"
+  export SHURA_SITE_DIR="$ROOT/target/site"
+}
+
 # Release builds run wasm-opt; cargo-leptos would otherwise download binaryen.
 ensure_wasm_opt() {
   if command -v wasm-opt >/dev/null; then return; fi

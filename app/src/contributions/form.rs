@@ -27,12 +27,4 @@ impl Intent {
     pub fn writes_text(self) -> bool {
         matches!(self, Intent::Contribute | Intent::Reply | Intent::Edit)
     }
-
-    /// Whether it acts on one contribution, named by the form's `target` field.
-    pub fn has_target(self) -> bool {
-        !matches!(
-            self,
-            Intent::Contribute | Intent::Reply | Intent::Follow | Intent::Unfollow
-        )
-    }
 }

@@ -1,10 +1,11 @@
 //! The database: one handle for both backends, the transaction that spans features,
 //! errors, connecting and migrating.
 //!
-//! Only this folder knows whether it talks to SQLite or PostgreSQL. Where the SQL is the
-//! same for both (most of it: `$1` placeholders work in both), a query is written once
-//! and compiled for each pool by [`with_pool!`]; where it differs, the function matches
-//! on [`Db`] itself.
+//! Only the stores (this folder and each feature's `store`) know whether they talk to
+//! SQLite or PostgreSQL. Where the SQL is the same for both (most of it: `$1`
+//! placeholders work in both), a query is written once and compiled for each pool by
+//! [`with_pool!`] or for each transaction by [`on_tx!`]; where it differs, the function
+//! matches on [`Db`] itself.
 
 pub mod sessions;
 #[cfg(any(test, feature = "test-support"))]
