@@ -163,17 +163,17 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
     }
 }
 
-/// Percent-encodes a value for a query string (RFC 3986 unreserved characters pass).
+/// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes a value for a query string.
 pub fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 /// Shown for any path that matches no page, in the language of its prefix.

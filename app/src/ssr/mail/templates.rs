@@ -4,17 +4,9 @@
 use crate::domain::Lang;
 use crate::ssr::mail::store::NewMail;
 
-fn escape(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            '\'' => "&#39;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
+/// Text as it may stand in HTML, in an element or a quoted attribute.
+fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_quoted_attribute(s)
 }
 
 /// Wraps paragraphs and one call-to-action link in a minimal, accessible HTML mail.
