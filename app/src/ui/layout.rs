@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 
 use crate::accounts::pages::AccountNav;
 use crate::domain::Lang;
-use crate::ui::form::FormMessage;
+use crate::ui::form::{FormMessage, FormSummary};
 
 /// The language of the page being rendered, provided by [`Layout`].
 /// The `<title>` of a page: its own title, then the site's name.
@@ -80,10 +80,9 @@ fn PageNotice(lang: Lang) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let message = feedback.await.summary.filter(|m| *m == FormMessage::FormUnreadable);
-                message.map(|m| view! {
-                    <div class="form-summary" role="alert" tabindex="-1">{m.text(lang)}</div>
-                })
+                let feedback = feedback.await;
+                (feedback.summary == Some(FormMessage::FormUnreadable))
+                    .then(|| view! { <FormSummary feedback lang /> })
             })}
         </Suspense>
     }

@@ -8,7 +8,7 @@ use crate::domain::UserId;
 use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
 
 /// What was done. The codes are stable: the log page and any later report read them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 pub enum AuditAction {
     #[strum(serialize = "account.sign_in")]
     SignIn,
