@@ -10,6 +10,8 @@ pub mod consultations;
 pub mod contributions;
 pub mod domain;
 pub mod error;
+pub mod forms;
+pub mod frame;
 pub mod i18n_catalog;
 pub mod moderation;
 pub mod routes;

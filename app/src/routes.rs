@@ -19,8 +19,8 @@ use crate::consultations::editing::{EditConsultationPage, NewConsultationPage};
 use crate::consultations::pages::{ConsultationListPage, HomePage};
 use crate::consultations::reading::{ConsultationPage, DiffPage};
 use crate::domain::Lang;
+use crate::frame::{Layout, NotFound};
 use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, ModerationRulesPage};
-use crate::ui::layout::{Layout, NotFound};
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
 /// by the layout through `leptos_meta`, so it follows the page's language.

@@ -17,3 +17,16 @@ impl TwoFactorIntent {
         self.into()
     }
 }
+
+/// The names of the fields of the account forms.
+pub mod field {
+    pub const EMAIL: &str = "email";
+    pub const DISPLAY_NAME: &str = "display_name";
+    pub const PASSWORD: &str = "password";
+    pub const CURRENT_PASSWORD: &str = "current_password";
+    pub const NEW_PASSWORD: &str = "new_password";
+    pub const PREFERRED_LANG: &str = "preferred_lang";
+    pub const ACCEPT_TERMS: &str = "accept_terms";
+    /// A second factor: a code from the authenticator app or a recovery code.
+    pub const CODE: &str = "code";
+}

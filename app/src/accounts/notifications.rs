@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::domain::notification::NotifyMode;
 use crate::domain::{Lang, LocalizedText};
-use crate::ui::form::{FormFeedback, PostForm};
+use crate::forms::FormFeedback;
+use crate::ui::form::PostForm;
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 

@@ -10,7 +10,8 @@ use super::notifications::NotificationSettings;
 use super::security::{account_details, MandateView, RoleView};
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
-use crate::ui::form::{Field, FormFeedback, PostForm};
+use crate::forms::FormFeedback;
+use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 

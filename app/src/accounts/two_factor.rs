@@ -9,8 +9,9 @@ use super::security::{
     second_step_pending, take_recovery_codes, two_factor_state, TwoFactorStatus,
 };
 use crate::accounts::form::TwoFactorIntent;
+use crate::forms::FormFeedback;
 use crate::ui::denied::error_notice;
-use crate::ui::form::{Field, FormFeedback, PostForm};
+use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 
 /// `/{lang}/account/two-factor`

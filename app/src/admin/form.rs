@@ -16,3 +16,20 @@ impl AdminIntent {
         self.into()
     }
 }
+
+/// The names of the fields of the admin forms and of an agency's staff page.
+pub mod field {
+    pub const SLUG: &str = "slug";
+    pub const NAME_AR: &str = "name_ar";
+    pub const NAME_EN: &str = "name_en";
+    pub const TIME_ZONE: &str = "time_zone";
+    pub const WEBSITE: &str = "website";
+    pub const EMAIL: &str = "email";
+    pub const ROLE: &str = "role";
+    pub const AGENCY: &str = "agency";
+    pub const DECISION_REF: &str = "decision_ref";
+    pub const DECIDED_ON: &str = "decided_on";
+    pub const SCOPE: &str = "scope";
+    /// The role (grant) withdrawn.
+    pub const GRANT: &str = "grant";
+}

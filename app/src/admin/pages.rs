@@ -10,8 +10,9 @@ use crate::accounts::pages::{role_name, MandateLine};
 use crate::admin::form::AdminIntent;
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
+use crate::forms::FormFeedback;
 use crate::ui::denied::error_notice;
-use crate::ui::form::{Field, FormFeedback, PostForm};
+use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 

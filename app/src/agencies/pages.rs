@@ -10,8 +10,9 @@ use crate::accounts::pages::MandateLine;
 use crate::admin::pages::appoint_fields;
 use crate::agencies::form::StaffIntent;
 use crate::consultations::pages::CardList;
+use crate::forms::FormFeedback;
 use crate::ui::denied::error_notice;
-use crate::ui::form::{FormFeedback, PostForm};
+use crate::ui::form::PostForm;
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 

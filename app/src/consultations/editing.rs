@@ -16,8 +16,9 @@ use super::reading::AttachmentLink;
 use crate::consultations::form::EditorIntent;
 use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::error::AppError;
+use crate::forms::{FormFeedback, FormMessage};
 use crate::ui::denied::error_notice;
-use crate::ui::form::{Field, FormFeedback, FormMessage, PostForm};
+use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
@@ -76,7 +77,7 @@ pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppEr
 pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     use crate::domain::authz::Action;
     use crate::ssr::attachments::store as attachments;
-    use crate::ssr::consultations::publishing::current_fields;
+    use crate::ssr::consultations::publishing::current_input;
     use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
     let state = context::app_state()?;
@@ -88,7 +89,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     let status = c.status_at(state.clock.now());
     let versions = consultations::versions(&state.db, c.id.0).await?;
     Ok(EditorData {
-        fields: current_fields(&state, &c).await?,
+        fields: current_input(&state, &c).await?.fields(),
         slug: c.slug,
         agency_slug: c.agency_slug,
         agency_name: c.agency_name,

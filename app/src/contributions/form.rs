@@ -28,3 +28,38 @@ impl Intent {
         matches!(self, Intent::Contribute | Intent::Reply | Intent::Edit)
     }
 }
+
+/// The names of the fields these forms send.
+pub mod field {
+    pub const BODY: &str = "body";
+    pub const CLAUSE: &str = "clause";
+    /// The contribution a reply answers.
+    pub const PARENT: &str = "parent";
+    /// The contribution a support, edit, withdrawal, report or appeal is about.
+    pub const TARGET: &str = "target";
+    pub const SPEAKER: &str = "speaker";
+    pub const ORG_NAME: &str = "org_name";
+    pub const ORG_KIND: &str = "org_kind";
+    /// The list's query (sort, clause, page) to come back to.
+    pub const BACK: &str = "back";
+    /// The honeypot: hidden from people, filled in by robots.
+    pub const WEBSITE: &str = "website";
+    pub const CATEGORY: &str = "category";
+    pub const NOTE: &str = "note";
+    pub const APPEAL: &str = "appeal";
+    pub const REASON: &str = "reason";
+}
+
+/// Who a contribution speaks for (`speaker`): oneself, or an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum SpeakerKind {
+    Individual,
+    Organisation,
+}
+
+impl SpeakerKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}

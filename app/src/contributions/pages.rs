@@ -19,9 +19,10 @@ use crate::domain::contribution::{
 };
 use crate::domain::response::Outcome;
 use crate::domain::Lang;
+use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
 use crate::ui::denied::error_notice;
-use crate::ui::form::{use_form_feedback, FormFeedback, FormMessage, FormSummary};
+use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::encode_query_value;
 use crate::ui::text::LocalizedSpan;
 

@@ -29,3 +29,23 @@ id_type!(
     /// Primary key of a person's account.
     UserId
 );
+id_type!(
+    /// Primary key of a contribution or reply.
+    ContributionId
+);
+id_type!(
+    /// Primary key of a published (or draft) version of a consultation's text.
+    VersionId
+);
+id_type!(
+    /// Primary key of a reader's report of a contribution.
+    ReportId
+);
+id_type!(
+    /// Primary key of a role granted to a person (a mandate).
+    GrantId
+);
+id_type!(
+    /// Primary key of a document attached to a consultation.
+    AttachmentId
+);

@@ -14,6 +14,8 @@ pub mod response;
 pub mod text;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
-pub use ids::{AgencyId, ConsultationId, UserId};
+pub use ids::{
+    AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, ReportId, UserId, VersionId,
+};
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -10,8 +10,9 @@ use super::api::{moderation_log, moderation_queue, QueueItem};
 use crate::consultations::pages::DateText;
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
 use crate::domain::Lang;
+use crate::forms::FormFeedback;
 use crate::ui::denied::error_notice;
-use crate::ui::form::{use_form_feedback, FormFeedback, FormSummary};
+use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 

@@ -6,7 +6,7 @@ use leptos_i18n::td_string;
 use crate::domain::authz::Denied;
 use crate::domain::Lang;
 use crate::error::AppError;
-use crate::ui::form::denied_text;
+use crate::forms::denied_text;
 
 /// A refusal with the way forward: sign in, or set up two-factor authentication.
 #[component]

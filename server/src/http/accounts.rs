@@ -1,15 +1,15 @@
 //! Form posts about one's own account: registering, signing in (with a second factor
 //! for accounts that have one), passwords, two-factor set-up, deleting the account.
 
-use app::accounts::form::TwoFactorIntent;
+use app::accounts::form::{field, TwoFactorIntent};
+use app::domain::authz::Denied;
 use app::domain::Lang;
-use app::ssr::accounts::service as accounts;
-use app::ssr::accounts::service::Registration;
+use app::forms::{FormFeedback, FormMessage};
+use app::ssr::accounts::service::{self as accounts, AccountError, Registration};
 use app::ssr::accounts::sessions;
 use app::ssr::admin::store::audit::AuditAction;
 use app::ssr::admin::store::{audit, roles};
 use app::ssr::state::AppState;
-use app::ui::form::{FormFeedback, FormMessage};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Request, StatusCode};
@@ -17,8 +17,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::form::{see_other, Submission};
+use super::form::{internal, see_other, IntoFeedback, Submission};
 use super::limits::Action;
+
+impl IntoFeedback for AccountError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            AccountError::Invalid(errors) => errors.into(),
+            AccountError::BadCredentials => FormMessage::BadCredentials.into(),
+            AccountError::ResetLinkInvalid => FormMessage::ResetLinkInvalid.into(),
+            AccountError::Store(err) => internal(&err),
+            AccountError::Hash(err) => internal(&err),
+            AccountError::Inconsistent(what) => internal(&what),
+        }
+    }
+}
 
 /// The account forms under `/{code}` (`ar` or `en`).
 pub(super) fn routes(code: &str) -> Router<AppState> {
@@ -46,11 +59,11 @@ pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Resp
         Err(res) => return res,
     };
     let form = Registration {
-        email: sub.field("email").to_owned(),
-        display_name: sub.field("display_name").to_owned(),
-        password: sub.field("password").to_owned(),
-        preferred_lang: Lang::from_code(sub.field("preferred_lang")),
-        accepted_terms: sub.field("accept_terms") == "yes",
+        email: sub.field(field::EMAIL).to_owned(),
+        display_name: sub.field(field::DISPLAY_NAME).to_owned(),
+        password: sub.field(field::PASSWORD).to_owned(),
+        preferred_lang: Lang::from_code(sub.field(field::PREFERRED_LANG)),
+        accepted_terms: sub.field(field::ACCEPT_TERMS) == "yes",
     };
     let result = accounts::register(&state, sub.lang, &form).await;
     sub.respond(&state, result, "register/sent").await
@@ -63,13 +76,11 @@ pub async fn sign_in(State(state): State<AppState>, req: Request<Body>) -> Respo
         Ok(s) => s,
         Err(res) => return res,
     };
-    let user = match accounts::sign_in(&state, sub.field("email"), sub.field("password")).await {
+    let user = match accounts::sign_in(&state, sub.field(field::EMAIL), sub.field(field::PASSWORD))
+        .await
+    {
         Ok(user) => user,
-        Err(feedback) => {
-            return sub
-                .render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
-        }
+        Err(refusal) => return sub.refuse(&state, refusal).await,
     };
     let now = state.clock.now();
     if user.totp_enabled_at.is_some() {
@@ -143,12 +154,9 @@ pub async fn sign_in_code(State(state): State<AppState>, req: Request<Body>) -> 
     if let Err(res) = sub.check_account_rate(&state, user.id).await {
         return res;
     }
-    match accounts::check_second_factor(&state, &user, sub.field("code")).await {
+    match accounts::check_second_factor(&state, &user, sub.field(field::CODE)).await {
         Ok(()) => finish_sign_in(&state, &sub, &user, true).await,
-        Err(feedback) => {
-            sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
-        }
+        Err(refusal) => sub.refuse(&state, refusal).await,
     }
 }
 
@@ -165,8 +173,8 @@ pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Respo
     let result = accounts::change_password(
         &state,
         &signed.user,
-        sub.field("current_password"),
-        sub.field("new_password"),
+        sub.field(field::CURRENT_PASSWORD),
+        sub.field(field::NEW_PASSWORD),
     )
     .await;
     match result {
@@ -179,10 +187,7 @@ pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Respo
             }
             see_other(format!("/{}/account?changed=password", sub.lang.code()))
         }
-        Err(feedback) => {
-            sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
-        }
+        Err(refusal) => sub.refuse(&state, refusal).await,
     }
 }
 
@@ -199,12 +204,9 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
     };
     let result = if intent == TwoFactorIntent::Renew {
         if !signed.actor.second_factor {
-            Err(app::ssr::admin::service::denied(
-                app::domain::authz::Denied::SecondFactorRequired,
-            ))
-        } else {
-            accounts::new_recovery_codes(&state, &signed.user, sub.ip()).await
+            return sub.refuse(&state, Denied::SecondFactorRequired).await;
         }
+        accounts::new_recovery_codes(&state, &signed.user, sub.ip()).await
     } else {
         if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
             return res;
@@ -213,16 +215,18 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
             Ok(s) => s,
             Err(err) => return session_failure(&state, &sub, err).await,
         };
-        accounts::enable_two_factor(&state, &signed.user, &secret, sub.field("code"), sub.ip())
-            .await
+        accounts::enable_two_factor(
+            &state,
+            &signed.user,
+            &secret,
+            sub.field(field::CODE),
+            sub.ip(),
+        )
+        .await
     };
     let codes: Vec<String> = match result {
         Ok(codes) => codes,
-        Err(feedback) => {
-            return sub
-                .render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
-        }
+        Err(refusal) => return sub.refuse(&state, refusal).await,
     };
     let stored = async {
         sessions::clear_totp_setup(&sub.session).await?;
@@ -245,17 +249,14 @@ pub async fn delete_account(State(state): State<AppState>, req: Request<Body>) -
     if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
         return res;
     }
-    match accounts::delete_account(&state, &signed.user, sub.field("password")).await {
+    match accounts::delete_account(&state, &signed.user, sub.field(field::PASSWORD)).await {
         Ok(()) => {
             if let Err(err) = sessions::sign_out(&sub.session).await {
                 tracing::error!(error = %err, "cannot end the session");
             }
             see_other(format!("/{}/account/deleted", sub.lang.code()))
         }
-        Err(feedback) => {
-            sub.render(&state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                .await
-        }
+        Err(refusal) => sub.refuse(&state, refusal).await,
     }
 }
 
@@ -311,7 +312,7 @@ pub async fn forgot_password(State(state): State<AppState>, req: Request<Body>) 
         Ok(s) => s,
         Err(res) => return res,
     };
-    let result = accounts::request_password_reset(&state, sub.field("email")).await;
+    let result = accounts::request_password_reset(&state, sub.field(field::EMAIL)).await;
     sub.respond(&state, result, "forgot-password/sent").await
 }
 
@@ -325,7 +326,7 @@ pub async fn reset_password(State(state): State<AppState>, req: Request<Body>) -
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    let result = accounts::reset_password(&state, &token, sub.field("password")).await;
+    let result = accounts::reset_password(&state, &token, sub.field(field::PASSWORD)).await;
     sub.respond(&state, result, "sign-in?reset=done").await
 }
 

@@ -1,10 +1,12 @@
 //! Form posts of the admin pages and of an agency's staff page. Authorisation is checked
 //! by `app::ssr::admin::service` itself; a refusal comes back as the page with 401/403.
 
-use app::admin::form::AdminIntent;
+use app::admin::form::{field, AdminIntent};
 use app::agencies::form::StaffIntent;
-use app::ssr::admin::service as admin;
-use app::ssr::admin::service::{AgencyForm, Appointment};
+use app::domain::authz::RoleKind;
+use app::domain::GrantId;
+use app::forms::{FieldErrors, FormFeedback, FormMessage};
+use app::ssr::admin::service::{self as admin, AdminError, AgencyForm, Appointment};
 use app::ssr::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -13,16 +15,28 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 
-use super::form::Submission;
+use super::form::{internal, IntoFeedback, Submission};
+
+impl IntoFeedback for AdminError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            AdminError::Denied(reason) => reason.into_feedback(),
+            AdminError::Invalid(errors) => FieldErrors::into(errors),
+            AdminError::AlreadyHoldsRole => FormMessage::AlreadyHoldsRole.into(),
+            AdminError::AlreadyRevoked => FormMessage::AlreadyRevoked.into(),
+            AdminError::Store(err) => internal(&err),
+        }
+    }
+}
 
 fn appointment(sub: &Submission, agency: Option<&str>) -> Appointment {
     Appointment {
-        email: sub.field("email").to_owned(),
-        role: sub.field("role").to_owned(),
-        agency: agency.unwrap_or(sub.field("agency")).to_owned(),
-        decision_ref: sub.field("decision_ref").to_owned(),
-        decided_on: sub.field("decided_on").to_owned(),
-        scope: sub.field("scope").to_owned(),
+        email: sub.field(field::EMAIL).to_owned(),
+        role: RoleKind::from_code(sub.field(field::ROLE).trim()),
+        agency: agency.unwrap_or(sub.field(field::AGENCY)).to_owned(),
+        decision_ref: sub.field(field::DECISION_REF).to_owned(),
+        decided_on: sub.field(field::DECIDED_ON).to_owned(),
+        scope: sub.field(field::SCOPE).to_owned(),
     }
 }
 
@@ -49,18 +63,18 @@ pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Respons
     let result = match intent {
         AdminIntent::Agency => {
             let form = AgencyForm {
-                slug: sub.field("slug").to_owned(),
-                name_ar: sub.field("name_ar").to_owned(),
-                name_en: sub.field("name_en").to_owned(),
-                time_zone: sub.field("time_zone").to_owned(),
-                website: sub.field("website").to_owned(),
+                slug: sub.field(field::SLUG).to_owned(),
+                name_ar: sub.field(field::NAME_AR).to_owned(),
+                name_en: sub.field(field::NAME_EN).to_owned(),
+                time_zone: sub.field(field::TIME_ZONE).to_owned(),
+                website: sub.field(field::WEBSITE).to_owned(),
             };
             admin::create_agency(&state, &signed, &form, sub.ip())
                 .await
                 .map(drop)
         }
-        AdminIntent::Revoke => match sub.id_field(&state, "grant").await {
-            Ok(grant) => admin::revoke(&state, &signed, grant, sub.ip()).await,
+        AdminIntent::Revoke => match sub.id_field(&state, field::GRANT).await {
+            Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip()).await,
             Err(res) => return res,
         },
         AdminIntent::Appoint => {
@@ -89,13 +103,13 @@ pub async fn agency_staff(
         Err(res) => return res,
     };
     let result = match intent {
-        StaffIntent::Revoke => match sub.id_field(&state, "grant").await {
-            Ok(grant) => admin::revoke(&state, &signed, grant, sub.ip()).await,
+        StaffIntent::Revoke => match sub.id_field(&state, field::GRANT).await {
+            Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip()).await,
             Err(res) => return res,
         },
         StaffIntent::Appoint => {
             let mut form = appointment(&sub, Some(&slug));
-            form.role = "agency_staff".to_owned();
+            form.role = Some(RoleKind::AgencyStaff);
             admin::appoint(&state, &signed, &form, sub.ip()).await
         }
     };

@@ -1,17 +1,17 @@
 //! Form posts of the consultation editor: create, save (details and draft), move
 //! through the lifecycle. `app::ssr::consultations::publishing` checks who may do it.
 
-use app::consultations::form::EditorIntent;
+use app::consultations::form::{field, EditorIntent};
 use app::domain::consultation::is_valid_slug;
-use app::domain::{Lang, Transition};
+use app::domain::{AttachmentId, Lang, Transition};
+use app::forms::{FormFeedback, FormMessage};
 use app::ssr::accounts::authz;
 use app::ssr::accounts::authz::Signed;
-use app::ssr::attachments::service as attachments;
+use app::ssr::attachments::service::{self as attachments, Attach};
 use app::ssr::consultations::files as draft_files;
-use app::ssr::consultations::publishing;
-use app::ssr::consultations::publishing::{Fields, FIELDS};
+use app::ssr::consultations::publishing::{self, Bilingual, EditorInput, PublishError};
 use app::ssr::state::AppState;
-use app::ui::form::FormFeedback;
+use app::ssr::upload::chosen;
 use app::ui::layout::encode_query_value;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -21,19 +21,42 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::Session;
 
-use super::form::Submission;
+use super::form::{internal, see_other, IntoFeedback, Submission};
 
-/// The editor's fields, with the text of any uploaded `.md` draft in place of the
-/// typed one; or the form again when such a file cannot be used.
-fn fields(sub: &Submission) -> Result<Fields, FormFeedback> {
-    let mut fields: Fields = FIELDS
-        .iter()
-        .map(|k| ((*k).to_owned(), sub.field(k).to_owned()))
-        .collect();
-    // Ticked topic boxes arrive as one `topics` value each.
-    fields.insert("topics".to_owned(), sub.all("topics").join(","));
-    draft_files::take_draft_files(&mut fields, &sub.uploads)?;
-    Ok(fields)
+impl IntoFeedback for PublishError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            PublishError::Denied(reason) => reason.into_feedback(),
+            PublishError::Invalid(errors) => errors.into(),
+            PublishError::Concluded => FormMessage::ConsultationConcluded.into(),
+            PublishError::TransitionNotAllowed => FormMessage::TransitionNotAllowed.into(),
+            PublishError::OpensInPast => FormMessage::OpensInPast.into(),
+            PublishError::PeriodInvalid => FormMessage::PeriodInvalid.into(),
+            PublishError::Store(err) => internal(&err),
+            PublishError::File(err) => internal(&err),
+        }
+    }
+}
+
+/// The editor as sent, with the text of any uploaded `.md` draft in place of the
+/// typed one; or the form again, with what was typed, when such a file cannot be used.
+fn editor_input(sub: &Submission) -> Result<EditorInput, FormFeedback> {
+    let mut input = EditorInput::read(|name| match name {
+        // Ticked topic boxes arrive as one `topics` value each.
+        field::TOPICS => sub.all(field::TOPICS).join(","),
+        _ => sub.field(name).to_owned(),
+    });
+    match draft_files::take_draft_files(&mut input.draft, &sub.uploads) {
+        Ok(()) => Ok(input),
+        Err(errors) => Err(with_editor(errors.into_feedback(), &input)),
+    }
+}
+
+/// The editor comes back with the text it was saved with: that of an uploaded file,
+/// where one was taken, rather than what was in the box.
+fn with_editor(mut feedback: FormFeedback, input: &EditorInput) -> FormFeedback {
+    feedback.values = input.fields();
+    feedback
 }
 
 /// The editor's forms and a version's Markdown under `/{code}`, and the attachments.
@@ -63,16 +86,16 @@ pub async fn create(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let fields = match fields(&sub) {
-        Ok(f) => f,
-        Err(fb) => return sub.respond(&state, Err(fb), "").await,
+    let input = match editor_input(&sub) {
+        Ok(input) => input,
+        Err(feedback) => return sub.refuse(&state, feedback).await,
     };
-    match publishing::create(&state, &signed, &agency, &fields, sub.ip()).await {
-        Ok(slug) => {
-            sub.respond(&state, Ok(()), &format!("consultations/{slug}/edit"))
+    match publishing::create(&state, &signed, &agency, &input, sub.ip()).await {
+        Ok(slug) => see_other(format!("/{}/consultations/{slug}/edit", sub.lang.code())),
+        Err(refusal) => {
+            sub.refuse(&state, with_editor(refusal.into_feedback(), &input))
                 .await
         }
-        Err(fb) => sub.respond(&state, Err(fb), "").await,
     }
 }
 
@@ -96,24 +119,39 @@ pub async fn edit(
     };
     let result = match intent {
         EditorIntent::Transition => {
-            let t = Transition::parse(sub.field("transition"));
+            let Some(t) = Transition::parse(sub.field(field::TRANSITION)) else {
+                return sub.unreadable(&state).await;
+            };
             publishing::transition(&state, &signed, &slug, t, sub.ip())
                 .await
                 .map(drop)
+                .map_err(IntoFeedback::into_feedback)
         }
         EditorIntent::Attach => {
-            let titles = (sub.field("doc_title_ar"), sub.field("doc_title_en"));
-            attachments::attach(&state, &signed, &slug, titles, &sub.uploads, sub.ip()).await
+            let title = Bilingual {
+                ar: sub.field(field::DOC_TITLE[0]).to_owned(),
+                en: sub.field(field::DOC_TITLE[1]).to_owned(),
+            };
+            let input = Attach {
+                title: &title,
+                file: chosen(&sub.uploads, field::FILE),
+            };
+            attachments::attach(&state, &signed, &slug, input, sub.ip())
+                .await
+                .map_err(IntoFeedback::into_feedback)
         }
-        EditorIntent::Detach => match sub.id_field(&state, "attachment").await {
-            Ok(id) => attachments::detach(&state, &signed, &slug, id, sub.ip()).await,
+        EditorIntent::Detach => match sub.id_field(&state, field::ATTACHMENT).await {
+            Ok(id) => attachments::detach(&state, &signed, &slug, AttachmentId(id), sub.ip())
+                .await
+                .map_err(IntoFeedback::into_feedback),
             Err(res) => return res,
         },
-        EditorIntent::Save => match fields(&sub) {
-            Ok(fields) => publishing::save(&state, &signed, &slug, &fields, sub.ip())
+        EditorIntent::Save => match editor_input(&sub) {
+            Ok(input) => publishing::save(&state, &signed, &slug, &input, sub.ip())
                 .await
-                .map(drop),
-            Err(fb) => Err(fb),
+                .map(drop)
+                .map_err(|refusal| with_editor(refusal.into_feedback(), &input)),
+            Err(feedback) => Err(feedback),
         },
     };
     sub.respond(&state, result, &format!("consultations/{slug}/edit"))

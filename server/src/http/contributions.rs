@@ -1,11 +1,16 @@
 //! Form posts under a consultation page: post a contribution or a reply, support,
 //! correct, withdraw. `app::ssr::contributions::service` checks who may do it and when.
 
-use app::contributions::form::Intent;
+use app::contributions::form::{field, Intent, SpeakerKind};
 use app::domain::consultation::is_valid_slug;
-use app::ssr::contributions::service as contributing;
-use app::ssr::moderation::service as moderating;
-use app::ssr::notifications::following;
+use app::domain::contribution::{OrgKind, ReportCategory};
+use app::domain::ContributionId;
+use app::forms::{FieldErrors, FormFeedback, FormMessage};
+use app::ssr::contributions::service::{
+    self as contributing, ContributionError, PostContribution, SpeakerChoice,
+};
+use app::ssr::moderation::service::{self as moderating, ModerationError, Report};
+use app::ssr::notifications::following::{self, FollowError};
 use app::ssr::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -14,8 +19,49 @@ use axum::response::{IntoResponse, Response};
 use axum::routing;
 use axum::Router;
 
-use super::form::Submission;
+use super::form::{internal, IntoFeedback, Submission};
 use super::limits::Action;
+
+impl IntoFeedback for ContributionError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            ContributionError::Denied(reason) => reason.into_feedback(),
+            ContributionError::NotFound => FormMessage::NotFound.into(),
+            ContributionError::Closed => FormMessage::CommentsClosed.into(),
+            ContributionError::TargetGone => FormMessage::ReplyTargetGone.into(),
+            ContributionError::Invalid(errors) => errors.into(),
+            ContributionError::Duplicate => {
+                FieldErrors::one(field::BODY, FormMessage::DuplicateContribution).into()
+            }
+            ContributionError::EditWindowOver => FormMessage::EditWindowOver.into(),
+            ContributionError::OwnContribution => FormMessage::OwnContribution.into(),
+            ContributionError::Store(err) => internal(&err),
+        }
+    }
+}
+
+impl IntoFeedback for ModerationError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            ModerationError::Denied(reason) => reason.into_feedback(),
+            ModerationError::Target(err) => err.into_feedback(),
+            ModerationError::Invalid(errors) => errors.into(),
+            ModerationError::AppealNotPossible => FormMessage::AppealNotPossible.into(),
+            ModerationError::AlreadyDecided => FormMessage::AlreadyDecided.into(),
+            ModerationError::Store(err) => internal(&err),
+        }
+    }
+}
+
+impl IntoFeedback for FollowError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            FollowError::Denied(reason) => reason.into_feedback(),
+            FollowError::NotFound => FormMessage::NotFound.into(),
+            FollowError::Store(err) => internal(&err),
+        }
+    }
+}
 
 /// The list's query to come back to (`sort=…&clause=…&cpage=…`), if it is one.
 fn back_query(raw: &str) -> Option<&str> {
@@ -60,74 +106,98 @@ pub async fn post(
     }
     // The contribution the form acts on; without one, nothing is done (400).
     macro_rules! target {
-        ($name:literal) => {
+        ($name:expr) => {
             match sub.id_field(&state, $name).await {
-                Ok(id) => id,
+                Ok(id) => ContributionId(id),
                 Err(res) => return res,
             }
         };
     }
-    let result = match intent {
+    let query = back_query(sub.field(field::BACK))
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let result: Result<ContributionId, FormFeedback> = match intent {
         Intent::Follow | Intent::Unfollow => {
             let result = following::set(&state, &signed, &slug, intent == Intent::Follow).await;
             return sub
                 .respond(&state, result, &format!("consultations/{slug}#follow"))
                 .await;
         }
-        Intent::Contribute => {
-            if !sub.field("parent").is_empty() {
-                return sub.unreadable(&state).await;
+        Intent::Contribute | Intent::Reply => {
+            let parent = match intent {
+                Intent::Reply => Some(target!(field::PARENT)),
+                _ if sub.field(field::PARENT).is_empty() => None,
+                // A new thread that names a contribution to answer: which was meant?
+                _ => return sub.unreadable(&state).await,
+            };
+            // The honeypot: a robot filled in the field people do not see. It is
+            // answered as if it worked, and nothing is stored.
+            if !sub.field(field::WEBSITE).is_empty() {
+                let next = format!("consultations/{slug}{query}#contributions");
+                return sub.respond(&state, Ok::<(), FormFeedback>(()), &next).await;
             }
-            contributing::post(&state, &signed, &slug, &sub.fields).await
-        }
-        Intent::Reply => {
-            target!("parent");
-            contributing::post(&state, &signed, &slug, &sub.fields).await
+            let speaker = match sub.field(field::SPEAKER).parse::<SpeakerKind>() {
+                Ok(SpeakerKind::Organisation) => SpeakerChoice::Organisation {
+                    name: sub.field(field::ORG_NAME).to_owned(),
+                    kind: OrgKind::parse(sub.field(field::ORG_KIND)),
+                },
+                Ok(SpeakerKind::Individual) => SpeakerChoice::Individual,
+                Err(_) if sub.field(field::SPEAKER).is_empty() => SpeakerChoice::Individual,
+                Err(_) => return sub.unreadable(&state).await,
+            };
+            let input = PostContribution {
+                clause: Some(sub.field(field::CLAUSE).to_owned()),
+                parent,
+                speaker,
+                body: sub.field(field::BODY).to_owned(),
+            };
+            contributing::post(&state, &signed, &slug, input)
+                .await
+                .map_err(IntoFeedback::into_feedback)
         }
         Intent::Support => {
-            let id = target!("target");
+            let id = target!(field::TARGET);
             contributing::support(&state, &signed, &slug, id)
                 .await
-                .map(|()| Some(id))
+                .map(|()| id)
+                .map_err(IntoFeedback::into_feedback)
         }
         Intent::Edit => {
-            let id = target!("target");
-            contributing::edit(&state, &signed, &slug, id, sub.field("body"))
+            let id = target!(field::TARGET);
+            contributing::edit(&state, &signed, &slug, id, sub.field(field::BODY))
                 .await
-                .map(|()| Some(id))
+                .map(|()| id)
+                .map_err(IntoFeedback::into_feedback)
         }
         Intent::Withdraw => {
-            let id = target!("target");
+            let id = target!(field::TARGET);
             contributing::withdraw(&state, &signed, &slug, id)
                 .await
-                .map(|()| Some(id))
+                .map(|()| id)
+                .map_err(IntoFeedback::into_feedback)
         }
         Intent::Report => {
-            let id = target!("target");
-            moderating::report(
-                &state,
-                &signed,
-                &slug,
-                id,
-                sub.field("category"),
-                sub.field("note"),
-            )
-            .await
-            .map(|()| Some(id))
+            let id = target!(field::TARGET);
+            let report = Report {
+                category: ReportCategory::parse(sub.field(field::CATEGORY)),
+                note: sub.field(field::NOTE).to_owned(),
+            };
+            moderating::report(&state, &signed, &slug, id, report)
+                .await
+                .map(|()| id)
+                .map_err(IntoFeedback::into_feedback)
         }
         Intent::Appeal => {
-            let id = target!("target");
-            moderating::appeal(&state, &signed, &slug, id, sub.field("appeal"))
+            let id = target!(field::TARGET);
+            moderating::appeal(&state, &signed, &slug, id, sub.field(field::APPEAL))
                 .await
-                .map(|()| Some(id))
+                .map(|()| id)
+                .map_err(IntoFeedback::into_feedback)
         }
     };
-    let query = back_query(sub.field("back"))
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
     let next = match &result {
-        Ok(Some(id)) => format!("consultations/{slug}{query}#contribution-{id}"),
-        _ => format!("consultations/{slug}{query}#contributions"),
+        Ok(id) => format!("consultations/{slug}{query}#contribution-{id}"),
+        Err(_) => format!("consultations/{slug}{query}#contributions"),
     };
     sub.respond(&state, result.map(drop), &next).await
 }

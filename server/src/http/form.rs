@@ -9,13 +9,12 @@ use std::sync::Arc;
 
 use app::domain::authz::Denied;
 use app::domain::Lang;
+use app::forms::{FormFeedback, FormMessage};
 use app::ssr::accounts::authz;
 use app::ssr::accounts::authz::Signed;
 use app::ssr::accounts::sessions;
-use app::ssr::admin::service::denied;
 use app::ssr::state::AppState;
 use app::ssr::upload::Upload;
-use app::ui::form::{FormFeedback, FormMessage};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderValue, Method, Request, StatusCode};
@@ -23,6 +22,51 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::limits::{Action, RateLimits};
+
+/// Fields never sent back into a page: secrets.
+const SECRET_FIELDS: &[&str] = &[
+    "csrf",
+    "password",
+    "current_password",
+    "new_password",
+    "code",
+];
+
+/// A service's refusal as the feedback the form's page is drawn again with: each
+/// feature's error is mapped here, at the HTTP edge, and nowhere else.
+pub(super) trait IntoFeedback {
+    fn into_feedback(self) -> FormFeedback;
+}
+
+impl IntoFeedback for FormFeedback {
+    fn into_feedback(self) -> FormFeedback {
+        self
+    }
+}
+
+impl IntoFeedback for FormMessage {
+    fn into_feedback(self) -> FormFeedback {
+        self.into()
+    }
+}
+
+impl IntoFeedback for Denied {
+    fn into_feedback(self) -> FormFeedback {
+        FormMessage::Denied(self).into()
+    }
+}
+
+impl IntoFeedback for app::forms::FieldErrors {
+    fn into_feedback(self) -> FormFeedback {
+        self.into()
+    }
+}
+
+/// Something failed on our side: logged here, and the person asked to try again.
+pub(super) fn internal(err: &dyn std::fmt::Display) -> FormFeedback {
+    tracing::error!(error = %err, "form could not be handled");
+    FormMessage::Internal.into()
+}
 
 /// Largest form body we read: room for a long draft in both languages.
 const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
@@ -174,19 +218,36 @@ impl Submission {
 
     /// The answer to a form: on success a redirect to `/{lang}/{next}`, else the page
     /// again with the feedback.
-    pub(super) async fn respond(
+    pub(super) async fn respond<E: IntoFeedback>(
         &self,
         state: &AppState,
-        result: Result<(), FormFeedback>,
+        result: Result<(), E>,
         next: &str,
     ) -> Response {
         match result {
             Ok(()) => see_other(format!("/{}/{next}", self.lang.code())),
-            Err(feedback) => {
-                self.render(state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-                    .await
-            }
+            Err(refusal) => self.refuse(state, refusal).await,
         }
+    }
+
+    /// The page again with what was typed and why it was refused (422; 401 or 403
+    /// when the person may not do it).
+    pub(super) async fn refuse(&self, state: &AppState, refusal: impl IntoFeedback) -> Response {
+        let mut feedback = refusal.into_feedback();
+        if feedback.values.is_empty() {
+            feedback.values = self.typed_values();
+        }
+        self.render(state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+    }
+
+    /// What was typed, to put back in the fields: everything but secrets.
+    fn typed_values(&self) -> std::collections::BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| !SECRET_FIELDS.contains(&k.as_str()) && k.as_str() != "intent")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 
     /// The form's `intent`: which of the page's forms was sent. A missing or unknown
@@ -245,7 +306,7 @@ impl Submission {
             Ok(None) => Err(self
                 .render(
                     state,
-                    denied(Denied::SignInRequired),
+                    Denied::SignInRequired.into_feedback(),
                     StatusCode::UNAUTHORIZED,
                 )
                 .await),

@@ -1,8 +1,10 @@
 //! The moderators' form posts: hide, restore, dismiss, uphold.
 //! `app::ssr::moderation::service` checks that the person moderates.
 
-use app::domain::contribution::ModerationAction;
-use app::ssr::moderation::service as moderating;
+use app::contributions::form::field;
+use app::domain::contribution::{ModerationAction, ReportCategory};
+use app::domain::ContributionId;
+use app::ssr::moderation::service::{self as moderating, Decide};
 use app::ssr::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
@@ -28,19 +30,15 @@ pub async fn decide(State(state): State<AppState>, req: Request<Body>) -> Respon
         Ok(action) => action,
         Err(res) => return res,
     };
-    let id = match sub.id_field(&state, "target").await {
-        Ok(id) => id,
+    let id = match sub.id_field(&state, field::TARGET).await {
+        Ok(id) => ContributionId(id),
         Err(res) => return res,
     };
-    let result = moderating::decide(
-        &state,
-        &signed,
-        id,
+    let input = Decide {
         action,
-        sub.field("category"),
-        sub.field("reason"),
-        sub.ip(),
-    )
-    .await;
+        category: ReportCategory::parse(sub.field(field::CATEGORY)),
+        reason: sub.field(field::REASON).to_owned(),
+    };
+    let result = moderating::decide(&state, &signed, id, input, sub.ip()).await;
     sub.respond(&state, result, "moderation").await
 }

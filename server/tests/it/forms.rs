@@ -100,11 +100,45 @@ http_tests! {
             ("editor without intent", &staff, format!("/en/consultations/{GUIDELINE}/edit"), vec![("title_en", "Changed")]),
             ("detach without attachment", &staff, format!("/en/consultations/{GUIDELINE}/edit"), vec![("intent", "detach"), ("attachment", "first")]),
             ("two-factor, unknown intent", &staff, "/en/account/two-factor".into(), vec![("intent", "disable")]),
+            ("editor, unknown transition", &staff, format!("/en/consultations/{GUIDELINE}/edit"), vec![("intent", "transition"), ("transition", "erase")]),
+            ("comment, unknown speaker", &citizen, page.clone(), vec![("intent", "contribute"), ("speaker", "robot"), body]),
         ];
         for (what, client, path, form) in cases {
             let res = post_form(&server, client, &path, &form).await;
             assert_unreadable(res, what).await;
             assert_eq!(snapshot(&db).await, before, "{what} changed nothing");
         }
+    }
+
+    async fn a_refused_form_comes_back_with_what_was_typed_but_never_a_secret(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let (_, secret) = person(&db, "admin@example.org", &[Role::PlatformAdmin], true).await;
+        let admin = signed_in_client(&server, "admin@example.org", &secret).await;
+
+        // A time zone the time-zone database does not know is refused, never replaced.
+        let res = post_form(&server, &admin, "/en/admin", &[
+            ("intent", "agency"), ("slug", "typed-agency"), ("name_en", "Typed agency"),
+            ("time_zone", "Riyadh/Nowhere"),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("body");
+        assert!(html.contains("Enter a time zone name such as Asia/Riyadh."), "the field says why");
+        assert!(html.contains("value=\"typed-agency\""), "the typed slug is kept");
+        assert!(html.contains("value=\"Riyadh/Nowhere\""), "the typed zone is kept to correct");
+        assert!(
+            app::ssr::agencies::store::by_slug(&db, "typed-agency").await.expect("query").is_none(),
+            "no agency was created"
+        );
+
+        // A wrong password: the address comes back, the password never does.
+        let client = client_from([127, 0, 0, 2]);
+        let wrong = "a-wrong-password-that-must-not-echo";
+        let res = post_form(&server, &client, "/en/sign-in", &[
+            ("email", "admin@example.org"), ("password", wrong),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("body");
+        assert!(html.contains("value=\"admin@example.org\""), "the address is kept");
+        assert!(!html.contains(wrong), "the password is not sent back");
     }
 }

@@ -122,3 +122,29 @@ fn the_server_reads_the_time_from_the_app_clock() {
         "clock read outside ssr/clock.rs: {outside:?}"
     );
 }
+
+#[test]
+fn shared_widgets_and_form_types_know_no_feature() {
+    // `ui/` and `forms.rs` are used by every feature; a feature imported there would
+    // be a cycle, and the widgets could no longer be read on their own.
+    const FEATURES: &[&str] = &[
+        "accounts::",
+        "admin::",
+        "agencies::",
+        "consultations::",
+        "contributions::",
+        "moderation::",
+        "ssr::",
+        "frame::",
+    ];
+    let leaking = offenders(|name, text| {
+        (name.starts_with("app/src/ui/") || name == "app/src/forms.rs")
+            && FEATURES
+                .iter()
+                .any(|f| production(text).contains(&format!("crate::{f}")))
+    });
+    assert!(
+        leaking.is_empty(),
+        "shared modules that import a feature: {leaking:?}"
+    );
+}

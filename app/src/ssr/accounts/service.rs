@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 
+use crate::accounts::form::field;
 use crate::domain::account::{
     normalize_display_name, normalize_email, FieldProblem, TERMS_VERSION,
 };
@@ -9,6 +10,8 @@ use crate::domain::contribution::Speaker;
 use crate::domain::password::PasswordProblem;
 use crate::domain::Lang;
 use crate::error::AppError;
+use crate::forms::{FieldErrors, FormMessage};
+use crate::ssr::accounts::auth::password::HashError;
 use crate::ssr::accounts::auth::{password, token, totp};
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::{NewUser, TokenPurpose, User};
@@ -23,7 +26,6 @@ use crate::ssr::mail::templates;
 use crate::ssr::moderation::store as moderation;
 use crate::ssr::notifications::store::{follows, notices as notifications};
 use crate::ssr::state::AppState;
-use crate::ui::form::{FormFeedback, FormMessage};
 
 /// How long a password-reset link works.
 pub const RESET_LINK_VALID_FOR: Duration = Duration::hours(1);
@@ -41,12 +43,28 @@ pub struct Registration {
     pub accepted_terms: bool,
 }
 
-fn internal(err: impl std::fmt::Display) -> FormFeedback {
-    tracing::error!(error = %err, "account operation failed");
-    FormFeedback {
-        summary: Some(FormMessage::Internal),
-        ..Default::default()
-    }
+/// Why an account form was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("invalid fields: {0:?}")]
+    Invalid(FieldErrors),
+    /// Unknown address or wrong password: the same answer for both.
+    #[error("bad credentials")]
+    BadCredentials,
+    /// The reset link is unknown, used or expired.
+    #[error("reset link invalid")]
+    ResetLinkInvalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// The signed-in account is not as it should be (gone, or without a password).
+    #[error("account inconsistent: {0}")]
+    Inconsistent(&'static str),
+}
+
+fn invalid(field: &'static str, message: FormMessage) -> AccountError {
+    AccountError::Invalid(FieldErrors::one(field, message))
 }
 
 /// Creates an account and mails a verification link; or, if the address already has an
@@ -55,22 +73,9 @@ pub async fn register(
     state: &AppState,
     page_lang: Lang,
     form: &Registration,
-) -> Result<(), FormFeedback> {
-    let mut feedback = FormFeedback::default();
-    feedback
-        .values
-        .insert("email".into(), form.email.trim().to_owned());
-    feedback
-        .values
-        .insert("display_name".into(), form.display_name.trim().to_owned());
+) -> Result<(), AccountError> {
     let lang = form.preferred_lang.unwrap_or(page_lang);
-    feedback
-        .values
-        .insert("preferred_lang".into(), lang.code().to_owned());
-    if form.accepted_terms {
-        feedback.values.insert("accept_terms".into(), "yes".into());
-    }
-
+    let mut errors = FieldErrors::default();
     let email = normalize_email(&form.email).map_err(|p| match p {
         FieldProblem::Missing => FormMessage::Required,
         _ => FormMessage::EmailMalformed,
@@ -81,35 +86,26 @@ pub async fn register(
         FieldProblem::Malformed => FormMessage::NameMalformed,
     });
     if let Err(m) = &email {
-        feedback.errors.insert("email".into(), *m);
+        errors.add(field::EMAIL, *m);
     }
     if let Err(m) = &name {
-        feedback.errors.insert("display_name".into(), *m);
+        errors.add(field::DISPLAY_NAME, *m);
     }
     let inputs = [form.email.as_str(), form.display_name.as_str()];
     if form.password.is_empty() {
-        feedback
-            .errors
-            .insert("password".into(), FormMessage::Required);
+        errors.add(field::PASSWORD, FormMessage::Required);
     } else if let Err(p) = password::check_policy(&form.password, &inputs) {
-        feedback
-            .errors
-            .insert("password".into(), password_problem(p));
+        errors.add(field::PASSWORD, password_problem(p));
     }
     if !form.accepted_terms {
-        feedback
-            .errors
-            .insert("accept_terms".into(), FormMessage::TermsRequired);
+        errors.add(field::ACCEPT_TERMS, FormMessage::TermsRequired);
     }
-    let (Ok(email), Ok(name)) = (email, name) else {
-        return Err(feedback);
+    let (Ok(email), Ok(name), true) = (email, name, errors.is_empty()) else {
+        return Err(AccountError::Invalid(errors));
     };
-    if feedback.has_errors() {
-        return Err(feedback);
-    }
 
     let now = state.clock.now();
-    let hash = password::hash(&form.password).await.map_err(internal)?;
+    let hash = password::hash(&form.password).await?;
     let new = NewUser {
         email: email.clone(),
         display_name: name.clone(),
@@ -128,8 +124,7 @@ pub async fn register(
                 now + VERIFY_LINK_VALID_FOR,
                 now,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
             let link = format!(
                 "{}/{}/verify-email?token={secret}",
                 state.public_url,
@@ -139,9 +134,10 @@ pub async fn register(
         }
         Err(StoreError::Conflict("email")) => {
             let (existing, _) = users::credentials_by_email(&state.db, &email)
-                .await
-                .map_err(internal)?
-                .ok_or_else(|| internal("account vanished during registration"))?;
+                .await?
+                .ok_or(AccountError::Inconsistent(
+                    "account vanished during registration",
+                ))?;
             let link = format!(
                 "{}/{}/sign-in",
                 state.public_url,
@@ -154,11 +150,9 @@ pub async fn register(
                 existing.preferred_lang,
             )
         }
-        Err(err) => return Err(internal(err)),
+        Err(err) => return Err(err.into()),
     };
-    mail_outbox::enqueue(&state.db, &message, now)
-        .await
-        .map_err(internal)?;
+    mail_outbox::enqueue(&state.db, &message, now).await?;
     Ok(())
 }
 
@@ -168,53 +162,30 @@ pub async fn sign_in(
     state: &AppState,
     email: &str,
     password_text: &str,
-) -> Result<User, FormFeedback> {
-    let mut feedback = FormFeedback::default();
-    feedback
-        .values
-        .insert("email".into(), email.trim().to_owned());
+) -> Result<User, AccountError> {
+    let mut errors = FieldErrors::default();
     if email.trim().is_empty() {
-        feedback
-            .errors
-            .insert("email".into(), FormMessage::Required);
+        errors.add(field::EMAIL, FormMessage::Required);
     }
     if password_text.is_empty() {
-        feedback
-            .errors
-            .insert("password".into(), FormMessage::Required);
+        errors.add(field::PASSWORD, FormMessage::Required);
     }
-    if feedback.has_errors() {
-        return Err(feedback);
-    }
-    let bad = |mut feedback: FormFeedback| {
-        feedback.summary = Some(FormMessage::BadCredentials);
-        feedback
-    };
+    errors.check().map_err(AccountError::Invalid)?;
     let Ok(email) = normalize_email(email) else {
-        password::verify_against_nothing(password_text)
-            .await
-            .map_err(internal)?;
-        return Err(bad(feedback));
+        password::verify_against_nothing(password_text).await?;
+        return Err(AccountError::BadCredentials);
     };
-    match users::credentials_by_email(&state.db, &email)
-        .await
-        .map_err(internal)?
-    {
+    match users::credentials_by_email(&state.db, &email).await? {
         Some((user, Some(hash))) => {
-            if password::verify(password_text, &hash)
-                .await
-                .map_err(internal)?
-            {
+            if password::verify(password_text, &hash).await? {
                 Ok(user)
             } else {
-                Err(bad(feedback))
+                Err(AccountError::BadCredentials)
             }
         }
         _ => {
-            password::verify_against_nothing(password_text)
-                .await
-                .map_err(internal)?;
-            Err(bad(feedback))
+            password::verify_against_nothing(password_text).await?;
+            Err(AccountError::BadCredentials)
         }
     }
 }
@@ -234,22 +205,12 @@ pub async fn verify_email(state: &AppState, secret: &str) -> Result<bool, AppErr
 
 /// Mails a reset link if the address has an account; does nothing otherwise. The
 /// caller answers the same either way, so the form does not reveal who is registered.
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), FormFeedback> {
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AccountError> {
     let Ok(email) = normalize_email(email) else {
-        let mut feedback = FormFeedback::default();
-        feedback
-            .values
-            .insert("email".into(), email.trim().to_owned());
-        feedback
-            .errors
-            .insert("email".into(), FormMessage::EmailMalformed);
-        return Err(feedback);
+        return Err(invalid(field::EMAIL, FormMessage::EmailMalformed));
     };
     let now = state.clock.now();
-    let Some((user, _)) = users::credentials_by_email(&state.db, &email)
-        .await
-        .map_err(internal)?
-    else {
+    let Some((user, _)) = users::credentials_by_email(&state.db, &email).await? else {
         return Ok(());
     };
     let (secret, secret_hash) = token::new_token();
@@ -261,8 +222,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
         now + RESET_LINK_VALID_FOR,
         now,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let lang = user.preferred_lang;
     let link = format!(
         "{}/{}/reset-password?token={secret}",
@@ -270,9 +230,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
         lang.code()
     );
     let message = templates::reset_password(&email, &user.display_name, &link, lang);
-    mail_outbox::enqueue(&state.db, &message, now)
-        .await
-        .map_err(internal)?;
+    mail_outbox::enqueue(&state.db, &message, now).await?;
     Ok(())
 }
 
@@ -294,69 +252,36 @@ pub async fn reset_password(
     state: &AppState,
     secret: &str,
     new_password: &str,
-) -> Result<(), FormFeedback> {
-    reset_password_inner(state, secret, new_password)
-        .await
-        .map_err(|mut feedback| {
-            // The page comes back without the link's query string: keep the token in the form.
-            feedback
-                .values
-                .insert("token".into(), secret.trim().to_owned());
-            feedback
-        })
-}
-
-async fn reset_password_inner(
-    state: &AppState,
-    secret: &str,
-    new_password: &str,
-) -> Result<(), FormFeedback> {
+) -> Result<(), AccountError> {
     let now = state.clock.now();
     let hash = token::hash_token(secret.trim());
-    let invalid = || FormFeedback {
-        summary: Some(FormMessage::ResetLinkInvalid),
-        ..Default::default()
-    };
-    let Some(user_id) = users::peek_token(&state.db, TokenPurpose::ResetPassword, &hash, now)
-        .await
-        .map_err(internal)?
+    let Some(user_id) =
+        users::peek_token(&state.db, TokenPurpose::ResetPassword, &hash, now).await?
     else {
-        return Err(invalid());
+        return Err(AccountError::ResetLinkInvalid);
     };
     let user = users::by_id(&state.db, user_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(invalid)?;
+        .await?
+        .ok_or(AccountError::ResetLinkInvalid)?;
     let inputs = [
         user.email.as_deref().unwrap_or(""),
         user.display_name.as_str(),
     ];
     if new_password.is_empty() {
-        let mut feedback = FormFeedback::default();
-        feedback
-            .errors
-            .insert("password".into(), FormMessage::Required);
-        return Err(feedback);
+        return Err(invalid(field::PASSWORD, FormMessage::Required));
     }
     if let Err(p) = password::check_policy(new_password, &inputs) {
-        let mut feedback = FormFeedback::default();
-        feedback
-            .errors
-            .insert("password".into(), password_problem(p));
-        return Err(feedback);
+        return Err(invalid(field::PASSWORD, password_problem(p)));
     }
-    let new_hash = password::hash(new_password).await.map_err(internal)?;
+    let new_hash = password::hash(new_password).await?;
     // Consuming is the single-use gate: of two concurrent submissions only one wins.
     if users::consume_token(&state.db, TokenPurpose::ResetPassword, &hash, now)
-        .await
-        .map_err(internal)?
+        .await?
         .is_none()
     {
-        return Err(invalid());
+        return Err(AccountError::ResetLinkInvalid);
     }
-    users::set_password(&state.db, user.id, &new_hash)
-        .await
-        .map_err(internal)?;
+    users::set_password(&state.db, user.id, &new_hash).await?;
     Ok(())
 }
 
@@ -368,26 +293,19 @@ fn password_problem(p: PasswordProblem) -> FormMessage {
     }
 }
 
-fn field_error(field: &str, message: FormMessage) -> FormFeedback {
-    let mut feedback = FormFeedback::default();
-    feedback.errors.insert(field.to_owned(), message);
-    feedback
-}
-
 /// Whether `candidate` is the signed-in person's password (asked again before changing
 /// it or deleting the account).
 async fn is_current_password(
     state: &AppState,
     user: &User,
     candidate: &str,
-) -> Result<bool, FormFeedback> {
+) -> Result<bool, AccountError> {
     let email = user.email.as_deref().unwrap_or("");
-    match users::credentials_by_email(&state.db, email)
-        .await
-        .map_err(internal)?
-    {
-        Some((_, Some(hash))) => password::verify(candidate, &hash).await.map_err(internal),
-        _ => Err(internal("signed-in account without a password")),
+    match users::credentials_by_email(&state.db, email).await? {
+        Some((_, Some(hash))) => Ok(password::verify(candidate, &hash).await?),
+        _ => Err(AccountError::Inconsistent(
+            "signed-in account without a password",
+        )),
     }
 }
 
@@ -398,43 +316,34 @@ pub async fn change_password(
     user: &User,
     current: &str,
     new_password: &str,
-) -> Result<User, FormFeedback> {
-    let mut feedback = FormFeedback::default();
+) -> Result<User, AccountError> {
+    let mut errors = FieldErrors::default();
     if current.is_empty() {
-        feedback
-            .errors
-            .insert("current_password".into(), FormMessage::Required);
+        errors.add(field::CURRENT_PASSWORD, FormMessage::Required);
     }
     let inputs = [
         user.email.as_deref().unwrap_or(""),
         user.display_name.as_str(),
     ];
     if new_password.is_empty() {
-        feedback
-            .errors
-            .insert("new_password".into(), FormMessage::Required);
+        errors.add(field::NEW_PASSWORD, FormMessage::Required);
     } else if let Err(p) = password::check_policy(new_password, &inputs) {
-        feedback
-            .errors
-            .insert("new_password".into(), password_problem(p));
+        errors.add(field::NEW_PASSWORD, password_problem(p));
     }
-    if feedback.has_errors() {
-        return Err(feedback);
-    }
+    errors.check().map_err(AccountError::Invalid)?;
     if !is_current_password(state, user, current).await? {
-        return Err(field_error(
-            "current_password",
+        return Err(invalid(
+            field::CURRENT_PASSWORD,
             FormMessage::CurrentPasswordWrong,
         ));
     }
-    let new_hash = password::hash(new_password).await.map_err(internal)?;
-    users::set_password(&state.db, user.id, &new_hash)
-        .await
-        .map_err(internal)?;
+    let new_hash = password::hash(new_password).await?;
+    users::set_password(&state.db, user.id, &new_hash).await?;
     users::by_id(&state.db, user.id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal("account vanished while changing its password"))
+        .await?
+        .ok_or(AccountError::Inconsistent(
+            "account vanished while changing its password",
+        ))
 }
 
 /// Checks a second factor for `user`: a TOTP code (once per time step) or an unused
@@ -443,32 +352,25 @@ pub async fn check_second_factor(
     state: &AppState,
     user: &User,
     code: &str,
-) -> Result<(), FormFeedback> {
+) -> Result<(), AccountError> {
     let code = code.trim();
     if code.is_empty() {
-        return Err(field_error("code", FormMessage::Required));
+        return Err(invalid(field::CODE, FormMessage::Required));
     }
     let now = state.clock.now();
-    let wrong = || field_error("code", FormMessage::CodeInvalid);
+    let wrong = || invalid(field::CODE, FormMessage::CodeInvalid);
     let secret = users::totp_secret(&state.db, user.id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(wrong)?;
     if let Some(step) = totp::check(&secret, code, now) {
-        return if users::accept_totp_step(&state.db, user.id, step)
-            .await
-            .map_err(internal)?
-        {
+        return if users::accept_totp_step(&state.db, user.id, step).await? {
             Ok(())
         } else {
             Err(wrong())
         };
     }
     let hash = totp::hash_recovery_code(code);
-    if users::use_recovery_code(&state.db, user.id, &hash, now)
-        .await
-        .map_err(internal)?
-    {
+    if users::use_recovery_code(&state.db, user.id, &hash, now).await? {
         tracing::info!(user = %user.id, "signed in with a recovery code");
         Ok(())
     } else {
@@ -484,13 +386,13 @@ pub async fn enable_two_factor(
     secret: &str,
     code: &str,
     ip: Option<String>,
-) -> Result<Vec<String>, FormFeedback> {
+) -> Result<Vec<String>, AccountError> {
     if code.trim().is_empty() {
-        return Err(field_error("code", FormMessage::Required));
+        return Err(invalid(field::CODE, FormMessage::Required));
     }
     let now = state.clock.now();
     let step = totp::check(secret, code, now)
-        .ok_or_else(|| field_error("code", FormMessage::CodeInvalid))?;
+        .ok_or_else(|| invalid(field::CODE, FormMessage::CodeInvalid))?;
     let (codes, hashes): (Vec<String>, Vec<String>) =
         totp::new_recovery_codes().into_iter().unzip();
     let audit = AuditEntry {
@@ -500,9 +402,7 @@ pub async fn enable_two_factor(
         detail: serde_json::json!({}),
         ip,
     };
-    users::enable_totp(&state.db, user.id, secret, step, &hashes, &audit, now)
-        .await
-        .map_err(internal)?;
+    users::enable_totp(&state.db, user.id, secret, step, &hashes, &audit, now).await?;
     Ok(codes)
 }
 
@@ -511,7 +411,7 @@ pub async fn new_recovery_codes(
     state: &AppState,
     user: &User,
     ip: Option<String>,
-) -> Result<Vec<String>, FormFeedback> {
+) -> Result<Vec<String>, AccountError> {
     let (codes, hashes): (Vec<String>, Vec<String>) =
         totp::new_recovery_codes().into_iter().unzip();
     let audit = AuditEntry {
@@ -521,9 +421,7 @@ pub async fn new_recovery_codes(
         detail: serde_json::json!({}),
         ip,
     };
-    users::replace_recovery_codes(&state.db, user.id, &hashes, &audit, state.clock.now())
-        .await
-        .map_err(internal)?;
+    users::replace_recovery_codes(&state.db, user.id, &hashes, &audit, state.clock.now()).await?;
     Ok(codes)
 }
 
@@ -532,16 +430,14 @@ pub async fn delete_account(
     state: &AppState,
     user: &User,
     password_text: &str,
-) -> Result<(), FormFeedback> {
+) -> Result<(), AccountError> {
     if password_text.is_empty() {
-        return Err(field_error("password", FormMessage::Required));
+        return Err(invalid(field::PASSWORD, FormMessage::Required));
     }
     if !is_current_password(state, user, password_text).await? {
-        return Err(field_error("password", FormMessage::CurrentPasswordWrong));
+        return Err(invalid(field::PASSWORD, FormMessage::CurrentPasswordWrong));
     }
-    users::delete_account(&state.db, user.id, state.clock.now())
-        .await
-        .map_err(internal)?;
+    users::delete_account(&state.db, user.id, state.clock.now()).await?;
     tracing::info!(user = %user.id, "account deleted");
     Ok(())
 }

@@ -4,10 +4,12 @@
 
 use chrono::NaiveDate;
 
+use crate::admin::form::field;
 use crate::domain::account::normalize_email;
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::consultation::is_valid_slug;
-use crate::domain::LocalizedText;
+use crate::domain::{GrantId, LocalizedText};
+use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::accounts::store as users;
 use crate::ssr::admin::store::audit;
@@ -19,30 +21,35 @@ use crate::ssr::agencies::store as agencies;
 use crate::ssr::agencies::store::{Agency, NewAgency};
 use crate::ssr::db::StoreError;
 use crate::ssr::state::AppState;
-use crate::ui::form::{FormFeedback, FormMessage};
 
 const MAX_NAME_CHARS: usize = 200;
 const MAX_DECISION_REF_CHARS: usize = 200;
 const MAX_SCOPE_CHARS: usize = 500;
 
-fn internal(err: impl std::fmt::Display) -> FormFeedback {
-    tracing::error!(error = %err, "admin operation failed");
-    FormFeedback {
-        summary: Some(FormMessage::Internal),
-        ..Default::default()
+/// Why an admin's form was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("denied: {0:?}")]
+    Denied(Denied),
+    #[error("invalid fields: {0:?}")]
+    Invalid(FieldErrors),
+    #[error("already holds the role")]
+    AlreadyHoldsRole,
+    /// The role was withdrawn before (or never granted).
+    #[error("already revoked")]
+    AlreadyRevoked,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Denied> for AdminError {
+    fn from(reason: Denied) -> Self {
+        AdminError::Denied(reason)
     }
 }
 
-/// The feedback for a refused action.
-pub fn denied(reason: Denied) -> FormFeedback {
-    FormFeedback {
-        summary: Some(FormMessage::Denied(reason)),
-        ..Default::default()
-    }
-}
-
-fn check(signed: &Signed, action: Action) -> Result<(), FormFeedback> {
-    authorise(Some(&signed.actor), action).map_err(denied)
+fn check(signed: &Signed, action: Action) -> Result<(), AdminError> {
+    Ok(authorise(Some(&signed.actor), action)?)
 }
 
 /// A new agency as typed into the admin form.
@@ -60,58 +67,44 @@ pub async fn create_agency(
     signed: &Signed,
     form: &AgencyForm,
     ip: Option<String>,
-) -> Result<Agency, FormFeedback> {
+) -> Result<Agency, AdminError> {
     check(signed, Action::ManageAgencies)?;
-    let mut fb = FormFeedback::default();
-    for (k, v) in [
-        ("slug", &form.slug),
-        ("name_ar", &form.name_ar),
-        ("name_en", &form.name_en),
-        ("time_zone", &form.time_zone),
-        ("website", &form.website),
-    ] {
-        fb.values.insert(k.into(), v.trim().to_owned());
-    }
+    let mut errors = FieldErrors::default();
     let slug = form.slug.trim().to_lowercase();
     if slug.is_empty() {
-        fb.errors.insert("slug".into(), FormMessage::Required);
+        errors.add(field::SLUG, FormMessage::Required);
     } else if !is_valid_slug(&slug) {
-        fb.errors.insert("slug".into(), FormMessage::SlugMalformed);
+        errors.add(field::SLUG, FormMessage::SlugMalformed);
     }
     let name = LocalizedText::new(non_empty(&form.name_ar), non_empty(&form.name_en));
     if name.ar.is_none() && name.en.is_none() {
-        fb.errors
-            .insert("name_ar".into(), FormMessage::NameInOneLanguage);
+        errors.add(field::NAME_AR, FormMessage::NameInOneLanguage);
     }
-    for (field, value) in [("name_ar", &name.ar), ("name_en", &name.en)] {
+    for (field, value) in [(field::NAME_AR, &name.ar), (field::NAME_EN, &name.en)] {
         if value
             .as_ref()
             .is_some_and(|v| v.chars().count() > MAX_NAME_CHARS)
         {
-            fb.errors.insert(field.into(), FormMessage::TextTooLong);
+            errors.add(field, FormMessage::TextTooLong);
         }
     }
-    let time_zone = form.time_zone.trim();
-    let time_zone = if time_zone.is_empty() {
-        "Asia/Riyadh"
-    } else {
-        time_zone
+    // Most agencies using Shura are in Riyadh's zone: an empty field means that one.
+    // Anything else must be a zone the time-zone database knows.
+    let time_zone = match form.time_zone.trim() {
+        "" => "Asia/Riyadh",
+        typed => typed,
     };
-    if !is_time_zone_name(time_zone) {
-        fb.errors
-            .insert("time_zone".into(), FormMessage::TimeZoneUnknown);
+    if time_zone.parse::<chrono_tz::Tz>().is_err() {
+        errors.add(field::TIME_ZONE, FormMessage::TimeZoneUnknown);
     }
     let website = non_empty(&form.website);
     if website
         .as_ref()
         .is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")) || w.len() > 300)
     {
-        fb.errors
-            .insert("website".into(), FormMessage::UrlMalformed);
+        errors.add(field::WEBSITE, FormMessage::UrlMalformed);
     }
-    if fb.has_errors() {
-        return Err(fb);
-    }
+    errors.check().map_err(AdminError::Invalid)?;
     let new = NewAgency {
         slug: slug.clone(),
         name,
@@ -136,11 +129,11 @@ pub async fn create_agency(
     .await;
     match created {
         Ok(agency) => Ok(agency),
-        Err(StoreError::Conflict(_)) => {
-            fb.errors.insert("slug".into(), FormMessage::SlugTaken);
-            Err(fb)
-        }
-        Err(e) => Err(internal(e)),
+        Err(StoreError::Conflict(_)) => Err(AdminError::Invalid(FieldErrors::one(
+            field::SLUG,
+            FormMessage::SlugTaken,
+        ))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -149,20 +142,13 @@ fn non_empty(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// An IANA zone name such as `Asia/Riyadh` (letters, `/`, `_`, `-`, `+`, digits).
-fn is_time_zone_name(s: &str) -> bool {
-    (3..=64).contains(&s.len())
-        && (s.contains('/') || s == "UTC")
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b))
-}
-
 /// An appointment as typed into a form: whom (by email), which role, for which agency,
 /// and for agency staff the mandate.
 #[derive(Debug, Clone, Default)]
 pub struct Appointment {
     pub email: String,
-    pub role: String,
+    /// `None` when none (or an unknown one) was chosen.
+    pub role: Option<RoleKind>,
     pub agency: String,
     pub decision_ref: String,
     pub decided_on: String,
@@ -174,73 +160,61 @@ pub async fn appoint(
     signed: &Signed,
     form: &Appointment,
     ip: Option<String>,
-) -> Result<(), FormFeedback> {
-    let mut fb = FormFeedback::default();
-    for (k, v) in [
-        ("email", &form.email),
-        ("role", &form.role),
-        ("agency", &form.agency),
-        ("decision_ref", &form.decision_ref),
-        ("decided_on", &form.decided_on),
-        ("scope", &form.scope),
-    ] {
-        fb.values.insert(k.into(), v.trim().to_owned());
-    }
-    let Some(kind) = RoleKind::from_code(form.role.trim()) else {
-        fb.errors.insert("role".into(), FormMessage::Required);
-        return Err(fb);
+) -> Result<(), AdminError> {
+    let Some(kind) = form.role else {
+        return Err(AdminError::Invalid(FieldErrors::one(
+            field::ROLE,
+            FormMessage::Required,
+        )));
     };
     let agency = if kind.needs_agency() {
-        match agencies::by_slug(&state.db, form.agency.trim())
-            .await
-            .map_err(internal)?
-        {
+        match agencies::by_slug(&state.db, form.agency.trim()).await? {
             Some(a) => Some(a),
             None => {
-                fb.errors.insert("agency".into(), FormMessage::Required);
-                return Err(fb);
+                return Err(AdminError::Invalid(FieldErrors::one(
+                    field::AGENCY,
+                    FormMessage::Required,
+                )))
             }
         }
     } else {
         None
     };
+    // `with_agency` fits: an agency was found exactly when the role needs one.
     let Some(role) = kind.with_agency(agency.as_ref().map(|a| a.id)) else {
-        return Err(internal("role and agency do not fit"));
+        return Err(AdminError::Invalid(FieldErrors::one(
+            field::AGENCY,
+            FormMessage::Required,
+        )));
     };
     let action = match role {
         Role::AgencyStaff(a) => Action::ManageAgencyStaff(a),
         _ => Action::AppointRoles,
     };
-    check(signed, action).map_err(|mut d| {
-        d.values = fb.values.clone();
-        d
-    })?;
+    check(signed, action)?;
 
+    let mut errors = FieldErrors::default();
     let user = match normalize_email(&form.email) {
         Err(_) => {
-            fb.errors
-                .insert("email".into(), FormMessage::EmailMalformed);
+            errors.add(field::EMAIL, FormMessage::EmailMalformed);
             None
         }
         Ok(email) => {
-            let user = users::by_email(&state.db, &email).await.map_err(internal)?;
+            let user = users::by_email(&state.db, &email).await?;
             if user.is_none() {
-                fb.errors.insert("email".into(), FormMessage::NoSuchAccount);
+                errors.add(field::EMAIL, FormMessage::NoSuchAccount);
             }
             user
         }
     };
     let mandate = if kind == RoleKind::AgencyStaff {
-        mandate(form, &mut fb, state.clock.now().date_naive())
+        mandate(form, &mut errors, state.clock.now().date_naive())
     } else {
         None
     };
-    let Some(user) = user else {
-        return Err(fb);
+    let (Some(user), true) = (user, errors.is_empty()) else {
+        return Err(AdminError::Invalid(errors));
     };
-    if fb.has_errors() {
-        return Err(fb);
-    }
     let entry = AuditEntry {
         actor: Some(signed.user.id),
         action: AuditAction::RoleGrant,
@@ -263,47 +237,34 @@ pub async fn appoint(
     .await
     {
         Ok(_) => Ok(()),
-        Err(StoreError::Conflict(_)) => {
-            fb.summary = Some(FormMessage::AlreadyHoldsRole);
-            Err(fb)
-        }
-        Err(e) => Err(internal(e)),
+        Err(StoreError::Conflict(_)) => Err(AdminError::AlreadyHoldsRole),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn mandate(form: &Appointment, fb: &mut FormFeedback, today: NaiveDate) -> Option<Mandate> {
+fn mandate(form: &Appointment, errors: &mut FieldErrors, today: NaiveDate) -> Option<Mandate> {
     let decision_ref = form.decision_ref.trim();
     let scope = form.scope.trim();
     let decided_on = form.decided_on.trim();
     if decision_ref.is_empty() {
-        fb.errors
-            .insert("decision_ref".into(), FormMessage::Required);
+        errors.add(field::DECISION_REF, FormMessage::Required);
     } else if decision_ref.chars().count() > MAX_DECISION_REF_CHARS {
-        fb.errors
-            .insert("decision_ref".into(), FormMessage::TextTooLong);
+        errors.add(field::DECISION_REF, FormMessage::TextTooLong);
     }
     if scope.is_empty() {
-        fb.errors.insert("scope".into(), FormMessage::Required);
+        errors.add(field::SCOPE, FormMessage::Required);
     } else if scope.chars().count() > MAX_SCOPE_CHARS {
-        fb.errors.insert("scope".into(), FormMessage::TextTooLong);
+        errors.add(field::SCOPE, FormMessage::TextTooLong);
     }
     let date = crate::domain::dates::parse_iso_date(decided_on);
     match date {
-        _ if decided_on.is_empty() => {
-            fb.errors.insert("decided_on".into(), FormMessage::Required);
-        }
-        None => {
-            fb.errors
-                .insert("decided_on".into(), FormMessage::DateMalformed);
-        }
-        Some(d) if d > today => {
-            fb.errors
-                .insert("decided_on".into(), FormMessage::DateInFuture);
-        }
+        _ if decided_on.is_empty() => errors.add(field::DECIDED_ON, FormMessage::Required),
+        None => errors.add(field::DECIDED_ON, FormMessage::DateMalformed),
+        Some(d) if d > today => errors.add(field::DECIDED_ON, FormMessage::DateInFuture),
         Some(_) => {}
     }
     let decided_on = date?.format("%Y-%m-%d").to_string();
-    (!fb.has_errors()).then(|| Mandate {
+    errors.is_empty().then(|| Mandate {
         decision_ref: decision_ref.to_owned(),
         decided_on,
         scope: scope.to_owned(),
@@ -314,14 +275,11 @@ fn mandate(form: &Appointment, fb: &mut FormFeedback, today: NaiveDate) -> Optio
 pub async fn revoke(
     state: &AppState,
     signed: &Signed,
-    grant_id: i64,
+    grant_id: GrantId,
     ip: Option<String>,
-) -> Result<(), FormFeedback> {
-    let Some(grant) = roles::by_id(&state.db, grant_id).await.map_err(internal)? else {
-        return Err(FormFeedback {
-            summary: Some(FormMessage::AlreadyRevoked),
-            ..Default::default()
-        });
+) -> Result<(), AdminError> {
+    let Some(grant) = roles::by_id(&state.db, grant_id.0).await? else {
+        return Err(AdminError::AlreadyRevoked);
     };
     let action = match grant.role {
         Role::AgencyStaff(a) => Action::ManageAgencyStaff(a),
@@ -339,24 +297,8 @@ pub async fn revoke(
         }),
         ip,
     };
-    roles::revoke(&state.db, grant.id, &entry, state.clock.now())
-        .await
-        .map_err(internal)?;
+    roles::revoke(&state.db, grant.id, &entry, state.clock.now()).await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_zone_names() {
-        assert!(is_time_zone_name("Asia/Riyadh"));
-        assert!(is_time_zone_name("America/Argentina/Buenos_Aires"));
-        assert!(is_time_zone_name("UTC"));
-        assert!(!is_time_zone_name("Riyadh time"));
-        assert!(!is_time_zone_name("<script>"));
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -6,18 +6,19 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::consultations::form::field;
 use crate::domain::authz::{authorise, Action};
-use crate::domain::LocalizedText;
+use crate::domain::{AttachmentId, Lang, LocalizedText};
+use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::AuditAction;
 use crate::ssr::attachments::store as attachments;
 use crate::ssr::attachments::store::{Attachment, NewAttachment};
-use crate::ssr::consultations::publishing::{audit, editable, internal};
+use crate::ssr::consultations::publishing::{audit, editable, Bilingual, PublishError};
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::db::StoreError;
 use crate::ssr::state::AppState;
-use crate::ssr::upload::{chosen, clean_file_name, Upload};
-use crate::ui::form::{FormFeedback, FormMessage};
+use crate::ssr::upload::{clean_file_name, Upload};
 
 /// The largest document accepted.
 pub const MAX_PDF_BYTES: usize = 10 * 1024 * 1024;
@@ -53,48 +54,47 @@ pub fn path_of(data_dir: &Path, sha256: &str) -> PathBuf {
         .join(format!("{sha256}.pdf"))
 }
 
-/// Attaches the PDF sent in the `file` field to the consultation `slug`, with the
-/// titles typed in `doc_title_ar`/`doc_title_en` (the file name when both are empty).
+/// A document to attach, as sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Attach<'a> {
+    /// The titles typed (the file name when both are empty).
+    pub title: &'a Bilingual,
+    /// The file chosen, if any.
+    pub file: Option<&'a Upload>,
+}
+
+/// Attaches a PDF to the consultation `slug`.
 pub async fn attach(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    titles: (&str, &str),
-    uploads: &[Upload],
+    input: Attach<'_>,
     ip: Option<String>,
-) -> Result<(), FormFeedback> {
+) -> Result<(), PublishError> {
     let c = editable(state, signed, slug).await?;
-    let mut fb = FormFeedback {
-        values: [("doc_title_ar", titles.0), ("doc_title_en", titles.1)]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        ..Default::default()
+    let Some(file) = input.file else {
+        return Err(PublishError::Invalid(FieldErrors::one(
+            field::FILE,
+            FormMessage::FileMissing,
+        )));
     };
-    let Some(file) = chosen(uploads, "file") else {
-        fb.errors.insert("file".into(), FormMessage::FileMissing);
-        return Err(fb);
-    };
+    let mut errors = FieldErrors::default();
     if let Err(message) = check_pdf(file) {
-        fb.errors.insert("file".into(), message);
+        errors.add(field::FILE, message);
     }
-    for (name, t) in [("doc_title_ar", titles.0), ("doc_title_en", titles.1)] {
-        if t.chars().count() > MAX_TITLE_CHARS {
-            fb.errors.insert(name.into(), FormMessage::TextTooLong);
+    for lang in Lang::ALL {
+        if input.title.get(lang).chars().count() > MAX_TITLE_CHARS {
+            errors.add(field::of(field::DOC_TITLE, lang), FormMessage::TextTooLong);
         }
     }
-    if !fb.errors.is_empty() {
-        return Err(fb);
-    }
+    errors.check().map_err(PublishError::Invalid)?;
     let file_name = clean_file_name(&file.file_name, "document.pdf");
-    let mut title = LocalizedText::new(Some(titles.0.to_owned()), Some(titles.1.to_owned()));
+    let mut title = LocalizedText::new(Some(input.title.ar.clone()), Some(input.title.en.clone()));
     if title.is_empty() {
         title = LocalizedText::new(None, Some(file_name.clone()));
     }
     let sha256 = hex::encode(Sha256::digest(&file.bytes));
-    store_file(&state.data_dir, &sha256, &file.bytes)
-        .await
-        .map_err(internal)?;
+    store_file(&state.data_dir, &sha256, &file.bytes).await?;
     let new = NewAttachment {
         consultation_id: c.id.0,
         title,
@@ -111,9 +111,7 @@ pub async fn attach(
         serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256 }),
         ip,
     );
-    attachments::add(&state.db, &new, &entry, state.clock.now())
-        .await
-        .map_err(internal)?;
+    attachments::add(&state.db, &new, &entry, state.clock.now()).await?;
     Ok(())
 }
 
@@ -123,13 +121,12 @@ pub async fn detach(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
+    id: AttachmentId,
     ip: Option<String>,
-) -> Result<(), FormFeedback> {
+) -> Result<(), PublishError> {
     let c = editable(state, signed, slug).await?;
-    let Some(found) = attachments::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+    let Some(found) = attachments::by_id(&state.db, id.0)
+        .await?
         .filter(|a| a.consultation_id == c.id.0)
     else {
         return Ok(());
@@ -141,9 +138,7 @@ pub async fn detach(
         serde_json::json!({ "attachment": id, "file_name": found.file_name }),
         ip,
     );
-    let removed = attachments::remove(&state.db, c.id.0, id, &entry, state.clock.now())
-        .await
-        .map_err(internal)?;
+    let removed = attachments::remove(&state.db, c.id.0, id.0, &entry, state.clock.now()).await?;
     if removed == Some(false) {
         let path = path_of(&state.data_dir, &found.sha256);
         if let Err(err) = tokio::fs::remove_file(&path).await {

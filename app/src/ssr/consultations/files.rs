@@ -1,16 +1,17 @@
 //! Drafts as files: any version exported as Markdown (with its clause markers, so that
 //! it can be edited elsewhere and brought back), and `.md` files uploaded into the editor.
 
+use crate::consultations::form::field;
 use crate::domain::authz::{authorise, Action};
 use crate::domain::Lang;
+use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::markdown as draft;
-use crate::ssr::consultations::publishing::{in_language, Fields};
+use crate::ssr::consultations::publishing::{in_language, Bilingual};
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::db::StoreError;
 use crate::ssr::state::AppState;
 use crate::ssr::upload::{chosen, Upload};
-use crate::ui::form::{FormFeedback, FormMessage};
 
 /// The largest Markdown file the editor takes (a long draft is about 200 KB).
 pub const MAX_DRAFT_FILE_BYTES: usize = 1024 * 1024;
@@ -45,34 +46,25 @@ pub async fn version_markdown(
 
 /// Puts the text of the `.md` files chosen in the editor (`draft_ar_file`,
 /// `draft_en_file`) in place of the typed drafts. A file that is too large or not
-/// UTF-8 text is refused with the typed fields kept.
-pub fn take_draft_files(fields: &mut Fields, uploads: &[Upload]) -> Result<(), FormFeedback> {
-    let mut fb = FormFeedback::default();
+/// UTF-8 text is refused, and the typed draft kept.
+pub fn take_draft_files(draft: &mut Bilingual, uploads: &[Upload]) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::default();
     for lang in Lang::ALL {
-        let name = format!("draft_{}", lang.code());
-        let Some(file) = chosen(uploads, &format!("{name}_file")) else {
+        let name = field::of(field::DRAFT, lang);
+        let Some(file) = chosen(uploads, field::of(field::DRAFT_FILE, lang)) else {
             continue;
         };
         if file.bytes.len() > MAX_DRAFT_FILE_BYTES {
-            fb.errors.insert(name, FormMessage::FileTooLarge);
+            errors.add(name, FormMessage::FileTooLarge);
             continue;
         }
         match std::str::from_utf8(&file.bytes) {
             // A byte-order mark from Windows editors is not part of the draft.
-            Ok(text) => {
-                fields.insert(name, text.trim_start_matches('\u{feff}').to_owned());
-            }
-            Err(_) => {
-                fb.errors.insert(name, FormMessage::FileNotText);
-            }
+            Ok(text) => draft.set(lang, text.trim_start_matches('\u{feff}').to_owned()),
+            Err(_) => errors.add(name, FormMessage::FileNotText),
         }
     }
-    if fb.errors.is_empty() {
-        Ok(())
-    } else {
-        fb.values = fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        Err(fb)
-    }
+    errors.check()
 }
 
 #[cfg(test)]
@@ -90,29 +82,32 @@ mod tests {
 
     #[test]
     fn an_uploaded_file_replaces_the_typed_draft() {
-        let mut fields = Fields::new();
-        fields.insert("draft_ar".into(), "typed".into());
-        fields.insert("draft_en".into(), "kept".into());
+        let mut draft = Bilingual {
+            ar: "typed".into(),
+            en: "kept".into(),
+        };
         let files = [upload(
             "draft_ar_file",
             "\u{feff}## المادة الأولى\n".as_bytes(),
         )];
-        assert!(take_draft_files(&mut fields, &files).is_ok());
-        assert_eq!(fields["draft_ar"], "## المادة الأولى\n");
-        assert_eq!(fields["draft_en"], "kept");
+        assert!(take_draft_files(&mut draft, &files).is_ok());
+        assert_eq!(draft.ar, "## المادة الأولى\n");
+        assert_eq!(draft.en, "kept");
     }
 
     #[test]
     fn a_binary_or_huge_file_is_refused_and_the_typed_text_kept() {
-        let mut fields = Fields::new();
-        fields.insert("draft_ar".into(), "typed".into());
+        let mut draft = Bilingual {
+            ar: "typed".into(),
+            en: String::new(),
+        };
         let files = [
             upload("draft_ar_file", &[0xff, 0xfe, 0x00, 0x41]),
             upload("draft_en_file", &vec![b'a'; MAX_DRAFT_FILE_BYTES + 1]),
         ];
-        let fb = take_draft_files(&mut fields, &files).expect_err("refused");
-        assert_eq!(fb.errors["draft_ar"], FormMessage::FileNotText);
-        assert_eq!(fb.errors["draft_en"], FormMessage::FileTooLarge);
-        assert_eq!(fb.values["draft_ar"], "typed");
+        let errors = take_draft_files(&mut draft, &files).expect_err("refused");
+        assert_eq!(errors.get("draft_ar"), Some(FormMessage::FileNotText));
+        assert_eq!(errors.get("draft_en"), Some(FormMessage::FileTooLarge));
+        assert_eq!(draft.ar, "typed");
     }
 }

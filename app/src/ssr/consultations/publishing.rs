@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
-use crate::domain::authz::{authorise, Action};
+use crate::consultations::form::field;
+use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::consultation::is_valid_slug;
 use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
+use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
 use crate::ssr::agencies::store as agencies;
@@ -19,7 +21,6 @@ use crate::ssr::consultations::store as consultations;
 use crate::ssr::consultations::store::{Consultation, ConsultationRecord, StoredClause};
 use crate::ssr::db::StoreError;
 use crate::ssr::state::AppState;
-use crate::ui::form::{FormFeedback, FormMessage};
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_SUMMARY_CHARS: usize = 3000;
@@ -27,33 +28,130 @@ const MAX_DRAFT_CHARS: usize = 200_000;
 /// The `datetime-local` format of the period fields, in the agency's time zone.
 pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
-/// The fields of the consultation editor, as typed.
-pub type Fields = BTreeMap<String, String>;
+/// Why creating, saving or moving a consultation on was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("denied: {0:?}")]
+    Denied(Denied),
+    #[error("invalid fields: {0:?}")]
+    Invalid(FieldErrors),
+    /// Concluded consultations are final.
+    #[error("concluded")]
+    Concluded,
+    #[error("transition not allowed now")]
+    TransitionNotAllowed,
+    /// Scheduling needs an opening time still to come.
+    #[error("opens in the past")]
+    OpensInPast,
+    /// Opening now needs a closing time still to come.
+    #[error("period invalid")]
+    PeriodInvalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A file (an attached document) could not be written.
+    #[error("file not stored: {0}")]
+    File(#[from] std::io::Error),
+}
 
-/// The names of the editor's text fields (all but the CSRF token and intent).
-pub const FIELDS: [&str; 15] = [
-    "slug",
-    "title_ar",
-    "title_en",
-    "summary_ar",
-    "summary_en",
-    "audience_ar",
-    "audience_en",
-    "contact_email",
-    "topics",
-    "opens_at",
-    "closes_at",
-    "draft_ar",
-    "draft_en",
-    "change_note_ar",
-    "change_note_en",
-];
+impl From<Denied> for PublishError {
+    fn from(reason: Denied) -> Self {
+        PublishError::Denied(reason)
+    }
+}
 
-pub(crate) fn internal(err: impl std::fmt::Display) -> FormFeedback {
-    tracing::error!(error = %err, "consultation operation failed");
-    FormFeedback {
-        summary: Some(FormMessage::Internal),
-        ..Default::default()
+/// A text typed in both languages (either may be empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bilingual {
+    pub ar: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    fn read(pair: [&'static str; 2], get: &impl Fn(&str) -> String) -> Bilingual {
+        Bilingual {
+            ar: get(pair[0]),
+            en: get(pair[1]),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ar => &self.ar,
+            Lang::En => &self.en,
+        }
+    }
+
+    pub fn set(&mut self, lang: Lang, text: String) {
+        match lang {
+            Lang::Ar => self.ar = text,
+            Lang::En => self.en = text,
+        }
+    }
+
+    /// Trimmed, with empty texts left out.
+    fn localized(&self) -> LocalizedText {
+        LocalizedText::new(non_empty(&self.ar), non_empty(&self.en))
+    }
+}
+
+/// The consultation editor as typed: text, checked when saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditorInput {
+    pub slug: String,
+    pub title: Bilingual,
+    pub summary: Bilingual,
+    pub audience: Bilingual,
+    pub contact_email: String,
+    /// Topic slugs, separated by commas, Arabic commas or spaces.
+    pub topics: String,
+    /// `datetime-local` values, in the agency's time zone.
+    pub opens_at: String,
+    pub closes_at: String,
+    /// Markdown.
+    pub draft: Bilingual,
+    /// Said when a published draft changes: what changed.
+    pub change_note: Bilingual,
+}
+
+impl EditorInput {
+    /// The editor's fields read by name (`get` gives "" for a missing one).
+    pub fn read(get: impl Fn(&str) -> String) -> EditorInput {
+        EditorInput {
+            slug: get(field::SLUG),
+            title: Bilingual::read(field::TITLE, &get),
+            summary: Bilingual::read(field::SUMMARY, &get),
+            audience: Bilingual::read(field::AUDIENCE, &get),
+            contact_email: get(field::CONTACT_EMAIL),
+            topics: get(field::TOPICS),
+            opens_at: get(field::OPENS_AT),
+            closes_at: get(field::CLOSES_AT),
+            draft: Bilingual::read(field::DRAFT, &get),
+            change_note: Bilingual::read(field::CHANGE_NOTE, &get),
+        }
+    }
+
+    /// The fields by name, to fill the editor with.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        let mut f = BTreeMap::new();
+        let mut put = |k: &str, v: &str| {
+            f.insert(k.to_owned(), v.to_owned());
+        };
+        put(field::SLUG, &self.slug);
+        for (pair, text) in [
+            (field::TITLE, &self.title),
+            (field::SUMMARY, &self.summary),
+            (field::AUDIENCE, &self.audience),
+            (field::DRAFT, &self.draft),
+            (field::CHANGE_NOTE, &self.change_note),
+        ] {
+            put(pair[0], &text.ar);
+            put(pair[1], &text.en);
+        }
+        put(field::CONTACT_EMAIL, &self.contact_email);
+        put(field::TOPICS, &self.topics);
+        put(field::OPENS_AT, &self.opens_at);
+        put(field::CLOSES_AT, &self.closes_at);
+        f
     }
 }
 
@@ -74,67 +172,51 @@ struct Checked {
     change_note: LocalizedText,
 }
 
-fn localized(fields: &Fields, name: &str) -> LocalizedText {
-    let get = |lang: &str| {
-        fields
-            .get(&format!("{name}_{lang}"))
-            .and_then(|v| non_empty(v))
-    };
-    LocalizedText::new(get("ar"), get("en"))
-}
-
 async fn check_fields(
     state: &AppState,
-    fields: &Fields,
+    input: &EditorInput,
     time_zone: &str,
-    fb: &mut FormFeedback,
+    errors: &mut FieldErrors,
 ) -> Result<Checked, StoreError> {
-    let title = localized(fields, "title");
+    let title = input.title.localized();
     if title.is_empty() {
-        fb.errors
-            .insert("title_ar".into(), FormMessage::NameInOneLanguage);
+        errors.add(field::TITLE[0], FormMessage::NameInOneLanguage);
     }
-    for (name, max) in [
-        ("title", MAX_TITLE_CHARS),
-        ("summary", MAX_SUMMARY_CHARS),
-        ("audience", MAX_SUMMARY_CHARS),
-        ("change_note", MAX_SUMMARY_CHARS),
+    for (pair, text, max) in [
+        (field::TITLE, &input.title, MAX_TITLE_CHARS),
+        (field::SUMMARY, &input.summary, MAX_SUMMARY_CHARS),
+        (field::AUDIENCE, &input.audience, MAX_SUMMARY_CHARS),
+        (field::CHANGE_NOTE, &input.change_note, MAX_SUMMARY_CHARS),
     ] {
-        for lang in ["ar", "en"] {
-            let key = format!("{name}_{lang}");
-            if fields.get(&key).is_some_and(|v| v.chars().count() > max) {
-                fb.errors.insert(key, FormMessage::TextTooLong);
+        for lang in Lang::ALL {
+            if text.get(lang).chars().count() > max {
+                errors.add(field::of(pair, lang), FormMessage::TextTooLong);
             }
         }
     }
-    let contact_email = fields.get("contact_email").and_then(|v| non_empty(v));
+    let contact_email = non_empty(&input.contact_email);
     if contact_email
         .as_deref()
         .is_some_and(|m| crate::domain::account::normalize_email(m).is_err())
     {
-        fb.errors
-            .insert("contact_email".into(), FormMessage::EmailMalformed);
+        errors.add(field::CONTACT_EMAIL, FormMessage::EmailMalformed);
     }
     let known = consultations::topics(&state.db).await?;
     let mut topics = Vec::new();
-    for slug in fields
-        .get("topics")
-        .map(String::as_str)
-        .unwrap_or("")
+    for slug in input
+        .topics
         .split([',', '،', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
         match known.iter().find(|t| t.slug == slug) {
             Some(t) => topics.push(t.id),
-            None => {
-                fb.errors.insert("topics".into(), FormMessage::TopicUnknown);
-            }
+            None => errors.add(field::TOPICS, FormMessage::TopicUnknown),
         }
     }
     let tz = zone(time_zone);
-    let mut moment = |name: &str| {
-        let raw = fields.get(name).map(|v| v.trim()).unwrap_or("");
+    let mut moment = |name: &'static str, raw: &str| {
+        let raw = raw.trim();
         let parsed = NaiveDateTime::parse_from_str(raw, LOCAL_FORMAT)
             .ok()
             .and_then(|n| tz.from_local_datetime(&n).single())
@@ -145,25 +227,24 @@ async fn check_fields(
             } else {
                 FormMessage::DateMalformed
             };
-            fb.errors.insert(name.to_owned(), message);
+            errors.add(name, message);
         }
         parsed.unwrap_or_default()
     };
-    let opens_at = moment("opens_at");
-    let closes_at = moment("closes_at");
-    if !fb.errors.contains_key("closes_at") && closes_at <= opens_at {
-        fb.errors
-            .insert("closes_at".into(), FormMessage::PeriodInvalid);
+    let opens_at = moment(field::OPENS_AT, &input.opens_at);
+    let closes_at = moment(field::CLOSES_AT, &input.closes_at);
+    if errors.get(field::CLOSES_AT).is_none() && closes_at <= opens_at {
+        errors.add(field::CLOSES_AT, FormMessage::PeriodInvalid);
     }
     Ok(Checked {
         title,
-        summary: localized(fields, "summary"),
-        audience: localized(fields, "audience"),
+        summary: input.summary.localized(),
+        audience: input.audience.localized(),
         contact_email,
         topics,
         opens_at,
         closes_at,
-        change_note: localized(fields, "change_note"),
+        change_note: input.change_note.localized(),
     })
 }
 
@@ -171,22 +252,18 @@ async fn check_fields(
 /// Arabic leads when both are given: the English text must have the same clauses, in
 /// the same order.
 fn parse_draft(
-    fields: &Fields,
+    input: &Bilingual,
     previous: &[StoredClause],
-    fb: &mut FormFeedback,
+    errors: &mut FieldErrors,
 ) -> Vec<StoredClause> {
-    let text = |lang: &str| {
-        fields
-            .get(&format!("draft_{lang}"))
-            .map(|s| s.replace("\r\n", "\n"))
-            .filter(|s| !s.trim().is_empty())
-    };
-    let (ar, en) = (text("ar"), text("en"));
-    for (name, t) in [("draft_ar", &ar), ("draft_en", &en)] {
+    let text =
+        |lang: Lang| Some(input.get(lang).replace("\r\n", "\n")).filter(|s| !s.trim().is_empty());
+    let (ar, en) = (text(Lang::Ar), text(Lang::En));
+    for (lang, t) in [(Lang::Ar, &ar), (Lang::En, &en)] {
         if t.as_ref()
             .is_some_and(|t| t.chars().count() > MAX_DRAFT_CHARS)
         {
-            fb.errors.insert(name.into(), FormMessage::TextTooLong);
+            errors.add(field::of(field::DRAFT, lang), FormMessage::TextTooLong);
         }
     }
     let (lead_lang, lead, second) = match (&ar, &en) {
@@ -197,16 +274,13 @@ fn parse_draft(
         ),
         (None, Some(e)) => (Lang::En, e.as_str(), None),
         (None, None) => {
-            fb.errors.insert("draft_ar".into(), FormMessage::DraftEmpty);
+            errors.add(field::DRAFT[0], FormMessage::DraftEmpty);
             return Vec::new();
         }
     };
     let parsed = draft::parse(lead);
     if parsed.is_empty() {
-        fb.errors.insert(
-            format!("draft_{}", lead_lang.code()),
-            FormMessage::DraftEmpty,
-        );
+        errors.add(field::of(field::DRAFT, lead_lang), FormMessage::DraftEmpty);
         return Vec::new();
     }
     let clauses = assign_keys(&in_language(previous, lead_lang), parsed, new_key);
@@ -215,8 +289,8 @@ fn parse_draft(
         let same_shape =
             tr.len() == clauses.len() && tr.iter().zip(&clauses).all(|(a, b)| a.kind == b.kind);
         if !same_shape {
-            fb.errors.insert(
-                format!("draft_{}", lang.code()),
+            errors.add(
+                field::of(field::DRAFT, *lang),
                 FormMessage::TranslationMismatch,
             );
             return Vec::new();
@@ -265,17 +339,6 @@ pub(crate) fn in_language(clauses: &[StoredClause], lang: Lang) -> Vec<DraftClau
         .collect()
 }
 
-fn feedback_with(fields: &Fields) -> FormFeedback {
-    FormFeedback {
-        values: fields
-            .iter()
-            .filter(|(k, _)| FIELDS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        ..Default::default()
-    }
-}
-
 pub(crate) fn audit(
     signed: &Signed,
     action: AuditAction,
@@ -297,36 +360,23 @@ pub async fn create(
     state: &AppState,
     signed: &Signed,
     agency_slug: &str,
-    fields: &Fields,
+    input: &EditorInput,
     ip: Option<String>,
-) -> Result<String, FormFeedback> {
-    let Some(agency) = agencies::by_slug(&state.db, agency_slug)
-        .await
-        .map_err(internal)?
-    else {
-        return Err(crate::ssr::admin::service::denied(
-            crate::domain::authz::Denied::Forbidden,
-        ));
+) -> Result<String, PublishError> {
+    let Some(agency) = agencies::by_slug(&state.db, agency_slug).await? else {
+        return Err(Denied::Forbidden.into());
     };
-    authorise(Some(&signed.actor), Action::ActForAgency(agency.id))
-        .map_err(crate::ssr::admin::service::denied)?;
-    let mut fb = feedback_with(fields);
-    let slug = fields
-        .get("slug")
-        .map(|s| s.trim().to_lowercase())
-        .unwrap_or_default();
+    authorise(Some(&signed.actor), Action::ActForAgency(agency.id))?;
+    let mut errors = FieldErrors::default();
+    let slug = input.slug.trim().to_lowercase();
     if slug.is_empty() {
-        fb.errors.insert("slug".into(), FormMessage::Required);
+        errors.add(field::SLUG, FormMessage::Required);
     } else if !is_valid_slug(&slug) {
-        fb.errors.insert("slug".into(), FormMessage::SlugMalformed);
+        errors.add(field::SLUG, FormMessage::SlugMalformed);
     }
-    let checked = check_fields(state, fields, &agency.time_zone, &mut fb)
-        .await
-        .map_err(internal)?;
-    let clauses = parse_draft(fields, &[], &mut fb);
-    if fb.has_errors() {
-        return Err(fb);
-    }
+    let checked = check_fields(state, input, &agency.time_zone, &mut errors).await?;
+    let clauses = parse_draft(&input.draft, &[], &mut errors);
+    errors.check().map_err(PublishError::Invalid)?;
     let now = state.clock.now();
     let record = ConsultationRecord {
         slug: slug.clone(),
@@ -363,11 +413,11 @@ pub async fn create(
     .await;
     match result {
         Ok(()) => Ok(slug),
-        Err(StoreError::Conflict(_)) => {
-            fb.errors.insert("slug".into(), FormMessage::SlugTaken);
-            Err(fb)
-        }
-        Err(e) => Err(internal(e)),
+        Err(StoreError::Conflict(_)) => Err(PublishError::Invalid(FieldErrors::one(
+            field::SLUG,
+            FormMessage::SlugTaken,
+        ))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -376,15 +426,11 @@ pub(crate) async fn editable(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-) -> Result<Consultation, FormFeedback> {
+) -> Result<Consultation, PublishError> {
     let c = consultations::by_slug(&state.db, slug)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            crate::ssr::admin::service::denied(crate::domain::authz::Denied::Forbidden)
-        })?;
-    authorise(Some(&signed.actor), Action::ActForAgency(c.agency_id))
-        .map_err(crate::ssr::admin::service::denied)?;
+        .await?
+        .ok_or(PublishError::Denied(Denied::Forbidden))?;
+    authorise(Some(&signed.actor), Action::ActForAgency(c.agency_id))?;
     Ok(c)
 }
 
@@ -405,52 +451,48 @@ pub async fn save(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    fields: &Fields,
+    input: &EditorInput,
     ip: Option<String>,
-) -> Result<Saved, FormFeedback> {
+) -> Result<Saved, PublishError> {
     let c = editable(state, signed, slug).await?;
     let now = state.clock.now();
     let status = c.status_at(now);
-    let mut fb = feedback_with(fields);
     if status == ConsultationStatus::Concluded {
-        fb.summary = Some(FormMessage::ConsultationConcluded);
-        return Err(fb);
+        return Err(PublishError::Concluded);
     }
-    let mut checked = check_fields(state, fields, &c.agency_time_zone, &mut fb)
-        .await
-        .map_err(internal)?;
-    // The period is fixed once the consultation has opened.
-    if !matches!(
+    let mut errors = FieldErrors::default();
+    // The period is fixed once the consultation has opened: what the form says of it
+    // then is not read.
+    let period_open = matches!(
         status,
         ConsultationStatus::Draft | ConsultationStatus::Scheduled
-    ) {
-        fb.errors.remove("opens_at");
-        fb.errors.remove("closes_at");
+    );
+    let mut period = input.clone();
+    if !period_open {
+        let tz = zone(&c.agency_time_zone);
+        let local = |at: DateTime<Utc>| at.with_timezone(&tz).format(LOCAL_FORMAT).to_string();
+        period.opens_at = local(c.opens_at);
+        period.closes_at = local(c.closes_at);
+    }
+    let mut checked = check_fields(state, &period, &c.agency_time_zone, &mut errors).await?;
+    if !period_open {
         checked.opens_at = c.opens_at;
         checked.closes_at = c.closes_at;
     } else if status == ConsultationStatus::Scheduled && checked.opens_at <= now {
-        fb.errors
-            .insert("opens_at".into(), FormMessage::OpensInPast);
+        errors.add(field::OPENS_AT, FormMessage::OpensInPast);
     }
-    let versions = consultations::versions(&state.db, c.id.0)
-        .await
-        .map_err(internal)?;
+    let versions = consultations::versions(&state.db, c.id.0).await?;
     let Some(latest) = versions.last() else {
-        return Err(internal("consultation without a version"));
+        return Err(StoreError::corrupt("versions", "consultation_id", c.id).into());
     };
-    let previous = consultations::clauses(&state.db, latest.id)
-        .await
-        .map_err(internal)?;
-    let clauses = parse_draft(fields, &previous, &mut fb);
+    let previous = consultations::clauses(&state.db, latest.id).await?;
+    let clauses = parse_draft(&input.draft, &previous, &mut errors);
     let draft_changed = clauses != previous;
     let publishing = draft_changed && latest.published_at.is_some();
     if publishing && checked.change_note.is_empty() {
-        fb.errors
-            .insert("change_note_ar".into(), FormMessage::ChangeNoteRequired);
+        errors.add(field::CHANGE_NOTE[0], FormMessage::ChangeNoteRequired);
     }
-    if fb.has_errors() {
-        return Err(fb);
-    }
+    errors.check().map_err(PublishError::Invalid)?;
     let record = ConsultationRecord {
         slug: c.slug.clone(),
         agency_id: c.agency_id.0,
@@ -522,7 +564,7 @@ pub async fn save(
         tx.commit().await
     }
     .await;
-    result.map_err(internal)?;
+    result?;
     if let Saved::NewVersion(_) = outcome {
         // Followers hear of it now rather than at the next minute tick, but off the
         // request: telling hundreds of them must not hold the editor's answer. The
@@ -549,30 +591,27 @@ pub async fn transition(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    transition: Option<Transition>,
+    transition: Transition,
     ip: Option<String>,
-) -> Result<ConsultationStatus, FormFeedback> {
+) -> Result<ConsultationStatus, PublishError> {
     let c = editable(state, signed, slug).await?;
     let now = state.clock.now();
     let current = c.status_at(now);
-    let refuse = |m: FormMessage| FormFeedback {
-        summary: Some(m),
-        ..Default::default()
-    };
-    let Some(t) = transition.filter(|t| t.applies_to(current)) else {
-        return Err(refuse(FormMessage::TransitionNotAllowed));
-    };
+    let t = transition;
+    if !t.applies_to(current) {
+        return Err(PublishError::TransitionNotAllowed);
+    }
     let (mut opens_at, mut closes_at, mut concluded_at) = (c.opens_at, c.closes_at, c.concluded_at);
     let status = match t {
         Transition::Schedule => {
             if opens_at <= now {
-                return Err(refuse(FormMessage::OpensInPast));
+                return Err(PublishError::OpensInPast);
             }
             ConsultationStatus::Scheduled
         }
         Transition::OpenNow => {
             if closes_at <= now {
-                return Err(refuse(FormMessage::PeriodInvalid));
+                return Err(PublishError::PeriodInvalid);
             }
             opens_at = now;
             ConsultationStatus::Open
@@ -617,47 +656,42 @@ pub async fn transition(
         tx.commit().await
     }
     .await;
-    result.map_err(internal)?;
+    result?;
     Ok(status)
 }
 
-/// The editor's fields filled from the stored consultation.
-pub async fn current_fields(state: &AppState, c: &Consultation) -> Result<Fields, StoreError> {
-    let mut f = Fields::new();
-    let mut put = |k: &str, v: Option<&str>| {
-        f.insert(k.to_owned(), v.unwrap_or("").to_owned());
+/// The editor filled from the stored consultation.
+pub async fn current_input(state: &AppState, c: &Consultation) -> Result<EditorInput, StoreError> {
+    let text = |t: &LocalizedText| Bilingual {
+        ar: t.ar.clone().unwrap_or_default(),
+        en: t.en.clone().unwrap_or_default(),
     };
-    put("slug", Some(&c.slug));
-    for (name, t) in [
-        ("title", &c.title),
-        ("summary", &c.summary),
-        ("audience", &c.audience),
-    ] {
-        put(&format!("{name}_ar"), t.ar.as_deref());
-        put(&format!("{name}_en"), t.en.as_deref());
-    }
-    put("contact_email", c.contact_email.as_deref());
     let tz = zone(&c.agency_time_zone);
     let local = |at: DateTime<Utc>| at.with_timezone(&tz).format(LOCAL_FORMAT).to_string();
-    put("opens_at", Some(&local(c.opens_at)));
-    put("closes_at", Some(&local(c.closes_at)));
     let topics: Vec<String> = consultations::topics_of(&state.db, c.id.0)
         .await?
         .into_iter()
         .map(|t| t.slug)
         .collect();
-    f.insert("topics".into(), topics.join(", "));
+    let mut input = EditorInput {
+        slug: c.slug.clone(),
+        title: text(&c.title),
+        summary: text(&c.summary),
+        audience: text(&c.audience),
+        contact_email: c.contact_email.clone().unwrap_or_default(),
+        topics: topics.join(", "),
+        opens_at: local(c.opens_at),
+        closes_at: local(c.closes_at),
+        ..Default::default()
+    };
     if let Some(latest) = consultations::versions(&state.db, c.id.0).await?.last() {
         let clauses = consultations::clauses(&state.db, latest.id).await?;
         for lang in Lang::ALL {
             let in_lang = in_language(&clauses, lang);
-            let md = if in_lang.is_empty() {
-                String::new()
-            } else {
-                draft::to_markdown(&in_lang)
-            };
-            f.insert(format!("draft_{}", lang.code()), md);
+            if !in_lang.is_empty() {
+                input.draft.set(lang, draft::to_markdown(&in_lang));
+            }
         }
     }
-    Ok(f)
+    Ok(input)
 }

@@ -2,18 +2,18 @@
 //! support, correct it within the edit window, withdraw it. Each function checks who
 //! may do it and whether the consultation takes comments now.
 
-use std::collections::HashMap;
-
 use chrono::Duration;
 use linkify::{LinkFinder, LinkKind};
 use sha2::{Digest, Sha256};
 
-use crate::domain::authz::{authorise, Action};
+use crate::contributions::form::field;
+use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
     check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, Segment,
     Speaker, EDIT_WINDOW_MINUTES,
 };
-use crate::domain::ConsultationStatus;
+use crate::domain::{ConsultationStatus, ContributionId};
+use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::consultations::store::Consultation;
@@ -22,28 +22,66 @@ use crate::ssr::contributions::store::{Contribution, NewContribution};
 use crate::ssr::db::StoreError;
 use crate::ssr::notifications::store::follows;
 use crate::ssr::state::AppState;
-use crate::ui::form::{FormFeedback, FormMessage};
 
 /// The most characters of an organisation's name.
 const MAX_ORG_NAME_CHARS: usize = 200;
 
-/// A form's fields by name.
-pub type Fields = HashMap<String, String>;
-
-pub(crate) fn internal(err: StoreError) -> FormFeedback {
-    tracing::error!(error = %err, "contribution or moderation failed");
-    summary(FormMessage::Internal)
+/// A contribution or a reply as a person posts it on the portal.
+#[derive(Debug, Clone)]
+pub struct PostContribution {
+    /// The clause it is about; `None`: the draft as a whole. A reply is about what its
+    /// thread is about, so this is ignored for one.
+    pub clause: Option<String>,
+    /// The contribution it answers.
+    pub parent: Option<ContributionId>,
+    pub speaker: SpeakerChoice,
+    /// As typed; normalised and checked here.
+    pub body: String,
 }
 
-pub(crate) fn summary(message: FormMessage) -> FormFeedback {
-    FormFeedback {
-        summary: Some(message),
-        ..Default::default()
+/// Whom a contribution speaks for, as chosen on the form (checked when posted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpeakerChoice {
+    Individual,
+    /// `kind` is `None` when none was chosen.
+    Organisation {
+        name: String,
+        kind: Option<OrgKind>,
+    },
+}
+
+/// Why a contribution, reply, support, correction or withdrawal was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ContributionError {
+    #[error("denied: {0:?}")]
+    Denied(Denied),
+    /// No public consultation by that name.
+    #[error("no such consultation")]
+    NotFound,
+    /// The consultation does not take comments now.
+    #[error("comments are closed")]
+    Closed,
+    /// The contribution acted on or answered is not (or no longer) there.
+    #[error("the contribution is gone")]
+    TargetGone,
+    #[error("invalid fields: {0:?}")]
+    Invalid(FieldErrors),
+    /// The same person posted the same text before.
+    #[error("duplicate")]
+    Duplicate,
+    #[error("the edit window is over")]
+    EditWindowOver,
+    /// Nobody supports their own contribution.
+    #[error("own contribution")]
+    OwnContribution,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Denied> for ContributionError {
+    fn from(reason: Denied) -> Self {
+        ContributionError::Denied(reason)
     }
-}
-
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.get(name).map(String::as_str).unwrap_or("")
 }
 
 /// Where the links in `text` that become anchors are: web addresses only.
@@ -83,7 +121,7 @@ pub fn paragraphs(body: &str) -> Vec<Vec<Segment>> {
         .collect()
 }
 
-/// The body as typed, checked; or the message for the `body` field.
+/// The body as typed, checked; or the message for the body field.
 fn checked_body(raw: &str) -> Result<String, FormMessage> {
     let body = normalize_body(raw);
     check_body(&body, links(&body).len()).map_err(|p| match p {
@@ -99,132 +137,90 @@ pub(crate) fn body_hash(body: &str) -> String {
     hex::encode(Sha256::digest(body.as_bytes()))
 }
 
-/// The consultation if it takes comments now; the message to show otherwise.
-async fn open_consultation(state: &AppState, slug: &str) -> Result<Consultation, FormFeedback> {
+/// The consultation if it takes comments now.
+async fn open_consultation(
+    state: &AppState,
+    slug: &str,
+) -> Result<Consultation, ContributionError> {
     let c = consultations::public_by_slug(&state.db, slug)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| summary(FormMessage::NotFound))?;
+        .await?
+        .ok_or(ContributionError::NotFound)?;
     if c.status_at(state.clock.now()) != ConsultationStatus::Open {
-        return Err(summary(FormMessage::CommentsClosed));
+        return Err(ContributionError::Closed);
     }
     Ok(c)
 }
 
-fn speaker(fields: &Fields, fb: &mut FormFeedback) -> Speaker {
-    if field(fields, "speaker") != "organisation" {
+/// The speaker, checked; mistakes go to `errors`.
+fn speaker(choice: SpeakerChoice, errors: &mut FieldErrors) -> Speaker {
+    let SpeakerChoice::Organisation { name, kind } = choice else {
         return Speaker::Individual;
-    }
-    let name = field(fields, "org_name").trim().to_owned();
-    let kind = OrgKind::parse(field(fields, "org_kind"));
+    };
+    let name = name.trim().to_owned();
     if name.is_empty() {
-        fb.errors.insert("org_name".into(), FormMessage::Required);
+        errors.add(field::ORG_NAME, FormMessage::Required);
     } else if name.chars().count() > MAX_ORG_NAME_CHARS {
-        fb.errors
-            .insert("org_name".into(), FormMessage::TextTooLong);
+        errors.add(field::ORG_NAME, FormMessage::TextTooLong);
     }
     match kind {
         Some(kind) => Speaker::Organisation { name, kind },
         None => {
-            fb.errors.insert("org_kind".into(), FormMessage::Required);
+            errors.add(field::ORG_KIND, FormMessage::Required);
             Speaker::Individual
         }
     }
 }
 
-/// Posts a contribution (or, with a `parent` field, a reply) to consultation `slug`;
-/// its id. `None` when the form was filled in by a robot (the honeypot field): it is
-/// answered as if it worked, and nothing is stored.
+/// Posts a contribution (or, with a `parent`, a reply) to consultation `slug`; its id.
 pub async fn post(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    fields: &Fields,
-) -> Result<Option<i64>, FormFeedback> {
-    let mut fb = FormFeedback {
-        values: fields
-            .iter()
-            .filter(|(k, _)| k.as_str() != "csrf")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        ..Default::default()
-    };
-    authorise(Some(&signed.actor), Action::Contribute)
-        .map_err(crate::ssr::admin::service::denied)?;
-    if !field(fields, "website").is_empty() {
-        return Ok(None);
-    }
-    let c = open_consultation(state, slug).await.map_err(|mut e| {
-        e.values = fb.values.clone();
-        e
-    })?;
-    let versions = consultations::versions(&state.db, c.id.0)
-        .await
-        .map_err(internal)?;
+    input: PostContribution,
+) -> Result<ContributionId, ContributionError> {
+    authorise(Some(&signed.actor), Action::Contribute)?;
+    let c = open_consultation(state, slug).await?;
+    let versions = consultations::versions(&state.db, c.id.0).await?;
     let Some(current) = consultations::latest_published(&versions) else {
-        return Err(summary(FormMessage::CommentsClosed));
+        return Err(ContributionError::Closed);
     };
-    // No `parent`: a new thread. A `parent` that names no published contribution of
-    // this consultation is refused, never posted as a new thread.
-    let parent = match field(fields, "parent").trim() {
-        "" => None,
-        text => {
-            let found = match text.parse::<i64>() {
-                Ok(id) => contributions::by_id(&state.db, id)
-                    .await
-                    .map_err(internal)?
-                    .filter(|p| {
-                        p.consultation_id == c.id.0 && p.status == ContributionStatus::Published
-                    }),
-                Err(_) => None,
-            };
-            match found {
-                Some(p) => Some(p),
-                None => {
-                    fb.summary = Some(FormMessage::ReplyTargetGone);
-                    return Err(fb);
-                }
-            }
-        }
+    // A reply answers a published contribution of this consultation; one that names
+    // anything else is refused, never posted as a new thread.
+    let parent = match input.parent {
+        None => None,
+        Some(id) => Some(
+            contributions::by_id(&state.db, id.0)
+                .await?
+                .filter(|p| {
+                    p.consultation_id == c.id.0 && p.status == ContributionStatus::Published
+                })
+                .ok_or(ContributionError::TargetGone)?,
+        ),
     };
+    let mut errors = FieldErrors::default();
     // A reply is about what its thread is about.
     let clause_key = match &parent {
         Some(p) => p.clause_key.clone(),
-        None => {
-            let key = field(fields, "clause").trim();
-            if key.is_empty() {
-                None
-            } else {
-                let clauses = consultations::clauses(&state.db, current.id)
-                    .await
-                    .map_err(internal)?;
+        None => match input.clause.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(key) => {
+                let clauses = consultations::clauses(&state.db, current.id).await?;
                 if !clauses.iter().any(|cl| cl.key == key) {
-                    fb.errors
-                        .insert("clause".into(), FormMessage::ClauseUnknown);
+                    errors.add(field::CLAUSE, FormMessage::ClauseUnknown);
                 }
                 Some(key.to_owned())
             }
-        }
+        },
     };
-    let speaker = speaker(fields, &mut fb);
-    let body = match checked_body(field(fields, "body")) {
-        Ok(b) => b,
-        Err(m) => {
-            fb.errors.insert("body".into(), m);
-            String::new()
-        }
-    };
-    if !fb.errors.is_empty() {
-        return Err(fb);
-    }
+    let speaker = speaker(input.speaker, &mut errors);
+    let body = checked_body(&input.body).unwrap_or_else(|m| {
+        errors.add(field::BODY, m);
+        String::new()
+    });
+    errors.check().map_err(ContributionError::Invalid)?;
     let body_hash = body_hash(&body);
-    if contributions::is_duplicate(&state.db, signed.user.id, &body_hash)
-        .await
-        .map_err(internal)?
-    {
-        fb.errors
-            .insert("body".into(), FormMessage::DuplicateContribution);
-        return Err(fb);
+    if contributions::is_duplicate(&state.db, signed.user.id, &body_hash).await? {
+        return Err(ContributionError::Duplicate);
     }
     let new = NewContribution {
         consultation_id: c.id.0,
@@ -240,9 +236,7 @@ pub async fn post(
     };
     let is_reply = new.parent_id.is_some();
     let now = state.clock.now();
-    let id = contributions::insert(&state.db, &new, now)
-        .await
-        .map_err(internal)?;
+    let id = contributions::insert(&state.db, &new, now).await?;
     // Who takes part follows the consultation, to hear of its next version and of
     // the end of its period (one click undoes it). The contribution is published
     // either way; what cannot be written here is logged.
@@ -257,24 +251,22 @@ pub async fn post(
             tracing::error!(error = %err, reply = id, "reply notification not queued");
         }
     }
-    Ok(Some(id))
+    Ok(ContributionId(id))
 }
 
 /// Contribution `id`, if it belongs to consultation `slug`.
 pub(crate) async fn in_consultation(
     state: &AppState,
     slug: &str,
-    id: i64,
-) -> Result<Contribution, FormFeedback> {
+    id: ContributionId,
+) -> Result<Contribution, ContributionError> {
     let c = consultations::by_slug(&state.db, slug)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| summary(FormMessage::NotFound))?;
-    contributions::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
+        .ok_or(ContributionError::NotFound)?;
+    contributions::by_id(&state.db, id.0)
+        .await?
         .filter(|x| x.consultation_id == c.id.0)
-        .ok_or_else(|| summary(FormMessage::ReplyTargetGone))
+        .ok_or(ContributionError::TargetGone)
 }
 
 /// The contribution `id` of consultation `slug`, if `signed` wrote it.
@@ -282,13 +274,11 @@ pub(crate) async fn own(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
-) -> Result<Contribution, FormFeedback> {
+    id: ContributionId,
+) -> Result<Contribution, ContributionError> {
     let x = in_consultation(state, slug, id).await?;
     if x.author_id != signed.user.id {
-        return Err(crate::ssr::admin::service::denied(
-            crate::domain::authz::Denied::Forbidden,
-        ));
+        return Err(ContributionError::Denied(Denied::Forbidden));
     }
     Ok(x)
 }
@@ -307,39 +297,23 @@ pub async fn edit(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
+    id: ContributionId,
     raw: &str,
-) -> Result<(), FormFeedback> {
+) -> Result<(), ContributionError> {
     let x = own(state, signed, slug, id).await?;
-    let mut fb = FormFeedback {
-        values: [
-            ("target".to_owned(), id.to_string()),
-            ("body".to_owned(), raw.to_owned()),
-        ]
-        .into_iter()
-        .collect(),
-        ..Default::default()
-    };
     open_consultation(state, slug).await?;
     if x.status != ContributionStatus::Published
         || !within_edit_window(x.created_at, state.clock.now())
     {
-        fb.summary = Some(FormMessage::EditWindowOver);
-        return Err(fb);
+        return Err(ContributionError::EditWindowOver);
     }
-    let body = match checked_body(raw) {
-        Ok(b) => b,
-        Err(m) => {
-            fb.errors.insert("body".into(), m);
-            return Err(fb);
-        }
-    };
+    let body = checked_body(raw)
+        .map_err(|m| ContributionError::Invalid(FieldErrors::one(field::BODY, m)))?;
     if body == x.body {
         return Ok(());
     }
-    contributions::edit(&state.db, id, &body, &body_hash(&body), state.clock.now())
-        .await
-        .map_err(internal)
+    contributions::edit(&state.db, id.0, &body, &body_hash(&body), state.clock.now()).await?;
+    Ok(())
 }
 
 /// Withdraws one's own contribution: a placeholder stays in the thread, the text goes.
@@ -347,15 +321,14 @@ pub async fn withdraw(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
-) -> Result<(), FormFeedback> {
+    id: ContributionId,
+) -> Result<(), ContributionError> {
     let x = own(state, signed, slug, id).await?;
     if x.status == ContributionStatus::Withdrawn {
         return Ok(());
     }
-    contributions::withdraw(&state.db, id, state.clock.now())
-        .await
-        .map_err(internal)
+    contributions::withdraw(&state.db, id.0, state.clock.now()).await?;
+    Ok(())
 }
 
 /// Supports contribution `id` (or takes the support back). Nobody supports their own.
@@ -363,25 +336,17 @@ pub async fn support(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
-) -> Result<(), FormFeedback> {
-    authorise(Some(&signed.actor), Action::Contribute)
-        .map_err(crate::ssr::admin::service::denied)?;
-    let c = consultations::by_slug(&state.db, slug)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| summary(FormMessage::NotFound))?;
-    let x = contributions::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
-        .filter(|x| x.consultation_id == c.id.0 && x.status == ContributionStatus::Published)
-        .ok_or_else(|| summary(FormMessage::ReplyTargetGone))?;
-    if x.author_id == signed.user.id {
-        return Err(summary(FormMessage::OwnContribution));
+    id: ContributionId,
+) -> Result<(), ContributionError> {
+    authorise(Some(&signed.actor), Action::Contribute)?;
+    let x = in_consultation(state, slug, id).await?;
+    if x.status != ContributionStatus::Published {
+        return Err(ContributionError::TargetGone);
     }
-    contributions::toggle_support(&state.db, id, signed.user.id, state.clock.now())
-        .await
-        .map_err(internal)?;
+    if x.author_id == signed.user.id {
+        return Err(ContributionError::OwnContribution);
+    }
+    contributions::toggle_support(&state.db, id.0, signed.user.id, state.clock.now()).await?;
     Ok(())
 }
 

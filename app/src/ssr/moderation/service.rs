@@ -2,15 +2,18 @@
 //! dismiss, authors appeal once. Every action goes to the consultation's public log;
 //! the author is told by mail when their contribution is hidden or shown again.
 
+use crate::contributions::form::field;
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory};
+use crate::domain::ContributionId;
+use crate::forms::{FieldErrors, FormMessage};
 use crate::moderation::pages::rule_label;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::accounts::store as users;
 use crate::ssr::admin::store::audit::AuditAction;
 use crate::ssr::admin::store::audit::AuditEntry;
 use crate::ssr::consultations::store as consultations;
-use crate::ssr::contributions::service::{in_consultation, internal, own, summary};
+use crate::ssr::contributions::service::{in_consultation, own, ContributionError};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::StoreError;
@@ -19,16 +22,59 @@ use crate::ssr::mail::templates;
 use crate::ssr::moderation::store as moderation;
 use crate::ssr::moderation::store::Decision;
 use crate::ssr::state::AppState;
-use crate::ui::form::{FormFeedback, FormMessage};
 
 /// The most characters of a report's note, a moderator's reason or an appeal.
 const MAX_NOTE_CHARS: usize = 2000;
 
-/// A note as typed: trimmed, `None` when empty, refused when too long.
-fn note(raw: &str, field: &str, fb: &mut FormFeedback) -> Option<String> {
+/// Why a report, an appeal or a moderator's decision was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    #[error("denied: {0:?}")]
+    Denied(Denied),
+    /// The contribution is not there, not this consultation's, or not the person's.
+    #[error(transparent)]
+    Target(#[from] ContributionError),
+    #[error("invalid fields: {0:?}")]
+    Invalid(FieldErrors),
+    /// Appealed before, or not hidden.
+    #[error("no appeal possible")]
+    AppealNotPossible,
+    /// Someone decided first: the contribution is no longer in the state acted on.
+    #[error("already decided")]
+    AlreadyDecided,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Denied> for ModerationError {
+    fn from(reason: Denied) -> Self {
+        ModerationError::Denied(reason)
+    }
+}
+
+/// A reader's report, as sent.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The published rule it breaks; `None` when none was chosen.
+    pub category: Option<ReportCategory>,
+    pub note: String,
+}
+
+/// A moderator's decision, as sent.
+#[derive(Debug, Clone)]
+pub struct Decide {
+    pub action: ModerationAction,
+    /// The rule broken: required to hide.
+    pub category: Option<ReportCategory>,
+    /// Required to hide.
+    pub reason: String,
+}
+
+/// A note as typed: trimmed, `None` when empty; too long is a mistake for `field`.
+fn note(raw: &str, field: &'static str, errors: &mut FieldErrors) -> Option<String> {
     let t = raw.trim();
     if t.chars().count() > MAX_NOTE_CHARS {
-        fb.errors.insert(field.to_owned(), FormMessage::TextTooLong);
+        errors.add(field, FormMessage::TextTooLong);
     }
     (!t.is_empty()).then(|| t.to_owned())
 }
@@ -38,44 +84,32 @@ pub async fn report(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
-    category: &str,
-    raw_note: &str,
-) -> Result<(), FormFeedback> {
-    authorise(Some(&signed.actor), Action::Report).map_err(crate::ssr::admin::service::denied)?;
+    id: ContributionId,
+    input: Report,
+) -> Result<(), ModerationError> {
+    authorise(Some(&signed.actor), Action::Report)?;
     let x = in_consultation(state, slug, id).await?;
-    let mut fb = FormFeedback {
-        values: [
-            ("target".to_owned(), id.to_string()),
-            ("category".to_owned(), category.to_owned()),
-            ("note".to_owned(), raw_note.to_owned()),
-        ]
-        .into_iter()
-        .collect(),
-        ..Default::default()
-    };
     if x.status != ContributionStatus::Published || x.author_id == signed.user.id {
-        fb.summary = Some(FormMessage::ReplyTargetGone);
-        return Err(fb);
+        return Err(ContributionError::TargetGone.into());
     }
-    let category = ReportCategory::parse(category);
-    if category.is_none() {
-        fb.errors.insert("category".into(), FormMessage::Required);
+    let mut errors = FieldErrors::default();
+    if input.category.is_none() {
+        errors.add(field::CATEGORY, FormMessage::Required);
     }
-    let note = note(raw_note, "note", &mut fb);
-    let (Some(category), true) = (category, fb.errors.is_empty()) else {
-        return Err(fb);
+    let note = note(&input.note, field::NOTE, &mut errors);
+    errors.check().map_err(ModerationError::Invalid)?;
+    let Some(category) = input.category else {
+        unreachable!("checked above")
     };
     moderation::report(
         &state.db,
-        id,
+        id.0,
         signed.user.id,
         category,
         note.as_deref(),
         state.clock.now(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -84,39 +118,25 @@ pub async fn appeal(
     state: &AppState,
     signed: &Signed,
     slug: &str,
-    id: i64,
+    id: ContributionId,
     raw: &str,
-) -> Result<(), FormFeedback> {
+) -> Result<(), ModerationError> {
     let x = own(state, signed, slug, id).await?;
-    let mut fb = FormFeedback {
-        values: [
-            ("target".to_owned(), id.to_string()),
-            ("appeal".to_owned(), raw.to_owned()),
-        ]
-        .into_iter()
-        .collect(),
-        ..Default::default()
-    };
-    let Some(text) = note(raw, "appeal", &mut fb) else {
-        fb.errors.insert("appeal".into(), FormMessage::Required);
-        return Err(fb);
-    };
-    if !fb.errors.is_empty() {
-        return Err(fb);
+    let mut errors = FieldErrors::default();
+    let text = note(raw, field::APPEAL, &mut errors);
+    if text.is_none() {
+        errors.add(field::APPEAL, FormMessage::Required);
     }
+    errors.check().map_err(ModerationError::Invalid)?;
     let decision = Decision {
         consultation: x.consultation_id,
-        contribution: id,
+        contribution: id.0,
         action: ModerationAction::Appeal,
         category: x.hidden_category,
-        reason: Some(&text),
+        reason: text.as_deref(),
     };
-    if !moderation::apply(&state.db, &decision, None, state.clock.now())
-        .await
-        .map_err(internal)?
-    {
-        fb.summary = Some(FormMessage::AppealNotPossible);
-        return Err(fb);
+    if !moderation::apply(&state.db, &decision, None, state.clock.now()).await? {
+        return Err(ModerationError::AppealNotPossible);
     }
     Ok(())
 }
@@ -126,49 +146,34 @@ pub async fn appeal(
 pub async fn decide(
     state: &AppState,
     signed: &Signed,
-    id: i64,
-    action: ModerationAction,
-    category: &str,
-    raw_reason: &str,
+    id: ContributionId,
+    input: Decide,
     ip: Option<String>,
-) -> Result<(), FormFeedback> {
-    authorise(Some(&signed.actor), Action::Moderate).map_err(crate::ssr::admin::service::denied)?;
-    let x = contributions::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| summary(FormMessage::ReplyTargetGone))?;
-    let mut fb = FormFeedback {
-        values: [
-            ("target".to_owned(), id.to_string()),
-            ("category".to_owned(), category.to_owned()),
-            ("reason".to_owned(), raw_reason.to_owned()),
-        ]
-        .into_iter()
-        .collect(),
-        ..Default::default()
-    };
-    let reason = note(raw_reason, "reason", &mut fb);
-    let category = ReportCategory::parse(category);
-    if action == ModerationAction::Hide {
-        if category.is_none() {
-            fb.errors.insert("category".into(), FormMessage::Required);
-        }
-        if reason.is_none() {
-            fb.errors.insert("reason".into(), FormMessage::Required);
-        }
+) -> Result<(), ModerationError> {
+    authorise(Some(&signed.actor), Action::Moderate)?;
+    // Appealing is the author's, never a moderator's decision.
+    if input.action == ModerationAction::Appeal {
+        return Err(Denied::Forbidden.into());
     }
-    if action == ModerationAction::Appeal {
-        return Err(crate::ssr::admin::service::denied(Denied::Forbidden));
+    let x = contributions::by_id(&state.db, id.0)
+        .await?
+        .ok_or(ContributionError::TargetGone)?;
+    let mut errors = FieldErrors::default();
+    let reason = note(&input.reason, field::REASON, &mut errors);
+    let hide = input.action == ModerationAction::Hide;
+    if hide && input.category.is_none() {
+        errors.add(field::CATEGORY, FormMessage::Required);
     }
-    if !fb.errors.is_empty() {
-        return Err(fb);
+    if hide && reason.is_none() {
+        errors.add(field::REASON, FormMessage::Required);
     }
+    errors.check().map_err(ModerationError::Invalid)?;
     let decision = Decision {
         consultation: x.consultation_id,
-        contribution: id,
-        action,
-        category: if action == ModerationAction::Hide {
-            category
+        contribution: id.0,
+        action: input.action,
+        category: if hide {
+            input.category
         } else {
             x.hidden_category
         },
@@ -178,19 +183,18 @@ pub async fn decide(
         actor: Some(signed.user.id),
         action: AuditAction::Moderation,
         target: format!("contribution:{id}"),
-        detail: serde_json::json!({ "action": action.as_str(), "category": decision.category.map(ReportCategory::as_str) }),
+        detail: serde_json::json!({ "action": input.action.as_str(), "category": decision.category.map(ReportCategory::as_str) }),
         ip,
     };
     let now = state.clock.now();
-    if !moderation::apply(&state.db, &decision, Some(&entry), now)
-        .await
-        .map_err(internal)?
-    {
-        fb.summary = Some(FormMessage::AlreadyDecided);
-        return Err(fb);
+    if !moderation::apply(&state.db, &decision, Some(&entry), now).await? {
+        return Err(ModerationError::AlreadyDecided);
     }
-    if matches!(action, ModerationAction::Hide | ModerationAction::Restore) {
-        tell_author(state, &x, &decision).await.map_err(internal)?;
+    if matches!(
+        input.action,
+        ModerationAction::Hide | ModerationAction::Restore
+    ) {
+        tell_author(state, &x, &decision).await?;
     }
     Ok(())
 }

@@ -1,13 +1,30 @@
 //! Following a consultation: its new versions and the end of its comment period come
-//! by mail (see `notifying::tell_followers`).
+//! by mail (see `notifications::service::tell_followers`).
 
-use crate::domain::authz::{authorise, Action};
+use crate::domain::authz::{authorise, Action, Denied};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::store as consultations;
-use crate::ssr::contributions::service::{internal, summary};
+use crate::ssr::db::StoreError;
 use crate::ssr::notifications::store::follows;
 use crate::ssr::state::AppState;
-use crate::ui::form::{FormFeedback, FormMessage};
+
+/// Why following (or unfollowing) was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FollowError {
+    #[error("denied: {0:?}")]
+    Denied(Denied),
+    /// No public consultation by that name.
+    #[error("no such consultation")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Denied> for FollowError {
+    fn from(reason: Denied) -> Self {
+        FollowError::Denied(reason)
+    }
+}
 
 /// Starts (`follow`) or stops following the public consultation `slug`.
 pub async fn set(
@@ -15,17 +32,16 @@ pub async fn set(
     signed: &Signed,
     slug: &str,
     follow: bool,
-) -> Result<(), FormFeedback> {
-    authorise(Some(&signed.actor), Action::Follow).map_err(crate::ssr::admin::service::denied)?;
+) -> Result<(), FollowError> {
+    authorise(Some(&signed.actor), Action::Follow)?;
     let c = consultations::public_by_slug(&state.db, slug)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| summary(FormMessage::NotFound))?;
+        .await?
+        .ok_or(FollowError::NotFound)?;
     let id = c.id.0;
     if follow {
-        follows::follow(&state.db, signed.user.id, id, state.clock.now()).await
+        follows::follow(&state.db, signed.user.id, id, state.clock.now()).await?;
     } else {
-        follows::unfollow(&state.db, signed.user.id, id).await
+        follows::unfollow(&state.db, signed.user.id, id).await?;
     }
-    .map_err(internal)
+    Ok(())
 }
