@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::authz::RoleKind;
-use crate::domain::LocalizedText;
+use crate::domain::{GrantId, LocalizedText};
 use crate::error::AppError;
 
 /// A role the person holds, as shown on their account page and on agency pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleView {
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     pub kind: RoleKind,
     pub holder: String,
     pub agency_slug: Option<String>,

@@ -96,7 +96,7 @@ pub async fn consultation_list(query: ListQuery) -> Result<ListView, AppError> {
 /// A document attached to a consultation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentView {
-    pub id: i64,
+    pub id: crate::domain::AttachmentId,
     pub title: LocalizedText,
     pub file_name: String,
     pub size_bytes: i64,
@@ -197,13 +197,11 @@ pub async fn consultation_view(
     let now = state.clock.now();
     let (c, can_edit, reader) = readable_consultation(&slug).await?;
     let following = match &reader {
-        Some(r) => Some(follows::is_following(&state.db, r.user.id, c.id.0).await?),
+        Some(r) => Some(follows::is_following(&state.db, r.user.id, c.id).await?),
         None => None,
     };
-    let visible = consultations::visible_versions(
-        consultations::versions(&state.db, c.id.0).await?,
-        can_edit,
-    );
+    let visible =
+        consultations::visible_versions(consultations::versions(&state.db, c.id).await?, can_edit);
     let shown = match version {
         Some(n) => visible.iter().find(|v| v.number == n),
         None => visible.last(),
@@ -230,17 +228,17 @@ pub async fn consultation_view(
         })
         .collect();
     let tz = &c.agency_time_zone;
-    let topics = consultations::topics_of(&state.db, c.id.0)
+    let topics = consultations::topics_of(&state.db, c.id)
         .await?
         .into_iter()
         .map(Named::from)
         .collect();
-    let attachments = attachments::of_consultation(&state.db, c.id.0)
+    let attachments = attachments::of_consultation(&state.db, c.id)
         .await?
         .into_iter()
         .map(AttachmentView::from)
         .collect();
-    let comment_counts = contributions::clause_counts(&state.db, c.id.0).await?;
+    let comment_counts = contributions::clause_counts(&state.db, c.id).await?;
     Ok(ConsultationData {
         attachments,
         comment_counts,
@@ -299,10 +297,8 @@ pub async fn consultation_diff(
     use crate::ssr::context;
     let state = context::app_state()?;
     let (c, can_edit, _) = readable_consultation(&slug).await?;
-    let visible = consultations::visible_versions(
-        consultations::versions(&state.db, c.id.0).await?,
-        can_edit,
-    );
+    let visible =
+        consultations::visible_versions(consultations::versions(&state.db, c.id).await?, can_edit);
     let find = |n: u32| visible.iter().find(|v| v.number == n).ok_or_else(not_found);
     let (old_v, new_v) = (find(from)?, find(to)?);
     let old = consultations::clauses(&state.db, old_v.id).await?;

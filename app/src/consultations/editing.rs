@@ -87,7 +87,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     };
     context::require(Action::ActForAgency(c.agency_id)).await?;
     let status = c.status_at(state.clock.now());
-    let versions = consultations::versions(&state.db, c.id.0).await?;
+    let versions = consultations::versions(&state.db, c.id).await?;
     Ok(EditorData {
         fields: current_input(&state, &c).await?.fields(),
         slug: c.slug,
@@ -100,7 +100,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
             .filter(|t| t.applies_to(status))
             .collect(),
         published: versions.iter().any(|v| v.published_at.is_some()),
-        attachments: attachments::of_consultation(&state.db, c.id.0)
+        attachments: attachments::of_consultation(&state.db, c.id)
             .await?
             .into_iter()
             .map(AttachmentView::from)

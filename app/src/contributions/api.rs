@@ -11,7 +11,7 @@ use crate::domain::contribution::{
 };
 use crate::domain::dates::DateLabel;
 use crate::domain::response::Outcome;
-use crate::domain::{Lang, LocalizedText};
+use crate::domain::{ContributionId, Lang, LocalizedText};
 use crate::error::AppError;
 
 /// A clause one can comment on, for the form's choice.
@@ -58,11 +58,11 @@ pub struct EarlierText {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContributionView {
-    pub id: i64,
+    pub id: ContributionId,
     /// How far to indent: replies nest up to `MAX_DISPLAY_DEPTH`, deeper ones stay there.
     pub depth: u32,
     /// The author replied to, when the reply is shown flat (deeper than the nesting).
-    pub in_reply_to: Option<(i64, Option<String>)>,
+    pub in_reply_to: Option<(ContributionId, Option<String>)>,
     /// `None` once the author's account is deleted.
     pub author: Option<String>,
     pub org: Option<(String, OrgKind)>,
@@ -147,7 +147,7 @@ pub async fn contribution_stamp(slug: String) -> Result<String, AppError> {
     use crate::ssr::contributions::store as contributions;
     let state = context::app_state()?;
     match consultations::public_by_slug(&state.db, &slug).await? {
-        Some(c) => Ok(contributions::stamp(&state.db, c.id.0).await?),
+        Some(c) => Ok(contributions::stamp(&state.db, c.id).await?),
         _ => {
             context::set_status(axum::http::StatusCode::NOT_FOUND);
             Err(AppError::NotFound)

@@ -1,4 +1,5 @@
 //! Typed identifiers: an `AgencyId` can never be passed where a `ConsultationId` is expected.
+//! On the server they bind and decode as the `BIGINT` they are stored as.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +8,15 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub i64);
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -36,10 +45,6 @@ id_type!(
 id_type!(
     /// Primary key of a published (or draft) version of a consultation's text.
     VersionId
-);
-id_type!(
-    /// Primary key of a reader's report of a contribution.
-    ReportId
 );
 id_type!(
     /// Primary key of a role granted to a person (a mandate).

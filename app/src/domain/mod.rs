@@ -14,8 +14,6 @@ pub mod response;
 pub mod text;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
-pub use ids::{
-    AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, ReportId, UserId, VersionId,
-};
+pub use ids::{AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, UserId, VersionId};
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -5,13 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
 use crate::domain::dates::DateLabel;
-use crate::domain::{Lang, LocalizedText};
+use crate::domain::{ContributionId, Lang, LocalizedText};
 use crate::error::AppError;
 
 /// A contribution waiting for a moderator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
-    pub id: i64,
+    pub id: ContributionId,
     pub consultation_slug: String,
     pub consultation_title: LocalizedText,
     pub author: Option<String>,
@@ -77,7 +77,7 @@ pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLine {
-    pub contribution_id: i64,
+    pub contribution_id: ContributionId,
     pub action: ModerationAction,
     pub category: Option<ReportCategory>,
     pub reason: Option<String>,
@@ -103,7 +103,7 @@ pub async fn moderation_log(slug: String, lang: Lang) -> Result<LogView, AppErro
         context::set_status(axum::http::StatusCode::NOT_FOUND);
         return Err(AppError::NotFound);
     };
-    let lines = moderation::log_of(&state.db, c.id.0)
+    let lines = moderation::log_of(&state.db, c.id)
         .await?
         .into_iter()
         .map(|e| LogLine {

@@ -257,7 +257,7 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
         <li class="contribution" id=format!("queue-{}", item.id) data-status=item.status.as_str()>
             <p class="contribution__meta">
                 <a href=format!("/{code}/consultations/{}#contribution-{}", item.consultation_slug, item.id)>
-                    <LocalizedSpan text=item.consultation_title.clone() lang />" · #"{item.id}
+                    <LocalizedSpan text=item.consultation_title.clone() lang />" · #"{item.id.0}
                 </a>
                 " · "<bdi>{item.author.clone().unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi>
                 " · "<DateText date=item.created.clone() />

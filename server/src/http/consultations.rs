@@ -220,7 +220,7 @@ pub async fn attachment(
     Path((id, _name)): Path<(String, String)>,
     session: Session,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
+    let Ok(id) = id.parse().map(AttachmentId) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let reader = match reader(&state, &session).await {

@@ -1,7 +1,7 @@
 //! The public read API and its OpenAPI document, on SQLite and PostgreSQL.
 
 use app::domain::contribution::{OrgKind, Speaker};
-use app::domain::{ConsultationStatus, LocalizedText};
+use app::domain::{ConsultationStatus, ContributionId, LocalizedText};
 use app::ssr::agencies::store as agencies;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::store as contributions;
@@ -158,11 +158,11 @@ http_tests! {
         let db = &server.test_db.db;
         let (author, _) = person(db, "amal@example.org", &[], false).await;
         let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
-        let v = consultations::versions(db, c.id.0).await.expect("versions").pop().expect("v");
+        let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("v");
         let key = consultations::clauses(db, v.id).await.expect("clauses")[3].key.clone();
         let now = chrono::Utc::now();
-        let new = |clause: Option<&str>, parent: Option<i64>, body: &str| NewContribution {
-            consultation_id: c.id.0,
+        let new = |clause: Option<&str>, parent: Option<ContributionId>, body: &str| NewContribution {
+            consultation_id: c.id,
             version_id: v.id,
             clause_key: clause.map(str::to_owned),
             parent_id: parent,
@@ -182,10 +182,10 @@ http_tests! {
         assert_eq!(status, StatusCode::OK, "{page}");
         assert_eq!(page["total"], 3);
         let items = page["items"].as_array().expect("items");
-        assert_eq!(items[0]["id"], root);
+        assert_eq!(items[0]["id"], root.0);
         assert_eq!(items[0]["clause_key"], key.as_str());
         assert_eq!(items[0]["on_behalf_of"]["kind"], "academic");
-        assert_eq!(items[1]["parent_id"], root);
+        assert_eq!(items[1]["parent_id"], root.0);
         assert_eq!(items[2]["status"], "withdrawn");
         assert!(items[2]["body"].is_null(), "no text for a withdrawn contribution");
 
@@ -199,7 +199,7 @@ http_tests! {
         let (status, one) = json(&server, &format!("/api/v1/contributions/{reply}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(one["contribution"]["body"], "A reply");
-        let thread: Vec<i64> = one["thread"].as_array().expect("thread").iter().filter_map(|t| t["id"].as_i64()).collect();
+        let thread: Vec<ContributionId> = one["thread"].as_array().expect("thread").iter().filter_map(|t| t["id"].as_i64().map(ContributionId)).collect();
         assert_eq!(thread, vec![root, reply]);
         let (missing, _) = json(&server, "/api/v1/contributions/999999").await;
         assert_eq!(missing, StatusCode::NOT_FOUND);

@@ -1,6 +1,7 @@
 //! Contributions over HTTP, on SQLite and PostgreSQL: posting on a clause, replying,
 //! supporting, correcting, withdrawing, and the rules that refuse a post.
 
+use app::domain::{ContributionId, VersionId};
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::store as contributions;
 use app::ssr::db::testing::TestDb;
@@ -23,7 +24,7 @@ async fn clause_three(server: &TestServer) -> (String, u32) {
         .await
         .expect("query")
         .expect("guideline");
-    let latest = consultations::versions(db, c.id.0)
+    let latest = consultations::versions(db, c.id)
         .await
         .expect("versions")
         .pop()
@@ -47,7 +48,7 @@ async fn post(
 }
 
 /// The id in a redirect to `…#contribution-{id}`.
-fn posted_id(res: &reqwest::Response) -> i64 {
+fn posted_id(res: &reqwest::Response) -> ContributionId {
     location(res)
         .rsplit("#contribution-")
         .next()
@@ -111,7 +112,7 @@ http_tests! {
     async fn a_contribution_outside_the_comment_period_is_refused_and_kept(server, demo = true) {
         let alice = citizen(&server, "alice@example.org").await;
         let c = consultations::by_slug(&server.test_db.db, "street-vendors-regulation").await.expect("q").expect("c");
-        let roots = || contributions::roots_page(&server.test_db.db, c.id.0, 0, Default::default(), None, 1, 10);
+        let roots = || contributions::roots_page(&server.test_db.db, c.id, VersionId(0), Default::default(), None, 1, 10);
         // The demo's workshop, email and letter contributions.
         let (before, _) = roots().await.expect("roots");
         for slug in ["street-vendors-regulation", "public-parks-bylaw"] {

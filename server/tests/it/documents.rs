@@ -57,7 +57,7 @@ async fn guideline_attachments(server: &TestServer) -> Vec<attachments::Attachme
         .await
         .expect("query")
         .expect("guideline");
-    attachments::of_consultation(&server.test_db.db, c.id.0)
+    attachments::of_consultation(&server.test_db.db, c.id)
         .await
         .expect("attachments")
 }

@@ -24,7 +24,7 @@ async fn snapshot(db: &Db) -> (usize, i64, usize, usize, LocalizedText) {
         .await
         .expect("query")
         .expect("guideline");
-    let posted = contributions::of_consultation(db, c.id.0)
+    let posted = contributions::of_consultation(db, c.id)
         .await
         .expect("contributions");
     let supports = posted.iter().map(|x| x.support_count).sum();

@@ -4,7 +4,7 @@
 
 use app::domain::authz::Role;
 use app::domain::contribution::{ContributionStatus, Speaker};
-use app::domain::UserId;
+use app::domain::{ContributionId, UserId};
 use app::ssr::agencies::store as agencies;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::store as contributions;
@@ -19,13 +19,13 @@ const GUIDELINE: &str = "e-participation-guideline";
 const TEXT: &str = "هذا نص سيُخفى لمخالفته القواعد";
 
 /// A contribution by `author` on the guideline; its id.
-async fn contribution_by(server: &TestServer, author: UserId) -> i64 {
+async fn contribution_by(server: &TestServer, author: UserId) -> ContributionId {
     let db = &server.test_db.db;
     let c = consultations::by_slug(db, GUIDELINE)
         .await
         .expect("q")
         .expect("guideline");
-    let v = consultations::versions(db, c.id.0)
+    let v = consultations::versions(db, c.id)
         .await
         .expect("versions")
         .pop()
@@ -33,7 +33,7 @@ async fn contribution_by(server: &TestServer, author: UserId) -> i64 {
     contributions::insert(
         db,
         &NewContribution {
-            consultation_id: c.id.0,
+            consultation_id: c.id,
             version_id: v.id,
             clause_key: None,
             parent_id: None,
@@ -61,7 +61,7 @@ async fn text_of(client: &reqwest::Client, url: String) -> String {
         .expect("body")
 }
 
-async fn status_of(server: &TestServer, id: i64) -> ContributionStatus {
+async fn status_of(server: &TestServer, id: ContributionId) -> ContributionStatus {
     contributions::by_id(&server.test_db.db, id)
         .await
         .expect("q")

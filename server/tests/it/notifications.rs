@@ -39,7 +39,7 @@ async fn publish_next_version(db: &app::ssr::db::Db, slug: &str, at: chrono::Dat
         .await
         .expect("read")
         .expect("consultation");
-    let versions = consultations::versions(db, c.id.0).await.expect("versions");
+    let versions = consultations::versions(db, c.id).await.expect("versions");
     let last = versions.last().expect("a version");
     let clauses = consultations::clauses(db, last.id).await.expect("clauses");
     let n = last.number + 1;
@@ -48,7 +48,7 @@ async fn publish_next_version(db: &app::ssr::db::Db, slug: &str, at: chrono::Dat
         Some("Response time changed".into()),
     );
     let mut tx = db.begin().await.expect("begin");
-    let v = consultations::insert_version(&mut tx, c.id.0, n, Some(at), &note, at)
+    let v = consultations::insert_version(&mut tx, c.id, n, Some(at), &note, at)
         .await
         .expect("version");
     consultations::replace_clauses(&mut tx, v, &clauses)
@@ -166,7 +166,7 @@ http_tests! {
         // Taking part follows too; Badr then takes the daily digest.
         post_form(&server, &badr_client, PAGE, &[("intent", "contribute"), ("body", "A point on clause one")]).await;
         let c = consultations::by_slug(db, "e-participation-guideline").await.expect("read").expect("c");
-        assert!(follows::is_following(db, badr, c.id.0).await.expect("follows"));
+        assert!(follows::is_following(db, badr, c.id).await.expect("follows"));
         let csrf = csrf_of(&badr_client, &server.url("/en/account")).await;
         badr_client.post(server.url("/en/account/notifications"))
             .form(&[("csrf", csrf.as_str()), ("mode", "daily")]).send().await.expect("post");
@@ -228,6 +228,6 @@ http_tests! {
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert!(res.text().await.expect("body").contains("confirm"), "says what to do");
         let c = consultations::by_slug(db, "e-participation-guideline").await.expect("read").expect("c");
-        assert!(!follows::is_following(db, user.id, c.id.0).await.expect("follows"));
+        assert!(!follows::is_following(db, user.id, c.id).await.expect("follows"));
     }
 }

@@ -19,6 +19,7 @@ use crate::ssr::admin::store::audit;
 use crate::ssr::admin::store::audit::AuditAction;
 use crate::ssr::admin::store::audit::AuditEntry;
 use crate::ssr::admin::store::roles;
+use crate::ssr::contributions::read::{self, Audience, ContributionRead};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::db::StoreError;
 use crate::ssr::mail::store as mail_outbox;
@@ -442,6 +443,55 @@ pub async fn delete_account(
     Ok(())
 }
 
+/// One of the person's contributions in their data export: the read model as its
+/// author reads it (a hidden one's text included).
+#[derive(Debug, serde::Serialize)]
+struct MyContribution {
+    id: crate::domain::ContributionId,
+    consultation_id: crate::domain::ConsultationId,
+    version: u32,
+    clause: Option<String>,
+    in_reply_to: Option<crate::domain::ContributionId>,
+    as_organisation: Option<serde_json::Value>,
+    status: &'static str,
+    hidden_under_rule: Option<&'static str>,
+    appeal: Option<String>,
+    /// `None` once withdrawn.
+    body: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    edited_at: Option<chrono::DateTime<chrono::Utc>>,
+    earlier_texts: Vec<serde_json::Value>,
+}
+
+impl From<ContributionRead> for MyContribution {
+    fn from(x: ContributionRead) -> Self {
+        MyContribution {
+            id: x.id,
+            consultation_id: x.consultation_id,
+            version: x.version,
+            clause: x.clause.map(|cl| cl.key),
+            in_reply_to: x.parent,
+            as_organisation: match x.speaker {
+                Speaker::Individual => None,
+                Speaker::Organisation { name, kind } => {
+                    Some(serde_json::json!({ "name": name, "kind": kind.as_str() }))
+                }
+            },
+            status: x.status.as_str(),
+            hidden_under_rule: x.hidden_under.map(|c| c.as_str()),
+            appeal: x.appeal,
+            body: x.body,
+            created_at: x.created_at,
+            edited_at: x.edited_at,
+            earlier_texts: x
+                .earlier
+                .into_iter()
+                .map(|e| serde_json::json!({ "body": e.body, "written_at": e.written_at }))
+                .collect(),
+        }
+    }
+}
+
 /// Everything Shura holds about a person, as one JSON document.
 pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value, AppError> {
     let record = users::account_record(&state.db, user.id).await?;
@@ -450,8 +500,11 @@ pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value,
     let codes_left = users::recovery_codes_left(&state.db, user.id).await?;
     let mail = mail_outbox::sent_to(&state.db, user.email.as_deref().unwrap_or("")).await?;
     let written = contributions::by_author(&state.db, user.id).await?;
-    let ids: Vec<i64> = written.iter().map(|x| x.id).collect();
-    let edits = contributions::edits_of(&state.db, &ids).await?;
+    let written: Vec<MyContribution> = read::read(&state.db, written, Audience::Author)
+        .await?
+        .into_iter()
+        .map(MyContribution::from)
+        .collect();
     Ok(serde_json::json!({
         "format": "shura.my-data/1",
         "exported_at": state.clock.now(),
@@ -484,27 +537,7 @@ pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value,
             "consultation": f.slug,
             "since": f.since,
         })).collect::<Vec<_>>(),
-        "contributions": written.iter().map(|x| serde_json::json!({
-            "id": x.id,
-            "consultation_id": x.consultation_id,
-            "version": x.version_number,
-            "clause": x.clause_key,
-            "in_reply_to": x.parent_id,
-            "as_organisation": match &x.speaker {
-                Speaker::Individual => None,
-                Speaker::Organisation { name, kind } => Some(serde_json::json!({ "name": name, "kind": kind.as_str() })),
-            },
-            "status": x.status.as_str(),
-            "hidden_under_rule": x.hidden_category.map(|c| c.as_str()),
-            "appeal": x.appeal,
-            "body": x.body,
-            "created_at": x.created_at,
-            "edited_at": x.edited_at,
-            "earlier_texts": edits.iter().filter(|e| e.contribution_id == x.id).map(|e| serde_json::json!({
-                "body": e.body,
-                "written_at": e.written_at,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "contributions": written,
         "reports_made": moderation::reports_by(&state.db, user.id).await?.into_iter().map(|r| serde_json::json!({
             "contribution_id": r.contribution_id,
             "rule": r.category.as_str(),

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Lang, UserId};
+use crate::domain::{ConsultationId, Lang, UserId};
 use crate::ssr::admin::store::audit::{self, AuditEntry};
 use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
 
@@ -107,7 +107,7 @@ pub async fn by_id(db: &Db, id: UserId) -> Result<Option<User>, StoreError> {
 /// a confirmed address.
 pub async fn followers(
     db: &Db,
-    consultation: i64,
+    consultation: ConsultationId,
     mode: crate::domain::notification::NotifyMode,
 ) -> Result<Vec<User>, StoreError> {
     let sql = format!(

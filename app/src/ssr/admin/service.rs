@@ -278,7 +278,7 @@ pub async fn revoke(
     grant_id: GrantId,
     ip: Option<String>,
 ) -> Result<(), AdminError> {
-    let Some(grant) = roles::by_id(&state.db, grant_id.0).await? else {
+    let Some(grant) = roles::by_id(&state.db, grant_id).await? else {
         return Err(AdminError::AlreadyRevoked);
     };
     let action = match grant.role {

@@ -123,7 +123,7 @@ pub async fn upsert(
 }
 
 /// The id of the agency with this slug, seen from inside `tx`.
-pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<i64>, StoreError> {
+pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<AgencyId>, StoreError> {
     let id = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM agencies WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&mut *conn)

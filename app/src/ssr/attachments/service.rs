@@ -96,7 +96,7 @@ pub async fn attach(
     let sha256 = hex::encode(Sha256::digest(&file.bytes));
     store_file(&state.data_dir, &sha256, &file.bytes).await?;
     let new = NewAttachment {
-        consultation_id: c.id.0,
+        consultation_id: c.id,
         title,
         size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
         content_type: PDF.to_owned(),
@@ -107,7 +107,7 @@ pub async fn attach(
     let entry = audit(
         signed,
         AuditAction::AttachmentAdd,
-        c.id.0,
+        c.id,
         serde_json::json!({ "file_name": new.file_name, "sha256": new.sha256 }),
         ip,
     );
@@ -125,20 +125,20 @@ pub async fn detach(
     ip: Option<String>,
 ) -> Result<(), PublishError> {
     let c = editable(state, signed, slug).await?;
-    let Some(found) = attachments::by_id(&state.db, id.0)
+    let Some(found) = attachments::by_id(&state.db, id)
         .await?
-        .filter(|a| a.consultation_id == c.id.0)
+        .filter(|a| a.consultation_id == c.id)
     else {
         return Ok(());
     };
     let entry = audit(
         signed,
         AuditAction::AttachmentRemove,
-        c.id.0,
+        c.id,
         serde_json::json!({ "attachment": id, "file_name": found.file_name }),
         ip,
     );
-    let removed = attachments::remove(&state.db, c.id.0, id.0, &entry, state.clock.now()).await?;
+    let removed = attachments::remove(&state.db, c.id, id, &entry, state.clock.now()).await?;
     if removed == Some(false) {
         let path = path_of(&state.data_dir, &found.sha256);
         if let Err(err) = tokio::fs::remove_file(&path).await {
@@ -153,7 +153,7 @@ pub async fn detach(
 pub async fn readable(
     state: &AppState,
     reader: Option<&Signed>,
-    id: i64,
+    id: AttachmentId,
 ) -> Result<Option<(Attachment, PathBuf)>, StoreError> {
     let Some(a) = attachments::by_id(&state.db, id).await? else {
         return Ok(None);

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{LocalizedText, UserId};
+use crate::domain::{AttachmentId, ConsultationId, LocalizedText, UserId};
 use crate::ssr::admin::store::audit::{self, AuditEntry};
 use crate::ssr::db::{on_tx, with_pool, Db, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
-    pub id: i64,
-    pub consultation_id: i64,
+    pub id: AttachmentId,
+    pub consultation_id: ConsultationId,
     pub title: LocalizedText,
     pub file_name: String,
     pub content_type: String,
@@ -21,7 +21,7 @@ pub struct Attachment {
 
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
-    pub consultation_id: i64,
+    pub consultation_id: ConsultationId,
     pub title: LocalizedText,
     pub file_name: String,
     pub content_type: String,
@@ -32,8 +32,8 @@ pub struct NewAttachment {
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: i64,
-    consultation_id: i64,
+    id: AttachmentId,
+    consultation_id: ConsultationId,
     title_ar: Option<String>,
     title_en: Option<String>,
     file_name: String,
@@ -94,14 +94,17 @@ pub async fn add(
 }
 
 /// A consultation's attachments in the order they were added.
-pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Attachment>, StoreError> {
+pub async fn of_consultation(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<Attachment>, StoreError> {
     let sql = format!("{SELECT} WHERE consultation_id = $1 ORDER BY id");
     let rows: Vec<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Attachment::from).collect())
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Attachment>, StoreError> {
+pub async fn by_id(db: &Db, id: AttachmentId) -> Result<Option<Attachment>, StoreError> {
     let sql = format!("{SELECT} WHERE id = $1");
     let row: Option<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
@@ -112,8 +115,8 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Attachment>, StoreError> {
 /// attachment still uses the same file (`None` when there was no such attachment).
 pub async fn remove(
     db: &Db,
-    consultation: i64,
-    id: i64,
+    consultation: ConsultationId,
+    id: AttachmentId,
     audit: &AuditEntry,
     now: DateTime<Utc>,
 ) -> Result<Option<bool>, StoreError> {

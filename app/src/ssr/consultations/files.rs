@@ -33,7 +33,7 @@ pub async fn version_markdown(
     if !c.is_public() && !staff {
         return Ok(None);
     }
-    let versions = consultations::versions(&state.db, c.id.0).await?;
+    let versions = consultations::versions(&state.db, c.id).await?;
     let Some(v) = versions
         .iter()
         .find(|v| v.number == number && (staff || v.is_published()))

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use crate::consultations::form::field;
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::consultation::is_valid_slug;
-use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
+use crate::domain::{ConsultationId, ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
@@ -342,7 +342,7 @@ pub(crate) fn in_language(clauses: &[StoredClause], lang: Lang) -> Vec<DraftClau
 pub(crate) fn audit(
     signed: &Signed,
     action: AuditAction,
-    c: i64,
+    c: ConsultationId,
     detail: serde_json::Value,
     ip: Option<String>,
 ) -> AuditEntry {
@@ -380,7 +380,7 @@ pub async fn create(
     let now = state.clock.now();
     let record = ConsultationRecord {
         slug: slug.clone(),
-        agency_id: agency.id.0,
+        agency_id: agency.id,
         title: checked.title,
         summary: checked.summary,
         audience: checked.audience,
@@ -481,7 +481,7 @@ pub async fn save(
     } else if status == ConsultationStatus::Scheduled && checked.opens_at <= now {
         errors.add(field::OPENS_AT, FormMessage::OpensInPast);
     }
-    let versions = consultations::versions(&state.db, c.id.0).await?;
+    let versions = consultations::versions(&state.db, c.id).await?;
     let Some(latest) = versions.last() else {
         return Err(StoreError::corrupt("versions", "consultation_id", c.id).into());
     };
@@ -495,7 +495,7 @@ pub async fn save(
     errors.check().map_err(PublishError::Invalid)?;
     let record = ConsultationRecord {
         slug: c.slug.clone(),
-        agency_id: c.agency_id.0,
+        agency_id: c.agency_id,
         title: checked.title,
         summary: checked.summary,
         audience: checked.audience,
@@ -627,7 +627,7 @@ pub async fn transition(
     };
     let record = ConsultationRecord {
         slug: c.slug.clone(),
-        agency_id: c.agency_id.0,
+        agency_id: c.agency_id,
         title: c.title,
         summary: c.summary,
         audience: c.audience,
@@ -668,7 +668,7 @@ pub async fn current_input(state: &AppState, c: &Consultation) -> Result<EditorI
     };
     let tz = zone(&c.agency_time_zone);
     let local = |at: DateTime<Utc>| at.with_timezone(&tz).format(LOCAL_FORMAT).to_string();
-    let topics: Vec<String> = consultations::topics_of(&state.db, c.id.0)
+    let topics: Vec<String> = consultations::topics_of(&state.db, c.id)
         .await?
         .into_iter()
         .map(|t| t.slug)
@@ -684,7 +684,7 @@ pub async fn current_input(state: &AppState, c: &Consultation) -> Result<EditorI
         closes_at: local(c.closes_at),
         ..Default::default()
     };
-    if let Some(latest) = consultations::versions(&state.db, c.id.0).await?.last() {
+    if let Some(latest) = consultations::versions(&state.db, c.id).await?.last() {
         let clauses = consultations::clauses(&state.db, latest.id).await?;
         for lang in Lang::ALL {
             let in_lang = in_language(&clauses, lang);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::draft::ClauseKind;
 use crate::domain::{
     AgencyId, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery, LocalizedText, Page,
+    VersionId,
 };
 use crate::ssr::db::{on_tx, stored, with_pool, Db, StoreError, Tx};
 
@@ -150,7 +151,7 @@ pub async fn public_by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>,
     Ok(by_slug(db, slug).await?.filter(Consultation::is_public))
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Consultation>, StoreError> {
+pub async fn by_id(db: &Db, id: ConsultationId) -> Result<Option<Consultation>, StoreError> {
     let sql = format!("{SELECT} WHERE c.id = $1");
     let row: Option<ConsultationRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
@@ -399,7 +400,7 @@ pub struct StoredClause {
 /// A version of a consultation's draft.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Version {
-    pub id: i64,
+    pub id: VersionId,
     pub number: u32,
     /// `None` while the consultation is being prepared: the version is still editable.
     pub published_at: Option<DateTime<Utc>>,
@@ -437,7 +438,7 @@ pub struct Topic {
 
 #[derive(sqlx::FromRow)]
 struct VersionRow {
-    id: i64,
+    id: VersionId,
     number: i64,
     published_at: Option<DateTime<Utc>>,
     change_note_ar: Option<String>,
@@ -511,7 +512,7 @@ fn clauses_sql() -> String {
 }
 
 /// The versions of a consultation, oldest first.
-pub async fn versions(db: &Db, consultation: i64) -> Result<Vec<Version>, StoreError> {
+pub async fn versions(db: &Db, consultation: ConsultationId) -> Result<Vec<Version>, StoreError> {
     let rows: Vec<VersionRow> = with_pool!(db, pool => sqlx::query_as(&versions_sql())
         .bind(consultation)
         .fetch_all(pool)
@@ -520,7 +521,7 @@ pub async fn versions(db: &Db, consultation: i64) -> Result<Vec<Version>, StoreE
 }
 
 /// The clauses of a version, in order.
-pub async fn clauses(db: &Db, version: i64) -> Result<Vec<StoredClause>, StoreError> {
+pub async fn clauses(db: &Db, version: VersionId) -> Result<Vec<StoredClause>, StoreError> {
     let rows: Vec<ClauseRow> = with_pool!(db, pool => sqlx::query_as(&clauses_sql())
         .bind(version)
         .fetch_all(pool)
@@ -550,7 +551,7 @@ pub async fn topics(db: &Db) -> Result<Vec<Topic>, StoreError> {
 }
 
 /// The topics of one consultation.
-pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreError> {
+pub async fn topics_of(db: &Db, consultation: ConsultationId) -> Result<Vec<Topic>, StoreError> {
     let rows: Vec<TopicRow> = with_pool!(db, pool =>
         sqlx::query_as(
             "SELECT t.id, t.slug, t.name_ar, t.name_en
@@ -569,7 +570,7 @@ pub async fn topics_of(db: &Db, consultation: i64) -> Result<Vec<Topic>, StoreEr
 #[derive(Debug, Clone)]
 pub struct ConsultationRecord {
     pub slug: String,
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub title: LocalizedText,
     pub summary: LocalizedText,
     pub audience: LocalizedText,
@@ -581,7 +582,7 @@ pub struct ConsultationRecord {
 }
 
 /// The id of the consultation with this slug, seen from inside `tx`.
-pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<i64>, StoreError> {
+pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<ConsultationId>, StoreError> {
     let id = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM consultations WHERE slug = $1")
         .bind(slug)
         .fetch_optional(&mut *conn)
@@ -594,7 +595,7 @@ pub async fn upsert(
     tx: &mut Tx,
     c: &ConsultationRecord,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+) -> Result<ConsultationId, StoreError> {
     on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO consultations
            (slug, agency_id, title_ar, title_en, summary_ar, summary_en,
@@ -649,7 +650,11 @@ pub async fn upsert_topic(
 }
 
 /// Files the consultation under exactly these topics.
-pub async fn set_topics(tx: &mut Tx, consultation: i64, topics: &[i64]) -> Result<(), StoreError> {
+pub async fn set_topics(
+    tx: &mut Tx,
+    consultation: ConsultationId,
+    topics: &[i64],
+) -> Result<(), StoreError> {
     on_tx!(tx, conn => {
         sqlx::query("DELETE FROM consultation_topics WHERE consultation_id = $1")
             .bind(consultation)
@@ -671,7 +676,10 @@ pub async fn set_topics(tx: &mut Tx, consultation: i64, topics: &[i64]) -> Resul
 }
 
 /// [`versions`], seen from inside `tx`.
-pub async fn versions_in(tx: &mut Tx, consultation: i64) -> Result<Vec<Version>, StoreError> {
+pub async fn versions_in(
+    tx: &mut Tx,
+    consultation: ConsultationId,
+) -> Result<Vec<Version>, StoreError> {
     let rows: Vec<VersionRow> = on_tx!(tx, conn => sqlx::query_as(&versions_sql())
         .bind(consultation)
         .fetch_all(&mut *conn)
@@ -680,7 +688,7 @@ pub async fn versions_in(tx: &mut Tx, consultation: i64) -> Result<Vec<Version>,
 }
 
 /// [`clauses`], seen from inside `tx`.
-pub async fn clauses_in(tx: &mut Tx, version: i64) -> Result<Vec<StoredClause>, StoreError> {
+pub async fn clauses_in(tx: &mut Tx, version: VersionId) -> Result<Vec<StoredClause>, StoreError> {
     let rows: Vec<ClauseRow> = on_tx!(tx, conn => sqlx::query_as(&clauses_sql())
         .bind(version)
         .fetch_all(&mut *conn)
@@ -691,12 +699,12 @@ pub async fn clauses_in(tx: &mut Tx, version: i64) -> Result<Vec<StoredClause>, 
 /// Adds version `number` of a consultation; its id.
 pub async fn insert_version(
     tx: &mut Tx,
-    consultation: i64,
+    consultation: ConsultationId,
     number: u32,
     published_at: Option<DateTime<Utc>>,
     note: &LocalizedText,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+) -> Result<VersionId, StoreError> {
     on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO consultation_versions
            (consultation_id, number, published_at, change_note_ar, change_note_en, created_at)
@@ -717,7 +725,7 @@ pub async fn insert_version(
 /// never changes).
 pub async fn update_unpublished_version(
     tx: &mut Tx,
-    version: i64,
+    version: VersionId,
     published_at: Option<DateTime<Utc>>,
     note: &LocalizedText,
 ) -> Result<bool, StoreError> {
@@ -739,7 +747,7 @@ pub async fn update_unpublished_version(
 /// Replaces all clauses of a version, in order.
 pub async fn replace_clauses(
     tx: &mut Tx,
-    version: i64,
+    version: VersionId,
     clauses: &[StoredClause],
 ) -> Result<(), StoreError> {
     on_tx!(tx, conn => {

@@ -1,5 +1,6 @@
 //! Contributions: posting, threads as a reader sees them, and their store.
 
+pub mod read;
 pub mod service;
 pub mod store;
 #[cfg(test)]

@@ -180,7 +180,7 @@ pub async fn post(
 ) -> Result<ContributionId, ContributionError> {
     authorise(Some(&signed.actor), Action::Contribute)?;
     let c = open_consultation(state, slug).await?;
-    let versions = consultations::versions(&state.db, c.id.0).await?;
+    let versions = consultations::versions(&state.db, c.id).await?;
     let Some(current) = consultations::latest_published(&versions) else {
         return Err(ContributionError::Closed);
     };
@@ -189,11 +189,9 @@ pub async fn post(
     let parent = match input.parent {
         None => None,
         Some(id) => Some(
-            contributions::by_id(&state.db, id.0)
+            contributions::by_id(&state.db, id)
                 .await?
-                .filter(|p| {
-                    p.consultation_id == c.id.0 && p.status == ContributionStatus::Published
-                })
+                .filter(|p| p.consultation_id == c.id && p.status == ContributionStatus::Published)
                 .ok_or(ContributionError::TargetGone)?,
         ),
     };
@@ -223,7 +221,7 @@ pub async fn post(
         return Err(ContributionError::Duplicate);
     }
     let new = NewContribution {
-        consultation_id: c.id.0,
+        consultation_id: c.id,
         version_id: current.id,
         clause_key,
         parent_id: parent.map(|p| p.id),
@@ -240,18 +238,18 @@ pub async fn post(
     // Who takes part follows the consultation, to hear of its next version and of
     // the end of its period (one click undoes it). The contribution is published
     // either way; what cannot be written here is logged.
-    if let Err(err) = follows::follow(&state.db, signed.user.id, c.id.0, now).await {
-        tracing::error!(error = %err, contribution = id, "author not made a follower");
+    if let Err(err) = follows::follow(&state.db, signed.user.id, c.id, now).await {
+        tracing::error!(error = %err, contribution = %id, "author not made a follower");
     }
     if is_reply {
         if let Err(err) =
             crate::ssr::notifications::service::on_reply(&state.db, &state.public_url, id, now)
                 .await
         {
-            tracing::error!(error = %err, reply = id, "reply notification not queued");
+            tracing::error!(error = %err, reply = %id, "reply notification not queued");
         }
     }
-    Ok(ContributionId(id))
+    Ok(id)
 }
 
 /// Contribution `id`, if it belongs to consultation `slug`.
@@ -263,9 +261,9 @@ pub(crate) async fn in_consultation(
     let c = consultations::by_slug(&state.db, slug)
         .await?
         .ok_or(ContributionError::NotFound)?;
-    contributions::by_id(&state.db, id.0)
+    contributions::by_id(&state.db, id)
         .await?
-        .filter(|x| x.consultation_id == c.id.0)
+        .filter(|x| x.consultation_id == c.id)
         .ok_or(ContributionError::TargetGone)
 }
 
@@ -312,7 +310,7 @@ pub async fn edit(
     if body == x.body {
         return Ok(());
     }
-    contributions::edit(&state.db, id.0, &body, &body_hash(&body), state.clock.now()).await?;
+    contributions::edit(&state.db, id, &body, &body_hash(&body), state.clock.now()).await?;
     Ok(())
 }
 
@@ -327,7 +325,7 @@ pub async fn withdraw(
     if x.status == ContributionStatus::Withdrawn {
         return Ok(());
     }
-    contributions::withdraw(&state.db, id.0, state.clock.now()).await?;
+    contributions::withdraw(&state.db, id, state.clock.now()).await?;
     Ok(())
 }
 
@@ -346,7 +344,7 @@ pub async fn support(
     if x.author_id == signed.user.id {
         return Err(ContributionError::OwnContribution);
     }
-    contributions::toggle_support(&state.db, id.0, signed.user.id, state.clock.now()).await?;
+    contributions::toggle_support(&state.db, id, signed.user.id, state.clock.now()).await?;
     Ok(())
 }
 

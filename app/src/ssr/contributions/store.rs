@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
 };
-use crate::domain::UserId;
+use crate::domain::{ConsultationId, ContributionId, UserId, VersionId};
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// An export names a contribution posted here `shura-{id}` (imported ones keep the
@@ -15,12 +15,12 @@ pub const EXPORTED_ID_PREFIX: &str = "shura-";
 
 #[derive(Debug, Clone)]
 pub struct NewContribution {
-    pub consultation_id: i64,
+    pub consultation_id: ConsultationId,
     /// The version current when it was written.
-    pub version_id: i64,
+    pub version_id: VersionId,
     /// `None`: about the draft as a whole.
     pub clause_key: Option<String>,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<ContributionId>,
     pub author: UserId,
     pub speaker: Speaker,
     pub body: String,
@@ -33,14 +33,14 @@ pub struct NewContribution {
 /// A contribution as stored, with what its page needs from the tables around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contribution {
-    pub id: i64,
-    pub consultation_id: i64,
+    pub id: ContributionId,
+    pub consultation_id: ConsultationId,
     pub version_number: u32,
     pub clause_key: Option<String>,
     /// The clause's number in the version it was written on, if it had one.
     pub clause_number: Option<u32>,
-    pub parent_id: Option<i64>,
-    pub root_id: i64,
+    pub parent_id: Option<ContributionId>,
+    pub root_id: ContributionId,
     pub depth: u32,
     pub author_id: UserId,
     /// Empty once the account is deleted.
@@ -66,7 +66,7 @@ pub struct Contribution {
 /// An earlier text of an edited contribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
-    pub contribution_id: i64,
+    pub contribution_id: ContributionId,
     pub body: String,
     pub written_at: DateTime<Utc>,
 }
@@ -110,16 +110,16 @@ impl TryFrom<Row> for Contribution {
             (Some(_), None) => return Err(corrupt("org_kind", "NULL")),
         };
         Ok(Contribution {
-            id: r.id,
-            consultation_id: r.consultation_id,
+            id: ContributionId(r.id),
+            consultation_id: ConsultationId(r.consultation_id),
             version_number: stored("consultation_versions", "number", r.version_number)?,
             clause_key: r.clause_key,
             clause_number: r
                 .clause_number
                 .map(|n| stored("clauses", "number", n))
                 .transpose()?,
-            parent_id: r.parent_id,
-            root_id: r.root_id.unwrap_or(r.id),
+            parent_id: r.parent_id.map(ContributionId),
+            root_id: ContributionId(r.root_id.unwrap_or(r.id)),
             depth: stored("contributions", "depth", r.depth)?,
             author_id: UserId(r.author_id),
             author_name: r.author_name,
@@ -161,7 +161,7 @@ fn rows(rows: Vec<Row>) -> Result<Vec<Contribution>, StoreError> {
 /// transaction that changed it.
 pub(crate) async fn queue_for_index(
     tx: &mut Tx,
-    id: i64,
+    id: ContributionId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     on_tx!(tx, conn => sqlx::query(
@@ -182,7 +182,11 @@ fn path_segment(id: i64) -> String {
 }
 
 /// Stores a contribution (and its place in the thread of `parent_id`); its id.
-pub async fn insert(db: &Db, new: &NewContribution, now: DateTime<Utc>) -> Result<i64, StoreError> {
+pub async fn insert(
+    db: &Db,
+    new: &NewContribution,
+    now: DateTime<Utc>,
+) -> Result<ContributionId, StoreError> {
     let mut tx = db.begin().await?;
     let id = insert_in(&mut tx, new, now).await?;
     tx.commit().await?;
@@ -195,7 +199,7 @@ pub async fn insert_in(
     tx: &mut Tx,
     new: &NewContribution,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+) -> Result<ContributionId, StoreError> {
     let (org_name, org_kind) = match &new.speaker {
         Speaker::Individual => (None, None),
         Speaker::Organisation { name, kind } => (Some(name.as_str()), Some(kind.as_str())),
@@ -247,7 +251,7 @@ pub async fn insert_in(
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        Ok::<_, sqlx::Error>(id)
+        Ok::<_, sqlx::Error>(ContributionId(id))
     }.await)?;
     queue_for_index(tx, id, now).await?;
     Ok(id)
@@ -258,11 +262,11 @@ pub async fn insert_in(
 /// posted here — contribution `n`, if it was written at `created_at`.
 pub async fn by_external(
     tx: &mut Tx,
-    consultation: i64,
+    consultation: ConsultationId,
     external_id: &str,
     created_at: DateTime<Utc>,
-) -> Result<Option<i64>, StoreError> {
-    let imported: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+) -> Result<Option<ContributionId>, StoreError> {
+    let imported: Option<ContributionId> = on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT id FROM contributions WHERE consultation_id = $1 AND external_id = $2",
     )
     .bind(consultation)
@@ -278,7 +282,7 @@ pub async fn by_external(
     else {
         return Ok(None);
     };
-    let posted: Option<(i64, DateTime<Utc>)> = on_tx!(tx, conn => sqlx::query_as(
+    let posted: Option<(ContributionId, DateTime<Utc>)> = on_tx!(tx, conn => sqlx::query_as(
         "SELECT id, created_at FROM contributions
           WHERE id = $1 AND consultation_id = $2 AND external_id IS NULL",
     )
@@ -295,7 +299,7 @@ pub async fn by_external(
 /// (its text kept for an appeal), or withdrawn (no text).
 pub async fn set_state(
     tx: &mut Tx,
-    id: i64,
+    id: ContributionId,
     status: ContributionStatus,
     hidden_category: Option<ReportCategory>,
 ) -> Result<(), StoreError> {
@@ -317,7 +321,10 @@ pub async fn set_state(
 
 /// Every contribution of `consultation`, in the order they were stored (a reply
 /// always after what it answers).
-pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Contribution>, StoreError> {
+pub async fn of_consultation(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<Contribution>, StoreError> {
     let sql = format!("{SELECT} WHERE c.consultation_id = $1 ORDER BY c.id");
     let list: Vec<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
@@ -325,7 +332,7 @@ pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Contribut
 }
 
 /// The contributions with these ids, in id order.
-pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Contribution>, StoreError> {
+pub async fn by_ids(db: &Db, ids: &[ContributionId]) -> Result<Vec<Contribution>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -346,7 +353,7 @@ pub async fn by_author(db: &Db, author: UserId) -> Result<Vec<Contribution>, Sto
     rows(list)
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Contribution>, StoreError> {
+pub async fn by_id(db: &Db, id: ContributionId) -> Result<Option<Contribution>, StoreError> {
     let sql = format!("{SELECT} WHERE c.id = $1");
     let row: Option<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
@@ -356,7 +363,7 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Contribution>, StoreError>
 /// A short text that changes whenever the threads of `consultation` change as
 /// readers see them: a contribution or reply posted, edited, supported, hidden,
 /// restored or withdrawn. Open pages compare it to know when to fetch again.
-pub async fn stamp(db: &Db, consultation: i64) -> Result<String, StoreError> {
+pub async fn stamp(db: &Db, consultation: ConsultationId) -> Result<String, StoreError> {
     let (n, last, supports, published, edits): (i64, i64, i64, i64, i64) = with_pool!(db, pool => sqlx::query_as(
             "SELECT COUNT(*), COALESCE(MAX(c.id), 0),
                     CAST(COALESCE(SUM(c.support_count), 0) AS BIGINT),
@@ -388,8 +395,8 @@ pub async fn is_duplicate(db: &Db, author: UserId, body_hash: &str) -> Result<bo
 /// only those about `clause` when given. `latest_version` orders by clause position.
 pub async fn roots_page(
     db: &Db,
-    consultation: i64,
-    latest_version: i64,
+    consultation: ConsultationId,
+    latest_version: VersionId,
     order: ThreadOrder,
     clause: Option<&str>,
     page: u32,
@@ -438,7 +445,7 @@ pub async fn roots_page(
 /// those about `clause`, in `status` or from `channel` when given.
 pub async fn list(
     db: &Db,
-    consultation: i64,
+    consultation: ConsultationId,
     clause: Option<&str>,
     status: Option<ContributionStatus>,
     channel: Option<&str>,
@@ -479,7 +486,7 @@ pub async fn list(
 }
 
 /// A whole thread, depth-first from its root.
-pub async fn thread(db: &Db, root: i64) -> Result<Vec<Contribution>, StoreError> {
+pub async fn thread(db: &Db, root: ContributionId) -> Result<Vec<Contribution>, StoreError> {
     let sql = format!("{SELECT} WHERE c.root_id = $1 ORDER BY c.path");
     let list: Vec<Row> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(root).fetch_all(pool).await)?;
@@ -487,7 +494,10 @@ pub async fn thread(db: &Db, root: i64) -> Result<Vec<Contribution>, StoreError>
 }
 
 /// The replies in the threads of `roots`, each thread depth-first.
-pub async fn replies_in(db: &Db, roots: &[i64]) -> Result<Vec<Contribution>, StoreError> {
+pub async fn replies_in(
+    db: &Db,
+    roots: &[ContributionId],
+) -> Result<Vec<Contribution>, StoreError> {
     if roots.is_empty() {
         return Ok(Vec::new());
     }
@@ -501,7 +511,10 @@ pub async fn replies_in(db: &Db, roots: &[i64]) -> Result<Vec<Contribution>, Sto
 }
 
 /// How many published contributions each clause of a consultation has, replies included.
-pub async fn clause_counts(db: &Db, consultation: i64) -> Result<Vec<(String, i64)>, StoreError> {
+pub async fn clause_counts(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<(String, i64)>, StoreError> {
     let counts = with_pool!(db, pool => sqlx::query_as(
         "SELECT clause_key, COUNT(*) FROM contributions
           WHERE consultation_id = $1 AND status = 'published' AND clause_key IS NOT NULL
@@ -514,11 +527,15 @@ pub async fn clause_counts(db: &Db, consultation: i64) -> Result<Vec<(String, i6
 }
 
 /// Which of `ids` `user` supports.
-pub async fn supported_by(db: &Db, user: UserId, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+pub async fn supported_by(
+    db: &Db,
+    user: UserId,
+    ids: &[ContributionId],
+) -> Result<Vec<ContributionId>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let found: Vec<i64> = with_pool!(db, pool => {
+    let found: Vec<ContributionId> = with_pool!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT contribution_id FROM contribution_supports WHERE user_id = ",
         );
@@ -532,7 +549,7 @@ pub async fn supported_by(db: &Db, user: UserId, ids: &[i64]) -> Result<Vec<i64>
 /// Adds `user`'s support, or takes it back if given; whether they support it now.
 pub async fn toggle_support(
     db: &Db,
-    id: i64,
+    id: ContributionId,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
@@ -574,7 +591,7 @@ pub async fn toggle_support(
 /// Replaces the text of contribution `id`, keeping the old one in its history.
 pub async fn edit(
     db: &Db,
-    id: i64,
+    id: ContributionId,
     body: &str,
     body_hash: &str,
     now: DateTime<Utc>,
@@ -605,11 +622,11 @@ pub async fn edit(
 }
 
 /// The earlier texts of `ids`, oldest first.
-pub async fn edits_of(db: &Db, ids: &[i64]) -> Result<Vec<Edit>, StoreError> {
+pub async fn edits_of(db: &Db, ids: &[ContributionId]) -> Result<Vec<Edit>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let found: Vec<(i64, String, DateTime<Utc>)> = with_pool!(db, pool => {
+    let found: Vec<(ContributionId, String, DateTime<Utc>)> = with_pool!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT contribution_id, body, written_at FROM contribution_edits
               WHERE contribution_id IN ",
@@ -630,7 +647,7 @@ pub async fn edits_of(db: &Db, ids: &[i64]) -> Result<Vec<Edit>, StoreError> {
 
 /// Withdraws contribution `id`: it stays in its thread as a placeholder; its text and
 /// earlier texts are deleted.
-pub async fn withdraw(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn withdraw(db: &Db, id: ContributionId, now: DateTime<Utc>) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, conn => async {
         sqlx::query("DELETE FROM contribution_edits WHERE contribution_id = $1")

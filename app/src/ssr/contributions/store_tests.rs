@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker, ThreadOrder};
-use crate::domain::{Lang, UserId};
+use crate::domain::{ConsultationId, ContributionId, Lang, UserId, VersionId};
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::NewUser;
 use crate::ssr::consultations::store as consultations;
@@ -14,8 +14,8 @@ use crate::ssr::db::{with_pool, Db};
 const GUIDELINE: &str = "e-participation-guideline";
 
 struct Setup {
-    consultation: i64,
-    latest_version: i64,
+    consultation: ConsultationId,
+    latest_version: VersionId,
     /// A clause of the latest version, and one that comes before it.
     later_clause: String,
     earlier_clause: String,
@@ -48,7 +48,7 @@ async fn setup(db: &Db, now: DateTime<Utc>) -> Setup {
         .await
         .expect("query")
         .expect("demo consultation");
-    let latest = consultations::versions(db, c.id.0)
+    let latest = consultations::versions(db, c.id)
         .await
         .expect("versions")
         .pop()
@@ -57,7 +57,7 @@ async fn setup(db: &Db, now: DateTime<Utc>) -> Setup {
         .await
         .expect("clauses");
     Setup {
-        consultation: c.id.0,
+        consultation: c.id,
         latest_version: latest.id,
         earlier_clause: clauses[1].key.clone(),
         later_clause: clauses[5].key.clone(),
@@ -70,7 +70,7 @@ fn new(
     s: &Setup,
     author: UserId,
     clause: Option<&str>,
-    parent: Option<i64>,
+    parent: Option<ContributionId>,
     body: &str,
 ) -> NewContribution {
     NewContribution {
@@ -87,7 +87,7 @@ fn new(
     }
 }
 
-async fn ids(db: &Db, s: &Setup, order: ThreadOrder, clause: Option<&str>) -> Vec<i64> {
+async fn ids(db: &Db, s: &Setup, order: ThreadOrder, clause: Option<&str>) -> Vec<ContributionId> {
     let (_, roots) =
         contributions::roots_page(db, s.consultation, s.latest_version, order, clause, 1, 20)
             .await
@@ -115,7 +115,7 @@ crate::store_tests! {
         let a2 = contributions::insert(db, &new(&s, s.badr, later, Some(a), "Second reply"), now).await.expect("a2");
         let c = contributions::insert(db, &new(&s, s.alice, Some(&s.earlier_clause), None, "Earlier clause"), now).await.expect("c");
 
-        let replies: Vec<i64> = contributions::replies_in(db, &[a, b]).await.expect("replies").iter().map(|r| r.id).collect();
+        let replies: Vec<ContributionId> = contributions::replies_in(db, &[a, b]).await.expect("replies").iter().map(|r| r.id).collect();
         assert_eq!(replies, vec![a1, a1a, a2], "depth-first, oldest sibling first");
         let deep = contributions::by_id(db, a1a).await.expect("query").expect("a1a");
         assert_eq!((deep.root_id, deep.depth, deep.parent_id), (a, 2, Some(a1)));

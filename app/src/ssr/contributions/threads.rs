@@ -11,15 +11,15 @@ use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
     ContributionStatus, Speaker, ThreadOrder, MAX_DISPLAY_DEPTH, THREADS_PER_PAGE,
 };
-use crate::domain::{ConsultationStatus, Lang, Page};
+use crate::domain::{ConsultationStatus, ContributionId, Lang, Page};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::calendar::label;
 use crate::ssr::consultations::store as consultations;
+use crate::ssr::contributions::read::{self, Audience};
 use crate::ssr::contributions::service::{paragraphs, within_edit_window};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::StoreError;
-use crate::ssr::responses::store as responses;
 use crate::ssr::state::AppState;
 
 /// The page, or `None` when the reader may not see the consultation.
@@ -36,9 +36,9 @@ pub async fn page(
         return Ok(None);
     };
     // Read first: a change made while the page is read then shows as one to fetch.
-    let stamp = contributions::stamp(&state.db, c.id.0).await?;
+    let stamp = contributions::stamp(&state.db, c.id).await?;
     let now = state.clock.now();
-    let versions = consultations::versions(&state.db, c.id.0).await?;
+    let versions = consultations::versions(&state.db, c.id).await?;
     let Some(latest) = consultations::latest_published(&versions) else {
         return Ok(None);
     };
@@ -47,7 +47,7 @@ pub async fn page(
     let page = page.max(1);
     let (threads, roots) = contributions::roots_page(
         &state.db,
-        c.id.0,
+        c.id,
         latest.id,
         order,
         clause.as_deref(),
@@ -55,9 +55,9 @@ pub async fn page(
         THREADS_PER_PAGE,
     )
     .await?;
-    let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
+    let root_ids: Vec<ContributionId> = roots.iter().map(|r| r.id).collect();
     let replies = contributions::replies_in(&state.db, &root_ids).await?;
-    let mut by_root: HashMap<i64, Vec<Contribution>> = HashMap::new();
+    let mut by_root: HashMap<ContributionId, Vec<Contribution>> = HashMap::new();
     for r in replies {
         by_root.entry(r.root_id).or_default().push(r);
     }
@@ -68,48 +68,20 @@ pub async fn page(
             std::iter::once(root).chain(rest)
         })
         .collect();
-    let ids: Vec<i64> = ordered.iter().map(|x| x.id).collect();
-    let supported: HashSet<i64> = match reader {
+    let ids: Vec<ContributionId> = ordered.iter().map(|x| x.id).collect();
+    let supported: HashSet<ContributionId> = match reader {
         Some(r) => contributions::supported_by(&state.db, r.user.id, &ids)
             .await?
             .into_iter()
             .collect(),
         None => HashSet::new(),
     };
-    let mut history: HashMap<i64, Vec<EarlierText>> = HashMap::new();
+    let read = read::read(&state.db, ordered, Audience::Public).await?;
+    let names: HashMap<ContributionId, Option<String>> =
+        read.iter().map(|x| (x.id, x.author.clone())).collect();
     let tz = &c.agency_time_zone;
-    for e in contributions::edits_of(&state.db, &ids).await? {
-        history
-            .entry(e.contribution_id)
-            .or_default()
-            .push(EarlierText {
-                written: label(e.written_at, tz, lang),
-                paragraphs: paragraphs(&e.body),
-            });
-    }
-    let mut responses: HashMap<i64, ResponseView> = responses::of_contributions(&state.db, &ids)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let view = ResponseView {
-                outcome: r.outcome,
-                reasons: r.reasons,
-                change: r.change.map(|ch| ChangedClause {
-                    version: ch.version,
-                    key: ch.clause_key,
-                    number: ch.clause_number,
-                }),
-                date: label(r.responded_at, tz, lang),
-            };
-            (r.contribution_id, view)
-        })
-        .collect();
-    let names: HashMap<i64, String> = ordered
-        .iter()
-        .map(|x| (x.id, x.author_name.clone()))
-        .collect();
     let open = c.status_at(now) == ConsultationStatus::Open;
-    let items = ordered
+    let items = read
         .into_iter()
         .map(|x| {
             let published = x.status == ContributionStatus::Published;
@@ -119,44 +91,50 @@ pub async fn page(
             ContributionView {
                 id: x.id,
                 depth: x.depth.min(MAX_DISPLAY_DEPTH),
-                in_reply_to: x.parent_id.filter(|_| flattened).map(|p| {
-                    let name = names.get(&p).cloned().filter(|n| !n.is_empty());
-                    (p, name)
-                }),
-                author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
+                in_reply_to: x
+                    .parent
+                    .filter(|_| flattened)
+                    .map(|p| (p, names.get(&p).cloned().flatten())),
+                author: x.author,
                 org: match &x.speaker {
                     Speaker::Organisation { name, kind } => Some((name.clone(), *kind)),
                     Speaker::Individual => None,
                 },
-                clause: x.clause_key.clone().map(|key| ClauseRef {
-                    current: current_keys.contains(key.as_str()),
-                    key,
-                    version: x.version_number,
-                    number: x.clause_number,
+                clause: x.clause.map(|cl| ClauseRef {
+                    current: current_keys.contains(cl.key.as_str()),
+                    key: cl.key,
+                    version: x.version,
+                    number: cl.number,
                 }),
                 status: x.status,
                 channel: x.channel,
-                response: responses.remove(&x.id),
-                paragraphs: if published {
-                    paragraphs(&x.body)
-                } else {
-                    Vec::new()
-                },
+                response: x.response.map(|r| ResponseView {
+                    outcome: r.outcome,
+                    reasons: r.reasons,
+                    change: r.change.map(|ch| ChangedClause {
+                        version: ch.version,
+                        key: ch.clause_key,
+                        number: ch.clause_number,
+                    }),
+                    date: label(r.responded_at, tz, lang),
+                }),
+                paragraphs: x.body.as_deref().map(paragraphs).unwrap_or_default(),
                 created: label(x.created_at, tz, lang),
                 edited: x.edited_at.map(|at| label(at, tz, lang)),
-                history: if published {
-                    history.remove(&x.id).unwrap_or_default()
-                } else {
-                    Vec::new()
-                },
-                supports: x.support_count,
+                history: x
+                    .earlier
+                    .iter()
+                    .map(|e| EarlierText {
+                        written: label(e.written_at, tz, lang),
+                        paragraphs: paragraphs(&e.body),
+                    })
+                    .collect(),
+                supports: x.supports,
                 supported: supported.contains(&x.id),
                 mine,
-                editable_body: editable.then(|| x.body.clone()),
-                hidden_category: x
-                    .hidden_category
-                    .filter(|_| x.status == ContributionStatus::Hidden),
-                can_appeal: mine && x.status == ContributionStatus::Hidden && x.appeal.is_none(),
+                editable_body: x.body.filter(|_| editable),
+                hidden_category: x.hidden_under,
+                can_appeal: mine && x.status == ContributionStatus::Hidden && !x.appealed,
             }
         })
         .collect();

@@ -50,11 +50,11 @@ pub(crate) fn stored<T: TryFrom<i64>>(
 
 /// Appends `(v1, v2, …)` with one bound parameter per value: the list of an SQL `IN`.
 /// An empty list matches nothing.
-pub(crate) fn push_list<'args, DB: sqlx::Database>(
+pub(crate) fn push_list<'args, DB: sqlx::Database, T>(
     q: &mut sqlx::QueryBuilder<'args, DB>,
-    values: &[i64],
+    values: &[T],
 ) where
-    i64: 'args + sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    T: Copy + 'args + sqlx::Encode<'args, DB> + sqlx::Type<DB>,
 {
     if values.is_empty() {
         q.push("(NULL)");

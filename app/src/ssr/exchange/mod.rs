@@ -22,15 +22,18 @@ use crate::domain::contribution::{
 };
 use crate::domain::draft::{is_valid_clause_key, ClauseKind};
 use crate::domain::response::Outcome;
-use crate::domain::{ConsultationStatus, LocalizedText, UserId};
+use crate::domain::{
+    ConsultationId, ConsultationStatus, ContributionId, LocalizedText, UserId, VersionId,
+};
 use crate::ssr::accounts::store as users;
 use crate::ssr::agencies::store::{self as agencies, NewAgency};
 use crate::ssr::consultations::markdown::render;
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::consultations::store::{ConsultationRecord, StoredClause};
+use crate::ssr::contributions::read::{self, Audience, ContributionRead};
 use crate::ssr::contributions::service::body_hash;
 use crate::ssr::contributions::store as contributions;
-use crate::ssr::contributions::store::{Contribution, NewContribution, EXPORTED_ID_PREFIX};
+use crate::ssr::contributions::store::{NewContribution, EXPORTED_ID_PREFIX};
 use crate::ssr::db::{Db, StoreError, Tx};
 use crate::ssr::responses::store as responses;
 use crate::ssr::responses::store::NewResponse;
@@ -584,7 +587,7 @@ async fn write(
                 }
             }
         }
-        let versions: HashMap<u32, i64> = consultations::versions_in(tx, id)
+        let versions: HashMap<u32, VersionId> = consultations::versions_in(tx, id)
             .await?
             .into_iter()
             .map(|v| (v.number, v.id))
@@ -623,13 +626,13 @@ async fn write(
 /// Returns the stored id of every contribution of the file, by its id in the file.
 async fn write_contributions<'a>(
     tx: &mut Tx,
-    consultation: i64,
+    consultation: ConsultationId,
     c: &'a ConsultationDoc,
-    versions: &HashMap<u32, i64>,
+    versions: &HashMap<u32, VersionId>,
     now: DateTime<Utc>,
     summary: &mut ImportSummary,
-) -> Result<HashMap<&'a str, i64>, ImportError> {
-    let mut stored: HashMap<&str, i64> = HashMap::new();
+) -> Result<HashMap<&'a str, ContributionId>, ImportError> {
+    let mut stored: HashMap<&str, ContributionId> = HashMap::new();
     let mut people: HashMap<&str, UserId> = HashMap::new();
     for x in &c.contributions {
         if let Some(id) = contributions::by_external(tx, consultation, &x.id, x.created_at).await? {
@@ -652,7 +655,7 @@ async fn write_contributions<'a>(
         let new = NewContribution {
             consultation_id: consultation,
             // Checked against the file's versions, which are all stored by now.
-            version_id: versions.get(&x.version).copied().unwrap_or_default(),
+            version_id: versions.get(&x.version).copied().unwrap_or(VersionId(0)),
             clause_key: x.clause.clone(),
             parent_id: x
                 .in_reply_to
@@ -724,47 +727,41 @@ pub async fn export(
         return Ok(None);
     };
     let agency = agencies::by_id(db, c.agency_id).await?;
-    let topics = consultations::topics_of(db, c.id.0).await?;
-    let written = contributions::of_consultation(db, c.id.0).await?;
-    let export_id = |x: &Contribution| {
+    let topics = consultations::topics_of(db, c.id).await?;
+    let written = contributions::of_consultation(db, c.id).await?;
+    // What leaves the portal is what the public reads: a hidden text is kept for its
+    // author's appeal only.
+    let written = read::read(db, written, Audience::Public).await?;
+    let export_id = |x: &ContributionRead| {
         x.external_id
             .clone()
             .unwrap_or_else(|| format!("{EXPORTED_ID_PREFIX}{}", x.id))
     };
-    let ids: HashMap<i64, String> = written.iter().map(|x| (x.id, export_id(x))).collect();
+    let ids: HashMap<ContributionId, String> =
+        written.iter().map(|x| (x.id, export_id(x))).collect();
     let contributions = written
         .iter()
-        .map(|x| {
-            let published = x.status == ContributionStatus::Published;
-            ContributionDoc {
-                id: export_id(x),
-                in_reply_to: x.parent_id.and_then(|p| ids.get(&p).cloned()),
-                version: x.version_number,
-                clause: x.clause_key.clone(),
-                author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
-                on_behalf_of: match &x.speaker {
-                    Speaker::Organisation { name, kind } => Some(OrganisationDoc {
-                        name: name.clone(),
-                        kind: *kind,
-                    }),
-                    Speaker::Individual => None,
-                },
-                channel: x.channel,
-                created_at: x.created_at,
-                status: x.status,
-                hidden_rule: x
-                    .hidden_category
-                    .filter(|_| x.status == ContributionStatus::Hidden),
-                // A hidden text is kept for the author's appeal only: it never leaves.
-                body: if published {
-                    x.body.clone()
-                } else {
-                    String::new()
-                },
-            }
+        .map(|x| ContributionDoc {
+            id: export_id(x),
+            in_reply_to: x.parent.and_then(|p| ids.get(&p).cloned()),
+            version: x.version,
+            clause: x.clause.as_ref().map(|cl| cl.key.clone()),
+            author: x.author.clone(),
+            on_behalf_of: match &x.speaker {
+                Speaker::Organisation { name, kind } => Some(OrganisationDoc {
+                    name: name.clone(),
+                    kind: *kind,
+                }),
+                Speaker::Individual => None,
+            },
+            channel: x.channel,
+            created_at: x.created_at,
+            status: x.status,
+            hidden_rule: x.hidden_under,
+            body: x.body.clone().unwrap_or_default(),
         })
         .collect();
-    let responses = responses::of_consultation(db, c.id.0)
+    let responses = responses::of_consultation(db, c.id)
         .await?
         .into_iter()
         .filter_map(|r| {
@@ -781,7 +778,7 @@ pub async fn export(
         })
         .collect();
     let mut versions = Vec::new();
-    for v in consultations::versions(db, c.id.0).await? {
+    for v in consultations::versions(db, c.id).await? {
         let clauses = consultations::clauses(db, v.id)
             .await?
             .into_iter()

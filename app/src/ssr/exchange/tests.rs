@@ -66,8 +66,8 @@ crate::store_tests! {
     async fn responses_say_which_contributions_changed_the_draft(db) {
         exchange::import(db, &demo(), t0()).await.expect("import");
         let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
-        let list = contributions::of_consultation(db, c.id.0).await.expect("contributions");
-        let answers = crate::ssr::responses::store::of_consultation(db, c.id.0).await.expect("responses");
+        let list = contributions::of_consultation(db, c.id).await.expect("contributions");
+        let answers = crate::ssr::responses::store::of_consultation(db, c.id).await.expect("responses");
         assert_eq!(answers.len(), 4);
         let letter = list.iter().find(|x| x.channel == Channel::Letter).expect("letter");
         let answer = answers.iter().find(|r| r.contribution_id == letter.id).expect("answered");
@@ -84,7 +84,7 @@ crate::store_tests! {
         out.consultations[0].responses[3].reasons.en = Some("Corrected reasons".into());
         let summary = exchange::import(db, &out, t0()).await.expect("again");
         assert_eq!(summary.contributions_written, 0);
-        let answers = crate::ssr::responses::store::of_consultation(db, c.id.0).await.expect("responses");
+        let answers = crate::ssr::responses::store::of_consultation(db, c.id).await.expect("responses");
         assert!(answers.iter().any(|r| r.reasons.en.as_deref() == Some("Corrected reasons")));
     }
 
@@ -108,7 +108,7 @@ crate::store_tests! {
     async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
         exchange::import(db, &demo(), t0()).await.expect("import");
         let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
-        let list = contributions::of_consultation(db, c.id.0).await.expect("contributions");
+        let list = contributions::of_consultation(db, c.id).await.expect("contributions");
         assert_eq!(list.len(), 4);
         let (said, answer) = (&list[0], &list[1]);
         assert_eq!(said.channel, Channel::Workshop);
@@ -147,7 +147,7 @@ crate::store_tests! {
     async fn contributions_posted_here_go_out_and_come_back_once(db) {
         exchange::import(db, &demo(), t0()).await.expect("import");
         let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
-        let version = consultations::versions(db, c.id.0).await.expect("versions").pop().expect("v");
+        let version = consultations::versions(db, c.id).await.expect("versions").pop().expect("v");
         let author = crate::ssr::accounts::store::create(db, &crate::ssr::accounts::store::NewUser {
             email: "amal@example.org".into(),
             display_name: "Amal".into(),
@@ -156,7 +156,7 @@ crate::store_tests! {
             terms_version: "2026-11".into(),
         }, t0()).await.expect("user").id;
         let new = |body: &str, parent| NewContribution {
-            consultation_id: c.id.0,
+            consultation_id: c.id,
             version_id: version.id,
             clause_key: None,
             parent_id: parent,
@@ -170,7 +170,7 @@ crate::store_tests! {
         let root = contributions::insert(db, &new("Posted on the portal", None), t0()).await.expect("root");
         let hidden = contributions::insert(db, &new("Something hidden", Some(root)), t0()).await.expect("hidden");
         let decision = crate::ssr::moderation::store::Decision {
-            consultation: c.id.0,
+            consultation: c.id,
             contribution: hidden,
             action: crate::domain::contribution::ModerationAction::Hide,
             category: Some(ReportCategory::Spam),
@@ -244,7 +244,7 @@ crate::store_tests! {
         assert_eq!(summary.versions_written, 0);
         assert_eq!(counts(db).await, before);
         let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
-        let versions = consultations::versions(db, c.id.0).await.expect("versions");
+        let versions = consultations::versions(db, c.id).await.expect("versions");
         assert_eq!(versions.len(), 2);
     }
 

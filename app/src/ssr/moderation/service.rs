@@ -103,7 +103,7 @@ pub async fn report(
     };
     moderation::report(
         &state.db,
-        id.0,
+        id,
         signed.user.id,
         category,
         note.as_deref(),
@@ -130,7 +130,7 @@ pub async fn appeal(
     errors.check().map_err(ModerationError::Invalid)?;
     let decision = Decision {
         consultation: x.consultation_id,
-        contribution: id.0,
+        contribution: id,
         action: ModerationAction::Appeal,
         category: x.hidden_category,
         reason: text.as_deref(),
@@ -155,7 +155,7 @@ pub async fn decide(
     if input.action == ModerationAction::Appeal {
         return Err(Denied::Forbidden.into());
     }
-    let x = contributions::by_id(&state.db, id.0)
+    let x = contributions::by_id(&state.db, id)
         .await?
         .ok_or(ContributionError::TargetGone)?;
     let mut errors = FieldErrors::default();
@@ -170,7 +170,7 @@ pub async fn decide(
     errors.check().map_err(ModerationError::Invalid)?;
     let decision = Decision {
         consultation: x.consultation_id,
-        contribution: id.0,
+        contribution: id,
         action: input.action,
         category: if hide {
             input.category

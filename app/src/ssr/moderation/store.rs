@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::contribution::{ModerationAction, ReportCategory};
-use crate::domain::UserId;
+use crate::domain::{ConsultationId, ContributionId, UserId};
 use crate::ssr::admin::store::audit::{self, AuditEntry};
 use crate::ssr::contributions::store::queue_for_index;
 use crate::ssr::db::{on_tx, push_list, with_pool, Db, StoreError, Tx};
@@ -13,7 +13,7 @@ use crate::ssr::db::{on_tx, push_list, with_pool, Db, StoreError, Tx};
 /// A reader's report, as the moderators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    pub contribution_id: i64,
+    pub contribution_id: ContributionId,
     pub category: ReportCategory,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -22,7 +22,7 @@ pub struct Report {
 /// A line of a consultation's public moderation log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
-    pub contribution_id: i64,
+    pub contribution_id: ContributionId,
     pub action: ModerationAction,
     pub category: Option<ReportCategory>,
     pub reason: Option<String>,
@@ -33,7 +33,7 @@ pub struct LogEntry {
 /// Whether it was new.
 pub async fn report(
     db: &Db,
-    contribution: i64,
+    contribution: ContributionId,
     reporter: UserId,
     category: ReportCategory,
     note: Option<&str>,
@@ -55,7 +55,7 @@ pub async fn report(
     Ok(n > 0)
 }
 
-type ReportRow = (i64, String, Option<String>, DateTime<Utc>);
+type ReportRow = (ContributionId, String, Option<String>, DateTime<Utc>);
 
 fn reports(rows: Vec<ReportRow>) -> Vec<Report> {
     rows.into_iter()
@@ -84,8 +84,8 @@ pub async fn reports_by(db: &Db, reporter: UserId) -> Result<Vec<Report>, StoreE
 
 /// The contributions waiting for a moderator: reported and not yet dealt with, or
 /// hidden and appealed without a decision. Oldest first.
-pub async fn queue(db: &Db) -> Result<Vec<i64>, StoreError> {
-    let ids: Vec<i64> = with_pool!(db, pool => sqlx::query_scalar(
+pub async fn queue(db: &Db) -> Result<Vec<ContributionId>, StoreError> {
+    let ids: Vec<ContributionId> = with_pool!(db, pool => sqlx::query_scalar(
         "SELECT id FROM contributions
           WHERE id IN (SELECT contribution_id FROM contribution_reports WHERE resolved_at IS NULL)
              OR (appealed_at IS NOT NULL AND appeal_decided_at IS NULL)
@@ -97,7 +97,7 @@ pub async fn queue(db: &Db) -> Result<Vec<i64>, StoreError> {
 }
 
 /// The open reports on `ids`.
-pub async fn open_reports(db: &Db, ids: &[i64]) -> Result<Vec<Report>, StoreError> {
+pub async fn open_reports(db: &Db, ids: &[ContributionId]) -> Result<Vec<Report>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -116,8 +116,8 @@ pub async fn open_reports(db: &Db, ids: &[i64]) -> Result<Vec<Report>, StoreErro
 /// A moderation decision to write down.
 #[derive(Debug, Clone)]
 pub struct Decision<'a> {
-    pub consultation: i64,
-    pub contribution: i64,
+    pub consultation: ConsultationId,
+    pub contribution: ContributionId,
     pub action: ModerationAction,
     pub category: Option<ReportCategory>,
     pub reason: Option<&'a str>,
@@ -230,10 +230,16 @@ async fn transition(tx: &mut Tx, d: &Decision<'_>, now: DateTime<Utc>) -> Result
     Ok(done > 0)
 }
 
-type LogRow = (i64, String, Option<String>, Option<String>, DateTime<Utc>);
+type LogRow = (
+    ContributionId,
+    String,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+);
 
 /// A consultation's moderation log, newest first.
-pub async fn log_of(db: &Db, consultation: i64) -> Result<Vec<LogEntry>, StoreError> {
+pub async fn log_of(db: &Db, consultation: ConsultationId) -> Result<Vec<LogEntry>, StoreError> {
     let rows: Vec<LogRow> = with_pool!(db, pool => sqlx::query_as(
             "SELECT contribution_id, action, category, reason, created_at FROM moderation_log
               WHERE consultation_id = $1 ORDER BY id DESC",

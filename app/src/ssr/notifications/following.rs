@@ -37,7 +37,7 @@ pub async fn set(
     let c = consultations::public_by_slug(&state.db, slug)
         .await?
         .ok_or(FollowError::NotFound)?;
-    let id = c.id.0;
+    let id = c.id;
     if follow {
         follows::follow(&state.db, signed.user.id, id, state.clock.now()).await?;
     } else {

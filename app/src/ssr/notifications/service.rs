@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::notification::NotifyMode;
-use crate::domain::{ConsultationStatus, Lang};
+use crate::domain::{ConsultationId, ConsultationStatus, ContributionId, Lang};
 use crate::ssr::accounts::auth::token;
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::User;
@@ -101,7 +101,7 @@ fn closing_words(c: &Consultation, lang: Lang) -> String {
 pub async fn on_reply(
     db: &Db,
     public_url: &str,
-    reply: i64,
+    reply: ContributionId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let Some(r) = contributions::by_id(db, reply).await? else {
@@ -160,7 +160,7 @@ pub async fn send_digests(
     let due = notifications::due_digests(db, now - Duration::days(1)).await?;
     // The notices of several digests are often about the same consultations: read
     // each once.
-    let mut consultations_seen: HashMap<i64, Option<Consultation>> = HashMap::new();
+    let mut consultations_seen: HashMap<ConsultationId, Option<Consultation>> = HashMap::new();
     let mut sent = 0;
     for (user, notices) in due {
         let Some(author) = users::by_id(db, user).await? else {
@@ -170,14 +170,14 @@ pub async fn send_digests(
             continue;
         };
         let lang = author.preferred_lang;
-        let replies: Vec<i64> = notices
+        let replies: Vec<ContributionId> = notices
             .iter()
             .filter_map(|n| match n {
                 Notice::Reply { contribution, .. } => Some(*contribution),
                 _ => None,
             })
             .collect();
-        let replies: HashMap<i64, Contribution> = contributions::by_ids(db, &replies)
+        let replies: HashMap<ContributionId, Contribution> = contributions::by_ids(db, &replies)
             .await?
             .into_iter()
             .map(|x| (x.id, x))
@@ -252,7 +252,7 @@ pub async fn tell_followers(
             continue;
         }
         let event = FollowEvent::Closing(c.closes_at);
-        if follows::claim_event(db, c.id.0, &event, now).await? {
+        if follows::claim_event(db, c.id, &event, now).await? {
             tell(db, public_url, &c, &event, now).await?;
             told += 1;
         }
@@ -269,7 +269,7 @@ async fn tell(
     event: &FollowEvent,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let id = c.id.0;
+    let id = c.id;
     let notice = match event {
         FollowEvent::NewVersion(number) => Notice::NewVersion {
             consultation: id,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::response::Outcome;
-use crate::domain::LocalizedText;
+use crate::domain::{ConsultationId, ContributionId, LocalizedText, VersionId};
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// The clause of a later version that changed because of a contribution.
@@ -18,7 +18,7 @@ pub struct Change {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
-    pub contribution_id: i64,
+    pub contribution_id: ContributionId,
     pub outcome: Outcome,
     pub reasons: LocalizedText,
     pub change: Option<Change>,
@@ -28,18 +28,18 @@ pub struct Response {
 /// A response to write (see [`upsert`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewResponse {
-    pub contribution_id: i64,
+    pub contribution_id: ContributionId,
     pub outcome: Outcome,
     pub reasons: LocalizedText,
-    /// The version (its row id) and clause key that changed.
-    pub changed_version: Option<i64>,
+    /// The version and clause key that changed.
+    pub changed_version: Option<VersionId>,
     pub changed_clause: Option<String>,
     pub responded_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    contribution_id: i64,
+    contribution_id: ContributionId,
     outcome: String,
     reasons_ar: Option<String>,
     reasons_en: Option<String>,
@@ -82,7 +82,10 @@ const SELECT: &str = "SELECT r.contribution_id, r.outcome, r.reasons_ar, r.reaso
       LEFT JOIN clauses k ON k.version_id = r.changed_version AND k.key = r.changed_clause";
 
 /// The responses to these contributions (those that have one).
-pub async fn of_contributions(db: &Db, ids: &[i64]) -> Result<Vec<Response>, StoreError> {
+pub async fn of_contributions(
+    db: &Db,
+    ids: &[ContributionId],
+) -> Result<Vec<Response>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -96,7 +99,10 @@ pub async fn of_contributions(db: &Db, ids: &[i64]) -> Result<Vec<Response>, Sto
 }
 
 /// Every response to the contributions of `consultation`.
-pub async fn of_consultation(db: &Db, consultation: i64) -> Result<Vec<Response>, StoreError> {
+pub async fn of_consultation(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<Response>, StoreError> {
     let sql = format!(
         "{SELECT} JOIN contributions c ON c.id = r.contribution_id
           WHERE c.consultation_id = $1 ORDER BY r.contribution_id"

@@ -186,7 +186,7 @@ pub(super) async fn get_consultation(
     let (c, versions) = published(&state, &slug).await?;
     let latest = versions.last().ok_or(Failure::NotFound)?;
     let current_version = version_of(&state, &c.slug, latest).await?;
-    let topics = consultations::topics_of(&state.db, c.id.0)
+    let topics = consultations::topics_of(&state.db, c.id)
         .await?
         .into_iter()
         .map(|t| Named {

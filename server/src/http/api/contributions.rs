@@ -1,9 +1,9 @@
 //! Contributions and their threads.
 
-use std::collections::HashMap;
-
 use app::domain::contribution::{ContributionStatus, Speaker};
+use app::domain::ContributionId;
 use app::ssr::consultations::store as consultations;
+use app::ssr::contributions::read::{self, Audience, ContributionRead};
 use app::ssr::contributions::store as contributions;
 use app::ssr::responses::store as responses;
 use app::ssr::state::AppState;
@@ -49,27 +49,17 @@ impl From<&responses::Response> for Response {
     }
 }
 
-/// The responses to `list`, by contribution.
-async fn responses_to(
-    state: &AppState,
-    list: &[contributions::Contribution],
-) -> Result<HashMap<i64, responses::Response>, Failure> {
-    let ids: Vec<i64> = list.iter().map(|x| x.id).collect();
-    Ok(responses::of_contributions(&state.db, &ids)
-        .await?
-        .into_iter()
-        .map(|r| (r.contribution_id, r))
-        .collect())
-}
-
 /// A contribution. Hidden and withdrawn ones keep their place with `body` null.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Contribution {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ContributionId,
     /// The contribution it answers, if it is a reply.
-    pub parent_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<ContributionId>,
     /// The first contribution of its thread.
-    pub thread_id: i64,
+    #[schema(value_type = i64)]
+    pub thread_id: ContributionId,
     pub consultation: String,
     /// The version that was current when it was written.
     pub version: u32,
@@ -126,23 +116,18 @@ pub struct ContributionParams {
     pub per_page: Option<String>,
 }
 
-fn out(
-    slug: &str,
-    x: contributions::Contribution,
-    answers: &HashMap<i64, responses::Response>,
-) -> Contribution {
-    let published = x.status == ContributionStatus::Published;
+fn out(slug: &str, x: ContributionRead) -> Contribution {
     Contribution {
-        response: answers.get(&x.id).map(Response::from),
+        response: x.response.as_ref().map(Response::from),
         href: format!("/api/v1/contributions/{}", x.id),
         id: x.id,
-        parent_id: x.parent_id,
-        thread_id: x.root_id,
+        parent_id: x.parent,
+        thread_id: x.thread,
         consultation: slug.to_owned(),
-        version: x.version_number,
-        clause_key: x.clause_key,
-        clause_number: x.clause_number,
-        author: Some(x.author_name).filter(|n| !n.is_empty()),
+        version: x.version,
+        clause_number: x.clause.as_ref().and_then(|cl| cl.number),
+        clause_key: x.clause.map(|cl| cl.key),
+        author: x.author,
         on_behalf_of: match x.speaker {
             Speaker::Organisation { name, kind } => Some(Organisation {
                 name,
@@ -152,8 +137,8 @@ fn out(
         },
         channel: x.channel.as_str().to_owned(),
         status: x.status.as_str().to_owned(),
-        body: published.then_some(x.body),
-        supports: x.support_count,
+        body: x.body,
+        supports: x.supports,
         created_at: x.created_at,
         edited_at: x.edited_at,
     }
@@ -187,7 +172,7 @@ pub(super) async fn list_contributions(
     let (page, per_page) = paging(params.page.as_deref(), params.per_page.as_deref())?;
     let (total, list) = contributions::list(
         &state.db,
-        c.id.0,
+        c.id,
         params.clause.as_deref().filter(|s| !s.is_empty()),
         status,
         params.channel.as_deref().filter(|s| !s.is_empty()),
@@ -195,13 +180,10 @@ pub(super) async fn list_contributions(
         per_page,
     )
     .await?;
-    let answers = responses_to(&state, &list).await?;
+    let list = read::read(&state.db, list, Audience::Public).await?;
     Ok(Json(ContributionPage {
         pages: u32::try_from(total.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX),
-        items: list
-            .into_iter()
-            .map(|x| out(&c.slug, x, &answers))
-            .collect(),
+        items: list.into_iter().map(|x| out(&c.slug, x)).collect(),
         page,
         per_page,
         total,
@@ -223,7 +205,7 @@ pub(super) async fn get_contribution(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ContributionThread>, Failure> {
-    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
+    let id = ContributionId(id.parse().map_err(|_| Failure::NotFound)?);
     let x = contributions::by_id(&state.db, id)
         .await?
         .ok_or(Failure::NotFound)?;
@@ -232,12 +214,14 @@ pub(super) async fn get_contribution(
         .ok_or(Failure::NotFound)?;
     let (c, _) = published(&state, &c.slug).await?;
     let thread = contributions::thread(&state.db, x.root_id).await?;
-    let answers = responses_to(&state, &thread).await?;
+    let thread = read::read(&state.db, thread, Audience::Public).await?;
+    let contribution = thread
+        .iter()
+        .find(|t| t.id == id)
+        .cloned()
+        .ok_or(Failure::NotFound)?;
     Ok(Json(ContributionThread {
-        contribution: out(&c.slug, x, &answers),
-        thread: thread
-            .into_iter()
-            .map(|t| out(&c.slug, t, &answers))
-            .collect(),
+        contribution: out(&c.slug, contribution),
+        thread: thread.into_iter().map(|t| out(&c.slug, t)).collect(),
     }))
 }

@@ -167,7 +167,7 @@ async fn published(state: &AppState, slug: &str) -> Result<(Consultation, Vec<Ve
         .await?
         .ok_or(Failure::NotFound)?;
     let versions = consultation_store::visible_versions(
-        consultation_store::versions(&state.db, c.id.0).await?,
+        consultation_store::versions(&state.db, c.id).await?,
         false,
     );
     Ok((c, versions))

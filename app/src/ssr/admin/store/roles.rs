@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::authz::{Role, RoleKind};
-use crate::domain::{AgencyId, UserId};
+use crate::domain::{AgencyId, GrantId, UserId};
 use crate::ssr::admin::store::audit::{self, AuditEntry};
 use crate::ssr::db::{on_tx, with_pool, Db, StoreError};
 
@@ -22,7 +22,7 @@ pub struct Mandate {
 /// A current grant of a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Grant {
-    pub id: i64,
+    pub id: GrantId,
     pub user_id: UserId,
     pub display_name: String,
     pub role: Role,
@@ -32,7 +32,7 @@ pub struct Grant {
 
 #[derive(sqlx::FromRow)]
 struct GrantRow {
-    id: i64,
+    id: GrantId,
     user_id: i64,
     display_name: String,
     role: String,
@@ -111,7 +111,7 @@ pub async fn grant(
 /// Returns the grant as it was.
 pub async fn revoke(
     db: &Db,
-    grant_id: i64,
+    grant_id: GrantId,
     audit: &AuditEntry,
     now: DateTime<Utc>,
 ) -> Result<Option<Grant>, StoreError> {
@@ -142,7 +142,7 @@ pub async fn revoke(
     Ok(changed.then_some(grant))
 }
 
-pub async fn by_id(db: &Db, grant_id: i64) -> Result<Option<Grant>, StoreError> {
+pub async fn by_id(db: &Db, grant_id: GrantId) -> Result<Option<Grant>, StoreError> {
     let sql = format!("{SELECT} AND g.id = $1");
     let row: Option<GrantRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(grant_id).fetch_optional(pool).await)?;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{LocalizedText, UserId};
+use crate::domain::{ConsultationId, LocalizedText, UserId};
 use crate::ssr::db::{with_pool, Db, StoreError};
 
 /// Something that happened to a consultation that its followers hear about once.
@@ -34,7 +34,7 @@ impl FollowEvent {
 pub async fn follow(
     db: &Db,
     user: UserId,
-    consultation: i64,
+    consultation: ConsultationId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     with_pool!(db, pool => sqlx::query(
@@ -50,7 +50,11 @@ pub async fn follow(
     Ok(())
 }
 
-pub async fn unfollow(db: &Db, user: UserId, consultation: i64) -> Result<(), StoreError> {
+pub async fn unfollow(
+    db: &Db,
+    user: UserId,
+    consultation: ConsultationId,
+) -> Result<(), StoreError> {
     with_pool!(db, pool => sqlx::query(
         "DELETE FROM follows WHERE consultation_id = $1 AND user_id = $2",
     )
@@ -62,7 +66,11 @@ pub async fn unfollow(db: &Db, user: UserId, consultation: i64) -> Result<(), St
     Ok(())
 }
 
-pub async fn is_following(db: &Db, user: UserId, consultation: i64) -> Result<bool, StoreError> {
+pub async fn is_following(
+    db: &Db,
+    user: UserId,
+    consultation: ConsultationId,
+) -> Result<bool, StoreError> {
     let found: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(
         "SELECT consultation_id FROM follows WHERE consultation_id = $1 AND user_id = $2",
     )
@@ -111,8 +119,11 @@ pub async fn followed_by(db: &Db, user: UserId) -> Result<Vec<Followed>, StoreEr
 
 /// Published versions after the first of public consultations, published since
 /// `since`, that followers have not been told of: (consultation, number).
-pub async fn untold_versions(db: &Db, since: DateTime<Utc>) -> Result<Vec<(i64, u32)>, StoreError> {
-    let rows: Vec<(i64, i64)> = with_pool!(db, pool => sqlx::query_as(
+pub async fn untold_versions(
+    db: &Db,
+    since: DateTime<Utc>,
+) -> Result<Vec<(ConsultationId, u32)>, StoreError> {
+    let rows: Vec<(ConsultationId, i64)> = with_pool!(db, pool => sqlx::query_as(
         "SELECT v.consultation_id, v.number FROM consultation_versions v
            JOIN consultations c ON c.id = v.consultation_id
           WHERE v.number > 1 AND v.published_at IS NOT NULL AND v.published_at > $1
@@ -136,7 +147,7 @@ pub async fn untold_versions(db: &Db, since: DateTime<Utc>) -> Result<Vec<(i64, 
 /// server or another), in which case the caller must not tell it again.
 pub async fn claim_event(
     db: &Db,
-    consultation: i64,
+    consultation: ConsultationId,
     event: &FollowEvent,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {

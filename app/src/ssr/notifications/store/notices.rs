@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::notification::NotifyMode;
-use crate::domain::UserId;
+use crate::domain::{ConsultationId, ContributionId, UserId};
 use crate::ssr::db::{on_tx, with_pool, Db, StoreError};
 
 /// How `user` wants notifications (`Off` for a deleted or unknown account).
@@ -64,17 +64,20 @@ pub async fn unsubscribe(db: &Db, token: &str) -> Result<Option<String>, StoreEr
 pub enum Notice {
     /// Contribution `contribution` answers one of the person's.
     Reply {
-        consultation: i64,
-        contribution: i64,
+        consultation: ConsultationId,
+        contribution: ContributionId,
     },
     /// A consultation the person follows published version `number`.
-    NewVersion { consultation: i64, number: u32 },
+    NewVersion {
+        consultation: ConsultationId,
+        number: u32,
+    },
     /// A consultation the person follows closes within two days.
-    Closing { consultation: i64 },
+    Closing { consultation: ConsultationId },
 }
 
 impl Notice {
-    pub fn consultation(&self) -> i64 {
+    pub fn consultation(&self) -> ConsultationId {
         match *self {
             Notice::Reply { consultation, .. }
             | Notice::NewVersion { consultation, .. }
@@ -92,8 +95,8 @@ impl Notice {
 
     fn from_row(
         kind: &str,
-        consultation: i64,
-        contribution: Option<i64>,
+        consultation: ConsultationId,
+        contribution: Option<ContributionId>,
         number: Option<i64>,
     ) -> Option<Notice> {
         match kind {
@@ -143,7 +146,13 @@ pub async fn record(
 }
 
 /// A notification row as read back for a digest.
-type PendingRow = (i64, String, i64, Option<i64>, Option<i64>);
+type PendingRow = (
+    i64,
+    String,
+    ConsultationId,
+    Option<ContributionId>,
+    Option<i64>,
+);
 
 /// People on the daily digest with something waiting whose last digest is at least a
 /// day old (`day_ago`), with what to tell them, oldest first.
