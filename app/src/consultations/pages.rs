@@ -1,7 +1,7 @@
 //! The public home page and the list of consultations.
 
 use leptos::prelude::*;
-use leptos_i18n::td_string;
+use leptos_i18n::{td, td_string};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
@@ -164,10 +164,7 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
     };
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
-    let found = match lang {
-        Lang::Ar => format!("{} استشارة", v.page.total),
-        Lang::En => format!("{} consultations", v.page.total),
-    };
+    let total = v.page.total;
     view! {
         <form method="get" class="filters" action=format!("/{code}/consultations")>
             {choice("agency", td_string!(l, filter_agency).to_string(), named(&v.agencies), q.agency.clone())}
@@ -175,7 +172,7 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
             {choice("topic", td_string!(l, filter_topic).to_string(), named(&v.topics), q.topic.clone())}
             <button type="submit" class="button">{td_string!(l, filter_apply)}</button>
         </form>
-        <p class="list__count" role="status">{found}</p>
+        <p class="list__count" role="status">{td!(l, consultations_found, count = move || total)}</p>
         {if v.page.items.is_empty() {
             view! { <p class="empty-state">{td_string!(l, list_empty)}</p> }.into_any()
         } else {

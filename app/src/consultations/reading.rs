@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos_i18n::td_string;
+use leptos_i18n::{td, td_string};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -146,7 +146,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                                         <bdi>{cl.title.clone()}</bdi>
                                     </a>
                                     {(n > 0).then(|| view! {
-                                        " "<span class="toc__count">{format!("({}: {n})", td_string!(l, clause_comments))}</span>
+                                        " "<span class="toc__count">"("{td!(l, clause_comments, count = move || n)}")"</span>
                                     })}
                                 </li>
                             }
@@ -246,7 +246,7 @@ fn Clause(cl: ClauseView, lang: Lang, comments: Option<i64>, open: bool) -> impl
                         <a href=href rel="external">
                             {open.then(|| td_string!(l, clause_comment_here))}
                             {(open && n > 0).then_some(" · ")}
-                            {(n > 0).then(|| format!("{}: {n}", td_string!(l, clause_comments)))}
+                            {(n > 0).then(|| td!(l, clause_comments, count = move || n))}
                         </a>
                     </p>
                 }
@@ -346,15 +346,6 @@ fn Countdown(closes_at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> impl I
         }
     });
     let left = move || (closes_at - now.get()).num_seconds().max(0);
-    let unit = move |value: i64, label: &'static str| {
-        view! {
-            <span class="countdown__unit">
-                <span class="countdown__value">{format!("{value:02}")}</span>
-                " "
-                <span class="countdown__label">{label}</span>
-            </span>
-        }
-    };
     view! {
         <div class="countdown" role="timer" data-closes=closes_at.to_rfc3339()>
             <span class="countdown__title">{td_string!(l, countdown_title)}" "</span>
@@ -363,17 +354,31 @@ fn Countdown(closes_at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> impl I
                 if s == 0 {
                     return view! { <span>{td_string!(l, countdown_ended)}</span> }.into_any();
                 }
+                let (days, hours, minutes, seconds) =
+                    (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+                // Each unit's noun agrees with its number (the catalog's plural forms).
                 view! {
                     <bdi dir=lang.dir()>
-                        {unit(s / 86_400, td_string!(l, countdown_days))}
-                        {unit(s % 86_400 / 3600, td_string!(l, countdown_hours))}
-                        {unit(s % 3600 / 60, td_string!(l, countdown_minutes))}
-                        {unit(s % 60, td_string!(l, countdown_seconds))}
+                        {countdown_unit(days, td!(l, countdown_days, count = move || days))}
+                        {countdown_unit(hours, td!(l, countdown_hours, count = move || hours))}
+                        {countdown_unit(minutes, td!(l, countdown_minutes, count = move || minutes))}
+                        {countdown_unit(seconds, td!(l, countdown_seconds, count = move || seconds))}
                     </bdi>
                 }
                 .into_any()
             }}
         </div>
+    }
+}
+
+/// One number of the countdown and its noun.
+fn countdown_unit(value: i64, label: impl IntoView) -> impl IntoView {
+    view! {
+        <span class="countdown__unit">
+            <span class="countdown__value">{format!("{value:02}")}</span>
+            " "
+            <span class="countdown__label">{label}</span>
+        </span>
     }
 }
 

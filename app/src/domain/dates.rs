@@ -39,7 +39,7 @@ pub struct DateLabel {
     pub iso: String,
     /// "24 November 2026" / "24 نوفمبر 2026م".
     pub gregorian: String,
-    /// "3 Jumada al-Akhirah 1448 AH" / "3 جمادى الآخرة 1448هـ".
+    /// "3 Jumada II 1448 AH" (CLDR's names) / "3 جمادى الآخرة 1448هـ".
     pub hijri: String,
     /// "23:59 (UTC+03:00)".
     pub time: String,

@@ -1,70 +1,67 @@
 //! Dates as Gulf readers expect them: local to the agency's time zone, with the Hijri
 //! date (Umm al-Qura, the calendar of Saudi official documents) beside the Gregorian.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
-use icu_calendar::cal::Hijri;
+use icu_calendar::cal::{hijri::UmmAlQura, Gregorian, Hijri};
 use icu_calendar::Date;
+use icu_datetime::fieldsets::M;
+use icu_datetime::{DateTimeFormatterLoadError, FixedCalendarDateTimeFormatter};
+use icu_locale_core::{locale, Locale};
 
 use crate::domain::dates::DateLabel;
 use crate::domain::Lang;
 
-const GREGORIAN_AR: [&str; 12] = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-];
-const GREGORIAN_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const HIJRI_AR: [&str; 12] = [
-    "محرم",
-    "صفر",
-    "ربيع الأول",
-    "ربيع الآخر",
-    "جمادى الأولى",
-    "جمادى الآخرة",
-    "رجب",
-    "شعبان",
-    "رمضان",
-    "شوال",
-    "ذو القعدة",
-    "ذو الحجة",
-];
-const HIJRI_EN: [&str; 12] = [
-    "Muharram",
-    "Safar",
-    "Rabi al-Awwal",
-    "Rabi al-Thani",
-    "Jumada al-Ula",
-    "Jumada al-Akhirah",
-    "Rajab",
-    "Shaban",
-    "Ramadan",
-    "Shawwal",
-    "Dhu al-Qadah",
-    "Dhu al-Hijjah",
-];
+/// The month names of both calendars in one language, from CLDR through ICU4X.
+struct MonthNames {
+    gregorian: [String; 12],
+    hijri: [String; 12],
+}
+
+impl MonthNames {
+    /// Each month's standalone wide name ("November", "جمادى الآخرة"): the first day of
+    /// each month of a year, formatted with the month-only field set.
+    fn load(locale: Locale) -> Result<Self, DateTimeFormatterLoadError> {
+        let gregorian = FixedCalendarDateTimeFormatter::<Gregorian, M>::try_new(
+            locale.clone().into(),
+            M::long(),
+        )?;
+        let hijri = FixedCalendarDateTimeFormatter::<Hijri<UmmAlQura>, M>::try_new(
+            locale.into(),
+            M::long(),
+        )?;
+        // Months 1 to 12; the dates always exist, and the test checks every name.
+        let month = |i: usize| i as u8 + 1;
+        Ok(Self {
+            gregorian: std::array::from_fn(|i| {
+                Date::try_new_gregorian(2000, month(i), 1)
+                    .map(|d| gregorian.format(&d).to_string())
+                    .unwrap_or_default()
+            }),
+            hijri: std::array::from_fn(|i| {
+                Date::try_new_hijri_with_calendar(1447, month(i), 1, Hijri::new_umm_al_qura())
+                    .map(|d| hijri.format(&d).to_string())
+                    .unwrap_or_default()
+            }),
+        })
+    }
+
+    fn of(lang: Lang) -> &'static MonthNames {
+        // ICU's compiled data holds both locales; a failure here would be a broken build,
+        // which `month_names_come_from_cldr` catches.
+        #[allow(clippy::expect_used)]
+        static NAMES: LazyLock<[MonthNames; 2]> = LazyLock::new(|| {
+            [locale!("ar"), locale!("en")]
+                .map(|l| MonthNames::load(l).expect("ICU month names for ar and en"))
+        });
+        match lang {
+            Lang::Ar => &NAMES[0],
+            Lang::En => &NAMES[1],
+        }
+    }
+}
 
 /// The agency's zone, or Riyadh's when the stored name is unknown.
 pub fn zone(name: &str) -> Tz {
@@ -74,18 +71,20 @@ pub fn zone(name: &str) -> Tz {
 /// `at` as shown to a reader of `lang`, in the time zone `tz`.
 pub fn label(at: DateTime<Utc>, tz: &str, lang: Lang) -> DateLabel {
     let local = at.with_timezone(&zone(tz));
-    let month = local.month0() as usize;
+    let names = MonthNames::of(lang);
+    // Only the month names are ICU's: the numbers stay in Latin digits, in our order.
+    let month = &names.gregorian[local.month0() as usize];
     let (day, year) = (local.day(), local.year());
     let gregorian = match lang {
-        Lang::Ar => format!("{day} {} {year}م", GREGORIAN_AR[month]),
-        Lang::En => format!("{day} {} {year}", GREGORIAN_EN[month]),
+        Lang::Ar => format!("{day} {month} {year}م"),
+        Lang::En => format!("{day} {month} {year}"),
     };
     let hijri = hijri_date(year, local.month(), day)
         .map(|(y, m, d)| {
-            let m = usize::from(m.clamp(1, 12)) - 1;
+            let month = &names.hijri[usize::from(m.clamp(1, 12)) - 1];
             match lang {
-                Lang::Ar => format!("{d} {} {y}هـ", HIJRI_AR[m]),
-                Lang::En => format!("{d} {} {y} AH", HIJRI_EN[m]),
+                Lang::Ar => format!("{d} {month} {y}هـ"),
+                Lang::En => format!("{d} {month} {y} AH"),
             }
         })
         .unwrap_or_default();
@@ -118,6 +117,27 @@ mod tests {
     }
 
     #[test]
+    fn month_names_come_from_cldr() {
+        let ar = MonthNames::of(Lang::Ar);
+        let en = MonthNames::of(Lang::En);
+        assert_eq!(en.gregorian[0], "January");
+        assert_eq!(en.gregorian[11], "December");
+        assert_eq!(ar.gregorian[10], "نوفمبر");
+        assert_eq!(ar.hijri[0], "محرم");
+        assert_eq!(ar.hijri[5], "جمادى الآخرة");
+        assert_eq!(ar.hijri[8], "رمضان");
+        assert_eq!(en.hijri[8], "Ramadan");
+        assert_eq!(en.hijri[11], "Dhuʻl-Hijjah");
+        for names in [ar, en] {
+            assert!(names
+                .gregorian
+                .iter()
+                .chain(&names.hijri)
+                .all(|n| !n.is_empty() && !n.chars().any(|c| c.is_numeric())));
+        }
+    }
+
+    #[test]
     fn labels_are_local_to_the_agency() {
         // 21:30 UTC is already the next day in Riyadh.
         let at = Utc
@@ -130,5 +150,8 @@ mod tests {
         let ar = label(at, "Asia/Riyadh", Lang::Ar);
         assert_eq!(ar.gregorian, "24 نوفمبر 2026م");
         assert!(ar.hijri.ends_with("1448هـ"), "{}", ar.hijri);
+        // 24 November 2026 is 14 Jumada II 1448 (Umm al-Qura).
+        assert_eq!(ar.hijri, "14 جمادى الآخرة 1448هـ");
+        assert_eq!(en.hijri, "14 Jumada II 1448 AH");
     }
 }

@@ -1,7 +1,9 @@
 //! The messages Shura sends, in the recipient's language: a subject, a plain-text body
-//! and an HTML alternative with the right direction.
+//! and an HTML alternative with the right direction. Their words are in the mail
+//! catalogs (`catalog.rs`); this module puts them together.
 
 use crate::domain::Lang;
+use crate::ssr::mail::catalog::{catalog, fill, Message};
 use crate::ssr::mail::store::NewMail;
 
 /// Text as it may stand in HTML, in an element or a quoted attribute.
@@ -43,95 +45,49 @@ fn mail(
     }
 }
 
+/// The greeting and `message`'s paragraphs, each filled with `values`.
+fn paragraphs(message: &Message, values: &[(&str, &str)], lang: Lang) -> Vec<String> {
+    std::iter::once(&catalog(lang).greeting)
+        .chain(&message.paragraphs)
+        .map(|p| fill(p, values))
+        .collect()
+}
+
+/// A mail of one catalog `message`, filled with `values`, whose link goes to `link`.
+fn from_catalog(
+    to: &str,
+    message: &Message,
+    values: &[(&str, &str)],
+    link: &str,
+    lang: Lang,
+) -> NewMail {
+    mail(
+        to,
+        fill(&message.subject, values),
+        paragraphs(message, values, lang),
+        &fill(&message.link, values),
+        link,
+        lang,
+    )
+}
+
 /// Sent after registration: the link that confirms the address.
 pub fn verify_email(to: &str, name: &str, link: &str, lang: Lang) -> NewMail {
-    match lang {
-        Lang::Ar => mail(
-            to,
-            "أكّد بريدك الإلكتروني في شورى".to_owned(),
-            vec![
-                format!("مرحبًا {name}،"),
-                "شكرًا لتسجيلك في شورى. لتأكيد بريدك الإلكتروني افتح الرابط أدناه خلال 48 ساعة. بعد التأكيد تُنشر مساهماتك.".to_owned(),
-                "إن لم تسجّل في شورى فتجاهل هذه الرسالة.".to_owned(),
-            ],
-            "تأكيد البريد الإلكتروني",
-            link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            "Confirm your email address for Shura".to_owned(),
-            vec![
-                format!("Hello {name},"),
-                "Thank you for registering with Shura. To confirm your email address, open the link below within 48 hours. Once it is confirmed, your contributions are published.".to_owned(),
-                "If you did not register with Shura, you can ignore this message.".to_owned(),
-            ],
-            "Confirm my email address",
-            link,
-            lang,
-        ),
-    }
+    let message = &catalog(lang).verify_email;
+    from_catalog(to, message, &[("name", name)], link, lang)
 }
 
 /// Sent when someone registers with an address that already has an account: the page
 /// says the same in both cases, so only the owner of the address learns which it was.
 pub fn already_registered(to: &str, name: &str, sign_in_link: &str, lang: Lang) -> NewMail {
-    match lang {
-        Lang::Ar => mail(
-            to,
-            "لديك حساب في شورى بالفعل".to_owned(),
-            vec![
-                format!("مرحبًا {name}،"),
-                "طلب أحدهم إنشاء حساب جديد في شورى بهذا البريد الإلكتروني، ولديك حساب به بالفعل. يمكنك تسجيل الدخول من الرابط أدناه.".to_owned(),
-                "إن لم تكن أنت من طلب ذلك فتجاهل هذه الرسالة؛ لم يتغير شيء في حسابك.".to_owned(),
-            ],
-            "تسجيل الدخول",
-            sign_in_link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            "You already have a Shura account".to_owned(),
-            vec![
-                format!("Hello {name},"),
-                "Someone asked to register a new Shura account with this email address, which already has one. You can sign in with the link below.".to_owned(),
-                "If this was not you, ignore this message: nothing has changed in your account.".to_owned(),
-            ],
-            "Sign in",
-            sign_in_link,
-            lang,
-        ),
-    }
+    let message = &catalog(lang).already_registered;
+    from_catalog(to, message, &[("name", name)], sign_in_link, lang)
 }
 
 /// Sent on request: the link to choose a new password.
 pub fn reset_password(to: &str, name: &str, link: &str, lang: Lang) -> NewMail {
-    match lang {
-        Lang::Ar => mail(
-            to,
-            "إعادة تعيين كلمة المرور في شورى".to_owned(),
-            vec![
-                format!("مرحبًا {name}،"),
-                "طُلب تعيين كلمة مرور جديدة لحسابك في شورى. افتح الرابط أدناه خلال ساعة واحدة لاختيارها. يعمل الرابط مرة واحدة، وتسجيل الدخول بكلمة المرور الجديدة ينهي جلساتك الأخرى.".to_owned(),
-                "إن لم تطلب ذلك فتجاهل هذه الرسالة؛ تبقى كلمة مرورك كما هي.".to_owned(),
-            ],
-            "اختيار كلمة مرور جديدة",
-            link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            "Reset your Shura password".to_owned(),
-            vec![
-                format!("Hello {name},"),
-                "Someone asked to set a new password for your Shura account. Open the link below within one hour to choose it. The link works once, and setting a new password signs you out everywhere else.".to_owned(),
-                "If this was not you, ignore this message: your password stays as it is.".to_owned(),
-            ],
-            "Choose a new password",
-            link,
-            lang,
-        ),
-    }
+    let message = &catalog(lang).reset_password;
+    from_catalog(to, message, &[("name", name)], link, lang)
 }
 
 /// Sent to the author when a moderator hides their contribution: which published rule,
@@ -145,34 +101,13 @@ pub fn contribution_hidden(
     link: &str,
     lang: Lang,
 ) -> NewMail {
-    match lang {
-        Lang::Ar => mail(
-            to,
-            format!("أُخفيت مشاركتك في «{consultation}»"),
-            vec![
-                format!("مرحبًا {name}،"),
-                format!("أخفى أحد المشرفين مشاركتك في استشارة «{consultation}» وفق قاعدة النشر: {rule}."),
-                format!("السبب: {reason}"),
-                "لم تُحذف مشاركتك، ويظهر مكانها أنها أُخفيت. إن رأيت أن القرار خاطئ فيمكنك التظلّم مرة واحدة من صفحة الاستشارة.".to_owned(),
-            ],
-            "عرض المشاركة",
-            link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            format!("Your contribution to “{consultation}” was hidden"),
-            vec![
-                format!("Hello {name},"),
-                format!("A moderator hid your contribution to the consultation “{consultation}” under the publishing rule: {rule}."),
-                format!("Reason: {reason}"),
-                "Your contribution is not deleted; its place shows that it was hidden. If you think the decision is wrong, you may appeal once from the consultation page.".to_owned(),
-            ],
-            "See the contribution",
-            link,
-            lang,
-        ),
-    }
+    let values = [
+        ("name", name),
+        ("consultation", consultation),
+        ("rule", rule),
+        ("reason", reason),
+    ];
+    from_catalog(to, &catalog(lang).contribution_hidden, &values, link, lang)
 }
 
 /// Sent to the author when a hidden contribution of theirs is shown again.
@@ -183,30 +118,14 @@ pub fn contribution_restored(
     link: &str,
     lang: Lang,
 ) -> NewMail {
-    match lang {
-        Lang::Ar => mail(
-            to,
-            format!("أُعيد نشر مشاركتك في «{consultation}»"),
-            vec![
-                format!("مرحبًا {name}،"),
-                format!("أعاد أحد المشرفين نشر مشاركتك في استشارة «{consultation}»، وهي ظاهرة للجميع من جديد."),
-            ],
-            "عرض المشاركة",
-            link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            format!("Your contribution to “{consultation}” is shown again"),
-            vec![
-                format!("Hello {name},"),
-                format!("A moderator restored your contribution to the consultation “{consultation}”: everyone can read it again."),
-            ],
-            "See the contribution",
-            link,
-            lang,
-        ),
-    }
+    let values = [("name", name), ("consultation", consultation)];
+    from_catalog(
+        to,
+        &catalog(lang).contribution_restored,
+        &values,
+        link,
+        lang,
+    )
 }
 
 /// Where a notification mail lets its reader stop them or change how they come.
@@ -221,16 +140,8 @@ pub struct Unsubscribe<'a> {
 /// A notification: `mail` with a footer to stop such mails, and the `List-Unsubscribe`
 /// and `List-Unsubscribe-Post` headers that let mail programs do it in one click.
 fn notification(mut mail: NewMail, u: &Unsubscribe<'_>, lang: Lang) -> NewMail {
-    let (stop, settings) = match lang {
-        Lang::Ar => (
-            "لإيقاف رسائل التنبيه هذه",
-            "لتغيير طريقة وصولها (فورًا أو ملخصًا يوميًا)",
-        ),
-        Lang::En => (
-            "To stop these notification mails",
-            "To change how they come (at once or as a daily digest)",
-        ),
-    };
+    let footer = &catalog(lang).notification_footer;
+    let (stop, settings) = (&footer.stop, &footer.settings);
     mail.text_body.push_str(&format!(
         "\n--\n{stop}: {}\n{settings}: {}\n",
         u.page, u.settings
@@ -264,30 +175,12 @@ pub fn reply_received(
     unsubscribe: &Unsubscribe<'_>,
     lang: Lang,
 ) -> NewMail {
-    let mail = match lang {
-        Lang::Ar => mail(
-            to,
-            format!("ردّ جديد على مشاركتك في «{consultation}»"),
-            vec![
-                format!("مرحبًا {name}،"),
-                format!("ردّ {replier} على مشاركتك في استشارة «{consultation}». يمكنك قراءة الرد والتعليق عليه من الرابط أدناه."),
-            ],
-            "قراءة الرد",
-            link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            format!("New reply to your contribution on “{consultation}”"),
-            vec![
-                format!("Hello {name},"),
-                format!("{replier} replied to your contribution on the consultation “{consultation}”. Read the reply and answer it with the link below."),
-            ],
-            "Read the reply",
-            link,
-            lang,
-        ),
-    };
+    let values = [
+        ("name", name),
+        ("consultation", consultation),
+        ("replier", replier),
+    ];
+    let mail = from_catalog(to, &catalog(lang).reply_received, &values, link, lang);
     notification(mail, unsubscribe, lang)
 }
 
@@ -303,50 +196,31 @@ pub fn version_published(
     unsubscribe: &Unsubscribe<'_>,
     lang: Lang,
 ) -> NewMail {
-    let mail = match lang {
-        Lang::Ar => {
-            let mut paragraphs = vec![
-                format!("مرحبًا {name}،"),
-                format!("نُشر الإصدار {number} من مسودة «{consultation}» التي تتابعها."),
-            ];
-            if !change_note.is_empty() {
-                paragraphs.push(format!("ما الذي تغيّر، بحسب الجهة: {change_note}"));
-            }
-            paragraphs
-                .push("يعرض الرابط أدناه الفروق بينه وبين الإصدار السابق بندًا بندًا.".to_owned());
-            mail(
-                to,
-                format!("إصدار جديد من «{consultation}»"),
-                paragraphs,
-                "مقارنة الإصدارين",
-                link,
-                lang,
-            )
-        }
-        Lang::En => {
-            let mut paragraphs = vec![
-                format!("Hello {name},"),
-                format!("Version {number} of the draft “{consultation}”, which you follow, is published."),
-            ];
-            if !change_note.is_empty() {
-                paragraphs.push(format!(
-                    "What changed, in the agency's words: {change_note}"
-                ));
-            }
-            paragraphs.push(
-                "The link below shows what changed since the previous version, clause by clause."
-                    .to_owned(),
-            );
-            mail(
-                to,
-                format!("New version of “{consultation}”"),
-                paragraphs,
-                "Compare the versions",
-                link,
-                lang,
-            )
-        }
-    };
+    let c = catalog(lang);
+    let message = &c.version_published;
+    let number = number.to_string();
+    let values = [
+        ("name", name),
+        ("consultation", consultation),
+        ("number", &number),
+        ("change_note", change_note),
+    ];
+    let mut paragraphs = vec![
+        fill(&c.greeting, &values),
+        fill(&message.published, &values),
+    ];
+    if !change_note.is_empty() {
+        paragraphs.push(fill(&message.change_note, &values));
+    }
+    paragraphs.push(fill(&message.compare, &values));
+    let mail = mail(
+        to,
+        fill(&message.subject, &values),
+        paragraphs,
+        &fill(&message.link, &values),
+        link,
+        lang,
+    );
     notification(mail, unsubscribe, lang)
 }
 
@@ -361,34 +235,12 @@ pub fn closing_soon(
     unsubscribe: &Unsubscribe<'_>,
     lang: Lang,
 ) -> NewMail {
-    let mail = match lang {
-        Lang::Ar => mail(
-            to,
-            format!("تقترب نهاية التعليق على «{consultation}»"),
-            vec![
-                format!("مرحبًا {name}،"),
-                format!("تُغلق فترة التعليق على «{consultation}» التي تتابعها في {closes}."),
-                "إن أردت أن تشارك برأيك أو تردّ على غيرك، فهذا وقته.".to_owned(),
-            ],
-            "قراءة المسودة والتعليق",
-            link,
-            lang,
-        ),
-        Lang::En => mail(
-            to,
-            format!("Comments on “{consultation}” close soon"),
-            vec![
-                format!("Hello {name},"),
-                format!(
-                    "The comment period of “{consultation}”, which you follow, closes on {closes}."
-                ),
-                "If you want to have your say or answer others, now is the time.".to_owned(),
-            ],
-            "Read the draft and comment",
-            link,
-            lang,
-        ),
-    };
+    let values = [
+        ("name", name),
+        ("consultation", consultation),
+        ("closes", closes),
+    ];
+    let mail = from_catalog(to, &catalog(lang).closing_soon, &values, link, lang);
     notification(mail, unsubscribe, lang)
 }
 
@@ -403,13 +255,14 @@ pub enum Happened {
 
 /// One line of a digest about consultation `title`, without its link.
 pub fn digest_line(what: &Happened, title: &str, lang: Lang) -> String {
-    match (what, lang) {
-        (Happened::Reply, Lang::Ar) => format!("ردّ على مشاركتك في «{title}»"),
-        (Happened::Reply, Lang::En) => format!("A reply to your contribution on “{title}”"),
-        (Happened::NewVersion(n), Lang::Ar) => format!("نُشر الإصدار {n} من «{title}»"),
-        (Happened::NewVersion(n), Lang::En) => format!("Version {n} of “{title}” is published"),
-        (Happened::Closing(at), Lang::Ar) => format!("يُغلق التعليق على «{title}» في {at}"),
-        (Happened::Closing(at), Lang::En) => format!("Comments on “{title}” close on {at}"),
+    let lines = &catalog(lang).digest_line;
+    match what {
+        Happened::Reply => fill(&lines.reply, &[("consultation", title)]),
+        Happened::NewVersion(n) => fill(
+            &lines.new_version,
+            &[("consultation", title), ("number", &n.to_string())],
+        ),
+        Happened::Closing(at) => fill(&lines.closing, &[("consultation", title), ("closes", at)]),
     }
 }
 
@@ -422,39 +275,18 @@ pub fn digest(
     unsubscribe: &Unsubscribe<'_>,
     lang: Lang,
 ) -> NewMail {
-    let list = lines.iter().map(|(line, link)| format!("{line}: {link}"));
-    let mail = match lang {
-        Lang::Ar => {
-            let mut paragraphs = vec![
-                format!("مرحبًا {name}،"),
-                "إليك ما جدّ منذ ملخصك السابق:".to_owned(),
-            ];
-            paragraphs.extend(list);
-            mail(
-                to,
-                "ملخصك اليومي من شورى".to_owned(),
-                paragraphs,
-                "إعدادات التنبيهات",
-                settings_link,
-                lang,
-            )
-        }
-        Lang::En => {
-            let mut paragraphs = vec![
-                format!("Hello {name},"),
-                "Here is what happened since your last digest:".to_owned(),
-            ];
-            paragraphs.extend(list);
-            mail(
-                to,
-                "Your daily digest from Shura".to_owned(),
-                paragraphs,
-                "Notification settings",
-                settings_link,
-                lang,
-            )
-        }
-    };
+    let message = &catalog(lang).digest;
+    let values = [("name", name)];
+    let mut paragraphs = paragraphs(message, &values, lang);
+    paragraphs.extend(lines.iter().map(|(line, link)| format!("{line}: {link}")));
+    let mail = mail(
+        to,
+        fill(&message.subject, &values),
+        paragraphs,
+        &fill(&message.link, &values),
+        settings_link,
+        lang,
+    );
     notification(mail, unsubscribe, lang)
 }
 
@@ -477,6 +309,50 @@ mod tests {
             m.text_body.contains("<b>Ali</b>")
                 && m.text_body.contains("https://x.example/v?t=1&u=2")
         );
+    }
+
+    #[test]
+    fn every_mail_is_written_whole_in_both_languages() {
+        let u = Unsubscribe {
+            one_click: "https://x.example/u/1",
+            page: "https://x.example/u",
+            settings: "https://x.example/s",
+        };
+        for lang in [Lang::Ar, Lang::En] {
+            let line = |what| {
+                (
+                    digest_line(&what, "T", lang),
+                    "https://x.example/c".to_owned(),
+                )
+            };
+            let lines = [
+                line(Happened::Reply),
+                line(Happened::NewVersion(2)),
+                line(Happened::Closing("D".to_owned())),
+            ];
+            let mails = [
+                verify_email("a@x", "N", "https://x.example/v", lang),
+                already_registered("a@x", "N", "https://x.example/v", lang),
+                reset_password("a@x", "N", "https://x.example/v", lang),
+                contribution_hidden("a@x", "N", "T", "R", "W", "https://x.example/c", lang),
+                contribution_restored("a@x", "N", "T", "https://x.example/c", lang),
+                reply_received("a@x", "N", "T", "B", "https://x.example/c", &u, lang),
+                version_published("a@x", "N", "T", 2, "C", "https://x.example/d", &u, lang),
+                closing_soon("a@x", "N", "T", "D", "https://x.example/c", &u, lang),
+                digest("a@x", "N", &lines, "https://x.example/s", &u, lang),
+            ];
+            for m in mails {
+                let html = m.html_body.unwrap_or_default();
+                for text in [&m.subject, &m.text_body, &html] {
+                    // Every placeholder was filled: none of the catalog's is left.
+                    assert!(
+                        !text.contains('{') && !text.contains('}'),
+                        "{lang:?}: {text}"
+                    );
+                }
+                assert!(m.text_body.contains(" N"), "{lang:?}: greeted by name");
+            }
+        }
     }
 
     #[test]
