@@ -154,6 +154,87 @@ http_tests! {
         );
     }
 
+    async fn page_api_and_my_data_read_a_contribution_the_same_way(server, demo = true) {
+        use app::domain::contribution::{ContributionStatus, ReportCategory};
+        use app::domain::response::Outcome;
+        use app::ssr::responses::store::{self as responses, NewResponse};
+        let db = &server.test_db.db;
+        let (author, secret) = person(db, "huda@example.org", &[], false).await;
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("v");
+        let key = consultations::clauses(db, v.id).await.expect("clauses")[2].key.clone();
+        let now = chrono::Utc::now();
+        let new = |clause: Option<&str>, parent: Option<ContributionId>, speaker: Speaker, body: &str| NewContribution {
+            consultation_id: c.id,
+            version_id: v.id,
+            clause_key: clause.map(str::to_owned),
+            parent_id: parent,
+            author,
+            speaker,
+            body: body.to_owned(),
+            body_hash: format!("{:0>64}", body.len()),
+            channel: app::domain::contribution::Channel::Online,
+            external_id: None,
+        };
+        let org = Speaker::Organisation { name: "غرفة الرياض".into(), kind: OrgKind::Company };
+        let root = contributions::insert(db, &new(Some(&key), None, org, "نص منشور عن البند"), now).await.expect("root");
+        let reply = contributions::insert(db, &new(None, Some(root), Speaker::Individual, "A published reply"), now).await.expect("reply");
+        let hidden = contributions::insert(db, &new(None, None, Speaker::Individual, "A text a moderator hid"), now).await.expect("hidden");
+        let gone = contributions::insert(db, &new(None, None, Speaker::Individual, "A text its author withdrew"), now).await.expect("gone");
+        let mut tx = db.begin().await.expect("tx");
+        contributions::set_state(&mut tx, hidden, ContributionStatus::Hidden, Some(ReportCategory::Spam)).await.expect("hide");
+        responses::upsert(&mut tx, &NewResponse {
+            contribution_id: root,
+            outcome: Outcome::Accepted,
+            reasons: LocalizedText::new(Some("سنأخذ به".into()), None),
+            changed_version: None,
+            changed_clause: None,
+            responded_at: now,
+        }).await.expect("response");
+        tx.commit().await.expect("commit");
+        contributions::withdraw(db, gone, now).await.expect("withdraw");
+        let mine = [root, reply, hidden, gone];
+
+        let (_, page) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?per_page=100").await;
+        let api: Vec<&Value> = page["items"].as_array().expect("items").iter()
+            .filter(|x| mine.iter().any(|id| x["id"] == id.0)).collect();
+        let client = signed_in_client(&server, "huda@example.org", &secret).await;
+        let data: Value = client.get(server.url("/en/account/my-data")).send().await.expect("get")
+            .json().await.expect("json");
+        let own = data["contributions"].as_array().expect("contributions");
+        assert_eq!(api.len(), 4, "the API lists all four");
+        assert_eq!(own.len(), 4, "my data lists all four");
+        for (a, m) in api.iter().zip(own) {
+            let what = &a["id"];
+            assert_eq!(a["id"], m["id"], "{what}: same order, same ids");
+            assert_eq!(a["parent_id"], m["in_reply_to"], "{what}: parent");
+            assert_eq!(a["clause_key"], m["clause"], "{what}: clause");
+            assert_eq!(a["version"], m["version"], "{what}: version");
+            assert_eq!(a["status"], m["status"], "{what}: status");
+            assert_eq!(a["on_behalf_of"], m["as_organisation"], "{what}: speaker");
+            assert_eq!(a["created_at"], m["created_at"], "{what}: written");
+            assert_eq!(a["edited_at"], m["edited_at"], "{what}: edited");
+            if a["status"] == "hidden" {
+                assert!(a["body"].is_null(), "the public does not read a hidden text");
+                assert_eq!(m["body"], "A text a moderator hid", "its author does, in their data");
+                assert_eq!(m["hidden_under_rule"], "spam");
+            } else {
+                assert_eq!(a["body"], m["body"], "{what}: text");
+            }
+        }
+        assert_eq!(api[0]["response"]["outcome"], "accepted");
+        assert!(api[3]["body"].is_null() && own[3]["body"].is_null(), "a withdrawn text is gone for all");
+
+        let html = client.get(server.url("/en/consultations/e-participation-guideline")).send().await.expect("get")
+            .text().await.expect("page");
+        for id in mine {
+            assert!(html.contains(&format!("id=\"contribution-{id}\"")), "{id} keeps its place on the page");
+        }
+        assert!(html.contains("نص منشور عن البند") && html.contains("A published reply"), "published texts are read");
+        assert!(!html.contains("A text a moderator hid"), "not a hidden one, even to its author");
+        assert!(!html.contains("A text its author withdrew"), "nor a withdrawn one");
+    }
+
     async fn contributions_are_listed_with_placeholders_and_come_with_their_thread(server, demo = true) {
         let db = &server.test_db.db;
         let (author, _) = person(db, "amal@example.org", &[], false).await;
