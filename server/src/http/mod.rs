@@ -12,6 +12,8 @@ mod moderation;
 mod notifications;
 mod ops;
 
+use std::sync::LazyLock;
+
 use app::domain::Lang;
 use app::ssr::db::sessions::SessionBackend;
 use app::ssr::state::AppState;
@@ -23,18 +25,26 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+/// The pages' routes, found once per process. Finding them renders the whole app with
+/// resource loading switched off process-wide (leptos_server's `SuppressResourceLoad`
+/// is a global flag, leptos#4773): a page that another router of the same process
+/// renders meanwhile waits for its data forever. That is what hung the integration
+/// tests when several ran at once, each building its own router. Found once, before
+/// any router can serve, the window never overlaps a render.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// Builds the whole application router around `state`.
 /// `https` says whether people reach the site over HTTPS (`SHURA_PUBLIC_URL`): cookies
 /// are then `Secure` and browsers are told to keep using HTTPS (HSTS).
 pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

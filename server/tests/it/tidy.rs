@@ -148,3 +148,28 @@ fn shared_widgets_and_form_types_know_no_feature() {
         "shared modules that import a feature: {leaking:?}"
     );
 }
+
+#[test]
+fn the_route_list_is_generated_once_per_process() {
+    // Generating it switches resource loading off for the whole process (see
+    // `http::ROUTES`): done again while a page renders, that page never finishes.
+    let generating: Vec<String> = rust_files(&["server/src", "app/src"])
+        .into_iter()
+        .flat_map(|(name, text)| {
+            production(&text)
+                .lines()
+                .filter(|l| l.contains("generate_route_list(") && !l.trim_start().starts_with("//"))
+                .map(|l| format!("{name}: {}", l.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        generating.len(),
+        1,
+        "route list generated in: {generating:?}"
+    );
+    assert!(
+        generating[0].contains("LazyLock::new"),
+        "generated once, lazily: {generating:?}"
+    );
+}
