@@ -18,6 +18,7 @@ use super::{ConsultationId, LocalizedText};
     strum::EnumString,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "snake_case")]
 pub enum ConsultationStatus {

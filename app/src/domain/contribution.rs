@@ -29,6 +29,7 @@ pub const THREADS_PER_PAGE: u32 = 20;
     strum::EnumString,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum OrgKind {
@@ -70,6 +71,7 @@ impl OrgKind {
     strum::EnumString,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Channel {
@@ -118,6 +120,7 @@ pub enum Speaker {
     strum::EnumString,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ContributionStatus {

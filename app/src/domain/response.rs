@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
     strum::IntoStaticStr,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {

@@ -103,16 +103,19 @@ http_tests! {
             .expect("query")
             .expect("demo agency");
         let now = chrono::Utc::now();
-        consultations::create(
+        app::ssr::db::testing::create_consultation(
             &server.test_db.db,
-            &consultations::NewConsultation {
+            &consultations::ConsultationRecord {
                 slug: "secret-draft".into(),
                 agency_id: agency.id,
                 title: LocalizedText::new(Some("مسودة".into()), None),
                 summary: LocalizedText::default(),
+                audience: LocalizedText::default(),
+                contact_email: None,
                 status: ConsultationStatus::Draft,
                 opens_at: now,
                 closes_at: now + chrono::Duration::days(30),
+                concluded_at: None,
             },
             now,
         )
@@ -147,6 +150,26 @@ http_tests! {
             assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
         }
         assert!(doc["components"]["schemas"]["Consultation"].is_object());
+        // Closed sets of values are documented enums, in the responses and the filters.
+        let enum_of = |name: &str| -> Vec<String> {
+            doc["components"]["schemas"][name]["enum"].as_array()
+                .unwrap_or_else(|| panic!("{name} is not a documented enum"))
+                .iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        };
+        assert_eq!(enum_of("Outcome"), ["accepted", "partly_accepted", "not_adopted", "noted"]);
+        assert_eq!(enum_of("ContributionStatus"), ["published", "hidden", "withdrawn"]);
+        assert_eq!(enum_of("Channel"), ["online", "workshop", "email", "letter"]);
+        assert_eq!(enum_of("OrgKind"), ["agency", "company", "ngo", "academic"]);
+        assert!(enum_of("ConsultationStatus").contains(&"concluded".to_owned()));
+        assert!(enum_of("ClauseKind").contains(&"heading".to_owned()));
+        let contribution = &doc["components"]["schemas"]["Contribution"]["properties"];
+        assert_eq!(contribution["status"]["$ref"], "#/components/schemas/ContributionStatus");
+        let filters = doc["paths"]["/api/v1/consultations/{slug}/contributions"]["get"]["parameters"]
+            .as_array().expect("parameters");
+        let channel = filters.iter().find(|p| p["name"] == "channel").expect("channel filter");
+        assert!(channel.to_string().contains("Channel"), "the channel filter names its enum: {channel}");
+        let (bad, _) = json(&server, "/api/v1/consultations/x/contributions?channel=fax").await;
+        assert!(bad == StatusCode::BAD_REQUEST || bad == StatusCode::NOT_FOUND);
         let res = server.get("/api/v1/consultations").await;
         assert_eq!(
             res.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),

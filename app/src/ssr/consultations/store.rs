@@ -42,17 +42,6 @@ impl Consultation {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct NewConsultation {
-    pub slug: String,
-    pub agency_id: AgencyId,
-    pub title: LocalizedText,
-    pub summary: LocalizedText,
-    pub status: ConsultationStatus,
-    pub opens_at: DateTime<Utc>,
-    pub closes_at: DateTime<Utc>,
-}
-
 #[derive(sqlx::FromRow)]
 struct ConsultationRow {
     id: i64,
@@ -109,35 +98,6 @@ const SELECT: &str = "SELECT c.id, c.slug, c.agency_id, a.slug AS agency_slug,
            c.summary_en, c.audience_ar, c.audience_en, c.contact_email, c.status,
            c.opens_at, c.closes_at, c.concluded_at, c.created_at
       FROM consultations c JOIN agencies a ON a.id = c.agency_id";
-
-pub async fn create(
-    db: &Db,
-    new: &NewConsultation,
-    now: DateTime<Utc>,
-) -> Result<Consultation, StoreError> {
-    let sql = "INSERT INTO consultations
-           (slug, agency_id, title_ar, title_en, summary_ar, summary_en, status,
-            opens_at, closes_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
-    let id: i64 = with_pool!(db, pool => sqlx::query_scalar(sql)
-        .bind(&new.slug)
-        .bind(new.agency_id.0)
-        .bind(&new.title.ar)
-        .bind(&new.title.en)
-        .bind(&new.summary.ar)
-        .bind(&new.summary.en)
-        .bind(new.status.as_str())
-        .bind(new.opens_at)
-        .bind(new.closes_at)
-        .bind(now)
-        .fetch_one(pool)
-        .await)
-    .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
-    let sql = format!("{SELECT} WHERE c.id = $1");
-    let row: ConsultationRow =
-        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await)?;
-    row.try_into()
-}
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>, StoreError> {
     let sql = format!("{SELECT} WHERE c.slug = $1");

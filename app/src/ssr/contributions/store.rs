@@ -448,7 +448,7 @@ pub async fn list(
     consultation: ConsultationId,
     clause: Option<&str>,
     status: Option<ContributionStatus>,
-    channel: Option<&str>,
+    channel: Option<Channel>,
     page: u32,
     per_page: u32,
 ) -> Result<(u64, Vec<Contribution>), StoreError> {
@@ -465,7 +465,7 @@ pub async fn list(
                 $q.push(" AND c.status = ").push_bind(status.as_str());
             }
             if let Some(channel) = channel {
-                $q.push(" AND c.channel = ").push_bind(channel);
+                $q.push(" AND c.channel = ").push_bind(channel.as_str());
             }
         }};
     }

@@ -163,3 +163,19 @@ pub async fn create_agency(
     tx.commit().await?;
     Ok(agency)
 }
+
+/// Writes a consultation the way publishing and importing do (`upsert`, by slug) in a
+/// transaction of its own, and reads it back.
+pub async fn create_consultation(
+    db: &Db,
+    record: &crate::ssr::consultations::store::ConsultationRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::ssr::consultations::store::Consultation, crate::ssr::db::StoreError> {
+    use crate::ssr::consultations::store as consultations;
+    let mut tx = db.begin().await?;
+    let id = consultations::upsert(&mut tx, record, now).await?;
+    tx.commit().await?;
+    consultations::by_id(db, id)
+        .await?
+        .ok_or(crate::ssr::db::StoreError::MissingReference("consultation"))
+}

@@ -8,7 +8,8 @@ use crate::ssr::accounts::store::{NewUser, TokenPurpose};
 use crate::ssr::agencies::store as agencies;
 use crate::ssr::agencies::store::NewAgency;
 use crate::ssr::consultations::store as consultations;
-use crate::ssr::consultations::store::NewConsultation;
+use crate::ssr::consultations::store::ConsultationRecord;
+use crate::ssr::db::testing::create_consultation;
 use crate::ssr::db::{Db, StoreError};
 use crate::ssr::mail::store as mail_outbox;
 use crate::ssr::mail::store::NewMail;
@@ -41,8 +42,8 @@ fn consultation(
     slug: &str,
     opens: DateTime<Utc>,
     days: i64,
-) -> NewConsultation {
-    NewConsultation {
+) -> ConsultationRecord {
+    ConsultationRecord {
         slug: slug.to_owned(),
         agency_id,
         title: text(
@@ -50,9 +51,12 @@ fn consultation(
             "Draft e-participation guideline",
         ),
         summary: text("ملخص", "Summary"),
+        audience: LocalizedText::default(),
+        contact_email: None,
         status: ConsultationStatus::Open,
         opens_at: opens,
         closes_at: opens + Duration::days(days),
+        concluded_at: None,
     }
 }
 
@@ -88,7 +92,7 @@ crate::store_tests! {
         let a = agency(db, "dga").await;
         let mut new = consultation(a, "open-data", t0(), 30);
         new.title = LocalizedText::new(Some("الترخيص الموحد للبيانات المفتوحة".into()), None);
-        let created = consultations::create(db, &new, t0()).await.expect("create");
+        let created = create_consultation(db, &new, t0()).await.expect("create");
         let found = consultations::by_slug(db, "open-data").await.expect("query").expect("exists");
         assert_eq!(found, created);
         assert_eq!(found.title.en, None);
@@ -98,31 +102,33 @@ crate::store_tests! {
     }
 
     async fn a_consultation_needs_an_existing_agency(db) {
-        let err = consultations::create(db, &consultation(AgencyId(999), "x-y-z", t0(), 5), t0())
+        let err = create_consultation(db, &consultation(AgencyId(999), "x-y-z", t0(), 5), t0())
             .await
             .expect_err("no such agency");
         assert!(matches!(err, StoreError::MissingReference("agency")), "{err:?}");
     }
 
-    async fn a_taken_consultation_slug_is_a_conflict(db) {
+    async fn a_slug_names_one_consultation_written_again_in_place(db) {
         let a = agency(db, "dga").await;
-        consultations::create(db, &consultation(a, "same", t0(), 5), t0()).await.expect("first");
-        let err = consultations::create(db, &consultation(a, "same", t0(), 5), t0())
-            .await
-            .expect_err("second");
-        assert!(matches!(err, StoreError::Conflict("slug")), "{err:?}");
+        let first = create_consultation(db, &consultation(a, "same", t0(), 5), t0()).await.expect("first");
+        let mut again = consultation(a, "same", t0(), 9);
+        again.title = text("عنوان جديد", "New title");
+        let second = create_consultation(db, &again, t0()).await.expect("second");
+        assert_eq!(second.id, first.id);
+        assert_eq!(second.title.en.as_deref(), Some("New title"));
+        assert_eq!(consultations::count(db).await.expect("count"), 1);
     }
 
     async fn a_period_that_ends_before_it_starts_is_refused(db) {
         let a = agency(db, "dga").await;
         let new = consultation(a, "backwards", t0(), -1);
-        assert!(consultations::create(db, &new, t0()).await.is_err());
+        assert!(create_consultation(db, &new, t0()).await.is_err());
         assert_eq!(consultations::count(db).await.expect("count"), 0);
     }
 
     async fn open_list_follows_the_comment_period_to_the_second(db) {
         let a = agency(db, "dga").await;
-        consultations::create(db, &consultation(a, "period", t0(), 10), t0()).await.expect("create");
+        create_consultation(db, &consultation(a, "period", t0(), 10), t0()).await.expect("create");
         let second = Duration::seconds(1);
         let closes = t0() + Duration::days(10);
         let open_at = |now| async move {
@@ -137,11 +143,11 @@ crate::store_tests! {
     async fn open_list_shows_only_open_consultations_closing_soonest_first(db) {
         let a = agency(db, "dga").await;
         for (slug, days) in [("later", 40), ("sooner", 5), ("middle", 20)] {
-            consultations::create(db, &consultation(a, slug, t0(), days), t0()).await.expect("create");
+            create_consultation(db, &consultation(a, slug, t0(), days), t0()).await.expect("create");
         }
         let mut draft = consultation(a, "draft-one", t0(), 1);
         draft.status = ConsultationStatus::Draft;
-        consultations::create(db, &draft, t0()).await.expect("create draft");
+        create_consultation(db, &draft, t0()).await.expect("create draft");
         let list = consultations::list_open(db, t0() + Duration::hours(1), 10).await.expect("list");
         let slugs: Vec<_> = list.iter().map(|c| c.slug.as_str()).collect();
         assert_eq!(slugs, ["sooner", "middle", "later"]);

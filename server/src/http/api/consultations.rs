@@ -1,5 +1,6 @@
 //! Consultations, their versions and clauses.
 
+use app::domain::draft::ClauseKind;
 use app::domain::{ConsultationStatus, ListQuery};
 use app::ssr::consultations::store as consultations;
 use app::ssr::state::AppState;
@@ -19,8 +20,9 @@ pub struct ConsultationSummary {
     pub title: Text,
     pub summary: Text,
     pub agency: Named,
-    /// `scheduled`, `open`, `closed` or `concluded`, at the time of the request.
-    pub status: String,
+    /// Where it is in its life at the time of the request (never `draft`: drafts are
+    /// not published).
+    pub status: ConsultationStatus,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     /// The consultation's JSON here.
@@ -42,7 +44,8 @@ pub struct ConsultationPage {
 pub struct ListParams {
     /// Only this agency's consultations (its slug).
     pub agency: Option<String>,
-    /// `scheduled`, `open`, `closed` or `concluded`.
+    /// Only consultations in this stage.
+    #[param(value_type = Option<ConsultationStatus>)]
     pub status: Option<String>,
     /// Only consultations with this topic (its slug).
     pub topic: Option<String>,
@@ -66,8 +69,8 @@ pub struct VersionSummary {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Clause {
     pub key: String,
-    /// `heading`, `clause` (numbered) or `text`.
-    pub kind: String,
+    /// A heading, a (numbered) clause, or text between clauses.
+    pub kind: ClauseKind,
     /// Heading level (2–6), 0 for other kinds.
     pub level: u8,
     pub number: Option<u32>,
@@ -94,7 +97,8 @@ pub struct Consultation {
     pub audience: Text,
     pub contact_email: Option<String>,
     pub agency: Named,
-    pub status: String,
+    /// At the time of the request.
+    pub status: ConsultationStatus,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub concluded_at: Option<DateTime<Utc>>,
@@ -160,7 +164,7 @@ pub(super) async fn list_consultations(
                     slug: c.agency_slug,
                     name: c.agency_name.into(),
                 },
-                status: c.status.as_str().to_owned(),
+                status: c.status,
                 opens_at: c.opens_at,
                 closes_at: c.closes_at,
             })
@@ -201,7 +205,7 @@ pub(super) async fn get_consultation(
         ))
     };
     Ok(Json(Consultation {
-        status: c.status_at(state.clock.now()).as_str().to_owned(),
+        status: c.status_at(state.clock.now()),
         versions: versions
             .iter()
             .filter_map(|v| {
@@ -272,7 +276,7 @@ async fn version_of(
         .into_iter()
         .map(|cl| Clause {
             key: cl.key,
-            kind: cl.kind.as_str().to_owned(),
+            kind: cl.kind,
             level: cl.level,
             number: cl.number,
             text: cl.text.into(),

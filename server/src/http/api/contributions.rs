@@ -1,6 +1,7 @@
 //! Contributions and their threads.
 
-use app::domain::contribution::{ContributionStatus, Speaker};
+use app::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker};
+use app::domain::response::Outcome;
 use app::domain::ContributionId;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::read::{self, Audience, ContributionRead};
@@ -20,15 +21,13 @@ use super::{paging, published, ApiError, Failure, Text};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Organisation {
     pub name: String,
-    /// `agency`, `company`, `ngo` or `academic`.
-    pub kind: String,
+    pub kind: OrgKind,
 }
 
 /// The agency's documented response to a contribution.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Response {
-    /// `accepted`, `partly_accepted`, `not_adopted` or `noted`.
-    pub outcome: String,
+    pub outcome: Outcome,
     pub reasons: Text,
     /// The later version that changed because of the contribution, if one did.
     pub changed_version: Option<u32>,
@@ -40,7 +39,7 @@ pub struct Response {
 impl From<&responses::Response> for Response {
     fn from(r: &responses::Response) -> Self {
         Response {
-            outcome: r.outcome.as_str().to_owned(),
+            outcome: r.outcome,
             reasons: r.reasons.clone().into(),
             changed_version: r.change.as_ref().map(|c| c.version),
             changed_clause: r.change.as_ref().and_then(|c| c.clause_key.clone()),
@@ -69,11 +68,11 @@ pub struct Contribution {
     /// The author's display name; null once their account is deleted.
     pub author: Option<String>,
     pub on_behalf_of: Option<Organisation>,
-    /// `online` for posts on this site; `workshop`, `email` or `letter` for what the
-    /// agency received elsewhere and entered.
-    pub channel: String,
-    /// `published`, `hidden` (by a moderator) or `withdrawn` (by its author).
-    pub status: String,
+    /// `online` for posts on this site; the others for what the agency received
+    /// elsewhere and entered.
+    pub channel: Channel,
+    /// `hidden` by a moderator, `withdrawn` by its author: then `body` is null.
+    pub status: ContributionStatus,
     /// Plain text, paragraphs separated by a blank line.
     pub body: Option<String>,
     pub supports: i64,
@@ -106,9 +105,10 @@ pub struct ContributionThread {
 pub struct ContributionParams {
     /// Only contributions about this clause (its key).
     pub clause: Option<String>,
-    /// `published`, `hidden` or `withdrawn`.
+    #[param(value_type = Option<ContributionStatus>)]
     pub status: Option<String>,
-    /// How they reached the agency, e.g. `online`.
+    /// How they reached the agency.
+    #[param(value_type = Option<Channel>)]
     pub channel: Option<String>,
     /// 1-based page number (default 1).
     pub page: Option<String>,
@@ -129,14 +129,11 @@ fn out(slug: &str, x: ContributionRead) -> Contribution {
         clause_key: x.clause.map(|cl| cl.key),
         author: x.author,
         on_behalf_of: match x.speaker {
-            Speaker::Organisation { name, kind } => Some(Organisation {
-                name,
-                kind: kind.as_str().to_owned(),
-            }),
+            Speaker::Organisation { name, kind } => Some(Organisation { name, kind }),
             Speaker::Individual => None,
         },
-        channel: x.channel.as_str().to_owned(),
-        status: x.status.as_str().to_owned(),
+        channel: x.channel,
+        status: x.status,
         body: x.body,
         supports: x.supports,
         created_at: x.created_at,
@@ -169,13 +166,20 @@ pub(super) async fn list_contributions(
             Failure::BadRequest("status must be published, hidden or withdrawn".to_owned())
         })?),
     };
+    let channel = match params.channel.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Channel::parse(s).ok_or_else(|| {
+            let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+            Failure::BadRequest(format!("channel must be one of {}", known.join(", ")))
+        })?),
+    };
     let (page, per_page) = paging(params.page.as_deref(), params.per_page.as_deref())?;
     let (total, list) = contributions::list(
         &state.db,
         c.id,
         params.clause.as_deref().filter(|s| !s.is_empty()),
         status,
-        params.channel.as_deref().filter(|s| !s.is_empty()),
+        channel,
         page,
         per_page,
     )
