@@ -10,14 +10,13 @@ use app::ssr::accounts::sessions;
 use app::ssr::admin::store::audit::AuditAction;
 use app::ssr::admin::store::{audit, roles};
 use app::ssr::state::AppState;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::form::{internal, see_other, IntoFeedback, Submission};
+use super::form::{internal, see_other, IntoFeedback, SignedSubmission, Submission};
 use super::limits::Action;
 
 impl IntoFeedback for AccountError {
@@ -53,11 +52,10 @@ pub(super) fn routes(code: &str) -> Router<AppState> {
 }
 
 /// `POST /{lang}/register`
-pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, Some(Action::Register)).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn register(State(state): State<AppState>, sub: Submission) -> Response {
+    if let Err(res) = sub.check_email_rate(&state, Action::Register).await {
+        return res;
+    }
     let form = Registration {
         email: sub.field(field::EMAIL).to_owned(),
         display_name: sub.field(field::DISPLAY_NAME).to_owned(),
@@ -71,11 +69,10 @@ pub async fn register(State(state): State<AppState>, req: Request<Body>) -> Resp
 
 /// `POST /{lang}/sign-in`: the password; then, for accounts with two-factor
 /// authentication, the code page.
-pub async fn sign_in(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, Some(Action::SignIn)).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn sign_in(State(state): State<AppState>, sub: Submission) -> Response {
+    if let Err(res) = sub.check_email_rate(&state, Action::SignIn).await {
+        return res;
+    }
     let user = match accounts::sign_in(&state, sub.field(field::EMAIL), sub.field(field::PASSWORD))
         .await
     {
@@ -140,11 +137,7 @@ async fn session_failure(
 
 /// `POST /{lang}/sign-in/code`: the second factor, a TOTP code or a recovery code.
 /// Throttled per address and per account like the password.
-pub async fn sign_in_code(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn sign_in_code(State(state): State<AppState>, sub: Submission) -> Response {
     let now = state.clock.now();
     let user = match sessions::pending_user(&sub.session, &state.db, now).await {
         Ok(Some(user)) => user,
@@ -162,11 +155,10 @@ pub async fn sign_in_code(State(state): State<AppState>, req: Request<Body>) -> 
 
 /// `POST /{lang}/account` with `intent=password`: a new password, given the current
 /// one. Other sessions end; this one continues.
-pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn account(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
     if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
         return res;
     }
@@ -193,11 +185,10 @@ pub async fn account(State(state): State<AppState>, req: Request<Body>) -> Respo
 
 /// `POST /{lang}/account/two-factor`: `intent=confirm` turns it on with the first
 /// code; `intent=renew` replaces the recovery codes. Both show the new codes once.
-pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn two_factor(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
     let intent: TwoFactorIntent = match sub.intent(&state).await {
         Ok(intent) => intent,
         Err(res) => return res,
@@ -241,11 +232,10 @@ pub async fn two_factor(State(state): State<AppState>, req: Request<Body>) -> Re
 }
 
 /// `POST /{lang}/account/delete`: deletes the account after the password is confirmed.
-pub async fn delete_account(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn delete_account(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
     if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
         return res;
     }
@@ -293,11 +283,7 @@ pub async fn my_data(
 }
 
 /// `POST /{lang}/sign-out`
-pub async fn sign_out(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn sign_out(State(_state): State<AppState>, sub: Submission) -> Response {
     if let Err(err) = sessions::sign_out(&sub.session).await {
         tracing::error!(error = %err, "cannot end the session");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -307,21 +293,16 @@ pub async fn sign_out(State(state): State<AppState>, req: Request<Body>) -> Resp
 
 /// `POST /{lang}/forgot-password`: the same answer whether or not the address has an
 /// account.
-pub async fn forgot_password(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, Some(Action::ResetPassword)).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn forgot_password(State(state): State<AppState>, sub: Submission) -> Response {
+    if let Err(res) = sub.check_email_rate(&state, Action::ResetPassword).await {
+        return res;
+    }
     let result = accounts::request_password_reset(&state, sub.field(field::EMAIL)).await;
     sub.respond(&state, result, "forgot-password/sent").await
 }
 
 /// `POST /{lang}/reset-password?token=…`: a new password with a mailed link, once.
-pub async fn reset_password(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn reset_password(State(state): State<AppState>, sub: Submission) -> Response {
     let token = form_urlencoded::parse(sub.parts.uri.query().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.into_owned())
@@ -331,11 +312,7 @@ pub async fn reset_password(State(state): State<AppState>, req: Request<Body>) -
 }
 
 /// `POST /{lang}/account/sign-out-everywhere`
-pub async fn sign_out_everywhere(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let sub = match Submission::accept(&state, req, None).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn sign_out_everywhere(State(state): State<AppState>, sub: Submission) -> Response {
     if let Err(err) =
         sessions::sign_out_everywhere(&sub.session, &state.db, state.clock.now()).await
     {

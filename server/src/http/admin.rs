@@ -8,14 +8,13 @@ use app::domain::GrantId;
 use app::forms::{FieldErrors, FormFeedback, FormMessage};
 use app::ssr::admin::service::{self as admin, AdminError, AgencyForm, Appointment};
 use app::ssr::state::AppState;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 
-use super::form::{internal, IntoFeedback, Submission};
+use super::form::{internal, IntoFeedback, SignedSubmission, Submission};
 
 impl IntoFeedback for AdminError {
     fn into_feedback(self) -> FormFeedback {
@@ -51,11 +50,10 @@ pub(super) fn routes(code: &str) -> Router<AppState> {
 }
 
 /// `POST /{lang}/admin`: `intent` is `agency`, `appoint` or `revoke`.
-pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn admin(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
     let intent: AdminIntent = match sub.intent(&state).await {
         Ok(intent) => intent,
         Err(res) => return res,
@@ -89,15 +87,11 @@ pub async fn admin(State(state): State<AppState>, req: Request<Body>) -> Respons
 pub async fn agency_staff(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    req: Request<Body>,
+    SignedSubmission(sub, signed): SignedSubmission,
 ) -> Response {
     if !app::domain::consultation::is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
     let intent: StaffIntent = match sub.intent(&state).await {
         Ok(intent) => intent,
         Err(res) => return res,

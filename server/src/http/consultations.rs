@@ -5,23 +5,19 @@ use app::consultations::form::{field, EditorIntent};
 use app::domain::consultation::is_valid_slug;
 use app::domain::{AttachmentId, Lang, Transition};
 use app::forms::{FormFeedback, FormMessage};
-use app::ssr::accounts::authz;
-use app::ssr::accounts::authz::Signed;
 use app::ssr::attachments::service::{self as attachments, Attach};
 use app::ssr::consultations::files as draft_files;
 use app::ssr::consultations::publishing::{self, Bilingual, EditorInput, PublishError};
 use app::ssr::state::AppState;
 use app::ssr::upload::chosen;
 use app::ui::layout::encode_query_value;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, Request, StatusCode, Uri};
+use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use tower_sessions::Session;
 
-use super::form::{internal, see_other, IntoFeedback, Submission};
+use super::form::{internal, see_other, IntoFeedback, Reader, SignedSubmission, Submission};
 
 impl IntoFeedback for PublishError {
     fn into_feedback(self) -> FormFeedback {
@@ -77,15 +73,11 @@ pub(super) fn routes(code: &str) -> Router<AppState> {
 pub async fn create(
     State(state): State<AppState>,
     Path(agency): Path<String>,
-    req: Request<Body>,
+    SignedSubmission(sub, signed): SignedSubmission,
 ) -> Response {
     if !is_valid_slug(&agency) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
     let input = match editor_input(&sub) {
         Ok(input) => input,
         Err(feedback) => return sub.refuse(&state, feedback).await,
@@ -104,15 +96,11 @@ pub async fn create(
 pub async fn edit(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    req: Request<Body>,
+    SignedSubmission(sub, signed): SignedSubmission,
 ) -> Response {
     if !is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
     let intent: EditorIntent = match sub.intent(&state).await {
         Ok(intent) => intent,
         Err(res) => return res,
@@ -158,16 +146,6 @@ pub async fn edit(
         .await
 }
 
-/// Who is reading (nobody signed in is `None`): drafts are for their agency's staff.
-async fn reader(state: &AppState, session: &Session) -> Result<Option<Signed>, Response> {
-    authz::signed_in(session, &state.db, state.clock.now())
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "session unavailable");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        })
-}
-
 /// `GET /{lang}/consultations/{slug}/versions/{n}/markdown`: the version's draft in the
 /// page's language as a `.md` file, with the clause markers that keep clause ids when
 /// it is edited and brought back.
@@ -175,7 +153,7 @@ pub async fn markdown(
     State(state): State<AppState>,
     Path((slug, number)): Path<(String, String)>,
     uri: Uri,
-    session: Session,
+    Reader(reader): Reader,
 ) -> Response {
     let (Some(lang), Ok(number)) = (Lang::from_path(uri.path()), number.parse::<u32>()) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -183,10 +161,6 @@ pub async fn markdown(
     if !is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let reader = match reader(&state, &session).await {
-        Ok(reader) => reader,
-        Err(res) => return res,
-    };
     match draft_files::version_markdown(&state, reader.as_ref(), &slug, number, lang).await {
         Ok(Some(md)) => {
             let file = format!("{slug}-v{number}-{}.md", lang.code());
@@ -218,14 +192,10 @@ pub async fn markdown(
 pub async fn attachment(
     State(state): State<AppState>,
     Path((id, _name)): Path<(String, String)>,
-    session: Session,
+    Reader(reader): Reader,
 ) -> Response {
     let Ok(id) = id.parse().map(AttachmentId) else {
         return StatusCode::NOT_FOUND.into_response();
-    };
-    let reader = match reader(&state, &session).await {
-        Ok(reader) => reader,
-        Err(res) => return res,
     };
     let (a, path) = match attachments::readable(&state, reader.as_ref(), id).await {
         Ok(Some(found)) => found,

@@ -12,14 +12,13 @@ use app::ssr::contributions::service::{
 use app::ssr::moderation::service::{self as moderating, ModerationError, Report};
 use app::ssr::notifications::following::{self, FollowError};
 use app::ssr::state::AppState;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing;
 use axum::Router;
 
-use super::form::{internal, IntoFeedback, Submission};
+use super::form::{internal, IntoFeedback, SignedSubmission};
 use super::limits::Action;
 
 impl IntoFeedback for ContributionError {
@@ -85,15 +84,11 @@ pub(super) fn routes(code: &str) -> Router<AppState> {
 pub async fn post(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    req: Request<Body>,
+    SignedSubmission(sub, signed): SignedSubmission,
 ) -> Response {
     if !is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
     let intent: Intent = match sub.intent(&state).await {
         Ok(intent) => intent,
         Err(res) => return res,

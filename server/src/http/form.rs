@@ -16,7 +16,7 @@ use app::ssr::accounts::sessions;
 use app::ssr::state::AppState;
 use app::ssr::upload::Upload;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::{header, request::Parts, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
@@ -75,7 +75,9 @@ const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 /// with a message instead of a bare refusal.
 const MAX_MULTIPART_BYTES: u64 = 24 * 1024 * 1024;
 
-/// A submitted form: its fields and the request it came with.
+/// A submitted form: its fields and the request it came with. As an extractor it lets
+/// through only forms that carry the session's CSRF token; otherwise the page comes
+/// back saying so (403), and nothing is done.
 pub(super) struct Submission {
     pub(super) parts: Parts,
     pub(super) client_ip: IpAddr,
@@ -89,31 +91,14 @@ pub(super) struct Submission {
 }
 
 impl Submission {
-    /// Reads a form and lets it through only if it is within the rate limits of
-    /// `throttled` (keyed by its `email` field) and carries the session's CSRF token;
-    /// otherwise the response to send instead.
-    pub(super) async fn accept(
+    /// The sign-in limits keyed by the typed address: for the forms that take one
+    /// from anybody (registering, signing in, asking for a reset link).
+    pub(super) async fn check_email_rate(
+        &self,
         state: &AppState,
-        req: Request<Body>,
-        throttled: Option<Action>,
-    ) -> Result<Submission, Response> {
-        let sub = Submission::read(state, req).await?;
-        if let Some(action) = throttled {
-            sub.check_rate(state, action, sub.field("email")).await?;
-        }
-        sub.check_csrf(state).await?;
-        Ok(sub)
-    }
-
-    /// Like [`Submission::accept`] for forms only a signed-in person may send; the
-    /// person comes back with the submission.
-    pub(super) async fn accept_signed(
-        state: &AppState,
-        req: Request<Body>,
-    ) -> Result<(Submission, Signed), Response> {
-        let sub = Submission::accept(state, req, None).await?;
-        let signed = sub.signed_in(state).await?;
-        Ok((sub, signed))
+        action: Action,
+    ) -> Result<(), Response> {
+        self.check_rate(state, action, self.field("email")).await
     }
 
     async fn read(state: &AppState, req: Request<Body>) -> Result<Submission, Response> {
@@ -368,6 +353,52 @@ impl Submission {
         let mut res = handler(req).await;
         *res.status_mut() = status;
         res
+    }
+}
+
+impl FromRequest<AppState> for Submission {
+    type Rejection = Response;
+
+    async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, Response> {
+        let sub = Submission::read(state, req).await?;
+        sub.check_csrf(state).await?;
+        Ok(sub)
+    }
+}
+
+/// A form only a signed-in person may send, with that person; for anybody else the
+/// page comes back asking them to sign in (401).
+pub(super) struct SignedSubmission(pub(super) Submission, pub(super) Signed);
+
+impl FromRequest<AppState> for SignedSubmission {
+    type Rejection = Response;
+
+    async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, Response> {
+        let sub = Submission::from_request(req, state).await?;
+        let signed = sub.signed_in(state).await?;
+        Ok(SignedSubmission(sub, signed))
+    }
+}
+
+/// Who reads a page or a file: the signed-in person, or `None` for anybody.
+pub(super) struct Reader(pub(super) Option<Signed>);
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        authz::signed_in(&session, &state.db, state.clock.now())
+            .await
+            .map(Reader)
+            .map_err(|err| {
+                tracing::error!(error = %err, "session unavailable");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            })
     }
 }
 

@@ -6,14 +6,12 @@ use app::domain::contribution::{ModerationAction, ReportCategory};
 use app::domain::ContributionId;
 use app::ssr::moderation::service::{self as moderating, Decide};
 use app::ssr::state::AppState;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::Request;
 use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 
-use super::form::Submission;
+use super::form::SignedSubmission;
 
 /// The moderators' forms under `/{code}`.
 pub(super) fn routes(code: &str) -> Router<AppState> {
@@ -21,11 +19,10 @@ pub(super) fn routes(code: &str) -> Router<AppState> {
 }
 
 /// `POST /{lang}/moderation`: `intent` is the action, `target` the contribution.
-pub async fn decide(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn decide(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
     let action: ModerationAction = match sub.intent(&state).await {
         Ok(action) => action,
         Err(res) => return res,

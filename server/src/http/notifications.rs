@@ -3,14 +3,13 @@
 use app::domain::notification::NotifyMode;
 use app::ssr::notifications::store::notices as notifications;
 use app::ssr::state::AppState;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::form::{see_other, Submission};
+use super::form::{see_other, SignedSubmission};
 
 /// Tokens are 64 hexadecimal digits (see `ssr::auth::token`).
 fn is_token(s: &str) -> bool {
@@ -58,13 +57,12 @@ pub async fn unsubscribe_page(Path(token): Path<String>) -> Response {
 }
 
 /// `POST /{lang}/account/notifications`: immediate, daily or off.
-pub async fn settings(State(state): State<AppState>, req: Request<Body>) -> Response {
-    let (sub, signed) = match Submission::accept_signed(&state, req).await {
-        Ok(s) => s,
-        Err(res) => return res,
-    };
+pub async fn settings(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
     let Some(mode) = NotifyMode::parse(sub.field("mode")) else {
-        return see_other(format!("/{}/account#notifications", sub.lang.code()));
+        return sub.unreadable(&state).await;
     };
     if let Err(err) = notifications::set_mode(&state.db, signed.user.id, mode).await {
         tracing::error!(error = %err, "notification setting not saved");

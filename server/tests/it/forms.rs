@@ -108,6 +108,11 @@ http_tests! {
             assert_unreadable(res, what).await;
             assert_eq!(snapshot(&db).await, before, "{what} changed nothing");
         }
+        // The notification setting is a form of the account page, posted elsewhere.
+        let csrf = csrf_of(&citizen, &server.url("/en/account")).await;
+        let res = citizen.post(server.url("/en/account/notifications"))
+            .form(&[("csrf", csrf.as_str()), ("mode", "loud")]).send().await.expect("post");
+        assert_unreadable(res, "notifications, unknown mode").await;
     }
 
     async fn a_refused_form_comes_back_with_what_was_typed_but_never_a_secret(server, demo = false) {
