@@ -141,7 +141,9 @@ pub async fn post(
                 Err(_) => return sub.unreadable(&state).await,
             };
             let input = PostContribution {
-                clause: Some(sub.field(field::CLAUSE).to_owned()),
+                clause: Some(sub.field(field::CLAUSE).trim())
+                    .filter(|key| !key.is_empty())
+                    .map(str::to_owned),
                 parent,
                 speaker,
                 body: sub.field(field::BODY).to_owned(),

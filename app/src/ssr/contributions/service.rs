@@ -199,8 +199,8 @@ pub async fn post(
     // A reply is about what its thread is about.
     let clause_key = match &parent {
         Some(p) => p.clause_key.clone(),
-        None => match input.clause.as_deref().map(str::trim) {
-            None | Some("") => None,
+        None => match input.clause.as_deref() {
+            None => None,
             Some(key) => {
                 let clauses = consultations::clauses(&state.db, current.id).await?;
                 if !clauses.iter().any(|cl| cl.key == key) {
