@@ -420,62 +420,38 @@ pub mod route {
     pub const ATTACHMENT: &str = "/attachments/{id}/{name}";
     pub const UNSUBSCRIBE: &str = "/unsubscribe/{token}";
 
-    pub fn consultation(lang: Lang) -> String {
-        page(lang, "/consultations/{slug}")
+    /// One function per pattern that exists once per language: `/{lang}` + the rest.
+    macro_rules! per_language {
+        ($($name:ident => $rest:literal,)*) => {
+            $(
+                #[doc = concat!("`/{lang}", $rest, "`")]
+                pub fn $name(lang: Lang) -> String {
+                    page(lang, $rest)
+                }
+            )*
+        };
     }
-    pub fn consultation_edit(lang: Lang) -> String {
-        page(lang, "/consultations/{slug}/edit")
-    }
-    pub fn new_consultation(lang: Lang) -> String {
-        page(lang, "/agencies/{slug}/consultations/new")
-    }
-    pub fn version_markdown(lang: Lang) -> String {
-        page(lang, "/consultations/{slug}/versions/{number}/markdown")
-    }
-    pub fn agency_staff(lang: Lang) -> String {
-        page(lang, "/agencies/{slug}/staff")
-    }
-    pub fn admin(lang: Lang) -> String {
-        page(lang, "/admin")
-    }
-    pub fn moderation(lang: Lang) -> String {
-        page(lang, "/moderation")
-    }
-    pub fn register(lang: Lang) -> String {
-        page(lang, "/register")
-    }
-    pub fn sign_in(lang: Lang) -> String {
-        page(lang, "/sign-in")
-    }
-    pub fn sign_in_code(lang: Lang) -> String {
-        page(lang, "/sign-in/code")
-    }
-    pub fn sign_out(lang: Lang) -> String {
-        page(lang, "/sign-out")
-    }
-    pub fn forgot_password(lang: Lang) -> String {
-        page(lang, "/forgot-password")
-    }
-    pub fn reset_password(lang: Lang) -> String {
-        page(lang, "/reset-password")
-    }
-    pub fn account(lang: Lang) -> String {
-        page(lang, "/account")
-    }
-    pub fn notification_settings(lang: Lang) -> String {
-        page(lang, "/account/notifications")
-    }
-    pub fn two_factor(lang: Lang) -> String {
-        page(lang, "/account/two-factor")
-    }
-    pub fn sign_out_everywhere(lang: Lang) -> String {
-        page(lang, "/account/sign-out-everywhere")
-    }
-    pub fn my_data(lang: Lang) -> String {
-        page(lang, "/account/my-data")
-    }
-    pub fn delete_account(lang: Lang) -> String {
-        page(lang, "/account/delete")
+
+    per_language! {
+        consultation => "/consultations/{slug}",
+        consultation_edit => "/consultations/{slug}/edit",
+        new_consultation => "/agencies/{slug}/consultations/new",
+        version_markdown => "/consultations/{slug}/versions/{number}/markdown",
+        agency_staff => "/agencies/{slug}/staff",
+        admin => "/admin",
+        moderation => "/moderation",
+        register => "/register",
+        sign_in => "/sign-in",
+        sign_in_code => "/sign-in/code",
+        sign_out => "/sign-out",
+        forgot_password => "/forgot-password",
+        reset_password => "/reset-password",
+        account => "/account",
+        notification_settings => "/account/notifications",
+        two_factor => "/account/two-factor",
+        sign_out_everywhere => "/account/sign-out-everywhere",
+        my_data => "/account/my-data",
+        delete_account => "/account/delete",
     }
 
     pub const OPENAPI: &str = "/api/openapi.json";
