@@ -12,8 +12,8 @@ use leptos_router::hooks::use_location;
 use crate::accounts::pages::AccountNav;
 use crate::domain::Lang;
 use crate::forms::FormMessage;
+use crate::paths;
 use crate::ui::form::{use_form_feedback, FormSummary, FormTokenSource};
-use crate::ui::layout::encode_query_value;
 
 #[component]
 pub fn Layout(lang: Lang) -> impl IntoView {
@@ -41,7 +41,7 @@ fn Frame(lang: Lang, children: Children) -> impl IntoView {
         </a>
         <header class="site-header">
             <div class="site-header__inner">
-                <a class="brand" href=format!("/{}/", lang.code())>
+                <a class="brand" href=paths::home(lang)>
                     <span class="brand__name">{td_string!(locale, site_name)}</span>
                     <span class="brand__tagline">{td_string!(locale, site_tagline)}</span>
                 </a>
@@ -91,7 +91,7 @@ fn SiteNav(lang: Lang) -> impl IntoView {
     let (interactive, set_interactive) = signal(false);
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| set_interactive.set(true));
-    let home = format!("/{}/", lang.code());
+    let home = paths::home(lang);
     view! {
         <nav
             class="site-nav"
@@ -128,19 +128,13 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
     let target = lang.other();
     let location = use_location();
     let href = move || {
-        let path = location.pathname.get();
-        let rest = path
-            .strip_prefix('/')
-            .and_then(|p| p.strip_prefix(lang.code()))
-            .unwrap_or("/");
-        let rest = if rest.is_empty() { "/" } else { rest };
-        let query = location.search.get();
-        let next = if query.is_empty() {
-            format!("/{}{rest}", target.code())
-        } else {
-            format!("/{}{rest}?{query}", target.code())
-        };
-        format!("/lang/{}?next={}", target.code(), encode_query_value(&next))
+        let next = paths::in_language(
+            &location.pathname.get(),
+            &location.search.get(),
+            lang,
+            target,
+        );
+        paths::switch_language(target, &next)
     };
     view! {
         <a
@@ -172,7 +166,7 @@ pub fn NotFound() -> impl IntoView {
                 <h1>{td_string!(locale, not_found_title)}</h1>
                 <p>{td_string!(locale, not_found_body)}</p>
                 <p>
-                    <a href=format!("/{}/", lang.code())>{td_string!(locale, back_home)}</a>
+                    <a href=paths::home(lang)>{td_string!(locale, back_home)}</a>
                 </p>
             </section>
         </Frame>

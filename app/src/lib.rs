@@ -14,6 +14,7 @@ pub mod forms;
 pub mod frame;
 pub mod i18n_catalog;
 pub mod moderation;
+pub mod paths;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;

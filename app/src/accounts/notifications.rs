@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::domain::notification::NotifyMode;
 use crate::domain::{Lang, LocalizedText};
 use crate::forms::FormFeedback;
+use crate::paths;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -30,12 +31,11 @@ pub fn NotificationSettings(
     lang: Lang,
 ) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     view! {
         <section class="panel" id="notifications" aria-labelledby="notifications-heading">
             <h2 id="notifications-heading">{td_string!(l, notifications_title)}</h2>
             <p>{td_string!(l, notifications_intro)}</p>
-            <PostForm action=format!("/{}/account/notifications", lang.code()) lang intent="notifications"
+            <PostForm action=paths::notification_settings(lang) lang intent="notifications"
                 fields=move |_fb: &FormFeedback| view! {
                     <fieldset class="choices">
                         <legend>{td_string!(l, notifications_title)}</legend>
@@ -55,7 +55,7 @@ pub fn NotificationSettings(
                 view! {
                     <ul class="following">
                         {following.into_iter().map(|(slug, title)| view! {
-                            <li><a href=format!("/{code}/consultations/{slug}#follow")>
+                            <li><a href=paths::consultation_follow(lang, &slug)>
                                 <LocalizedSpan text=title lang />
                             </a></li>
                         }).collect_view()}
@@ -72,7 +72,6 @@ pub fn NotificationSettings(
 pub fn UnsubscribePage() -> impl IntoView {
     let lang = use_lang();
     let l = lang.locale();
-    let code = lang.code();
     let params = use_params_map();
     let query = use_query_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
@@ -84,12 +83,12 @@ pub fn UnsubscribePage() -> impl IntoView {
             {if done {
                 view! {
                     <p class="notice notice--ok" role="status">{td_string!(l, unsubscribe_done)}</p>
-                    <p><a href=format!("/{code}/account#notifications")>{td_string!(l, notifications_title)}</a></p>
+                    <p><a href=paths::account_notifications(lang)>{td_string!(l, notifications_title)}</a></p>
                 }.into_any()
             } else {
                 view! {
                     <p>{td_string!(l, unsubscribe_intro)}</p>
-                    <form method="post" action=format!("/unsubscribe/{token}")>
+                    <form method="post" action=paths::unsubscribe(&token)>
                         <input type="hidden" name="List-Unsubscribe" value="One-Click" />
                         <button type="submit" class="button">{td_string!(l, unsubscribe_button)}</button>
                     </form>

@@ -11,6 +11,7 @@ use super::security::{account_details, MandateView, RoleView};
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
 use crate::forms::FormFeedback;
+use crate::paths;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -19,20 +20,19 @@ use crate::ui::text::LocalizedSpan;
 #[component]
 pub fn AccountNav(viewer: Option<Viewer>, lang: Lang) -> impl IntoView {
     let locale = lang.locale();
-    let code = lang.code();
     match viewer {
         Some(v) => view! {
             <div class="account-nav">
                 {v.moderator.then(|| view! {
-                    <a href=format!("/{code}/moderation")>{td_string!(locale, nav_moderation)}</a>
+                    <a href=paths::moderation(lang)>{td_string!(locale, nav_moderation)}</a>
                 })}
                 {v.platform_admin.then(|| view! {
-                    <a href=format!("/{code}/admin")>{td_string!(locale, nav_admin)}</a>
+                    <a href=paths::admin(lang)>{td_string!(locale, nav_admin)}</a>
                 })}
-                <a href=format!("/{code}/account") class="account-nav__me">
+                <a href=paths::account(lang) class="account-nav__me">
                     <bdi>{v.display_name}</bdi>
                 </a>
-                <form method="post" action=format!("/{code}/sign-out") class="inline-form">
+                <form method="post" action=paths::sign_out(lang) class="inline-form">
                     <input type="hidden" name="csrf" value=v.csrf />
                     <button type="submit" class="link-button">{td_string!(locale, sign_out)}</button>
                 </form>
@@ -41,8 +41,8 @@ pub fn AccountNav(viewer: Option<Viewer>, lang: Lang) -> impl IntoView {
         .into_any(),
         None => view! {
             <div class="account-nav">
-                <a href=format!("/{code}/sign-in")>{td_string!(locale, sign_in)}</a>
-                <a href=format!("/{code}/register") class="button-link">{td_string!(locale, register)}</a>
+                <a href=paths::sign_in(lang)>{td_string!(locale, sign_in)}</a>
+                <a href=paths::register(lang) class="button-link">{td_string!(locale, register)}</a>
             </div>
         }
         .into_any(),
@@ -59,13 +59,13 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>{td_string!(locale, register_title)}</h1>
             <p class="lead">{td_string!(locale, register_intro)}</p>
             <PostForm
-                action=format!("/{}/register", lang.code())
+                action=paths::register(lang)
                 lang
                 fields=move |fb: &FormFeedback| register_fields(fb, lang)
             />
             <p>
                 {td_string!(locale, register_have_account)} " "
-                <a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a>
+                <a href=paths::sign_in(lang)>{td_string!(locale, sign_in)}</a>
             </p>
         </section>
     }
@@ -148,7 +148,7 @@ pub fn SignInPage() -> impl IntoView {
             {after_reset.then(|| view! {
                 <p class="notice notice--ok" role="status">{td_string!(locale, reset_done)}</p>
             })}
-            <PostForm action=format!("/{}/sign-in", lang.code()) lang fields=move |fb: &FormFeedback| view! {
+            <PostForm action=paths::sign_in(lang) lang fields=move |fb: &FormFeedback| view! {
                 <Field name="email" kind="email" autocomplete="username" lang
                     label=td_string!(locale, field_email).to_string()
                     value=fb.value("email") error=fb.errors.get("email").copied() />
@@ -158,11 +158,11 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit" class="button">{td_string!(locale, sign_in)}</button>
             }.into_any() />
             <p>
-                <a href=format!("/{}/forgot-password", lang.code())>{td_string!(locale, forgot_link)}</a>
+                <a href=paths::forgot_password(lang)>{td_string!(locale, forgot_link)}</a>
             </p>
             <p>
                 {td_string!(locale, sign_in_no_account)} " "
-                <a href=format!("/{}/register", lang.code())>{td_string!(locale, register)}</a>
+                <a href=paths::register(lang)>{td_string!(locale, register)}</a>
             </p>
         </section>
     }
@@ -187,7 +187,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     match result.await {
                         Ok(true) => view! {
                             <p class="notice notice--ok" role="status">{td_string!(locale, verify_ok)}</p>
-                            <p><a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a></p>
+                            <p><a href=paths::sign_in(lang)>{td_string!(locale, sign_in)}</a></p>
                         }.into_any(),
                         Ok(false) => view! {
                             <p class="notice notice--error" role="alert">{td_string!(locale, verify_invalid)}</p>
@@ -212,7 +212,6 @@ pub fn AccountPage() -> impl IntoView {
     let changed = query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "password"));
     let notifications_saved =
         query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "notifications"));
-    let code = lang.code();
     view! {
         <Title text=page_title(lang, td_string!(locale, account_title)) />
         <section class="page narrow">
@@ -228,7 +227,7 @@ pub fn AccountPage() -> impl IntoView {
                     let (Ok(Some(v)), Ok(details)) = (viewer.await, details.await) else {
                         return view! {
                             <p>{td_string!(locale, account_signed_out)} " "
-                                <a href=format!("/{code}/sign-in")>{td_string!(locale, sign_in)}</a>
+                                <a href=paths::sign_in(lang)>{td_string!(locale, sign_in)}</a>
                             </p>
                         }.into_any();
                     };
@@ -253,7 +252,7 @@ pub fn AccountPage() -> impl IntoView {
                                 {(!details.second_factor_passed).then(|| view! {
                                     <p class="notice notice--error" role="alert">
                                         {td_string!(locale, denied_second_factor)} " "
-                                        <a href=format!("/{code}/account/two-factor")>{td_string!(locale, two_factor_title)}</a>
+                                        <a href=paths::two_factor(lang)>{td_string!(locale, two_factor_title)}</a>
                                     </p>
                                 })}
                             </section>
@@ -273,11 +272,11 @@ pub fn AccountPage() -> impl IntoView {
                                     }}</p>
                                 }.into_any(),
                             }}
-                            <p><a href=format!("/{code}/account/two-factor")>{td_string!(locale, two_factor_manage)}</a></p>
+                            <p><a href=paths::two_factor(lang)>{td_string!(locale, two_factor_manage)}</a></p>
                         </section>
                         <section class="panel" aria-labelledby="password-heading">
                             <h2 id="password-heading">{td_string!(locale, password_change_title)}</h2>
-                            <PostForm action=format!("/{code}/account") lang intent="password" fields=move |fb: &FormFeedback| view! {
+                            <PostForm action=paths::account(lang) lang intent="password" fields=move |fb: &FormFeedback| view! {
                                 <Field name="current_password" kind="password" autocomplete="current-password" lang
                                     label=td_string!(locale, field_current_password).to_string()
                                     error=fb.errors.get("current_password").copied() />
@@ -291,7 +290,7 @@ pub fn AccountPage() -> impl IntoView {
                         <NotificationSettings mode=details.notify_mode following=details.following.clone() lang />
                         <section class="panel" aria-labelledby="sessions-heading">
                             <h2 id="sessions-heading">{td_string!(locale, account_sessions)}</h2>
-                            <form method="post" action=format!("/{code}/account/sign-out-everywhere")>
+                            <form method="post" action=paths::sign_out_everywhere(lang)>
                                 <input type="hidden" name="csrf" value=v.csrf />
                                 <p>{td_string!(locale, account_sign_out_everywhere_hint)}</p>
                                 <button type="submit" class="button button--secondary">{td_string!(locale, account_sign_out_everywhere)}</button>
@@ -300,10 +299,10 @@ pub fn AccountPage() -> impl IntoView {
                         <section class="panel" aria-labelledby="privacy-heading">
                             <h2 id="privacy-heading">{td_string!(locale, account_privacy)}</h2>
                             <p>{td_string!(locale, my_data_hint)}</p>
-                            <p><a href=format!("/{code}/account/my-data") rel="external" download="shura-my-data.json">
+                            <p><a href=paths::my_data(lang) rel="external" download="shura-my-data.json">
                                 {td_string!(locale, my_data_download)}
                             </a></p>
-                            <p><a href=format!("/{code}/account/delete")>{td_string!(locale, delete_title)}</a></p>
+                            <p><a href=paths::delete_account(lang)>{td_string!(locale, delete_title)}</a></p>
                         </section>
                     }.into_any()
                 })}
@@ -365,7 +364,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{td_string!(locale, delete_title)}</h1>
             <p class="lead">{td_string!(locale, delete_intro)}</p>
-            <PostForm action=format!("/{}/account/delete", lang.code()) lang fields=move |fb: &FormFeedback| view! {
+            <PostForm action=paths::delete_account(lang) lang fields=move |fb: &FormFeedback| view! {
                 <Field name="password" kind="password" autocomplete="current-password" lang
                     label=td_string!(locale, field_current_password).to_string()
                     error=fb.errors.get("password").copied() />
@@ -398,7 +397,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{td_string!(locale, forgot_title)}</h1>
             <p class="lead">{td_string!(locale, forgot_intro)}</p>
-            <PostForm action=format!("/{}/forgot-password", lang.code()) lang fields=move |fb: &FormFeedback| view! {
+            <PostForm action=paths::forgot_password(lang) lang fields=move |fb: &FormFeedback| view! {
                 <Field name="email" kind="email" autocomplete="email" lang
                     label=td_string!(locale, field_email).to_string()
                     value=fb.value("email") error=fb.errors.get("email").copied() />
@@ -432,10 +431,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     if !status.await.unwrap_or(false) {
                         return view! {
                             <p class="notice notice--error" role="alert">{td_string!(locale, reset_link_invalid)}</p>
-                            <p><a href=format!("/{}/forgot-password", lang.code())>{td_string!(locale, forgot_title)}</a></p>
+                            <p><a href=paths::forgot_password(lang)>{td_string!(locale, forgot_title)}</a></p>
                         }.into_any();
                     }
-                    let action = format!("/{}/reset-password?token={}", lang.code(), secret());
+                    let action = paths::reset_password(lang, &secret());
                     view! {
                         <PostForm action lang fields=move |fb: &FormFeedback| view! {
                             <Field name="password" kind="password" autocomplete="new-password" lang

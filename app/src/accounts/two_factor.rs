@@ -10,6 +10,7 @@ use super::security::{
 };
 use crate::accounts::form::TwoFactorIntent;
 use crate::forms::FormFeedback;
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
@@ -20,7 +21,7 @@ pub fn TwoFactorPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let state = Resource::new(|| (), |_| two_factor_state());
-    let action = format!("/{}/account/two-factor", lang.code());
+    let action = paths::two_factor(lang);
     view! {
         <Title text=page_title(lang, td_string!(locale, two_factor_title)) />
         <section class="page narrow">
@@ -97,7 +98,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <p><a class="button-link" href=format!("/{}/account", lang.code())>{td_string!(locale, recovery_codes_done)}</a></p>
+            <p><a class="button-link" href=paths::account(lang)>{td_string!(locale, recovery_codes_done)}</a></p>
         </section>
     }
 }
@@ -108,7 +109,7 @@ pub fn SignInCodePage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let pending = Resource::new(|| (), |_| second_step_pending());
-    let action = format!("/{}/sign-in/code", lang.code());
+    let action = paths::sign_in_code(lang);
     view! {
         <Title text=page_title(lang, td_string!(locale, sign_in_code_title)) />
         <section class="page narrow">
@@ -120,7 +121,7 @@ pub fn SignInCodePage() -> impl IntoView {
                         if !pending.await.unwrap_or(false) {
                             return view! {
                                 <p class="notice notice--error" role="alert">{td_string!(locale, sign_in_code_expired)}</p>
-                                <p><a href=format!("/{}/sign-in", lang.code())>{td_string!(locale, sign_in)}</a></p>
+                                <p><a href=paths::sign_in(lang)>{td_string!(locale, sign_in)}</a></p>
                             }.into_any();
                         }
                         view! {

@@ -11,6 +11,7 @@ use crate::admin::form::AdminIntent;
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
 use crate::forms::FormFeedback;
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
@@ -20,13 +21,12 @@ use crate::ui::text::LocalizedSpan;
 pub fn AdminPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let code = lang.code();
     let overview = Resource::new(|| (), |_| admin_overview());
     view! {
         <Title text=page_title(lang, td_string!(locale, admin_title)) />
         <section class="page">
             <h1>{td_string!(locale, admin_title)}</h1>
-            <p><a href=format!("/{code}/admin/audit")>{td_string!(locale, audit_title)}</a></p>
+            <p><a href=paths::audit_log(lang)>{td_string!(locale, audit_title)}</a></p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let data = match overview.await {
@@ -34,14 +34,14 @@ pub fn AdminPage() -> impl IntoView {
                         Err(e) => return error_notice(e, lang),
                     };
                     let agencies = data.agencies.clone();
-                    let action = format!("/{code}/admin");
+                    let action = paths::admin(lang);
                     view! {
                         <section class="panel" aria-labelledby="agencies-heading">
                             <h2 id="agencies-heading">{td_string!(locale, admin_agencies)}</h2>
                             <ul class="plain-list">
                                 {data.agencies.iter().map(|a| view! {
                                     <li>
-                                        <a href=format!("/{code}/agencies/{}", a.slug)><LocalizedSpan text=a.name.clone() lang /></a>
+                                        <a href=paths::agency(lang, &a.slug)><LocalizedSpan text=a.name.clone() lang /></a>
                                         " · " <code dir="ltr">{a.slug.clone()}</code>
                                     </li>
                                 }).collect_view()}
@@ -173,7 +173,6 @@ pub fn appoint_fields(
 pub fn AuditLogPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let code = lang.code();
     let query = use_query_map();
     let log = Resource::new(
         move || query.with(|q| q.get("before").and_then(|b| b.parse::<i64>().ok())),
@@ -213,7 +212,7 @@ pub fn AuditLogPage() -> impl IntoView {
                             </tbody>
                         </table>
                         {page.older.map(|before| view! {
-                            <p><a href=format!("/{code}/admin/audit?before={before}")>{td_string!(locale, audit_older)}</a></p>
+                            <p><a href=paths::audit_log_before(lang, before)>{td_string!(locale, audit_older)}</a></p>
                         })}
                     }.into_any()
                 })}

@@ -11,6 +11,7 @@ use crate::admin::pages::appoint_fields;
 use crate::agencies::form::StaffIntent;
 use crate::consultations::pages::CardList;
 use crate::forms::FormFeedback;
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{page_title, use_lang};
@@ -25,7 +26,6 @@ fn slug_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
 pub fn AgencyPublicPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let code = lang.code();
     let slug = slug_param();
     let page = Resource::new(slug, agency_page);
     view! {
@@ -47,7 +47,7 @@ pub fn AgencyPublicPage() -> impl IntoView {
                         <section aria-labelledby="agency-consultations">
                             <h2 id="agency-consultations">{td_string!(locale, agency_consultations_title)}</h2>
                             {page.can_publish.then(|| view! {
-                                <p><a class="button" href=format!("/{code}/agencies/{}/consultations/new", page.slug)>
+                                <p><a class="button" href=paths::new_consultation(lang, &page.slug)>
                                     {td_string!(locale, agency_new_consultation)}
                                 </a></p>
                             })}
@@ -75,7 +75,7 @@ pub fn AgencyPublicPage() -> impl IntoView {
                                 }.into_any()
                             }}
                             {page.can_manage.then(|| view! {
-                                <p><a href=format!("/{code}/agencies/{}/staff", page.slug)>{td_string!(locale, agency_staff_manage)}</a></p>
+                                <p><a href=paths::agency_staff(lang, &page.slug)>{td_string!(locale, agency_staff_manage)}</a></p>
                             })}
                         </section>
                     </section>
@@ -89,7 +89,6 @@ pub fn AgencyPublicPage() -> impl IntoView {
 pub fn AgencyStaffPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let code = lang.code();
     let slug = slug_param();
     let page = Resource::new(slug, agency_staff_admin);
     view! {
@@ -102,10 +101,10 @@ pub fn AgencyStaffPage() -> impl IntoView {
                         Ok(p) => p,
                         Err(e) => return error_notice(e, lang),
                     };
-                    let action = format!("/{code}/agencies/{}/staff", page.slug);
+                    let action = paths::agency_staff(lang, &page.slug);
                     let agency_slug = page.slug.clone();
                     view! {
-                        <p><a href=format!("/{code}/agencies/{}", page.slug)><LocalizedSpan text=page.name.clone() lang /></a></p>
+                        <p><a href=paths::agency(lang, &page.slug)><LocalizedSpan text=page.name.clone() lang /></a></p>
                         <ul class="staff-list">
                             {page.staff.into_iter().map(|s| {
                                 let grant = s.grant_id.to_string();

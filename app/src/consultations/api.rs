@@ -105,11 +105,7 @@ pub struct AttachmentView {
 impl AttachmentView {
     /// Where it is served; the name is only there for people and their downloads.
     pub fn href(&self) -> String {
-        format!(
-            "/attachments/{}/{}",
-            self.id,
-            crate::ui::layout::encode_query_value(&self.file_name)
-        )
+        crate::paths::attachment(self.id, &self.file_name)
     }
 }
 
@@ -269,7 +265,7 @@ pub async fn consultation_view(
         agency_name: c.agency_name,
         can_edit,
         following,
-        public_url: state.public_url.trim_end_matches('/').to_owned(),
+        public_url: state.public_url.clone(),
     })
 }
 

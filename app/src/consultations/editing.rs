@@ -17,6 +17,7 @@ use crate::consultations::form::EditorIntent;
 use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::error::AppError;
 use crate::forms::{FormFeedback, FormMessage};
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
@@ -158,7 +159,6 @@ fn Editor(data: Resource<Result<EditorData, AppError>>, lang: Lang) -> impl Into
 #[component]
 fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     let creating = d.status.is_none();
     let heading = if creating {
         td_string!(l, editor_new_title).to_string()
@@ -166,11 +166,11 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
         td_string!(l, editor_edit_title).to_string()
     };
     let action = if creating {
-        format!("/{code}/agencies/{}/consultations/new", d.agency_slug)
+        paths::new_consultation(lang, &d.agency_slug)
     } else {
-        format!("/{code}/consultations/{}/edit", d.slug)
+        paths::consultation_edit(lang, &d.slug)
     };
-    let public = format!("/{code}/consultations/{}", d.slug);
+    let public = paths::consultation(lang, &d.slug);
     let period_locked = matches!(
         d.status,
         Some(ConsultationStatus::Open | ConsultationStatus::Closed | ConsultationStatus::Concluded)
@@ -232,7 +232,7 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
     view! {
         <Title text=page_title(lang, &heading) />
         <p>
-            <a href=format!("/{code}/agencies/{}", d.agency_slug)><LocalizedSpan text=d.agency_name.clone() lang /></a>
+            <a href=paths::agency(lang, &d.agency_slug)><LocalizedSpan text=d.agency_name.clone() lang /></a>
             {(!creating).then(|| view! { " · " <a href=public.clone()><LocalizedSpan text=d.title.clone() lang /></a> })}
         </p>
         <h1>{heading}</h1>

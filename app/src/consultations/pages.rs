@@ -8,8 +8,9 @@ use leptos_router::hooks::use_query_map;
 use super::api::{consultation_list, home_sections, ListView, Named};
 use crate::domain::dates::DateLabel;
 use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery};
+use crate::paths;
 use crate::ui::denied::error_notice;
-use crate::ui::layout::{encode_query_value, page_title, use_lang};
+use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// The home page: open now, closing soon, recently concluded.
@@ -42,7 +43,7 @@ pub fn HomePage() -> impl IntoView {
                                 <h2 id="concluded-title">{td_string!(locale, home_concluded)}</h2>
                                 <CardList cards=s.concluded lang id="concluded" />
                             })}
-                            <p><a class="button button--secondary" href=format!("/{}/consultations", lang.code())>
+                            <p><a class="button button--secondary" href=paths::consultations(lang)>
                                 {td_string!(locale, home_all_consultations)}
                             </a></p>
                         }.into_any(),
@@ -103,7 +104,6 @@ pub fn ConsultationListPage() -> impl IntoView {
 #[component]
 fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     let choice = |name: &'static str,
                   label: String,
                   options: Vec<(String, AnyView)>,
@@ -148,25 +148,20 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
     let link = {
         let q = q.clone();
         move |p: u32| {
-            let mut parts = Vec::new();
-            if let Some(a) = &q.agency {
-                parts.push(format!("agency={}", encode_query_value(a)));
-            }
-            if let Some(s) = q.status {
-                parts.push(format!("status={}", s.as_str()));
-            }
-            if let Some(t) = &q.topic {
-                parts.push(format!("topic={}", encode_query_value(t)));
-            }
-            parts.push(format!("page={p}"));
-            format!("/{code}/consultations?{}", parts.join("&"))
+            paths::consultation_list(
+                lang,
+                &ListQuery {
+                    page: p,
+                    ..q.clone()
+                },
+            )
         }
     };
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
     let total = v.page.total;
     view! {
-        <form method="get" class="filters" action=format!("/{code}/consultations")>
+        <form method="get" class="filters" action=paths::consultations(lang)>
             {choice("agency", td_string!(l, filter_agency).to_string(), named(&v.agencies), q.agency.clone())}
             {choice("status", td_string!(l, filter_status).to_string(), statuses, q.status.map(|s| s.as_str().to_owned()))}
             {choice("topic", td_string!(l, filter_topic).to_string(), named(&v.topics), q.topic.clone())}
@@ -192,7 +187,7 @@ fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
     let status = status_label(card.status, lang);
     let closes = card.closes_at.format("%Y-%m-%d").to_string();
     let closes_iso = card.closes_at.to_rfc3339();
-    let href = format!("/{}/consultations/{}", lang.code(), card.slug);
+    let href = paths::consultation(lang, &card.slug);
     view! {
         <li class="card" data-slug=card.slug.clone()>
             <h2 class="card__title">

@@ -15,6 +15,7 @@ use crate::contributions::form::Intent;
 use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{encode_query_value, page_title, use_lang};
@@ -53,8 +54,9 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
     let code = lang.code();
     let title = c.title.pick(lang).map(|p| p.text).unwrap_or_default();
     let summary = c.summary.pick(lang).map(|p| p.text).unwrap_or_default();
-    let base = format!("/{code}/consultations/{}", c.slug);
-    let permalink = format!("{}{base}/versions/{}", c.public_url, c.version);
+    let base = paths::consultation(lang, &c.slug);
+    let page_url = paths::absolute(&c.public_url, &base);
+    let permalink = paths::absolute(&c.public_url, &paths::version(lang, &c.slug, c.version));
     let latest = c.latest_version();
     let is_latest = c.version == latest;
     let status = c.status;
@@ -65,7 +67,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
         .cloned()
         .collect();
     let share = ShareLinks {
-        url: format!("{}{base}", c.public_url),
+        url: page_url.clone(),
         text: title.clone(),
     };
     view! {
@@ -74,7 +76,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
         <Meta property="og:type" content="article" />
         <Meta property="og:title" content=title.clone() />
         <Meta property="og:description" content=summary.clone() />
-        <Meta property="og:url" content=format!("{}{base}", c.public_url) />
+        <Meta property="og:url" content=page_url />
         <Meta property="og:locale" content=if lang == Lang::Ar { "ar_SA" } else { "en_US" } />
         <Meta name="twitter:card" content="summary" />
         <Meta name="twitter:title" content=title.clone() />
@@ -82,7 +84,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
         <article class="page consultation" data-status=status.as_str()>
             <header class="consultation__header">
                 <p class="consultation__agency">
-                    <a href=format!("/{code}/agencies/{}", c.agency_slug)>
+                    <a href=paths::agency(lang, &c.agency_slug)>
                         <LocalizedSpan text=c.agency_name.clone() lang />
                     </a>
                 </p>
@@ -91,13 +93,13 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                     <span class="badge" data-status=status.as_str()>{status_label(status, lang)}</span>
                     {c.topics.iter().map(|t| view! {
                         " "
-                        <a class="tag" href=format!("/{code}/consultations?topic={}", t.slug)>
+                        <a class="tag" href=paths::topic(lang, &t.slug)>
                             <LocalizedSpan text=t.name.clone() lang />
                         </a>
                     }).collect_view()}
                 </p>
                 {c.can_edit.then(|| view! {
-                    <p><a class="button button--secondary" href=format!("{base}/edit")>
+                    <p><a class="button button--secondary" href=paths::consultation_edit(lang, &c.slug)>
                         {td_string!(l, consultation_manage)}
                     </a></p>
                 })}
@@ -158,7 +160,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                         {td_string!(l, draft_title)}" · "{td_string!(l, version_label)}" "{c.version}
                     </h2>
                     <p class="draft__export">
-                        <a href=format!("{base}/versions/{}/markdown", c.version) rel="external"
+                        <a href=paths::version_markdown(lang, &c.slug, c.version) rel="external"
                             download=format!("{}-v{}-{code}.md", c.slug, c.version)>
                             {td_string!(l, draft_download_markdown)}
                         </a>
@@ -304,7 +306,7 @@ fn Follow(action: String, following: Option<bool>, lang: Lang) -> impl IntoView 
     let Some(following) = following else {
         return view! {
             <p class="follow" id="follow">
-                <a href=format!("/{}/sign-in", lang.code())>{td_string!(l, follow_sign_in)}</a>
+                <a href=paths::sign_in(lang)>{td_string!(l, follow_sign_in)}</a>
             </p>
         }
         .into_any();
@@ -386,7 +388,6 @@ fn countdown_unit(value: i64, label: impl IntoView) -> impl IntoView {
 #[component]
 fn Versions(c: ConsultationData, lang: Lang) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     let slug = c.slug.clone();
     view! {
         <section class="versions" id="versions" aria-labelledby="versions-title">
@@ -394,8 +395,8 @@ fn Versions(c: ConsultationData, lang: Lang) -> impl IntoView {
             <ol class="versions__list">
                 {c.versions.iter().rev().map(|v| {
                     let n = v.number;
-                    let href = format!("/{code}/consultations/{slug}/versions/{n}");
-                    let diff = (n > 1).then(|| format!("/{code}/consultations/{slug}/diff?from={}&to={n}", n - 1));
+                    let href = paths::version(lang, &slug, n);
+                    let diff = (n > 1).then(|| paths::diff(lang, &slug, n - 1, n));
                     view! {
                         <li aria-current=(n == c.version).then_some("true")>
                             <a href=href>{td_string!(l, version_label)}" "{n}</a>
@@ -470,7 +471,6 @@ pub fn DiffPage() -> impl IntoView {
 #[component]
 fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     let title = d.title.pick(lang).map(|p| p.text).unwrap_or_default();
     // The arrow points the way the page reads: from the old version to the new one.
     let arrow = if lang == Lang::Ar { "←" } else { "→" };
@@ -502,7 +502,7 @@ fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
     view! {
         <Title text=page_title(lang, &format!("{} · {title}", td_string!(l, diff_title))) />
         <article class="page diff">
-            <p><a href=format!("/{code}/consultations/{}", d.slug)><LocalizedSpan text=d.title.clone() lang /></a></p>
+            <p><a href=paths::consultation(lang, &d.slug)><LocalizedSpan text=d.title.clone() lang /></a></p>
             <h1>{td_string!(l, diff_title)}</h1>
             <form method="get" class="diff__choose">
                 <label for="diff-from">{td_string!(l, diff_from)}</label>

@@ -21,9 +21,9 @@ use crate::domain::response::Outcome;
 use crate::domain::Lang;
 use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormSummary};
-use crate::ui::layout::encode_query_value;
 use crate::ui::text::LocalizedSpan;
 
 /// The threads of consultation `slug`, with the sort, clause and page of the URL
@@ -68,6 +68,7 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
 #[derive(Clone)]
 struct FormContext {
     action: String,
+    slug: String,
     csrf: String,
     back: String,
     lang: Lang,
@@ -90,32 +91,17 @@ fn list_href(
     clause: Option<&str>,
     page: u32,
 ) -> String {
-    format!(
-        "/{}/consultations/{slug}?{}#contributions",
-        lang.code(),
-        list_query(order, clause, page)
-    )
-}
-
-fn list_query(order: ThreadOrder, clause: Option<&str>, page: u32) -> String {
-    let mut q = format!("sort={}", order.as_str());
-    if let Some(c) = clause {
-        q.push_str(&format!("&clause={}", encode_query_value(c)));
-    }
-    if page > 1 {
-        q.push_str(&format!("&cpage={page}"));
-    }
-    q
+    paths::contributions(lang, slug, &paths::thread_query(order, clause, page))
 }
 
 #[component]
 fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     let ctx = FormContext {
-        action: format!("/{code}/consultations/{}", d.slug),
+        action: paths::consultation(lang, &d.slug),
         csrf,
-        back: list_query(d.order, d.clause.as_deref(), d.page),
+        slug: d.slug.clone(),
+        back: paths::thread_query(d.order, d.clause.as_deref(), d.page),
         lang,
     };
     let order_label = |o: ThreadOrder| match o {
@@ -223,8 +209,8 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
                 }.into_any()
             } else if let Some(reason) = d.blocked {
                 let (text, href) = match reason {
-                    Denied::EmailUnverified => (td_string!(l, contributions_verify_first), format!("/{code}/account")),
-                    _ => (td_string!(l, contributions_sign_in_first), format!("/{code}/sign-in")),
+                    Denied::EmailUnverified => (td_string!(l, contributions_verify_first), paths::account(lang)),
+                    _ => (td_string!(l, contributions_sign_in_first), paths::sign_in(lang)),
                 };
                 view! { <p class="notice"><a href=href>{text}</a></p> }.into_any()
             } else {
@@ -234,9 +220,9 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
             }}
         </div>
         <p class="contributions__rules">
-            <a href=format!("/{code}/moderation-rules")>{td_string!(l, rules_title)}</a>
+            <a href=paths::moderation_rules(lang)>{td_string!(l, rules_title)}</a>
             " · "
-            <a href=format!("/{code}/consultations/{}/moderation", d.slug)>{td_string!(l, moderation_log_title)}</a>
+            <a href=paths::moderation_log(lang, &d.slug)>{td_string!(l, moderation_log_title)}</a>
         </p>
         <nav class="sort" aria-label=td_string!(l, contributions_sort_label)>
             <span>{td_string!(l, contributions_sort_label)}": "</span>
@@ -501,17 +487,17 @@ fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
 
 /// The agency's documented response under a contribution: its decision, its reasons
 /// and, when the draft changed because of it, a link to the clause that changed.
-/// `base` is the consultation page.
+/// `slug` is the consultation's.
 #[component]
-fn Response(r: ResponseView, base: String, lang: Lang) -> impl IntoView {
+fn Response(r: ResponseView, slug: String, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     let change = r.change.map(|ch| {
         let text = version_and_clause(ch.version, ch.number, lang);
-        let anchor = ch.key.map(|k| format!("#clause-{k}")).unwrap_or_default();
+        let href = paths::version_clause(lang, &slug, ch.version, ch.key.as_deref());
         view! {
             <p class="response__change">
                 {td_string!(l, response_changed)}" "
-                <a href=format!("{base}/versions/{}{anchor}", ch.version)>{text}</a>
+                <a href=href>{text}</a>
             </p>
         }
     });
@@ -568,7 +554,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
             <p class="placeholder">
                 {td_string!(l, contributions_hidden)}
                 {x.hidden_category.map(|c| view! {
-                    " "<a href=format!("/{}/moderation-rules#rule-{}", lang.code(), c.as_str())>{rule_label(c, lang)}</a>
+                    " "<a href=paths::moderation_rule(lang, c)>{rule_label(c, lang)}</a>
                 })}
             </p>
         }
@@ -739,7 +725,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                     })}
                 </header>
                 <div class="contribution__body">{body}</div>
-                {x.response.clone().map(|r| view! { <Response r base=ctx.action.clone() lang /> })}
+                {x.response.clone().map(|r| view! { <Response r slug=ctx.slug.clone() lang /> })}
                 {history}
                 <footer class="contribution__actions">{support}" "{withdraw}</footer>
                 {reply}

@@ -11,6 +11,7 @@ use crate::consultations::pages::DateText;
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
 use crate::domain::Lang;
 use crate::forms::FormFeedback;
+use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{page_title, use_lang};
@@ -93,7 +94,6 @@ pub fn ModerationRulesPage() -> impl IntoView {
 pub fn ModerationLogPage() -> impl IntoView {
     let lang = use_lang();
     let l = lang.locale();
-    let code = lang.code();
     let params = use_params_map();
     let data = Resource::new(
         move || params.get().get("slug").unwrap_or_default(),
@@ -108,12 +108,13 @@ pub fn ModerationLogPage() -> impl IntoView {
                         Ok(log) => log,
                         Err(e) => return error_notice(e, lang),
                     };
-                    let page = format!("/{code}/consultations/{}", log.slug);
+                    let page = paths::consultation(lang, &log.slug);
+                    let slug = log.slug.clone();
                     view! {
-                        <p><a href=page.clone()><LocalizedSpan text=log.title.clone() lang /></a></p>
+                        <p><a href=page><LocalizedSpan text=log.title.clone() lang /></a></p>
                         <h1>{td_string!(l, moderation_log_title)}</h1>
                         <p>{td_string!(l, moderation_log_intro)}" "
-                            <a href=format!("/{code}/moderation-rules")>{td_string!(l, rules_title)}</a></p>
+                            <a href=paths::moderation_rules(lang)>{td_string!(l, rules_title)}</a></p>
                         {if log.lines.is_empty() {
                             view! { <p class="empty">{td_string!(l, moderation_log_empty)}</p> }.into_any()
                         } else {
@@ -133,7 +134,7 @@ pub fn ModerationLogPage() -> impl IntoView {
                                                 <td>{action_label(line.action, lang)}</td>
                                                 <td>{line.category.map(|c| rule_label(c, lang))}</td>
                                                 <td><bdi dir="auto">{line.reason}</bdi></td>
-                                                <td><a href=format!("{page}#contribution-{}", line.contribution_id)>
+                                                <td><a href=paths::contribution(lang, &slug, line.contribution_id)>
                                                     {format!("#{}", line.contribution_id)}
                                                 </a></td>
                                             </tr>
@@ -211,9 +212,8 @@ fn text(paragraphs: Vec<Vec<Segment>>) -> impl IntoView {
 #[component]
 fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> impl IntoView {
     let l = lang.locale();
-    let code = lang.code();
     let id = item.id.to_string();
-    let action = format!("/{code}/moderation");
+    let action = paths::moderation(lang);
     let mine = fb.value("target") == id;
     let fb = if mine { fb } else { FormFeedback::default() };
     let hide_csrf = csrf.clone();
@@ -235,7 +235,7 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
         let category_error = fb.errors.get("category").copied();
         let reason_error = fb.errors.get("reason").copied();
         view! {
-            <form method="post" action=format!("/{code}/moderation") class="form moderation__hide">
+            <form method="post" action=paths::moderation(lang) class="form moderation__hide">
                 <input type="hidden" name="csrf" value=hide_csrf />
                 <input type="hidden" name="intent" value="hide" />
                 <input type="hidden" name="target" value=item.id.to_string() />
@@ -256,7 +256,7 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
     view! {
         <li class="contribution" id=format!("queue-{}", item.id) data-status=item.status.as_str()>
             <p class="contribution__meta">
-                <a href=format!("/{code}/consultations/{}#contribution-{}", item.consultation_slug, item.id)>
+                <a href=paths::contribution(lang, &item.consultation_slug, item.id)>
                     <LocalizedSpan text=item.consultation_title.clone() lang />" · #"{item.id.0}
                 </a>
                 " · "<bdi>{item.author.clone().unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi>

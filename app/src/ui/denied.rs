@@ -7,23 +7,23 @@ use crate::domain::authz::Denied;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::forms::denied_text;
+use crate::paths;
 
 /// A refusal with the way forward: sign in, or set up two-factor authentication.
 #[component]
 pub fn DeniedNotice(reason: Denied, lang: Lang) -> impl IntoView {
     let locale = lang.locale();
-    let code = lang.code();
     let next = match reason {
         Denied::SignInRequired => Some((
-            format!("/{code}/sign-in"),
+            paths::sign_in(lang),
             td_string!(locale, sign_in).to_string(),
         )),
         Denied::SecondFactorRequired => Some((
-            format!("/{code}/account/two-factor"),
+            paths::two_factor(lang),
             td_string!(locale, two_factor_title).to_string(),
         )),
         Denied::EmailUnverified => Some((
-            format!("/{code}/account"),
+            paths::account(lang),
             td_string!(locale, account_title).to_string(),
         )),
         Denied::Forbidden => None,

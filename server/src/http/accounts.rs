@@ -5,6 +5,7 @@ use app::accounts::form::{field, TwoFactorIntent};
 use app::domain::authz::Denied;
 use app::domain::Lang;
 use app::forms::{FormFeedback, FormMessage};
+use app::paths::{self, route};
 use app::ssr::accounts::service::{self as accounts, AccountError, Registration};
 use app::ssr::accounts::sessions;
 use app::ssr::admin::store::audit::AuditAction;
@@ -32,23 +33,20 @@ impl IntoFeedback for AccountError {
     }
 }
 
-/// The account forms under `/{code}` (`ar` or `en`).
-pub(super) fn routes(code: &str) -> Router<AppState> {
+/// The account forms under `/{lang}` (`ar` or `en`).
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
     Router::new()
-        .route(&format!("/{code}/register"), post(register))
-        .route(&format!("/{code}/sign-in"), post(sign_in))
-        .route(&format!("/{code}/sign-in/code"), post(sign_in_code))
-        .route(&format!("/{code}/account"), post(account))
-        .route(&format!("/{code}/account/two-factor"), post(two_factor))
-        .route(&format!("/{code}/account/delete"), post(delete_account))
-        .route(&format!("/{code}/account/my-data"), get(my_data))
-        .route(&format!("/{code}/sign-out"), post(sign_out))
-        .route(
-            &format!("/{code}/account/sign-out-everywhere"),
-            post(sign_out_everywhere),
-        )
-        .route(&format!("/{code}/forgot-password"), post(forgot_password))
-        .route(&format!("/{code}/reset-password"), post(reset_password))
+        .route(&route::register(lang), post(register))
+        .route(&route::sign_in(lang), post(sign_in))
+        .route(&route::sign_in_code(lang), post(sign_in_code))
+        .route(&route::account(lang), post(account))
+        .route(&route::two_factor(lang), post(two_factor))
+        .route(&route::delete_account(lang), post(delete_account))
+        .route(&route::my_data(lang), get(my_data))
+        .route(&route::sign_out(lang), post(sign_out))
+        .route(&route::sign_out_everywhere(lang), post(sign_out_everywhere))
+        .route(&route::forgot_password(lang), post(forgot_password))
+        .route(&route::reset_password(lang), post(reset_password))
 }
 
 /// `POST /{lang}/register`
@@ -64,7 +62,8 @@ pub async fn register(State(state): State<AppState>, sub: Submission) -> Respons
         accepted_terms: sub.field(field::ACCEPT_TERMS) == "yes",
     };
     let result = accounts::register(&state, sub.lang, &form).await;
-    sub.respond(&state, result, "register/sent").await
+    sub.respond(&state, result, paths::register_sent(sub.lang))
+        .await
 }
 
 /// `POST /{lang}/sign-in`: the password; then, for accounts with two-factor
@@ -82,7 +81,7 @@ pub async fn sign_in(State(state): State<AppState>, sub: Submission) -> Response
     let now = state.clock.now();
     if user.totp_enabled_at.is_some() {
         return match sessions::begin_second_step(&sub.session, &user, now).await {
-            Ok(()) => see_other(format!("/{}/sign-in/code", sub.lang.code())),
+            Ok(()) => see_other(paths::sign_in_code(sub.lang)),
             Err(err) => session_failure(&state, &sub, err).await,
         };
     }
@@ -118,7 +117,7 @@ async fn finish_sign_in(
         Ok(_) => {}
         Err(err) => tracing::error!(error = %err, "cannot read roles"),
     }
-    see_other(format!("/{}/account", sub.lang.code()))
+    see_other(paths::account(sub.lang))
 }
 
 async fn session_failure(
@@ -141,7 +140,7 @@ pub async fn sign_in_code(State(state): State<AppState>, sub: Submission) -> Res
     let now = state.clock.now();
     let user = match sessions::pending_user(&sub.session, &state.db, now).await {
         Ok(Some(user)) => user,
-        Ok(None) => return see_other(format!("/{}/sign-in/code", sub.lang.code())),
+        Ok(None) => return see_other(paths::sign_in_code(sub.lang)),
         Err(err) => return session_failure(&state, &sub, err).await,
     };
     if let Err(res) = sub.check_account_rate(&state, user.id).await {
@@ -177,7 +176,7 @@ pub async fn account(
             {
                 return session_failure(&state, &sub, err).await;
             }
-            see_other(format!("/{}/account?changed=password", sub.lang.code()))
+            see_other(paths::account_password_changed(sub.lang))
         }
         Err(refusal) => sub.refuse(&state, refusal).await,
     }
@@ -228,7 +227,7 @@ pub async fn two_factor(
     if let Err(err) = stored.await {
         return session_failure(&state, &sub, err).await;
     }
-    see_other(format!("/{}/account/recovery-codes", sub.lang.code()))
+    see_other(paths::recovery_codes(sub.lang))
 }
 
 /// `POST /{lang}/account/delete`: deletes the account after the password is confirmed.
@@ -244,7 +243,7 @@ pub async fn delete_account(
             if let Err(err) = sessions::sign_out(&sub.session).await {
                 tracing::error!(error = %err, "cannot end the session");
             }
-            see_other(format!("/{}/account/deleted", sub.lang.code()))
+            see_other(paths::account_deleted(sub.lang))
         }
         Err(refusal) => sub.refuse(&state, refusal).await,
     }
@@ -260,7 +259,7 @@ pub async fn my_data(
     let lang = Lang::from_path(uri.path()).unwrap_or_default();
     let user = match sessions::current_user(&session, &state.db, state.clock.now()).await {
         Ok(Some(user)) => user,
-        Ok(None) => return see_other(format!("/{}/sign-in", lang.code())),
+        Ok(None) => return see_other(paths::sign_in(lang)),
         Err(err) => {
             tracing::error!(error = %err, "session unavailable");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -288,7 +287,7 @@ pub async fn sign_out(State(_state): State<AppState>, sub: Submission) -> Respon
         tracing::error!(error = %err, "cannot end the session");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    see_other(format!("/{}/", sub.lang.code()))
+    see_other(paths::home(sub.lang))
 }
 
 /// `POST /{lang}/forgot-password`: the same answer whether or not the address has an
@@ -298,7 +297,8 @@ pub async fn forgot_password(State(state): State<AppState>, sub: Submission) -> 
         return res;
     }
     let result = accounts::request_password_reset(&state, sub.field(field::EMAIL)).await;
-    sub.respond(&state, result, "forgot-password/sent").await
+    sub.respond(&state, result, paths::forgot_password_sent(sub.lang))
+        .await
 }
 
 /// `POST /{lang}/reset-password?token=…`: a new password with a mailed link, once.
@@ -308,7 +308,8 @@ pub async fn reset_password(State(state): State<AppState>, sub: Submission) -> R
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     let result = accounts::reset_password(&state, &token, sub.field(field::PASSWORD)).await;
-    sub.respond(&state, result, "sign-in?reset=done").await
+    sub.respond(&state, result, paths::sign_in_after_reset(sub.lang))
+        .await
 }
 
 /// `POST /{lang}/account/sign-out-everywhere`
@@ -319,5 +320,5 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, sub: Submission)
         tracing::error!(error = %err, "cannot end the sessions");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    see_other(format!("/{}/", sub.lang.code()))
+    see_other(paths::home(sub.lang))
 }

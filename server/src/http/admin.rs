@@ -5,7 +5,9 @@ use app::admin::form::{field, AdminIntent};
 use app::agencies::form::StaffIntent;
 use app::domain::authz::RoleKind;
 use app::domain::GrantId;
+use app::domain::Lang;
 use app::forms::{FieldErrors, FormFeedback, FormMessage};
+use app::paths::{self, route};
 use app::ssr::admin::service::{self as admin, AdminError, AgencyForm, Appointment};
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -39,14 +41,11 @@ fn appointment(sub: &Submission, agency: Option<&str>) -> Appointment {
     }
 }
 
-/// The admin page's and an agency's staff page's forms under `/{code}`.
-pub(super) fn routes(code: &str) -> Router<AppState> {
+/// The admin page's and an agency's staff page's forms under `/{lang}`.
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
     Router::new()
-        .route(&format!("/{code}/admin"), post(admin))
-        .route(
-            &format!("/{code}/agencies/{{slug}}/staff"),
-            post(agency_staff),
-        )
+        .route(&route::admin(lang), post(admin))
+        .route(&route::agency_staff(lang), post(agency_staff))
 }
 
 /// `POST /{lang}/admin`: `intent` is `agency`, `appoint` or `revoke`.
@@ -79,7 +78,7 @@ pub async fn admin(
             admin::appoint(&state, &signed, &appointment(&sub, None), sub.ip()).await
         }
     };
-    sub.respond(&state, result, "admin").await
+    sub.respond(&state, result, paths::admin(sub.lang)).await
 }
 
 /// `POST /{lang}/agencies/{slug}/staff`: authorise (`appoint`) or withdraw (`revoke`)
@@ -107,6 +106,6 @@ pub async fn agency_staff(
             admin::appoint(&state, &signed, &form, sub.ip()).await
         }
     };
-    sub.respond(&state, result, &format!("agencies/{slug}/staff"))
+    sub.respond(&state, result, paths::agency_staff(sub.lang, &slug))
         .await
 }

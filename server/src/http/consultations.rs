@@ -5,6 +5,7 @@ use app::consultations::form::{field, EditorIntent};
 use app::domain::consultation::is_valid_slug;
 use app::domain::{AttachmentId, Lang, Transition};
 use app::forms::{FormFeedback, FormMessage};
+use app::paths::{self, route};
 use app::ssr::attachments::service::{self as attachments, Attach};
 use app::ssr::consultations::files as draft_files;
 use app::ssr::consultations::publishing::{self, Bilingual, EditorInput, PublishError};
@@ -55,18 +56,12 @@ fn with_editor(mut feedback: FormFeedback, input: &EditorInput) -> FormFeedback 
     feedback
 }
 
-/// The editor's forms and a version's Markdown under `/{code}`, and the attachments.
-pub(super) fn routes(code: &str) -> Router<AppState> {
+/// The editor's forms and a version's Markdown under `/{lang}`.
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
     Router::new()
-        .route(
-            &format!("/{code}/agencies/{{slug}}/consultations/new"),
-            post(create),
-        )
-        .route(&format!("/{code}/consultations/{{slug}}/edit"), post(edit))
-        .route(
-            &format!("/{code}/consultations/{{slug}}/versions/{{number}}/markdown"),
-            get(markdown),
-        )
+        .route(&route::new_consultation(lang), post(create))
+        .route(&route::consultation_edit(lang), post(edit))
+        .route(&route::version_markdown(lang), get(markdown))
 }
 
 /// `POST /{lang}/agencies/{slug}/consultations/new`.
@@ -83,7 +78,7 @@ pub async fn create(
         Err(feedback) => return sub.refuse(&state, feedback).await,
     };
     match publishing::create(&state, &signed, &agency, &input, sub.ip()).await {
-        Ok(slug) => see_other(format!("/{}/consultations/{slug}/edit", sub.lang.code())),
+        Ok(slug) => see_other(paths::consultation_edit(sub.lang, &slug)),
         Err(refusal) => {
             sub.refuse(&state, with_editor(refusal.into_feedback(), &input))
                 .await
@@ -142,7 +137,7 @@ pub async fn edit(
             Err(feedback) => Err(feedback),
         },
     };
-    sub.respond(&state, result, &format!("consultations/{slug}/edit"))
+    sub.respond(&state, result, paths::consultation_edit(sub.lang, &slug))
         .await
 }
 

@@ -5,7 +5,9 @@ use app::contributions::form::{field, Intent, SpeakerKind};
 use app::domain::consultation::is_valid_slug;
 use app::domain::contribution::{OrgKind, ReportCategory};
 use app::domain::ContributionId;
+use app::domain::Lang;
 use app::forms::{FieldErrors, FormFeedback, FormMessage};
+use app::paths;
 use app::ssr::contributions::service::{
     self as contributing, ContributionError, PostContribution, SpeakerChoice,
 };
@@ -71,12 +73,9 @@ fn back_query(raw: &str) -> Option<&str> {
     (safe && !raw.is_empty()).then_some(raw)
 }
 
-/// The forms under a consultation page, under `/{code}`.
-pub(super) fn routes(code: &str) -> Router<AppState> {
-    Router::new().route(
-        &format!("/{code}/consultations/{{slug}}"),
-        routing::post(post),
-    )
+/// The forms under a consultation page, under `/{lang}`.
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
+    Router::new().route(&paths::route::consultation(lang), routing::post(post))
 }
 
 /// `POST /{lang}/consultations/{slug}`: `intent` is `contribute`, `reply`, `support`,
@@ -108,14 +107,12 @@ pub async fn post(
             }
         };
     }
-    let query = back_query(sub.field(field::BACK))
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
+    let query = back_query(sub.field(field::BACK)).unwrap_or_default();
     let result: Result<ContributionId, FormFeedback> = match intent {
         Intent::Follow | Intent::Unfollow => {
             let result = following::set(&state, &signed, &slug, intent == Intent::Follow).await;
             return sub
-                .respond(&state, result, &format!("consultations/{slug}#follow"))
+                .respond(&state, result, paths::consultation_follow(sub.lang, &slug))
                 .await;
         }
         Intent::Contribute | Intent::Reply => {
@@ -128,8 +125,8 @@ pub async fn post(
             // The honeypot: a robot filled in the field people do not see. It is
             // answered as if it worked, and nothing is stored.
             if !sub.field(field::WEBSITE).is_empty() {
-                let next = format!("consultations/{slug}{query}#contributions");
-                return sub.respond(&state, Ok::<(), FormFeedback>(()), &next).await;
+                let next = paths::contributions(sub.lang, &slug, query);
+                return sub.respond(&state, Ok::<(), FormFeedback>(()), next).await;
             }
             let speaker = match sub.field(field::SPEAKER).parse::<SpeakerKind>() {
                 Ok(SpeakerKind::Organisation) => SpeakerChoice::Organisation {
@@ -193,10 +190,10 @@ pub async fn post(
         }
     };
     let next = match &result {
-        Ok(id) => format!("consultations/{slug}{query}#contribution-{id}"),
-        Err(_) => format!("consultations/{slug}{query}#contributions"),
+        Ok(id) => paths::contribution_in_list(sub.lang, &slug, query, *id),
+        Err(_) => paths::contributions(sub.lang, &slug, query),
     };
-    sub.respond(&state, result.map(drop), &next).await
+    sub.respond(&state, result.map(drop), next).await
 }
 
 #[cfg(test)]

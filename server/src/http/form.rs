@@ -201,16 +201,16 @@ impl Submission {
         Err(res)
     }
 
-    /// The answer to a form: on success a redirect to `/{lang}/{next}`, else the page
-    /// again with the feedback.
+    /// The answer to a form: on success a redirect to `next`, a path built by
+    /// `app::paths`; else the page again with the feedback.
     pub(super) async fn respond<E: IntoFeedback>(
         &self,
         state: &AppState,
         result: Result<(), E>,
-        next: &str,
+        next: String,
     ) -> Response {
         match result {
-            Ok(()) => see_other(format!("/{}/{next}", self.lang.code())),
+            Ok(()) => see_other(next),
             Err(refusal) => self.refuse(state, refusal).await,
         }
     }

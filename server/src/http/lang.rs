@@ -3,6 +3,7 @@
 
 use app::domain::lang::LANG_COOKIE;
 use app::domain::Lang;
+use app::paths;
 use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +16,7 @@ pub async fn root_redirect(headers: HeaderMap) -> Response {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
     let lang = Lang::negotiate(cookie.as_deref(), accept);
-    let mut res = redirect(&format!("/{}/", lang.code()));
+    let mut res = redirect(&paths::home(lang));
     // The answer depends on these headers: shared caches must not mix them up.
     res.headers_mut().insert(
         header::VARY,
@@ -51,7 +52,7 @@ pub async fn switch_language(Path(code): Path<String>, Query(q): Query<SwitchQue
     let next = q
         .next
         .filter(|n| is_local_page_of(n, lang))
-        .unwrap_or_else(|| format!("/{}/", lang.code()));
+        .unwrap_or_else(|| paths::home(lang));
     let mut res = redirect(&next);
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
@@ -64,7 +65,7 @@ pub async fn switch_language(Path(code): Path<String>, Query(q): Query<SwitchQue
 }
 
 fn is_local_page_of(path: &str, lang: Lang) -> bool {
-    let prefix = format!("/{}", lang.code());
+    let prefix = paths::route::lang_root(lang);
     let rest = match path.strip_prefix(&prefix) {
         Some(rest) => rest,
         None => return false,

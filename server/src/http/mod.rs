@@ -15,6 +15,7 @@ mod ops;
 use std::sync::LazyLock;
 
 use app::domain::Lang;
+use app::paths::route;
 use app::ssr::db::sessions::SessionBackend;
 use app::ssr::state::AppState;
 use app::{shell, App};
@@ -55,16 +56,15 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
     };
     let mut router = Router::new();
     for lang in Lang::ALL {
-        let code = lang.code();
         router = router
             // Each language's home is `/ar/`; `/ar` is the same page.
-            .route(&format!("/{code}"), get(lang::to_home))
-            .merge(accounts::routes(code))
-            .merge(notifications::routes(code))
-            .merge(admin::routes(code))
-            .merge(moderation::routes(code))
-            .merge(consultations::routes(code))
-            .merge(contributions::routes(code));
+            .route(&route::lang_root(lang), get(lang::to_home))
+            .merge(accounts::routes(lang))
+            .merge(notifications::routes(lang))
+            .merge(admin::routes(lang))
+            .merge(moderation::routes(lang))
+            .merge(consultations::routes(lang))
+            .merge(contributions::routes(lang));
     }
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(app::ssr::accounts::sessions::COOKIE_NAME)
@@ -78,11 +78,11 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
         ));
     router
         .route("/", get(lang::root_redirect))
-        .route("/lang/{code}", get(lang::switch_language))
+        .route(route::SWITCH_LANGUAGE, get(lang::switch_language))
         .route("/healthz", get(ops::healthz))
         .merge(api::routes())
         .merge(notifications::unsubscribe_routes())
-        .route("/attachments/{id}/{name}", get(consultations::attachment))
+        .route(route::ATTACHMENT, get(consultations::attachment))
         .route(
             "/api/fn/{*name}",
             get(server_fn_handler).post(server_fn_handler),

@@ -4,6 +4,8 @@
 use app::contributions::form::field;
 use app::domain::contribution::{ModerationAction, ReportCategory};
 use app::domain::ContributionId;
+use app::domain::Lang;
+use app::paths;
 use app::ssr::moderation::service::{self as moderating, Decide};
 use app::ssr::state::AppState;
 use axum::extract::State;
@@ -13,9 +15,9 @@ use axum::Router;
 
 use super::form::SignedSubmission;
 
-/// The moderators' forms under `/{code}`.
-pub(super) fn routes(code: &str) -> Router<AppState> {
-    Router::new().route(&format!("/{code}/moderation"), post(decide))
+/// The moderators' forms under `/{lang}`.
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
+    Router::new().route(&paths::route::moderation(lang), post(decide))
 }
 
 /// `POST /{lang}/moderation`: `intent` is the action, `target` the contribution.
@@ -37,5 +39,6 @@ pub async fn decide(
         reason: sub.field(field::REASON).to_owned(),
     };
     let result = moderating::decide(&state, &signed, id, input, sub.ip()).await;
-    sub.respond(&state, result, "moderation").await
+    sub.respond(&state, result, paths::moderation(sub.lang))
+        .await
 }

@@ -1,6 +1,8 @@
 //! Notification settings and one-click unsubscribe (RFC 8058).
 
 use app::domain::notification::NotifyMode;
+use app::domain::Lang;
+use app::paths::{self, route};
 use app::ssr::notifications::store::notices as notifications;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -16,18 +18,15 @@ fn is_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The notification setting under `/{code}`.
-pub(super) fn routes(code: &str) -> Router<AppState> {
-    Router::new().route(&format!("/{code}/account/notifications"), post(settings))
+/// The notification setting under `/{lang}`.
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
+    Router::new().route(&route::notification_settings(lang), post(settings))
 }
 
 /// The one-click unsubscribe link mailed with every notification (no language: mail
 /// programs post to it).
 pub(super) fn unsubscribe_routes() -> Router<AppState> {
-    Router::new().route(
-        "/unsubscribe/{token}",
-        get(unsubscribe_page).post(unsubscribe),
-    )
+    Router::new().route(route::UNSUBSCRIBE, get(unsubscribe_page).post(unsubscribe))
 }
 
 /// `POST /unsubscribe/{token}`: what a mail program sends for `List-Unsubscribe-Post`
@@ -38,7 +37,11 @@ pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String
         return StatusCode::NOT_FOUND.into_response();
     }
     match notifications::unsubscribe(&state.db, &token).await {
-        Ok(Some(lang)) => see_other(format!("/{lang}/unsubscribe/{token}?done=1")),
+        Ok(Some(code)) => {
+            // The stored language is read as the accounts store reads it.
+            let lang = Lang::from_code(&code).unwrap_or_default();
+            see_other(paths::unsubscribe_done(lang, &token))
+        }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(err) => {
             tracing::error!(error = %err, "unsubscribe failed");
@@ -53,7 +56,7 @@ pub async fn unsubscribe_page(Path(token): Path<String>) -> Response {
     if !is_token(&token) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    see_other(format!("/ar/unsubscribe/{token}"))
+    see_other(paths::unsubscribe_page(Lang::Ar, &token))
 }
 
 /// `POST /{lang}/account/notifications`: immediate, daily or off.
@@ -68,8 +71,5 @@ pub async fn settings(
         tracing::error!(error = %err, "notification setting not saved");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    see_other(format!(
-        "/{}/account?changed=notifications#notifications",
-        sub.lang.code()
-    ))
+    see_other(paths::account_notifications_changed(sub.lang))
 }

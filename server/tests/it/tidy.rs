@@ -173,3 +173,42 @@ fn the_route_list_is_generated_once_per_process() {
         "generated once, lazily: {generating:?}"
     );
 }
+
+/// The string literal `format!` is given first, wherever its `(` and the literal sit.
+fn format_literals(text: &str) -> Vec<&str> {
+    text.match_indices("format!(")
+        .filter_map(|(at, call)| {
+            let rest = text[at + call.len()..].trim_start();
+            let rest = rest.strip_prefix('"')?;
+            Some(&rest[..rest.find('"').unwrap_or(rest.len())])
+        })
+        .collect()
+}
+
+#[test]
+fn urls_are_built_only_in_paths() {
+    // `app::paths` builds every URL the views, mails, handlers and API links use, and
+    // the route patterns beside them: a URL written by hand elsewhere drifts from the
+    // route that serves it. No exceptions today; one would be named here with why.
+    const EXCEPTIONS: &[&str] = &["app/src/paths.rs"];
+    let hand_built = offenders(|name, text| {
+        !EXCEPTIONS.contains(&name)
+            && !is_test_file(name)
+            && format_literals(production(text))
+                .iter()
+                .any(|l| l.starts_with("/{") || l.starts_with("/api/v1/"))
+    });
+    assert!(
+        hand_built.is_empty(),
+        "URLs built outside app/src/paths.rs: {hand_built:?}"
+    );
+}
+
+#[test]
+fn the_url_check_sees_what_it_looks_for() {
+    let text = "let a = format!(\"/{code}/x\");\nlet b = format!(\n    \"/api/v1/c/{}\", id);\nlet c = format!(\"{x}/y\");";
+    assert_eq!(
+        format_literals(text),
+        ["/{code}/x", "/api/v1/c/{}", "{x}/y"]
+    );
+}

@@ -11,6 +11,7 @@ use crate::domain::password::PasswordProblem;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::forms::{FieldErrors, FormMessage};
+use crate::paths;
 use crate::ssr::accounts::auth::password::HashError;
 use crate::ssr::accounts::auth::{password, token, totp};
 use crate::ssr::accounts::store as users;
@@ -126,11 +127,7 @@ pub async fn register(
                 now,
             )
             .await?;
-            let link = format!(
-                "{}/{}/verify-email?token={secret}",
-                state.public_url,
-                lang.code()
-            );
+            let link = paths::absolute(&state.public_url, &paths::verify_email(lang, &secret));
             templates::verify_email(&email, &name, &link, lang)
         }
         Err(StoreError::Conflict("email")) => {
@@ -139,11 +136,7 @@ pub async fn register(
                 .ok_or(AccountError::Inconsistent(
                     "account vanished during registration",
                 ))?;
-            let link = format!(
-                "{}/{}/sign-in",
-                state.public_url,
-                existing.preferred_lang.code()
-            );
+            let link = paths::absolute(&state.public_url, &paths::sign_in(existing.preferred_lang));
             templates::already_registered(
                 &email,
                 &existing.display_name,
@@ -225,11 +218,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
     )
     .await?;
     let lang = user.preferred_lang;
-    let link = format!(
-        "{}/{}/reset-password?token={secret}",
-        state.public_url,
-        lang.code()
-    );
+    let link = paths::absolute(&state.public_url, &paths::reset_password(lang, &secret));
     let message = templates::reset_password(&email, &user.display_name, &link, lang);
     mail_outbox::enqueue(&state.db, &message, now).await?;
     Ok(())

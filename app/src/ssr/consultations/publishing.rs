@@ -569,11 +569,7 @@ pub async fn save(
         // Followers hear of it now rather than at the next minute tick, but off the
         // request: telling hundreds of them must not hold the editor's answer. The
         // tick catches up if this fails (each event is told once either way).
-        let (db, url, slug) = (
-            state.db.clone(),
-            state.public_url.trim_end_matches('/').to_owned(),
-            c.slug.clone(),
-        );
+        let (db, url, slug) = (state.db.clone(), state.public_url.clone(), c.slug.clone());
         tokio::spawn(async move {
             if let Err(err) =
                 crate::ssr::notifications::service::tell_followers(&db, &url, now).await

@@ -8,6 +8,7 @@ use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCa
 use crate::domain::ContributionId;
 use crate::forms::{FieldErrors, FormMessage};
 use crate::moderation::pages::rule_label;
+use crate::paths;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::accounts::store as users;
 use crate::ssr::admin::store::audit::AuditAction;
@@ -216,13 +217,7 @@ async fn tell_author(
     };
     let lang = author.preferred_lang;
     let title = c.title.pick(lang).map(|p| p.text).unwrap_or_default();
-    let link = format!(
-        "{}/{}/consultations/{}#contribution-{}",
-        state.public_url,
-        lang.code(),
-        c.slug,
-        x.id
-    );
+    let link = paths::absolute(&state.public_url, &paths::contribution(lang, &c.slug, x.id));
     let mail = match d.action {
         ModerationAction::Hide => templates::contribution_hidden(
             to,

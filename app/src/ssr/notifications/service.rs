@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::notification::NotifyMode;
 use crate::domain::{ConsultationId, ConsultationStatus, ContributionId, Lang};
+use crate::paths;
 use crate::ssr::accounts::auth::token;
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::User;
@@ -43,11 +44,11 @@ struct Links {
 async fn links_for(db: &Db, public_url: &str, user: &User) -> Result<Links, StoreError> {
     let (fresh, _) = token::new_token();
     let token = notifications::unsubscribe_token(db, user.id, &fresh).await?;
-    let code = user.preferred_lang.code();
+    let lang = user.preferred_lang;
     Ok(Links {
-        one_click: format!("{public_url}/unsubscribe/{token}"),
-        page: format!("{public_url}/{code}/unsubscribe/{token}"),
-        settings: format!("{public_url}/{code}/account#notifications"),
+        one_click: paths::absolute(public_url, &paths::unsubscribe(&token)),
+        page: paths::absolute(public_url, &paths::unsubscribe_page(lang, &token)),
+        settings: paths::absolute(public_url, &paths::account_notifications(lang)),
     })
 }
 
@@ -64,25 +65,19 @@ fn title(c: &Consultation, lang: Lang) -> String {
 }
 
 fn consultation_link(public_url: &str, c: &Consultation, lang: Lang) -> String {
-    format!("{public_url}/{}/consultations/{}", lang.code(), c.slug)
+    paths::absolute(public_url, &paths::consultation(lang, &c.slug))
 }
 
 /// Where a contribution is read.
 fn contribution_link(public_url: &str, c: &Consultation, x: &Contribution, lang: Lang) -> String {
-    format!(
-        "{}#contribution-{}",
-        consultation_link(public_url, c, lang),
-        x.id
-    )
+    paths::absolute(public_url, &paths::contribution(lang, &c.slug, x.id))
 }
 
 /// Where version `n` is compared with the one before.
 fn diff_link(public_url: &str, c: &Consultation, n: u32, lang: Lang) -> String {
-    format!(
-        "{public_url}/{}/consultations/{}/diff?from={}&to={n}",
-        lang.code(),
-        c.slug,
-        n.saturating_sub(1).max(1)
+    paths::absolute(
+        public_url,
+        &paths::diff(lang, &c.slug, n.saturating_sub(1).max(1), n),
     )
 }
 

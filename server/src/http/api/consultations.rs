@@ -1,7 +1,8 @@
 //! Consultations, their versions and clauses.
 
 use app::domain::draft::ClauseKind;
-use app::domain::{ConsultationStatus, ListQuery};
+use app::domain::{ConsultationStatus, Lang, ListQuery};
+use app::paths;
 use app::ssr::consultations::store as consultations;
 use app::ssr::state::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -114,7 +115,7 @@ pub struct Consultation {
 /// Published consultations, newest comment period first.
 #[utoipa::path(
     get,
-    path = "/api/v1/consultations",
+    path = paths::route::API_CONSULTATIONS,
     tag = "consultations",
     params(ListParams),
     responses(
@@ -156,7 +157,7 @@ pub(super) async fn list_consultations(
             .items
             .into_iter()
             .map(|c| ConsultationSummary {
-                href: format!("/api/v1/consultations/{}", c.slug),
+                href: paths::api_consultation(&c.slug),
                 slug: c.slug,
                 title: c.title.into(),
                 summary: c.summary.into(),
@@ -175,7 +176,7 @@ pub(super) async fn list_consultations(
 /// A consultation, its published versions and the clauses of the latest one.
 #[utoipa::path(
     get,
-    path = "/api/v1/consultations/{slug}",
+    path = paths::route::API_CONSULTATION,
     tag = "consultations",
     params(("slug" = String, Path, description = "The consultation's slug")),
     responses(
@@ -198,10 +199,10 @@ pub(super) async fn get_consultation(
             name: t.name.into(),
         })
         .collect();
-    let page = |lang: &str| {
-        Some(format!(
-            "{}/{lang}/consultations/{}",
-            state.public_url, c.slug
+    let page = |lang: Lang| {
+        Some(paths::absolute(
+            &state.public_url,
+            &paths::consultation(lang, &c.slug),
         ))
     };
     Ok(Json(Consultation {
@@ -213,15 +214,15 @@ pub(super) async fn get_consultation(
                     number: v.number,
                     published_at: v.published_at?,
                     change_note: v.change_note.clone().into(),
-                    href: format!("/api/v1/consultations/{}/versions/{}", c.slug, v.number),
+                    href: paths::api_version(&c.slug, v.number),
                 })
             })
             .collect(),
         current_version,
         topics,
         page_url: Text {
-            ar: page("ar"),
-            en: page("en"),
+            ar: page(Lang::Ar),
+            en: page(Lang::En),
         },
         slug: c.slug,
         title: c.title.into(),
@@ -241,7 +242,7 @@ pub(super) async fn get_consultation(
 /// One published version of a consultation, with its clauses.
 #[utoipa::path(
     get,
-    path = "/api/v1/consultations/{slug}/versions/{number}",
+    path = paths::route::API_VERSION,
     tag = "consultations",
     params(
         ("slug" = String, Path, description = "The consultation's slug"),

@@ -3,6 +3,7 @@
 use app::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker};
 use app::domain::response::Outcome;
 use app::domain::ContributionId;
+use app::paths;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::read::{self, Audience, ContributionRead};
 use app::ssr::contributions::store as contributions;
@@ -119,7 +120,7 @@ pub struct ContributionParams {
 fn out(slug: &str, x: ContributionRead) -> Contribution {
     Contribution {
         response: x.response.as_ref().map(Response::from),
-        href: format!("/api/v1/contributions/{}", x.id),
+        href: paths::api_contribution(x.id),
         id: x.id,
         parent_id: x.parent,
         thread_id: x.thread,
@@ -144,7 +145,7 @@ fn out(slug: &str, x: ContributionRead) -> Contribution {
 /// Contributions to a consultation in the order they were written, replies included.
 #[utoipa::path(
     get,
-    path = "/api/v1/consultations/{slug}/contributions",
+    path = paths::route::API_CONTRIBUTIONS,
     tag = "contributions",
     params(("slug" = String, Path, description = "The consultation's slug"), ContributionParams),
     responses(
@@ -197,7 +198,7 @@ pub(super) async fn list_contributions(
 /// One contribution with its thread.
 #[utoipa::path(
     get,
-    path = "/api/v1/contributions/{id}",
+    path = paths::route::API_CONTRIBUTION,
     tag = "contributions",
     params(("id" = i64, Path, description = "The contribution's id")),
     responses(

@@ -7,6 +7,7 @@ mod consultations;
 mod contributions;
 
 use app::domain::LocalizedText;
+use app::paths::route;
 use app::ssr::consultations::store::{self as consultation_store, Consultation, Version};
 use app::ssr::db::StoreError;
 use app::ssr::state::AppState;
@@ -49,25 +50,22 @@ pub struct ApiDoc;
 /// cookies into account.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(openapi))
+        .route(route::OPENAPI, get(openapi))
         .route(
-            "/api/v1/consultations",
+            route::API_CONSULTATIONS,
             get(consultations::list_consultations),
         )
         .route(
-            "/api/v1/consultations/{slug}",
+            route::API_CONSULTATION,
             get(consultations::get_consultation),
         )
+        .route(route::API_VERSION, get(consultations::get_version))
         .route(
-            "/api/v1/consultations/{slug}/versions/{number}",
-            get(consultations::get_version),
-        )
-        .route(
-            "/api/v1/consultations/{slug}/contributions",
+            route::API_CONTRIBUTIONS,
             get(contributions::list_contributions),
         )
         .route(
-            "/api/v1/contributions/{id}",
+            route::API_CONTRIBUTION,
             get(contributions::get_contribution),
         )
         .layer(SetResponseHeaderLayer::overriding(

@@ -1,0 +1,679 @@
+//! Every URL of the site, built in one place: the pages' links, the forms' actions, the
+//! redirects after a form, the links in mails and the read API's `href`s — and the
+//! axum route patterns that serve them, side by side, so a route and the links to it
+//! cannot drift apart.
+//!
+//! Wasm-safe (the views and the server both use it). Each function takes the typed
+//! things a URL is made of and returns the path; [`absolute`] puts the site's public
+//! address in front of one for mails and the API. Path segments (slugs, tokens, file
+//! names) and query values are percent-encoded here, whatever the rules that make
+//! them: a slug that passed `is_valid_slug` comes out as it went in.
+
+use crate::domain::contribution::{ReportCategory, ThreadOrder};
+use crate::domain::{AttachmentId, ContributionId, Lang, ListQuery};
+
+/// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// What a path segment keeps as it is: RFC 3986 unreserved characters only.
+const SEGMENT: &percent_encoding::AsciiSet = &QUERY_VALUE.add(b'/');
+
+/// Percent-encodes a value for a query string.
+pub fn encode_query_value(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// Percent-encodes one segment of a path (a `/` in it is encoded too).
+fn segment(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// `path` at the site's public address (`AppState.public_url`, with or without a
+/// trailing `/`): the form of a link in a mail or in the API.
+pub fn absolute(public_url: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        public_url.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+/// `/{lang}` and what follows it: every page's path starts so.
+fn page(lang: Lang, rest: &str) -> String {
+    format!("/{}{rest}", lang.code())
+}
+
+// ---------------------------------------------------------------------------------
+// Home and language
+
+/// A language's home page, `/{lang}/`.
+pub fn home(lang: Lang) -> String {
+    page(lang, "/")
+}
+
+/// `/lang/{code}?next=…`: remembers the choice of `lang`, then goes to `next`.
+pub fn switch_language(lang: Lang, next: &str) -> String {
+    format!("/lang/{}?next={}", lang.code(), encode_query_value(next))
+}
+
+/// The page at `path` (with `query`, without its `?`), read in `from`, in language
+/// `to`: `/ar/consultations/x` → `/en/consultations/x`; a path of no language is
+/// `to`'s home.
+pub fn in_language(path: &str, query: &str, from: Lang, to: Lang) -> String {
+    let rest = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_prefix(from.code()))
+        .unwrap_or("/");
+    let rest = if rest.is_empty() { "/" } else { rest };
+    let path = page(to, rest);
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Consultations
+
+/// The list of consultations, `/{lang}/consultations`.
+pub fn consultations(lang: Lang) -> String {
+    page(lang, "/consultations")
+}
+
+/// The list filtered and at a page: `?agency=…&status=…&topic=…&page=n`.
+pub fn consultation_list(lang: Lang, q: &ListQuery) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = &q.agency {
+        parts.push(format!("agency={}", encode_query_value(a)));
+    }
+    if let Some(s) = q.status {
+        parts.push(format!("status={}", s.as_str()));
+    }
+    if let Some(t) = &q.topic {
+        parts.push(format!("topic={}", encode_query_value(t)));
+    }
+    parts.push(format!("page={}", q.page));
+    format!("{}?{}", consultations(lang), parts.join("&"))
+}
+
+/// The consultations of a topic, `?topic=…`.
+pub fn topic(lang: Lang, topic: &str) -> String {
+    format!(
+        "{}?topic={}",
+        consultations(lang),
+        encode_query_value(topic)
+    )
+}
+
+/// A consultation's page (its latest version, the threads, the forms under it).
+pub fn consultation(lang: Lang, slug: &str) -> String {
+    page(lang, &format!("/consultations/{}", segment(slug)))
+}
+
+/// The follow button on a consultation's page.
+pub fn consultation_follow(lang: Lang, slug: &str) -> String {
+    format!("{}#follow", consultation(lang, slug))
+}
+
+/// The staff editor of a consultation.
+pub fn consultation_edit(lang: Lang, slug: &str) -> String {
+    format!("{}/edit", consultation(lang, slug))
+}
+
+/// The form that creates a consultation for an agency.
+pub fn new_consultation(lang: Lang, agency_slug: &str) -> String {
+    format!("{}/consultations/new", agency(lang, agency_slug))
+}
+
+/// Version `n` of a consultation, at its permalink.
+pub fn version(lang: Lang, slug: &str, n: u32) -> String {
+    format!("{}/versions/{n}", consultation(lang, slug))
+}
+
+/// Version `n` as a Markdown file, in `lang`.
+pub fn version_markdown(lang: Lang, slug: &str, n: u32) -> String {
+    format!("{}/markdown", version(lang, slug, n))
+}
+
+/// A clause of version `n`, at its anchor when it has a key (a key holds only what
+/// `is_valid_clause_key` allows, so the fragment is written as it is).
+pub fn version_clause(lang: Lang, slug: &str, n: u32, key: Option<&str>) -> String {
+    let page = version(lang, slug, n);
+    match key {
+        Some(k) => format!("{page}#clause-{k}"),
+        None => page,
+    }
+}
+
+/// What changed from version `from` to version `to`.
+pub fn diff(lang: Lang, slug: &str, from: u32, to: u32) -> String {
+    format!("{}/diff?from={from}&to={to}", consultation(lang, slug))
+}
+
+/// A consultation's public moderation log.
+pub fn moderation_log(lang: Lang, slug: &str) -> String {
+    format!("{}/moderation", consultation(lang, slug))
+}
+
+/// An attached document; the name is only there for people and their downloads.
+pub fn attachment(id: AttachmentId, file_name: &str) -> String {
+    format!("/attachments/{id}/{}", segment(file_name))
+}
+
+// ---------------------------------------------------------------------------------
+// Contributions
+
+/// A contribution where it is read: its consultation's page at `#contribution-{id}`.
+pub fn contribution(lang: Lang, slug: &str, id: ContributionId) -> String {
+    contribution_in_list(lang, slug, "", id)
+}
+
+/// The query of a place in a consultation's threads: `sort=…&clause=…&cpage=…` (the
+/// page only past the first).
+pub fn thread_query(order: ThreadOrder, clause: Option<&str>, page: u32) -> String {
+    let mut q = format!("sort={}", order.as_str());
+    if let Some(c) = clause {
+        q.push_str(&format!("&clause={}", encode_query_value(c)));
+    }
+    if page > 1 {
+        q.push_str(&format!("&cpage={page}"));
+    }
+    q
+}
+
+/// `path` with `query` (already encoded, without its `?`; none when empty).
+fn with_query(path: String, query: &str) -> String {
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// A consultation's threads at the place `query` says (see [`thread_query`]).
+pub fn contributions(lang: Lang, slug: &str, query: &str) -> String {
+    format!(
+        "{}#contributions",
+        with_query(consultation(lang, slug), query)
+    )
+}
+
+/// Contribution `id` in a consultation's threads at the place `query` says.
+pub fn contribution_in_list(lang: Lang, slug: &str, query: &str, id: ContributionId) -> String {
+    format!(
+        "{}#contribution-{id}",
+        with_query(consultation(lang, slug), query)
+    )
+}
+
+// ---------------------------------------------------------------------------------
+// Agencies, administration, moderation
+
+/// An agency's public page.
+pub fn agency(lang: Lang, slug: &str) -> String {
+    page(lang, &format!("/agencies/{}", segment(slug)))
+}
+
+/// An agency's staff page (its agency admin's).
+pub fn agency_staff(lang: Lang, slug: &str) -> String {
+    format!("{}/staff", agency(lang, slug))
+}
+
+/// The administrators' page.
+pub fn admin(lang: Lang) -> String {
+    page(lang, "/admin")
+}
+
+/// The audit log, newest first.
+pub fn audit_log(lang: Lang) -> String {
+    page(lang, "/admin/audit")
+}
+
+/// The audit log's lines older than `before`.
+pub fn audit_log_before(lang: Lang, before: i64) -> String {
+    format!("{}?before={before}", audit_log(lang))
+}
+
+/// The moderators' queue.
+pub fn moderation(lang: Lang) -> String {
+    page(lang, "/moderation")
+}
+
+/// The moderation rules.
+pub fn moderation_rules(lang: Lang) -> String {
+    page(lang, "/moderation-rules")
+}
+
+/// One moderation rule, at its anchor on the rules page.
+pub fn moderation_rule(lang: Lang, rule: ReportCategory) -> String {
+    format!("{}#rule-{}", moderation_rules(lang), rule.as_str())
+}
+
+// ---------------------------------------------------------------------------------
+// Accounts
+
+/// The registration form.
+pub fn register(lang: Lang) -> String {
+    page(lang, "/register")
+}
+
+/// "Check your mail" after registering.
+pub fn register_sent(lang: Lang) -> String {
+    page(lang, "/register/sent")
+}
+
+/// The link mailed to confirm an address.
+pub fn verify_email(lang: Lang, token: &str) -> String {
+    format!(
+        "{}?token={}",
+        page(lang, "/verify-email"),
+        encode_query_value(token)
+    )
+}
+
+/// The sign-in form.
+pub fn sign_in(lang: Lang) -> String {
+    page(lang, "/sign-in")
+}
+
+/// The sign-in form after a password was reset.
+pub fn sign_in_after_reset(lang: Lang) -> String {
+    format!("{}?reset=done", sign_in(lang))
+}
+
+/// The second step of signing in: a code from the app or a recovery code.
+pub fn sign_in_code(lang: Lang) -> String {
+    page(lang, "/sign-in/code")
+}
+
+/// Signing out (a form's action).
+pub fn sign_out(lang: Lang) -> String {
+    page(lang, "/sign-out")
+}
+
+/// "Forgot your password?"
+pub fn forgot_password(lang: Lang) -> String {
+    page(lang, "/forgot-password")
+}
+
+/// "Check your mail" after asking for a new password.
+pub fn forgot_password_sent(lang: Lang) -> String {
+    page(lang, "/forgot-password/sent")
+}
+
+/// The link mailed to choose a new password.
+pub fn reset_password(lang: Lang, token: &str) -> String {
+    format!(
+        "{}?token={}",
+        page(lang, "/reset-password"),
+        encode_query_value(token)
+    )
+}
+
+/// The person's account page.
+pub fn account(lang: Lang) -> String {
+    page(lang, "/account")
+}
+
+/// The account page after the password was changed.
+pub fn account_password_changed(lang: Lang) -> String {
+    format!("{}?changed=password", account(lang))
+}
+
+/// The notification settings on the account page.
+pub fn account_notifications(lang: Lang) -> String {
+    format!("{}#notifications", account(lang))
+}
+
+/// The account page after the notification setting was saved.
+pub fn account_notifications_changed(lang: Lang) -> String {
+    format!("{}?changed=notifications#notifications", account(lang))
+}
+
+/// The notification setting (a form's action).
+pub fn notification_settings(lang: Lang) -> String {
+    page(lang, "/account/notifications")
+}
+
+/// Two-factor authentication: set up or manage.
+pub fn two_factor(lang: Lang) -> String {
+    page(lang, "/account/two-factor")
+}
+
+/// The recovery codes, shown once.
+pub fn recovery_codes(lang: Lang) -> String {
+    page(lang, "/account/recovery-codes")
+}
+
+/// Ends every other session (a form's action).
+pub fn sign_out_everywhere(lang: Lang) -> String {
+    page(lang, "/account/sign-out-everywhere")
+}
+
+/// The person's data as a JSON file.
+pub fn my_data(lang: Lang) -> String {
+    page(lang, "/account/my-data")
+}
+
+/// Deleting the account.
+pub fn delete_account(lang: Lang) -> String {
+    page(lang, "/account/delete")
+}
+
+/// After the account was deleted.
+pub fn account_deleted(lang: Lang) -> String {
+    page(lang, "/account/deleted")
+}
+
+/// The one-click unsubscribe address (RFC 8058): no language, mail programs post to it.
+pub fn unsubscribe(token: &str) -> String {
+    format!("/unsubscribe/{}", segment(token))
+}
+
+/// The unsubscribe page, with its button.
+pub fn unsubscribe_page(lang: Lang, token: &str) -> String {
+    page(lang, &format!("/unsubscribe/{}", segment(token)))
+}
+
+/// The unsubscribe page once it is done.
+pub fn unsubscribe_done(lang: Lang, token: &str) -> String {
+    format!("{}?done=1", unsubscribe_page(lang, token))
+}
+
+// ---------------------------------------------------------------------------------
+// The read API
+
+/// A consultation in the read API.
+pub fn api_consultation(slug: &str) -> String {
+    format!("/api/v1/consultations/{}", segment(slug))
+}
+
+/// Version `n` of a consultation in the read API.
+pub fn api_version(slug: &str, n: u32) -> String {
+    format!("{}/versions/{n}", api_consultation(slug))
+}
+
+/// A contribution in the read API.
+pub fn api_contribution(id: ContributionId) -> String {
+    format!("/api/v1/contributions/{id}")
+}
+
+/// The patterns axum matches, beside the links above: `{name}` captures a segment.
+/// The pages themselves are routed by Leptos (`routes.rs`); these are the routes the
+/// server adds (form posts, files, the API).
+pub mod route {
+    use super::page;
+    use crate::domain::Lang;
+
+    /// `/{lang}` alone (redirected to `/{lang}/`).
+    pub fn lang_root(lang: Lang) -> String {
+        page(lang, "")
+    }
+
+    pub const SWITCH_LANGUAGE: &str = "/lang/{code}";
+    pub const ATTACHMENT: &str = "/attachments/{id}/{name}";
+    pub const UNSUBSCRIBE: &str = "/unsubscribe/{token}";
+
+    /// One function per pattern that exists once per language: `/{lang}` + the rest.
+    macro_rules! per_language {
+        ($($name:ident => $rest:literal,)*) => {
+            $(
+                #[doc = concat!("`/{lang}", $rest, "`")]
+                pub fn $name(lang: Lang) -> String {
+                    page(lang, $rest)
+                }
+            )*
+        };
+    }
+
+    per_language! {
+        consultation => "/consultations/{slug}",
+        consultation_edit => "/consultations/{slug}/edit",
+        new_consultation => "/agencies/{slug}/consultations/new",
+        version_markdown => "/consultations/{slug}/versions/{number}/markdown",
+        agency_staff => "/agencies/{slug}/staff",
+        admin => "/admin",
+        moderation => "/moderation",
+        register => "/register",
+        sign_in => "/sign-in",
+        sign_in_code => "/sign-in/code",
+        sign_out => "/sign-out",
+        forgot_password => "/forgot-password",
+        reset_password => "/reset-password",
+        account => "/account",
+        notification_settings => "/account/notifications",
+        two_factor => "/account/two-factor",
+        sign_out_everywhere => "/account/sign-out-everywhere",
+        my_data => "/account/my-data",
+        delete_account => "/account/delete",
+    }
+
+    pub const OPENAPI: &str = "/api/openapi.json";
+    pub const API_CONSULTATIONS: &str = "/api/v1/consultations";
+    pub const API_CONSULTATION: &str = "/api/v1/consultations/{slug}";
+    pub const API_VERSION: &str = "/api/v1/consultations/{slug}/versions/{number}";
+    pub const API_CONTRIBUTIONS: &str = "/api/v1/consultations/{slug}/contributions";
+    pub const API_CONTRIBUTION: &str = "/api/v1/contributions/{id}";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ConsultationStatus;
+
+    const SLUG: &str = "water-law-2025";
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode_query_value("/en/a?b=c&d"), "/en/a%3Fb%3Dc%26d");
+        assert_eq!(
+            encode_query_value("/ar/شورى"),
+            "/ar/%D8%B4%D9%88%D8%B1%D9%89"
+        );
+        assert_eq!(
+            verify_email(Lang::En, "a+b/c=&d"),
+            "/en/verify-email?token=a%2Bb/c%3D%26d"
+        );
+        // Tokens as they are made (URL-safe) come out unchanged.
+        assert_eq!(
+            reset_password(Lang::Ar, "AbC-_09"),
+            "/ar/reset-password?token=AbC-_09"
+        );
+    }
+
+    #[test]
+    fn segments_are_percent_encoded_even_where_the_rules_forbid_what_is_encoded() {
+        // Slugs are ASCII by the slug rules; anything else is encoded all the same.
+        assert_eq!(
+            consultation(Lang::En, SLUG),
+            "/en/consultations/water-law-2025"
+        );
+        assert_eq!(
+            consultation(Lang::Ar, "قانون الماء"),
+            "/ar/consultations/%D9%82%D8%A7%D9%86%D9%88%D9%86%20%D8%A7%D9%84%D9%85%D8%A7%D8%A1"
+        );
+        assert_eq!(agency(Lang::En, "a/b?c#d"), "/en/agencies/a%2Fb%3Fc%23d");
+        assert_eq!(
+            attachment(AttachmentId(7), "Annex 1 (ملحق).pdf"),
+            "/attachments/7/Annex%201%20%28%D9%85%D9%84%D8%AD%D9%82%29.pdf"
+        );
+        assert_eq!(unsubscribe("ab12"), "/unsubscribe/ab12");
+    }
+
+    #[test]
+    fn fragments_follow_the_query() {
+        let id = ContributionId(42);
+        assert_eq!(
+            contribution(Lang::Ar, SLUG, id),
+            "/ar/consultations/water-law-2025#contribution-42"
+        );
+        let q = thread_query(ThreadOrder::Newest, Some("art-2"), 3);
+        assert_eq!(
+            contribution_in_list(Lang::En, SLUG, &q, id),
+            format!("/en/consultations/water-law-2025?{q}#contribution-42")
+        );
+        assert_eq!(
+            contributions(Lang::En, SLUG, ""),
+            "/en/consultations/water-law-2025#contributions"
+        );
+        assert_eq!(
+            thread_query(ThreadOrder::Newest, Some("a b&c"), 1),
+            format!("sort={}&clause=a%20b%26c", ThreadOrder::Newest.as_str())
+        );
+        assert_eq!(
+            account_notifications_changed(Lang::En),
+            "/en/account?changed=notifications#notifications"
+        );
+        assert_eq!(
+            moderation_rule(Lang::Ar, ReportCategory::Spam),
+            format!(
+                "/ar/moderation-rules#rule-{}",
+                ReportCategory::Spam.as_str()
+            )
+        );
+    }
+
+    #[test]
+    fn absolute_links_join_the_public_url_once() {
+        let path = verify_email(Lang::En, "t0k");
+        for public in [
+            "https://shura.example",
+            "https://shura.example/",
+            "https://shura.example//",
+        ] {
+            assert_eq!(
+                absolute(public, &path),
+                "https://shura.example/en/verify-email?token=t0k"
+            );
+        }
+        assert_eq!(
+            absolute("https://example.org/shura/", &home(Lang::Ar)),
+            "https://example.org/shura/ar/"
+        );
+    }
+
+    #[test]
+    fn versions_diffs_and_lists() {
+        assert_eq!(
+            version(Lang::En, SLUG, 3),
+            "/en/consultations/water-law-2025/versions/3"
+        );
+        assert_eq!(
+            version_markdown(Lang::Ar, SLUG, 3),
+            "/ar/consultations/water-law-2025/versions/3/markdown"
+        );
+        assert_eq!(
+            diff(Lang::En, SLUG, 2, 3),
+            "/en/consultations/water-law-2025/diff?from=2&to=3"
+        );
+        let q = ListQuery {
+            agency: Some("moe".into()),
+            status: Some(ConsultationStatus::Open),
+            topic: Some("a&b".into()),
+            page: 2,
+        };
+        assert_eq!(
+            consultation_list(Lang::En, &q),
+            "/en/consultations?agency=moe&status=open&topic=a%26b&page=2"
+        );
+        assert_eq!(topic(Lang::Ar, "water"), "/ar/consultations?topic=water");
+    }
+
+    #[test]
+    fn the_same_page_in_the_other_language() {
+        assert_eq!(
+            in_language("/ar/consultations/x", "sort=new", Lang::Ar, Lang::En),
+            "/en/consultations/x?sort=new"
+        );
+        assert_eq!(in_language("/ar", "", Lang::Ar, Lang::En), "/en/");
+        assert_eq!(in_language("/elsewhere", "", Lang::Ar, Lang::En), "/en/");
+        assert_eq!(
+            switch_language(Lang::En, "/en/a?b=c"),
+            "/lang/en?next=/en/a%3Fb%3Dc"
+        );
+    }
+
+    /// The pattern with each `{name}` replaced by its value.
+    fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+        values.iter().fold(pattern.to_owned(), |p, (name, value)| {
+            p.replace(&format!("{{{name}}}"), value)
+        })
+    }
+
+    #[test]
+    fn routes_match_the_links_to_them() {
+        let s = [("slug", SLUG)];
+        for lang in Lang::ALL {
+            let pairs = [
+                (route::consultation(lang), consultation(lang, SLUG)),
+                (
+                    route::consultation_edit(lang),
+                    consultation_edit(lang, SLUG),
+                ),
+                (route::new_consultation(lang), new_consultation(lang, SLUG)),
+                (route::agency_staff(lang), agency_staff(lang, SLUG)),
+                (route::admin(lang), admin(lang)),
+                (route::moderation(lang), moderation(lang)),
+                (route::register(lang), register(lang)),
+                (route::sign_in(lang), sign_in(lang)),
+                (route::sign_in_code(lang), sign_in_code(lang)),
+                (route::sign_out(lang), sign_out(lang)),
+                (route::forgot_password(lang), forgot_password(lang)),
+                (route::account(lang), account(lang)),
+                (
+                    route::notification_settings(lang),
+                    notification_settings(lang),
+                ),
+                (route::two_factor(lang), two_factor(lang)),
+                (route::sign_out_everywhere(lang), sign_out_everywhere(lang)),
+                (route::my_data(lang), my_data(lang)),
+                (route::delete_account(lang), delete_account(lang)),
+            ];
+            for (pattern, link) in pairs {
+                assert_eq!(fill(&pattern, &s), link);
+            }
+            assert_eq!(
+                fill(
+                    &route::version_markdown(lang),
+                    &[("slug", SLUG), ("number", "3")]
+                ),
+                version_markdown(lang, SLUG, 3)
+            );
+            assert_eq!(
+                format!("{}?token=t", route::reset_password(lang)),
+                reset_password(lang, "t")
+            );
+            assert_eq!(format!("{}/", route::lang_root(lang)), home(lang));
+        }
+        assert_eq!(
+            fill(route::ATTACHMENT, &[("id", "7"), ("name", "a.pdf")]),
+            attachment(AttachmentId(7), "a.pdf")
+        );
+        assert_eq!(
+            fill(route::UNSUBSCRIBE, &[("token", "ab")]),
+            unsubscribe("ab")
+        );
+        assert_eq!(fill(route::API_CONSULTATION, &s), api_consultation(SLUG));
+        assert_eq!(
+            fill(route::API_VERSION, &[("slug", SLUG), ("number", "3")]),
+            api_version(SLUG, 3)
+        );
+        assert_eq!(
+            fill(route::API_CONTRIBUTION, &[("id", "42")]),
+            api_contribution(ContributionId(42))
+        );
+        assert_eq!(
+            switch_language(Lang::En, "/en/"),
+            format!(
+                "{}?next=/en/",
+                fill(route::SWITCH_LANGUAGE, &[("code", "en")])
+            )
+        );
+    }
+}
