@@ -213,8 +213,7 @@ fn brotli(bytes: &[u8], quality: u32) -> Result<Vec<u8>> {
 }
 
 fn gzip(bytes: &[u8], level: u32) -> Result<Vec<u8>> {
-    let mut encoder =
-        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?)
 }
@@ -297,4 +296,62 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(program))
         .find(|path| path.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn names_carry_the_content_hash_that_hash_txt_lists() {
+        let name = hashed_name("wasm", b"\0asm");
+        let hash = hash_of(&name);
+        assert_eq!(hash.len(), 20);
+        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(name, format!("shura.{hash}.wasm"));
+        assert_ne!(name, hashed_name("wasm", b"\0asm\x01"));
+    }
+
+    #[test]
+    fn prune_keeps_what_a_hash_txt_names() {
+        let dir = std::env::temp_dir().join(format!("xtask-prune-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let build = Build {
+            root: dir.clone(),
+            target_dir: dir.join("target"),
+            site: dir.join("site"),
+            release: false,
+        };
+        let pkg = build.pkg();
+        fs::create_dir_all(pkg.join("snippets")).unwrap();
+        fs::create_dir_all(build.target_dir.join("debug")).unwrap();
+        fs::create_dir_all(build.target_dir.join("release")).unwrap();
+        fs::write(
+            build.target_dir.join("debug/hash.txt"),
+            "js: aaaa\nwasm: bbbb\ncss: cccc\n",
+        )
+        .unwrap();
+        fs::write(build.target_dir.join("release/hash.txt"), "js: dddd\n").unwrap();
+        let kept = [
+            "shura.aaaa.js",
+            "shura.aaaa.js.br",
+            "shura.bbbb.wasm.gz",
+            "shura.cccc.css",
+            "shura.dddd.js",
+        ];
+        let dropped = ["shura.eeee.js", "shura.eeee.js.br", "shura.wasm", ".x.tmp"];
+        for name in kept.iter().chain(&dropped) {
+            fs::write(pkg.join(name), name).unwrap();
+        }
+        prune(&build).unwrap();
+        for name in kept {
+            assert!(pkg.join(name).exists(), "{name} kept");
+        }
+        for name in dropped {
+            assert!(!pkg.join(name).exists(), "{name} removed");
+        }
+        assert!(pkg.join("snippets").is_dir());
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -18,7 +18,12 @@ fn cargo() -> Command {
         let key = key.to_string_lossy();
         if key.starts_with("CARGO_PKG_")
             || key.starts_with("CARGO_MANIFEST_")
-            || ["CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE"].contains(&&*key)
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&&*key)
         {
             command.env_remove(&*key);
         }
@@ -61,7 +66,10 @@ fn leptos_env(build: &Build, command: &mut Command) {
         ("LEPTOS_RELOAD_PORT", "3001"),
         ("LEPTOS_LIB_DIR", "frontend"),
         ("LEPTOS_BIN_DIR", "server"),
-        ("LEPTOS_JS_MINIFY", if build.release { "true" } else { "false" }),
+        (
+            "LEPTOS_JS_MINIFY",
+            if build.release { "true" } else { "false" },
+        ),
         ("LEPTOS_HASH_FILES", "true"),
         ("LEPTOS_HASH_FILE_NAME", "hash.txt"),
     ]);
@@ -131,6 +139,9 @@ pub fn compile(build: &Build) -> Result<PathBuf> {
         .join(profile)
         .join("frontend.wasm");
     crate::must_exist(&wasm, "the wasm build")?;
-    crate::must_exist(&build.bin_dir().join(crate::OUTPUT_NAME), "the server build")?;
+    crate::must_exist(
+        &build.bin_dir().join(crate::OUTPUT_NAME),
+        "the server build",
+    )?;
     Ok(wasm)
 }
