@@ -1,7 +1,7 @@
 //! The HTML shell and the route table: every page lives under `/ar/…` and `/en/…`.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
@@ -35,6 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // `/pkg/shura.<hash>.css`, named as `hash.txt` says (see `HydrationScripts`).
+                <HashedStylesheet id="shura-css" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -72,7 +74,6 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="shura-css" href="/pkg/shura.css" />
         <Router>
             <Routes fallback=NotFound>
                 <LangRoutes lang=Lang::Ar />

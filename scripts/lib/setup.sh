@@ -7,7 +7,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Build output lives outside the clone so that fresh clones reuse it.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shura/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
-CARGO_LEPTOS_VERSION="0.3.10"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -17,6 +16,8 @@ as_root() {
   fi
 }
 
+# The site build step (`cargo xtask build`, xtask/) calls wasm-bindgen as a library, so
+# besides Rust only the wasm target is needed (and wasm-opt for release builds).
 ensure_rust_tools() {
   if ! command -v cargo >/dev/null; then
     echo "error: cargo not found; install Rust from https://rustup.rs first" >&2
@@ -25,18 +26,6 @@ ensure_rust_tools() {
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
-  fi
-  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes, once)"
-    # no_downloads: a missing tool is an error instead of a download from outside crates.io.
-    cargo install --locked "cargo-leptos@$CARGO_LEPTOS_VERSION" --features no_downloads
-  fi
-  # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
-  local want
-  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$ROOT/Cargo.lock")"
-  if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
-    say "installing wasm-bindgen-cli $want (about 6 minutes, once)"
-    cargo install wasm-bindgen-cli --version "$want"
   fi
 }
 
@@ -68,21 +57,27 @@ ensure_smtp_sink() {
   fi
 }
 
-ensure_node_packages() {
+ensure_npm() {
   if ! command -v npm >/dev/null; then
     say "installing Node.js and npm from Debian"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   fi
+}
+
+ensure_node_packages() {
+  ensure_npm
   if [[ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]]; then
     say "installing the browser-test packages (npm ci)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 
+# The wasm bundle, the `shura` server and the site (target/site: hashed, precompressed
+# assets), in the cargo-leptos layout: `cargo xtask build` (xtask/).
 build_site() {
-  say "building the portal (cargo leptos build)"
-  (cd "$ROOT" && cargo leptos build)
+  say "building the portal (cargo xtask build)"
+  (cd "$ROOT" && cargo xtask build)
   export SHURA_BIN="$CARGO_TARGET_DIR/debug/shura"
   export SHURA_SITE_DIR="$ROOT/target/site"
 }
@@ -91,17 +86,18 @@ build_site() {
 # and the site in target/site.
 build_release_site() {
   ensure_wasm_opt
-  say "building the portal for release (cargo leptos build --release)"
-  (cd "$ROOT" && cargo leptos build --release)
+  say "building the portal for release (cargo xtask build --release)"
+  (cd "$ROOT" && cargo xtask build --release)
   export SHURA_BIN="$CARGO_TARGET_DIR/release/shura"
   export SHURA_SITE_DIR="$ROOT/target/site"
 }
 
-# Release builds run wasm-opt; cargo-leptos would otherwise download binaryen.
+# Release builds run wasm-opt when it is on PATH: binaryen from npm, as a registry package.
 ensure_wasm_opt() {
   if command -v wasm-opt >/dev/null; then return; fi
   local tools="$HOME/.cache/shura/tools"
   if [[ ! -x "$tools/node_modules/.bin/wasm-opt" ]]; then
+    ensure_npm
     say "installing wasm-opt (npm package binaryen)"
     mkdir -p "$tools"
     (cd "$tools" && npm install --no-audit --no-fund --loglevel=error binaryen@132 >/dev/null)

@@ -113,12 +113,24 @@ pub fn build_mailer(config: &Config) -> Result<Mailer, StartupError> {
     }
 }
 
+/// The hashed asset names: `hash.txt` beside the running binary, written there by the
+/// build step (`cargo xtask build`, or `cargo leptos build`) with the site it built.
+const HASH_FILE: &str = "hash.txt";
+
 pub fn leptos_options(config: &Config) -> LeptosOptions {
+    // Leptos reads the file beside the executable on each page. Without it (a test
+    // binary, a build by other means) pages name the plain `shura.js`, `.wasm`, `.css`.
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE)))
+        .is_some_and(|file| file.is_file());
     LeptosOptions::builder()
         .output_name("shura")
         .site_root(config.site_dir.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
+        .hash_file(HASH_FILE.into())
+        .hash_files(hash_files)
         .build()
 }
 
@@ -168,11 +180,11 @@ pub async fn serve_on(
 pub async fn serve(config: Config) -> Result<(), StartupError> {
     let db = open_database(&config).await?;
     let mailer = build_mailer(&config)?;
-    if !config.site_dir.join("pkg").join("shura.js").exists() {
+    if !site_has_script(&config.site_dir.join("pkg")) {
         tracing::warn!(
             site_dir = %config.site_dir.display(),
             "built site files not found: pages will render but not hydrate \
-             (build with `cargo leptos build`, or set SHURA_SITE_DIR)"
+             (build with `cargo xtask build`, or set SHURA_SITE_DIR)"
         );
     }
     let listener = TcpListener::bind(config.bind)
@@ -216,6 +228,17 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     tracing::info!("shutting down: closing the database");
     db.close().await;
     served
+}
+
+/// Whether the site's `pkg` directory holds a script (`shura.js` or a hashed one).
+fn site_has_script(pkg: &Path) -> bool {
+    std::fs::read_dir(pkg).is_ok_and(|entries| {
+        entries.flatten().any(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("shura.") && name.ends_with(".js")
+        })
+    })
 }
 
 async fn shutdown_signal() {

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 pub mod api;
+pub mod assets;
 mod consultations;
 mod contributions;
 mod form;
@@ -21,12 +22,14 @@ use app::ssr::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::State;
+use axum::handler::Handler;
 use axum::http::{header, HeaderValue, Request};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -88,10 +91,14 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             get(server_fn_handler).post(server_fn_handler),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        // The built wasm, JS and CSS: precompressed copies, cached for good when their
+        // names carry a content hash.
+        .merge(assets::pkg_routes(&state.leptos_options))
+        // The other files of the site (`public/`), else the 404 page.
+        .fallback(
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
+                .layer(axum::middleware::map_response(assets::public_file_cache)),
+        )
         .layer(axum::Extension(rate_limits(state.clock.clone())))
         .layer(session_layer)
         .layer(security_headers())
@@ -99,6 +106,9 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
             header::STRICT_TRANSPORT_SECURITY,
             https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
+        // Pages, JSON and other text, brotli or gzip as the client accepts (what is
+        // compressed already, like the precompressed assets, passes as it is).
+        .layer(CompressionLayer::new().compress_when(assets::compressible()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

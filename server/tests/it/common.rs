@@ -31,6 +31,20 @@ impl TestServer {
 
     /// A server whose "now" is `clock` (for time-dependent rules: limits, periods).
     pub async fn start_with_clock(test_db: TestDb, with_demo: bool, clock: Clock) -> TestServer {
+        TestServer::start_full(test_db, with_demo, clock, None).await
+    }
+
+    /// A server whose built site (`SHURA_SITE_DIR`) is `site`.
+    pub async fn start_with_site(test_db: TestDb, site: &std::path::Path) -> TestServer {
+        TestServer::start_full(test_db, false, Clock::system(), Some(site)).await
+    }
+
+    async fn start_full(
+        test_db: TestDb,
+        with_demo: bool,
+        clock: Clock,
+        site: Option<&std::path::Path>,
+    ) -> TestServer {
         if with_demo {
             app::ssr::exchange::demo::load_if_empty(&test_db.db, clock.now())
                 .await
@@ -41,11 +55,13 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let data_dir = tempfile::tempdir().expect("data dir");
-        let config = server::config::Config::from_vars(&[
-            ("SHURA_BIND", &addr.to_string()),
-            ("SHURA_DATA_DIR", &data_dir.path().to_string_lossy()),
-        ])
-        .expect("test configuration");
+        let (bind, data) = (addr.to_string(), data_dir.path().to_string_lossy());
+        let site = site.map(|site| site.to_string_lossy());
+        let mut vars = vec![("SHURA_BIND", &*bind), ("SHURA_DATA_DIR", &*data)];
+        if let Some(site) = &site {
+            vars.push(("SHURA_SITE_DIR", site));
+        }
+        let config = server::config::Config::from_vars(&vars).expect("test configuration");
         let app = server::startup::build(&config, test_db.db.clone(), clock)
             .await
             .expect("app");

@@ -227,3 +227,149 @@ mod throttling {
         server.finish().await;
     }
 }
+
+/// Compressed responses and the built assets' cache headers.
+mod compression {
+    use super::*;
+
+    fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    http_tests! {
+        async fn pages_and_json_are_compressed_for_clients_that_accept_it(server, demo = true) {
+            let res = server
+                .client
+                .get(server.url("/en/"))
+                .header("accept-encoding", "br")
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(header(&res, "content-encoding"), "br");
+            assert!(header(&res, "vary").contains("accept-encoding"));
+            // The security headers stay.
+            assert!(header(&res, "content-security-policy").contains("'nonce-"));
+            assert_eq!(header(&res, "x-frame-options"), "DENY");
+            assert_eq!(header(&res, "x-content-type-options"), "nosniff");
+            let body = res.bytes().await.expect("body");
+            let mut html = String::new();
+            std::io::Read::read_to_string(&mut brotli::Decompressor::new(&body[..], 4096), &mut html)
+                .expect("brotli");
+            assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+            assert!(html.contains("Consultations open for comment"));
+
+            let res = server
+                .client
+                .get(server.url("/api/v1/consultations"))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(header(&res, "content-encoding"), "gzip");
+            let body = res.bytes().await.expect("body");
+            let json: serde_json::Value =
+                serde_json::from_reader(flate2::read::GzDecoder::new(&body[..])).expect("gzip json");
+            assert!(json["items"].as_array().is_some_and(|items| !items.is_empty()), "{json}");
+
+            // A client that asks for nothing gets the page as it is.
+            let res = server.get("/en/").await;
+            assert_eq!(header(&res, "content-encoding"), "");
+            assert!(res.text().await.expect("body").starts_with("<!DOCTYPE html>"));
+        }
+    }
+
+    /// The built assets (`/pkg`): a precompressed copy when the client takes it, cached for
+    /// good under a hashed name; other files of the site get a short cache, pages none.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn built_assets_are_precompressed_and_cached_by_name() {
+        let site = tempfile::tempdir().expect("site dir");
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir_all(pkg.join("snippets")).expect("pkg dir");
+        let js = b"export function hydrate() { console.log('hydrated'); }\n".repeat(20);
+        let hashed = "shura.0123456789abcdef0123.js";
+        std::fs::write(pkg.join(hashed), &js).expect("js");
+        let mut br = Vec::new();
+        {
+            let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            std::io::Write::write_all(&mut writer, &js).expect("brotli");
+        }
+        std::fs::write(pkg.join(format!("{hashed}.br")), &br).expect("js.br");
+        std::fs::write(
+            pkg.join("snippets").join("inline0.js"),
+            "export const x = 1;\n",
+        )
+        .expect("snippet");
+        std::fs::write(
+            site.path().join("favicon.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .expect("icon");
+        let server = TestServer::start_with_site(TestDb::sqlite().await, site.path()).await;
+        let get = |path: &str, encoding: &str| {
+            server
+                .client
+                .get(server.url(path))
+                .header("accept-encoding", encoding)
+                .send()
+        };
+
+        let res = get(&format!("/pkg/{hashed}"), "gzip, br")
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "content-encoding"), "br");
+        assert_eq!(
+            header(&res, "cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(header(&res, "vary").contains("accept-encoding"));
+        assert_eq!(
+            res.bytes().await.expect("body"),
+            br,
+            "the precompressed file itself"
+        );
+
+        let res = get(&format!("/pkg/{hashed}"), "identity")
+            .await
+            .expect("request");
+        assert_eq!(header(&res, "content-encoding"), "");
+        assert_eq!(
+            header(&res, "cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(res.bytes().await.expect("body"), js);
+
+        let res = get("/pkg/snippets/inline0.js", "identity")
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            header(&res, "cache-control"),
+            "no-cache",
+            "an unhashed name may change"
+        );
+
+        let res = get("/favicon.svg", "identity").await.expect("request");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header(&res, "cache-control"), "public, max-age=3600");
+
+        let res = get("/pkg/shura.ffffffffffffffffffff.js", "br")
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(header(&res, "cache-control"), "");
+
+        let res = get("/en/", "identity").await.expect("request");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            !header(&res, "cache-control").contains("max-age"),
+            "pages are not cached"
+        );
+        server.finish().await;
+    }
+}
