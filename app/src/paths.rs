@@ -416,6 +416,12 @@ pub mod route {
         page(lang, "")
     }
 
+    /// Where a folder of the built site (`pkg`: the wasm bundle, scripts, styles) is
+    /// served.
+    pub fn site_dir(dir: &str) -> String {
+        format!("/{dir}")
+    }
+
     pub const SWITCH_LANGUAGE: &str = "/lang/{code}";
     pub const ATTACHMENT: &str = "/attachments/{id}/{name}";
     pub const UNSUBSCRIBE: &str = "/unsubscribe/{token}";

@@ -34,7 +34,7 @@ pub fn pkg_routes(options: &LeptosOptions) -> Router<AppState> {
         .precompressed_br()
         .precompressed_gzip();
     Router::new()
-        .nest_service(&format!("/{}", options.site_pkg_dir), files)
+        .nest_service(&app::paths::route::site_dir(&options.site_pkg_dir), files)
         .layer(axum::middleware::from_fn(pkg_cache))
 }
 
