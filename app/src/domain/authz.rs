@@ -129,15 +129,19 @@ pub enum Action {
 }
 
 /// Why an action was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum Denied {
     /// Nobody is signed in.
+    #[error("sign-in required")]
     SignInRequired,
     /// The account's email address is not confirmed yet.
+    #[error("email address not confirmed")]
     EmailUnverified,
     /// The role is held, but this session has not passed a second factor.
+    #[error("second factor required")]
     SecondFactorRequired,
     /// The account does not hold a role that allows it.
+    #[error("forbidden")]
     Forbidden,
 }
 

@@ -29,8 +29,8 @@ const MAX_SCOPE_CHARS: usize = 500;
 /// Why an admin's form was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    #[error("denied: {0:?}")]
-    Denied(Denied),
+    #[error("denied: {0}")]
+    Denied(#[from] Denied),
     #[error("invalid fields: {0:?}")]
     Invalid(FieldErrors),
     #[error("already holds the role")]
@@ -40,12 +40,6 @@ pub enum AdminError {
     AlreadyRevoked,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<Denied> for AdminError {
-    fn from(reason: Denied) -> Self {
-        AdminError::Denied(reason)
-    }
 }
 
 fn check(signed: &Signed, action: Action) -> Result<(), AdminError> {

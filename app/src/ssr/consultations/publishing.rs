@@ -31,8 +31,8 @@ pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 /// Why creating, saving or moving a consultation on was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("denied: {0:?}")]
-    Denied(Denied),
+    #[error("denied: {0}")]
+    Denied(#[from] Denied),
     #[error("invalid fields: {0:?}")]
     Invalid(FieldErrors),
     /// Concluded consultations are final.
@@ -51,12 +51,6 @@ pub enum PublishError {
     /// A file (an attached document) could not be written.
     #[error("file not stored: {0}")]
     File(#[from] std::io::Error),
-}
-
-impl From<Denied> for PublishError {
-    fn from(reason: Denied) -> Self {
-        PublishError::Denied(reason)
-    }
 }
 
 /// A text typed in both languages (either may be empty).

@@ -53,8 +53,8 @@ pub enum SpeakerChoice {
 /// Why a contribution, reply, support, correction or withdrawal was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ContributionError {
-    #[error("denied: {0:?}")]
-    Denied(Denied),
+    #[error("denied: {0}")]
+    Denied(#[from] Denied),
     /// No public consultation by that name.
     #[error("no such consultation")]
     NotFound,
@@ -76,12 +76,6 @@ pub enum ContributionError {
     OwnContribution,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<Denied> for ContributionError {
-    fn from(reason: Denied) -> Self {
-        ContributionError::Denied(reason)
-    }
 }
 
 /// Where the links in `text` that become anchors are: web addresses only.

@@ -30,8 +30,8 @@ const MAX_NOTE_CHARS: usize = 2000;
 /// Why a report, an appeal or a moderator's decision was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ModerationError {
-    #[error("denied: {0:?}")]
-    Denied(Denied),
+    #[error("denied: {0}")]
+    Denied(#[from] Denied),
     /// The contribution is not there, not this consultation's, or not the person's.
     #[error(transparent)]
     Target(#[from] ContributionError),
@@ -45,12 +45,6 @@ pub enum ModerationError {
     AlreadyDecided,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<Denied> for ModerationError {
-    fn from(reason: Denied) -> Self {
-        ModerationError::Denied(reason)
-    }
 }
 
 /// A reader's report, as sent.

@@ -11,19 +11,13 @@ use crate::ssr::state::AppState;
 /// Why following (or unfollowing) was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum FollowError {
-    #[error("denied: {0:?}")]
-    Denied(Denied),
+    #[error("denied: {0}")]
+    Denied(#[from] Denied),
     /// No public consultation by that name.
     #[error("no such consultation")]
     NotFound,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<Denied> for FollowError {
-    fn from(reason: Denied) -> Self {
-        FollowError::Denied(reason)
-    }
 }
 
 /// Starts (`follow`) or stops following the public consultation `slug`.
