@@ -10,7 +10,7 @@
 //! them: a slug that passed `is_valid_slug` comes out as it went in.
 
 use crate::domain::contribution::{ReportCategory, ThreadOrder};
-use crate::domain::{AttachmentId, ContributionId, Lang, ListQuery};
+use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery};
 
 /// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -141,9 +141,9 @@ pub fn version_markdown(lang: Lang, slug: &str, n: u32) -> String {
     format!("{}/markdown", version(lang, slug, n))
 }
 
-/// A clause of version `n`, at its anchor when it has a key (a key holds only what
-/// `is_valid_clause_key` allows, so the fragment is written as it is).
-pub fn version_clause(lang: Lang, slug: &str, n: u32, key: Option<&str>) -> String {
+/// A clause of version `n`, at its anchor when it has a key (a [`ClauseKey`] holds only
+/// fragment-safe characters, so it is written as it is).
+pub fn version_clause(lang: Lang, slug: &str, n: u32, key: Option<&ClauseKey>) -> String {
     let page = version(lang, slug, n);
     match key {
         Some(k) => format!("{page}#clause-{k}"),
@@ -176,10 +176,10 @@ pub fn contribution(lang: Lang, slug: &str, id: ContributionId) -> String {
 
 /// The query of a place in a consultation's threads: `sort=…&clause=…&cpage=…` (the
 /// page only past the first).
-pub fn thread_query(order: ThreadOrder, clause: Option<&str>, page: u32) -> String {
+pub fn thread_query(order: ThreadOrder, clause: Option<&ClauseKey>, page: u32) -> String {
     let mut q = format!("sort={}", order.as_str());
     if let Some(c) = clause {
-        q.push_str(&format!("&clause={}", encode_query_value(c)));
+        q.push_str(&format!("&clause={c}"));
     }
     if page > 1 {
         q.push_str(&format!("&cpage={page}"));
@@ -519,7 +519,8 @@ mod tests {
             contribution(Lang::Ar, SLUG, id),
             "/ar/consultations/water-law-2025#contribution-42"
         );
-        let q = thread_query(ThreadOrder::Newest, Some("art-2"), 3);
+        let art2: ClauseKey = "art-2".parse().expect("key");
+        let q = thread_query(ThreadOrder::Newest, Some(&art2), 3);
         assert_eq!(
             contribution_in_list(Lang::En, SLUG, &q, id),
             format!("/en/consultations/water-law-2025?{q}#contribution-42")
@@ -529,8 +530,8 @@ mod tests {
             "/en/consultations/water-law-2025#contributions"
         );
         assert_eq!(
-            thread_query(ThreadOrder::Newest, Some("a b&c"), 1),
-            format!("sort={}&clause=a%20b%26c", ThreadOrder::Newest.as_str())
+            thread_query(ThreadOrder::Newest, Some(&art2), 1),
+            format!("sort={}&clause=art-2", ThreadOrder::Newest.as_str())
         );
         assert_eq!(
             account_notifications_changed(Lang::En),

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::dates::DateLabel;
 use crate::domain::draft::{ClauseDiff, ClauseView};
-use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery, LocalizedText, Page};
+use crate::domain::{
+    ClauseKey, ConsultationCard, ConsultationStatus, Lang, ListQuery, LocalizedText, Page,
+};
 use crate::error::AppError;
 
 /// How many consultations each home-page section lists.
@@ -151,7 +153,7 @@ pub struct ConsultationData {
     /// The version shown.
     pub version: u32,
     /// Published contributions per clause key (replies included).
-    pub comment_counts: Vec<(String, i64)>,
+    pub comment_counts: Vec<(ClauseKey, i64)>,
     pub clauses: Vec<ClauseView>,
     /// Whether the reader speaks for the agency (sees drafts, may edit).
     pub can_edit: bool,
@@ -167,7 +169,7 @@ impl ConsultationData {
     }
 
     /// How many published contributions are about the clause `key`.
-    pub fn comments_on(&self, key: &str) -> i64 {
+    pub fn comments_on(&self, key: &ClauseKey) -> i64 {
         self.comment_counts
             .iter()
             .find(|(k, _)| k == key)

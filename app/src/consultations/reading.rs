@@ -235,14 +235,14 @@ fn Clause(cl: ClauseView, lang: Lang, comments: Option<i64>, open: bool) -> impl
         .into_any(),
     };
     view! {
-        <div id=anchor class=format!("clause clause--{}", cl.kind.as_str()) data-key=cl.key.clone()>
+        <div id=anchor class=format!("clause clause--{}", cl.kind.as_str()) data-key=cl.key.to_string()>
             {cl.number.map(|n| view! {
                 <a class="clause__number" href=link.clone() aria-label=format!("{} {n}", td_string!(l, clause_label))>{n}</a>
             })}
             {body}
             {fallback}
             {comments.filter(|n| cl.kind != ClauseKind::Heading && (open || *n > 0)).map(|n| {
-                let href = format!("?clause={}#contribute", encode_query_value(&cl.key));
+                let href = format!("?clause={}#contribute", cl.key);
                 view! {
                     <p class="clause__comments">
                         <a href=href rel="external">
@@ -541,7 +541,7 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
         _ => None,
     };
     view! {
-        <section class="diff-row" data-change=change data-key=r.key.clone()>
+        <section class="diff-row" data-change=change data-key=r.key.to_string()>
             <p class="diff-row__meta">
                 {number.map(|n| view! { <bdi class="clause__number" dir="ltr">{n}</bdi>" " })}
                 <span class="badge" data-change=change>{label}</span>

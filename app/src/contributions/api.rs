@@ -11,13 +11,13 @@ use crate::domain::contribution::{
 };
 use crate::domain::dates::DateLabel;
 use crate::domain::response::Outcome;
-use crate::domain::{ContributionId, Lang, LocalizedText};
+use crate::domain::{ClauseKey, ContributionId, Lang, LocalizedText};
 use crate::error::AppError;
 
 /// A clause one can comment on, for the form's choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseOption {
-    pub key: String,
+    pub key: ClauseKey,
     pub number: Option<u32>,
     pub title: String,
 }
@@ -25,7 +25,7 @@ pub struct ClauseOption {
 /// Which clause a contribution is about, as it was when written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseRef {
-    pub key: String,
+    pub key: ClauseKey,
     pub version: u32,
     pub number: Option<u32>,
     /// Whether the clause is still in the version shown, so that it can be linked.
@@ -37,7 +37,7 @@ pub struct ClauseRef {
 pub struct ChangedClause {
     pub version: u32,
     /// `None`: the version as a whole.
-    pub key: Option<String>,
+    pub key: Option<ClauseKey>,
     pub number: Option<u32>,
 }
 
@@ -101,7 +101,7 @@ pub struct ThreadsData {
     /// Threads in order, each contribution followed by its replies.
     pub items: Vec<ContributionView>,
     pub order: ThreadOrder,
-    pub clause: Option<String>,
+    pub clause: Option<ClauseKey>,
     pub page: u32,
     pub pages: u32,
     /// Threads (top-level contributions) in the selection.
@@ -118,7 +118,7 @@ pub async fn contribution_threads(
     slug: String,
     lang: Lang,
     order: String,
-    clause: Option<String>,
+    clause: Option<ClauseKey>,
     page: u32,
 ) -> Result<ThreadsData, AppError> {
     use crate::ssr::context;
@@ -128,7 +128,6 @@ pub async fn contribution_threads(
     let reader =
         crate::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await?;
     let order = ThreadOrder::parse(&order).unwrap_or_default();
-    let clause = clause.filter(|c| !c.is_empty());
     match threads::page(&state, reader.as_ref(), &slug, lang, order, clause, page).await? {
         Some(data) => Ok(data),
         None => {

@@ -18,7 +18,7 @@ use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
 use crate::domain::response::Outcome;
-use crate::domain::Lang;
+use crate::domain::{ClauseKey, Lang};
 use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
 use crate::paths;
@@ -36,7 +36,8 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
             let q = query.get();
             (
                 q.get("sort").unwrap_or_default(),
-                q.get("clause"),
+                // Like a page number out of range, a malformed clause filters nothing.
+                q.get("clause").and_then(|c| c.parse::<ClauseKey>().ok()),
                 q.get("cpage")
                     .and_then(|p| p.parse::<u32>().ok())
                     .unwrap_or(1),
@@ -88,7 +89,7 @@ fn list_href(
     slug: &str,
     lang: Lang,
     order: ThreadOrder,
-    clause: Option<&str>,
+    clause: Option<&ClauseKey>,
     page: u32,
 ) -> String {
     paths::contributions(lang, slug, &paths::thread_query(order, clause, page))
@@ -101,7 +102,7 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
         action: paths::consultation(lang, &d.slug),
         csrf,
         slug: d.slug.clone(),
-        back: paths::thread_query(d.order, d.clause.as_deref(), d.page),
+        back: paths::thread_query(d.order, d.clause.as_ref(), d.page),
         lang,
     };
     let order_label = |o: ThreadOrder| match o {
@@ -115,7 +116,7 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
             .iter()
             .find(|c| &c.key == key)
             .map(option_label)
-            .unwrap_or_else(|| key.clone())
+            .unwrap_or_else(|| key.to_string())
     });
     // Support and withdraw answer in the section's summary; the other forms in place.
     let section_fb = [Intent::Support, Intent::Withdraw]
@@ -128,7 +129,10 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
         FormFeedback::default()
     };
     let chosen_clause = if post_fb.values.is_empty() {
-        d.clause.clone().unwrap_or_default()
+        d.clause
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
     } else {
         post_fb.value("clause")
     };
@@ -137,7 +141,7 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
         .map(|o| {
             view! {
                 <li>
-                    <a href=list_href(&d.slug, lang, o, d.clause.as_deref(), 1)
+                    <a href=list_href(&d.slug, lang, o, d.clause.as_ref(), 1)
                         aria-current=(o == d.order).then_some("true")>{order_label(o)}</a>
                 </li>
             }
@@ -157,7 +161,7 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
                 .map(|p| {
                     view! {
                         <li>
-                            <a href=list_href(&d.slug, lang, d.order, d.clause.as_deref(), p)
+                            <a href=list_href(&d.slug, lang, d.order, d.clause.as_ref(), p)
                                 aria-current=(p == d.page).then_some("page")>{p}</a>
                         </li>
                     }
@@ -329,7 +333,7 @@ fn PostContribution(
                 <select id="field-clause" name="clause">
                     <option value="" selected=chosen.is_empty()>{td_string!(l, contributions_whole_draft)}</option>
                     {clauses.iter().map(|c| view! {
-                        <option value=c.key.clone() selected=c.key == chosen>{option_label(c)}</option>
+                        <option value=c.key.to_string() selected=c.key.as_str() == chosen>{option_label(c)}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -493,7 +497,7 @@ fn Response(r: ResponseView, slug: String, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     let change = r.change.map(|ch| {
         let text = version_and_clause(ch.version, ch.number, lang);
-        let href = paths::version_clause(lang, &slug, ch.version, ch.key.as_deref());
+        let href = paths::version_clause(lang, &slug, ch.version, ch.key.as_ref());
         view! {
             <p class="response__change">
                 {td_string!(l, response_changed)}" "

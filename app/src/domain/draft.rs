@@ -42,20 +42,107 @@ impl ClauseKind {
     }
 }
 
-/// Is `key` usable as a clause's stable id (and in a URL fragment): 2–40 lower-case
-/// ASCII letters, digits and hyphens, starting with a letter or digit.
-pub fn is_valid_clause_key(key: &str) -> bool {
-    (2..=40).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !key.starts_with('-')
+/// A clause's stable id, kept from version to version and used as its URL fragment:
+/// 2–40 lower-case ASCII letters, digits and hyphens, starting with a letter or digit.
+/// Parsing is the only way to make one from outside text, so a key that reaches a
+/// query, a link or an export is always well formed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type, utoipa::ToSchema),
+    sqlx(transparent)
+)]
+#[cfg_attr(feature = "ssr", schema(value_type = String, pattern = "^[a-z0-9][a-z0-9-]{1,39}$"))]
+pub struct ClauseKey(String);
+
+/// Why a text is not a clause key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a clause key is 2–40 lower-case letters, digits and hyphens, not starting with a hyphen")]
+pub struct BadClauseKey;
+
+impl ClauseKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A new random key for a new clause: 6 characters, about 2 billion possibilities.
+    #[cfg(feature = "ssr")]
+    pub fn random() -> ClauseKey {
+        use rand::Rng;
+        // Lower-case letters and digits without look-alikes (l, o, 0, 1): always valid.
+        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+        let mut rng = rand::thread_rng();
+        ClauseKey(
+            (0..6)
+                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+                .collect(),
+        )
+    }
+
+    fn is_valid(key: &str) -> bool {
+        (2..=40).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !key.starts_with('-')
+    }
+}
+
+impl TryFrom<String> for ClauseKey {
+    type Error = BadClauseKey;
+    fn try_from(key: String) -> Result<Self, BadClauseKey> {
+        if ClauseKey::is_valid(&key) {
+            Ok(ClauseKey(key))
+        } else {
+            Err(BadClauseKey)
+        }
+    }
+}
+
+impl std::str::FromStr for ClauseKey {
+    type Err = BadClauseKey;
+    fn from_str(key: &str) -> Result<Self, BadClauseKey> {
+        ClauseKey::try_from(key.to_owned())
+    }
+}
+
+impl From<ClauseKey> for String {
+    fn from(key: ClauseKey) -> String {
+        key.0
+    }
+}
+
+impl std::fmt::Display for ClauseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+// Read like a `&str` (lengths, comparisons, `Option::as_deref`); only parsing makes one.
+impl std::ops::Deref for ClauseKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for ClauseKey {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ClauseKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
 }
 
 /// One clause of a version, ready to show in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseView {
-    pub key: String,
+    pub key: ClauseKey,
     pub kind: ClauseKind,
     /// Heading level (2–6) for headings.
     pub level: u8,
@@ -120,7 +207,7 @@ pub enum SegmentOp {
 /// One clause in the comparison of two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClauseDiff {
-    pub key: String,
+    pub key: ClauseKey,
     pub kind: ClauseKind,
     pub change: ClauseChange,
     /// For moved clauses: whether the text changed too.
@@ -139,10 +226,24 @@ mod tests {
     #[test]
     fn clause_keys_are_fragment_safe() {
         for good in ["c1", "response-time", "k7f3a2"] {
-            assert!(is_valid_clause_key(good), "{good}");
+            assert_eq!(
+                good.parse::<ClauseKey>().map(String::from).as_deref(),
+                Ok(good)
+            );
         }
         for bad in ["a", "-x", "Upper", "بند", "a b", "a_b", &"x".repeat(41)] {
-            assert!(!is_valid_clause_key(bad), "{bad}");
+            assert_eq!(bad.parse::<ClauseKey>(), Err(BadClauseKey), "{bad}");
+            let json = serde_json::to_string(bad).unwrap();
+            assert!(serde_json::from_str::<ClauseKey>(&json).is_err(), "{bad}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn random_keys_are_well_formed() {
+        for _ in 0..1000 {
+            let key = ClauseKey::random();
+            assert_eq!(key.as_str().parse::<ClauseKey>(), Ok(key.clone()));
         }
     }
 

@@ -14,6 +14,7 @@ pub mod response;
 pub mod text;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
+pub use draft::ClauseKey;
 pub use ids::{AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, UserId, VersionId};
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -4,8 +4,8 @@
 use app::contributions::form::{field, Intent, SpeakerKind};
 use app::domain::consultation::is_valid_slug;
 use app::domain::contribution::{OrgKind, ReportCategory};
-use app::domain::ContributionId;
 use app::domain::Lang;
+use app::domain::{ClauseKey, ContributionId};
 use app::forms::{FieldErrors, FormFeedback, FormMessage};
 use app::paths;
 use app::ssr::contributions::service::{
@@ -137,10 +137,17 @@ pub async fn post(
                 Err(_) if sub.field(field::SPEAKER).is_empty() => SpeakerChoice::Individual,
                 Err(_) => return sub.unreadable(&state).await,
             };
+            // The clause comes from a select of the page's clauses: a malformed one was
+            // not sent by it.
+            let clause = match sub.field(field::CLAUSE).trim() {
+                "" => None,
+                key => match key.parse::<ClauseKey>() {
+                    Ok(key) => Some(key),
+                    Err(_) => return sub.unreadable(&state).await,
+                },
+            };
             let input = PostContribution {
-                clause: Some(sub.field(field::CLAUSE).trim())
-                    .filter(|key| !key.is_empty())
-                    .map(str::to_owned),
+                clause,
                 parent,
                 speaker,
                 body: sub.field(field::BODY).to_owned(),

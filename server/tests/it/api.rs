@@ -1,7 +1,7 @@
 //! The public read API and its OpenAPI document, on SQLite and PostgreSQL.
 
 use app::domain::contribution::{OrgKind, Speaker};
-use app::domain::{ConsultationStatus, ContributionId, LocalizedText};
+use app::domain::{ClauseKey, ConsultationStatus, ContributionId, LocalizedText};
 use app::ssr::agencies::store as agencies;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::store as contributions;
@@ -187,10 +187,10 @@ http_tests! {
         let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("v");
         let key = consultations::clauses(db, v.id).await.expect("clauses")[2].key.clone();
         let now = chrono::Utc::now();
-        let new = |clause: Option<&str>, parent: Option<ContributionId>, speaker: Speaker, body: &str| NewContribution {
+        let new = |clause: Option<&ClauseKey>, parent: Option<ContributionId>, speaker: Speaker, body: &str| NewContribution {
             consultation_id: c.id,
             version_id: v.id,
-            clause_key: clause.map(str::to_owned),
+            clause_key: clause.cloned(),
             parent_id: parent,
             author,
             speaker,
@@ -265,10 +265,10 @@ http_tests! {
         let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("v");
         let key = consultations::clauses(db, v.id).await.expect("clauses")[3].key.clone();
         let now = chrono::Utc::now();
-        let new = |clause: Option<&str>, parent: Option<ContributionId>, body: &str| NewContribution {
+        let new = |clause: Option<&ClauseKey>, parent: Option<ContributionId>, body: &str| NewContribution {
             consultation_id: c.id,
             version_id: v.id,
-            clause_key: clause.map(str::to_owned),
+            clause_key: clause.cloned(),
             parent_id: parent,
             author,
             speaker: Speaker::Organisation { name: "جامعة الملك سعود".into(), kind: OrgKind::Academic },
@@ -299,6 +299,9 @@ http_tests! {
         assert_eq!(withdrawn["total"], 1);
         let (bad, _) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=deleted").await;
         assert_eq!(bad, StatusCode::BAD_REQUEST);
+        let (bad, body) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?clause=Not%20a%20key").await;
+        assert_eq!(bad, StatusCode::BAD_REQUEST);
+        assert!(body["message"].as_str().is_some_and(|m| m.starts_with("clause")), "{body}");
 
         let (status, one) = json(&server, &format!("/api/v1/contributions/{reply}")).await;
         assert_eq!(status, StatusCode::OK);

@@ -1,7 +1,7 @@
 //! Contributions over HTTP, on SQLite and PostgreSQL: posting on a clause, replying,
 //! supporting, correcting, withdrawing, and the rules that refuse a post.
 
-use app::domain::{ContributionId, VersionId};
+use app::domain::{ClauseKey, ContributionId, VersionId};
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::store as contributions;
 use app::ssr::db::testing::TestDb;
@@ -18,7 +18,7 @@ async fn citizen(server: &TestServer, email: &str) -> reqwest::Client {
 }
 
 /// The key and number of the third numbered clause of the guideline's latest version.
-async fn clause_three(server: &TestServer) -> (String, u32) {
+async fn clause_three(server: &TestServer) -> (ClauseKey, u32) {
     let db = &server.test_db.db;
     let c = consultations::by_slug(db, GUIDELINE)
         .await

@@ -86,6 +86,7 @@ http_tests! {
             ("support, target not an id", &citizen, page.clone(), vec![("intent", "support"), ("target", "1 OR 1=1")]),
             ("reply without parent", &citizen, page.clone(), vec![("intent", "reply"), body]),
             ("new thread naming a parent", &citizen, page.clone(), vec![("intent", "contribute"), ("parent", "abc"), body]),
+            ("comment on a malformed clause", &citizen, page.clone(), vec![("intent", "contribute"), ("clause", "x' OR '1"), body]),
             ("moderation, unknown action", &moderator, "/en/moderation".into(), vec![("intent", "delete"), ("target", "1")]),
             ("moderation without target", &moderator, "/en/moderation".into(), vec![("intent", "hide"), ("category", "spam"), ("reason", "x")]),
             ("admin form without intent", &admin, "/en/admin".into(), vec![("email", "target@example.org"), ("role", "moderator")]),

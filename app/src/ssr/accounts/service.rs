@@ -8,7 +8,7 @@ use crate::domain::account::{
 };
 use crate::domain::contribution::Speaker;
 use crate::domain::password::PasswordProblem;
-use crate::domain::Lang;
+use crate::domain::{ClauseKey, Lang};
 use crate::error::AppError;
 use crate::forms::{FieldErrors, FormMessage};
 use crate::paths;
@@ -439,7 +439,7 @@ struct MyContribution {
     id: crate::domain::ContributionId,
     consultation_id: crate::domain::ConsultationId,
     version: u32,
-    clause: Option<String>,
+    clause: Option<ClauseKey>,
     in_reply_to: Option<crate::domain::ContributionId>,
     as_organisation: Option<serde_json::Value>,
     status: &'static str,

@@ -10,12 +10,12 @@ use std::collections::{HashMap, HashSet};
 use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
 
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, DiffSegment, SegmentOp};
-use crate::domain::Lang;
+use crate::domain::{ClauseKey, Lang};
 
 /// One clause of a version, with its text in the language being compared.
 #[derive(Debug, Clone)]
 pub struct ComparedClause {
-    pub key: String,
+    pub key: ClauseKey,
     pub kind: ClauseKind,
     pub number: Option<u32>,
     pub text: String,
@@ -150,7 +150,7 @@ mod tests {
 
     fn clause(key: &str, text: &str) -> ComparedClause {
         ComparedClause {
-            key: key.to_owned(),
+            key: key.parse().expect("a well-formed key"),
             kind: ClauseKind::Clause,
             number: None,
             text: text.to_owned(),
@@ -164,28 +164,28 @@ mod tests {
     #[test]
     fn classifies_every_clause_once() {
         let old = [
-            clause("a", "أولاً"),
-            clause("b", "ثانياً"),
-            clause("c", "ثالثاً"),
-            clause("d", "رابعاً"),
+            clause("aa", "أولاً"),
+            clause("bb", "ثانياً"),
+            clause("cc", "ثالثاً"),
+            clause("dd", "رابعاً"),
         ];
         let new = [
-            clause("a", "أولاً"),
-            clause("c", "ثالثاً"),
-            clause("b", "ثانياً معدلة"),
-            clause("e", "جديد"),
+            clause("aa", "أولاً"),
+            clause("cc", "ثالثاً"),
+            clause("bb", "ثانياً معدلة"),
+            clause("ee", "جديد"),
         ];
         let rows = compare(&old, &new, Lang::Ar);
         assert_eq!(
             changes(&rows),
-            // b and c swapped: one of them moved (the longest common order keeps a, b);
-            // d was removed after c, where it used to be.
+            // bb and cc swapped: one of them moved (the longest common order keeps aa, bb);
+            // dd was removed after cc, where it used to be.
             vec![
-                ("a", ClauseChange::Unchanged),
-                ("c", ClauseChange::Moved),
-                ("d", ClauseChange::Removed),
-                ("b", ClauseChange::Changed),
-                ("e", ClauseChange::Added),
+                ("aa", ClauseChange::Unchanged),
+                ("cc", ClauseChange::Moved),
+                ("dd", ClauseChange::Removed),
+                ("bb", ClauseChange::Changed),
+                ("ee", ClauseChange::Added),
             ]
         );
         assert!(rows[3].words_changed && !rows[1].words_changed);
@@ -213,12 +213,15 @@ mod tests {
 
     #[test]
     fn removed_first_clause_stays_first() {
-        let old = [clause("a", "x"), clause("b", "y")];
-        let new = [clause("b", "y")];
+        let old = [clause("aa", "x"), clause("bb", "y")];
+        let new = [clause("bb", "y")];
         let rows = compare(&old, &new, Lang::En);
         assert_eq!(
             changes(&rows),
-            vec![("a", ClauseChange::Removed), ("b", ClauseChange::Unchanged)]
+            vec![
+                ("aa", ClauseChange::Removed),
+                ("bb", ClauseChange::Unchanged)
+            ]
         );
     }
 }

@@ -13,13 +13,13 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use similar::TextDiff;
 
-use crate::domain::draft::{is_valid_clause_key, ClauseKind};
+use crate::domain::draft::{ClauseKey, ClauseKind};
 
 /// A clause as parsed from Markdown, before it has a key for sure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedClause {
     /// The key written in the clause's marker, if any.
-    pub key: Option<String>,
+    pub key: Option<ClauseKey>,
     pub kind: ClauseKind,
     pub level: u8,
     pub number: Option<u32>,
@@ -30,7 +30,7 @@ pub struct ParsedClause {
 /// A clause of a version: what is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftClause {
-    pub key: String,
+    pub key: ClauseKey,
     pub kind: ClauseKind,
     pub level: u8,
     pub number: Option<u32>,
@@ -171,7 +171,7 @@ const LTR_ISOLATE: char = '\u{2066}';
 const POP_ISOLATE: char = '\u{2069}';
 
 /// Splits ` {#key}` off the end of the first line, if it is a well-formed marker.
-fn take_marker(text: &str) -> (Option<String>, String) {
+fn take_marker(text: &str) -> (Option<ClauseKey>, String) {
     let (first, rest) = match text.split_once('\n') {
         Some((first, rest)) => (first, Some(rest)),
         None => (text, None),
@@ -180,7 +180,7 @@ fn take_marker(text: &str) -> (Option<String>, String) {
     let found = trimmed
         .strip_suffix('}')
         .and_then(|t| t.rsplit_once("{#"))
-        .filter(|(_, key)| is_valid_clause_key(key));
+        .and_then(|(before, key)| Some((before, key.parse::<ClauseKey>().ok()?)));
     let Some((before, key)) = found else {
         return (None, text.to_owned());
     };
@@ -189,7 +189,7 @@ fn take_marker(text: &str) -> (Option<String>, String) {
         out.push('\n');
         out.push_str(rest);
     }
-    (Some(key.to_owned()), out)
+    (Some(key), out)
 }
 
 /// Writes clauses back as one Markdown document, each with its key marker, so that the
@@ -279,19 +279,19 @@ const SAME_CLAUSE_RATIO: f32 = 0.5;
 pub fn assign_keys(
     previous: &[DraftClause],
     parsed: Vec<ParsedClause>,
-    mut fresh: impl FnMut() -> String,
+    mut fresh: impl FnMut() -> ClauseKey,
 ) -> Vec<DraftClause> {
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut keys: Vec<Option<String>> = parsed
+    let mut taken: HashSet<ClauseKey> = HashSet::new();
+    let mut keys: Vec<Option<ClauseKey>> = parsed
         .iter()
         .map(|p| {
             p.key
                 .as_ref()
-                .filter(|k| is_valid_clause_key(k) && taken.insert((*k).clone()))
+                .filter(|k| taken.insert((*k).clone()))
                 .cloned()
         })
         .collect();
-    let unclaimed = |taken: &HashSet<String>| {
+    let unclaimed = |taken: &HashSet<ClauseKey>| {
         previous
             .iter()
             .filter(|old| !taken.contains(&old.key))
@@ -355,16 +355,6 @@ pub fn assign_keys(
         .collect()
 }
 
-/// A new random clause key: 6 characters, about 2 billion possibilities.
-pub fn new_key() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    let mut rng = rand::thread_rng();
-    (0..6)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,12 +375,16 @@ mod tests {
 4. Staff use **two-factor** sign-in.
 ";
 
-    fn counter() -> impl FnMut() -> String {
+    fn counter() -> impl FnMut() -> ClauseKey {
         let mut n = 0;
         move || {
             n += 1;
-            format!("new{n}")
+            key(&format!("new{n}"))
         }
+    }
+
+    fn key(k: &str) -> ClauseKey {
+        k.parse().expect("a well-formed key")
     }
 
     #[test]
@@ -433,7 +427,7 @@ mod tests {
         let again = parse(&doc);
         assert_eq!(again.len(), clauses.len());
         for (a, c) in again.iter().zip(&clauses) {
-            assert_eq!(a.key.as_deref(), Some(c.key.as_str()));
+            assert_eq!(a.key.as_ref(), Some(&c.key));
             assert_eq!((a.kind, a.number, &a.text), (c.kind, c.number, &c.text));
         }
     }
@@ -502,10 +496,10 @@ mod tests {
 
     #[test]
     fn new_keys_never_reuse_a_retired_one() {
-        let v1 = assign_keys(&[], parse("1. alpha beta gamma\n"), || "old".into());
-        let mut offered = vec!["fresh".to_owned(), "old".to_owned()];
+        let v1 = assign_keys(&[], parse("1. alpha beta gamma\n"), || key("old"));
+        let mut offered = vec![key("fresh"), key("old")];
         let v2 = assign_keys(&v1, parse("1. something else entirely\n"), || {
-            offered.pop().unwrap_or_default()
+            offered.pop().expect("two keys are enough")
         });
         assert_eq!(v2[0].key, "fresh");
     }

@@ -9,14 +9,16 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use crate::consultations::form::field;
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::consultation::is_valid_slug;
-use crate::domain::{ConsultationId, ConsultationStatus, Lang, LocalizedText, Transition};
+use crate::domain::{
+    ClauseKey, ConsultationId, ConsultationStatus, Lang, LocalizedText, Transition,
+};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
 use crate::ssr::agencies::store as agencies;
 use crate::ssr::calendar::zone;
 use crate::ssr::consultations::markdown as draft;
-use crate::ssr::consultations::markdown::{assign_keys, new_key, DraftClause};
+use crate::ssr::consultations::markdown::{assign_keys, DraftClause};
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::consultations::store::{Consultation, ConsultationRecord, StoredClause};
 use crate::ssr::db::StoreError;
@@ -277,7 +279,7 @@ fn parse_draft(
         errors.add(field::of(field::DRAFT, lead_lang), FormMessage::DraftEmpty);
         return Vec::new();
     }
-    let clauses = assign_keys(&in_language(previous, lead_lang), parsed, new_key);
+    let clauses = assign_keys(&in_language(previous, lead_lang), parsed, ClauseKey::random);
     let translation = second.map(|(lang, t)| (lang, draft::parse(t)));
     if let Some((lang, tr)) = &translation {
         let same_shape =

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::draft::ClauseKind;
 use crate::domain::{
-    AgencyId, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery, LocalizedText, Page,
-    VersionId,
+    AgencyId, ClauseKey, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery,
+    LocalizedText, Page, VersionId,
 };
 use crate::ssr::db::{on_tx, stored, with_pool, Db, StoreError, Tx};
 
@@ -347,7 +347,7 @@ pub async fn advance_by_clock(db: &Db, now: DateTime<Utc>) -> Result<u64, StoreE
 /// A clause as stored in a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredClause {
-    pub key: String,
+    pub key: ClauseKey,
     pub kind: ClauseKind,
     pub level: u8,
     pub number: Option<u32>,
@@ -421,7 +421,7 @@ impl TryFrom<VersionRow> for Version {
 
 #[derive(sqlx::FromRow)]
 struct ClauseRow {
-    key: String,
+    key: ClauseKey,
     kind: String,
     level: i64,
     number: Option<i64>,

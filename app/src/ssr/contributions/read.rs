@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::domain::contribution::{Channel, ContributionStatus, ReportCategory, Speaker};
-use crate::domain::{ConsultationId, ContributionId, UserId};
+use crate::domain::{ClauseKey, ConsultationId, ContributionId, UserId};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::{Db, StoreError};
@@ -26,7 +26,7 @@ pub enum Audience {
 /// The clause a contribution is about, as numbered in the version it was written on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClauseAt {
-    pub key: String,
+    pub key: ClauseKey,
     pub number: Option<u32>,
 }
 
@@ -155,6 +155,10 @@ pub async fn read(
 
 #[cfg(test)]
 mod tests {
+    fn key(k: &str) -> ClauseKey {
+        k.parse().expect("a well-formed key")
+    }
+
     use super::*;
     use crate::domain::UserId;
 
@@ -164,7 +168,7 @@ mod tests {
             id: ContributionId(7),
             consultation_id: ConsultationId(1),
             version_number: 2,
-            clause_key: Some("k-1".into()),
+            clause_key: Some(key("k-1")),
             clause_number: Some(3),
             parent_id: None,
             root_id: ContributionId(7),
@@ -226,7 +230,7 @@ mod tests {
         assert_eq!(
             r.clause,
             Some(ClauseAt {
-                key: "k-1".into(),
+                key: key("k-1"),
                 number: Some(3)
             })
         );

@@ -12,7 +12,7 @@ use crate::domain::contribution::{
     check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, Segment,
     Speaker, EDIT_WINDOW_MINUTES,
 };
-use crate::domain::{ConsultationStatus, ContributionId};
+use crate::domain::{ClauseKey, ConsultationStatus, ContributionId};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::consultations::store as consultations;
@@ -31,7 +31,7 @@ const MAX_ORG_NAME_CHARS: usize = 200;
 pub struct PostContribution {
     /// The clause it is about; `None`: the draft as a whole. A reply is about what its
     /// thread is about, so this is ignored for one.
-    pub clause: Option<String>,
+    pub clause: Option<ClauseKey>,
     /// The contribution it answers.
     pub parent: Option<ContributionId>,
     pub speaker: SpeakerChoice,
@@ -193,14 +193,14 @@ pub async fn post(
     // A reply is about what its thread is about.
     let clause_key = match &parent {
         Some(p) => p.clause_key.clone(),
-        None => match input.clause.as_deref() {
+        None => match input.clause {
             None => None,
             Some(key) => {
                 let clauses = consultations::clauses(&state.db, current.id).await?;
                 if !clauses.iter().any(|cl| cl.key == key) {
                     errors.add(field::CLAUSE, FormMessage::ClauseUnknown);
                 }
-                Some(key.to_owned())
+                Some(key)
             }
         },
     };

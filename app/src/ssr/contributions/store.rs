@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
 };
-use crate::domain::{ConsultationId, ContributionId, UserId, VersionId};
+use crate::domain::{ClauseKey, ConsultationId, ContributionId, UserId, VersionId};
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// An export names a contribution posted here `shura-{id}` (imported ones keep the
@@ -19,7 +19,7 @@ pub struct NewContribution {
     /// The version current when it was written.
     pub version_id: VersionId,
     /// `None`: about the draft as a whole.
-    pub clause_key: Option<String>,
+    pub clause_key: Option<ClauseKey>,
     pub parent_id: Option<ContributionId>,
     pub author: UserId,
     pub speaker: Speaker,
@@ -36,7 +36,7 @@ pub struct Contribution {
     pub id: ContributionId,
     pub consultation_id: ConsultationId,
     pub version_number: u32,
-    pub clause_key: Option<String>,
+    pub clause_key: Option<ClauseKey>,
     /// The clause's number in the version it was written on, if it had one.
     pub clause_number: Option<u32>,
     pub parent_id: Option<ContributionId>,
@@ -76,7 +76,7 @@ struct Row {
     id: i64,
     consultation_id: i64,
     version_number: i64,
-    clause_key: Option<String>,
+    clause_key: Option<ClauseKey>,
     clause_number: Option<i64>,
     parent_id: Option<i64>,
     root_id: Option<i64>,
@@ -398,7 +398,7 @@ pub async fn roots_page(
     consultation: ConsultationId,
     latest_version: VersionId,
     order: ThreadOrder,
-    clause: Option<&str>,
+    clause: Option<&ClauseKey>,
     page: u32,
     per_page: u32,
 ) -> Result<(u64, Vec<Contribution>), StoreError> {
@@ -446,7 +446,7 @@ pub async fn roots_page(
 pub async fn list(
     db: &Db,
     consultation: ConsultationId,
-    clause: Option<&str>,
+    clause: Option<&ClauseKey>,
     status: Option<ContributionStatus>,
     channel: Option<Channel>,
     page: u32,
@@ -514,7 +514,7 @@ pub async fn replies_in(
 pub async fn clause_counts(
     db: &Db,
     consultation: ConsultationId,
-) -> Result<Vec<(String, i64)>, StoreError> {
+) -> Result<Vec<(ClauseKey, i64)>, StoreError> {
     let counts = with_pool!(db, pool => sqlx::query_as(
         "SELECT clause_key, COUNT(*) FROM contributions
           WHERE consultation_id = $1 AND status = 'published' AND clause_key IS NOT NULL

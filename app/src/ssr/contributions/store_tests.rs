@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker, ThreadOrder};
-use crate::domain::{ConsultationId, ContributionId, Lang, UserId, VersionId};
+use crate::domain::{ClauseKey, ConsultationId, ContributionId, Lang, UserId, VersionId};
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::NewUser;
 use crate::ssr::consultations::store as consultations;
@@ -17,8 +17,8 @@ struct Setup {
     consultation: ConsultationId,
     latest_version: VersionId,
     /// A clause of the latest version, and one that comes before it.
-    later_clause: String,
-    earlier_clause: String,
+    later_clause: ClauseKey,
+    earlier_clause: ClauseKey,
     alice: UserId,
     badr: UserId,
 }
@@ -69,14 +69,14 @@ async fn setup(db: &Db, now: DateTime<Utc>) -> Setup {
 fn new(
     s: &Setup,
     author: UserId,
-    clause: Option<&str>,
+    clause: Option<&ClauseKey>,
     parent: Option<ContributionId>,
     body: &str,
 ) -> NewContribution {
     NewContribution {
         consultation_id: s.consultation,
         version_id: s.latest_version,
-        clause_key: clause.map(str::to_owned),
+        clause_key: clause.cloned(),
         parent_id: parent,
         author,
         speaker: Speaker::Individual,
@@ -87,7 +87,12 @@ fn new(
     }
 }
 
-async fn ids(db: &Db, s: &Setup, order: ThreadOrder, clause: Option<&str>) -> Vec<ContributionId> {
+async fn ids(
+    db: &Db,
+    s: &Setup,
+    order: ThreadOrder,
+    clause: Option<&ClauseKey>,
+) -> Vec<ContributionId> {
     let (_, roots) =
         contributions::roots_page(db, s.consultation, s.latest_version, order, clause, 1, 20)
             .await
@@ -107,7 +112,7 @@ crate::store_tests! {
         let now = Utc::now();
         let s = setup(db, now).await;
         let queued_before = outbox_rows(db).await;
-        let later = Some(s.later_clause.as_str());
+        let later = Some(&s.later_clause);
         let a = contributions::insert(db, &new(&s, s.alice, later, None, "أقترح توضيح المهلة"), now).await.expect("a");
         let a1 = contributions::insert(db, &new(&s, s.badr, later, Some(a), "أوافق على ذلك"), now).await.expect("a1");
         let a1a = contributions::insert(db, &new(&s, s.alice, later, Some(a1), "شكرًا لك"), now).await.expect("a1a");

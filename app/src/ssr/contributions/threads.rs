@@ -11,7 +11,7 @@ use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
     ContributionStatus, Speaker, ThreadOrder, MAX_DISPLAY_DEPTH, THREADS_PER_PAGE,
 };
-use crate::domain::{ConsultationStatus, ContributionId, Lang, Page};
+use crate::domain::{ClauseKey, ConsultationStatus, ContributionId, Lang, Page};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::calendar::label;
 use crate::ssr::consultations::store as consultations;
@@ -29,7 +29,7 @@ pub async fn page(
     slug: &str,
     lang: Lang,
     order: ThreadOrder,
-    clause: Option<String>,
+    clause: Option<ClauseKey>,
     page: u32,
 ) -> Result<Option<ThreadsData>, StoreError> {
     let Some(c) = consultations::public_by_slug(&state.db, slug).await? else {
@@ -50,7 +50,7 @@ pub async fn page(
         c.id,
         latest.id,
         order,
-        clause.as_deref(),
+        clause.as_ref(),
         page,
         THREADS_PER_PAGE,
     )

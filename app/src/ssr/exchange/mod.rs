@@ -20,7 +20,7 @@ use crate::domain::contribution::{
     check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, ReportCategory,
     Speaker, MAX_BODY_CHARS,
 };
-use crate::domain::draft::{is_valid_clause_key, ClauseKind};
+use crate::domain::draft::{ClauseKey, ClauseKind};
 use crate::domain::response::Outcome;
 use crate::domain::{
     ConsultationId, ConsultationStatus, ContributionId, LocalizedText, UserId, VersionId,
@@ -124,7 +124,7 @@ pub struct ContributionDoc {
     pub version: u32,
     /// The clause it is about (a key of that version); none: the whole draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
+    pub clause: Option<ClauseKey>,
     /// The name it is published under; `null` when not known.
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,7 +162,7 @@ pub struct ChangeDoc {
     pub version: u32,
     /// A clause key of that version; none: the version as a whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
+    pub clause: Option<ClauseKey>,
 }
 
 fn published() -> ContributionStatus {
@@ -179,7 +179,7 @@ pub struct OrganisationDoc {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClauseDoc {
-    pub key: String,
+    pub key: ClauseKey,
     pub kind: ClauseKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<u8>,
@@ -327,13 +327,7 @@ fn check(doc: &Document) -> Result<(), ImportError> {
             let mut keys = HashSet::new();
             for (k, cl) in v.clauses.iter().enumerate() {
                 let at = |f: &str| format!("consultations[{i}].versions[{j}].clauses[{k}].{f}");
-                if !is_valid_clause_key(&cl.key) {
-                    return Err(field(
-                        at("key"),
-                        "2–40 lower-case letters, digits and hyphens",
-                    ));
-                }
-                if !keys.insert(cl.key.as_str()) {
+                if !keys.insert(&cl.key) {
                     return Err(field(at("key"), "appears twice in this version"));
                 }
                 if cl.text.is_empty() {

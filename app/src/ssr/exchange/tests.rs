@@ -197,6 +197,18 @@ crate::store_tests! {
         let mut json: serde_json::Value =
             serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
         json["consultations"][0]["versions"][1]["clauses"][3]["key"] = "Not A Key".into();
+        match exchange::parse(&json.to_string()).expect_err("a clause key is checked as it is read") {
+            ImportError::Field { path, message } => {
+                assert_eq!(path, "consultations[0].versions[1].clauses[3].key");
+                assert!(message.contains("lower-case letters"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // Two clauses with one key are found by the check, before anything is written.
+        let mut json: serde_json::Value =
+            serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        let first = json["consultations"][0]["versions"][1]["clauses"][0]["key"].clone();
+        json["consultations"][0]["versions"][1]["clauses"][3]["key"] = first;
         let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
         let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
         match err {
@@ -205,6 +217,7 @@ crate::store_tests! {
             }
             other => panic!("unexpected {other:?}"),
         }
+        assert_eq!(counts(db).await, vec![0; 9]);
         // A mistake found only while writing (an unknown agency) undoes what came before.
         let mut json: serde_json::Value =
             serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");

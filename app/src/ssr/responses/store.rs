@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::response::Outcome;
-use crate::domain::{ConsultationId, ContributionId, LocalizedText, VersionId};
+use crate::domain::{ClauseKey, ConsultationId, ContributionId, LocalizedText, VersionId};
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// The clause of a later version that changed because of a contribution.
@@ -11,7 +11,7 @@ use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 pub struct Change {
     pub version: u32,
     /// `None`: the version as a whole (no single clause).
-    pub clause_key: Option<String>,
+    pub clause_key: Option<ClauseKey>,
     /// The clause's number in that version, if it has one.
     pub clause_number: Option<u32>,
 }
@@ -33,7 +33,7 @@ pub struct NewResponse {
     pub reasons: LocalizedText,
     /// The version and clause key that changed.
     pub changed_version: Option<VersionId>,
-    pub changed_clause: Option<String>,
+    pub changed_clause: Option<ClauseKey>,
     pub responded_at: DateTime<Utc>,
 }
 
@@ -44,7 +44,7 @@ struct Row {
     reasons_ar: Option<String>,
     reasons_en: Option<String>,
     changed_version: Option<i64>,
-    changed_clause: Option<String>,
+    changed_clause: Option<ClauseKey>,
     clause_number: Option<i64>,
     responded_at: DateTime<Utc>,
 }

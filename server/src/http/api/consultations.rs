@@ -1,7 +1,7 @@
 //! Consultations, their versions and clauses.
 
 use app::domain::draft::ClauseKind;
-use app::domain::{ConsultationStatus, Lang, ListQuery};
+use app::domain::{ClauseKey, ConsultationStatus, Lang, ListQuery};
 use app::paths;
 use app::ssr::consultations::store as consultations;
 use app::ssr::state::AppState;
@@ -69,7 +69,7 @@ pub struct VersionSummary {
 /// lives, so it identifies "the same clause" in version 1 and version 3.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Clause {
-    pub key: String,
+    pub key: ClauseKey,
     /// A heading, a (numbered) clause, or text between clauses.
     pub kind: ClauseKind,
     /// Heading level (2–6), 0 for other kinds.

@@ -2,7 +2,7 @@
 
 use app::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker};
 use app::domain::response::Outcome;
-use app::domain::ContributionId;
+use app::domain::{ClauseKey, ContributionId};
 use app::paths;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::read::{self, Audience, ContributionRead};
@@ -33,7 +33,7 @@ pub struct Response {
     /// The later version that changed because of the contribution, if one did.
     pub changed_version: Option<u32>,
     /// The clause of `changed_version` that changed (its key), if one.
-    pub changed_clause: Option<String>,
+    pub changed_clause: Option<ClauseKey>,
     pub responded_at: DateTime<Utc>,
 }
 
@@ -64,7 +64,7 @@ pub struct Contribution {
     /// The version that was current when it was written.
     pub version: u32,
     /// The clause it is about (null: the draft as a whole), as numbered in `version`.
-    pub clause_key: Option<String>,
+    pub clause_key: Option<ClauseKey>,
     pub clause_number: Option<u32>,
     /// The author's display name; null once their account is deleted.
     pub author: Option<String>,
@@ -174,11 +174,18 @@ pub(super) async fn list_contributions(
             Failure::BadRequest(format!("channel must be one of {}", known.join(", ")))
         })?),
     };
+    let clause = match params.clause.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<ClauseKey>()
+                .map_err(|e| Failure::BadRequest(format!("clause: {e}")))?,
+        ),
+    };
     let (page, per_page) = paging(params.page.as_deref(), params.per_page.as_deref())?;
     let (total, list) = contributions::list(
         &state.db,
         c.id,
-        params.clause.as_deref().filter(|s| !s.is_empty()),
+        clause.as_ref(),
         status,
         channel,
         page,
