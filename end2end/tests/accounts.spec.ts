@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './guard';
 import { screenshot, uniqueEmail, waitForMail } from './helpers';
 
 const PASSWORD = 'نخلة القصيم تثمر في الشتاء';

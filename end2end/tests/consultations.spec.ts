@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './guard';
 import { ADMIN_PASSWORD, citizen, screenshot, screenshotOf, totpCode, waitForHydration, waitForMail } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
@@ -171,6 +171,11 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
   const visitor = await browser.newContext();
   const reader = await visitor.newPage();
   expect((await reader.goto(`/en/consultations/${slug}`))?.status()).toBe(404);
+  // Its staff preview it: the page, answered as one (200), without a comment section.
+  expect((await page.goto(`/en/consultations/${slug}`))?.status()).toBe(200);
+  await expect(page.locator('.draft .clause--clause')).toHaveCount(10);
+  await expect(page.locator('#contributions')).toHaveCount(0);
+  await page.goto(`/en/consultations/${slug}/edit`);
 
   await page.locator('button[value=schedule]').click();
   await expect(page.locator('.badge[data-status=scheduled]')).toBeVisible();

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './guard';
 import { citizen, screenshot, screenshotOf, waitForHydration, waitForMail } from './helpers';
 
 const GUIDELINE = '/consultations/e-participation-guideline';

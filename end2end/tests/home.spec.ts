@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './guard';
 import { screenshot, waitForHydration } from './helpers';
 
 test.describe('home page', () => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './guard';
 import { ADMIN_PASSWORD, citizen, screenshot, totpCode, waitForMail } from './helpers';
 
 // Created by serve-test.sh for these journeys only.

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './guard';
 import { citizen, waitForHydration } from './helpers';
 import { XSS_CORPUS } from './xss-corpus';
 

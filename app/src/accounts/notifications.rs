@@ -66,8 +66,22 @@ pub fn NotificationSettings(
     }
 }
 
+/// Whether `token` is a live unsubscribe link; a 404 when it is not, so that an old
+/// or mistyped link never reads as a success.
+#[server(prefix = "/api/fn", endpoint = "unsubscribe_link")]
+pub async fn unsubscribe_link(token: String) -> Result<bool, crate::error::AppError> {
+    use crate::ssr::context;
+    use crate::ssr::notifications::store::notices;
+    let state = context::app_state()?;
+    let valid = notices::is_unsubscribe_token(&state.db, &token).await?;
+    if !valid {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    Ok(valid)
+}
+
 /// `/{lang}/unsubscribe/{token}`: one button (no sign-in needed: the token is the
-/// permission), then the confirmation.
+/// permission), then the confirmation; for a link that is not valid, that and a way on.
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
     let lang = use_lang();
@@ -76,24 +90,46 @@ pub fn UnsubscribePage() -> impl IntoView {
     let query = use_query_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
     let done = query.with_untracked(|q| q.get("done").is_some());
+    let valid = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        unsubscribe_link,
+    );
+    let account = move || {
+        view! { <p><a href=paths::account_notifications(lang)>{td_string!(l, notifications_title)}</a></p> }
+    };
     view! {
         <Title text=page_title(lang, td_string!(l, unsubscribe_title)) />
         <section class="page narrow">
             <h1>{td_string!(l, unsubscribe_title)}</h1>
-            {if done {
-                view! {
-                    <p class="notice notice--ok" role="status">{td_string!(l, unsubscribe_done)}</p>
-                    <p><a href=paths::account_notifications(lang)>{td_string!(l, notifications_title)}</a></p>
-                }.into_any()
-            } else {
-                view! {
-                    <p>{td_string!(l, unsubscribe_intro)}</p>
-                    <form method="post" action=paths::unsubscribe(&token)>
-                        <input type="hidden" name="List-Unsubscribe" value="One-Click" />
-                        <button type="submit" class="button">{td_string!(l, unsubscribe_button)}</button>
-                    </form>
-                }.into_any()
-            }}
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        if !matches!(valid.await, Ok(true)) {
+                            view! {
+                                <p class="notice notice--error" role="alert">{td_string!(l, unsubscribe_invalid)}</p>
+                                {account()}
+                            }.into_any()
+                        } else if done {
+                            view! {
+                                <p class="notice notice--ok" role="status">{td_string!(l, unsubscribe_done)}</p>
+                                {account()}
+                            }.into_any()
+                        } else {
+                            view! {
+                                <p>{td_string!(l, unsubscribe_intro)}</p>
+                                <form method="post" action=paths::unsubscribe(&token)>
+                                    <input type="hidden" name="List-Unsubscribe" value="One-Click" />
+                                    <button type="submit" class="button">{td_string!(l, unsubscribe_button)}</button>
+                                </form>
+                            }.into_any()
+                        }
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }

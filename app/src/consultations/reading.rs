@@ -31,7 +31,9 @@ pub fn ConsultationPage() -> impl IntoView {
             let p = params.get();
             (
                 p.get("slug").unwrap_or_default(),
-                p.get("n").and_then(|n| n.parse::<u32>().ok()),
+                // Versions count from 1: a malformed number asks for version 0, which
+                // no consultation has, so it is a 404 like any unknown version.
+                p.get("n").map(|n| n.parse::<u32>().unwrap_or(0)),
             )
         },
         move |(slug, n)| consultation_view(slug, n, lang),
@@ -171,7 +173,9 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                     }).collect_view()}
                 </section>
             </div>
-            {is_latest.then(|| view! { <Contributions slug=c.slug.clone() lang /> })}
+            // A draft is its agency's preview: nobody has commented on it yet.
+            {(is_latest && status != ConsultationStatus::Draft)
+                .then(|| view! { <Contributions slug=c.slug.clone() lang /> })}
             <Versions c=c.clone() lang />
             <section class="share" aria-labelledby="share-title">
                 <h2 id="share-title">{td_string!(l, share_title)}</h2>

@@ -278,11 +278,11 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
             })}
             <FormSummary feedback=fb.clone() lang />
             {hide_form}
-            <p class="contribution__actions">
+            <div class="contribution__actions">
                 {(!hidden).then(|| button("dismiss", td_string!(l, moderation_dismiss), "link-button"))}
                 {hidden.then(|| button("restore", td_string!(l, moderation_restore), "button button--secondary"))}
                 {(hidden && item.appeal.is_some()).then(|| button("uphold", td_string!(l, moderation_uphold), "link-button"))}
-            </p>
+            </div>
         </li>
     }
 }

@@ -127,8 +127,19 @@ http_tests! {
             assert!(html.contains("The comment period is not open"), "{slug}");
             assert!(html.contains("رأيي في هذه اللائحة"), "{slug}: the text is kept");
         }
-        let (after, _) = roots().await.expect("roots");
+        let (after, listed) = roots().await.expect("roots");
         assert_eq!(after, before, "nothing stored");
+
+        // Supports are part of the record too: a concluded consultation's stay as they were.
+        let said = listed.first().expect("a demo contribution");
+        let res = post(&server, &alice, "street-vendors-regulation", &[
+            ("intent", "support"),
+            ("target", &said.id.to_string()),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("page").contains("The comment period is not open"));
+        let now = contributions::by_id(&server.test_db.db, said.id).await.expect("q").expect("row");
+        assert_eq!(now.support_count, said.support_count, "the count did not change");
     }
 
     async fn robots_repeats_link_spam_and_strangers_are_turned_away(server, demo = true) {

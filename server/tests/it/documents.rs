@@ -100,6 +100,11 @@ http_tests! {
             "/en/consultations/no-such-thing/versions/1/markdown".to_owned(),
             // The open-data licence exists in Arabic only.
             "/en/consultations/open-data-licence/versions/1/markdown".to_owned(),
+            // A version number that is malformed or unknown is no page either.
+            format!("/en/consultations/{GUIDELINE}/versions/abc"),
+            format!("/ar/consultations/{GUIDELINE}/versions/0"),
+            format!("/en/consultations/{GUIDELINE}/versions/3"),
+            format!("/en/consultations/{GUIDELINE}/versions/99999999999"),
         ] {
             assert_eq!(server.get(&missing).await.status(), StatusCode::NOT_FOUND, "{missing}");
         }

@@ -100,7 +100,20 @@ http_tests! {
             .await
             .expect("one click");
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        assert!(location(&res).ends_with("?done=1"));
+        let done = location(&res).to_owned();
+        assert!(done.ends_with("?done=1"));
+        let page = server.get(&done).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.expect("page");
+        assert!(html.contains("Notification emails are off"), "{html}");
+        // A link that is not (or no longer) anyone's says so, with a 404, never "done".
+        let token = one_click.rsplit('/').next().expect("token");
+        let unknown = done.replace(token, &"a".repeat(token.len()));
+        assert_ne!(unknown, done);
+        let page = server.get(&unknown).await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND, "{unknown}");
+        let html = page.text().await.expect("page");
+        assert!(html.contains("link is not valid") && !html.contains("emails are off"), "{html}");
         post_form(&server, &badr, PAGE, &[("intent", "reply"), ("parent", &first), ("body", "One more thought.")]).await;
         assert_eq!(replies_to(&server, "amal@example.org").await.len(), 1, "no mail once unsubscribed");
         assert_eq!(server.client.post(server.url("/unsubscribe/0000")).send().await.expect("post").status(), StatusCode::NOT_FOUND);

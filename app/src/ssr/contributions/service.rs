@@ -331,6 +331,8 @@ pub async fn support(
     id: ContributionId,
 ) -> Result<(), ContributionError> {
     authorise(Some(&signed.actor), Action::Contribute)?;
+    // Supports are part of the published record, which is final once comments close.
+    open_consultation(state, slug).await?;
     let x = in_consultation(state, slug, id).await?;
     if x.status != ContributionStatus::Published {
         return Err(ContributionError::TargetGone);

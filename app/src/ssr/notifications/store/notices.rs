@@ -46,6 +46,17 @@ pub async fn unsubscribe_token(db: &Db, user: UserId, fresh: &str) -> Result<Str
     Ok(token)
 }
 
+/// Whether `token` is the unsubscribe token of an account that still exists.
+pub async fn is_unsubscribe_token(db: &Db, token: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM users WHERE unsubscribe_token = $1 AND deleted_at IS NULL",
+    )
+    .bind(token)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(found.is_some())
+}
+
 /// Turns notifications off for the account whose links carry `token`; the account's
 /// language when there is one.
 pub async fn unsubscribe(db: &Db, token: &str) -> Result<Option<String>, StoreError> {
