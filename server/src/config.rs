@@ -13,7 +13,13 @@
 //! | `SHURA_SMTP_TLS`  | `smtp_tls`   | `starttls`; or `tls`, `none`         |
 //! | `SHURA_SMTP_USERNAME` | `smtp_username` | none                         |
 //! | `SHURA_SMTP_PASSWORD` | `smtp_password` | none                         |
+//! | `SHURA_TRUSTED_PROXIES` | `trusted_proxies` | none: clients connect directly |
+//! | `SHURA_FORWARDED_HEADER` | `forwarded_header` | `x-forwarded-for`; or `forwarded` |
 //! | `RUST_LOG`      | —              | `info`                               |
+//!
+//! `SHURA_TRUSTED_PROXIES` lists the reverse proxies in front of the server
+//! (`10.0.0.5, 10.1.0.0/16, ::1`): for requests from them, and only from them, the
+//! client's address is read from `SHURA_FORWARDED_HEADER` (see `http::client_addr`).
 //!
 //! The file is the one named by `--config`/`SHURA_CONFIG`, else `shura.toml` in the
 //! working directory if there is one. Environment variables win over the file.
@@ -21,6 +27,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::http::client_addr::{ForwardedHeader, TrustedProxies};
 use app::ssr::mail::{SmtpSettings, TlsMode};
 use serde::Deserialize;
 
@@ -48,6 +55,8 @@ pub struct Config {
     pub mail_from: String,
     /// SMTP relay; `None` writes messages as files under `<data dir>/mail/`.
     pub smtp: Option<SmtpSettings>,
+    /// The reverse proxies whose word on the client's address is taken.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Written out for logs and errors with the database password hidden.
@@ -64,6 +73,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("mail_from", &self.mail_from)
             .field("smtp", &self.smtp)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -82,6 +92,8 @@ struct FileConfig {
     smtp_tls: Option<String>,
     smtp_username: Option<String>,
     smtp_password: Option<String>,
+    trusted_proxies: Option<String>,
+    forwarded_header: Option<String>,
 }
 
 impl Config {
@@ -168,6 +180,21 @@ impl Config {
                 })
             }
         };
+        let header_text = env("SHURA_FORWARDED_HEADER")
+            .or(file.forwarded_header)
+            .unwrap_or_else(|| "x-forwarded-for".to_owned());
+        let header = ForwardedHeader::parse(&header_text).ok_or_else(|| ConfigError {
+            key: "SHURA_FORWARDED_HEADER",
+            message: format!("{header_text:?} is not one of x-forwarded-for, forwarded"),
+        })?;
+        let proxies_text = env("SHURA_TRUSTED_PROXIES")
+            .or(file.trusted_proxies)
+            .unwrap_or_default();
+        let trusted_proxies =
+            TrustedProxies::parse(&proxies_text, header).map_err(|entry| ConfigError {
+                key: "SHURA_TRUSTED_PROXIES",
+                message: format!("{entry:?} is not an address or a network such as 10.0.0.0/8"),
+            })?;
         Ok(Config {
             database_url,
             bind,
@@ -176,6 +203,7 @@ impl Config {
             public_url,
             mail_from,
             smtp,
+            trusted_proxies,
         })
     }
 }
@@ -288,6 +316,32 @@ mod tests {
         )
         .expect("config");
         assert!(!format!("{c:?}").contains("hunter2-secret"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let c = load(
+            FileConfig::default(),
+            &[("SHURA_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16,::1")],
+        )
+        .expect("config");
+        assert_ne!(c.trusted_proxies, TrustedProxies::default());
+        let bad = load(
+            FileConfig::default(),
+            &[("SHURA_TRUSTED_PROXIES", "proxy.internal")],
+        );
+        assert!(bad
+            .expect_err("a name")
+            .to_string()
+            .contains("SHURA_TRUSTED_PROXIES"));
+        let bad = load(
+            FileConfig::default(),
+            &[("SHURA_FORWARDED_HEADER", "x-real-ip")],
+        );
+        assert!(bad
+            .expect_err("unknown header")
+            .to_string()
+            .contains("SHURA_FORWARDED_HEADER"));
     }
 
     #[test]

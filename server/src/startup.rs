@@ -152,7 +152,12 @@ pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, Startup
     };
     let sessions = SessionBackend::for_db(&db).await?;
     let https = config.public_url.starts_with("https://");
-    let router = crate::http::router(state.clone(), sessions.clone(), https);
+    let router = crate::http::router(
+        state.clone(),
+        sessions.clone(),
+        https,
+        config.trusted_proxies.clone(),
+    );
     Ok(App {
         state,
         router,

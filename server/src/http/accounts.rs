@@ -67,16 +67,22 @@ pub async fn register(State(state): State<AppState>, sub: Submission) -> Respons
 }
 
 /// `POST /{lang}/sign-in`: the password; then, for accounts with two-factor
-/// authentication, the code page.
+/// authentication, the code page. Only wrong passwords count against the account (a
+/// growing delay), and never from a browser that signed in to it before.
 pub async fn sign_in(State(state): State<AppState>, sub: Submission) -> Response {
-    if let Err(res) = sub.check_email_rate(&state, Action::SignIn).await {
+    if let Err(res) = sub.check_sign_in_rate(&state).await {
         return res;
     }
     let user = match accounts::sign_in(&state, sub.field(field::EMAIL), sub.field(field::PASSWORD))
         .await
     {
         Ok(user) => user,
-        Err(refusal) => return sub.refuse(&state, refusal).await,
+        Err(refusal) => {
+            if matches!(refusal, AccountError::BadCredentials) {
+                sub.password_failed();
+            }
+            return sub.refuse(&state, refusal).await;
+        }
     };
     let now = state.clock.now();
     if user.totp_enabled_at.is_some() {
@@ -117,7 +123,12 @@ async fn finish_sign_in(
         Ok(_) => {}
         Err(err) => tracing::error!(error = %err, "cannot read roles"),
     }
-    see_other(paths::account(sub.lang))
+    let mut res = see_other(paths::account(sub.lang));
+    let https = state.public_url.starts_with("https://");
+    if let Some(email) = user.email.as_deref() {
+        sub.signed_in_as(email, &mut res, https);
+    }
+    res
 }
 
 async fn session_failure(

@@ -21,7 +21,7 @@ use axum::routing;
 use axum::Router;
 
 use super::form::{internal, IntoFeedback, SignedSubmission};
-use super::limits::Action;
+use super::limits::{AccountKey, Action};
 
 impl IntoFeedback for ContributionError {
     fn into_feedback(self) -> FormFeedback {
@@ -93,8 +93,8 @@ pub async fn post(
         Err(res) => return res,
     };
     if intent.writes_text() {
-        let key = format!("uid:{}", signed.user.id);
-        if let Err(res) = sub.check_rate(&state, Action::Contribute, &key).await {
+        let key = AccountKey::User(signed.user.id);
+        if let Err(res) = sub.check_rate(&state, Action::Contribute, Some(&key)).await {
             return res;
         }
     }

@@ -21,7 +21,8 @@ use axum::http::{header, request::Parts, HeaderValue, Method, Request, StatusCod
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use super::limits::{Action, RateLimits};
+use super::client_addr::ClientAddr;
+use super::limits::{AccountKey, Action, RateLimits};
 
 /// Fields never sent back into a page: secrets.
 const SECRET_FIELDS: &[&str] = &[
@@ -31,6 +32,28 @@ const SECRET_FIELDS: &[&str] = &[
     "new_password",
     "code",
 ];
+
+/// Fields that hold a line, whatever the form: an address, a name, a password, a code.
+/// Longer values are refused as the body is read, before anything keeps or echoes
+/// them (a draft or a contribution has fields of its own, with their own limits).
+const SHORT_FIELDS: &[&str] = &[
+    "csrf",
+    "intent",
+    "email",
+    "display_name",
+    "password",
+    "current_password",
+    "new_password",
+    "code",
+];
+/// Longest value of a [`SHORT_FIELDS`] field: far above any real one (a password may
+/// be 1024 bytes).
+const MAX_SHORT_FIELD_BYTES: usize = 4096;
+
+/// The device cookie: this browser signed in to the account before (see
+/// `limits::RateLimits::device_tag`), so failed passwords typed elsewhere do not slow
+/// it down.
+const DEVICE_COOKIE: &str = "shura_device";
 
 /// A service's refusal as the feedback the form's page is drawn again with: each
 /// feature's error is mapped here, at the HTTP edge, and nowhere else.
@@ -93,12 +116,82 @@ pub(super) struct Submission {
 impl Submission {
     /// The sign-in limits keyed by the typed address: for the forms that take one
     /// from anybody (registering, signing in, asking for a reset link).
+    /// The address is keyed by its digest once normalised; a value that is no address
+    /// spends only the client's bucket (the service then says what is wrong with it).
     pub(super) async fn check_email_rate(
         &self,
         state: &AppState,
         action: Action,
     ) -> Result<(), Response> {
-        self.check_rate(state, action, self.field("email")).await
+        let key = self.email_key();
+        self.check_rate(state, action, key.as_ref()).await
+    }
+
+    /// The typed address's key, when it is an address.
+    pub(super) fn email_key(&self) -> Option<AccountKey> {
+        AccountKey::of_address(self.field("email")).ok()
+    }
+
+    /// Sign-in by password: the client's bucket is spent, and the account's growing
+    /// delay after failed passwords applies — unless this browser carries the device
+    /// cookie of an earlier sign-in to it. Nothing of the account's is spent here:
+    /// only a failure counts (see [`Submission::password_failed`]).
+    pub(super) async fn check_sign_in_rate(&self, state: &AppState) -> Result<(), Response> {
+        self.check_rate(state, Action::SignIn, None).await?;
+        let (Some(limits), Some(key)) = (self.limits(), self.email_key()) else {
+            return Ok(());
+        };
+        if self.is_known_device(&key) {
+            return Ok(());
+        }
+        match limits.failure_delay(&key) {
+            Ok(()) => Ok(()),
+            Err(wait) => Err(self.too_many(state, Action::SignIn, wait).await),
+        }
+    }
+
+    /// A wrong password for the typed address: counted unless from a known device.
+    pub(super) fn password_failed(&self) {
+        if let (Some(limits), Some(key)) = (self.limits(), self.email_key()) {
+            if !self.is_known_device(&key) {
+                limits.failed(&key);
+            }
+        }
+    }
+
+    /// The right password for `email` (the account's stored address): its failures are
+    /// forgotten, and the answer gets a device cookie that skips their delay from now on.
+    pub(super) fn signed_in_as(&self, email: &str, res: &mut Response, secure: bool) {
+        let (Some(limits), Ok(key)) = (self.limits(), AccountKey::of_address(email)) else {
+            return;
+        };
+        limits.succeeded(&key);
+        let cookie = format!(
+            "{DEVICE_COOKIE}={}; Path=/; Max-Age=15552000; SameSite=Lax; HttpOnly{}",
+            limits.device_tag(&key),
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+
+    fn is_known_device(&self, key: &AccountKey) -> bool {
+        let Some(limits) = self.limits() else {
+            return false;
+        };
+        self.parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .any(|(name, value)| name == DEVICE_COOKIE && limits.is_known_device(key, value))
+    }
+
+    fn limits(&self) -> Option<&Arc<RateLimits>> {
+        self.parts.extensions.get::<Arc<RateLimits>>()
     }
 
     async fn read(state: &AppState, req: Request<Body>) -> Result<Submission, Response> {
@@ -109,10 +202,15 @@ impl Submission {
             .get::<Session>()
             .cloned()
             .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-        let client_ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip());
+        // The address `client_addr::record` found (the proxy's client behind a trusted
+        // proxy); the peer when that layer is not there.
+        let client_ip = match parts.extensions.get::<ClientAddr>() {
+            Some(ClientAddr(ip)) => *ip,
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::from([0, 0, 0, 0]), |ci| ci.0.ip()),
+        };
         let mut sub = Submission {
             parts,
             client_ip,
@@ -134,6 +232,9 @@ impl Submission {
                     sub.pairs = pairs;
                     sub.uploads = uploads;
                 }
+                Err(multer::Error::FieldSizeExceeded { .. }) => {
+                    return Err(sub.oversized(state).await);
+                }
                 Err(multer::Error::StreamSizeExceeded { .. }) => {
                     let feedback = FormFeedback {
                         summary: Some(FormMessage::FileTooLarge),
@@ -153,10 +254,28 @@ impl Submission {
                     .await
                     .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
                 sub.pairs = form_urlencoded::parse(&bytes).into_owned().collect();
+                if sub.pairs.iter().any(|(name, value)| {
+                    SHORT_FIELDS.contains(&name.as_str()) && value.len() > MAX_SHORT_FIELD_BYTES
+                }) {
+                    sub.pairs.clear();
+                    return Err(sub.oversized(state).await);
+                }
             }
         }
         sub.fields = sub.pairs.iter().cloned().collect();
         Ok(sub)
+    }
+
+    /// A field too long to be what it names: the page again, saying the form could not
+    /// be read (413), with nothing of what was sent.
+    async fn oversized(&self, state: &AppState) -> Response {
+        tracing::warn!(path = %self.parts.uri.path(), ip = %self.client_ip, "form field too long");
+        let feedback = FormFeedback {
+            summary: Some(FormMessage::FormUnreadable),
+            ..Default::default()
+        };
+        self.render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
+            .await
     }
 
     /// The sign-in limits, keyed by an account rather than a typed address: for forms
@@ -166,7 +285,7 @@ impl Submission {
         state: &AppState,
         user: app::domain::UserId,
     ) -> Result<(), Response> {
-        self.check_rate(state, Action::SignIn, &format!("uid:{user}"))
+        self.check_rate(state, Action::SignIn, Some(&AccountKey::User(user)))
             .await
     }
 
@@ -175,19 +294,37 @@ impl Submission {
         &self,
         state: &AppState,
         action: Action,
-        account: &str,
+        account: Option<&AccountKey>,
     ) -> Result<(), Response> {
-        let Some(limits) = self.parts.extensions.get::<Arc<RateLimits>>() else {
+        let Some(limits) = self.limits() else {
             return Ok(());
         };
-        let Err(wait) = limits.check(action, self.client_ip, account) else {
-            return Ok(());
-        };
+        match limits.check(action, self.client_ip, account) {
+            Ok(()) => Ok(()),
+            Err(wait) => Err(self.too_many(state, action, wait).await),
+        }
+    }
+
+    /// The page again saying to wait (429, `Retry-After`), with the typed address only
+    /// when it is one: what is put back is never longer than an address may be.
+    async fn too_many(
+        &self,
+        state: &AppState,
+        action: Action,
+        wait: std::time::Duration,
+    ) -> Response {
         tracing::warn!(?action, ip = %self.client_ip, "rate limit reached");
+        let email = self.field("email");
+        let values = match app::domain::account::normalize_email(email) {
+            Ok(_) if email.len() <= MAX_SHORT_FIELD_BYTES => {
+                [("email".to_owned(), email.trim().to_owned())]
+                    .into_iter()
+                    .collect()
+            }
+            _ => Default::default(),
+        };
         let feedback = FormFeedback {
-            values: [("email".to_owned(), account.trim().to_owned())]
-                .into_iter()
-                .collect(),
+            values,
             summary: Some(FormMessage::TooManyAttempts),
             ..Default::default()
         };
@@ -198,7 +335,7 @@ impl Submission {
         if let Ok(value) = HeaderValue::from_str(&seconds) {
             res.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        Err(res)
+        res
     }
 
     /// The answer to a form: on success a redirect to `next`, a path built by
@@ -407,7 +544,10 @@ async fn read_multipart(
     body: Body,
     boundary: String,
 ) -> Result<(Vec<(String, String)>, Vec<Upload>), multer::Error> {
-    let limits = multer::SizeLimit::new().whole_stream(MAX_MULTIPART_BYTES);
+    let limits = SHORT_FIELDS.iter().fold(
+        multer::SizeLimit::new().whole_stream(MAX_MULTIPART_BYTES),
+        |limits, name| limits.for_field(*name, MAX_SHORT_FIELD_BYTES as u64),
+    );
     let mut multipart = multer::Multipart::with_constraints(
         body.into_data_stream(),
         boundary,

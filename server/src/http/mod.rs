@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 pub mod api;
 pub mod assets;
+pub mod client_addr;
 mod consultations;
 mod contributions;
 mod form;
@@ -46,8 +47,15 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 
 /// Builds the whole application router around `state`.
 /// `https` says whether people reach the site over HTTPS (`SHURA_PUBLIC_URL`): cookies
-/// are then `Secure` and browsers are told to keep using HTTPS (HSTS).
-pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router {
+/// are then `Secure` and browsers are told to keep using HTTPS (HSTS). `proxies` say
+/// whose word on the client's address is taken (`SHURA_TRUSTED_PROXIES`).
+pub fn router(
+    state: AppState,
+    sessions: SessionBackend,
+    https: bool,
+    proxies: client_addr::TrustedProxies,
+) -> Router {
+    let proxies = std::sync::Arc::new(proxies);
     let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
@@ -100,6 +108,9 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
                 .layer(axum::middleware::map_response(assets::public_file_cache)),
         )
         .layer(axum::Extension(rate_limits(state.clock.clone())))
+        .layer(axum::middleware::map_request(move |req| {
+            client_addr::record(proxies.clone(), req)
+        }))
         .layer(session_layer)
         .layer(security_headers())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -115,14 +126,14 @@ pub fn router(state: AppState, sessions: SessionBackend, https: bool) -> Router 
         .with_state(state)
 }
 
-/// The shared rate limits, with a task that forgets refilled keys every ten minutes
-/// (it ends when the router is dropped).
+/// The shared rate limits, with a task that forgets refilled keys every minute (it
+/// ends when the router is dropped).
 fn rate_limits(clock: app::ssr::clock::Clock) -> std::sync::Arc<limits::RateLimits> {
     let limits = limits::RateLimits::new(clock);
     let weak = std::sync::Arc::downgrade(&limits);
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
             match weak.upgrade() {
                 Some(limits) => limits.shrink(),
                 None => break,

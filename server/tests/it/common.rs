@@ -31,12 +31,21 @@ impl TestServer {
 
     /// A server whose "now" is `clock` (for time-dependent rules: limits, periods).
     pub async fn start_with_clock(test_db: TestDb, with_demo: bool, clock: Clock) -> TestServer {
-        TestServer::start_full(test_db, with_demo, clock, None).await
+        TestServer::start_full(test_db, with_demo, clock, None, &[]).await
+    }
+
+    /// A server configured with `vars` besides its port and data directory.
+    pub async fn start_with_vars(
+        test_db: TestDb,
+        clock: Clock,
+        vars: &[(&str, &str)],
+    ) -> TestServer {
+        TestServer::start_full(test_db, false, clock, None, vars).await
     }
 
     /// A server whose built site (`SHURA_SITE_DIR`) is `site`.
     pub async fn start_with_site(test_db: TestDb, site: &std::path::Path) -> TestServer {
-        TestServer::start_full(test_db, false, Clock::system(), Some(site)).await
+        TestServer::start_full(test_db, false, Clock::system(), Some(site), &[]).await
     }
 
     async fn start_full(
@@ -44,6 +53,7 @@ impl TestServer {
         with_demo: bool,
         clock: Clock,
         site: Option<&std::path::Path>,
+        extra_vars: &[(&str, &str)],
     ) -> TestServer {
         if with_demo {
             app::ssr::exchange::demo::load_if_empty(&test_db.db, clock.now())
@@ -61,6 +71,7 @@ impl TestServer {
         if let Some(site) = &site {
             vars.push(("SHURA_SITE_DIR", site));
         }
+        vars.extend_from_slice(extra_vars);
         let config = server::config::Config::from_vars(&vars).expect("test configuration");
         let app = server::startup::build(&config, test_db.db.clone(), clock)
             .await

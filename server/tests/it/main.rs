@@ -12,6 +12,7 @@ mod contributions;
 mod documents;
 mod forms;
 mod http;
+mod limits;
 mod mail;
 mod moderation;
 mod notifications;
