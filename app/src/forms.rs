@@ -59,6 +59,11 @@ pub enum FormMessage {
     ReplyTargetGone,
     ClauseUnknown,
     TooManyLinks,
+    /// A contribution longer than the limit: how long it is, so that the person knows
+    /// how much to cut (nothing is cut for them).
+    BodyTooLong {
+        chars: u32,
+    },
     DuplicateContribution,
     EditWindowOver,
     OwnContribution,
@@ -115,6 +120,14 @@ impl FormMessage {
             FormMessage::ReplyTargetGone => td_string!(l, form_reply_target_gone),
             FormMessage::ClauseUnknown => td_string!(l, form_clause_unknown),
             FormMessage::TooManyLinks => td_string!(l, form_too_many_links),
+            // The catalog's interpolation makes views, and this is text: the two numbers
+            // are put in by name.
+            FormMessage::BodyTooLong { chars } => {
+                let max = crate::domain::contribution::MAX_BODY_CHARS;
+                return td_string!(l, form_body_too_long)
+                    .replace("%chars%", &chars.to_string())
+                    .replace("%max%", &max.to_string());
+            }
             FormMessage::DuplicateContribution => td_string!(l, form_duplicate_contribution),
             FormMessage::EditWindowOver => td_string!(l, form_edit_window_over),
             FormMessage::OwnContribution => td_string!(l, form_own_contribution),

@@ -36,7 +36,14 @@ fn Frame(lang: Lang, children: Children) -> impl IntoView {
     provide_context(viewer);
     view! {
         <Html attr:lang=lang.code() attr:dir=lang.dir() />
-        <a class="skip-link" href="#main">
+        // With JavaScript the client router takes the click, and a fragment alone
+        // moves no focus: focus <main> explicitly (it has tabindex -1 for this).
+        <a class="skip-link" href="#main" on:click=|_| {
+            let main = document().get_element_by_id("main");
+            if let Some(Ok(main)) = main.map(leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>) {
+                let _ = main.focus();
+            }
+        }>
             {td_string!(locale, skip_to_content)}
         </a>
         <header class="site-header">
@@ -45,14 +52,15 @@ fn Frame(lang: Lang, children: Children) -> impl IntoView {
                     <span class="brand__name">{td_string!(locale, site_name)}</span>
                     <span class="brand__tagline">{td_string!(locale, site_tagline)}</span>
                 </a>
-                <SiteNav lang />
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let viewer = viewer.await.ok().flatten();
-                        view! { <AccountNav viewer lang /> }
-                    })}
-                </Suspense>
-                <LanguageSwitch lang />
+                <SiteNav lang>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let viewer = viewer.await.ok().flatten();
+                            view! { <AccountNav viewer lang /> }
+                        })}
+                    </Suspense>
+                    <LanguageSwitch lang />
+                </SiteNav>
             </div>
         </header>
         <main id="main" tabindex="-1">
@@ -82,16 +90,28 @@ fn PageNotice(lang: Lang) -> impl IntoView {
     }
 }
 
-/// Main navigation. On narrow screens it folds behind a menu button once the page is
-/// interactive; without JavaScript the button stays hidden and the links stay visible.
+/// Main navigation, with `children` (the account links and the language switch) in the
+/// same panel. On narrow screens the whole panel folds behind a menu button once the
+/// page is interactive; without JavaScript the button stays hidden and all stays visible.
 #[component]
-fn SiteNav(lang: Lang) -> impl IntoView {
+fn SiteNav(lang: Lang, children: Children) -> impl IntoView {
     let locale = lang.locale();
     let (open, set_open) = signal(false);
     let (interactive, set_interactive) = signal(false);
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| set_interactive.set(true));
-    let home = paths::home(lang);
+    let location = use_location();
+    // `aria-current` on the link to the page shown, and on no other.
+    let link = move |href: String, label: &'static str| {
+        let here = href.clone();
+        view! {
+            <li>
+                <a href=href aria-current=move || (location.pathname.get() == here).then_some("page")>
+                    {label}
+                </a>
+            </li>
+        }
+    };
     view! {
         <nav
             class="site-nav"
@@ -109,13 +129,13 @@ fn SiteNav(lang: Lang) -> impl IntoView {
             >
                 {td_string!(locale, menu_toggle)}
             </button>
-            <ul id="site-nav-links" class="site-nav__links">
-                <li>
-                    <a href=home aria-current="page">
-                        {td_string!(locale, nav_home)}
-                    </a>
-                </li>
-            </ul>
+            <div id="site-nav-links" class="site-nav__panel">
+                <ul class="site-nav__links">
+                    {link(paths::home(lang), td_string!(locale, nav_home))}
+                    {link(paths::consultations(lang), td_string!(locale, nav_consultations))}
+                </ul>
+                {children()}
+            </div>
         </nav>
     }
 }

@@ -9,6 +9,7 @@
 //! names) and query values are percent-encoded here, whatever the rules that make
 //! them: a slug that passed `is_valid_slug` comes out as it went in.
 
+use crate::contributions::form::Done;
 use crate::domain::contribution::{ReportCategory, ThreadOrder};
 use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery};
 
@@ -210,6 +211,22 @@ pub fn contribution_in_list(lang: Lang, slug: &str, query: &str, id: Contributio
         "{}#contribution-{id}",
         with_query(consultation(lang, slug), query)
     )
+}
+
+/// Contribution `id` in the list, with `done` confirmed next to it.
+pub fn contribution_done(
+    lang: Lang,
+    slug: &str,
+    query: &str,
+    id: ContributionId,
+    done: Done,
+) -> String {
+    let query = if query.is_empty() {
+        format!("done={}&item={id}", done.as_str())
+    } else {
+        format!("{query}&done={}&item={id}", done.as_str())
+    };
+    contribution_in_list(lang, slug, &query, id)
 }
 
 // ---------------------------------------------------------------------------------

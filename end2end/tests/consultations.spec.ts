@@ -123,8 +123,11 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
   await signIn(page, DRAFTS_ADMIN, totpCode(secret, Date.now() + 30_000));
 
   const slug = `open-data-rules-${Date.now().toString(36)}`;
-  // The agency's page lists its consultations and, for its staff, starts a new one.
-  await page.goto(`/en/agencies/${AGENCY}`);
+  // The agency's page lists its consultations and, for its staff, starts a new one;
+  // the header leads its staff there from any page.
+  await page.goto('/en/account');
+  await page.locator(`.account-nav a.account-nav__agency[href="/en/agencies/${AGENCY}"]`).click();
+  await expect(page).toHaveURL(new RegExp(`/en/agencies/${AGENCY}$`));
   await expect(page.locator('#agency-consultation-list .card[data-slug=e-participation-guideline]')).toHaveCount(1);
   await screenshot(page, testInfo, 'agency-staff-en');
   await page.locator(`a[href="/en/agencies/${AGENCY}/consultations/new"]`).click();

@@ -79,6 +79,41 @@ for (const js of [true, false]) {
   });
 }
 
+for (const js of [false, true]) {
+  test(`a refused comment or reply lands on its form with the summary focused${js ? '' : ' (no JavaScript)'}`, async ({ browser }, testInfo) => {
+    const page = await citizen(browser, `Focus ${js}`, js);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`/ar${GUIDELINE}#contribute`);
+    // Too short to publish (the browser would not send an empty required field).
+    await page.locator('#field-body').fill('؟');
+    await page.locator('.contribute-form button[type=submit]').click();
+    const summary = page.locator('#form-summary');
+    await expect(summary).toBeFocused();
+    await expect(summary).toBeInViewport();
+    await expect(page.locator('#field-body')).toHaveValue('؟');
+    await screenshot(page, testInfo, `refused-comment-ar-360${js ? '' : '-nojs'}`, false);
+    // A long pasted text is not cut: it is counted, refused with its length, and kept.
+    const long = 'Lorem ipsum dolor sit amet. '.repeat(190).trim();
+    await page.locator('#field-body').fill(long);
+    await expect(page.locator('#field-body')).toHaveValue(long);
+    if (js) await expect(page.locator('#field-body-counter.counter--over')).toBeVisible();
+    await page.locator('.contribute-form button[type=submit]').click();
+    await expect(page.locator('#form-summary')).toBeFocused();
+    await expect(page.locator('#field-body-error')).toContainText(String(long.length));
+    await expect(page.locator('#field-body')).toHaveValue(long);
+    // A reply deep in the page comes back open, in view, its summary focused.
+    await page.goto(`/en${GUIDELINE}?sort=oldest#contributions`);
+    const first = page.locator('.threads > .contribution').first();
+    await first.locator('.contribution__reply summary').click();
+    await first.locator('.contribution__reply textarea').fill('?');
+    await first.locator('.contribution__reply button[type=submit]').click();
+    await expect(page.locator('#form-summary')).toBeFocused();
+    await expect(page.locator('#form-summary')).toBeInViewport();
+    await expect(page.locator('.contribution__reply[open] textarea')).toHaveValue('?');
+    await page.context().close();
+  });
+}
+
 test('a contribution outside the comment period is refused with a clear message, and the text is kept', async ({ browser }) => {
   const page = await citizen(browser, 'سالم', false);
   // A closed consultation shows no form at all.
@@ -111,7 +146,10 @@ test('an author corrects a contribution within 15 minutes and can withdraw it', 
   await item.locator('.contribution__history summary').click();
   await expect(item.locator('.contribution__history')).toContainText('Teh agency');
   await screenshot(page, testInfo, 'contribution-edited-en');
-  await item.getByRole('button', { name: 'Withdraw' }).click();
+  // Withdrawing asks first: it cannot be undone.
+  await item.locator('.contribution__withdraw summary').click();
+  await expect(item.locator('.contribution__withdraw')).toContainText('cannot be undone');
+  await item.getByRole('button', { name: 'Withdraw my contribution' }).click();
   await expect(page.locator(id).locator('.placeholder')).toContainText('withdrawn by its author');
   await expect(page.locator(id)).not.toContainText('30 days');
   await page.context().close();

@@ -36,13 +36,23 @@ test.describe('home page', () => {
     await expect(card.locator('.card__title')).toContainText('Not available in English');
   });
 
-  test('the skip link moves focus to the main content', async ({ page }) => {
+  test('the skip link moves focus to the main content, once hydrated too', async ({ page }) => {
     await page.goto('/en/');
+    await waitForHydration(page);
     await page.keyboard.press('Tab');
     const skip = page.getByRole('link', { name: 'Skip to content' });
     await expect(skip).toBeFocused();
     await skip.press('Enter');
     await expect(page).toHaveURL(/#main$/);
+    await expect(page.locator('#main')).toBeFocused();
+  });
+
+  test('only the link to the page shown is marked current', async ({ page }) => {
+    await page.goto('/en/consultations');
+    await expect(page.locator('.site-nav a[aria-current=page]')).toHaveCount(1);
+    await expect(page.locator('.site-nav a[aria-current=page]')).toHaveAttribute('href', '/en/consultations');
+    await page.goto('/en/moderation-rules');
+    await expect(page.locator('.site-nav a[aria-current]')).toHaveCount(0);
   });
 });
 
@@ -91,6 +101,23 @@ test.describe('language', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('الصفحة غير موجودة');
     await screenshot(page, testInfo, 'not-found-ar');
   });
+
+  test('a missing consultation, version or agency, and a forbidden editor, have a title, a heading and a way on', async ({ page }, testInfo) => {
+    const cases: [string, number, string, string][] = [
+      ['/en/consultations/no-such-consultation', 404, 'Page not found', 'Page not found'],
+      ['/ar/consultations/e-participation-guideline/versions/99', 404, 'الصفحة غير موجودة', 'الصفحة غير موجودة'],
+      ['/en/agencies/no-such-agency', 404, 'Page not found', 'Page not found'],
+      ['/en/consultations/e-participation-guideline/edit', 401, 'Not open to you', 'Not open to you'],
+    ];
+    for (const [path, status, title, heading] of cases) {
+      const res = await page.goto(path);
+      expect(res?.status(), path).toBe(status);
+      await expect(page, path).toHaveTitle(new RegExp(`^${title}`));
+      await expect(page.getByRole('heading', { level: 1 }), path).toHaveText(heading);
+      await expect(page.locator('.error-page__onward a').first(), path).toBeVisible();
+    }
+    await screenshot(page, testInfo, 'forbidden-editor-en');
+  });
 });
 
 test.describe('hydration', () => {
@@ -107,6 +134,10 @@ test.describe('hydration', () => {
       await toggle.click();
       await expect(toggle).toHaveAttribute('aria-expanded', 'true');
       await expect(page.locator('#site-nav-links')).toBeVisible();
+      // The whole navigation: pages, signing in, registering, the other language.
+      for (const link of ['.site-nav__links a', '.account-nav a', '.lang-switch']) {
+        await expect(page.locator(`#site-nav-links ${link}`).first()).toBeVisible();
+      }
       await screenshot(page, testInfo, `menu-open-${lang}`);
       await toggle.click();
       await expect(page.locator('#site-nav-links')).toBeHidden();

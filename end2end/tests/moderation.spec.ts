@@ -24,6 +24,12 @@ test('a report, a moderator hides the contribution, the author appeals, the mode
   await item.locator('.contribution__report textarea').fill('Accuses a named employee.');
   await item.locator('.contribution__report button[type=submit]').click();
   await expect(reader).toHaveURL(new RegExp(`${anchor}$`));
+  // The report is confirmed next to the contribution; a second one says the first stands.
+  await expect(reader.locator(`${anchor} .notice--ok[data-done=reported]`)).toContainText('reached the moderators');
+  await reader.locator(`${anchor} .contribution__report summary`).click();
+  await reader.locator(`${anchor} .contribution__report select`).selectOption('spam');
+  await reader.locator(`${anchor} .contribution__report button[type=submit]`).click();
+  await expect(reader.locator(`${anchor} .notice--ok[data-done=already_reported]`)).toContainText('already reported');
 
   // The moderator: two-factor, appointed moderator, signed in again with a code.
   await page.goto('/en/sign-in');
@@ -81,6 +87,21 @@ test('a report, a moderator hides the contribution, the author appeals, the mode
     await expect(reader.locator('body')).not.toContainText(text);
     await screenshot(reader, testInfo, `moderation-log-${lang}`);
   }
+  // The moderator can undo it without waiting for an appeal: from the queue's list of
+  // hidden contributions, and from the public log (where only moderators see the button).
+  const number = anchor.replace('#contribution-', '');
+  await page.goto('/en/moderation');
+  await expect(page.locator(`#hidden #queue-${number}`).getByRole('button', { name: 'Restore' })).toBeVisible();
+  await page.goto(`/en${GUIDELINE}/moderation`);
+  await expect(page.locator(`tr[data-action=hide]:has(a[href$="${anchor}"])`).getByRole('button', { name: 'Restore' })).toBeVisible();
+  await expect(reader.locator('tr[data-action=hide] button')).toHaveCount(0);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(`/ar${GUIDELINE}/moderation`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'the log fits a phone in Arabic').toBeLessThanOrEqual(0);
+  await screenshot(page, testInfo, 'moderation-log-ar-360');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // The first mail confirmed the address; the second tells of the hiding.
   const hidden = (await waitForMail(author.citizenEmail, 2))[1];
   expect(hidden.subject).toContain('was hidden');
@@ -92,6 +113,7 @@ test('a report, a moderator hides the contribution, the author appeals, the mode
   await author.locator(`${anchor} .contribution__appeal textarea`).fill('I quoted a court ruling; I will add the link.');
   await author.locator(`${anchor} .contribution__appeal button[type=submit]`).click();
   await expect(author.locator(`${anchor} .contribution__appeal`)).toHaveCount(0);
+  await expect(author.locator(`${anchor} .notice--ok[data-done=appealed]`)).toContainText('Your appeal reached the moderators');
   await page.goto('/en/moderation');
   const appealed = page.locator(`#queue-${anchor.replace('#contribution-', '')}`);
   await expect(appealed.locator('.moderation__appeal')).toContainText('court ruling');

@@ -17,6 +17,9 @@ pub struct Viewer {
     pub moderator: bool,
     /// Holds the platform admin role: the header links to the administration.
     pub platform_admin: bool,
+    /// The agencies the person works for (staff or admin), as (slug, name): the header
+    /// links to each, where their consultations and staff are managed.
+    pub agencies: Vec<(String, crate::domain::LocalizedText)>,
 }
 
 /// The page's answer to "who is signed in", fetched once by the layout and shared.
@@ -41,7 +44,16 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         .into_iter()
         .map(|g| g.role)
         .collect();
+    let mut agencies = Vec::new();
+    for id in held.iter().filter_map(|r| r.agency()) {
+        if let Some(a) = crate::ssr::agencies::store::by_id(&state.db, id).await? {
+            if !agencies.iter().any(|(slug, _)| *slug == a.slug) {
+                agencies.push((a.slug, a.name));
+            }
+        }
+    }
     Ok(Some(Viewer {
+        agencies,
         moderator: held.contains(&Role::Moderator),
         platform_admin: held.contains(&Role::PlatformAdmin),
         display_name: user.display_name,

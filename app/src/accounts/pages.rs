@@ -29,6 +29,11 @@ pub fn AccountNav(viewer: Option<Viewer>, lang: Lang) -> impl IntoView {
                 {v.platform_admin.then(|| view! {
                     <a href=paths::admin(lang)>{td_string!(locale, nav_admin)}</a>
                 })}
+                {v.agencies.into_iter().map(|(slug, name)| view! {
+                    <a href=paths::agency(lang, &slug) class="account-nav__agency">
+                        <LocalizedSpan text=name lang />
+                    </a>
+                }).collect_view()}
                 <a href=paths::account(lang) class="account-nav__me">
                     <bdi>{v.display_name}</bdi>
                 </a>
@@ -107,7 +112,9 @@ fn register_fields(fb: &FormFeedback, lang: Lang) -> AnyView {
             })}
             <label class="choice">
                 <input type="checkbox" name="accept_terms" value="yes" id="field-accept_terms"
-                    checked=fb.value("accept_terms") == "yes" />
+                    checked=fb.value("accept_terms") == "yes"
+                    aria-invalid=fb.errors.contains_key("accept_terms").then_some("true")
+                    aria-describedby=fb.errors.contains_key("accept_terms").then_some("field-accept_terms-error") />
                 <span>{td_string!(locale, field_accept_terms)}</span>
             </label>
         </div>

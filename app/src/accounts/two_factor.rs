@@ -11,7 +11,7 @@ use super::security::{
 use crate::accounts::form::TwoFactorIntent;
 use crate::forms::FormFeedback;
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 
@@ -31,7 +31,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                     let action = action.clone();
                     Suspend::new(async move {
                         match state.await {
-                            Err(e) => error_notice(e, lang),
+                            Err(e) => error_page(e, lang),
                             Ok(TwoFactorStatus::Enabled { since, recovery_codes_left }) => view! {
                                 <p class="notice notice--ok" role="status">
                                     {td_string!(locale, two_factor_on_since)} " " <bdi>{since}</bdi>
@@ -85,7 +85,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match codes.await {
-                        Err(e) => error_notice(e, lang),
+                        Err(e) => error_page(e, lang),
                         Ok(codes) if codes.is_empty() => view! {
                             <p>{td_string!(locale, recovery_codes_gone)}</p>
                         }.into_any(),

@@ -12,7 +12,7 @@ use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
 use crate::forms::FormFeedback;
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -31,7 +31,7 @@ pub fn AdminPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let data = match overview.await {
                         Ok(d) => d,
-                        Err(e) => return error_notice(e, lang),
+                        Err(e) => return error_page(e, lang),
                     };
                     let agencies = data.agencies.clone();
                     let action = paths::admin(lang);
@@ -187,7 +187,7 @@ pub fn AuditLogPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let page = match log.await {
                         Ok(p) => p,
-                        Err(e) => return error_notice(e, lang),
+                        Err(e) => return error_page(e, lang),
                     };
                     view! {
                         <table class="table audit">

@@ -12,7 +12,7 @@ use crate::agencies::form::StaffIntent;
 use crate::consultations::pages::CardList;
 use crate::forms::FormFeedback;
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -33,7 +33,7 @@ pub fn AgencyPublicPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let page = match page.await {
                     Ok(p) => p,
-                    Err(e) => return error_notice(e, lang),
+                    Err(e) => return error_page(e, lang),
                 };
                 let title = page.name.pick(lang).map(|p| p.text).unwrap_or_default();
                 view! {
@@ -99,7 +99,7 @@ pub fn AgencyStaffPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let page = match page.await {
                         Ok(p) => p,
-                        Err(e) => return error_notice(e, lang),
+                        Err(e) => return error_page(e, lang),
                     };
                     let action = paths::agency_staff(lang, &page.slug);
                     let agency_slug = page.slug.clone();

@@ -18,7 +18,7 @@ use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::error::AppError;
 use crate::forms::{FormFeedback, FormMessage};
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -148,7 +148,7 @@ fn Editor(data: Resource<Result<EditorData, AppError>>, lang: Lang) -> impl Into
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <EditorBody d lang /> }.into_any(),
-                        Err(e) => error_notice(e, lang),
+                        Err(e) => error_page(e, lang),
                     }
                 })}
             </Suspense>

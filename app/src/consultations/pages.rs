@@ -9,7 +9,7 @@ use super::api::{consultation_list, home_sections, ListView, Named};
 use crate::domain::dates::DateLabel;
 use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery};
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
@@ -93,7 +93,7 @@ pub fn ConsultationListPage() -> impl IntoView {
                     let q = list_query();
                     match data.await {
                         Ok(v) => view! { <ListBody v q lang /> }.into_any(),
-                        Err(e) => error_notice(e, lang),
+                        Err(e) => error_page(e, lang),
                     }
                 })}
             </Suspense>

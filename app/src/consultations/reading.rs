@@ -16,7 +16,7 @@ use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{encode_query_value, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -43,7 +43,7 @@ pub fn ConsultationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(c) => view! { <ConsultationBody c lang /> }.into_any(),
-                    Err(e) => error_notice(e, lang),
+                    Err(e) => error_page(e, lang),
                 }
             })}
         </Suspense>
@@ -465,7 +465,7 @@ pub fn DiffPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <DiffBody d lang /> }.into_any(),
-                    Err(e) => error_notice(e, lang),
+                    Err(e) => error_page(e, lang),
                 }
             })}
         </Suspense>

@@ -29,6 +29,25 @@ impl Intent {
     }
 }
 
+/// What a form did that the page confirms next to the contribution it was about
+/// (`?done=…&item=…` on the page the server sends the person back to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Done {
+    /// A report reached the moderators.
+    Reported,
+    /// The person had reported this contribution before: that first report stands.
+    AlreadyReported,
+    /// An appeal reached the moderators.
+    Appealed,
+}
+
+impl Done {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// The names of the fields these forms send.
 pub mod field {
     pub const BODY: &str = "body";

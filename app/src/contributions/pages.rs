@@ -12,13 +12,13 @@ use super::api::{
     ThreadsData,
 };
 use crate::consultations::pages::DateText;
-use crate::contributions::form::Intent;
+use crate::contributions::form::{Done, Intent};
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
 use crate::domain::response::Outcome;
-use crate::domain::{ClauseKey, Lang};
+use crate::domain::{ClauseKey, ContributionId, Lang};
 use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
 use crate::paths;
@@ -45,6 +45,12 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
         },
         move |(sort, clause, page)| contribution_threads(slug.clone(), lang, sort, clause, page),
     );
+    // What the last form did, to confirm next to its contribution.
+    let done = query.with_untracked(|q| {
+        let done = q.get("done")?.parse::<Done>().ok()?;
+        let item = q.get("item")?.parse::<ContributionId>().ok()?;
+        Some((done, item))
+    });
     let feedback = use_form_feedback();
     let token = Resource::new(|| (), |_| crate::accounts::api::form_token());
     view! {
@@ -57,7 +63,7 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
                     };
                     let fb = feedback.await;
                     let csrf = token.await.unwrap_or_default();
-                    view! { <ThreadsBody d fb csrf lang /> }.into_any()
+                    view! { <ThreadsBody d fb csrf done lang /> }.into_any()
                 })}
             </Suspense>
         </section>
@@ -73,6 +79,8 @@ struct FormContext {
     csrf: String,
     back: String,
     lang: Lang,
+    /// What the last form did, and to which contribution.
+    done: Option<(Done, ContributionId)>,
 }
 
 impl FormContext {
@@ -96,7 +104,13 @@ fn list_href(
 }
 
 #[component]
-fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> impl IntoView {
+fn ThreadsBody(
+    d: ThreadsData,
+    fb: FormFeedback,
+    csrf: String,
+    done: Option<(Done, ContributionId)>,
+    lang: Lang,
+) -> impl IntoView {
     let l = lang.locale();
     let ctx = FormContext {
         action: paths::consultation(lang, &d.slug),
@@ -104,6 +118,7 @@ fn ThreadsBody(d: ThreadsData, fb: FormFeedback, csrf: String, lang: Lang) -> im
         slug: d.slug.clone(),
         back: paths::thread_query(d.order, d.clause.as_ref(), d.page),
         lang,
+        done,
     };
     let order_label = |o: ThreadOrder| match o {
         ThreadOrder::Newest => td_string!(l, contributions_sort_newest),
@@ -415,12 +430,14 @@ fn BodyField(
         <div class="field" class:field--invalid=error.is_some()>
             <label for=id.clone()>{label}</label>
             {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{e.text(lang)}</p> })}
-            <textarea id=id name="body" rows="6" dir="auto" maxlength=MAX_BODY_CHARS.to_string()
+            // No `maxlength`: it would cut a long pasted text without a word. The count
+            // shows the length, and the server refuses with it.
+            <textarea id=id name="body" rows="6" dir="auto"
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=described
                 on:input=move |ev| set_used.set(event_target_value(&ev).chars().count())
             >{value}</textarea>
-            <p class="field__hint counter" id=counter_id>
+            <p class="field__hint counter" id=counter_id class:counter--over={move || used.get() > MAX_BODY_CHARS}>
                 {move || {
                     let l = lang.locale();
                     format!(
@@ -635,6 +652,31 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
             </details>
         }
     });
+    // An edit sent after the window closed: the form is gone, the text and the reason
+    // stay.
+    let late_edit = (x.editable_body.is_none())
+        .then(|| edit_fb.clone())
+        .flatten()
+        .map(|fb| {
+            let kept_id = format!("edit-{id}-kept");
+            view! {
+                <div class="contribution__edit">
+                    <FormSummary feedback=fb.clone() lang />
+                    <div class="field">
+                        <label for=kept_id.clone()>{td_string!(l, contributions_your_text)}</label>
+                        <textarea id=kept_id readonly rows="6" dir="auto">{fb.value("body")}</textarea>
+                    </div>
+                </div>
+            }
+        });
+    let confirmed = ctx.done.filter(|(_, item)| *item == id).map(|(done, _)| {
+        let text = match done {
+            Done::Reported => td_string!(l, contributions_done_reported),
+            Done::AlreadyReported => td_string!(l, contributions_done_already_reported),
+            Done::Appealed => td_string!(l, contributions_done_appealed),
+        };
+        view! { <p class="notice notice--ok" role="status" data-done=done.as_str()>{text}</p> }
+    });
     let edit = x.editable_body.clone().map(|current| {
         let fb = edit_fb.clone().unwrap_or_default();
         let value = if fb.values.is_empty() { current } else { fb.value("body") };
@@ -700,13 +742,19 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
             </details>
         }
     });
+    // Withdrawing cannot be undone, so it takes a second, explicit step (a disclosure
+    // works without JavaScript, unlike a confirm() dialog).
     let withdraw = (x.mine && x.status != ContributionStatus::Withdrawn).then(|| {
         view! {
-            <form method="post" action=ctx.action.clone() class="inline-form">
-                {ctx.hidden(Intent::Withdraw)}
-                <input type="hidden" name="target" value=id.to_string() />
-                <button type="submit" class="link-button">{td_string!(l, contributions_withdraw)}</button>
-            </form>
+            <details class="contribution__withdraw">
+                <summary>{td_string!(l, contributions_withdraw)}</summary>
+                <form method="post" action=ctx.action.clone() class="inline-form">
+                    {ctx.hidden(Intent::Withdraw)}
+                    <input type="hidden" name="target" value=id.to_string() />
+                    <p>{td_string!(l, contributions_withdraw_warning)}</p>
+                    <button type="submit" class="button button--danger">{td_string!(l, contributions_withdraw_confirm)}</button>
+                </form>
+            </details>
         }
     });
     view! {
@@ -728,12 +776,14 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                         <a href=format!("#contribution-{parent}")><bdi>{name.unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi></a>
                     })}
                 </header>
+                {confirmed}
                 <div class="contribution__body">{body}</div>
                 {x.response.clone().map(|r| view! { <Response r slug=ctx.slug.clone() lang /> })}
                 {history}
                 <footer class="contribution__actions">{support}" "{withdraw}</footer>
                 {reply}
                 {edit}
+                {late_edit}
                 {report}
                 {appeal}
             </article>

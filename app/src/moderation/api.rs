@@ -8,10 +8,15 @@ use crate::domain::dates::DateLabel;
 use crate::domain::{ContributionId, Lang, LocalizedText};
 use crate::error::AppError;
 
-/// A contribution waiting for a moderator.
+/// How many of the latest hidden contributions the queue lists for undoing.
+pub const HIDDEN_SHOWN: i64 = 50;
+
+/// A contribution waiting for a moderator, or hidden and so open to restoring.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
     pub id: ContributionId,
+    /// Reported or appealed, waiting for a decision; otherwise only hidden.
+    pub waiting: bool,
     pub consultation_slug: String,
     pub consultation_title: LocalizedText,
     pub author: Option<String>,
@@ -25,7 +30,8 @@ pub struct QueueItem {
     pub created: DateLabel,
 }
 
-/// The moderators' queue: reported contributions and appeals, oldest first.
+/// The moderators' queue: reported contributions and appeals, oldest first; then the
+/// latest hidden contributions, newest first, for a moderator to restore.
 #[server(prefix = "/api/fn", endpoint = "moderation_queue")]
 pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
     use crate::domain::authz::Action;
@@ -37,9 +43,16 @@ pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
     use crate::ssr::moderation::store as moderation;
     context::require(Action::Moderate).await?;
     let state = context::app_state()?;
-    let ids = moderation::queue(&state.db).await?;
-    let reports = moderation::open_reports(&state.db, &ids).await?;
-    let queued = contributions::by_ids(&state.db, &ids).await?;
+    let waiting = moderation::queue(&state.db).await?;
+    let mut ids = waiting.clone();
+    for id in moderation::recently_hidden(&state.db, HIDDEN_SHOWN).await? {
+        if !waiting.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let reports = moderation::open_reports(&state.db, &waiting).await?;
+    let mut queued = contributions::by_ids(&state.db, &ids).await?;
+    queued.sort_by_key(|x| ids.iter().position(|id| *id == x.id));
     // One lookup per consultation, not per contribution: a queue is mostly a few
     // consultations with many reports.
     let mut of = std::collections::HashMap::new();
@@ -57,6 +70,7 @@ pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
         };
         items.push(QueueItem {
             id: x.id,
+            waiting: waiting.contains(&x.id),
             consultation_slug: c.slug.clone(),
             consultation_title: c.title.clone(),
             author: Some(x.author_name.clone()).filter(|n| !n.is_empty()),
@@ -89,6 +103,8 @@ pub struct LogView {
     pub slug: String,
     pub title: LocalizedText,
     pub lines: Vec<LogLine>,
+    /// For a moderator: the contributions hidden now, which the log offers to restore.
+    pub restorable: Vec<ContributionId>,
 }
 
 /// The public moderation log of a consultation (never the hidden texts).
@@ -102,6 +118,19 @@ pub async fn moderation_log(slug: String, lang: Lang) -> Result<LogView, AppErro
     let Some(c) = consultations::public_by_slug(&state.db, &slug).await? else {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
         return Err(AppError::NotFound);
+    };
+    let session = context::session().await?;
+    let reader =
+        crate::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await?;
+    let moderates = crate::domain::authz::authorise(
+        reader.as_ref().map(|r| &r.actor),
+        crate::domain::authz::Action::Moderate,
+    )
+    .is_ok();
+    let restorable = if moderates {
+        moderation::hidden_in(&state.db, c.id).await?
+    } else {
+        Vec::new()
     };
     let lines = moderation::log_of(&state.db, c.id)
         .await?
@@ -118,5 +147,6 @@ pub async fn moderation_log(slug: String, lang: Lang) -> Result<LogView, AppErro
         slug: c.slug,
         title: c.title,
         lines,
+        restorable,
     })
 }

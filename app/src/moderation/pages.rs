@@ -9,10 +9,10 @@ use leptos_router::hooks::use_params_map;
 use super::api::{moderation_log, moderation_queue, QueueItem};
 use crate::consultations::pages::DateText;
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
-use crate::domain::Lang;
+use crate::domain::{ContributionId, Lang};
 use crate::forms::FormFeedback;
 use crate::paths;
-use crate::ui::denied::error_notice;
+use crate::ui::denied::error_page;
 use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
@@ -99,6 +99,7 @@ pub fn ModerationLogPage() -> impl IntoView {
         move || params.get().get("slug").unwrap_or_default(),
         move |slug| moderation_log(slug, lang),
     );
+    let token = Resource::new(|| (), |_| crate::accounts::api::form_token());
     view! {
         <Title text=page_title(lang, td_string!(l, moderation_log_title)) />
         <section class="page moderation-log">
@@ -106,10 +107,25 @@ pub fn ModerationLogPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let log = match data.await {
                         Ok(log) => log,
-                        Err(e) => return error_notice(e, lang),
+                        Err(e) => return error_page(e, lang),
                     };
                     let page = paths::consultation(lang, &log.slug);
                     let slug = log.slug.clone();
+                    let csrf = if log.restorable.is_empty() {
+                        String::new()
+                    } else {
+                        token.await.unwrap_or_default()
+                    };
+                    let restore = move |id: ContributionId| {
+                        log.restorable.contains(&id).then(|| view! {
+                            <form method="post" action=paths::moderation(lang) class="inline-form">
+                                <input type="hidden" name="csrf" value=csrf.clone() />
+                                <input type="hidden" name="intent" value="restore" />
+                                <input type="hidden" name="target" value=id.to_string() />
+                                <button type="submit" class="link-button">{td_string!(l, moderation_restore)}</button>
+                            </form>
+                        })
+                    };
                     view! {
                         <p><a href=page><LocalizedSpan text=log.title.clone() lang /></a></p>
                         <h1>{td_string!(l, moderation_log_title)}</h1>
@@ -119,7 +135,7 @@ pub fn ModerationLogPage() -> impl IntoView {
                             view! { <p class="empty">{td_string!(l, moderation_log_empty)}</p> }.into_any()
                         } else {
                             view! {
-                                <table class="table">
+                                <table class="table table--stack">
                                     <thead><tr>
                                         <th>{td_string!(l, moderation_when)}</th>
                                         <th>{td_string!(l, moderation_what)}</th>
@@ -130,13 +146,16 @@ pub fn ModerationLogPage() -> impl IntoView {
                                     <tbody>
                                         {log.lines.into_iter().map(|line| view! {
                                             <tr data-action=line.action.as_str()>
-                                                <td><DateText date=line.at /></td>
-                                                <td>{action_label(line.action, lang)}</td>
-                                                <td>{line.category.map(|c| rule_label(c, lang))}</td>
-                                                <td><bdi dir="auto">{line.reason}</bdi></td>
-                                                <td><a href=paths::contribution(lang, &slug, line.contribution_id)>
-                                                    {format!("#{}", line.contribution_id)}
-                                                </a></td>
+                                                <td data-label=td_string!(l, moderation_when)><DateText date=line.at /></td>
+                                                <td data-label=td_string!(l, moderation_what)>{action_label(line.action, lang)}</td>
+                                                <td data-label=td_string!(l, moderation_rule)>{line.category.map(|c| rule_label(c, lang))}</td>
+                                                <td data-label=td_string!(l, moderation_reason)><bdi dir="auto">{line.reason}</bdi></td>
+                                                <td data-label=td_string!(l, moderation_contribution)>
+                                                    <a href=paths::contribution(lang, &slug, line.contribution_id)>
+                                                        {format!("#{}", line.contribution_id)}
+                                                    </a>
+                                                    {(line.action == ModerationAction::Hide).then(|| restore(line.contribution_id))}
+                                                </td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -168,25 +187,37 @@ pub fn ModerationQueuePage() -> impl IntoView {
                     let items = match data.await {
                         Ok(items) => items,
                         Err(e) => {
-                            return view! { <FormSummary feedback=fb lang />{error_notice(e, lang)} }.into_any()
+                            return view! { <FormSummary feedback=fb lang />{error_page(e, lang)} }.into_any()
                         }
                     };
                     let csrf = token.await.unwrap_or_default();
                     // Field mistakes show at their entry; the rest (refusals) at the top.
                     let top = fb.errors.is_empty().then(|| fb.clone());
+                    let (waiting, hidden): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.waiting);
+                    let entries = {
+                        let (csrf, fb) = (csrf.clone(), fb.clone());
+                        move |items: Vec<QueueItem>| view! {
+                            <ol class="threads">
+                                {items.into_iter().map(|item| view! {
+                                    <QueueEntry item csrf=csrf.clone() fb=fb.clone() lang />
+                                }).collect_view()}
+                            </ol>
+                        }
+                    };
                     view! {
                         {top.map(|fb| view! { <FormSummary feedback=fb lang /> })}
-                        {if items.is_empty() {
+                        {if waiting.is_empty() {
                             view! { <p class="empty">{td_string!(l, moderation_queue_empty)}</p> }.into_any()
                         } else {
-                            view! {
-                                <ol class="threads">
-                                    {items.into_iter().map(|item| view! {
-                                        <QueueEntry item csrf=csrf.clone() fb=fb.clone() lang />
-                                    }).collect_view()}
-                                </ol>
-                            }.into_any()
+                            entries(waiting).into_any()
                         }}
+                        {(!hidden.is_empty()).then(|| view! {
+                            <section class="moderation__hidden" id="hidden" aria-labelledby="hidden-title">
+                                <h2 id="hidden-title">{td_string!(l, moderation_hidden_title)}</h2>
+                                <p>{td_string!(l, moderation_hidden_intro)}</p>
+                                {entries(hidden)}
+                            </section>
+                        })}
                     }.into_any()
                 })}
             </Suspense>

@@ -2,12 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_i18n::td_string;
+use leptos_meta::Title;
 
 use crate::domain::authz::Denied;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::forms::denied_text;
 use crate::paths;
+use crate::ui::layout::page_title;
 
 /// A refusal with the way forward: sign in, or set up two-factor authentication.
 #[component]
@@ -36,17 +38,41 @@ pub fn DeniedNotice(reason: Denied, lang: Lang) -> impl IntoView {
     }
 }
 
-/// The notice for any error a page's server function returned.
+/// The notice for any error a server function returned, inside a page that goes on.
 pub fn error_notice(err: AppError, lang: Lang) -> AnyView {
+    let l = lang.locale();
     match err {
         AppError::Denied(reason) => view! { <DeniedNotice reason lang /> }.into_any(),
         AppError::NotFound => view! {
-            <p class="notice notice--error" role="alert">{td_string!(lang.locale(), not_found_body)}</p>
+            <p class="notice notice--error" role="alert">{td_string!(l, not_found_body)}</p>
         }
         .into_any(),
         _ => view! {
-            <p class="notice notice--error" role="alert">{td_string!(lang.locale(), form_internal)}</p>
+            <p class="notice notice--error" role="alert">{td_string!(l, form_internal)}</p>
         }
         .into_any(),
     }
+}
+
+/// What a page shows instead of itself when its server function returned an error:
+/// a title and heading that say what happened, the notice, and the ways onward.
+pub fn error_page(err: AppError, lang: Lang) -> AnyView {
+    let l = lang.locale();
+    let title = match err {
+        AppError::Denied(_) => td_string!(l, denied_title),
+        AppError::NotFound => td_string!(l, not_found_title),
+        _ => td_string!(l, error_title),
+    };
+    view! {
+        <Title text=page_title(lang, title) />
+        <div class="error-page">
+            <h1>{title}</h1>
+            {error_notice(err, lang)}
+            <ul class="error-page__onward">
+                <li><a href=paths::consultations(lang)>{td_string!(l, nav_consultations)}</a></li>
+                <li><a href=paths::home(lang)>{td_string!(l, back_home)}</a></li>
+            </ul>
+        </div>
+    }
+    .into_any()
 }

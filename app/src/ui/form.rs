@@ -82,9 +82,12 @@ pub fn FormSummary(feedback: FormFeedback, lang: Lang) -> impl IntoView {
         }
         None => None,
     };
+    // A page shows one submission's feedback at a time, so this is the one summary on
+    // it. `autofocus` moves focus (and the view) to it as the page loads, with or
+    // without JavaScript: a refused form comes back screens below the top of its page.
     message.map(|m| {
         view! {
-            <div class="form-summary" role="alert" tabindex="-1">
+            <div class="form-summary" id="form-summary" role="alert" tabindex="-1" autofocus>
                 {m}
             </div>
         }

@@ -1,7 +1,7 @@
 //! Form posts under a consultation page: post a contribution or a reply, support,
 //! correct, withdraw. `app::ssr::contributions::service` checks who may do it and when.
 
-use app::contributions::form::{field, Intent, SpeakerKind};
+use app::contributions::form::{field, Done, Intent, SpeakerKind};
 use app::domain::consultation::is_valid_slug;
 use app::domain::contribution::{OrgKind, ReportCategory};
 use app::domain::Lang;
@@ -11,7 +11,7 @@ use app::paths;
 use app::ssr::contributions::service::{
     self as contributing, ContributionError, PostContribution, SpeakerChoice,
 };
-use app::ssr::moderation::service::{self as moderating, ModerationError, Report};
+use app::ssr::moderation::service::{self as moderating, ModerationError, Report, Reported};
 use app::ssr::notifications::following::{self, FollowError};
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -108,7 +108,8 @@ pub async fn post(
         };
     }
     let query = back_query(sub.field(field::BACK)).unwrap_or_default();
-    let result: Result<ContributionId, FormFeedback> = match intent {
+    // The contribution acted on, and what to confirm next to it.
+    let result: Result<(ContributionId, Option<Done>), FormFeedback> = match intent {
         Intent::Follow | Intent::Unfollow => {
             let result = following::set(&state, &signed, &slug, intent == Intent::Follow).await;
             return sub
@@ -154,27 +155,28 @@ pub async fn post(
             };
             contributing::post(&state, &signed, &slug, input)
                 .await
+                .map(|id| (id, None))
                 .map_err(IntoFeedback::into_feedback)
         }
         Intent::Support => {
             let id = target!(field::TARGET);
             contributing::support(&state, &signed, &slug, id)
                 .await
-                .map(|()| id)
+                .map(|()| (id, None))
                 .map_err(IntoFeedback::into_feedback)
         }
         Intent::Edit => {
             let id = target!(field::TARGET);
             contributing::edit(&state, &signed, &slug, id, sub.field(field::BODY))
                 .await
-                .map(|()| id)
+                .map(|()| (id, None))
                 .map_err(IntoFeedback::into_feedback)
         }
         Intent::Withdraw => {
             let id = target!(field::TARGET);
             contributing::withdraw(&state, &signed, &slug, id)
                 .await
-                .map(|()| id)
+                .map(|()| (id, None))
                 .map_err(IntoFeedback::into_feedback)
         }
         Intent::Report => {
@@ -185,19 +187,26 @@ pub async fn post(
             };
             moderating::report(&state, &signed, &slug, id, report)
                 .await
-                .map(|()| id)
+                .map(|reported| {
+                    let done = match reported {
+                        Reported::New => Done::Reported,
+                        Reported::Before => Done::AlreadyReported,
+                    };
+                    (id, Some(done))
+                })
                 .map_err(IntoFeedback::into_feedback)
         }
         Intent::Appeal => {
             let id = target!(field::TARGET);
             moderating::appeal(&state, &signed, &slug, id, sub.field(field::APPEAL))
                 .await
-                .map(|()| id)
+                .map(|()| (id, Some(Done::Appealed)))
                 .map_err(IntoFeedback::into_feedback)
         }
     };
     let next = match &result {
-        Ok(id) => paths::contribution_in_list(sub.lang, &slug, query, *id),
+        Ok((id, Some(done))) => paths::contribution_done(sub.lang, &slug, query, *id, *done),
+        Ok((id, None)) => paths::contribution_in_list(sub.lang, &slug, query, *id),
         Err(_) => paths::contributions(sub.lang, &slug, query),
     };
     sub.respond(&state, result.map(drop), next).await

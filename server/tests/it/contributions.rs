@@ -164,6 +164,15 @@ http_tests! {
         assert!(html.contains("at most three links"));
         assert!(html.contains("https://d.example"), "the text is kept");
 
+        // Too long: refused with its length, nothing cut.
+        let long = "نص طويل جدا ".repeat(450);
+        let res = post(&server, &alice, GUIDELINE, &[("intent", "contribute"), ("body", &long)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("page");
+        let chars = long.trim().chars().count();
+        assert!(html.contains(&format!("Your text has {chars} characters; the limit is 5000")), "the count is given");
+        assert!(html.contains(long.trim()), "all of it is kept");
+
         let res = post(&server, &alice, GUIDELINE, &[("intent", "contribute"), ("clause", "no-such-clause"), ("body", "About nothing")]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -243,4 +252,53 @@ http_tests! {
         assert_eq!(data["following"][0]["consultation"], GUIDELINE, "taking part follows");
         assert_eq!(data["notifications"]["mode"], "immediate");
     }
+}
+
+/// An edit sent after the 15-minute window: refused with the reason, the text kept.
+async fn a_late_edit_keeps_its_text(test_db: TestDb) {
+    let start = app::ssr::clock::Clock::system().now();
+    let clock = app::ssr::clock::Clock::fixed(start);
+    let server = TestServer::start_with_clock(test_db, true, clock.clone()).await;
+    let alice = citizen(&server, "alice@example.org").await;
+    let res = post(
+        &server,
+        &alice,
+        GUIDELINE,
+        &[("intent", "contribute"), ("body", "First words.")],
+    )
+    .await;
+    let id = posted_id(&res).to_string();
+    clock.set(start + chrono::Duration::minutes(16));
+    let late = "Second thoughts, typed at length and sent too late.";
+    let res = post(
+        &server,
+        &alice,
+        GUIDELINE,
+        &[("intent", "edit"), ("target", &id), ("body", late)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.expect("page");
+    assert!(html.contains("15 minutes"), "the reason is given");
+    assert!(html.contains(late), "the typed text is kept");
+    assert!(
+        html.contains(r#"id="form-summary""#) && html.contains("autofocus"),
+        "the summary takes focus"
+    );
+    let stored = contributions::by_id(&server.test_db.db, id.parse().expect("id"))
+        .await
+        .expect("q")
+        .expect("row");
+    assert_eq!(stored.body, "First words.");
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_edit_keeps_its_text_on_sqlite() {
+    a_late_edit_keeps_its_text(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_edit_keeps_its_text_on_postgres() {
+    a_late_edit_keeps_its_text(TestDb::postgres().await).await;
 }

@@ -120,7 +120,9 @@ fn checked_body(raw: &str) -> Result<String, FormMessage> {
     let body = normalize_body(raw);
     check_body(&body, links(&body).len()).map_err(|p| match p {
         BodyProblem::TooShort => FormMessage::Required,
-        BodyProblem::TooLong => FormMessage::TextTooLong,
+        BodyProblem::TooLong => FormMessage::BodyTooLong {
+            chars: u32::try_from(body.chars().count()).unwrap_or(u32::MAX),
+        },
         BodyProblem::TooManyLinks => FormMessage::TooManyLinks,
     })?;
     Ok(body)

@@ -47,6 +47,15 @@ pub enum ModerationError {
     Store(#[from] StoreError),
 }
 
+/// What became of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    /// It is new: the moderators have it.
+    New,
+    /// The person had reported the contribution before; that report stands.
+    Before,
+}
+
 /// A reader's report, as sent.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -81,22 +90,20 @@ pub async fn report(
     slug: &str,
     id: ContributionId,
     input: Report,
-) -> Result<(), ModerationError> {
+) -> Result<Reported, ModerationError> {
     authorise(Some(&signed.actor), Action::Report)?;
     let x = in_consultation(state, slug, id).await?;
     if x.status != ContributionStatus::Published || x.author_id == signed.user.id {
         return Err(ContributionError::TargetGone.into());
     }
     let mut errors = FieldErrors::default();
-    if input.category.is_none() {
-        errors.add(field::CATEGORY, FormMessage::Required);
-    }
     let note = note(&input.note, field::NOTE, &mut errors);
-    errors.check().map_err(ModerationError::Invalid)?;
     let Some(category) = input.category else {
-        unreachable!("checked above")
+        errors.add(field::CATEGORY, FormMessage::Required);
+        return Err(ModerationError::Invalid(errors));
     };
-    moderation::report(
+    errors.check().map_err(ModerationError::Invalid)?;
+    let new = moderation::report(
         &state.db,
         id,
         signed.user.id,
@@ -105,7 +112,7 @@ pub async fn report(
         state.clock.now(),
     )
     .await?;
-    Ok(())
+    Ok(if new { Reported::New } else { Reported::Before })
 }
 
 /// The author of a hidden contribution asks, once, for it to be shown again.

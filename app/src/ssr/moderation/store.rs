@@ -96,6 +96,37 @@ pub async fn queue(db: &Db) -> Result<Vec<ContributionId>, StoreError> {
     Ok(ids)
 }
 
+/// The `limit` most recently hidden contributions that are still hidden, newest first:
+/// where moderators find a decision to undo.
+pub async fn recently_hidden(db: &Db, limit: i64) -> Result<Vec<ContributionId>, StoreError> {
+    let ids: Vec<ContributionId> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT c.id FROM contributions c
+           LEFT JOIN moderation_log m ON m.contribution_id = c.id AND m.action = 'hide'
+          WHERE c.status = 'hidden'
+          GROUP BY c.id
+          ORDER BY COALESCE(MAX(m.id), 0) DESC, c.id DESC
+          LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?;
+    Ok(ids)
+}
+
+/// The contributions of `consultation` that are hidden now.
+pub async fn hidden_in(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<ContributionId>, StoreError> {
+    let ids: Vec<ContributionId> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM contributions WHERE consultation_id = $1 AND status = 'hidden' ORDER BY id",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?;
+    Ok(ids)
+}
+
 /// The open reports on `ids`.
 pub async fn open_reports(db: &Db, ids: &[ContributionId]) -> Result<Vec<Report>, StoreError> {
     if ids.is_empty() {
