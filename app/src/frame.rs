@@ -70,6 +70,13 @@ fn Frame(lang: Lang, children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{td_string!(locale, footer_about)}</p>
             <p>{td_string!(locale, footer_rights)}</p>
+            <p class="site-footer__links">
+                <a href=paths::terms(lang)>{td_string!(locale, terms_title)}</a>
+                " · "
+                <a href=paths::privacy(lang)>{td_string!(locale, privacy_title)}</a>
+                " · "
+                <a href=paths::moderation_rules(lang)>{td_string!(locale, rules_title)}</a>
+            </p>
         </footer>
     }
 }

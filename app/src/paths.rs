@@ -263,6 +263,16 @@ pub fn moderation(lang: Lang) -> String {
 }
 
 /// The moderation rules.
+/// The terms of use.
+pub fn terms(lang: Lang) -> String {
+    page(lang, "/terms")
+}
+
+/// The privacy notice.
+pub fn privacy(lang: Lang) -> String {
+    page(lang, "/privacy")
+}
+
 pub fn moderation_rules(lang: Lang) -> String {
     page(lang, "/moderation-rules")
 }

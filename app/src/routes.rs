@@ -7,6 +7,7 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 
+use crate::accounts::legal::{PrivacyPage, TermsPage};
 use crate::accounts::notifications::UnsubscribePage;
 use crate::accounts::pages::{
     AccountDeletedPage, AccountPage, DeleteAccountPage, ForgotPasswordPage, ForgotSentPage,
@@ -116,6 +117,8 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("moderation")) view=ModerationLogPage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("terms") view=TermsPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("privacy") view=PrivacyPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("unsubscribe"), ParamSegment("token")) view=UnsubscribePage ssr=SsrMode::Async />
         </ParentRoute>
     }

@@ -102,6 +102,19 @@ test.describe('language', () => {
     await screenshot(page, testInfo, 'not-found-ar');
   });
 
+  test('the terms and the privacy notice exist in both languages and are linked from registration and the footer', async ({ page }, testInfo) => {
+    for (const [lang, terms, privacy] of [['ar', 'شروط الاستخدام', 'الخصوصية'], ['en', 'Terms of use', 'Privacy']]) {
+      await page.goto(`/${lang}/register`);
+      await page.locator(`.field a[href="/${lang}/terms"]`).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(terms);
+      await screenshot(page, testInfo, `terms-${lang}`);
+      await page.locator(`.site-footer a[href="/${lang}/privacy"]`).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(privacy);
+      await expect(page.locator('.legal')).toContainText(lang === 'ar' ? 'نزِّل بياناتي' : 'Download my data');
+      await screenshot(page, testInfo, `privacy-${lang}`);
+    }
+  });
+
   test('a missing consultation, version or agency, and a forbidden editor, have a title, a heading and a way on', async ({ page }, testInfo) => {
     const cases: [string, number, string, string][] = [
       ['/en/consultations/no-such-consultation', 404, 'Page not found', 'Page not found'],

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod form;
+pub mod legal;
 pub mod notifications;
 pub mod pages;
 pub mod security;

@@ -117,6 +117,11 @@ fn register_fields(fb: &FormFeedback, lang: Lang) -> AnyView {
                     aria-describedby=fb.errors.contains_key("accept_terms").then_some("field-accept_terms-error") />
                 <span>{td_string!(locale, field_accept_terms)}</span>
             </label>
+            <p class="field__hint">
+                <a href=paths::terms(lang)>{td_string!(locale, terms_title)}</a>
+                " · "
+                <a href=paths::privacy(lang)>{td_string!(locale, privacy_title)}</a>
+            </p>
         </div>
         <button type="submit" class="button">{td_string!(locale, register_submit)}</button>
     }

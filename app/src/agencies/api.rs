@@ -23,7 +23,7 @@ pub struct AgencyInfo {
 }
 
 #[server(prefix = "/api/fn", endpoint = "agency_page")]
-pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
+pub async fn agency_page(slug: String, lang: crate::domain::Lang) -> Result<AgencyInfo, AppError> {
     use crate::domain::authz::{authorise, Action, RoleKind};
     use crate::ssr::accounts::authz;
     use crate::ssr::admin::store::roles;
@@ -45,8 +45,9 @@ pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
     let may = |action| authorise(signed.as_ref().map(|s| &s.actor), action).is_ok();
     let can_manage = may(Action::ManageAgencyStaff(agency.id));
     let can_publish = may(Action::ActForAgency(agency.id));
-    let consultations =
+    let mut consultations =
         consultations::of_agency(&state.db, agency.id, can_publish, state.clock.now()).await?;
+    crate::ssr::calendar::label_cards(&mut consultations, lang);
     Ok(AgencyInfo {
         can_publish,
         consultations,
@@ -60,7 +61,10 @@ pub async fn agency_page(slug: String) -> Result<AgencyInfo, AppError> {
 
 /// The agency's staff page for its admins: 403 for anyone else.
 #[server(prefix = "/api/fn", endpoint = "agency_staff_admin")]
-pub async fn agency_staff_admin(slug: String) -> Result<AgencyInfo, AppError> {
+pub async fn agency_staff_admin(
+    slug: String,
+    lang: crate::domain::Lang,
+) -> Result<AgencyInfo, AppError> {
     use crate::domain::authz::Action;
     use crate::ssr::agencies::store as agencies;
     use crate::ssr::context;
@@ -70,5 +74,5 @@ pub async fn agency_staff_admin(slug: String) -> Result<AgencyInfo, AppError> {
         return Err(AppError::NotFound);
     };
     context::require(Action::ManageAgencyStaff(agency.id)).await?;
-    agency_page(slug).await
+    agency_page(slug, lang).await
 }

@@ -27,7 +27,7 @@ pub fn AgencyPublicPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let slug = slug_param();
-    let page = Resource::new(slug, agency_page);
+    let page = Resource::new(slug, move |slug| agency_page(slug, lang));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -90,7 +90,7 @@ pub fn AgencyStaffPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let slug = slug_param();
-    let page = Resource::new(slug, agency_staff_admin);
+    let page = Resource::new(slug, move |slug| agency_staff_admin(slug, lang));
     view! {
         <Title text=page_title(lang, td_string!(locale, agency_staff_manage)) />
         <section class="page">

@@ -26,22 +26,27 @@ pub struct HomeData {
 }
 
 #[server(prefix = "/api/fn", endpoint = "home_sections")]
-pub async fn home_sections() -> Result<HomeData, AppError> {
+pub async fn home_sections(lang: Lang) -> Result<HomeData, AppError> {
+    use crate::ssr::calendar::label_cards;
     use crate::ssr::consultations::store as consultations;
     use crate::ssr::context::app_state;
     let state = app_state()?;
     let now = state.clock.now();
-    let open = consultations::list_open(&state.db, now, 50).await?;
+    let mut open = consultations::list_open(&state.db, now, 50).await?;
+    label_cards(&mut open, lang);
     let soon = now + chrono::Duration::days(7);
     let closing_soon = open
         .iter()
         .filter(|c| c.closes_at <= soon)
         .cloned()
         .collect();
+    let mut concluded =
+        consultations::recently_concluded(&state.db, now, HOME_SECTION_LIMIT).await?;
+    label_cards(&mut concluded, lang);
     Ok(HomeData {
         open: open.into_iter().take(HOME_SECTION_LIMIT as usize).collect(),
         closing_soon,
-        concluded: consultations::recently_concluded(&state.db, now, HOME_SECTION_LIMIT).await?,
+        concluded,
     })
 }
 
@@ -69,12 +74,14 @@ pub struct ListView {
 }
 
 #[server(prefix = "/api/fn", endpoint = "consultation_list")]
-pub async fn consultation_list(query: ListQuery) -> Result<ListView, AppError> {
+pub async fn consultation_list(query: ListQuery, lang: Lang) -> Result<ListView, AppError> {
     use crate::ssr::agencies::store as agencies;
     use crate::ssr::consultations::store as consultations;
     use crate::ssr::context::app_state;
     let state = app_state()?;
-    let page = consultations::list(&state.db, &query, state.clock.now(), LIST_PAGE_SIZE).await?;
+    let mut page =
+        consultations::list(&state.db, &query, state.clock.now(), LIST_PAGE_SIZE).await?;
+    crate::ssr::calendar::label_cards(&mut page.items, lang);
     let agencies = agencies::list(&state.db)
         .await?
         .into_iter()

@@ -18,7 +18,7 @@ use crate::ui::text::LocalizedSpan;
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let sections = Resource::new(|| (), |_| home_sections());
+    let sections = Resource::new(|| (), move |_| home_sections(lang));
     let title = page_title(lang, td_string!(locale, home_title));
     view! {
         <Title text=title />
@@ -83,7 +83,7 @@ pub fn ConsultationListPage() -> impl IntoView {
             page: non_empty("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
     };
-    let data = Resource::new(list_query, consultation_list);
+    let data = Resource::new(list_query, move |q| consultation_list(q, lang));
     view! {
         <Title text=page_title(lang, td_string!(l, list_title)) />
         <section class="page consultation-list">
@@ -185,8 +185,16 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
 fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
     let locale = lang.locale();
     let status = status_label(card.status, lang);
-    let closes = card.closes_at.format("%Y-%m-%d").to_string();
-    let closes_iso = card.closes_at.to_rfc3339();
+    // Said in the tense of the card's state: what will happen, or what did.
+    let date_label = match card.status {
+        ConsultationStatus::Scheduled => td_string!(locale, consultation_opens),
+        ConsultationStatus::Draft | ConsultationStatus::Open => {
+            td_string!(locale, consultation_closes)
+        }
+        ConsultationStatus::Closed | ConsultationStatus::Concluded => {
+            td_string!(locale, consultation_closed_on)
+        }
+    };
     let href = paths::consultation(lang, &card.slug);
     view! {
         <li class="card" data-slug=card.slug.clone()>
@@ -202,11 +210,10 @@ fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
             <p class="card__summary">
                 <LocalizedSpan text=card.summary.clone() lang />
             </p>
-            <p class="card__dates">
-                {td_string!(locale, consultation_closes)}
-                " "
-                <time datetime=closes_iso dir="ltr">{closes}</time>
-            </p>
+            {card.date.map(|date| view! {
+                <p class="card__dates">{date_label}" "<DateText date />
+                </p>
+            })}
         </li>
     }
 }

@@ -285,9 +285,12 @@ fn Timeline(c: ConsultationData, lang: Lang) -> impl IntoView {
         <section class="period" aria-labelledby="period-title">
             <h2 id="period-title">{td_string!(l, period_title)}</h2>
             <p>
-                {td_string!(l, period_opens)}" "<DateText date=c.opens.clone() />
+                // In the tense of the moment: what will happen, or what did.
+                {if c.opens_at <= c.now { td_string!(l, period_opened) } else { td_string!(l, period_opens) }}
+                " "<DateText date=c.opens.clone() />
                 <br />
-                {td_string!(l, period_closes)}" "<DateText date=c.closes.clone() />
+                {if c.closes_at <= c.now { td_string!(l, period_closed) } else { td_string!(l, period_closes) }}
+                " "<DateText date=c.closes.clone() />
             </p>
             {(c.status == ConsultationStatus::Open).then(|| view! {
                 <Countdown closes_at=c.closes_at now=c.now lang />

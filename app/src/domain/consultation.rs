@@ -165,6 +165,22 @@ pub struct ConsultationCard {
     pub status: ConsultationStatus,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// The agency's time zone, in which its dates are told.
+    pub time_zone: String,
+    /// The date the card tells — the opening while scheduled, else the closing — in
+    /// the agency's time zone and the reader's language (set once the language is known).
+    pub date: Option<crate::domain::dates::DateLabel>,
+}
+
+impl ConsultationCard {
+    /// The moment the card tells of (see `date`).
+    pub fn date_at(&self) -> DateTime<Utc> {
+        if self.status == ConsultationStatus::Scheduled {
+            self.opens_at
+        } else {
+            self.closes_at
+        }
+    }
 }
 
 /// Is `slug` usable in a URL: 3–80 characters of lower-case ASCII letters, digits and

@@ -12,7 +12,7 @@ use icu_datetime::{DateTimeFormatterLoadError, FixedCalendarDateTimeFormatter};
 use icu_locale_core::{locale, Locale};
 
 use crate::domain::dates::DateLabel;
-use crate::domain::Lang;
+use crate::domain::{ConsultationCard, Lang};
 
 /// The month names of both calendars in one language, from CLDR through ICU4X.
 struct MonthNames {
@@ -66,6 +66,13 @@ impl MonthNames {
 /// The agency's zone, or Riyadh's when the stored name is unknown.
 pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Asia::Riyadh)
+}
+
+/// Labels each card's date in its agency's time zone, in `lang`.
+pub fn label_cards(cards: &mut [ConsultationCard], lang: Lang) {
+    for card in cards {
+        card.date = Some(label(card.date_at(), &card.time_zone, lang));
+    }
 }
 
 /// `at` as shown to a reader of `lang`, in the time zone `tz`.

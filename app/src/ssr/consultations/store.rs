@@ -157,11 +157,12 @@ struct CardRow {
     status: String,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
+    time_zone: String,
 }
 
 const CARD_SELECT: &str = "SELECT c.id, c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en,
                                   a.slug AS agency_slug, a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
-                                  c.status, c.opens_at, c.closes_at
+                                  c.status, c.opens_at, c.closes_at, a.time_zone
                              FROM consultations c JOIN agencies a ON a.id = c.agency_id";
 
 fn cards(rows: Vec<CardRow>, now: DateTime<Utc>) -> Result<Vec<ConsultationCard>, StoreError> {
@@ -177,6 +178,8 @@ fn cards(rows: Vec<CardRow>, now: DateTime<Utc>) -> Result<Vec<ConsultationCard>
                 status: parse_status(&r.status)?.at(r.opens_at, r.closes_at, now),
                 opens_at: r.opens_at,
                 closes_at: r.closes_at,
+                time_zone: r.time_zone,
+                date: None,
             })
         })
         .collect()
