@@ -73,7 +73,24 @@ test.describe('reading a consultation', () => {
       await expect(page.locator('.diff-row[data-change=moved]')).toHaveCount(0);
       await expect(page.locator('.diff-row[data-change=added]')).toHaveAttribute('data-key', 'notify-contributors');
       await expect(page.locator('.diff-row[data-key=response-time] ins')).not.toHaveCount(0);
+      // Rendered text, not Markdown; unchanged clauses folded into one line per run.
+      const text = (await page.locator('.diff__rows').textContent())!;
+      expect(text).not.toMatch(/\*\*|^\s*- |\{#/m);
+      await expect(page.locator('.diff__unchanged > summary').first()).toContainText(lang === 'ar' ? 'دون تغيير' : 'unchanged clause');
+      await expect(page.locator('.diff__unchanged .diff-row').first()).toBeHidden();
+      // The renumbering arrow points the way the heading's does.
+      const arrow = lang === 'ar' ? '←' : '→';
+      await expect(page.locator('.diff > h2')).toContainText(arrow);
+      for (const n of await page.locator('.diff-row__meta .clause__number').allTextContents()) {
+        if (/\D\s*\D/.test(n)) expect(n).toContain(arrow);
+      }
       await screenshot(page, testInfo, `diff-${lang}`);
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.reload();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, 'the diff fits a phone').toBeLessThanOrEqual(0);
+      await screenshot(page, testInfo, `diff-${lang}-360`);
+      await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
 

@@ -220,3 +220,15 @@ test('contributions received at a workshop, by email and by letter say where the
     await expect(page.locator('#clause-locations')).toContainText(lang === 'ar' ? 'خمسين' : 'fifty metres');
   }
 });
+
+test('what people write carries its language, so screen readers use the right voice', async ({ page }) => {
+  // The demo's vendor regulation has contributions in both languages.
+  await page.goto('/en/consultations/street-vendors-regulation#contributions');
+  const arabic = page.locator('.contribution__body p[lang=ar]').first();
+  await expect(arabic).toBeVisible();
+  expect(await arabic.textContent()).toMatch(/[\u0600-\u06FF]/);
+  await page.goto('/ar/consultations/street-vendors-regulation#contributions');
+  const english = page.locator('.contribution__body p[lang=en]').first();
+  await expect(english).toBeVisible();
+  expect(await english.textContent()).toMatch(/^[^\u0600-\u06FF]*$/);
+});

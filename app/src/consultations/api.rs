@@ -311,7 +311,11 @@ pub async fn consultation_diff(
     let compared = |list: Vec<consultations::StoredClause>| -> Vec<ComparedClause> {
         list.into_iter()
             .map(|cl| ComparedClause {
-                text: cl.text.pick(lang).map(|p| p.text).unwrap_or_default(),
+                text: cl
+                    .text
+                    .pick(lang)
+                    .map(|p| crate::ssr::consultations::markdown::plain_text(&p.text))
+                    .unwrap_or_default(),
                 key: cl.key,
                 kind: cl.kind,
                 number: cl.number,

@@ -524,11 +524,44 @@ fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
                 <li><ins>{td_string!(l, diff_legend_inserted)}</ins></li>
                 <li><del>{td_string!(l, diff_legend_deleted)}</del></li>
             </ul>
-            <div class="diff__rows">
-                {d.rows.into_iter().map(|r| view! { <DiffRow r lang /> }).collect_view()}
-            </div>
+            <div class="diff__rows">{diff_rows(d.rows, lang)}</div>
         </article>
     }
+}
+
+/// The rows, each run of unchanged clauses folded into one line that opens to show
+/// them: the page is about what changed.
+fn diff_rows(rows: Vec<ClauseDiff>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let mut groups: Vec<(bool, Vec<ClauseDiff>)> = Vec::new();
+    for r in rows {
+        let unchanged = r.change == ClauseChange::Unchanged;
+        match groups.last_mut() {
+            Some((same, group)) if *same == unchanged && unchanged => group.push(r),
+            _ => groups.push((unchanged, vec![r])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(unchanged, group)| {
+            if unchanged {
+                let n = group.len();
+                view! {
+                    <details class="diff__unchanged">
+                        <summary>{td!(l, diff_unchanged_clauses, count = move || n)}</summary>
+                        {group.into_iter().map(|r| view! { <DiffRow r lang /> }).collect_view()}
+                    </details>
+                }
+                .into_any()
+            } else {
+                group
+                    .into_iter()
+                    .map(|r| view! { <DiffRow r lang /> })
+                    .collect_view()
+                    .into_any()
+            }
+        })
+        .collect_view()
 }
 
 #[component]
@@ -542,15 +575,18 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
         ClauseChange::Moved => td_string!(l, diff_moved),
     };
     let change = r.change.as_str();
+    // Renumbered: from the old number to the new, the arrow pointing the way the page
+    // reads, as in the heading.
+    let arrow = if lang == Lang::Ar { "←" } else { "→" };
     let number = match (r.old_number, r.new_number) {
-        (Some(o), Some(n)) if o != n => Some(format!("{o} → {n}")),
+        (Some(o), Some(n)) if o != n => Some(format!("{o} {arrow} {n}")),
         (_, Some(n)) | (Some(n), None) => Some(n.to_string()),
         _ => None,
     };
     view! {
         <section class="diff-row" data-change=change data-key=r.key.to_string()>
             <p class="diff-row__meta">
-                {number.map(|n| view! { <bdi class="clause__number" dir="ltr">{n}</bdi>" " })}
+                {number.map(|n| view! { <bdi class="clause__number" dir=lang.dir()>{n}</bdi>" " })}
                 <span class="badge" data-change=change>{label}</span>
             </p>
             <p class="diff-row__text" lang=r.lang.code() dir=r.lang.dir()>

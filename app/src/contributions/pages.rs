@@ -18,6 +18,7 @@ use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
 use crate::domain::response::Outcome;
+use crate::domain::text::detect_lang;
 use crate::domain::{ClauseKey, ContributionId, Lang};
 use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
@@ -465,11 +466,21 @@ fn Honeypot(id: String, lang: Lang) -> impl IntoView {
 
 /// The text of a contribution: paragraphs of text and web links, each paragraph in
 /// its own direction.
+/// A person's text, paragraph by paragraph, each marked with its language when its
+/// letters tell it (see [`detect_lang`]).
 fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
     list.into_iter()
         .map(|p| {
+            let plain: String = p
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Text(t) => Some(t.as_str()),
+                    Segment::Link(_) => None,
+                })
+                .collect();
+            let lang = detect_lang(&plain).map(Lang::code);
             view! {
-                <p dir="auto">
+                <p dir="auto" lang=lang>
                     {p.into_iter().map(|s| match s {
                         Segment::Text(t) => view! { <span>{t}</span> }.into_any(),
                         Segment::Link(href) => {

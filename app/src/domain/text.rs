@@ -57,6 +57,35 @@ impl LocalizedText {
     }
 }
 
+/// The language a person's text is written in, when its letters say so: at least four
+/// in five of them Arabic-script (Arabic) or Latin (English). Screen readers then read
+/// it with the right voice, whatever the page's language. Mixed or letterless text has
+/// no detectable language and keeps the page's.
+pub fn detect_lang(text: &str) -> Option<Lang> {
+    let (mut arabic, mut latin) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        match c {
+            '\u{0600}'..='\u{06FF}'
+            | '\u{0750}'..='\u{077F}'
+            | '\u{08A0}'..='\u{08FF}'
+            | '\u{FB50}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}' => arabic += 1,
+            c if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) => latin += 1,
+            _ => {}
+        }
+    }
+    let letters = arabic + latin;
+    if letters == 0 {
+        None
+    } else if arabic * 5 >= letters * 4 {
+        Some(Lang::Ar)
+    } else if latin * 5 >= letters * 4 {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +115,20 @@ mod tests {
         assert!(LocalizedText::new(None, Some(String::new()))
             .pick(Lang::Ar)
             .is_none());
+    }
+
+    #[test]
+    fn the_language_of_a_text_is_told_by_its_letters() {
+        assert_eq!(
+            detect_lang("ترد الجهة على كل مساهمة خلال 21 يومًا (SLA)."),
+            Some(Lang::Ar)
+        );
+        assert_eq!(
+            detect_lang("The agency should answer within 30 days."),
+            Some(Lang::En)
+        );
+        assert_eq!(detect_lang("Café résumé"), Some(Lang::En));
+        assert_eq!(detect_lang("نص عربي طويل هنا and English"), None);
+        assert_eq!(detect_lang("2026-12-06 ✓ 42"), None);
     }
 }

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{moderation_log, moderation_queue, QueueItem};
 use crate::consultations::pages::DateText;
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
+use crate::domain::text::detect_lang;
 use crate::domain::{ContributionId, Lang};
 use crate::forms::FormFeedback;
 use crate::paths;
@@ -235,7 +236,8 @@ fn text(paragraphs: Vec<Vec<Segment>>) -> impl IntoView {
                     Segment::Text(t) | Segment::Link(t) => t,
                 })
                 .collect();
-            view! { <p dir="auto">{t}</p> }
+            let lang = detect_lang(&t).map(Lang::code);
+            view! { <p dir="auto" lang=lang>{t}</p> }
         })
         .collect_view()
 }
@@ -305,7 +307,7 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
             })}
             {item.appeal.clone().map(|a| view! {
                 <h3>{td_string!(l, moderation_appeal)}</h3>
-                <p dir="auto" class="moderation__appeal">{a}</p>
+                <p dir="auto" class="moderation__appeal" lang=detect_lang(&a).map(Lang::code)>{a.clone()}</p>
             })}
             <FormSummary feedback=fb.clone() lang />
             {hide_form}

@@ -269,6 +269,33 @@ pub fn plain_title(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The text of a clause as a reader sees it, without Markdown's marks: paragraphs and
+/// list items on lines of their own (items after a bullet), for comparing versions
+/// word by word.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str("• ");
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_))
+                if !out.ends_with('\n') =>
+            {
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 /// How alike two texts are for [`assign_keys`] to call them the same clause.
 const SAME_CLAUSE_RATIO: f32 = 0.5;
 
@@ -502,6 +529,15 @@ mod tests {
             offered.pop().expect("two keys are enough")
         });
         assert_eq!(v2[0].key, "fresh");
+    }
+
+    #[test]
+    fn plain_text_drops_the_marks_and_keeps_the_lines() {
+        assert_eq!(
+            plain_text("Staff use **two-factor** sign-in:\n\n- an app\n- a *key*"),
+            "Staff use two-factor sign-in:\n• an app\n• a key"
+        );
+        assert_eq!(plain_text("ترد `الجهة`\nخلال يوم."), "ترد الجهة خلال يوم.");
     }
 
     #[test]
