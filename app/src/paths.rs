@@ -9,6 +9,8 @@
 //! names) and query values are percent-encoded here, whatever the rules that make
 //! them: a slug that passed `is_valid_slug` comes out as it went in.
 
+use crate::admin::form::AdminIntent;
+use crate::agencies::form::StaffIntent;
 use crate::contributions::form::Done;
 use crate::domain::contribution::{ReportCategory, ThreadOrder};
 use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery};
@@ -247,6 +249,16 @@ pub fn admin(lang: Lang) -> String {
     page(lang, "/admin")
 }
 
+/// The admin page, confirming what its form `done` did.
+pub fn admin_done(lang: Lang, done: AdminIntent) -> String {
+    format!("{}?done={}", admin(lang), done.as_str())
+}
+
+/// An agency's staff page, confirming what its form `done` did.
+pub fn agency_staff_done(lang: Lang, slug: &str, done: StaffIntent) -> String {
+    format!("{}?done={}", agency_staff(lang, slug), done.as_str())
+}
+
 /// The audit log, newest first.
 pub fn audit_log(lang: Lang) -> String {
     page(lang, "/admin/audit")
@@ -317,6 +329,48 @@ pub fn sign_in_after_reset(lang: Lang) -> String {
 /// The second step of signing in: a code from the app or a recovery code.
 pub fn sign_in_code(lang: Lang) -> String {
     page(lang, "/sign-in/code")
+}
+
+/// Signing in, then back to `next` (a page of this site, see [`safe_next`]).
+pub fn sign_in_then(lang: Lang, next: &str) -> String {
+    match safe_next(next) {
+        Some(next) => format!("{}?next={}", sign_in(lang), encode_query_value(next)),
+        None => sign_in(lang),
+    }
+}
+
+/// Signing in again after one's own roles changed (which ends one's sessions), then
+/// back to `next`.
+pub fn sign_in_roles_changed(lang: Lang, next: &str) -> String {
+    let then = sign_in_then(lang, next);
+    let sep = if then.contains('?') { '&' } else { '?' };
+    format!("{then}{sep}roles=changed")
+}
+
+/// The second step of signing in, then back to `next`.
+pub fn sign_in_code_then(lang: Lang, next: &str) -> String {
+    match safe_next(next) {
+        Some(next) => format!("{}?next={}", sign_in_code(lang), encode_query_value(next)),
+        None => sign_in_code(lang),
+    }
+}
+
+/// `next` if it is a page of this site to go back to after signing in: a path (and
+/// query) under `/ar/` or `/en/`, never another host (`//`, `\`), never a URL with a
+/// scheme, never the sign-in, sign-out or registration pages themselves.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let under_lang = ["/ar/", "/en/"].iter().any(|p| next.starts_with(p));
+    let account_flow = ["/sign-in", "/sign-out", "/register"]
+        .iter()
+        .any(|p| path.get(3..).is_some_and(|rest| rest.starts_with(p)));
+    (next.len() <= 512
+        && under_lang
+        && !account_flow
+        && !next.contains("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic()))
+    .then_some(next)
 }
 
 /// Signing out (a form's action).
@@ -498,6 +552,42 @@ pub mod route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_pages_of_this_site_are_gone_back_to_after_signing_in() {
+        for good in [
+            "/en/consultations/water-law?sort=new",
+            "/ar/",
+            "/ar/account",
+        ] {
+            assert_eq!(safe_next(good), Some(good));
+        }
+        for bad in [
+            "",
+            "/",
+            "//evil.example/",
+            "https://evil.example/",
+            "/en//evil.example",
+            "/en/\\evil.example",
+            "/fr/x",
+            "javascript:alert(1)",
+            "/en/sign-in",
+            "/ar/sign-out",
+            "/en/register?x=1",
+            "/en/a b",
+            "/en/\u{202e}x",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            sign_in_then(Lang::En, "/en/consultations/x?sort=new"),
+            "/en/sign-in?next=/en/consultations/x%3Fsort%3Dnew"
+        );
+        assert_eq!(
+            sign_in_then(Lang::En, "https://evil.example"),
+            "/en/sign-in"
+        );
+    }
     use crate::domain::ConsultationStatus;
 
     const SLUG: &str = "water-law-2025";

@@ -1,5 +1,5 @@
 import { test, expect, Page } from './guard';
-import { screenshot, uniqueEmail, waitForMail } from './helpers';
+import { CITIZEN_PASSWORD, citizen, screenshot, uniqueEmail, waitForMail } from './helpers';
 
 const PASSWORD = 'نخلة القصيم تثمر في الشتاء';
 
@@ -249,3 +249,26 @@ test('change the password, download my data, delete the account', async ({ page 
   await page.locator('form.form button[type=submit]').click();
   await expect(page.locator('.form-summary')).toHaveText('The email address or password is incorrect.');
 });
+
+for (const js of [false, true]) {
+  test(`signing in returns to the page one came from${js ? '' : ' (no JavaScript)'}`, async ({ browser }) => {
+    const page = await citizen(browser, `Returning ${js}`, js);
+    await page.locator('.account-nav form button').click();
+    const back = '/ar/consultations/e-participation-guideline?sort=oldest';
+    await page.goto(back);
+    await page.locator(`.account-nav a[href^="/ar/sign-in?next="]`).click();
+    await page.locator('#field-email').fill(page.citizenEmail);
+    await page.locator('#field-password').fill(CITIZEN_PASSWORD);
+    await page.locator('form.form button[type=submit]').click();
+    await expect(page).toHaveURL(new RegExp(`${back.replace('?', '\\?')}$`));
+    // A link elsewhere is not followed: the account page instead.
+    await page.locator('.account-nav form button').click();
+    await page.goto('/en/sign-in?next=https%3A%2F%2Fevil.example%2F');
+    await expect(page.locator('input[name=next]')).toHaveCount(0);
+    await page.locator('#field-email').fill(page.citizenEmail);
+    await page.locator('#field-password').fill(CITIZEN_PASSWORD);
+    await page.locator('form.form button[type=submit]').click();
+    await expect(page).toHaveURL(/\/en\/account$/);
+    await page.context().close();
+  });
+}

@@ -241,6 +241,11 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
 
   // Version 2: clauses 2 and 8 change, a new clause follows clause 5.
   await page.goto(`/ar/consultations/${slug}/edit`);
+  // Arabic in the page's proportional font, and markers without invisible bidi marks.
+  const draftAr = page.locator('#field-draft_ar');
+  expect(await draftAr.evaluate((el) => getComputedStyle(el).fontFamily)).not.toMatch(/mono/i);
+  expect(await draftAr.inputValue()).toMatch(/\{#[a-z0-9-]+\}/);
+  expect(await draftAr.inputValue()).not.toMatch(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
   await screenshot(page, testInfo, 'editor-ar');
   const edit = async (lang: 'ar' | 'en', changed: [string, string][], added: string) => {
     const field = page.locator(`#field-draft_${lang}`);

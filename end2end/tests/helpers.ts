@@ -73,7 +73,7 @@ export function totpCode(secret: string, when = Date.now()): string {
   return value.toString().padStart(6, '0');
 }
 
-const CITIZEN_PASSWORD = 'نخلة القصيم تثمر في الشتاء';
+export const CITIZEN_PASSWORD = 'نخلة القصيم تثمر في الشتاء';
 
 /** A new citizen, registered, verified by the mailed link and signed in, on a page of
  * its own (JavaScript on or off). Its address is on `page.citizenEmail`. */

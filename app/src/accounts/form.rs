@@ -29,4 +29,6 @@ pub mod field {
     pub const ACCEPT_TERMS: &str = "accept_terms";
     /// A second factor: a code from the authenticator app or a recovery code.
     pub const CODE: &str = "code";
+    /// The page to go back to once signed in (see `paths::safe_next`).
+    pub const NEXT: &str = "next";
 }

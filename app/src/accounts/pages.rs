@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{use_viewer, verify_email, Viewer};
+use super::form::field;
 use super::notifications::NotificationSettings;
 use super::security::{account_details, MandateView, RoleView};
 use crate::domain::authz::RoleKind;
@@ -13,7 +14,7 @@ use crate::domain::Lang;
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::form::{Field, PostForm};
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{here_then_sign_in, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// Links in the header: register and sign in, or the account and a sign-out button.
@@ -46,12 +47,22 @@ pub fn AccountNav(viewer: Option<Viewer>, lang: Lang) -> impl IntoView {
         .into_any(),
         None => view! {
             <div class="account-nav">
-                <a href=paths::sign_in(lang)>{td_string!(locale, sign_in)}</a>
+                <a href=here_then_sign_in(lang)>{td_string!(locale, sign_in)}</a>
                 <a href=paths::register(lang) class="button-link">{td_string!(locale, register)}</a>
             </div>
         }
         .into_any(),
     }
+}
+
+/// The page to go back to once signed in, carried from the sign-in page's `?next=`
+/// through its forms (only a page of this site: see `paths::safe_next`).
+#[component]
+pub fn NextField() -> impl IntoView {
+    let query = use_query_map();
+    let next = query.with_untracked(|q| q.get(field::NEXT));
+    next.filter(|n| paths::safe_next(n).is_some())
+        .map(|next| view! { <input type="hidden" name=field::NEXT value=next /> })
 }
 
 #[component]
@@ -153,6 +164,7 @@ pub fn SignInPage() -> impl IntoView {
     let locale = lang.locale();
     let query = use_query_map();
     let after_reset = query.with_untracked(|q| q.get("reset").is_some_and(|v| v == "done"));
+    let roles_changed = query.with_untracked(|q| q.get("roles").is_some_and(|v| v == "changed"));
     view! {
         <Title text=page_title(lang, td_string!(locale, sign_in)) />
         <section class="page narrow">
@@ -160,7 +172,11 @@ pub fn SignInPage() -> impl IntoView {
             {after_reset.then(|| view! {
                 <p class="notice notice--ok" role="status">{td_string!(locale, reset_done)}</p>
             })}
+            {roles_changed.then(|| view! {
+                <p class="notice" role="status">{td_string!(locale, sign_in_roles_changed)}</p>
+            })}
             <PostForm action=paths::sign_in(lang) lang fields=move |fb: &FormFeedback| view! {
+                <NextField />
                 <Field name="email" kind="email" autocomplete="username" lang
                     label=td_string!(locale, field_email).to_string()
                     value=fb.value("email") error=fb.errors.get("email").copied() />

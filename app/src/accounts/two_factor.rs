@@ -127,6 +127,7 @@ pub fn SignInCodePage() -> impl IntoView {
                         view! {
                             <p class="lead">{td_string!(locale, sign_in_code_intro)}</p>
                             <PostForm action lang fields=move |fb: &FormFeedback| view! {
+                                <crate::accounts::pages::NextField />
                                 <Field name="code" autocomplete="one-time-code" lang
                                     label=td_string!(locale, field_code_or_recovery).to_string()
                                     error=fb.errors.get("code").copied() />

@@ -22,10 +22,19 @@ pub fn AdminPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let overview = Resource::new(|| (), |_| admin_overview());
+    let done = use_query_map()
+        .with_untracked(|q| q.get("done"))
+        .and_then(|d| d.parse::<AdminIntent>().ok())
+        .map(|d| match d {
+            AdminIntent::Agency => td_string!(locale, admin_done_agency),
+            AdminIntent::Appoint => td_string!(locale, admin_done_appoint),
+            AdminIntent::Revoke => td_string!(locale, admin_done_revoke),
+        });
     view! {
         <Title text=page_title(lang, td_string!(locale, admin_title)) />
         <section class="page">
             <h1>{td_string!(locale, admin_title)}</h1>
+            {done.map(|text| view! { <p class="notice notice--ok" role="status">{text}</p> })}
             <p><a href=paths::audit_log(lang)>{td_string!(locale, audit_title)}</a></p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -128,8 +137,9 @@ pub fn appoint_fields(
             <div class="field" class:field--invalid=fb.errors.contains_key("role")>
                 <label for="field-role">{td_string!(locale, field_role)}</label>
                 {fb.errors.get("role").map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                // Least privileged first, so that the form never defaults to the most.
                 <select id="field-role" name="role">
-                    {RoleKind::ALL.into_iter().map(|k| view! {
+                    {RoleKind::BY_PRIVILEGE.into_iter().map(|k| view! {
                         <option value=k.code() selected=chosen_role == k.code()>{role_name(k, lang)}</option>
                     }).collect_view()}
                 </select>

@@ -91,10 +91,18 @@ pub fn AgencyStaffPage() -> impl IntoView {
     let locale = lang.locale();
     let slug = slug_param();
     let page = Resource::new(slug, move |slug| agency_staff_admin(slug, lang));
+    let done = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("done"))
+        .and_then(|d| d.parse::<StaffIntent>().ok())
+        .map(|d| match d {
+            StaffIntent::Appoint => td_string!(locale, admin_done_appoint),
+            StaffIntent::Revoke => td_string!(locale, admin_done_revoke),
+        });
     view! {
         <Title text=page_title(lang, td_string!(locale, agency_staff_manage)) />
         <section class="page">
             <h1>{td_string!(locale, agency_staff_manage)}</h1>
+            {done.map(|text| view! { <p class="notice notice--ok" role="status">{text}</p> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let page = match page.await {

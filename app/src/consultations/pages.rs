@@ -226,7 +226,7 @@ pub fn DateText(date: DateLabel) -> impl IntoView {
             <span class="date__gregorian">{date.gregorian}</span>
             {(!date.hijri.is_empty()).then(|| view! { " · " <span class="date__hijri">{date.hijri.clone()}</span> })}
             " · "
-            <bdi class="date__time" dir="ltr">{date.time}</bdi>
+            <bdi class="date__time" dir="auto">{date.time}</bdi>
         </time>
     }
 }

@@ -313,7 +313,7 @@ fn Follow(action: String, following: Option<bool>, lang: Lang) -> impl IntoView 
     let Some(following) = following else {
         return view! {
             <p class="follow" id="follow">
-                <a href=paths::sign_in(lang)>{td_string!(l, follow_sign_in)}</a>
+                <a href=paths::sign_in_then(lang, &action)>{td_string!(l, follow_sign_in)}</a>
             </p>
         }
         .into_any();

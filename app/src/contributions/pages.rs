@@ -230,7 +230,10 @@ fn ThreadsBody(
             } else if let Some(reason) = d.blocked {
                 let (text, href) = match reason {
                     Denied::EmailUnverified => (td_string!(l, contributions_verify_first), paths::account(lang)),
-                    _ => (td_string!(l, contributions_sign_in_first), paths::sign_in(lang)),
+                    _ => (
+                        td_string!(l, contributions_sign_in_first),
+                        paths::sign_in_then(lang, &paths::consultation(lang, &d.slug)),
+                    ),
                 };
                 view! { <p class="notice"><a href=href>{text}</a></p> }.into_any()
             } else {

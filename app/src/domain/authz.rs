@@ -38,6 +38,15 @@ impl RoleKind {
         RoleKind::AgencyStaff,
     ];
 
+    /// The same roles, least privileged first: the order forms offer them in.
+    pub const BY_PRIVILEGE: [RoleKind; 5] = [
+        RoleKind::AgencyStaff,
+        RoleKind::Organiser,
+        RoleKind::Moderator,
+        RoleKind::AgencyAdmin,
+        RoleKind::PlatformAdmin,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             RoleKind::PlatformAdmin => "platform_admin",

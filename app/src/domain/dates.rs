@@ -41,6 +41,6 @@ pub struct DateLabel {
     pub gregorian: String,
     /// "3 Jumada II 1448 AH" (CLDR's names) / "3 جمادى الآخرة 1448هـ".
     pub hijri: String,
-    /// "23:59 (UTC+03:00)".
+    /// "23:59 Riyadh time" / "23:59 بتوقيت الرياض" (the offset for a zone CLDR cannot name).
     pub time: String,
 }

@@ -7,9 +7,12 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use icu_calendar::cal::{hijri::UmmAlQura, Gregorian, Hijri};
 use icu_calendar::Date;
+use icu_datetime::fieldsets::zone::ExemplarCity;
 use icu_datetime::fieldsets::M;
+use icu_datetime::NoCalendarFormatter;
 use icu_datetime::{DateTimeFormatterLoadError, FixedCalendarDateTimeFormatter};
 use icu_locale_core::{locale, Locale};
+use icu_time::zone::IanaParser;
 
 use crate::domain::dates::DateLabel;
 use crate::domain::{ConsultationCard, Lang};
@@ -95,12 +98,35 @@ pub fn label(at: DateTime<Utc>, tz: &str, lang: Lang) -> DateLabel {
             }
         })
         .unwrap_or_default();
+    let clock = local.format("%H:%M");
+    // The zone as people say it, by its city ("بتوقيت الرياض", "Riyadh time"); the
+    // offset only for a zone CLDR has no city for.
+    let time = match (zone_city(tz, lang), lang) {
+        (Some(city), Lang::Ar) => format!("{clock} بتوقيت {city}"),
+        (Some(city), Lang::En) => format!("{clock} {city} time"),
+        (None, _) => local.format("%H:%M (UTC%:z)").to_string(),
+    };
     DateLabel {
         iso: at.to_rfc3339(),
         gregorian,
         hijri,
-        time: local.format("%H:%M (UTC%:z)").to_string(),
+        time,
     }
+}
+
+/// CLDR's city of the IANA zone `tz`: "الرياض", "Riyadh".
+fn zone_city(tz: &str, lang: Lang) -> Option<String> {
+    static FORMATTERS: LazyLock<[Option<NoCalendarFormatter<ExemplarCity>>; 2]> =
+        LazyLock::new(|| {
+            [locale!("ar"), locale!("en")]
+                .map(|l| NoCalendarFormatter::try_new(l.into(), ExemplarCity).ok())
+        });
+    let formatter = FORMATTERS[usize::from(lang == Lang::En)].as_ref()?;
+    let zone = IanaParser::new().parse(tz);
+    if zone.is_unknown() {
+        return None;
+    }
+    Some(formatter.format(&zone.without_offset()).to_string())
 }
 
 /// The Umm al-Qura date (year, month, day) of a Gregorian date.
@@ -153,8 +179,10 @@ mod tests {
             .unwrap_or_default();
         let en = label(at, "Asia/Riyadh", Lang::En);
         assert_eq!(en.gregorian, "24 November 2026");
-        assert_eq!(en.time, "00:30 (UTC+03:00)");
+        assert_eq!(en.time, "00:30 Riyadh time");
         let ar = label(at, "Asia/Riyadh", Lang::Ar);
+        assert_eq!(ar.time, "00:30 بتوقيت الرياض");
+        assert_eq!(label(at, "Asia/Dubai", Lang::Ar).time, "01:30 بتوقيت دبي");
         assert_eq!(ar.gregorian, "24 نوفمبر 2026م");
         assert!(ar.hijri.ends_with("1448هـ"), "{}", ar.hijri);
         // 24 November 2026 is 14 Jumada II 1448 (Umm al-Qura).

@@ -9,7 +9,7 @@ use crate::domain::Lang;
 use crate::error::AppError;
 use crate::forms::denied_text;
 use crate::paths;
-use crate::ui::layout::page_title;
+use crate::ui::layout::{here_then_sign_in, page_title};
 
 /// A refusal with the way forward: sign in, or set up two-factor authentication.
 #[component]
@@ -17,7 +17,7 @@ pub fn DeniedNotice(reason: Denied, lang: Lang) -> impl IntoView {
     let locale = lang.locale();
     let next = match reason {
         Denied::SignInRequired => Some((
-            paths::sign_in(lang),
+            here_then_sign_in(lang),
             td_string!(locale, sign_in).to_string(),
         )),
         Denied::SecondFactorRequired => Some((

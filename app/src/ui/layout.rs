@@ -20,3 +20,14 @@ pub fn use_lang() -> Lang {
 /// Percent-encodes a value for a query string (kept here for the callers that
 /// encode more than URLs, such as a `Content-Disposition` file name).
 pub use crate::paths::encode_query_value;
+
+/// Signing in, then back to the page shown (its path and query).
+pub fn here_then_sign_in(lang: Lang) -> String {
+    let location = leptos_router::hooks::use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    crate::paths::sign_in_then(lang, &here)
+}

@@ -87,7 +87,7 @@ pub async fn sign_in(State(state): State<AppState>, sub: Submission) -> Response
     let now = state.clock.now();
     if user.totp_enabled_at.is_some() {
         return match sessions::begin_second_step(&sub.session, &user, now).await {
-            Ok(()) => see_other(paths::sign_in_code(sub.lang)),
+            Ok(()) => see_other(paths::sign_in_code_then(sub.lang, sub.field(field::NEXT))),
             Err(err) => session_failure(&state, &sub, err).await,
         };
     }
@@ -123,7 +123,9 @@ async fn finish_sign_in(
         Ok(_) => {}
         Err(err) => tracing::error!(error = %err, "cannot read roles"),
     }
-    let mut res = see_other(paths::account(sub.lang));
+    // Back to the page the person came from, when it is one of this site's.
+    let next = paths::safe_next(sub.field(field::NEXT)).map(str::to_owned);
+    let mut res = see_other(next.unwrap_or_else(|| paths::account(sub.lang)));
     let https = state.public_url.starts_with("https://");
     if let Some(email) = user.email.as_deref() {
         sub.signed_in_as(email, &mut res, https);

@@ -4,8 +4,8 @@
 use app::admin::form::{field, AdminIntent};
 use app::agencies::form::StaffIntent;
 use app::domain::authz::RoleKind;
-use app::domain::GrantId;
 use app::domain::Lang;
+use app::domain::{GrantId, UserId};
 use app::forms::{FieldErrors, FormFeedback, FormMessage};
 use app::paths::{self, route};
 use app::ssr::admin::service::{self as admin, AdminError, AgencyForm, Appointment};
@@ -17,6 +17,7 @@ use axum::routing::post;
 use axum::Router;
 
 use super::form::{internal, IntoFeedback, SignedSubmission, Submission};
+use app::ssr::accounts::authz::Signed;
 
 impl IntoFeedback for AdminError {
     fn into_feedback(self) -> FormFeedback {
@@ -25,6 +26,7 @@ impl IntoFeedback for AdminError {
             AdminError::Invalid(errors) => FieldErrors::into(errors),
             AdminError::AlreadyHoldsRole => FormMessage::AlreadyHoldsRole.into(),
             AdminError::AlreadyRevoked => FormMessage::AlreadyRevoked.into(),
+            AdminError::LastPlatformAdmin => FormMessage::LastPlatformAdmin.into(),
             AdminError::Store(err) => internal(&err),
         }
     }
@@ -68,17 +70,38 @@ pub async fn admin(
             };
             admin::create_agency(&state, &signed, &form, sub.ip())
                 .await
-                .map(drop)
+                .map(|_| None)
         }
         AdminIntent::Revoke => match sub.id_field(&state, field::GRANT).await {
-            Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip()).await,
+            Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip())
+                .await
+                .map(Some),
             Err(res) => return res,
         },
-        AdminIntent::Appoint => {
-            admin::appoint(&state, &signed, &appointment(&sub, None), sub.ip()).await
-        }
+        AdminIntent::Appoint => admin::appoint(&state, &signed, &appointment(&sub, None), sub.ip())
+            .await
+            .map(Some),
     };
-    sub.respond(&state, result, paths::admin(sub.lang)).await
+    let next = after(&sub, &signed, &result, paths::admin_done(sub.lang, intent));
+    sub.respond(&state, result.map(drop), next).await
+}
+
+/// Where a successful admin action leads: its page with a confirmation, or — when the
+/// person changed their own roles, which ends their sessions — signing in again, told
+/// why, and back.
+fn after<T>(
+    sub: &Submission,
+    signed: &Signed,
+    result: &Result<Option<UserId>, T>,
+    confirmed: String,
+) -> String {
+    match result {
+        Ok(Some(user)) if *user == signed.user.id => {
+            let back = confirmed.split('?').next().unwrap_or_default().to_owned();
+            paths::sign_in_roles_changed(sub.lang, &back)
+        }
+        _ => confirmed,
+    }
 }
 
 /// `POST /{lang}/agencies/{slug}/staff`: authorise (`appoint`) or withdraw (`revoke`)
@@ -97,15 +120,24 @@ pub async fn agency_staff(
     };
     let result = match intent {
         StaffIntent::Revoke => match sub.id_field(&state, field::GRANT).await {
-            Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip()).await,
+            Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip())
+                .await
+                .map(Some),
             Err(res) => return res,
         },
         StaffIntent::Appoint => {
             let mut form = appointment(&sub, Some(&slug));
             form.role = Some(RoleKind::AgencyStaff);
-            admin::appoint(&state, &signed, &form, sub.ip()).await
+            admin::appoint(&state, &signed, &form, sub.ip())
+                .await
+                .map(Some)
         }
     };
-    sub.respond(&state, result, paths::agency_staff(sub.lang, &slug))
-        .await
+    let next = after(
+        &sub,
+        &signed,
+        &result,
+        paths::agency_staff_done(sub.lang, &slug, intent),
+    );
+    sub.respond(&state, result.map(drop), next).await
 }

@@ -142,4 +142,46 @@ http_tests! {
             }
         }
     }
+
+    async fn admin_actions_are_confirmed_and_the_last_admin_stays(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let (admin_id, secret) = person(&db, "only-admin@example.org", &[Role::PlatformAdmin], true).await;
+        person(&db, "future-moderator@example.org", &[], false).await;
+        let admin = signed_in_client(&server, "only-admin@example.org", &secret).await;
+
+        // Withdrawing the last platform admin's role is refused, and says why.
+        let grant = roles::grants_of(&db, admin_id).await.expect("grants")[0].id.to_string();
+        let res = post_form(&server, &admin, "/en/admin", &[("intent", "revoke"), ("grant", &grant)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("page").contains("last administrator"));
+        assert_eq!(roles::roles_of(&db, admin_id).await.expect("roles"), vec![Role::PlatformAdmin]);
+
+        // An appointment is confirmed on the page it came from.
+        let res = post_form(&server, &admin, "/en/admin", &[
+            ("intent", "appoint"), ("email", "future-moderator@example.org"), ("role", "moderator"),
+        ]).await;
+        assert_eq!(location(&res), "/en/admin?done=appoint");
+        let page = server_get(&admin, &server, "/en/admin?done=appoint").await;
+        assert!(page.contains("The role was granted"), "confirmed");
+
+        // Appointing oneself ends one's sessions: sign in again, told why, then back.
+        let res = post_form(&server, &admin, "/en/admin", &[
+            ("intent", "appoint"), ("email", "only-admin@example.org"), ("role", "moderator"),
+        ]).await;
+        assert_eq!(location(&res), "/en/sign-in?next=/en/admin&roles=changed");
+        let page = server_get(&admin, &server, "/en/sign-in?next=/en/admin&roles=changed").await;
+        assert!(page.contains("Your roles changed"), "told why");
+        assert!(page.contains(r#"name="next" value="/en/admin""#), "and where it goes back to");
+    }
+}
+
+async fn server_get(client: &reqwest::Client, server: &TestServer, path: &str) -> String {
+    client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body")
 }

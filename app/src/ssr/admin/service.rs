@@ -8,7 +8,7 @@ use crate::admin::form::field;
 use crate::domain::account::normalize_email;
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::consultation::is_valid_slug;
-use crate::domain::{GrantId, LocalizedText};
+use crate::domain::{GrantId, LocalizedText, UserId};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::accounts::store as users;
@@ -38,6 +38,9 @@ pub enum AdminError {
     /// The role was withdrawn before (or never granted).
     #[error("already revoked")]
     AlreadyRevoked,
+    /// The platform would be left without anyone to administer it.
+    #[error("the last platform admin")]
+    LastPlatformAdmin,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -149,12 +152,13 @@ pub struct Appointment {
     pub scope: String,
 }
 
+/// Grants a role (with its mandate for agency staff); to whom.
 pub async fn appoint(
     state: &AppState,
     signed: &Signed,
     form: &Appointment,
     ip: Option<String>,
-) -> Result<(), AdminError> {
+) -> Result<UserId, AdminError> {
     let Some(kind) = form.role else {
         return Err(AdminError::Invalid(FieldErrors::one(
             field::ROLE,
@@ -230,7 +234,7 @@ pub async fn appoint(
     )
     .await
     {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(user.id),
         Err(StoreError::Conflict(_)) => Err(AdminError::AlreadyHoldsRole),
         Err(e) => Err(e.into()),
     }
@@ -265,13 +269,13 @@ fn mandate(form: &Appointment, errors: &mut FieldErrors, today: NaiveDate) -> Op
     })
 }
 
-/// Withdraws a role (or a staff mandate).
+/// Withdraws a role (or a staff mandate); whose it was.
 pub async fn revoke(
     state: &AppState,
     signed: &Signed,
     grant_id: GrantId,
     ip: Option<String>,
-) -> Result<(), AdminError> {
+) -> Result<UserId, AdminError> {
     let Some(grant) = roles::by_id(&state.db, grant_id).await? else {
         return Err(AdminError::AlreadyRevoked);
     };
@@ -280,6 +284,11 @@ pub async fn revoke(
         _ => Action::AppointRoles,
     };
     check(signed, action)?;
+    if grant.role == Role::PlatformAdmin
+        && roles::holders(&state.db, RoleKind::PlatformAdmin).await? <= 1
+    {
+        return Err(AdminError::LastPlatformAdmin);
+    }
     let entry = AuditEntry {
         actor: Some(signed.user.id),
         action: AuditAction::RoleRevoke,
@@ -291,8 +300,10 @@ pub async fn revoke(
         }),
         ip,
     };
-    roles::revoke(&state.db, grant.id, &entry, state.clock.now()).await?;
-    Ok(())
+    match roles::revoke(&state.db, grant.id, &entry, state.clock.now()).await? {
+        Some(_) => Ok(grant.user_id),
+        None => Err(AdminError::AlreadyRevoked),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -166,7 +166,8 @@ fn item_text(source: &str) -> String {
     out
 }
 
-/// Unicode LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE around written markers.
+/// Unicode LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE, which earlier exports
+/// put around markers: still read, never written (staff copy and paste what is written).
 const LTR_ISOLATE: char = '\u{2066}';
 const POP_ISOLATE: char = '\u{2069}';
 
@@ -202,9 +203,8 @@ pub fn to_markdown(clauses: &[DraftClause]) -> String {
             Some((f, r)) => (f, Some(r)),
             None => (text, None),
         };
-        // The marker is isolated left-to-right, so that in an Arabic line it still
-        // reads `{#key}` instead of being mirrored by the bidi algorithm.
-        let marker = format!(" {LTR_ISOLATE}{{#{}}}{POP_ISOLATE}", clause.key);
+        // Plain ASCII: no invisible direction marks to travel with copied text.
+        let marker = format!(" {{#{}}}", clause.key);
         let block = match clause.kind {
             ClauseKind::Heading => format!(
                 "{} {}{marker}",
@@ -503,12 +503,13 @@ mod tests {
     }
 
     #[test]
-    fn markers_are_isolated_left_to_right_and_read_either_way() {
+    fn markers_are_plain_ascii_and_isolated_ones_still_read() {
         let clauses = assign_keys(&[], parse("1. بند أول\n"), counter());
         let doc = to_markdown(&clauses);
-        assert!(doc.contains("\u{2066}{#new1}\u{2069}"), "{doc:?}");
-        let typed = parse("1. بند أول {#new1}\n");
-        let isolated = parse(&doc);
+        assert!(doc.contains("بند أول {#new1}"), "{doc:?}");
+        assert!(!doc.chars().any(|c| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')), "{doc:?}");
+        let typed = parse(&doc);
+        let isolated = parse("1. بند أول \u{2066}{#new1}\u{2069}\n");
         assert_eq!(typed, isolated);
     }
 

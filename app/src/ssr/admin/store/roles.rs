@@ -118,8 +118,12 @@ pub async fn revoke(
     let Some(grant) = by_id(db, grant_id).await? else {
         return Ok(None);
     };
+    // The last platform admin's role stays, even when two are withdrawn at once.
     let update = "UPDATE role_grants SET revoked_at = $1, revoked_by = $2
-                   WHERE id = $3 AND revoked_at IS NULL";
+                   WHERE id = $3 AND revoked_at IS NULL
+                     AND (role <> 'platform_admin'
+                          OR (SELECT COUNT(*) FROM role_grants
+                               WHERE role = 'platform_admin' AND revoked_at IS NULL) > 1)";
     let end_sessions = "UPDATE users SET session_generation = session_generation + 1 WHERE id = $1";
     let mut tx = db.begin().await?;
     let changed = on_tx!(&mut tx, conn => async {
@@ -140,6 +144,17 @@ pub async fn revoke(
     }
     tx.commit().await?;
     Ok(changed.then_some(grant))
+}
+
+/// How many people hold a role of `kind` now.
+pub async fn holders(db: &Db, kind: RoleKind) -> Result<i64, StoreError> {
+    let n: i64 = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT user_id) FROM role_grants WHERE role = $1 AND revoked_at IS NULL",
+    )
+    .bind(kind.code())
+    .fetch_one(pool)
+    .await)?;
+    Ok(n)
 }
 
 pub async fn by_id(db: &Db, grant_id: GrantId) -> Result<Option<Grant>, StoreError> {
