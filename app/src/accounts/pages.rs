@@ -9,6 +9,7 @@ use super::api::{use_viewer, verify_email, Viewer};
 use super::form::field;
 use super::notifications::NotificationSettings;
 use super::security::{account_details, MandateView, RoleView};
+use crate::consultations::pages::DateText;
 use crate::domain::authz::RoleKind;
 use crate::domain::Lang;
 use crate::forms::FormFeedback;
@@ -235,7 +236,7 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
     let viewer = use_viewer();
-    let details = Resource::new(|| (), |_| account_details());
+    let details = Resource::new(|| (), move |_| account_details(lang));
     let query = use_query_map();
     let changed = query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "password"));
     let notifications_saved =
@@ -289,7 +290,7 @@ pub fn AccountPage() -> impl IntoView {
                             <h2 id="two-factor-heading">{td_string!(locale, two_factor_title)}</h2>
                             {match details.two_factor_since {
                                 Some(since) => view! {
-                                    <p>{td_string!(locale, two_factor_on_since)} " " <bdi>{since}</bdi> " · "
+                                    <p>{td_string!(locale, two_factor_on_since)} " " <DateText date=since /> " · "
                                         {td_string!(locale, two_factor_codes_left)} " " {details.recovery_codes_left}</p>
                                 }.into_any(),
                                 None => view! {
@@ -363,7 +364,7 @@ pub fn MandateLine(mandate: MandateView, lang: Lang) -> impl IntoView {
         <p class="mandate">
             {td_string!(locale, mandate_label)} " "
             <bdi>{mandate.decision_ref}</bdi> " · "
-            {td_string!(locale, mandate_dated)} " " <time dir="ltr" datetime=mandate.decided_on.clone()>{mandate.decided_on.clone()}</time>
+            {mandate.decided_on.map(|date| view! { {td_string!(locale, mandate_dated)} " " <DateText date /> })}
             <br />
             {td_string!(locale, mandate_scope)} " " <bdi>{mandate.scope}</bdi>
         </p>

@@ -22,7 +22,8 @@ pub struct RoleView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MandateView {
     pub decision_ref: String,
-    pub decided_on: String,
+    /// The decision's date in Gregorian and Hijri.
+    pub decided_on: Option<crate::domain::dates::DateLabel>,
     pub scope: String,
 }
 
@@ -30,8 +31,8 @@ pub struct MandateView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountInfo {
     pub roles: Vec<RoleView>,
-    /// Date two-factor authentication was turned on (`YYYY-MM-DD`), if it is.
-    pub two_factor_since: Option<String>,
+    /// When two-factor authentication was turned on, if it is.
+    pub two_factor_since: Option<crate::domain::dates::DateLabel>,
     pub recovery_codes_left: i64,
     /// Whether this session passed a second factor.
     pub second_factor_passed: bool,
@@ -45,6 +46,7 @@ pub struct AccountInfo {
 pub(crate) async fn role_views(
     db: &crate::ssr::db::Db,
     grants: Vec<crate::ssr::admin::store::roles::Grant>,
+    lang: crate::domain::Lang,
 ) -> Result<Vec<RoleView>, AppError> {
     use crate::ssr::agencies::store as agencies;
     let all = agencies::list(db).await?;
@@ -63,7 +65,7 @@ pub(crate) async fn role_views(
                 agency_name: agency.map(|a| a.name.clone()),
                 mandate: g.mandate.map(|m| MandateView {
                     decision_ref: m.decision_ref,
-                    decided_on: m.decided_on,
+                    decided_on: crate::ssr::calendar::label_day(&m.decided_on, lang),
                     scope: m.scope,
                 }),
             }
@@ -72,19 +74,20 @@ pub(crate) async fn role_views(
 }
 
 #[server(prefix = "/api/fn", endpoint = "account_details")]
-pub async fn account_details() -> Result<AccountInfo, AppError> {
+pub async fn account_details(lang: crate::domain::Lang) -> Result<AccountInfo, AppError> {
     use crate::ssr::accounts::store as users;
     use crate::ssr::admin::store::roles;
+    use crate::ssr::calendar::{label, PERSONAL_ZONE};
     use crate::ssr::notifications::store::{follows, notices as notifications};
     let state = crate::ssr::context::app_state()?;
     let signed = crate::ssr::context::require_signed_in().await?;
     let grants = roles::grants_of(&state.db, signed.user.id).await?;
     Ok(AccountInfo {
-        roles: role_views(&state.db, grants).await?,
+        roles: role_views(&state.db, grants, lang).await?,
         two_factor_since: signed
             .user
             .totp_enabled_at
-            .map(|t| t.format("%Y-%m-%d").to_string()),
+            .map(|t| label(t, PERSONAL_ZONE, lang)),
         recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
         second_factor_passed: signed.actor.second_factor,
         notify_mode: notifications::mode(&state.db, signed.user.id).await?,
@@ -106,13 +109,13 @@ pub enum TwoFactorStatus {
         qr_svg: String,
     },
     Enabled {
-        since: String,
+        since: crate::domain::dates::DateLabel,
         recovery_codes_left: i64,
     },
 }
 
 #[server(prefix = "/api/fn", endpoint = "two_factor_state")]
-pub async fn two_factor_state() -> Result<TwoFactorStatus, AppError> {
+pub async fn two_factor_state(lang: crate::domain::Lang) -> Result<TwoFactorStatus, AppError> {
     use crate::ssr::accounts::auth::totp;
     use crate::ssr::accounts::{sessions, store as users};
     use crate::ssr::context;
@@ -120,7 +123,7 @@ pub async fn two_factor_state() -> Result<TwoFactorStatus, AppError> {
     let signed = context::require_signed_in().await?;
     if let Some(since) = signed.user.totp_enabled_at {
         return Ok(TwoFactorStatus::Enabled {
-            since: since.format("%Y-%m-%d").to_string(),
+            since: crate::ssr::calendar::label(since, crate::ssr::calendar::PERSONAL_ZONE, lang),
             recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
         });
     }

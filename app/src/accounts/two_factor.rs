@@ -9,6 +9,7 @@ use super::security::{
     second_step_pending, take_recovery_codes, two_factor_state, TwoFactorStatus,
 };
 use crate::accounts::form::TwoFactorIntent;
+use crate::consultations::pages::DateText;
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
@@ -20,7 +21,7 @@ use crate::ui::layout::{page_title, use_lang};
 pub fn TwoFactorPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let state = Resource::new(|| (), |_| two_factor_state());
+    let state = Resource::new(|| (), move |_| two_factor_state(lang));
     let action = paths::two_factor(lang);
     view! {
         <Title text=page_title(lang, td_string!(locale, two_factor_title)) />
@@ -34,7 +35,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                             Err(e) => error_page(e, lang),
                             Ok(TwoFactorStatus::Enabled { since, recovery_codes_left }) => view! {
                                 <p class="notice notice--ok" role="status">
-                                    {td_string!(locale, two_factor_on_since)} " " <bdi>{since}</bdi>
+                                    {td_string!(locale, two_factor_on_since)} " " <DateText date=since />
                                 </p>
                                 <p>{td_string!(locale, two_factor_codes_left)} " " {recovery_codes_left}</p>
                                 <PostForm action lang intent=TwoFactorIntent::Renew.as_str() fields=move |_fb: &FormFeedback| view! {

@@ -20,7 +20,7 @@ pub struct AdminData {
 }
 
 #[server(prefix = "/api/fn", endpoint = "admin_overview")]
-pub async fn admin_overview() -> Result<AdminData, AppError> {
+pub async fn admin_overview(lang: crate::domain::Lang) -> Result<AdminData, AppError> {
     use crate::domain::authz::Action;
     use crate::ssr::admin::store::roles;
     use crate::ssr::agencies::store as agencies;
@@ -38,7 +38,7 @@ pub async fn admin_overview() -> Result<AdminData, AppError> {
     let grants = roles::current(&state.db, None).await?;
     Ok(AdminData {
         agencies,
-        roles: crate::accounts::security::role_views(&state.db, grants).await?,
+        roles: crate::accounts::security::role_views(&state.db, grants, lang).await?,
     })
 }
 

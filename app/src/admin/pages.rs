@@ -21,7 +21,7 @@ use crate::ui::text::LocalizedSpan;
 pub fn AdminPage() -> impl IntoView {
     let lang = use_lang();
     let locale = lang.locale();
-    let overview = Resource::new(|| (), |_| admin_overview());
+    let overview = Resource::new(|| (), move |_| admin_overview(lang));
     let done = use_query_map()
         .with_untracked(|q| q.get("done"))
         .and_then(|d| d.parse::<AdminIntent>().ok())

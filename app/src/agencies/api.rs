@@ -54,7 +54,7 @@ pub async fn agency_page(slug: String, lang: crate::domain::Lang) -> Result<Agen
         slug: agency.slug,
         name: agency.name,
         website: agency.website,
-        staff: crate::accounts::security::role_views(&state.db, grants).await?,
+        staff: crate::accounts::security::role_views(&state.db, grants, lang).await?,
         can_manage,
     })
 }

@@ -225,8 +225,9 @@ pub fn DateText(date: DateLabel) -> impl IntoView {
         <time datetime=date.iso.clone() class="date">
             <span class="date__gregorian">{date.gregorian}</span>
             {(!date.hijri.is_empty()).then(|| view! { " · " <span class="date__hijri">{date.hijri.clone()}</span> })}
-            " · "
-            <bdi class="date__time" dir="auto">{date.time}</bdi>
+            {(!date.time.is_empty()).then(|| view! {
+                " · "<bdi class="date__time" dir="auto">{date.time.clone()}</bdi>
+            })}
         </time>
     }
 }

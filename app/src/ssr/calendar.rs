@@ -71,6 +71,22 @@ pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Asia::Riyadh)
 }
 
+/// The platform's zone, for the dates of personal pages: a person has no zone of their
+/// own (yet), and the portal serves the Gulf.
+pub const PERSONAL_ZONE: &str = "Asia/Riyadh";
+
+/// A calendar day (`YYYY-MM-DD`, such as a mandate's decision date) in Gregorian and
+/// Hijri, without a time; `None` for a malformed date.
+pub fn label_day(iso: &str, lang: Lang) -> Option<DateLabel> {
+    let date = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()?;
+    let noon = date.and_hms_opt(12, 0, 0)?.and_utc();
+    Some(DateLabel {
+        iso: iso.to_owned(),
+        time: String::new(),
+        ..label(noon, "UTC", lang)
+    })
+}
+
 /// Labels each card's date in its agency's time zone, in `lang`.
 pub fn label_cards(cards: &mut [ConsultationCard], lang: Lang) {
     for card in cards {
@@ -168,6 +184,17 @@ mod tests {
                 .chain(&names.hijri)
                 .all(|n| !n.is_empty() && !n.chars().any(|c| c.is_numeric())));
         }
+    }
+
+    #[test]
+    fn a_day_has_both_calendars_and_no_time() {
+        let day = label_day("2026-03-15", Lang::En).expect("a date");
+        assert_eq!(
+            (day.gregorian.as_str(), day.time.as_str()),
+            ("15 March 2026", "")
+        );
+        assert!(day.hijri.ends_with("1447 AH"), "{}", day.hijri);
+        assert_eq!(label_day("15/03/2026", Lang::Ar), None);
     }
 
     #[test]
