@@ -150,12 +150,14 @@ pub fn ModerationLogPage() -> impl IntoView {
                                                 <td data-label=td_string!(l, moderation_when)><DateText date=line.at /></td>
                                                 <td data-label=td_string!(l, moderation_what)>{action_label(line.action, lang)}</td>
                                                 <td data-label=td_string!(l, moderation_rule)>{line.category.map(|c| rule_label(c, lang))}</td>
-                                                <td data-label=td_string!(l, moderation_reason)><bdi dir="auto">{line.reason}</bdi></td>
+                                                <td data-label=td_string!(l, moderation_reason)>
+                                                    <bdi dir="auto" lang=line.reason.as_deref().and_then(detect_lang).map(Lang::code)>{line.reason.clone()}</bdi>
+                                                </td>
                                                 <td data-label=td_string!(l, moderation_contribution)>
                                                     <a href=paths::contribution(lang, &slug, line.contribution_id)>
                                                         {format!("#{}", line.contribution_id)}
                                                     </a>
-                                                    {(line.action == ModerationAction::Hide).then(|| restore(line.contribution_id))}
+                                                    {(line.action == ModerationAction::Hide).then(|| view! { " " {restore(line.contribution_id)} })}
                                                 </td>
                                             </tr>
                                         }).collect_view()}

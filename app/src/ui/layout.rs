@@ -24,10 +24,16 @@ pub use crate::paths::encode_query_value;
 /// Signing in, then back to the page shown (its path and query).
 pub fn here_then_sign_in(lang: Lang) -> String {
     let location = leptos_router::hooks::use_location();
-    let here = format!(
-        "{}{}",
+    let (path, search) = (
         location.pathname.get_untracked(),
-        location.search.get_untracked()
+        location.search.get_untracked(),
     );
+    // The router's `search` comes without its `?`.
+    let search = search.trim_start_matches('?');
+    let here = if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{search}")
+    };
     crate::paths::sign_in_then(lang, &here)
 }
