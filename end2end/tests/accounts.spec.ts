@@ -65,7 +65,7 @@ test('Arabic registration keeps what was typed and explains each mistake', async
   await page.locator('form.form button[type=submit]').click();
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('.form-summary')).toHaveText('يرجى تصحيح الحقول المشار إليها أدناه.');
-  await expect(page.locator('#field-email-error')).toContainText('أدخل بريدًا إلكترونيًا صحيحًا');
+  await expect(page.locator('#field-email-error')).toContainText('يُرجى إدخال بريد إلكتروني صحيح');
   await expect(page.locator('#field-password-error')).toContainText('شائعة أو سهلة التخمين');
   await expect(page.locator('#field-accept_terms-error')).toBeVisible();
   await expect(page.locator('#field-email')).toHaveValue('fatima-at-example');
@@ -97,7 +97,7 @@ test('registering an address twice tells only its owner', async ({ page }) => {
   const mails = await waitForMail(email, 2);
   // Delivery order is not part of the contract: the worker may send a batch in any order.
   expect(mails.map((m) => m.subject).sort()).toEqual(
-    ['أكّد بريدك الإلكتروني في شورى', 'لديك حساب في شورى بالفعل'].sort(),
+    ['تأكيد بريدك الإلكتروني في شورى', 'لديك حساب في شورى بالفعل'].sort(),
   );
 });
 
