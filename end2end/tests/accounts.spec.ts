@@ -251,7 +251,7 @@ test('change the password, download my data, delete the account', async ({ page 
 });
 
 for (const js of [false, true]) {
-  test(`signing in returns to the page one came from${js ? '' : ' (no JavaScript)'}`, async ({ browser }) => {
+  test(`signing in returns to the page one came from${js ? '' : ' (no JavaScript)'}`, async ({ browser }, testInfo) => {
     const page = await citizen(browser, `Returning ${js}`, js);
     await page.locator('.account-nav form button').click();
     const back = '/ar/consultations/e-participation-guideline?sort=oldest';
@@ -261,6 +261,14 @@ for (const js of [false, true]) {
     await page.locator('#field-password').fill(CITIZEN_PASSWORD);
     await page.locator('form.form button[type=submit]').click();
     await expect(page).toHaveURL(new RegExp(`${back.replace('?', '\\?')}$`));
+    // The account page of a signed-in person, in Arabic on a phone.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto('/ar/account');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'the account page fits a phone').toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, `account-ar-360${js ? '' : '-nojs'}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
     // A link elsewhere is not followed: the account page instead.
     await page.locator('.account-nav form button').click();
     await page.goto('/en/sign-in?next=https%3A%2F%2Fevil.example%2F');

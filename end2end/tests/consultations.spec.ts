@@ -47,6 +47,11 @@ test.describe('reading a consultation', () => {
     const left = (await page.locator('.countdown').textContent())!;
     await expect(page.locator('.countdown')).not.toHaveText(left, { timeout: 5_000 });
     await screenshot(page, testInfo, 'consultation-ar');
+    await page.setViewportSize({ width: 360, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'the consultation page fits a phone').toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, 'consultation-ar-360');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.locator('.toc a[href="#clause-response-time"]').click();
     await expect(page).toHaveURL(/#clause-response-time$/);
