@@ -8,6 +8,7 @@ use app::domain::Lang;
 use app::domain::{GrantId, UserId};
 use app::forms::{FieldErrors, FormFeedback, FormMessage};
 use app::paths::{self, route};
+use app::ssr::accounts::authz::Signed;
 use app::ssr::admin::service::{self as admin, AdminError, AgencyForm, Appointment};
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -17,7 +18,6 @@ use axum::routing::post;
 use axum::Router;
 
 use super::form::{internal, IntoFeedback, SignedSubmission, Submission};
-use app::ssr::accounts::authz::Signed;
 
 impl IntoFeedback for AdminError {
     fn into_feedback(self) -> FormFeedback {
@@ -82,24 +82,28 @@ pub async fn admin(
             .await
             .map(Some),
     };
-    let next = after(&sub, &signed, &result, paths::admin_done(sub.lang, intent));
+    let next = after(
+        &sub,
+        &signed,
+        &result,
+        paths::admin(sub.lang),
+        paths::admin_done(sub.lang, intent),
+    );
     sub.respond(&state, result.map(drop), next).await
 }
 
-/// Where a successful admin action leads: its page with a confirmation, or — when the
-/// person changed their own roles, which ends their sessions — signing in again, told
-/// why, and back.
+/// Where a successful admin action leads: `confirmed` (its page saying what was done),
+/// or — when the person changed their own roles, which ends their sessions — signing
+/// in again, told why, then back to `page`.
 fn after<T>(
     sub: &Submission,
     signed: &Signed,
     result: &Result<Option<UserId>, T>,
+    page: String,
     confirmed: String,
 ) -> String {
     match result {
-        Ok(Some(user)) if *user == signed.user.id => {
-            let back = confirmed.split('?').next().unwrap_or_default().to_owned();
-            paths::sign_in_roles_changed(sub.lang, &back)
-        }
+        Ok(Some(user)) if *user == signed.user.id => paths::sign_in_roles_changed(sub.lang, &page),
         _ => confirmed,
     }
 }
@@ -137,6 +141,7 @@ pub async fn agency_staff(
         &sub,
         &signed,
         &result,
+        paths::agency_staff(sub.lang, &slug),
         paths::agency_staff_done(sub.lang, &slug, intent),
     );
     sub.respond(&state, result.map(drop), next).await
