@@ -38,6 +38,8 @@ pub enum FormMessage {
     TimeZoneUnknown,
     UrlMalformed,
     NoSuchAccount,
+    /// The account exists but its address was never confirmed: no role for it.
+    AddressUnconfirmed,
     DateMalformed,
     DateInFuture,
     AlreadyHoldsRole,
@@ -100,6 +102,7 @@ impl FormMessage {
             FormMessage::TimeZoneUnknown => td_string!(l, form_time_zone_unknown),
             FormMessage::UrlMalformed => td_string!(l, form_url_malformed),
             FormMessage::NoSuchAccount => td_string!(l, form_no_such_account),
+            FormMessage::AddressUnconfirmed => td_string!(l, form_address_unconfirmed),
             FormMessage::DateMalformed => td_string!(l, form_date_malformed),
             FormMessage::DateInFuture => td_string!(l, form_date_in_future),
             FormMessage::AlreadyHoldsRole => td_string!(l, form_already_holds_role),
