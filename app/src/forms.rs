@@ -30,6 +30,8 @@ pub enum FormMessage {
     ResetLinkInvalid,
     CurrentPasswordWrong,
     CodeInvalid,
+    /// Two-factor authentication is on already: it can be replaced, not set up again.
+    TwoFactorAlreadyOn,
     Denied(Denied),
     SlugMalformed,
     SlugTaken,
@@ -94,6 +96,7 @@ impl FormMessage {
             FormMessage::ResetLinkInvalid => td_string!(l, reset_link_invalid),
             FormMessage::CurrentPasswordWrong => td_string!(l, form_current_password_wrong),
             FormMessage::CodeInvalid => td_string!(l, form_code_invalid),
+            FormMessage::TwoFactorAlreadyOn => td_string!(l, form_two_factor_already_on),
             FormMessage::Denied(d) => return denied_text(d, lang),
             FormMessage::SlugMalformed => td_string!(l, form_slug_malformed),
             FormMessage::SlugTaken => td_string!(l, form_slug_taken),

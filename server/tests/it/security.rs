@@ -33,7 +33,110 @@ async fn unconfirmed(db: &Db, email: &str) -> UserId {
         .id
 }
 
+/// The TOTP key shown on the two-factor page (set-up or replacement).
+async fn shown_secret(server: &TestServer, client: &reqwest::Client) -> String {
+    let page = client
+        .get(server.url("/en/account/two-factor"))
+        .send()
+        .await
+        .expect("page");
+    let html = page.text().await.expect("body");
+    html.split("data-otpauth=")
+        .nth(1)
+        .and_then(|rest| rest.split('>').nth(1))
+        .and_then(|rest| rest.split('<').next())
+        .expect("a secret on the page")
+        .to_owned()
+}
+
+/// The recovery codes shown once after a change.
+async fn shown_codes(server: &TestServer, client: &reqwest::Client) -> Vec<String> {
+    let page = client
+        .get(server.url("/en/account/recovery-codes"))
+        .send()
+        .await
+        .expect("page");
+    let html = page.text().await.expect("body");
+    html.split("<li><code>")
+        .skip(1)
+        .filter_map(|rest| rest.split('<').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn code_now(secret: &str) -> String {
+    app::ssr::accounts::auth::totp::code_at(secret, Clock::system().now()).expect("code")
+}
+
+async fn subjects(db: &Db, to: &str) -> Vec<String> {
+    app::ssr::mail::store::queued_for(db, to)
+        .await
+        .expect("mail")
+        .into_iter()
+        .map(|m| m.subject)
+        .collect()
+}
+
 http_tests! {
+    async fn only_the_owner_with_password_and_code_can_change_the_second_factor(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let email = "owner@example.org";
+        person(&db, email, &[Role::Moderator], false).await;
+        // Someone with the password signs in before the owner turns two-factor on, and
+        // opens the set-up page: their session holds a secret of their own.
+        let intruder = signed_in_client(&server, email, "").await;
+        let intruder_secret = shown_secret(&server, &intruder).await;
+
+        // The owner turns it on: every other session ends, and the owner is told.
+        let owner = signed_in_client(&server, email, "").await;
+        let owner_secret = shown_secret(&server, &owner).await;
+        let code = code_now(&owner_secret);
+        let res = post_form(&server, &owner, "/en/account/two-factor", &[("intent", "confirm"), ("code", &code)]).await;
+        assert_eq!(location(&res), "/en/account/recovery-codes");
+        let codes = shown_codes(&server, &owner).await;
+        assert_eq!(codes.len(), 10);
+        assert!(subjects(&db, email).await.iter().any(|s| s.contains("Two-factor authentication is on")));
+
+        // The intruder's session is over: their secret cannot take the factor over.
+        let code = code_now(&intruder_secret);
+        let csrf = csrf_of(&intruder, &server.url("/en/sign-in")).await;
+        let res = intruder.post(server.url("/en/account/two-factor"))
+            .form(&[("csrf", csrf.as_str()), ("intent", "confirm"), ("code", code.as_str())])
+            .send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+        // Nor can any session turn it on again over the current one.
+        let res = post_form(&server, &owner, "/en/account/two-factor", &[("intent", "confirm"), ("code", &code)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("page").contains("already on"));
+
+        // Replacing it takes the password and a current code (here a recovery code).
+        // (Five tries on the account so far, the per-account limit's burst.)
+        let new_secret = shown_secret(&server, &owner).await;
+        assert_ne!(new_secret, owner_secret);
+        let second = client_from([127, 0, 0, 1]);
+        let res = post_form(&server, &second, "/en/sign-in", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(location(&res), "/en/sign-in/code");
+        let res = post_form(&server, &second, "/en/sign-in/code", &[("code", &codes[1])]).await;
+        assert_eq!(location(&res), "/en/account");
+        let new_code = code_now(&new_secret);
+        let res = post_form(&server, &owner, "/en/account/two-factor", &[
+            ("intent", "replace"), ("current_password", PASSWORD),
+            ("current_code", "bbbbb-bbbbb"), ("code", &new_code),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let res = post_form(&server, &owner, "/en/account/two-factor", &[
+            ("intent", "replace"), ("current_password", PASSWORD),
+            ("current_code", &codes[0]), ("code", &new_code),
+        ]).await;
+        assert_eq!(location(&res), "/en/account/recovery-codes", "{}", res.status());
+        assert!(subjects(&db, email).await.iter().any(|s| s.contains("new authenticator app")));
+        // The owner's other session ended; this one goes on.
+        let res = second.get(server.url("/en/account/two-factor")).send().await.expect("page");
+        assert!(!res.text().await.expect("body").contains("data-otpauth"), "signed out");
+        assert_eq!(owner.get(server.url("/en/moderation")).send().await.expect("page").status(), StatusCode::OK);
+    }
+
     async fn roles_go_only_to_confirmed_addresses(server, demo = false) {
         let db = server.test_db.db.clone();
         let now = Clock::system().now();
@@ -77,4 +180,85 @@ http_tests! {
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert!(res.text().await.expect("page").contains("confirm your email address"));
     }
+}
+
+/// Ten wrong codes in a row end the sign-in; the next waits, and the owner is told.
+async fn wrong_codes_are_capped(test_db: TestDb) {
+    let clock = Clock::fixed(Clock::system().now());
+    let server = TestServer::start_with_clock(test_db, false, clock.clone()).await;
+    let db = server.test_db.db.clone();
+    let email = "owner@example.org";
+    let (_, secret) = person(&db, email, &[], true).await;
+    let client = client_from([127, 0, 0, 1]);
+    let sign_in = || async {
+        post_form(
+            &server,
+            &client,
+            "/en/sign-in",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await
+    };
+    let res = sign_in().await;
+    assert_eq!(location(&res), "/en/sign-in/code");
+    let right = |at| app::ssr::accounts::auth::totp::code_at(&secret, at).expect("code");
+    for attempt in 1..=10 {
+        // Past the per-account rate limit: only the cap stops these.
+        clock.set(clock.now() + chrono::Duration::seconds(13));
+        let wrong = if right(clock.now()) == "123456" {
+            "654321"
+        } else {
+            "123456"
+        };
+        let res = post_form(&server, &client, "/en/sign-in/code", &[("code", wrong)]).await;
+        let want = if attempt < 10 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(res.status(), want, "attempt {attempt}");
+    }
+    // The sign-in is over: even the right code does not finish it.
+    let csrf = csrf_of(&client, &server.url("/en/sign-in")).await;
+    let res = client
+        .post(server.url("/en/sign-in/code"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", right(clock.now()).as_str()),
+        ])
+        .send()
+        .await
+        .expect("code");
+    assert_ne!(location(&res), "/en/account");
+    assert!(subjects(&db, email)
+        .await
+        .iter()
+        .any(|s| s.contains("Many wrong sign-in codes")));
+    // Starting again with the password waits…
+    let res = sign_in().await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    // …until the delay has passed.
+    clock.set(clock.now() + chrono::Duration::minutes(6));
+    let res = sign_in().await;
+    assert_eq!(location(&res), "/en/sign-in/code");
+    let res = post_form(
+        &server,
+        &client,
+        "/en/sign-in/code",
+        &[("code", &right(clock.now()))],
+    )
+    .await;
+    assert_eq!(location(&res), "/en/account");
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_second_factor_codes_are_capped_on_sqlite() {
+    wrong_codes_are_capped(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_second_factor_codes_are_capped_on_postgres() {
+    wrong_codes_are_capped(TestDb::postgres().await).await;
 }

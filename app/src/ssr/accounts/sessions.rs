@@ -84,14 +84,6 @@ pub async fn sign_in(
     Ok(())
 }
 
-/// Raises this session to "passed a second factor" (after setting up TOTP), with a new
-/// session id: a change of privilege never keeps an id an attacker might know.
-pub async fn elevate(session: &Session) -> Result<(), SessionError> {
-    session.cycle_id().await?;
-    session.insert(KEY_SECOND_FACTOR, true).await?;
-    Ok(())
-}
-
 /// Whether this session passed a second factor.
 pub async fn second_factor_passed(session: &Session) -> Result<bool, SessionError> {
     Ok(session
@@ -110,6 +102,13 @@ pub async fn begin_second_step(
     forget_user(session).await?;
     session.insert(KEY_PENDING_USER, user.id.0).await?;
     session.insert(KEY_PENDING_AT, now.timestamp()).await?;
+    Ok(())
+}
+
+/// Ends a second step half-way: signing in starts again from the password.
+pub async fn abandon_second_step(session: &Session) -> Result<(), SessionError> {
+    session.remove::<i64>(KEY_PENDING_USER).await?;
+    session.remove::<i64>(KEY_PENDING_AT).await?;
     Ok(())
 }
 
