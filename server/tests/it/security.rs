@@ -78,6 +78,33 @@ async fn subjects(db: &Db, to: &str) -> Vec<String> {
 }
 
 http_tests! {
+    async fn mailed_links_do_not_stay_in_the_outbox(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let email = "owner@example.org";
+        person(&db, email, &[], false).await;
+        let client = client_from([127, 0, 0, 1]);
+        let res = post_form(&server, &client, "/en/forgot-password", &[("email", email)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let queued = app::ssr::mail::store::queued_for(&db, email).await.expect("mail");
+        assert!(queued[0].text_body.contains("token="), "the link, until sent");
+
+        let spool = tempfile::tempdir().expect("spool");
+        let mailer = app::ssr::mail::Mailer::files("Shura <no-reply@localhost>", spool.path().into()).expect("mailer");
+        let now = Clock::system().now();
+        let round = app::ssr::mail::worker::deliver_due(&db, &mailer, now).await.expect("sent");
+        assert_eq!(round.sent, 1);
+        let kept = app::ssr::mail::store::queued_for(&db, email).await.expect("mail");
+        assert_eq!(kept.len(), 1, "the message is listed");
+        assert!(!kept[0].text_body.contains("token="), "{}", kept[0].text_body);
+        assert!(kept[0].html_body.is_none());
+
+        // A month later the worker's tick deletes it.
+        app::ssr::workers::minute_tick(&db, "http://localhost", now + chrono::Duration::days(29)).await;
+        assert_eq!(app::ssr::mail::store::queued_for(&db, email).await.expect("mail").len(), 1);
+        app::ssr::workers::minute_tick(&db, "http://localhost", now + chrono::Duration::days(31)).await;
+        assert!(app::ssr::mail::store::queued_for(&db, email).await.expect("mail").is_empty());
+    }
+
     async fn only_the_owner_with_password_and_code_can_change_the_second_factor(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";
