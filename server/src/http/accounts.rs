@@ -116,11 +116,21 @@ async fn finish_sign_in(
     second_factor: bool,
 ) -> Response {
     let now = state.clock.now();
-    if let Err(err) = sessions::sign_in(&sub.session, user, now, second_factor).await {
+    let signed_in = async {
+        sessions::sign_in(&sub.session, user, now, second_factor).await?;
+        sessions::password_confirmed(&sub.session, now).await
+    };
+    if let Err(err) = signed_in.await {
         return session_failure(state, sub, err).await;
     }
     tracing::info!(user = %user.id, second_factor, "signed in");
-    match roles::roles_of(&state.db, user.id).await {
+    let roles = roles::roles_of(&state.db, user.id).await;
+    // Someone holding a role gets a short session, whose cookie ends with the browser's.
+    let privileged = roles.as_ref().map_or(true, |r| !r.is_empty());
+    if let Err(err) = sessions::mark_privileged(&sub.session, privileged, now).await {
+        return session_failure(state, sub, err).await;
+    }
+    match roles {
         Ok(roles) if !roles.is_empty() => {
             let entry = audit::AuditEntry {
                 actor: Some(user.id),
@@ -216,9 +226,11 @@ pub async fn account(
     match result {
         Ok(user) => {
             let now = state.clock.now();
-            if let Err(err) =
-                sessions::sign_in(&sub.session, &user, now, signed.actor.second_factor).await
-            {
+            let signed_in = async {
+                sessions::sign_in(&sub.session, &user, now, signed.actor.second_factor).await?;
+                sessions::password_confirmed(&sub.session, now).await
+            };
+            if let Err(err) = signed_in.await {
                 return session_failure(&state, &sub, err).await;
             }
             see_other(paths::account_password_changed(sub.lang))

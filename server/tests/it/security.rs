@@ -78,6 +78,19 @@ async fn subjects(db: &Db, to: &str) -> Vec<String> {
 }
 
 http_tests! {
+    async fn the_owner_is_told_when_the_password_changes(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let email = "owner@example.org";
+        person(&db, email, &[], false).await;
+        let client = signed_in_client(&server, email, "").await;
+        let res = post_form(&server, &client, "/en/account", &[
+            ("intent", "password"), ("current_password", PASSWORD),
+            ("new_password", "ضوء القمر على وادي حنيفة"),
+        ]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(subjects(&db, email).await.iter().any(|s| s.contains("password was changed")));
+    }
+
     async fn mailed_links_do_not_stay_in_the_outbox(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";
@@ -288,4 +301,143 @@ async fn wrong_second_factor_codes_are_capped_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_second_factor_codes_are_capped_on_postgres() {
     wrong_codes_are_capped(TestDb::postgres().await).await;
+}
+
+/// Signs in through the forms at the fixed `clock`'s time; the last answer.
+async fn sign_in_at(
+    server: &TestServer,
+    client: &reqwest::Client,
+    email: &str,
+    secret: &str,
+    clock: &Clock,
+) -> reqwest::Response {
+    let res = post_form(
+        server,
+        client,
+        "/en/sign-in",
+        &[("email", email), ("password", PASSWORD)],
+    )
+    .await;
+    if location(&res) != "/en/sign-in/code" {
+        return res;
+    }
+    let code = app::ssr::accounts::auth::totp::code_at(secret, clock.now()).expect("code");
+    post_form(server, client, "/en/sign-in/code", &[("code", &code)]).await
+}
+
+fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("shura_session="))
+        .expect("a session cookie")
+        .to_owned()
+}
+
+/// Role holders get short sessions with a browser-session cookie, and give their
+/// password again before granting roles.
+async fn privileged_sessions_are_short(test_db: TestDb) {
+    let clock = Clock::fixed(Clock::system().now());
+    let server = TestServer::start_with_clock(test_db, false, clock.clone()).await;
+    let db = server.test_db.db.clone();
+    let (_, secret) = person(&db, "admin@example.org", &[Role::PlatformAdmin], true).await;
+    person(&db, "citizen@example.org", &[], false).await;
+    person(&db, "future@example.org", &[], false).await;
+    let admin = client_from([127, 0, 0, 1]);
+    let res = sign_in_at(&server, &admin, "admin@example.org", &secret, &clock).await;
+    assert_eq!(location(&res), "/en/account");
+    let cookie = session_cookie(&res).to_lowercase();
+    assert!(
+        !cookie.contains("max-age") && !cookie.contains("expires"),
+        "{cookie}"
+    );
+    let citizen = client_from([127, 0, 0, 2]);
+    let res = sign_in_at(&server, &citizen, "citizen@example.org", "", &clock).await;
+    assert!(
+        session_cookie(&res).to_lowercase().contains("max-age"),
+        "citizens stay signed in"
+    );
+
+    // Eleven minutes after the password, granting a role asks for it again.
+    clock.set(clock.now() + chrono::Duration::minutes(11));
+    let appoint = [
+        ("intent", "appoint"),
+        ("email", "future@example.org"),
+        ("role", "moderator"),
+    ];
+    let res = post_form(&server, &admin, "/en/admin", &appoint).await;
+    assert_eq!(
+        location(&res),
+        "/en/sign-in?next=/en/admin&confirm=password"
+    );
+    let page = admin
+        .get(server.url(location(&res)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("please confirm it is you"), "told why");
+    let future = users::by_email(&db, "future@example.org")
+        .await
+        .expect("user")
+        .expect("future")
+        .id;
+    assert!(roles::roles_of(&db, future)
+        .await
+        .expect("roles")
+        .is_empty());
+    let res = sign_in_at(&server, &admin, "admin@example.org", &secret, &clock).await;
+    assert_eq!(location(&res), "/en/account");
+    let res = post_form(&server, &admin, "/en/admin", &appoint).await;
+    assert_eq!(location(&res), "/en/admin?done=appoint");
+
+    // Half an hour unused ends the admin's session, not the citizen's.
+    clock.set(clock.now() + chrono::Duration::minutes(31));
+    let res = admin
+        .get(server.url("/en/admin"))
+        .send()
+        .await
+        .expect("admin");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let page = citizen
+        .get(server.url("/en/account/two-factor"))
+        .send()
+        .await
+        .expect("page");
+    assert!(
+        page.text().await.expect("body").contains("data-otpauth"),
+        "still signed in"
+    );
+
+    // However busy, twelve hours after signing in the admin signs in again.
+    clock.set(clock.now() + chrono::Duration::minutes(1));
+    let res = sign_in_at(&server, &admin, "admin@example.org", &secret, &clock).await;
+    assert_eq!(location(&res), "/en/account");
+    for _ in 0..(12 * 3) {
+        clock.set(clock.now() + chrono::Duration::minutes(20));
+        let res = admin
+            .get(server.url("/en/admin"))
+            .send()
+            .await
+            .expect("admin");
+        if res.status() != StatusCode::OK {
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+            server.finish().await;
+            return;
+        }
+    }
+    panic!("the admin's session outlived twelve hours");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn privileged_sessions_are_short_on_sqlite() {
+    privileged_sessions_are_short(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn privileged_sessions_are_short_on_postgres() {
+    privileged_sessions_are_short(TestDb::postgres().await).await;
 }

@@ -306,6 +306,13 @@ pub async fn reset_password(
         return Err(AccountError::ResetLinkInvalid);
     }
     users::set_password(&state.db, user.id, &new_hash).await?;
+    tracing::info!(user = %user.id, "password reset with a mailed link");
+    notify_owner(
+        state,
+        &user,
+        templates::SecurityNotice::PasswordChanged { at: now },
+    )
+    .await?;
     Ok(())
 }
 
@@ -370,6 +377,14 @@ pub async fn change_password(
     }
     let new_hash = password::hash(new_password).await?;
     users::set_password(&state.db, user.id, &new_hash).await?;
+    tracing::info!(user = %user.id, "password changed");
+    let at = state.clock.now();
+    notify_owner(
+        state,
+        user,
+        templates::SecurityNotice::PasswordChanged { at },
+    )
+    .await?;
     users::by_id(&state.db, user.id)
         .await?
         .ok_or(AccountError::Inconsistent(
