@@ -30,6 +30,8 @@ pub enum FormMessage {
     ResetLinkInvalid,
     CurrentPasswordWrong,
     CodeInvalid,
+    /// Two-factor authentication is on already: it can be replaced, not set up again.
+    TwoFactorAlreadyOn,
     Denied(Denied),
     SlugMalformed,
     SlugTaken,
@@ -38,6 +40,8 @@ pub enum FormMessage {
     TimeZoneUnknown,
     UrlMalformed,
     NoSuchAccount,
+    /// The account exists but its address was never confirmed: no role for it.
+    AddressUnconfirmed,
     DateMalformed,
     DateInFuture,
     AlreadyHoldsRole,
@@ -92,6 +96,7 @@ impl FormMessage {
             FormMessage::ResetLinkInvalid => td_string!(l, reset_link_invalid),
             FormMessage::CurrentPasswordWrong => td_string!(l, form_current_password_wrong),
             FormMessage::CodeInvalid => td_string!(l, form_code_invalid),
+            FormMessage::TwoFactorAlreadyOn => td_string!(l, form_two_factor_already_on),
             FormMessage::Denied(d) => return denied_text(d, lang),
             FormMessage::SlugMalformed => td_string!(l, form_slug_malformed),
             FormMessage::SlugTaken => td_string!(l, form_slug_taken),
@@ -100,6 +105,7 @@ impl FormMessage {
             FormMessage::TimeZoneUnknown => td_string!(l, form_time_zone_unknown),
             FormMessage::UrlMalformed => td_string!(l, form_url_malformed),
             FormMessage::NoSuchAccount => td_string!(l, form_no_such_account),
+            FormMessage::AddressUnconfirmed => td_string!(l, form_address_unconfirmed),
             FormMessage::DateMalformed => td_string!(l, form_date_malformed),
             FormMessage::DateInFuture => td_string!(l, form_date_in_future),
             FormMessage::AlreadyHoldsRole => td_string!(l, form_already_holds_role),

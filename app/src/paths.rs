@@ -347,6 +347,14 @@ pub fn sign_in_roles_changed(lang: Lang, next: &str) -> String {
     format!("{then}{sep}roles=changed")
 }
 
+/// Signing in again to confirm it is still the same person (before granting or
+/// withdrawing roles), told why, then back to `next`.
+pub fn sign_in_to_confirm(lang: Lang, next: &str) -> String {
+    let then = sign_in_then(lang, next);
+    let sep = if then.contains('?') { '&' } else { '?' };
+    format!("{then}{sep}confirm=password")
+}
+
 /// The second step of signing in, then back to `next`.
 pub fn sign_in_code_then(lang: Lang, next: &str) -> String {
     match safe_next(next) {

@@ -10,6 +10,9 @@ pub enum TwoFactorIntent {
     Confirm,
     /// Replace the recovery codes.
     Renew,
+    /// Move two-factor authentication to a new authenticator app: the password, a code
+    /// of the current app (or a recovery code) and the first code of the new one.
+    Replace,
 }
 
 impl TwoFactorIntent {
@@ -29,6 +32,8 @@ pub mod field {
     pub const ACCEPT_TERMS: &str = "accept_terms";
     /// A second factor: a code from the authenticator app or a recovery code.
     pub const CODE: &str = "code";
+    /// A code of the authenticator app being replaced (or a recovery code).
+    pub const CURRENT_CODE: &str = "current_code";
     /// The page to go back to once signed in (see `paths::safe_next`).
     pub const NEXT: &str = "next";
 }

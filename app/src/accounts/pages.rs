@@ -166,12 +166,16 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let after_reset = query.with_untracked(|q| q.get("reset").is_some_and(|v| v == "done"));
     let roles_changed = query.with_untracked(|q| q.get("roles").is_some_and(|v| v == "changed"));
+    let confirm = query.with_untracked(|q| q.get("confirm").is_some_and(|v| v == "password"));
     view! {
         <Title text=page_title(lang, td_string!(locale, sign_in)) />
         <section class="page narrow">
             <h1>{td_string!(locale, sign_in)}</h1>
             {after_reset.then(|| view! {
                 <p class="notice notice--ok" role="status">{td_string!(locale, reset_done)}</p>
+            })}
+            {confirm.then(|| view! {
+                <p class="notice" role="status">{td_string!(locale, sign_in_to_confirm)}</p>
             })}
             {roles_changed.then(|| view! {
                 <p class="notice" role="status">{td_string!(locale, sign_in_roles_changed)}</p>

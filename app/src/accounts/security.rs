@@ -103,15 +103,22 @@ pub async fn account_details(lang: crate::domain::Lang) -> Result<AccountInfo, A
 /// first code is confirmed) or the state of an account that has it on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TwoFactorStatus {
-    Setup {
-        secret: String,
-        url: String,
-        qr_svg: String,
-    },
+    Setup(NewSecret),
     Enabled {
         since: crate::domain::dates::DateLabel,
         recovery_codes_left: i64,
+        /// A new secret for replacing the authenticator app, once this session has
+        /// passed the second factor.
+        replacement: Option<NewSecret>,
     },
+}
+
+/// A TOTP secret being set up: the key, its `otpauth://` link and that link's QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSecret {
+    pub secret: String,
+    pub url: String,
+    pub qr_svg: String,
 }
 
 #[server(prefix = "/api/fn", endpoint = "two_factor_state")]
@@ -121,22 +128,31 @@ pub async fn two_factor_state(lang: crate::domain::Lang) -> Result<TwoFactorStat
     use crate::ssr::context;
     let state = context::app_state()?;
     let signed = context::require_signed_in().await?;
+    let session = context::session().await?;
+    let new_secret = || async {
+        let secret = sessions::totp_setup_secret(&session).await?;
+        let account = signed.user.email.clone().unwrap_or_default();
+        let url = totp::provisioning_url(&secret, &account).ok_or(AppError::Internal)?;
+        let qr_svg = totp::qr_svg(&url).ok_or(AppError::Internal)?;
+        Ok::<_, AppError>(NewSecret {
+            secret,
+            url,
+            qr_svg,
+        })
+    };
     if let Some(since) = signed.user.totp_enabled_at {
+        let replacement = if signed.actor.second_factor {
+            Some(new_secret().await?)
+        } else {
+            None
+        };
         return Ok(TwoFactorStatus::Enabled {
             since: crate::ssr::calendar::label(since, crate::ssr::calendar::PERSONAL_ZONE, lang),
             recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
+            replacement,
         });
     }
-    let session = context::session().await?;
-    let secret = sessions::totp_setup_secret(&session).await?;
-    let account = signed.user.email.clone().unwrap_or_default();
-    let url = totp::provisioning_url(&secret, &account).ok_or(AppError::Internal)?;
-    let qr_svg = totp::qr_svg(&url).ok_or(AppError::Internal)?;
-    Ok(TwoFactorStatus::Setup {
-        secret,
-        url,
-        qr_svg,
-    })
+    Ok(TwoFactorStatus::Setup(new_secret().await?))
 }
 
 /// The recovery codes just created, once: reading them removes them from the session.

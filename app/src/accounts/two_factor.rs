@@ -6,7 +6,7 @@ use leptos_i18n::td_string;
 use leptos_meta::Title;
 
 use super::security::{
-    second_step_pending, take_recovery_codes, two_factor_state, TwoFactorStatus,
+    second_step_pending, take_recovery_codes, two_factor_state, NewSecret, TwoFactorStatus,
 };
 use crate::accounts::form::TwoFactorIntent;
 use crate::consultations::pages::DateText;
@@ -33,7 +33,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                     Suspend::new(async move {
                         match state.await {
                             Err(e) => error_page(e, lang),
-                            Ok(TwoFactorStatus::Enabled { since, recovery_codes_left }) => view! {
+                            Ok(TwoFactorStatus::Enabled { since, recovery_codes_left, replacement }) => { let replace_action = action.clone(); view! {
                                 <p class="notice notice--ok" role="status">
                                     {td_string!(locale, two_factor_on_since)} " " <DateText date=since />
                                 </p>
@@ -44,18 +44,32 @@ pub fn TwoFactorPage() -> impl IntoView {
                                         {td_string!(locale, two_factor_renew)}
                                     </button>
                                 }.into_any() />
-                            }.into_any(),
-                            Ok(TwoFactorStatus::Setup { secret, url, qr_svg }) => view! {
+                                {replacement.map(|new| {
+                                    let action = replace_action.clone();
+                                    view! {
+                                        <h2>{td_string!(locale, two_factor_replace)}</h2>
+                                        <p>{td_string!(locale, two_factor_replace_intro)}</p>
+                                        <NewSecretView new />
+                                        <PostForm action lang intent=TwoFactorIntent::Replace.as_str() fields=move |fb: &FormFeedback| view! {
+                                            <Field name="current_password" kind="password" autocomplete="current-password" lang
+                                                label=td_string!(locale, field_current_password).to_string()
+                                                error=fb.errors.get("current_password").copied() />
+                                            <Field name="current_code" autocomplete="one-time-code" lang
+                                                label=td_string!(locale, field_current_code).to_string()
+                                                error=fb.errors.get("current_code").copied() />
+                                            <Field name="code" autocomplete="one-time-code" lang
+                                                label=td_string!(locale, field_new_code).to_string()
+                                                error=fb.errors.get("code").copied() />
+                                            <button type="submit" class="button button--secondary">{td_string!(locale, two_factor_replace)}</button>
+                                        }.into_any() />
+                                    }
+                                })}
+                            }.into_any() }
+                            Ok(TwoFactorStatus::Setup(new)) => view! {
                                 <p class="lead">{td_string!(locale, two_factor_intro)}</p>
                                 <ol class="steps">
                                     <li>{td_string!(locale, two_factor_step_app)}</li>
-                                    <li>
-                                        {td_string!(locale, two_factor_step_scan)}
-                                        <div class="qr" role="img" aria-label=td_string!(locale, two_factor_qr_label)
-                                            inner_html=qr_svg></div>
-                                        <p>{td_string!(locale, two_factor_step_key)}</p>
-                                        <p><code class="secret" dir="ltr" data-otpauth=url>{secret}</code></p>
-                                    </li>
+                                    <li><NewSecretView new /></li>
                                     <li>{td_string!(locale, two_factor_step_code)}</li>
                                 </ol>
                                 <PostForm action lang intent=TwoFactorIntent::Confirm.as_str() fields=move |fb: &FormFeedback| view! {
@@ -70,6 +84,24 @@ pub fn TwoFactorPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// A new secret to scan (or type) into an authenticator app.
+#[component]
+fn NewSecretView(new: NewSecret) -> impl IntoView {
+    let locale = use_lang().locale();
+    let NewSecret {
+        secret,
+        url,
+        qr_svg,
+    } = new;
+    view! {
+        {td_string!(locale, two_factor_step_scan)}
+        <div class="qr" role="img" aria-label=td_string!(locale, two_factor_qr_label)
+            inner_html=qr_svg></div>
+        <p>{td_string!(locale, two_factor_step_key)}</p>
+        <p><code class="secret" dir="ltr" data-otpauth=url>{secret}</code></p>
     }
 }
 

@@ -180,6 +180,12 @@ pub fn authorise(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
     if !role_allows {
         return Err(Denied::Forbidden);
     }
+    // A role held by an address nobody confirmed could be someone else's: whoever
+    // registered it first (see `ssr::admin::service::appoint`, which refuses such
+    // appointments; this covers roles granted before that rule or by other means).
+    if !actor.email_verified {
+        return Err(Denied::EmailUnverified);
+    }
     if !actor.second_factor {
         return Err(Denied::SecondFactorRequired);
     }
@@ -279,6 +285,22 @@ mod tests {
         for action in [Action::Contribute, Action::Follow] {
             assert_eq!(
                 authorise(Some(&citizen), action),
+                Err(Denied::EmailUnverified)
+            );
+        }
+    }
+
+    #[test]
+    fn roles_need_a_confirmed_address() {
+        let mut admin = actor(&[Role::PlatformAdmin, Role::AgencyStaff(A)]);
+        admin.email_verified = false;
+        for action in [
+            Action::AppointRoles,
+            Action::ReadAuditLog,
+            Action::ActForAgency(A),
+        ] {
+            assert_eq!(
+                authorise(Some(&admin), action),
                 Err(Denied::EmailUnverified)
             );
         }

@@ -3,11 +3,13 @@
 
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::db::Db;
+use crate::ssr::mail::store as mail_outbox;
 use crate::ssr::notifications::service as notifying;
 
 /// Pages compute a consultation's status from the clock; this writes it down, so that
 /// the stored status (and exports) catch up within a minute. It also tells followers of
-/// new versions and closing periods, and queues the daily digests that are due.
+/// new versions and closing periods, queues the daily digests that are due, and deletes
+/// mail sent or given up more than [`mail_outbox::KEEP_SENT_FOR`] ago.
 /// Failures are logged: the next tick tries again.
 pub async fn minute_tick(db: &Db, public_url: &str, now: chrono::DateTime<chrono::Utc>) {
     match consultations::advance_by_clock(db, now).await {
@@ -24,5 +26,10 @@ pub async fn minute_tick(db: &Db, public_url: &str, now: chrono::DateTime<chrono
         Ok(0) => {}
         Ok(n) => tracing::info!(digests = n, "daily digests queued"),
         Err(err) => tracing::warn!(error = %err, "could not send daily digests"),
+    }
+    match mail_outbox::purge_done(db, now - mail_outbox::KEEP_SENT_FOR).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(messages = n, "old mail deleted from the outbox"),
+        Err(err) => tracing::warn!(error = %err, "could not purge the mail outbox"),
     }
 }

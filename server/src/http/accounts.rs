@@ -29,6 +29,14 @@ impl IntoFeedback for AccountError {
             AccountError::Store(err) => internal(&err),
             AccountError::Hash(err) => internal(&err),
             AccountError::Inconsistent(what) => internal(&what),
+            // Said beside the form that replaces it: the set-up form is not on the page.
+            AccountError::TwoFactorAlreadyOn => FormFeedback {
+                summary: Some(FormMessage::TwoFactorAlreadyOn),
+                intent: TwoFactorIntent::Replace.as_str().to_owned(),
+                ..Default::default()
+            },
+            // Handled before it gets here (429 with the wait); as feedback, the same words.
+            AccountError::SecondFactorBlocked(_) => FormMessage::TooManyAttempts.into(),
         }
     }
 }
@@ -86,6 +94,11 @@ pub async fn sign_in(State(state): State<AppState>, sub: Submission) -> Response
     };
     let now = state.clock.now();
     if user.totp_enabled_at.is_some() {
+        match accounts::second_factor_blocked(&state, &user).await {
+            Ok(None) => {}
+            Ok(Some(until)) => return second_factor_wait(&state, &sub, until).await,
+            Err(err) => return sub.refuse(&state, err).await,
+        }
         return match sessions::begin_second_step(&sub.session, &user, now).await {
             Ok(()) => see_other(paths::sign_in_code_then(sub.lang, sub.field(field::NEXT))),
             Err(err) => session_failure(&state, &sub, err).await,
@@ -103,11 +116,21 @@ async fn finish_sign_in(
     second_factor: bool,
 ) -> Response {
     let now = state.clock.now();
-    if let Err(err) = sessions::sign_in(&sub.session, user, now, second_factor).await {
+    let signed_in = async {
+        sessions::sign_in(&sub.session, user, now, second_factor).await?;
+        sessions::password_confirmed(&sub.session, now).await
+    };
+    if let Err(err) = signed_in.await {
         return session_failure(state, sub, err).await;
     }
     tracing::info!(user = %user.id, second_factor, "signed in");
-    match roles::roles_of(&state.db, user.id).await {
+    let roles = roles::roles_of(&state.db, user.id).await;
+    // Someone holding a role gets a short session, whose cookie ends with the browser's.
+    let privileged = roles.as_ref().map_or(true, |r| !r.is_empty());
+    if let Err(err) = sessions::mark_privileged(&sub.session, privileged, now).await {
+        return session_failure(state, sub, err).await;
+    }
+    match roles {
         Ok(roles) if !roles.is_empty() => {
             let entry = audit::AuditEntry {
                 actor: Some(user.id),
@@ -159,10 +182,29 @@ pub async fn sign_in_code(State(state): State<AppState>, sub: Submission) -> Res
     if let Err(res) = sub.check_account_rate(&state, user.id).await {
         return res;
     }
-    match accounts::check_second_factor(&state, &user, sub.field(field::CODE)).await {
+    let ip = sub.ip();
+    match accounts::check_second_factor(&state, &user, sub.field(field::CODE), ip.as_deref()).await
+    {
         Ok(()) => finish_sign_in(&state, &sub, &user, true).await,
+        Err(AccountError::SecondFactorBlocked(until)) => {
+            second_factor_wait(&state, &sub, until).await
+        }
         Err(refusal) => sub.refuse(&state, refusal).await,
     }
+}
+
+/// Too many wrong second-factor codes: this sign-in ends, and the next one starts from
+/// the password once `until` has passed (429 with `Retry-After`).
+async fn second_factor_wait(
+    state: &AppState,
+    sub: &Submission,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Response {
+    if let Err(err) = sessions::abandon_second_step(&sub.session).await {
+        return session_failure(state, sub, err).await;
+    }
+    let wait = (until - state.clock.now()).to_std().unwrap_or_default();
+    sub.too_many(state, Action::SignIn, wait).await
 }
 
 /// `POST /{lang}/account` with `intent=password`: a new password, given the current
@@ -184,9 +226,11 @@ pub async fn account(
     match result {
         Ok(user) => {
             let now = state.clock.now();
-            if let Err(err) =
-                sessions::sign_in(&sub.session, &user, now, signed.actor.second_factor).await
-            {
+            let signed_in = async {
+                sessions::sign_in(&sub.session, &user, now, signed.actor.second_factor).await?;
+                sessions::password_confirmed(&sub.session, now).await
+            };
+            if let Err(err) = signed_in.await {
                 return session_failure(&state, &sub, err).await;
             }
             see_other(paths::account_password_changed(sub.lang))
@@ -196,7 +240,10 @@ pub async fn account(
 }
 
 /// `POST /{lang}/account/two-factor`: `intent=confirm` turns it on with the first
-/// code; `intent=renew` replaces the recovery codes. Both show the new codes once.
+/// code (refused while it is on); `intent=replace` moves it to a new authenticator app
+/// (the password, a current code and the new app's first code); `intent=renew` replaces
+/// the recovery codes. Each shows the new codes once; turning on and replacing end
+/// every other session of the account.
 pub async fn two_factor(
     State(state): State<AppState>,
     SignedSubmission(sub, signed): SignedSubmission,
@@ -205,40 +252,66 @@ pub async fn two_factor(
         Ok(intent) => intent,
         Err(res) => return res,
     };
-    let result = if intent == TwoFactorIntent::Renew {
+    if intent == TwoFactorIntent::Renew {
         if !signed.actor.second_factor {
             return sub.refuse(&state, Denied::SecondFactorRequired).await;
         }
-        accounts::new_recovery_codes(&state, &signed.user, sub.ip()).await
-    } else {
-        if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
-            return res;
-        }
-        let secret = match sessions::totp_setup_secret(&sub.session).await {
-            Ok(s) => s,
-            Err(err) => return session_failure(&state, &sub, err).await,
+        return match accounts::new_recovery_codes(&state, &signed.user, sub.ip()).await {
+            Ok(codes) => show_codes(&state, &sub, &codes).await,
+            Err(refusal) => sub.refuse(&state, refusal).await,
         };
-        accounts::enable_two_factor(
-            &state,
-            &signed.user,
-            &secret,
-            sub.field(field::CODE),
-            sub.ip(),
-        )
-        .await
+    }
+    if let Err(res) = sub.check_account_rate(&state, signed.user.id).await {
+        return res;
+    }
+    let secret = match sessions::totp_setup_secret(&sub.session).await {
+        Ok(s) => s,
+        Err(err) => return session_failure(&state, &sub, err).await,
     };
-    let codes: Vec<String> = match result {
+    let result = if intent == TwoFactorIntent::Replace {
+        if !signed.actor.second_factor {
+            return sub.refuse(&state, Denied::SecondFactorRequired).await;
+        }
+        let form = accounts::Replacement {
+            password: sub.field(field::CURRENT_PASSWORD),
+            current_code: sub.field(field::CURRENT_CODE),
+            new_secret: &secret,
+            new_code: sub.field(field::CODE),
+        };
+        accounts::replace_two_factor(&state, &signed.user, form, sub.ip()).await
+    } else {
+        let code = sub.field(field::CODE);
+        accounts::enable_two_factor(&state, &signed.user, &secret, code, sub.ip()).await
+    };
+    let codes = match result {
         Ok(codes) => codes,
+        Err(AccountError::SecondFactorBlocked(until)) => {
+            let wait = (until - state.clock.now()).to_std().unwrap_or_default();
+            return sub.too_many(&state, Action::SignIn, wait).await;
+        }
         Err(refusal) => return sub.refuse(&state, refusal).await,
     };
-    let stored = async {
-        sessions::clear_totp_setup(&sub.session).await?;
-        sessions::store_fresh_codes(&sub.session, codes.as_slice()).await?;
-        // A change of privilege: this session has now passed a second factor.
-        sessions::elevate(&sub.session).await
+    // Every session of the account ended with the change; this one goes on, signed in
+    // again under a new id, as having passed the second factor it just set.
+    let user = match accounts::reload(&state, &signed.user).await {
+        Ok(user) => user,
+        Err(err) => return sub.refuse(&state, err).await,
     };
-    if let Err(err) = stored.await {
+    let now = state.clock.now();
+    let signed_in = async {
+        sessions::clear_totp_setup(&sub.session).await?;
+        sessions::sign_in(&sub.session, &user, now, true).await
+    };
+    if let Err(err) = signed_in.await {
         return session_failure(&state, &sub, err).await;
+    }
+    show_codes(&state, &sub, &codes).await
+}
+
+/// Keeps fresh recovery codes in the session and goes to the page that shows them once.
+async fn show_codes(state: &AppState, sub: &Submission, codes: &[String]) -> Response {
+    if let Err(err) = sessions::store_fresh_codes(&sub.session, codes).await {
+        return session_failure(state, sub, err).await;
     }
     see_other(paths::recovery_codes(sub.lang))
 }

@@ -17,7 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 
-use super::form::{internal, IntoFeedback, SignedSubmission, Submission};
+use super::form::{internal, see_other, IntoFeedback, SignedSubmission, Submission};
+use app::ssr::accounts::sessions;
 
 impl IntoFeedback for AdminError {
     fn into_feedback(self) -> FormFeedback {
@@ -59,6 +60,11 @@ pub async fn admin(
         Ok(intent) => intent,
         Err(res) => return res,
     };
+    if matches!(intent, AdminIntent::Appoint | AdminIntent::Revoke) {
+        if let Err(res) = confirmed_recently(&state, &sub, paths::admin(sub.lang)).await {
+            return res;
+        }
+    }
     let result = match intent {
         AdminIntent::Agency => {
             let form = AgencyForm {
@@ -92,6 +98,24 @@ pub async fn admin(
     sub.respond(&state, result.map(drop), next).await
 }
 
+/// Granting or withdrawing roles needs the password given within the last minutes
+/// (`sessions::CONFIRMATION_WINDOW`): otherwise signing in again, told why, then back
+/// to `back`. Nothing is done meanwhile.
+async fn confirmed_recently(
+    state: &AppState,
+    sub: &Submission,
+    back: String,
+) -> Result<(), Response> {
+    match sessions::recently_confirmed(&sub.session, state.clock.now()).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(see_other(paths::sign_in_to_confirm(sub.lang, &back))),
+        Err(err) => {
+            tracing::error!(error = %err, "session unavailable");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
 /// Where a successful admin action leads: `confirmed` (its page saying what was done),
 /// or — when the person changed their own roles, which ends their sessions — signing
 /// in again, told why, then back to `page`.
@@ -122,6 +146,10 @@ pub async fn agency_staff(
         Ok(intent) => intent,
         Err(res) => return res,
     };
+    let back = paths::agency_staff(sub.lang, &slug);
+    if let Err(res) = confirmed_recently(&state, &sub, back).await {
+        return res;
+    }
     let result = match intent {
         StaffIntent::Revoke => match sub.id_field(&state, field::GRANT).await {
             Ok(grant) => admin::revoke(&state, &signed, GrantId(grant), sub.ip())

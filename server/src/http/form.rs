@@ -31,6 +31,7 @@ const SECRET_FIELDS: &[&str] = &[
     "current_password",
     "new_password",
     "code",
+    "current_code",
 ];
 
 /// Fields that hold a line, whatever the form: an address, a name, a password, a code.
@@ -45,6 +46,7 @@ const SHORT_FIELDS: &[&str] = &[
     "current_password",
     "new_password",
     "code",
+    "current_code",
 ];
 /// Longest value of a [`SHORT_FIELDS`] field: far above any real one (a password may
 /// be 1024 bytes).
@@ -307,7 +309,7 @@ impl Submission {
 
     /// The page again saying to wait (429, `Retry-After`), with the typed address only
     /// when it is one: what is put back is never longer than an address may be.
-    async fn too_many(
+    pub(super) async fn too_many(
         &self,
         state: &AppState,
         action: Action,
@@ -467,7 +469,10 @@ impl Submission {
         mut feedback: FormFeedback,
         status: StatusCode,
     ) -> Response {
-        feedback.intent = self.field("intent").to_owned();
+        // The form the feedback is for: the one sent, unless the refusal names another.
+        if feedback.intent.is_empty() {
+            feedback.intent = self.field("intent").to_owned();
+        }
         let status = match feedback.summary {
             Some(FormMessage::Denied(Denied::SignInRequired)) => StatusCode::UNAUTHORIZED,
             Some(FormMessage::Denied(_)) => StatusCode::FORBIDDEN,

@@ -17,4 +17,5 @@ mod mail;
 mod moderation;
 mod notifications;
 mod process;
+mod security;
 mod tidy;

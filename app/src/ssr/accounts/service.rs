@@ -63,6 +63,40 @@ pub enum AccountError {
     /// The signed-in account is not as it should be (gone, or without a password).
     #[error("account inconsistent: {0}")]
     Inconsistent(&'static str),
+    /// Turning two-factor authentication on when it is on already: replacing it asks
+    /// for more (see [`replace_two_factor`]).
+    #[error("two-factor authentication is on already")]
+    TwoFactorAlreadyOn,
+    /// Too many wrong second-factor codes in a row: signing in starts again from the
+    /// password, not before this time.
+    #[error("second factor blocked until {0}")]
+    SecondFactorBlocked(chrono::DateTime<chrono::Utc>),
+}
+
+/// Wrong second-factor codes in a row before signing in starts again from the password.
+pub const SECOND_FACTOR_CAP: i32 = 10;
+
+/// How long signing in waits after the `lockout`-th lock-out in a row: 5 minutes,
+/// doubling each time, at most a day.
+pub fn second_factor_delay(lockout: i32) -> Duration {
+    let exponent = lockout.clamp(1, 12) - 1;
+    Duration::minutes((5_i64 << exponent).min(24 * 60))
+}
+
+/// Mails the owner of `user` a security notice (nothing for a deleted account).
+pub(crate) async fn notify_owner(
+    state: &AppState,
+    user: &User,
+    notice: templates::SecurityNotice,
+) -> Result<(), StoreError> {
+    let Some(email) = user.email.as_deref() else {
+        return Ok(());
+    };
+    let lang = user.preferred_lang;
+    let link = paths::absolute(&state.public_url, &paths::account(lang));
+    let message = templates::security_notice(email, &user.display_name, notice, &link, lang);
+    mail_outbox::enqueue(&state.db, &message, state.clock.now()).await?;
+    Ok(())
 }
 
 fn invalid(field: &'static str, message: FormMessage) -> AccountError {
@@ -272,6 +306,13 @@ pub async fn reset_password(
         return Err(AccountError::ResetLinkInvalid);
     }
     users::set_password(&state.db, user.id, &new_hash).await?;
+    tracing::info!(user = %user.id, "password reset with a mailed link");
+    notify_owner(
+        state,
+        &user,
+        templates::SecurityNotice::PasswordChanged { at: now },
+    )
+    .await?;
     Ok(())
 }
 
@@ -297,6 +338,13 @@ async fn is_current_password(
             "signed-in account without a password",
         )),
     }
+}
+
+/// The account as it is now (after a change that ended its sessions).
+pub async fn reload(state: &AppState, user: &User) -> Result<User, AccountError> {
+    users::by_id(&state.db, user.id)
+        .await?
+        .ok_or(AccountError::Inconsistent("account vanished"))
 }
 
 /// Changes the password of a signed-in person who knows the current one. Every session
@@ -329,6 +377,14 @@ pub async fn change_password(
     }
     let new_hash = password::hash(new_password).await?;
     users::set_password(&state.db, user.id, &new_hash).await?;
+    tracing::info!(user = %user.id, "password changed");
+    let at = state.clock.now();
+    notify_owner(
+        state,
+        user,
+        templates::SecurityNotice::PasswordChanged { at },
+    )
+    .await?;
     users::by_id(&state.db, user.id)
         .await?
         .ok_or(AccountError::Inconsistent(
@@ -337,35 +393,81 @@ pub async fn change_password(
 }
 
 /// Checks a second factor for `user`: a TOTP code (once per time step) or an unused
-/// recovery code (used up).
+/// recovery code (used up). Wrong codes are logged and counted: after
+/// [`SECOND_FACTOR_CAP`] in a row the owner is mailed and signing in waits (growing
+/// delays), then starts again from the password. `ip` is the client's, for the log.
 pub async fn check_second_factor(
     state: &AppState,
     user: &User,
     code: &str,
+    ip: Option<&str>,
 ) -> Result<(), AccountError> {
     let code = code.trim();
     if code.is_empty() {
         return Err(invalid(field::CODE, FormMessage::Required));
     }
     let now = state.clock.now();
-    let wrong = || invalid(field::CODE, FormMessage::CodeInvalid);
-    let secret = users::totp_secret(&state.db, user.id)
+    if let Some(until) = second_factor_blocked(state, user).await? {
+        tracing::warn!(user = %user.id, ip = ip.unwrap_or("-"), %until, "second-factor code while blocked");
+        return Err(AccountError::SecondFactorBlocked(until));
+    }
+    if second_factor_matches(state, user, code, now).await? {
+        users::second_factor_succeeded(&state.db, user.id).await?;
+        return Ok(());
+    }
+    let (failures, blocked) = users::second_factor_failed(
+        &state.db,
+        user.id,
+        SECOND_FACTOR_CAP,
+        second_factor_delay,
+        now,
+    )
+    .await?;
+    tracing::warn!(user = %user.id, ip = ip.unwrap_or("-"), failures, "wrong second-factor code");
+    let Some(until) = blocked else {
+        return Err(invalid(field::CODE, FormMessage::CodeInvalid));
+    };
+    tracing::warn!(user = %user.id, ip = ip.unwrap_or("-"), %until, "too many wrong second-factor codes: signing in starts again later");
+    notify_owner(
+        state,
+        user,
+        templates::SecurityNotice::SecondFactorLocked { failures, until },
+    )
+    .await?;
+    Err(AccountError::SecondFactorBlocked(until))
+}
+
+/// Until when `user`'s sign-in waits after too many wrong codes, if it does now.
+pub async fn second_factor_blocked(
+    state: &AppState,
+    user: &User,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, AccountError> {
+    let now = state.clock.now();
+    Ok(users::second_factor_blocked_until(&state.db, user.id)
         .await?
-        .ok_or_else(wrong)?;
+        .filter(|until| *until > now))
+}
+
+/// Whether `code` is a right TOTP code (its step then used) or an unused recovery code
+/// (then used up).
+async fn second_factor_matches(
+    state: &AppState,
+    user: &User,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, AccountError> {
+    let Some(secret) = users::totp_secret(&state.db, user.id).await? else {
+        return Ok(false);
+    };
     if let Some(step) = totp::check(&secret, code, now) {
-        return if users::accept_totp_step(&state.db, user.id, step).await? {
-            Ok(())
-        } else {
-            Err(wrong())
-        };
+        return Ok(users::accept_totp_step(&state.db, user.id, step).await?);
     }
     let hash = totp::hash_recovery_code(code);
     if users::use_recovery_code(&state.db, user.id, &hash, now).await? {
-        tracing::info!(user = %user.id, "signed in with a recovery code");
-        Ok(())
-    } else {
-        Err(wrong())
+        tracing::info!(user = %user.id, "second factor given with a recovery code");
+        return Ok(true);
     }
+    Ok(false)
 }
 
 /// Turns on two-factor authentication once the first code from the authenticator app
@@ -377,22 +479,119 @@ pub async fn enable_two_factor(
     code: &str,
     ip: Option<String>,
 ) -> Result<Vec<String>, AccountError> {
+    // Replacing a second factor asks for the current one and the password: a session
+    // that only knew the password could otherwise take the account's factor over.
+    if user.totp_enabled_at.is_some() {
+        return Err(AccountError::TwoFactorAlreadyOn);
+    }
     if code.trim().is_empty() {
         return Err(invalid(field::CODE, FormMessage::Required));
     }
     let now = state.clock.now();
     let step = totp::check(secret, code, now)
         .ok_or_else(|| invalid(field::CODE, FormMessage::CodeInvalid))?;
+    let codes =
+        store_new_factor(state, user, secret, step, AuditAction::TwoFactorEnable, ip).await?;
+    notify_owner(
+        state,
+        user,
+        templates::SecurityNotice::TwoFactorEnabled { at: now },
+    )
+    .await?;
+    Ok(codes)
+}
+
+/// Stores a confirmed TOTP secret with new recovery codes and its audit entry; every
+/// session of the account ends. Returns the recovery codes, to be shown once.
+async fn store_new_factor(
+    state: &AppState,
+    user: &User,
+    secret: &str,
+    step: i64,
+    action: AuditAction,
+    ip: Option<String>,
+) -> Result<Vec<String>, AccountError> {
     let (codes, hashes): (Vec<String>, Vec<String>) =
         totp::new_recovery_codes().into_iter().unzip();
     let audit = AuditEntry {
         actor: Some(user.id),
-        action: AuditAction::TwoFactorEnable,
+        action,
         target: format!("user:{}", user.id),
         detail: serde_json::json!({}),
         ip,
     };
+    let now = state.clock.now();
     users::enable_totp(&state.db, user.id, secret, step, &hashes, &audit, now).await?;
+    tracing::info!(user = %user.id, action = action.code(), "second factor set");
+    Ok(codes)
+}
+
+/// What replacing the authenticator app takes: the password, a code of the current
+/// app (or a recovery code), and the first code of the new one, whose secret this
+/// session holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Replacement<'a> {
+    pub password: &'a str,
+    pub current_code: &'a str,
+    pub new_secret: &'a str,
+    pub new_code: &'a str,
+}
+
+/// Moves two-factor authentication to a new authenticator app; returns the new recovery
+/// codes. Every other session ends, and the owner is told by mail.
+pub async fn replace_two_factor(
+    state: &AppState,
+    user: &User,
+    form: Replacement<'_>,
+    ip: Option<String>,
+) -> Result<Vec<String>, AccountError> {
+    let mut errors = FieldErrors::default();
+    for (name, value) in [
+        (field::CURRENT_PASSWORD, form.password),
+        (field::CURRENT_CODE, form.current_code),
+        (field::CODE, form.new_code),
+    ] {
+        if value.trim().is_empty() {
+            errors.add(name, FormMessage::Required);
+        }
+    }
+    errors.check().map_err(AccountError::Invalid)?;
+    if user.totp_enabled_at.is_none() {
+        return Err(AccountError::Inconsistent(
+            "replacing a second factor that is off",
+        ));
+    }
+    let now = state.clock.now();
+    let step = totp::check(form.new_secret, form.new_code, now)
+        .ok_or_else(|| invalid(field::CODE, FormMessage::CodeInvalid))?;
+    if !is_current_password(state, user, form.password).await? {
+        return Err(invalid(
+            field::CURRENT_PASSWORD,
+            FormMessage::CurrentPasswordWrong,
+        ));
+    }
+    match check_second_factor(state, user, form.current_code, ip.as_deref()).await {
+        Ok(()) => {}
+        Err(AccountError::Invalid(_)) => {
+            return Err(invalid(field::CURRENT_CODE, FormMessage::CodeInvalid))
+        }
+        Err(other) => return Err(other),
+    }
+    let codes = store_new_factor(
+        state,
+        user,
+        form.new_secret,
+        step,
+        AuditAction::TwoFactorReplace,
+        ip,
+    )
+    .await?;
+    notify_owner(
+        state,
+        user,
+        templates::SecurityNotice::TwoFactorReplaced { at: now },
+    )
+    .await?;
     Ok(codes)
 }
 

@@ -2,11 +2,12 @@
 //! a session holds: the signed-in user and the CSRF token of its forms.
 
 use chrono::{DateTime, Duration, Utc};
-use tower_sessions::Session;
+use tower_sessions::{Expiry, Session};
 
 use crate::domain::UserId;
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::User;
+use crate::ssr::admin::store::roles;
 use crate::ssr::db::{Db, StoreError};
 
 /// Name of the session cookie.
@@ -15,6 +16,13 @@ pub const COOKIE_NAME: &str = "shura_session";
 pub const IDLE_TIMEOUT: Duration = Duration::days(7);
 /// A sign-in lasts at most this long, however active.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::days(30);
+/// For someone holding a role (staff, moderators, organisers, admins): a session unused
+/// this long ends (measured with the app's clock)…
+pub const PRIVILEGED_IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// …and a sign-in lasts at most this long. Their cookie ends with the browser session.
+pub const PRIVILEGED_ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Granting or withdrawing roles needs the password given this recently.
+pub const CONFIRMATION_WINDOW: Duration = Duration::minutes(10);
 
 const KEY_USER: &str = "uid";
 const KEY_GENERATION: &str = "gen";
@@ -25,6 +33,12 @@ const KEY_SECOND_FACTOR: &str = "mfa";
 /// Between password and second factor: who is signing in, and since when.
 const KEY_PENDING_USER: &str = "pending_uid";
 const KEY_PENDING_AT: &str = "pending_at";
+/// Whether the signed-in person held a role at sign-in (roles changing end sessions).
+const KEY_PRIVILEGED: &str = "priv";
+/// When a privileged session was last used.
+const KEY_LAST_SEEN: &str = "seen";
+/// When the password was last given in this session.
+const KEY_PASSWORD_AT: &str = "pw_at";
 /// A TOTP secret being set up, until its first code is confirmed.
 const KEY_TOTP_SETUP: &str = "totp_setup";
 /// Recovery codes just created, shown once.
@@ -42,7 +56,9 @@ pub enum SessionError {
 }
 
 /// The signed-in user, if the session has one that is still valid: not past the
-/// absolute timeout, not signed out everywhere since, account not deleted.
+/// absolute timeout, not signed out everywhere since, account not deleted; and for
+/// someone holding a role, used within [`PRIVILEGED_IDLE_TIMEOUT`] and signed in within
+/// [`PRIVILEGED_ABSOLUTE_TIMEOUT`].
 pub async fn current_user(
     session: &Session,
     db: &Db,
@@ -53,15 +69,70 @@ pub async fn current_user(
     };
     let since = session.get::<i64>(KEY_SIGNED_IN_AT).await?.unwrap_or(0);
     let generation = session.get::<i64>(KEY_GENERATION).await?.unwrap_or(-1);
-    let expired = DateTime::from_timestamp(since, 0).is_none_or(|t| now - t >= ABSOLUTE_TIMEOUT);
+    let age = |at: Option<i64>| DateTime::from_timestamp(at.unwrap_or(0), 0).map(|t| now - t);
+    let expired = age(Some(since)).is_none_or(|a| a >= ABSOLUTE_TIMEOUT);
     let user = match users::by_id(db, UserId(id)).await? {
         Some(user) if !expired && user.session_generation == generation => Some(user),
         _ => None,
     };
-    if user.is_none() {
+    let Some(user) = user else {
         forget_user(session).await?;
+        return Ok(None);
+    };
+    // Checked against the last use as recorded before this request: the flag is found
+    // once per sign-in, and marking the session used comes only after the checks (a
+    // page's server functions run at once, on the same session).
+    let known = session.get::<bool>(KEY_PRIVILEGED).await?;
+    let privileged = match known {
+        Some(p) => p,
+        None => !roles::roles_of(db, user.id).await?.is_empty(),
+    };
+    if privileged {
+        let idle = age(session.get::<i64>(KEY_LAST_SEEN).await?.or(Some(since)))
+            .is_none_or(|a| a >= PRIVILEGED_IDLE_TIMEOUT);
+        let too_old = age(Some(since)).is_none_or(|a| a >= PRIVILEGED_ABSOLUTE_TIMEOUT);
+        if idle || too_old {
+            tracing::info!(user = %user.id, idle, too_old, "privileged session ended");
+            forget_user(session).await?;
+            return Ok(None);
+        }
     }
-    Ok(user)
+    if privileged || known.is_none() {
+        mark_privileged(session, privileged, now).await?;
+    }
+    Ok(Some(user))
+}
+
+/// Notes whether this session's person holds a role. A privileged one is used `now`,
+/// and its cookie is kept only for the browser session.
+pub async fn mark_privileged(
+    session: &Session,
+    privileged: bool,
+    now: DateTime<Utc>,
+) -> Result<(), SessionError> {
+    session.insert(KEY_PRIVILEGED, privileged).await?;
+    if privileged {
+        session.insert(KEY_LAST_SEEN, now.timestamp()).await?;
+        session.set_expiry(Some(Expiry::OnSessionEnd));
+    }
+    Ok(())
+}
+
+/// The password was given in this session just now (signing in, changing it).
+pub async fn password_confirmed(session: &Session, now: DateTime<Utc>) -> Result<(), SessionError> {
+    session.insert(KEY_PASSWORD_AT, now.timestamp()).await?;
+    Ok(())
+}
+
+/// Whether the password was given in this session within [`CONFIRMATION_WINDOW`].
+pub async fn recently_confirmed(
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<bool, SessionError> {
+    let at = session.get::<i64>(KEY_PASSWORD_AT).await?;
+    Ok(at
+        .and_then(|at| DateTime::from_timestamp(at, 0))
+        .is_some_and(|t| now - t < CONFIRMATION_WINDOW))
 }
 
 /// Signs `user` in: a new session id (so a planted id is worthless), then the user.
@@ -81,14 +152,8 @@ pub async fn sign_in(
         .await?;
     session.insert(KEY_SIGNED_IN_AT, now.timestamp()).await?;
     session.insert(KEY_SECOND_FACTOR, second_factor).await?;
-    Ok(())
-}
-
-/// Raises this session to "passed a second factor" (after setting up TOTP), with a new
-/// session id: a change of privilege never keeps an id an attacker might know.
-pub async fn elevate(session: &Session) -> Result<(), SessionError> {
-    session.cycle_id().await?;
-    session.insert(KEY_SECOND_FACTOR, true).await?;
+    // Found again on the next request (see `current_user`), unless the caller says.
+    session.remove::<bool>(KEY_PRIVILEGED).await?;
     Ok(())
 }
 
@@ -110,6 +175,13 @@ pub async fn begin_second_step(
     forget_user(session).await?;
     session.insert(KEY_PENDING_USER, user.id.0).await?;
     session.insert(KEY_PENDING_AT, now.timestamp()).await?;
+    Ok(())
+}
+
+/// Ends a second step half-way: signing in starts again from the password.
+pub async fn abandon_second_step(session: &Session) -> Result<(), SessionError> {
+    session.remove::<i64>(KEY_PENDING_USER).await?;
+    session.remove::<i64>(KEY_PENDING_AT).await?;
     Ok(())
 }
 
@@ -181,6 +253,9 @@ pub async fn sign_out_everywhere(
 
 async fn forget_user(session: &Session) -> Result<(), SessionError> {
     session.remove::<i64>(KEY_USER).await?;
+    session.remove::<bool>(KEY_PRIVILEGED).await?;
+    session.remove::<i64>(KEY_LAST_SEEN).await?;
+    session.remove::<i64>(KEY_PASSWORD_AT).await?;
     session.remove::<i64>(KEY_GENERATION).await?;
     session.remove::<i64>(KEY_SIGNED_IN_AT).await?;
     session.remove::<bool>(KEY_SECOND_FACTOR).await?;

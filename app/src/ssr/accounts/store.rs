@@ -259,7 +259,8 @@ async fn replace_codes(tx: &mut Tx, id: UserId, hashes: &[String]) -> Result<(),
 }
 
 /// Turns two-factor authentication on with a confirmed secret (whose code was accepted
-/// at time step `step`), replacing any recovery codes with `recovery_hashes`.
+/// at time step `step`), replacing any recovery codes with `recovery_hashes`. Every
+/// session of the account ends: the caller signs the current one in again.
 pub async fn enable_totp(
     db: &Db,
     id: UserId,
@@ -269,7 +270,9 @@ pub async fn enable_totp(
     audit: &AuditEntry,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let update = "UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3
+    let update = "UPDATE users SET totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3,
+                          session_generation = session_generation + 1,
+                          second_factor_failures = 0, second_factor_blocked_until = NULL
                    WHERE id = $4";
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, conn => sqlx::query(update)
@@ -330,6 +333,53 @@ pub async fn use_recovery_code(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(done >= 1)
+}
+
+/// Until when the account's sign-in waits after too many wrong second-factor codes.
+pub async fn second_factor_blocked_until(
+    db: &Db,
+    id: UserId,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let sql = "SELECT second_factor_blocked_until FROM users WHERE id = $1";
+    let until: Option<Option<DateTime<Utc>>> =
+        with_pool!(db, pool => sqlx::query_scalar(sql).bind(id.0).fetch_optional(pool).await)?;
+    Ok(until.flatten())
+}
+
+/// A wrong second-factor code: counts it, and once `cap` are wrong in a row starts
+/// over, with the account's sign-in blocked until the time `delay` gives for this
+/// lock-out (1 for the first in a row, 2 for the next…). Returns the count so far, and
+/// the end of the block when this failure caused one.
+pub async fn second_factor_failed(
+    db: &Db,
+    id: UserId,
+    cap: i32,
+    delay: impl Fn(i32) -> chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<(i32, Option<DateTime<Utc>>), StoreError> {
+    let sql = "UPDATE users SET second_factor_failures = second_factor_failures + 1
+                WHERE id = $1 RETURNING second_factor_failures, second_factor_lockouts";
+    let (failures, lockouts): (i32, i32) =
+        with_pool!(db, pool => sqlx::query_as(sql).bind(id.0).fetch_one(pool).await)?;
+    if failures < cap {
+        return Ok((failures, None));
+    }
+    let until = now + delay(lockouts + 1);
+    let sql = "UPDATE users SET second_factor_failures = 0,
+                      second_factor_lockouts = second_factor_lockouts + 1,
+                      second_factor_blocked_until = $1
+                WHERE id = $2";
+    with_pool!(db, pool => sqlx::query(sql).bind(until).bind(id.0).execute(pool).await.map(drop))?;
+    Ok((failures, Some(until)))
+}
+
+/// A right second-factor code: the count of failures starts again.
+pub async fn second_factor_succeeded(db: &Db, id: UserId) -> Result<(), StoreError> {
+    let sql = "UPDATE users SET second_factor_failures = 0, second_factor_lockouts = 0,
+                      second_factor_blocked_until = NULL
+                WHERE id = $1";
+    with_pool!(db, pool => sqlx::query(sql).bind(id.0).execute(pool).await.map(drop))?;
+    Ok(())
 }
 
 /// How many unused recovery codes an account has left.

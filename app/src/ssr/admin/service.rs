@@ -199,8 +199,14 @@ pub async fn appoint(
         }
         Ok(email) => {
             let user = users::by_email(&state.db, &email).await?;
-            if user.is_none() {
-                errors.add(field::EMAIL, FormMessage::NoSuchAccount);
+            match &user {
+                None => errors.add(field::EMAIL, FormMessage::NoSuchAccount),
+                // Whoever registered an address first holds its account until it is
+                // confirmed: a role given to it could go to someone else entirely.
+                Some(u) if u.email_verified_at.is_none() => {
+                    errors.add(field::EMAIL, FormMessage::AddressUnconfirmed)
+                }
+                Some(_) => {}
             }
             user
         }
@@ -316,6 +322,8 @@ pub enum CreateAdminError {
     Password(crate::domain::password::PasswordProblem),
     #[error("this account is already a platform admin")]
     AlreadyAdmin,
+    #[error("this address has an account whose address was never confirmed: have its owner open the confirmation link first (or delete that account)")]
+    Unconfirmed,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("password hashing failed: {0}")]
@@ -335,6 +343,10 @@ pub async fn create_admin(
     use crate::ssr::accounts::auth::password;
     let email = normalize_email(email).map_err(|_| CreateAdminError::Email)?;
     let user = match users::by_email(db, &email).await? {
+        // Whoever registered the address first holds an unconfirmed account.
+        Some(user) if user.email_verified_at.is_none() => {
+            return Err(CreateAdminError::Unconfirmed)
+        }
         Some(user) => user,
         None => {
             let name = normalize_display_name(display_name).map_err(|_| CreateAdminError::Name)?;

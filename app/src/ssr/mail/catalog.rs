@@ -21,6 +21,11 @@ pub(super) struct Catalog {
     pub verify_email: Message,
     pub already_registered: Message,
     pub reset_password: Message,
+    /// Security notices to the owner of an account: a change they should know about.
+    pub two_factor_enabled: Message,
+    pub two_factor_replaced: Message,
+    pub second_factor_locked: Message,
+    pub password_changed: Message,
     pub contribution_hidden: Message,
     pub contribution_restored: Message,
     pub reply_received: Message,

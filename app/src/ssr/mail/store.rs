@@ -107,10 +107,24 @@ pub async fn claim_due(
     Ok(claimed)
 }
 
+/// How long sent (or given-up) messages stay in the outbox, bodies already gone: for
+/// the owner's data export and the admins' troubleshooting.
+pub const KEEP_SENT_FOR: chrono::Duration = chrono::Duration::days(30);
+
+/// What is left of a message once sent or given up: the bodies and headers may hold
+/// single-use links (a reset, a confirmation) or an unsubscribe token, which must not
+/// stay readable in the database (issue 26, item 7).
+const FORGET_BODY: &str = "text_body = '', html_body = NULL, headers = '{}'";
+
+/// Marks a message sent, and forgets its bodies.
 pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let sql = "UPDATE mail_outbox
-                  SET sent_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = NULL
-                WHERE id = $2";
+    let sql = format!(
+        "UPDATE mail_outbox
+            SET sent_at = $1, locked_until = NULL, attempts = attempts + 1, last_error = NULL,
+                {FORGET_BODY}
+          WHERE id = $2"
+    );
+    let sql = sql.as_str();
     with_pool!(db, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
     Ok(())
 }
@@ -128,6 +142,9 @@ pub async fn mark_failed(
                       next_attempt_at = COALESCE($2, next_attempt_at),
                       failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END
                 WHERE id = $4";
+    // Given up: the bodies are not needed any more either.
+    let forget =
+        format!("UPDATE mail_outbox SET {FORGET_BODY} WHERE id = $1 AND failed_at IS NOT NULL");
     with_pool!(db, pool => sqlx::query(sql)
         .bind(error)
         .bind(retry_at)
@@ -136,7 +153,19 @@ pub async fn mark_failed(
         .execute(pool)
         .await
         .map(drop))?;
+    with_pool!(db, pool => sqlx::query(&forget).bind(id).execute(pool).await.map(drop))?;
     Ok(())
+}
+
+/// Deletes messages sent or given up before `before`; how many.
+pub async fn purge_done(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let sql = "DELETE FROM mail_outbox WHERE sent_at < $1 OR failed_at < $1";
+    let n = with_pool!(db, pool => sqlx::query(sql)
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n)
 }
 
 /// Delivery state of one message, for tests and the admin pages.

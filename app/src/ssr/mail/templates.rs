@@ -90,6 +90,72 @@ pub fn reset_password(to: &str, name: &str, link: &str, lang: Lang) -> NewMail {
     from_catalog(to, message, &[("name", name)], link, lang)
 }
 
+/// A security notice to the owner of an account (see [`SecurityNotice`]); `link` goes to
+/// the account's security settings.
+pub fn security_notice(
+    to: &str,
+    name: &str,
+    notice: SecurityNotice,
+    link: &str,
+    lang: Lang,
+) -> NewMail {
+    let c = catalog(lang);
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    match notice {
+        SecurityNotice::TwoFactorEnabled { at } => from_catalog(
+            to,
+            &c.two_factor_enabled,
+            &[("name", name), ("when", &stamp(at))],
+            link,
+            lang,
+        ),
+        SecurityNotice::TwoFactorReplaced { at } => from_catalog(
+            to,
+            &c.two_factor_replaced,
+            &[("name", name), ("when", &stamp(at))],
+            link,
+            lang,
+        ),
+        SecurityNotice::SecondFactorLocked { failures, until } => from_catalog(
+            to,
+            &c.second_factor_locked,
+            &[
+                ("name", name),
+                ("count", &failures.to_string()),
+                ("until", &stamp(until)),
+            ],
+            link,
+            lang,
+        ),
+        SecurityNotice::PasswordChanged { at } => from_catalog(
+            to,
+            &c.password_changed,
+            &[("name", name), ("when", &stamp(at))],
+            link,
+            lang,
+        ),
+    }
+}
+
+/// What a security notice tells the owner of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityNotice {
+    TwoFactorEnabled {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    TwoFactorReplaced {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    /// `failures` wrong codes in a row; sign-in waits until `until`.
+    SecondFactorLocked {
+        failures: i32,
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    PasswordChanged {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+}
+
 /// Sent to the author when a moderator hides their contribution: which published rule,
 /// why, and that they may appeal once.
 pub fn contribution_hidden(

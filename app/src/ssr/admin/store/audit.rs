@@ -14,6 +14,10 @@ pub enum AuditAction {
     SignIn,
     #[strum(serialize = "two_factor.enable")]
     TwoFactorEnable,
+    #[strum(serialize = "two_factor.replace")]
+    TwoFactorReplace,
+    #[strum(serialize = "account.password_change")]
+    PasswordChange,
     #[strum(serialize = "two_factor.recovery_codes")]
     RecoveryCodesRenew,
     #[strum(serialize = "agency.create")]
