@@ -10,6 +10,7 @@ use crate::accounts::pages::MandateLine;
 use crate::admin::pages::appoint_fields;
 use crate::agencies::form::StaffIntent;
 use crate::consultations::pages::CardList;
+use crate::domain::text::is_web_url;
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
@@ -40,7 +41,8 @@ pub fn AgencyPublicPage() -> impl IntoView {
                     <Title text=page_title(lang, &title) />
                     <section class="page">
                         <h1><LocalizedSpan text=page.name.clone() lang /></h1>
-                        {page.website.clone().map(|w| {
+                        // Only a web address becomes a link, whatever was stored before.
+                        {page.website.clone().filter(|w| is_web_url(w)).map(|w| {
                             let href = w.clone();
                             view! { <p><a href=href rel="nofollow noopener" dir="ltr">{w}</a></p> }
                         })}

@@ -86,6 +86,25 @@ pub fn detect_lang(text: &str) -> Option<Lang> {
     }
 }
 
+/// Whether `url` may be stored and shown as a link: an `http` or `https` address with a
+/// host, at most 300 bytes, without spaces or control characters. Every stored link
+/// (an agency's website, from its form or from an imported file) passes this, and views
+/// link only what does: a `javascript:` or `data:` URL never becomes an `href`.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    url.len() <= 300
+        && !rest.is_empty()
+        && !rest.starts_with(['/', '\\', '@'])
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +149,30 @@ mod tests {
         assert_eq!(detect_lang("Café résumé"), Some(Lang::En));
         assert_eq!(detect_lang("نص عربي طويل هنا and English"), None);
         assert_eq!(detect_lang("2026-12-06 ✓ 42"), None);
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        for good in [
+            "https://dga.gov.sa",
+            "http://example.org/a?b=1",
+            "HTTPS://Example.org",
+        ] {
+            assert!(is_web_url(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,x",
+            "https://",
+            "https:///evil",
+            "//evil.example",
+            "https://a b",
+            "https://a\u{0}b",
+            "ftp://x.y",
+            &format!("https://{}", "a".repeat(300)),
+        ] {
+            assert!(!is_web_url(bad), "{bad:?}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use crate::admin::form::field;
 use crate::domain::account::normalize_email;
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::consultation::is_valid_slug;
+use crate::domain::text::is_web_url;
 use crate::domain::{GrantId, LocalizedText, UserId};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
@@ -95,10 +96,7 @@ pub async fn create_agency(
         errors.add(field::TIME_ZONE, FormMessage::TimeZoneUnknown);
     }
     let website = non_empty(&form.website);
-    if website
-        .as_ref()
-        .is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")) || w.len() > 300)
-    {
+    if website.as_deref().is_some_and(|w| !is_web_url(w)) {
         errors.add(field::WEBSITE, FormMessage::UrlMalformed);
     }
     errors.check().map_err(AdminError::Invalid)?;

@@ -22,6 +22,7 @@ use crate::domain::contribution::{
 };
 use crate::domain::draft::{ClauseKey, ClauseKind};
 use crate::domain::response::Outcome;
+use crate::domain::text::is_web_url;
 use crate::domain::{
     ConsultationId, ConsultationStatus, ContributionId, LocalizedText, UserId, VersionId,
 };
@@ -285,6 +286,12 @@ fn check(doc: &Document) -> Result<(), ImportError> {
             return Err(field(
                 format!("agencies[{i}].time_zone"),
                 "not an IANA time zone such as Asia/Riyadh",
+            ));
+        }
+        if a.website.as_deref().is_some_and(|w| !is_web_url(w)) {
+            return Err(field(
+                format!("agencies[{i}].website"),
+                "an http or https address of at most 300 characters",
             ));
         }
     }

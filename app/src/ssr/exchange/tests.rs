@@ -238,6 +238,16 @@ crate::store_tests! {
         assert_eq!(counts(db).await, vec![0; 9]);
     }
 
+    async fn a_website_that_is_not_a_web_address_is_refused(db) {
+        for bad in ["javascript:alert(document.cookie)", " JAVASCRIPT:alert(1)", "data:text/html,x"] {
+            let mut doc = demo();
+            doc.agencies[0].website = Some(bad.into());
+            let err = exchange::import(db, &doc, t0()).await.expect_err("refused");
+            assert!(err.to_string().starts_with("agencies[0].website"), "{bad}: {err}");
+        }
+        assert_eq!(counts(db).await, vec![0; 9]);
+    }
+
     async fn a_published_version_never_changes(db) {
         exchange::import(db, &demo(), t0()).await.expect("import");
         let mut doc = demo();
