@@ -161,7 +161,7 @@ http_tests! {
             ("intent", "appoint"), ("email", "future-moderator@example.org"), ("role", "moderator"),
         ]).await;
         assert_eq!(location(&res), "/en/admin?done=appoint");
-        let page = server_get(&admin, &server, "/en/admin?done=appoint").await;
+        let page = text_of(&admin, server.url("/en/admin?done=appoint")).await;
         assert!(page.contains("The role was granted"), "confirmed");
 
         // Appointing oneself ends one's sessions: sign in again, told why, then back.
@@ -169,19 +169,8 @@ http_tests! {
             ("intent", "appoint"), ("email", "only-admin@example.org"), ("role", "moderator"),
         ]).await;
         assert_eq!(location(&res), "/en/sign-in?next=/en/admin&roles=changed");
-        let page = server_get(&admin, &server, "/en/sign-in?next=/en/admin&roles=changed").await;
+        let page = text_of(&admin, server.url("/en/sign-in?next=/en/admin&roles=changed")).await;
         assert!(page.contains("Your roles changed"), "told why");
         assert!(page.contains(r#"name="next" value="/en/admin""#), "and where it goes back to");
     }
-}
-
-async fn server_get(client: &reqwest::Client, server: &TestServer, path: &str) -> String {
-    client
-        .get(server.url(path))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body")
 }

@@ -157,6 +157,18 @@ pub fn client_from(ip: [u8; 4]) -> reqwest::Client {
         .expect("client")
 }
 
+/// The body of the page at `url`, as `client` gets it.
+pub async fn text_of(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body")
+}
+
 pub async fn csrf_of(client: &reqwest::Client, url: &str) -> String {
     let html = client
         .get(url)

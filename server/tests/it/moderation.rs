@@ -50,17 +50,6 @@ async fn contribution_by(server: &TestServer, author: UserId) -> ContributionId 
     .expect("contribution")
 }
 
-async fn text_of(client: &reqwest::Client, url: String) -> String {
-    client
-        .get(url)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body")
-}
-
 async fn status_of(server: &TestServer, id: ContributionId) -> ContributionStatus {
     contributions::by_id(&server.test_db.db, id)
         .await
