@@ -18,6 +18,7 @@ use crate::ui::form::{use_form_feedback, FormSummary, FormTokenSource};
 #[component]
 pub fn Layout(lang: Lang) -> impl IntoView {
     provide_context(lang);
+    provide_context(crate::ui::layout::request_digits());
     view! {
         <Frame lang>
             <Outlet />

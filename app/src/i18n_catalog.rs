@@ -110,8 +110,14 @@ mod tests {
 
     #[test]
     fn counted_nouns_agree_with_their_number() {
-        let found =
-            |locale: Locale, n: u64| text(td!(locale, consultations_found, count = move || n));
+        let found = |locale: Locale, n: u64| {
+            text(td!(
+                locale,
+                consultations_found,
+                count = move || n,
+                num = move || n
+            ))
+        };
         let ar: Vec<_> = [0, 1, 2, 3, 11, 100].map(|n| found(Locale::ar, n)).into();
         assert_eq!(
             ar,
@@ -137,8 +143,14 @@ mod tests {
             ]
         );
 
-        let comments =
-            |locale: Locale, n: i64| text(td!(locale, clause_comments, count = move || n));
+        let comments = |locale: Locale, n: i64| {
+            text(td!(
+                locale,
+                clause_comments,
+                count = move || n,
+                num = move || n
+            ))
+        };
         let ar: Vec<_> = [1, 2, 3, 10, 11, 99, 100, 102]
             .map(|n| comments(Locale::ar, n))
             .into();

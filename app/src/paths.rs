@@ -425,6 +425,16 @@ pub fn account_notifications_changed(lang: Lang) -> String {
     format!("{}?changed=notifications#notifications", account(lang))
 }
 
+/// The account page after the digits setting was saved.
+pub fn account_digits_changed(lang: Lang) -> String {
+    format!("{}?changed=digits#digits", account(lang))
+}
+
+/// The digits setting (a form's action).
+pub fn digits_setting(lang: Lang) -> String {
+    page(lang, "/account/digits")
+}
+
 /// The notification setting (a form's action).
 pub fn notification_settings(lang: Lang) -> String {
     page(lang, "/account/notifications")
@@ -543,6 +553,7 @@ pub mod route {
         reset_password => "/reset-password",
         account => "/account",
         notification_settings => "/account/notifications",
+        digits_setting => "/account/digits",
         two_factor => "/account/two-factor",
         sign_out_everywhere => "/account/sign-out-everywhere",
         my_data => "/account/my-data",
@@ -762,6 +773,7 @@ mod tests {
                     route::notification_settings(lang),
                     notification_settings(lang),
                 ),
+                (route::digits_setting(lang), digits_setting(lang)),
                 (route::two_factor(lang), two_factor(lang)),
                 (route::sign_out_everywhere(lang), sign_out_everywhere(lang)),
                 (route::my_data(lang), my_data(lang)),

@@ -29,6 +29,7 @@ pub mod field {
     pub const CURRENT_PASSWORD: &str = "current_password";
     pub const NEW_PASSWORD: &str = "new_password";
     pub const PREFERRED_LANG: &str = "preferred_lang";
+    pub const DIGITS: &str = "digits";
     pub const ACCEPT_TERMS: &str = "accept_terms";
     /// A second factor: a code from the authenticator app or a recovery code.
     pub const CODE: &str = "code";

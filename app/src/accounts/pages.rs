@@ -11,11 +11,12 @@ use super::notifications::NotificationSettings;
 use super::security::{account_details, MandateView, RoleView};
 use crate::consultations::pages::DateText;
 use crate::domain::authz::RoleKind;
+use crate::domain::digits::Digits;
 use crate::domain::Lang;
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::form::{Field, PostForm};
-use crate::ui::layout::{here_then_sign_in, page_title, use_lang};
+use crate::ui::layout::{digits, here_then_sign_in, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// Links in the header: register and sign in, or the account and a sign-out button.
@@ -120,7 +121,7 @@ fn register_fields(fb: &FormFeedback, lang: Lang) -> AnyView {
         </fieldset>
         <div class="field" class:field--invalid=fb.errors.contains_key("accept_terms")>
             {fb.errors.get("accept_terms").map(|e| view! {
-                <p class="field__error" id="field-accept_terms-error">{e.text(lang)}</p>
+                <p class="field__error" id="field-accept_terms-error">{digits(e.text(lang))}</p>
             })}
             <label class="choice">
                 <input type="checkbox" name="accept_terms" value="yes" id="field-accept_terms"
@@ -235,6 +236,37 @@ pub fn VerifyEmailPage() -> impl IntoView {
     }
 }
 
+/// The account page's choice of digits for Arabic pages (posts to
+/// `/{lang}/account/digits`). Each choice is labelled with the digits themselves, so
+/// it reads the same whatever is chosen now.
+#[component]
+fn DigitsSetting(chosen: Digits, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let label = move |d: Digits| match d {
+        Digits::Latin => td_string!(l, digits_latin),
+        Digits::ArabicIndic => td_string!(l, digits_arabic_indic),
+    };
+    view! {
+        <section class="panel" id="digits" aria-labelledby="digits-heading">
+            <h2 id="digits-heading">{td_string!(l, digits_title)}</h2>
+            <p>{td_string!(l, digits_intro)}</p>
+            <PostForm action=paths::digits_setting(lang) lang intent="digits"
+                fields=move |_fb: &FormFeedback| view! {
+                    <fieldset class="choices">
+                        <legend>{td_string!(l, digits_title)}</legend>
+                        {Digits::ALL.into_iter().map(|d| view! {
+                            <label class="choice">
+                                <input type="radio" name=field::DIGITS value=d.as_str() checked=d == chosen />
+                                " "<bdi>{label(d)}</bdi>
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit" class="button button--secondary">{td_string!(l, digits_save)}</button>
+                }.into_any() />
+        </section>
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
@@ -245,6 +277,7 @@ pub fn AccountPage() -> impl IntoView {
     let changed = query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "password"));
     let notifications_saved =
         query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "notifications"));
+    let digits_saved = query.with_untracked(|q| q.get("changed").is_some_and(|v| v == "digits"));
     view! {
         <Title text=page_title(lang, td_string!(locale, account_title)) />
         <section class="page narrow">
@@ -254,6 +287,9 @@ pub fn AccountPage() -> impl IntoView {
             })}
             {notifications_saved.then(|| view! {
                 <p class="notice notice--ok" role="status">{td_string!(locale, notifications_saved)}</p>
+            })}
+            {digits_saved.then(|| view! {
+                <p class="notice notice--ok" role="status">{td_string!(locale, digits_saved)}</p>
             })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -295,7 +331,7 @@ pub fn AccountPage() -> impl IntoView {
                             {match details.two_factor_since {
                                 Some(since) => view! {
                                     <p>{td_string!(locale, two_factor_on_since)} " " <DateText date=since /> " · "
-                                        {td_string!(locale, two_factor_codes_left)} " " {details.recovery_codes_left}</p>
+                                        {td_string!(locale, two_factor_codes_left)} " " {digits(details.recovery_codes_left)}</p>
                                 }.into_any(),
                                 None => view! {
                                     <p>{if staff {
@@ -321,6 +357,7 @@ pub fn AccountPage() -> impl IntoView {
                             }.into_any() />
                         </section>
                         <NotificationSettings mode=details.notify_mode following=details.following.clone() lang />
+                        <DigitsSetting chosen=details.digits lang />
                         <section class="panel" aria-labelledby="sessions-heading">
                             <h2 id="sessions-heading">{td_string!(locale, account_sessions)}</h2>
                             <form method="post" action=paths::sign_out_everywhere(lang)>

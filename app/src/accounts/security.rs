@@ -36,6 +36,8 @@ pub struct AccountInfo {
     pub recovery_codes_left: i64,
     /// Whether this session passed a second factor.
     pub second_factor_passed: bool,
+    /// The digits of Arabic pages.
+    pub digits: crate::domain::digits::Digits,
     /// How notification mails come.
     pub notify_mode: crate::domain::notification::NotifyMode,
     /// The consultations the person follows: (slug, title).
@@ -90,6 +92,7 @@ pub async fn account_details(lang: crate::domain::Lang) -> Result<AccountInfo, A
             .map(|t| label(t, PERSONAL_ZONE, lang)),
         recovery_codes_left: users::recovery_codes_left(&state.db, signed.user.id).await?,
         second_factor_passed: signed.actor.second_factor,
+        digits: signed.user.digits,
         notify_mode: notifications::mode(&state.db, signed.user.id).await?,
         following: follows::followed_by(&state.db, signed.user.id)
             .await?

@@ -14,7 +14,7 @@ use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{digits, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 #[component]
@@ -136,7 +136,7 @@ pub fn appoint_fields(
         None => view! {
             <div class="field" class:field--invalid=fb.errors.contains_key("role")>
                 <label for="field-role">{td_string!(locale, field_role)}</label>
-                {fb.errors.get("role").map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                {fb.errors.get("role").map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                 // Least privileged first, so that the form never defaults to the most.
                 <select id="field-role" name="role">
                     {RoleKind::BY_PRIVILEGE.into_iter().map(|k| view! {
@@ -147,7 +147,7 @@ pub fn appoint_fields(
             <div class="field" class:field--invalid=fb.errors.contains_key("agency")>
                 <label for="field-agency">{td_string!(locale, field_agency)}</label>
                 <p class="field__hint">{td_string!(locale, field_agency_hint)}</p>
-                {fb.errors.get("agency").map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                {fb.errors.get("agency").map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                 <select id="field-agency" name="agency">
                     <option value="">"—"</option>
                     {agencies.iter().map(|a| view! {
@@ -211,7 +211,7 @@ pub fn AuditLogPage() -> impl IntoView {
                             <tbody>
                                 {page.lines.into_iter().map(|l| view! {
                                     <tr>
-                                        <td dir="ltr"><time>{l.at}</time></td>
+                                        <td dir="ltr"><time>{digits(&l.at)}</time></td>
                                         <td><bdi>{l.actor.unwrap_or_default()}</bdi></td>
                                         <td><code dir="ltr">{l.action}</code>
                                             <pre class="audit__detail" dir="auto">{l.detail}</pre></td>

@@ -20,7 +20,7 @@ use crate::forms::{FormFeedback, FormMessage};
 use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{digits, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -239,7 +239,7 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
         {d.status.map(|s| view! {
             <p class="card__meta">
                 <span class="badge" data-status=s.as_str()>{status_label(s, lang)}</span>
-                " · "{td_string!(l, version_label)}" "{d.latest_version}
+                " · "{td_string!(l, version_label)}" "{digits(d.latest_version)}
             </p>
         })}
         {(!transitions.is_empty()).then(|| {
@@ -309,8 +309,8 @@ fn Documents(action: String, attachments: Vec<AttachmentView>, lang: Lang) -> im
             <Field name="doc_title_en" label=td_string!(l, documents_title_en).to_string() value=fb.value("doc_title_en") error=err("doc_title_en") lang />
             <div class="field field--file" class:field--invalid=error.is_some()>
                 <label for="field-file">{td_string!(l, documents_file)}</label>
-                <p class="field__hint" id="field-file-hint">{td_string!(l, documents_file_hint)}</p>
-                {error.map(|e| view! { <p class="field__error" id="field-file-error">{e.text(lang)}</p> })}
+                <p class="field__hint" id="field-file-hint">{digits(td_string!(l, documents_file_hint))}</p>
+                {error.map(|e| view! { <p class="field__error" id="field-file-error">{digits(e.text(lang))}</p> })}
                 <input id="field-file" name="file" type="file" accept="application/pdf,.pdf"
                     aria-invalid=error.is_some().then_some("true")
                     aria-describedby=if error.is_some() { "field-file-hint field-file-error" } else { "field-file-hint" } />
@@ -357,7 +357,7 @@ fn TopicChoice(
     view! {
         <fieldset class="choices" class:field--invalid=error.is_some()>
             <legend>{td_string!(l, editor_topics)}</legend>
-            {error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+            {error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
             {boxes}
         </fieldset>
     }
@@ -371,7 +371,7 @@ fn MarkdownFile(name: &'static str, label: String, lang: Lang) -> impl IntoView 
     view! {
         <div class="field field--file">
             <label for=id.clone()>{label}</label>
-            <p class="field__hint" id=hint_id.clone()>{td_string!(lang.locale(), editor_draft_file_hint)}</p>
+            <p class="field__hint" id=hint_id.clone()>{digits(td_string!(lang.locale(), editor_draft_file_hint))}</p>
             <input id=id name=name type="file" accept=".md,.markdown,text/markdown,text/plain" aria-describedby=hint_id />
         </div>
     }
@@ -392,7 +392,7 @@ fn TextArea(
     view! {
         <div class="field" class:field--invalid=error.is_some()>
             <label for=id.clone()>{label}</label>
-            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{e.text(lang)}</p> })}
+            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{digits(e.text(lang))}</p> })}
             <textarea
                 id=id
                 name=name

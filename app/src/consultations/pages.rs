@@ -10,7 +10,7 @@ use crate::domain::dates::DateLabel;
 use crate::domain::{ConsultationCard, ConsultationStatus, Lang, ListQuery};
 use crate::paths;
 use crate::ui::denied::error_page;
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{digits, page_title, shown, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// The home page: open now, closing soon, recently concluded.
@@ -167,7 +167,7 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
             {choice("topic", td_string!(l, filter_topic).to_string(), named(&v.topics), q.topic.clone())}
             <button type="submit" class="button">{td_string!(l, filter_apply)}</button>
         </form>
-        <p class="list__count" role="status">{td!(l, consultations_found, count = move || total)}</p>
+        <p class="list__count" role="status">{td!(l, consultations_found, count = move || total, num = shown(total))}</p>
         {if v.page.items.is_empty() {
             view! { <p class="empty-state">{td_string!(l, list_empty)}</p> }.into_any()
         } else {
@@ -175,7 +175,7 @@ fn ListBody(v: ListView, q: ListQuery, lang: Lang) -> impl IntoView {
         }}
         <nav class="pagination" aria-label=td_string!(l, pagination_label)>
             {prev.map(|h| view! { <a rel="prev" href=h>{td_string!(l, pagination_prev)}</a> })}
-            <span>{format!("{page} / {pages}")}</span>
+            <span>{digits(format!("{page} / {pages}"))}</span>
             {next.map(|h| view! { <a rel="next" href=h>{td_string!(l, pagination_next)}</a> })}
         </nav>
     }
@@ -223,10 +223,10 @@ fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
 pub fn DateText(date: DateLabel) -> impl IntoView {
     view! {
         <time datetime=date.iso.clone() class="date">
-            <span class="date__gregorian">{date.gregorian}</span>
-            {(!date.hijri.is_empty()).then(|| view! { " · " <span class="date__hijri">{date.hijri.clone()}</span> })}
+            <span class="date__gregorian">{digits(&date.gregorian)}</span>
+            {(!date.hijri.is_empty()).then(|| view! { " · " <span class="date__hijri">{digits(&date.hijri)}</span> })}
             {(!date.time.is_empty()).then(|| view! {
-                " · "<bdi class="date__time" dir="auto">{date.time.clone()}</bdi>
+                " · "<bdi class="date__time" dir="auto">{digits(&date.time)}</bdi>
             })}
         </time>
     }

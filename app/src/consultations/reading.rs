@@ -18,7 +18,7 @@ use crate::domain::{ConsultationStatus, Lang};
 use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
-use crate::ui::layout::{encode_query_value, page_title, use_lang};
+use crate::ui::layout::{digits, encode_query_value, page_title, shown, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// `/{lang}/consultations/{slug}` and `/{lang}/consultations/{slug}/versions/{n}`.
@@ -146,11 +146,11 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                             view! {
                                 <li class=format!("toc__{}", cl.kind.as_str())>
                                     <a href=format!("#{}", cl.anchor())>
-                                        {cl.number.map(|n| format!("{n}. "))}
+                                        {cl.number.map(|n| digits(format!("{n}. ")))}
                                         <bdi>{cl.title.clone()}</bdi>
                                     </a>
                                     {(n > 0).then(|| view! {
-                                        " "<span class="toc__count">"("{td!(l, clause_comments, count = move || n)}")"</span>
+                                        " "<span class="toc__count">"("{td!(l, clause_comments, count = move || n, num = shown(n))}")"</span>
                                     })}
                                 </li>
                             }
@@ -159,7 +159,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
                 </nav>
                 <section class="draft" aria-labelledby="draft-title">
                     <h2 id="draft-title">
-                        {td_string!(l, draft_title)}" · "{td_string!(l, version_label)}" "{c.version}
+                        {td_string!(l, draft_title)}" · "{td_string!(l, version_label)}" "{digits(c.version)}
                     </h2>
                     <p class="draft__export">
                         <a href=paths::version_markdown(lang, &c.slug, c.version) rel="external"
@@ -241,7 +241,7 @@ fn Clause(cl: ClauseView, lang: Lang, comments: Option<i64>, open: bool) -> impl
     view! {
         <div id=anchor class=format!("clause clause--{}", cl.kind.as_str()) data-key=cl.key.to_string()>
             {cl.number.map(|n| view! {
-                <a class="clause__number" href=link.clone() aria-label=format!("{} {n}", td_string!(l, clause_label))>{n}</a>
+                <a class="clause__number" href=link.clone() aria-label=digits(format!("{} {n}", td_string!(l, clause_label)))>{digits(n)}</a>
             })}
             {body}
             {fallback}
@@ -252,7 +252,7 @@ fn Clause(cl: ClauseView, lang: Lang, comments: Option<i64>, open: bool) -> impl
                         <a href=href rel="external">
                             {open.then(|| td_string!(l, clause_comment_here))}
                             {(open && n > 0).then_some(" · ")}
-                            {(n > 0).then(|| td!(l, clause_comments, count = move || n))}
+                            {(n > 0).then(|| td!(l, clause_comments, count = move || n, num = shown(n)))}
                         </a>
                     </p>
                 }
@@ -384,7 +384,7 @@ fn Countdown(closes_at: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> impl I
 fn countdown_unit(value: i64, label: impl IntoView) -> impl IntoView {
     view! {
         <span class="countdown__unit">
-            <span class="countdown__value">{format!("{value:02}")}</span>
+            <span class="countdown__value">{digits(format!("{value:02}"))}</span>
             " "
             <span class="countdown__label">{label}</span>
         </span>
@@ -406,7 +406,7 @@ fn Versions(c: ConsultationData, lang: Lang) -> impl IntoView {
                     let diff = (n > 1).then(|| paths::diff(lang, &slug, n - 1, n));
                     view! {
                         <li aria-current=(n == c.version).then_some("true")>
-                            <a href=href>{td_string!(l, version_label)}" "{n}</a>
+                            <a href=href>{td_string!(l, version_label)}" "{digits(n)}</a>
                             " · "
                             {match v.published.clone() {
                                 Some(d) => view! { <DateText date=d /> }.into_any(),
@@ -482,9 +482,9 @@ fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
     // The arrow points the way the page reads: from the old version to the new one.
     let arrow = if lang == Lang::Ar { "←" } else { "→" };
     let version = td_string!(l, version_label);
-    let heading = format!("{version} {} {arrow} {version} {}", d.from, d.to);
+    let heading = digits(format!("{version} {} {arrow} {version} {}", d.from, d.to));
     let counts = |change: ClauseChange| d.rows.iter().filter(|r| r.change == change).count();
-    let summary = format!(
+    let summary = digits(format!(
         "{}: {} · {}: {} · {}: {} · {}: {}",
         td_string!(l, diff_changed),
         counts(ClauseChange::Changed),
@@ -494,14 +494,14 @@ fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
         counts(ClauseChange::Removed),
         td_string!(l, diff_moved),
         counts(ClauseChange::Moved),
-    );
-    let options = d.versions.clone();
+    ));
+    let options: Vec<(u32, String)> = d.versions.iter().map(|n| (*n, digits(n))).collect();
     let select = move |name: &'static str, selected: u32| {
         let options = options.clone();
         view! {
             <select name=name id=format!("diff-{name}")>
-                {options.into_iter().map(|n| view! {
-                    <option value=n.to_string() selected={n == selected}>{n}</option>
+                {options.into_iter().map(|(n, shown)| view! {
+                    <option value=n.to_string() selected={n == selected}>{shown}</option>
                 }).collect_view()}
             </select>
         }
@@ -548,7 +548,7 @@ fn diff_rows(rows: Vec<ClauseDiff>, lang: Lang) -> impl IntoView {
                 let n = group.len();
                 view! {
                     <details class="diff__unchanged">
-                        <summary>{td!(l, diff_unchanged_clauses, count = move || n)}</summary>
+                        <summary>{td!(l, diff_unchanged_clauses, count = move || n, num = shown(n))}</summary>
                         {group.into_iter().map(|r| view! { <DiffRow r lang /> }).collect_view()}
                     </details>
                 }
@@ -583,6 +583,7 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
         (_, Some(n)) | (Some(n), None) => Some(n.to_string()),
         _ => None,
     };
+    let number = number.map(digits);
     view! {
         <section class="diff-row" data-change=change data-key=r.key.to_string()>
             <p class="diff-row__meta">

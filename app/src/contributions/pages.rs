@@ -25,6 +25,7 @@ use crate::moderation::pages::{rule_label, rule_select};
 use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormSummary};
+use crate::ui::layout::digits;
 use crate::ui::text::LocalizedSpan;
 
 /// The threads of consultation `slug`, with the sort, clause and page of the URL
@@ -205,7 +206,7 @@ fn ThreadsBody(
     view! {
         <h2 id="contributions-title">
             {td_string!(l, contributions_title)}" "
-            <span class="count">"("{move || shown.with(|d| d.threads)}")"</span>
+            <span class="count">"("{move || shown.with(|d| digits(d.threads))}")"</span>
         </h2>
         {section_fb.map(|fb| view! { <FormSummary feedback=fb lang /> })}
         {clause_label.map(|label| view! {
@@ -325,7 +326,7 @@ fn LiveUpdates(shown: RwSignal<ThreadsData>, typing: RwSignal<bool>, lang: Lang)
 
 fn option_label(c: &ClauseOption) -> String {
     match c.number {
-        Some(n) => format!("{n}. {}", c.title),
+        Some(n) => format!("{}. {}", digits(n), c.title),
         None => c.title.clone(),
     }
 }
@@ -348,7 +349,7 @@ fn PostContribution(
             {ctx.hidden(Intent::Contribute)}
             <div class="field" class:field--invalid=clause_error.is_some()>
                 <label for="field-clause">{td_string!(l, contributions_about)}</label>
-                {clause_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                {clause_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                 <select id="field-clause" name="clause">
                     <option value="" selected=chosen.is_empty()>{td_string!(l, contributions_whole_draft)}</option>
                     {clauses.iter().map(|c| view! {
@@ -396,12 +397,12 @@ fn SpeakerFields(prefix: String, fb: FormFeedback, lang: Lang) -> impl IntoView 
             </div>
             <div class="field" class:field--invalid=name_error.is_some()>
                 <label for=name_id.clone()>{td_string!(l, contributions_org_name)}</label>
-                {name_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                {name_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                 <input id=name_id type="text" name="org_name" value=fb.value("org_name") dir="auto" />
             </div>
             <div class="field" class:field--invalid=kind_error.is_some()>
                 <label for=kind_id.clone()>{td_string!(l, contributions_org_kind)}</label>
-                {kind_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                {kind_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                 <select id=kind_id name="org_kind">
                     <option value="">"—"</option>
                     {OrgKind::ALL.into_iter().map(|k| view! {
@@ -433,7 +434,7 @@ fn BodyField(
     view! {
         <div class="field" class:field--invalid=error.is_some()>
             <label for=id.clone()>{label}</label>
-            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{e.text(lang)}</p> })}
+            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{digits(e.text(lang))}</p> })}
             // No `maxlength`: it would cut a long pasted text without a word. The count
             // shows the length, and the server refuses with it.
             <textarea id=id name="body" rows="6" dir="auto"
@@ -501,12 +502,12 @@ fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
 fn version_and_clause(version: u32, clause: Option<u32>, lang: Lang) -> String {
     let l = lang.locale();
     match clause {
-        Some(n) => format!(
+        Some(n) => digits(format!(
             "{} {version} · {} {n}",
             td_string!(l, version_label),
             td_string!(l, clause_label)
-        ),
-        None => format!("{} {version}", td_string!(l, version_label)),
+        )),
+        None => digits(format!("{} {version}", td_string!(l, version_label))),
     }
 }
 
@@ -634,14 +635,14 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                     <input type="hidden" name="target" value=id.to_string() />
                     <button type="submit" class="link-button support" aria-pressed=if x.supported { "true" } else { "false" }>
                         {if x.supported { td_string!(l, contributions_supported) } else { td_string!(l, contributions_support) }}
-                        " · "<span class="support__count">{count}</span>
+                        " · "<span class="support__count">{digits(count)}</span>
                     </button>
                 </form>
             }
             .into_any()
         } else {
             view! {
-                <span class="support">{td_string!(l, contributions_supports)}" · "<span class="support__count">{count}</span></span>
+                <span class="support">{td_string!(l, contributions_supports)}" · "<span class="support__count">{digits(count)}</span></span>
             }
             .into_any()
         }
@@ -723,7 +724,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                     <input type="hidden" name="target" value=id.to_string() />
                     <div class="field" class:field--invalid=category_error.is_some()>
                         <label for=select_id.clone()>{td_string!(l, contributions_report_rule)}</label>
-                        {category_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                        {category_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                         {rule_select(select_id, fb.value("category"), lang)}
                     </div>
                     <div class="field">
@@ -748,7 +749,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                     <input type="hidden" name="target" value=id.to_string() />
                     <div class="field" class:field--invalid=error.is_some()>
                         <label for=appeal_id.clone()>{td_string!(l, contributions_appeal_text)}</label>
-                        {error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                        {error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                         <textarea id=appeal_id name="appeal" rows="3" dir="auto">{fb.value("appeal")}</textarea>
                     </div>
                     <button type="submit" class="button button--secondary">{td_string!(l, contributions_appeal_send)}</button>

@@ -54,3 +54,7 @@ id_type!(
     /// Primary key of a document attached to a consultation.
     AttachmentId
 );
+id_type!(
+    /// Primary key of a reader's report on a contribution.
+    ReportId
+);

@@ -5,6 +5,7 @@ pub mod authz;
 pub mod consultation;
 pub mod contribution;
 pub mod dates;
+pub mod digits;
 pub mod draft;
 pub mod ids;
 pub mod lang;
@@ -15,6 +16,8 @@ pub mod text;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
 pub use draft::ClauseKey;
-pub use ids::{AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, UserId, VersionId};
+pub use ids::{
+    AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, ReportId, UserId, VersionId,
+};
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
 use crate::domain::dates::DateLabel;
-use crate::domain::{ContributionId, Lang, LocalizedText};
+use crate::domain::{ContributionId, Lang, LocalizedText, ReportId};
 use crate::error::AppError;
 
 /// How many of the latest hidden contributions the queue lists for undoing.
@@ -24,7 +24,7 @@ pub struct QueueItem {
     /// The text, hidden or not: moderators read what they decide on.
     pub paragraphs: Vec<Vec<Segment>>,
     pub hidden_category: Option<ReportCategory>,
-    pub reports: Vec<(ReportCategory, Option<String>)>,
+    pub reports: Vec<(ReportId, ReportCategory, Option<String>)>,
     /// The author's appeal, while it waits for a decision.
     pub appeal: Option<String>,
     pub created: DateLabel,
@@ -80,7 +80,7 @@ pub async fn moderation_queue(lang: Lang) -> Result<Vec<QueueItem>, AppError> {
             reports: reports
                 .iter()
                 .filter(|r| r.contribution_id == x.id)
-                .map(|r| (r.category, r.note.clone()))
+                .map(|r| (r.id, r.category, r.note.clone()))
                 .collect(),
             appeal: x.appeal.clone().filter(|_| !x.appeal_decided),
             created: label(x.created_at, &c.agency_time_zone, lang),

@@ -15,7 +15,7 @@ use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{use_form_feedback, FormSummary};
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{digits, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
 /// The name of a published rule.
@@ -276,12 +276,12 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
                 <input type="hidden" name="target" value=item.id.to_string() />
                 <div class="field" class:field--invalid=category_error.is_some()>
                     <label for=select_id.clone()>{td_string!(l, moderation_rule)}</label>
-                    {category_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                    {category_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                     {rule_select(select_id, fb.value("category"), lang)}
                 </div>
                 <div class="field" class:field--invalid=reason_error.is_some()>
                     <label for=reason_id.clone()>{td_string!(l, moderation_reason_public)}</label>
-                    {reason_error.map(|e| view! { <p class="field__error">{e.text(lang)}</p> })}
+                    {reason_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
                     <textarea id=reason_id name="reason" rows="2" dir="auto">{fb.value("reason")}</textarea>
                 </div>
                 <button type="submit" class="button button--danger">{td_string!(l, moderation_hide)}</button>
@@ -292,7 +292,7 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
         <li class="contribution" id=format!("queue-{}", item.id) data-status=item.status.as_str()>
             <p class="contribution__meta">
                 <a href=paths::contribution(lang, &item.consultation_slug, item.id)>
-                    <LocalizedSpan text=item.consultation_title.clone() lang />" · #"{item.id.0}
+                    <LocalizedSpan text=item.consultation_title.clone() lang />" · #"{digits(item.id)}
                 </a>
                 " · "<bdi>{item.author.clone().unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string())}</bdi>
                 " · "<DateText date=item.created.clone() />
@@ -302,8 +302,8 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
             {(!item.reports.is_empty()).then(|| view! {
                 <h3>{td_string!(l, moderation_reports)}</h3>
                 <ul class="moderation__reports">
-                    {item.reports.iter().cloned().map(|(c, note)| view! {
-                        <li><strong>{rule_label(c, lang)}</strong>{note.map(|n| view! { " — "<bdi dir="auto">{n}</bdi> })}</li>
+                    {item.reports.iter().cloned().map(|(id, c, note)| view! {
+                        <li id=format!("report-{id}")><strong>{rule_label(c, lang)}</strong>{note.map(|n| view! { " — "<bdi dir="auto">{n}</bdi> })}</li>
                     }).collect_view()}
                 </ul>
             })}

@@ -10,6 +10,7 @@ use leptos_i18n::td_string;
 
 use crate::domain::Lang;
 use crate::forms::{FormFeedback, FormMessage};
+use crate::ui::layout::digits;
 
 /// Fetches the session's CSRF token for the forms of a page. The frame around every
 /// page provides it, so that these widgets need not know where sessions are kept.
@@ -56,8 +57,8 @@ pub fn Field(
     view! {
         <div class="field" class:field--invalid=error.is_some()>
             <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{e.text(lang)}</p> })}
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{digits(h)}</p> })}
+            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{digits(e.text(lang))}</p> })}
             <input
                 id=id
                 name=name
@@ -76,7 +77,7 @@ pub fn Field(
 #[component]
 pub fn FormSummary(feedback: FormFeedback, lang: Lang) -> impl IntoView {
     let message = match feedback.summary {
-        Some(summary) => Some(summary.text(lang)),
+        Some(summary) => Some(digits(summary.text(lang))),
         None if feedback.has_errors() => {
             Some(td_string!(lang.locale(), form_fix_errors).to_string())
         }

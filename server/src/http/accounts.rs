@@ -3,16 +3,18 @@
 
 use app::accounts::form::{field, TwoFactorIntent};
 use app::domain::authz::Denied;
+use app::domain::digits::{Digits, DIGITS_COOKIE};
 use app::domain::Lang;
 use app::forms::{FormFeedback, FormMessage};
 use app::paths::{self, route};
 use app::ssr::accounts::service::{self as accounts, AccountError, Registration};
 use app::ssr::accounts::sessions;
+use app::ssr::accounts::store as users;
 use app::ssr::admin::store::audit::AuditAction;
 use app::ssr::admin::store::{audit, roles};
 use app::ssr::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -48,6 +50,7 @@ pub(super) fn routes(lang: Lang) -> Router<AppState> {
         .route(&route::sign_in(lang), post(sign_in))
         .route(&route::sign_in_code(lang), post(sign_in_code))
         .route(&route::account(lang), post(account))
+        .route(&route::digits_setting(lang), post(digits_setting))
         .route(&route::two_factor(lang), post(two_factor))
         .route(&route::delete_account(lang), post(delete_account))
         .route(&route::my_data(lang), get(my_data))
@@ -150,10 +153,43 @@ async fn finish_sign_in(
     let next = paths::safe_next(sub.field(field::NEXT)).map(str::to_owned);
     let mut res = see_other(next.unwrap_or_else(|| paths::account(sub.lang)));
     let https = state.public_url.starts_with("https://");
+    set_digits_cookie(&mut res, user.digits, https);
     if let Some(email) = user.email.as_deref() {
         sub.signed_in_as(email, &mut res, https);
     }
     res
+}
+
+/// `POST /{lang}/account/digits`: the digits of Arabic pages, kept with the account
+/// and handed to this browser at once.
+pub async fn digits_setting(
+    State(state): State<AppState>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
+    let Some(digits) = Digits::parse(sub.field(field::DIGITS)) else {
+        return sub.unreadable(&state).await;
+    };
+    if let Err(err) = users::set_digits(&state.db, signed.user.id, digits).await {
+        return sub
+            .render(&state, internal(&err), StatusCode::INTERNAL_SERVER_ERROR)
+            .await;
+    }
+    let mut res = see_other(paths::account_digits_changed(sub.lang));
+    set_digits_cookie(&mut res, digits, state.public_url.starts_with("https://"));
+    res
+}
+
+/// The cookie every page reads its digits from. Not `HttpOnly`: the browser renders
+/// pages too, and must write them as the server did.
+fn set_digits_cookie(res: &mut Response, digits: Digits, https: bool) {
+    let cookie = format!(
+        "{DIGITS_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+        digits.as_str(),
+        if https { "; Secure" } else { "" }
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
 }
 
 async fn session_failure(

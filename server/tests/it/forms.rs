@@ -114,6 +114,9 @@ http_tests! {
         let res = citizen.post(server.url("/en/account/notifications"))
             .form(&[("csrf", csrf.as_str()), ("mode", "loud")]).send().await.expect("post");
         assert_unreadable(res, "notifications, unknown mode").await;
+        let res = citizen.post(server.url("/en/account/digits"))
+            .form(&[("csrf", csrf.as_str()), ("digits", "persian")]).send().await.expect("post");
+        assert_unreadable(res, "digits, unknown choice").await;
     }
 
     async fn a_refused_form_comes_back_with_what_was_typed_but_never_a_secret(server, demo = false) {

@@ -6,6 +6,8 @@ use reqwest::StatusCode;
 use crate::common::*;
 use app::ssr::clock::Clock;
 
+const GUIDELINE: &str = "e-participation-guideline";
+
 http_tests! {
     async fn healthz_answers_when_the_database_does(server, demo = false) {
         let res = server.get("/healthz").await;
@@ -73,6 +75,60 @@ http_tests! {
         let res = server.get("/ar/no-such-page").await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         assert!(res.text().await.expect("body").contains("الصفحة غير موجودة"));
+    }
+
+    async fn a_person_chooses_arabic_indic_digits_for_arabic_pages_on_every_browser(server, demo = true) {
+        let db = &server.test_db.db;
+        let (_, secret) = person(db, "huda@example.org", &[], false).await;
+        let page = |lang: &str| format!("/{lang}/consultations/{GUIDELINE}");
+        // The dates a page writes (Gregorian, Hijri, time): the portal's own numbers.
+        async fn dates(client: &reqwest::Client, url: String) -> String {
+            let html = text_of(client, url).await;
+            html.split("class=\"date__")
+                .skip(1)
+                .filter_map(|s| s.split_once('>').map(|(_, rest)| rest.split('<').next().unwrap_or("").to_owned()))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        }
+        let indic = |s: &str| s.chars().any(|c| ('٠'..='٩').contains(&c));
+        let latin = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+
+        let huda = signed_in_client(&server, "huda@example.org", &secret).await;
+        let before = dates(&huda, server.url(&page("ar"))).await;
+        assert!(latin(&before) && !indic(&before), "Latin digits by default: {before}");
+
+        let csrf = csrf_of(&huda, &server.url("/ar/account")).await;
+        let res = huda.post(server.url("/ar/account/digits"))
+            .form(&[("csrf", csrf.as_str()), ("digits", "arabic_indic")]).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/ar/account?changed=digits#digits");
+        let cookie = res.headers().get_all("set-cookie").iter()
+            .filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("shura_digits=")).expect("the digits cookie").to_owned();
+        assert!(cookie.starts_with("shura_digits=arabic_indic;") && !cookie.contains("HttpOnly"), "{cookie}");
+
+        let after = dates(&huda, server.url(&page("ar"))).await;
+        assert!(indic(&after) && !latin(&after), "Arabic-Indic digits on Arabic pages: {after}");
+        let english = dates(&huda, server.url(&page("en"))).await;
+        assert!(latin(&english) && !indic(&english), "English pages keep Latin digits: {english}");
+        let list = text_of(&huda, server.url("/ar/consultations")).await;
+        let count = list.split("class=\"list__count\"").nth(1).and_then(|s| s.split("</p>").next()).unwrap_or("").to_owned();
+        assert!(!count.is_empty() && !latin(&count), "the count follows the choice: {count}");
+        let account = text_of(&huda, server.url("/ar/account?changed=digits")).await;
+        assert!(account.contains("حُفظ اختيار الأرقام"), "the page says it is saved");
+
+        // The choice is the account's: a browser that signs in later gets it.
+        let other = signed_in_client(&server, "huda@example.org", &secret).await;
+        let there = dates(&other, server.url(&page("ar"))).await;
+        assert!(indic(&there) && !latin(&there), "another browser: {there}");
+        let data: serde_json::Value = other.get(server.url("/en/account/my-data")).send().await.expect("get").json().await.expect("json");
+        assert_eq!(data["account"]["digits"], "arabic_indic", "{data}");
+
+        let csrf = csrf_of(&other, &server.url("/ar/account")).await;
+        let res = other.post(server.url("/ar/account/digits"))
+            .form(&[("csrf", csrf.as_str()), ("digits", "latin")]).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let back = dates(&other, server.url(&page("ar"))).await;
+        assert!(latin(&back) && !indic(&back), "back to Latin: {back}");
     }
 }
 

@@ -62,7 +62,7 @@ http_tests! {
     async fn a_moderator_hides_and_restores_and_the_author_hears_of_it(server, demo = true) {
         let db = &server.test_db.db;
         let (amal, amal_secret) = person(db, "amal@example.org", &[], false).await;
-        let (_, badr_secret) = person(db, "badr@example.org", &[], false).await;
+        let (badr_id, badr_secret) = person(db, "badr@example.org", &[], false).await;
         let (_, mod_secret) = person(db, "moderator@example.org", &[Role::Moderator], true).await;
         let id = contribution_by(&server, amal).await;
         let target = id.to_string();
@@ -75,6 +75,10 @@ http_tests! {
         let moderator = signed_in_client(&server, "moderator@example.org", &mod_secret).await;
         let queue = text_of(&moderator, server.url("/en/moderation")).await;
         assert!(queue.contains(TEXT) && queue.contains("يتهم موظفًا باسمه"), "the queue shows the text and the report");
+        let reports = app::ssr::moderation::store::reports_by(db, badr_id).await.expect("reports");
+        assert_eq!(reports.len(), 1);
+        let html = moderator.get(server.url("/en/moderation")).send().await.expect("queue").text().await.expect("body");
+        assert!(html.contains(&format!("id=\"report-{}\"", reports[0].id)), "each report is addressable by its id");
         let res = post_form(&server, &moderator, "/en/moderation", &[("intent", "hide"), ("target", &target), ("category", "defamation"), ("reason", "Names an employee and accuses him without evidence.")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(status_of(&server, id).await, ContributionStatus::Hidden);

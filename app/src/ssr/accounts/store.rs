@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::digits::Digits;
 use crate::domain::{ConsultationId, Lang, UserId};
 use crate::ssr::admin::store::audit::{self, AuditEntry};
 use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
@@ -13,6 +14,8 @@ pub struct User {
     pub email: Option<String>,
     pub display_name: String,
     pub preferred_lang: Lang,
+    /// The digits of Arabic pages.
+    pub digits: Digits,
     pub email_verified_at: Option<DateTime<Utc>>,
     pub session_generation: i64,
     /// When two-factor authentication was turned on, if it is.
@@ -53,6 +56,7 @@ struct UserRow {
     email: Option<String>,
     display_name: String,
     preferred_lang: String,
+    digits: String,
     email_verified_at: Option<DateTime<Utc>>,
     session_generation: i64,
     totp_enabled_at: Option<DateTime<Utc>>,
@@ -66,6 +70,8 @@ impl From<UserRow> for User {
             email: r.email,
             display_name: r.display_name,
             preferred_lang: Lang::from_code(&r.preferred_lang).unwrap_or_default(),
+            // The column's CHECK allows only the codes `Digits::parse` reads.
+            digits: Digits::parse(&r.digits).unwrap_or_default(),
             email_verified_at: r.email_verified_at,
             session_generation: r.session_generation,
             totp_enabled_at: r.totp_enabled_at,
@@ -74,7 +80,7 @@ impl From<UserRow> for User {
     }
 }
 
-const COLUMNS: &str = "id, email, display_name, preferred_lang, email_verified_at, \
+const COLUMNS: &str = "id, email, display_name, preferred_lang, digits, email_verified_at, \
                        session_generation, totp_enabled_at, created_at";
 
 pub async fn create(db: &Db, new: &NewUser, now: DateTime<Utc>) -> Result<User, StoreError> {
@@ -220,6 +226,13 @@ pub async fn set_password(db: &Db, id: UserId, password_hash: &str) -> Result<()
     let sql = "UPDATE users SET password_hash = $1, session_generation = session_generation + 1
                 WHERE id = $2";
     with_pool!(db, pool => sqlx::query(sql).bind(password_hash).bind(id.0).execute(pool).await.map(drop))?;
+    Ok(())
+}
+
+/// Which digits the person's Arabic pages use.
+pub async fn set_digits(db: &Db, id: UserId, digits: Digits) -> Result<(), StoreError> {
+    let sql = "UPDATE users SET digits = $1 WHERE id = $2";
+    with_pool!(db, pool => sqlx::query(sql).bind(digits.as_str()).bind(id.0).execute(pool).await.map(drop))?;
     Ok(())
 }
 

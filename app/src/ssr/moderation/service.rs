@@ -112,7 +112,11 @@ pub async fn report(
         state.clock.now(),
     )
     .await?;
-    Ok(if new { Reported::New } else { Reported::Before })
+    Ok(if new.is_some() {
+        Reported::New
+    } else {
+        Reported::Before
+    })
 }
 
 /// The author of a hidden contribution asks, once, for it to be shown again.

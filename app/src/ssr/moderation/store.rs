@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::contribution::{ModerationAction, ReportCategory};
-use crate::domain::{ConsultationId, ContributionId, UserId};
+use crate::domain::{ConsultationId, ContributionId, ReportId, UserId};
 use crate::ssr::admin::store::audit::{self, AuditEntry};
 use crate::ssr::contributions::store::queue_for_index;
 use crate::ssr::db::{on_tx, push_list, with_pool, Db, StoreError, Tx};
@@ -13,6 +13,7 @@ use crate::ssr::db::{on_tx, push_list, with_pool, Db, StoreError, Tx};
 /// A reader's report, as the moderators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
+    pub id: ReportId,
     pub contribution_id: ContributionId,
     pub category: ReportCategory,
     pub note: Option<String>,
@@ -30,7 +31,7 @@ pub struct LogEntry {
 }
 
 /// Records `reporter`'s report; a second report by the same person is ignored.
-/// Whether it was new.
+/// The new report's id, `None` when the person had reported it before.
 pub async fn report(
     db: &Db,
     contribution: ContributionId,
@@ -38,29 +39,36 @@ pub async fn report(
     category: ReportCategory,
     note: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let n = with_pool!(db, pool => sqlx::query(
+) -> Result<Option<ReportId>, StoreError> {
+    let id = with_pool!(db, pool => sqlx::query_scalar(
         "INSERT INTO contribution_reports (contribution_id, reporter_id, category, note, created_at)
          VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (contribution_id, reporter_id) DO NOTHING",
+         ON CONFLICT (contribution_id, reporter_id) DO NOTHING
+         RETURNING id",
     )
     .bind(contribution)
     .bind(reporter.0)
     .bind(category.as_str())
     .bind(note)
     .bind(now)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(n > 0)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(id)
 }
 
-type ReportRow = (ContributionId, String, Option<String>, DateTime<Utc>);
+type ReportRow = (
+    ReportId,
+    ContributionId,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+);
 
 fn reports(rows: Vec<ReportRow>) -> Vec<Report> {
     rows.into_iter()
-        .filter_map(|(contribution_id, category, note, created_at)| {
+        .filter_map(|(id, contribution_id, category, note, created_at)| {
             Some(Report {
+                id,
                 contribution_id,
                 category: ReportCategory::parse(&category)?,
                 note,
@@ -73,7 +81,7 @@ fn reports(rows: Vec<ReportRow>) -> Vec<Report> {
 /// The reports `reporter` made, oldest first (for their own data export).
 pub async fn reports_by(db: &Db, reporter: UserId) -> Result<Vec<Report>, StoreError> {
     let rows: Vec<ReportRow> = with_pool!(db, pool => sqlx::query_as(
-        "SELECT contribution_id, category, note, created_at FROM contribution_reports
+        "SELECT id, contribution_id, category, note, created_at FROM contribution_reports
           WHERE reporter_id = $1 ORDER BY created_at, contribution_id",
     )
     .bind(reporter.0)
@@ -134,7 +142,7 @@ pub async fn open_reports(db: &Db, ids: &[ContributionId]) -> Result<Vec<Report>
     }
     let rows: Vec<ReportRow> = with_pool!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT contribution_id, category, note, created_at FROM contribution_reports
+            "SELECT id, contribution_id, category, note, created_at FROM contribution_reports
               WHERE resolved_at IS NULL AND contribution_id IN ",
         );
         push_list(&mut q, ids);
