@@ -18,6 +18,9 @@ pub enum FormMessage {
     EmailMalformed,
     NameTooLong,
     NameMalformed,
+    /// A display name with a web or mail address in it (verification mail must not
+    /// carry someone's advertisement to any address typed).
+    NameHasLink,
     PasswordTooShort,
     PasswordTooLong,
     PasswordGuessable,
@@ -85,6 +88,7 @@ impl FormMessage {
             FormMessage::EmailMalformed => td_string!(l, form_email_malformed),
             FormMessage::NameTooLong => td_string!(l, form_name_too_long),
             FormMessage::NameMalformed => td_string!(l, form_name_malformed),
+            FormMessage::NameHasLink => td_string!(l, form_name_has_link),
             FormMessage::PasswordTooShort => td_string!(l, form_password_too_short),
             FormMessage::PasswordTooLong => td_string!(l, form_password_too_long),
             FormMessage::PasswordGuessable => td_string!(l, form_password_guessable),

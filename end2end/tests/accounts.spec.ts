@@ -1,5 +1,5 @@
 import { test, expect, Page } from './guard';
-import { CITIZEN_PASSWORD, citizen, screenshot, uniqueEmail, waitForMail } from './helpers';
+import { CITIZEN_PASSWORD, citizen, screenshot, uniqueEmail, waitForHydration, waitForMail } from './helpers';
 
 const PASSWORD = 'نخلة القصيم تثمر في الشتاء';
 
@@ -277,6 +277,46 @@ for (const js of [false, true]) {
     await page.locator('#field-password').fill(CITIZEN_PASSWORD);
     await page.locator('form.form button[type=submit]').click();
     await expect(page).toHaveURL(/\/en\/account$/);
+    await page.context().close();
+  });
+}
+
+for (const js of [true, false]) {
+  test(`Arabic pages write numbers in the digits a person chose${js ? '' : ' (no JavaScript)'}`, async ({ browser }, testInfo) => {
+    const page = await citizen(browser, `Digits ${js}`, js);
+    const indic = /[٠-٩]/;
+    const latin = /[0-9]/;
+    const guideline = '/ar/consultations/e-participation-guideline';
+    await page.goto(guideline);
+    await expect(page.locator('.date__gregorian').first()).toHaveText(latin);
+
+    await page.goto('/ar/account');
+    await page.locator('#digits input[value=arabic_indic]').check();
+    await page.locator('#digits button[type=submit]').click();
+    await expect(page.locator('.notice--ok')).toHaveText('حُفظ اختيار الأرقام.');
+    await expect(page.locator('#digits input[value=arabic_indic]')).toBeChecked();
+    await screenshot(page, testInfo, `account-digits-ar${js ? '' : '-nojs'}`);
+
+    await page.goto(guideline);
+    if (js) await waitForHydration(page);
+    const date = page.locator('.date__gregorian').first();
+    await expect(date).toHaveText(indic);
+    await expect(date).not.toHaveText(latin);
+    await expect(page.locator('.draft h2')).toHaveText(indic);
+    if (js) {
+      // The browser renders what the server rendered, and keeps to it when the
+      // countdown ticks and when the router changes pages.
+      await expect(page.locator('.countdown__value').first()).toHaveText(indic);
+      await page.locator('.versions__list a').last().click();
+      await expect(page).toHaveURL(/versions\/1$/);
+      await expect(page.locator('.draft h2')).toHaveText(indic);
+      await expect(page.locator('.draft h2')).not.toHaveText(latin);
+    }
+    await page.setViewportSize({ width: 360, height: 740 });
+    await screenshot(page, testInfo, `consultation-ar-indic-360${js ? '' : '-nojs'}`);
+    // English pages keep Latin digits.
+    await page.goto('/en/consultations/e-participation-guideline');
+    await expect(page.locator('.date__gregorian').first()).toHaveText(latin);
     await page.context().close();
   });
 }

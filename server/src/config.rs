@@ -15,6 +15,7 @@
 //! | `SHURA_SMTP_PASSWORD` | `smtp_password` | none                         |
 //! | `SHURA_TRUSTED_PROXIES` | `trusted_proxies` | none: clients connect directly |
 //! | `SHURA_FORWARDED_HEADER` | `forwarded_header` | `x-forwarded-for`; or `forwarded` |
+//! | `SHURA_SEED_KEY` | — (never in the file) | the file `<data dir>/seed.key`, made on first start |
 //! | `RUST_LOG`      | —              | `info`                               |
 //!
 //! `SHURA_TRUSTED_PROXIES` lists the reverse proxies in front of the server
@@ -57,6 +58,9 @@ pub struct Config {
     pub smtp: Option<SmtpSettings>,
     /// The reverse proxies whose word on the client's address is taken.
     pub trusted_proxies: TrustedProxies,
+    /// The key that seals second-factor seeds (64 hexadecimal digits), when it is
+    /// kept in the environment rather than in `<data dir>/seed.key`.
+    pub seed_key: Option<String>,
 }
 
 /// Written out for logs and errors with the database password hidden.
@@ -74,6 +78,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("smtp", &self.smtp)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("seed_key", &self.seed_key.as_ref().map(|_| "<set>"))
             .finish()
     }
 }
@@ -195,6 +200,13 @@ impl Config {
                 key: "SHURA_TRUSTED_PROXIES",
                 message: format!("{entry:?} is not an address or a network such as 10.0.0.0/8"),
             })?;
+        let seed_key = env("SHURA_SEED_KEY");
+        if let Some(key) = &seed_key {
+            app::ssr::accounts::auth::seeds::SeedKey::from_hex(key).map_err(|e| ConfigError {
+                key: "SHURA_SEED_KEY",
+                message: e.to_string(),
+            })?;
+        }
         Ok(Config {
             database_url,
             bind,
@@ -204,6 +216,7 @@ impl Config {
             mail_from,
             smtp,
             trusted_proxies,
+            seed_key,
         })
     }
 }

@@ -44,6 +44,8 @@ pub enum StartupError {
     Export(String),
     #[error("mail configuration: {0}")]
     Mail(#[from] app::ssr::mail::MailerError),
+    #[error("second-factor seeds: {0}")]
+    SeedKey(app::ssr::accounts::service::AccountError),
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default `info`), as JSON lines when
@@ -143,12 +145,20 @@ pub struct App {
 
 /// Assembles the application on an open database: its state, session store and router.
 pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, StartupError> {
+    let seeds = app::ssr::accounts::service::prepare_seed_key(
+        &db,
+        config.seed_key.as_deref(),
+        &config.data_dir,
+    )
+    .await
+    .map_err(StartupError::SeedKey)?;
     let state = AppState {
         db: db.clone(),
         clock,
         leptos_options: leptos_options(config),
         data_dir: config.data_dir.clone(),
         public_url: config.public_url.clone(),
+        seeds: std::sync::Arc::new(seeds),
     };
     let sessions = SessionBackend::for_db(&db).await?;
     let https = config.public_url.starts_with("https://");

@@ -14,7 +14,7 @@ use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
-use crate::ui::layout::{page_title, use_lang};
+use crate::ui::layout::{digits, page_title, use_lang};
 
 /// `/{lang}/account/two-factor`
 #[component]
@@ -37,7 +37,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                                 <p class="notice notice--ok" role="status">
                                     {td_string!(locale, two_factor_on_since)} " " <DateText date=since />
                                 </p>
-                                <p>{td_string!(locale, two_factor_codes_left)} " " {recovery_codes_left}</p>
+                                <p>{td_string!(locale, two_factor_codes_left)} " " {digits(recovery_codes_left)}</p>
                                 <PostForm action lang intent=TwoFactorIntent::Renew.as_str() fields=move |_fb: &FormFeedback| view! {
                                     <p class="field__hint">{td_string!(locale, two_factor_renew_hint)}</p>
                                     <button type="submit" class="button button--secondary">

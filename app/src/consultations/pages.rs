@@ -221,12 +221,18 @@ fn ConsultationCardView(card: ConsultationCard, lang: Lang) -> impl IntoView {
 /// A date in the Gregorian and Hijri calendars, with the local time.
 #[component]
 pub fn DateText(date: DateLabel) -> impl IntoView {
+    // In Arabic a comma: a middle dot beside Arabic-Indic digits reads as a zero (٠).
+    let sep = if use_lang() == Lang::Ar {
+        "، "
+    } else {
+        " · "
+    };
     view! {
         <time datetime=date.iso.clone() class="date">
             <span class="date__gregorian">{digits(&date.gregorian)}</span>
-            {(!date.hijri.is_empty()).then(|| view! { " · " <span class="date__hijri">{digits(&date.hijri)}</span> })}
+            {(!date.hijri.is_empty()).then(|| view! { {sep} <span class="date__hijri">{digits(&date.hijri)}</span> })}
             {(!date.time.is_empty()).then(|| view! {
-                " · "<bdi class="date__time" dir="auto">{digits(&date.time)}</bdi>
+                {sep}<bdi class="date__time" dir="auto">{digits(&date.time)}</bdi>
             })}
         </time>
     }

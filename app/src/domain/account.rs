@@ -45,9 +45,10 @@ pub fn normalize_email(input: &str) -> Result<String, FieldProblem> {
     }
 }
 
-/// Trims a display name (a real name or a pseudonym) and checks its length.
+/// Cleans a display name (a real name or a pseudonym) as every stored name is cleaned
+/// (see `text::clean_name`) and checks its length.
 pub fn normalize_display_name(input: &str) -> Result<String, FieldProblem> {
-    let name: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = super::text::clean_name(input);
     if name.is_empty() {
         return Err(FieldProblem::Missing);
     }

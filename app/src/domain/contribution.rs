@@ -302,7 +302,7 @@ pub fn normalize_body(raw: &str) -> String {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .chars()
-        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .filter(|c| !super::text::is_bidi_control(*c))
         .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
         .collect();
     let mut out = Vec::new();

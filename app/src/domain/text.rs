@@ -86,6 +86,43 @@ pub fn detect_lang(text: &str) -> Option<Lang> {
     }
 }
 
+/// Bidirectional embedding, override and isolate controls: they can make a text read
+/// differently from what it says (a name or an address shown backwards).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing and could make two different names look the same:
+/// zero-width space, word joiner, byte-order mark, soft hyphen, Mongolian vowel
+/// separator and the directional marks. The zero-width joiner and non-joiner stay:
+/// Persian and Urdu spelling needs them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'
+            | '\u{2060}'
+            | '\u{feff}'
+            | '\u{00ad}'
+            | '\u{180e}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{061c}'
+    )
+}
+
+/// A one-line name — a person's display name, an organisation's, an agency's — as it
+/// is stored: the same bidi controls removed as from contributions, and control and
+/// invisible characters too; runs of spaces become one.
+pub fn clean_name(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !is_bidi_control(*c) && !is_invisible(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether `url` may be stored and shown as a link: an `http` or `https` address with a
 /// host, at most 300 bytes, without spaces or control characters. Every stored link
 /// (an agency's website, from its form or from an imported file) passes this, and views
@@ -108,6 +145,19 @@ pub fn is_web_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_lose_what_could_make_them_read_as_another_name() {
+        // "Admin" spelled backwards behind a right-to-left override.
+        assert_eq!(clean_name("\u{202e}nimdA"), "nimdA");
+        assert_eq!(clean_name("  وزارة\u{2067} الصحة\u{2069}  "), "وزارة الصحة");
+        assert_eq!(clean_name("مدير\u{200b} المنصة"), "مدير المنصة");
+        assert_eq!(clean_name("ad\u{feff}min\u{00ad}"), "admin");
+        assert_eq!(clean_name("line\nbreak\ttab"), "line break tab");
+        // Persian spelling keeps its zero-width non-joiner.
+        assert_eq!(clean_name("می\u{200c}خواهم"), "می\u{200c}خواهم");
+        assert_eq!(clean_name("\u{200f}\u{202b}"), "");
+    }
 
     #[test]
     fn picks_the_requested_language() {

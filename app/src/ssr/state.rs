@@ -16,6 +16,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The site's address as people reach it (no trailing slash), for links in emails.
     pub public_url: String,
+    /// Seals and opens second-factor seeds.
+    pub seeds: std::sync::Arc<crate::ssr::accounts::auth::seeds::SeedKey>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

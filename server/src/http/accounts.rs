@@ -30,6 +30,7 @@ impl IntoFeedback for AccountError {
             AccountError::ResetLinkInvalid => FormMessage::ResetLinkInvalid.into(),
             AccountError::Store(err) => internal(&err),
             AccountError::Hash(err) => internal(&err),
+            AccountError::Seed(err) => internal(&err),
             AccountError::Inconsistent(what) => internal(&what),
             // Said beside the form that replaces it: the set-up form is not on the page.
             AccountError::TwoFactorAlreadyOn => FormFeedback {
@@ -257,6 +258,7 @@ pub async fn account(
         &signed.user,
         sub.field(field::CURRENT_PASSWORD),
         sub.field(field::NEW_PASSWORD),
+        sub.ip(),
     )
     .await;
     match result {
@@ -429,7 +431,8 @@ pub async fn reset_password(State(state): State<AppState>, sub: Submission) -> R
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    let result = accounts::reset_password(&state, &token, sub.field(field::PASSWORD)).await;
+    let result =
+        accounts::reset_password(&state, &token, sub.field(field::PASSWORD), sub.ip()).await;
     sub.respond(&state, result, paths::sign_in_after_reset(sub.lang))
         .await
 }

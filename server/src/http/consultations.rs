@@ -183,11 +183,14 @@ pub async fn markdown(
 }
 
 /// `GET /attachments/{id}/{name}`: an attached PDF, to whoever may read its
-/// consultation. The name in the URL is for people; the id decides.
+/// consultation. The name in the URL is for people; the id decides. The file is
+/// streamed (with ranges, for PDF readers that fetch pages as needed), never read
+/// whole into memory; opened directly it runs sandboxed, as a document of no origin.
 pub async fn attachment(
     State(state): State<AppState>,
     Path((id, _name)): Path<(String, String)>,
     Reader(reader): Reader,
+    req: axum::extract::Request,
 ) -> Response {
     let Ok(id) = id.parse().map(AttachmentId) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -200,28 +203,39 @@ pub async fn attachment(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(err) => {
-            tracing::error!(error = %err, path = %path.display(), "attachment file missing");
-            return StatusCode::NOT_FOUND.into_response();
-        }
-    };
+    if let Err(err) = tokio::fs::metadata(&path).await {
+        tracing::error!(error = %err, path = %path.display(), "attachment file missing");
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let disposition = format!(
         "inline; filename=\"{}\"; filename*=UTF-8''{}",
         ascii_fallback(&a.file_name),
         // Stored names hold no `/` (see `clean_file_name`), so this is RFC 5987's form.
         encode_query_value(&a.file_name)
     );
-    (
-        [
-            (header::CONTENT_TYPE, attachments::PDF.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
+    let served = tower::ServiceExt::oneshot(tower_http::services::ServeFile::new(&path), req).await;
+    let mut res = match served {
+        Ok(res) => res.map(axum::body::Body::new),
+        Err(err) => {
+            tracing::error!(error = %err, path = %path.display(), "attachment not served");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if !(res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED) {
+        return res;
+    }
+    let headers = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, attachments::PDF.to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+    ] {
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    res
 }
 
 /// The file name with anything outside printable ASCII replaced, for old clients.

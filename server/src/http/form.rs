@@ -355,14 +355,18 @@ impl Submission {
     }
 
     /// The page again with what was typed and why it was refused (422; 401 or 403
-    /// when the person may not do it).
+    /// when the person may not do it; 500 when the fault was ours).
     pub(super) async fn refuse(&self, state: &AppState, refusal: impl IntoFeedback) -> Response {
         let mut feedback = refusal.into_feedback();
         if feedback.values.is_empty() {
             feedback.values = self.typed_values();
         }
-        self.render(state, feedback, StatusCode::UNPROCESSABLE_ENTITY)
-            .await
+        let status = if feedback.summary == Some(FormMessage::Internal) {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        self.render(state, feedback, status).await
     }
 
     /// What was typed, to put back in the fields: everything but secrets.

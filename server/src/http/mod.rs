@@ -112,7 +112,23 @@ pub fn router(
             client_addr::record(proxies.clone(), req)
         }))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            app::ssr::accounts::sessions::COOKIE_NAME,
+            no_store_with_a_session,
+        ))
         .layer(security_headers())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
@@ -161,6 +177,44 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// The portal uses none of these browser features; a page injected into it cannot
+/// either.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+     serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), interest-cohort=()";
+
+/// A response to a browser with a session, or one that starts a session, may hold
+/// what only that person may see (recovery codes, the moderation queue with hidden
+/// text, admin pages, answers of `/api/fn`): no cache keeps it, private or shared.
+/// Content-hashed assets stay cacheable: they are the same for everyone.
+async fn no_store_with_a_session(
+    State(cookie_name): State<&'static str>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let has_session = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.trim().split('=').next() == Some(cookie_name));
+    let mut res = next.run(req).await;
+    let starts_one = res.headers().get_all(header::SET_COOKIE).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|c| c.starts_with(&format!("{cookie_name}=")))
+    });
+    let shared = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("immutable"));
+    if (has_session || starts_one) && !shared {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 fn security_headers() -> tower::layer::util::Stack<

@@ -150,7 +150,24 @@ http_tests! {
             res.headers().get("x-content-type-options").and_then(|v| v.to_str().ok()),
             Some("nosniff")
         );
+        for (name, value) in [
+            ("content-security-policy", "sandbox"),
+            ("cross-origin-resource-policy", "same-origin"),
+            ("cross-origin-opener-policy", "same-origin"),
+        ] {
+            assert_eq!(res.headers().get(name).and_then(|v| v.to_str().ok()), Some(value), "{name}");
+        }
         assert_eq!(res.bytes().await.expect("bytes").as_ref(), PDF_BYTES);
+        // Streamed from the file, with ranges for readers that fetch a part.
+        let part = server
+            .client
+            .get(server.url(&format!("/attachments/{}/studyfdp.pdf", a.id)))
+            .header("range", "bytes=0-7")
+            .send()
+            .await
+            .expect("range");
+        assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(part.bytes().await.expect("bytes").as_ref(), &PDF_BYTES[..8]);
         let file = app::ssr::attachments::service::path_of(server.data_dir.path(), &a.sha256);
         assert!(file.exists());
 

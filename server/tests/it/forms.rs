@@ -5,7 +5,7 @@
 use app::domain::authz::Role;
 use app::domain::LocalizedText;
 use app::ssr::admin::store::{audit, roles};
-use app::ssr::agencies::store::NewAgency;
+use app::ssr::agencies::store::{self as agencies, NewAgency};
 use app::ssr::clock::Clock;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::store as contributions;
@@ -117,6 +117,25 @@ http_tests! {
         let res = citizen.post(server.url("/en/account/digits"))
             .form(&[("csrf", csrf.as_str()), ("digits", "persian")]).send().await.expect("post");
         assert_unreadable(res, "digits, unknown choice").await;
+    }
+
+    async fn an_agency_is_created_with_its_audit_entry_or_not_at_all(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let (admin_id, secret) = person(&db, "admin@example.org", &[Role::PlatformAdmin], true).await;
+        let admin = signed_in_client(&server, "admin@example.org", &secret).await;
+        let form = [("intent", "agency"), ("slug", "audited-agency"), ("name_en", "Audited agency"), ("time_zone", "Asia/Riyadh")];
+        app::ssr::db::testing::rename_table(&db, "audit_log", "audit_log_away").await.expect("rename");
+        let res = post_form(&server, &admin, "/en/admin", &form).await;
+        let status = res.status();
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{}", res.text().await.unwrap_or_default());
+        app::ssr::db::testing::rename_table(&db, "audit_log_away", "audit_log").await.expect("rename back");
+        assert!(agencies::by_slug(&db, "audited-agency").await.expect("query").is_none(), "no agency without its audit entry");
+
+        let res = post_form(&server, &admin, "/en/admin", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let agency = agencies::by_slug(&db, "audited-agency").await.expect("query").expect("created");
+        let audit = audit::by_actor(&db, admin_id).await.expect("audit");
+        assert!(audit.iter().any(|r| r.action == "agency.create" && r.target == format!("agency:{}", agency.id)), "{audit:?}");
     }
 
     async fn a_refused_form_comes_back_with_what_was_typed_but_never_a_secret(server, demo = false) {

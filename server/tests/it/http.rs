@@ -8,6 +8,13 @@ use app::ssr::clock::Clock;
 
 const GUIDELINE: &str = "e-participation-guideline";
 
+fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
 http_tests! {
     async fn healthz_answers_when_the_database_does(server, demo = false) {
         let res = server.get("/healthz").await;
@@ -75,6 +82,29 @@ http_tests! {
         let res = server.get("/ar/no-such-page").await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         assert!(res.text().await.expect("body").contains("الصفحة غير موجودة"));
+    }
+
+    async fn nothing_a_signed_in_person_sees_is_kept_in_a_cache(server, demo = true) {
+        let db = &server.test_db.db;
+        let (_, secret) = person(db, "moderator@example.org", &[app::domain::authz::Role::Moderator], true).await;
+        let moderator = signed_in_client(&server, "moderator@example.org", &secret).await;
+        for path in ["/en/account", "/en/moderation", "/ar/consultations", "/en/account/my-data"] {
+            let res = moderator.get(server.url(path)).send().await.expect("get");
+            assert_eq!(header(&res, "cache-control"), "no-store", "{path}");
+        }
+        let res = moderator.post(server.url("/api/fn/current_viewer")).send().await.expect("post");
+        assert_eq!(header(&res, "cache-control"), "no-store", "server functions too");
+        // A visitor without a session reads public pages that caches may keep.
+        let res = server.get("/en/").await;
+        assert!(header(&res, "set-cookie").is_empty(), "no session for a visitor");
+        assert_ne!(header(&res, "cache-control"), "no-store");
+        for (name, value) in [
+            ("cross-origin-opener-policy", "same-origin"),
+            ("cross-origin-resource-policy", "same-origin"),
+        ] {
+            assert_eq!(header(&res, name), value);
+        }
+        assert!(header(&res, "permissions-policy").contains("camera=()"));
     }
 
     async fn a_person_chooses_arabic_indic_digits_for_arabic_pages_on_every_browser(server, demo = true) {
@@ -287,13 +317,6 @@ mod throttling {
 /// Compressed responses and the built assets' cache headers.
 mod compression {
     use super::*;
-
-    fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
-        res.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
 
     http_tests! {
         async fn pages_and_json_are_compressed_for_clients_that_accept_it(server, demo = true) {

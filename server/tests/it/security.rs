@@ -78,6 +78,75 @@ async fn subjects(db: &Db, to: &str) -> Vec<String> {
 }
 
 http_tests! {
+    async fn second_factor_seeds_are_sealed_with_a_key_kept_outside_the_database(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let seed_of = |id: UserId| {
+            let db = db.clone();
+            async move {
+                users::stored_seeds(&db).await.expect("seeds").into_iter()
+                    .find(|(u, _)| *u == id).map(|(_, s)| s).expect("a seed")
+            }
+        };
+        // Set up on the portal: stored sealed, never the secret itself.
+        let (owner, _) = person(&db, "owner@example.org", &[], false).await;
+        let client = signed_in_client(&server, "owner@example.org", "").await;
+        let secret = shown_secret(&server, &client).await;
+        let res = post_form(&server, &client, "/en/account/two-factor", &[("intent", "confirm"), ("code", &code_now(&secret))]).await;
+        assert_eq!(location(&res), "/en/account/recovery-codes");
+        let stored = seed_of(owner).await;
+        assert!(stored.starts_with("v1:") && !stored.contains(&secret), "{stored}");
+
+        // A seed stored in clear before sealing existed is sealed when the portal
+        // starts, and keeps working.
+        let (old, old_secret) = person(&db, "staff@example.org", &[Role::Moderator], true).await;
+        assert_eq!(seed_of(old).await, old_secret);
+        let data = server.data_dir.path().to_string_lossy().into_owned();
+        let config = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_BIND", "127.0.0.1:0")]).expect("config");
+        server::startup::build(&config, db.clone(), Clock::system()).await.expect("restart");
+        let stored = seed_of(old).await;
+        assert!(stored.starts_with("v1:") && !stored.contains(&old_secret), "{stored}");
+        signed_in_client(&server, "staff@example.org", &old_secret).await;
+
+        // Without its key the portal does not start, and says what to restore; a key
+        // of another deployment is refused too.
+        let key_file = server.data_dir.path().join("seed.key");
+        let key = std::fs::read_to_string(&key_file).expect("the key file");
+        std::fs::remove_file(&key_file).expect("lose the key");
+        let err = server::startup::build(&config, db.clone(), Clock::system()).await.err().expect("refused");
+        assert!(err.to_string().contains("seed.key") && err.to_string().contains("SHURA_SEED_KEY"), "{err}");
+        let other = app::ssr::accounts::auth::seeds::SeedKey::generate_hex().expect("key");
+        let with_other = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_BIND", "127.0.0.1:0"), ("SHURA_SEED_KEY", &other)]).expect("config");
+        assert!(server::startup::build(&with_other, db.clone(), Clock::system()).await.is_err(), "a wrong key");
+        // The key given in the environment works as the file did.
+        let with_env = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_BIND", "127.0.0.1:0"), ("SHURA_SEED_KEY", key.trim())]).expect("config");
+        server::startup::build(&with_env, db.clone(), Clock::system()).await.expect("starts with the key");
+        assert!(!key_file.exists(), "no new key file when the environment has the key");
+        assert!(server::config::Config::from_vars(&[("SHURA_SEED_KEY", "not hex")]).is_err());
+    }
+
+    async fn the_portal_carries_no_message_in_a_name_to_a_typed_address(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let client = client_from([127, 0, 0, 1]);
+        let form = |name: &'static str| [
+            ("email", "stranger@example.org"), ("display_name", name),
+            ("password", "ضوء القمر على وادي حنيفة"), ("accept_terms", "yes"),
+        ];
+        let res = post_form(&server, &client, "/en/register", &form("Cheap pills at pills.example.com")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("body").contains("cannot contain a web link"));
+        assert!(app::ssr::mail::store::queued_for(&db, "stranger@example.org").await.expect("mail").is_empty());
+
+        // A name behind a right-to-left override is stored without it; the mail to
+        // the typed address does not repeat the name at all.
+        let res = post_form(&server, &client, "/en/register", &form("\u{202e}Salem\u{200b} Ali")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let (user, _) = users::credentials_by_email(&db, "stranger@example.org").await.expect("q").expect("user");
+        assert_eq!(user.display_name, "Salem Ali");
+        let mails = app::ssr::mail::store::queued_for(&db, "stranger@example.org").await.expect("mail");
+        assert_eq!(mails.len(), 1);
+        assert!(!mails[0].text_body.contains("Salem") && mails[0].text_body.starts_with("Hello,"), "{}", mails[0].text_body);
+    }
+
     async fn the_owner_is_told_when_the_password_changes(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";

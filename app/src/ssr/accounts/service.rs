@@ -1,6 +1,6 @@
 //! What registering, signing in and verifying an address do, independent of HTTP.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::accounts::form::field;
 use crate::domain::account::{
@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::forms::{FieldErrors, FormMessage};
 use crate::paths;
 use crate::ssr::accounts::auth::password::HashError;
+use crate::ssr::accounts::auth::seeds::{self, SeedError, SeedKey};
 use crate::ssr::accounts::auth::{password, token, totp};
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::{NewUser, TokenPurpose, User};
@@ -23,7 +24,7 @@ use crate::ssr::admin::store::roles;
 use crate::ssr::contributions::read::{self, Audience, ContributionRead};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::db::StoreError;
-use crate::ssr::mail::store as mail_outbox;
+use crate::ssr::mail::store::{self as mail_outbox, NewMail};
 use crate::ssr::mail::templates;
 use crate::ssr::moderation::store as moderation;
 use crate::ssr::notifications::store::{follows, notices as notifications};
@@ -35,14 +36,26 @@ pub const RESET_LINK_VALID_FOR: Duration = Duration::hours(1);
 /// How long a verification link works.
 pub const VERIFY_LINK_VALID_FOR: Duration = Duration::hours(48);
 
-/// A registration form as submitted.
-#[derive(Debug, Clone, Default)]
+/// A registration form as submitted. Its `Debug` leaves the password out.
+#[derive(Clone, Default)]
 pub struct Registration {
     pub email: String,
     pub display_name: String,
     pub password: String,
     pub preferred_lang: Option<Lang>,
     pub accepted_terms: bool,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("password", &"<redacted>")
+            .field("preferred_lang", &self.preferred_lang)
+            .field("accepted_terms", &self.accepted_terms)
+            .finish()
+    }
 }
 
 /// Why an account form was refused.
@@ -60,6 +73,8 @@ pub enum AccountError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Hash(#[from] HashError),
+    #[error(transparent)]
+    Seed(#[from] SeedError),
     /// The signed-in account is not as it should be (gone, or without a password).
     #[error("account inconsistent: {0}")]
     Inconsistent(&'static str),
@@ -71,6 +86,42 @@ pub enum AccountError {
     /// password, not before this time.
     #[error("second factor blocked until {0}")]
     SecondFactorBlocked(chrono::DateTime<chrono::Utc>),
+}
+
+/// The key that seals second-factor seeds, from `env` (`SHURA_SEED_KEY`) or the data
+/// directory; then every seed still stored in clear (from before seeds were sealed) is
+/// sealed. Fails when sealed seeds exist and the key does not (see `auth::seeds`).
+pub async fn prepare_seed_key(
+    db: &crate::ssr::db::Db,
+    env: Option<&str>,
+    data_dir: &std::path::Path,
+) -> Result<SeedKey, AccountError> {
+    let stored = users::stored_seeds(db).await?;
+    let any_sealed = stored.iter().any(|(_, s)| seeds::is_sealed(s));
+    let key = SeedKey::load(env, data_dir, any_sealed)?;
+    let mut sealed_now = 0;
+    for (user, seed) in stored.iter().filter(|(_, s)| !seeds::is_sealed(s)) {
+        // Sealing opens it again: a key that cannot is not used.
+        let sealed = key.seal(*user, seed)?;
+        if key.open(*user, &sealed)? != *seed {
+            return Err(SeedError::Unsealable.into());
+        }
+        if users::reseal_seed(db, *user, seed, &sealed).await? {
+            sealed_now += 1;
+        }
+    }
+    if sealed_now > 0 {
+        tracing::info!(
+            count = sealed_now,
+            "sealed second-factor seeds stored in clear"
+        );
+    }
+    // A wrong key (another deployment's, a typo in SHURA_SEED_KEY) is found at start-up,
+    // not at the next staff sign-in.
+    if let Some((user, seed)) = stored.iter().find(|(_, s)| seeds::is_sealed(s)) {
+        key.open(*user, seed)?;
+    }
+    Ok(key)
 }
 
 /// Wrong second-factor codes in a row before signing in starts again from the password.
@@ -99,12 +150,41 @@ pub(crate) async fn notify_owner(
     Ok(())
 }
 
+/// How many mails a day a form can make the portal send to one address (verification,
+/// "already registered", reset links): enough for a person who mistypes, too few to
+/// use the portal against someone's mailbox.
+const FORM_MAILS_PER_ADDRESS_PER_DAY: i64 = 5;
+
+/// Queues a mail a form asked for, within the day's share of its address. Past the
+/// share nothing is sent and the form answers as always: the answer must not tell
+/// whether an address has an account.
+async fn enqueue_from_form(
+    state: &AppState,
+    message: &NewMail,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let added =
+        mail_outbox::enqueue_from_form(&state.db, message, FORM_MAILS_PER_ADDRESS_PER_DAY, now)
+            .await?;
+    if !added {
+        tracing::info!("a form mail was not sent: its address had its share for the day");
+    }
+    Ok(())
+}
+
 fn invalid(field: &'static str, message: FormMessage) -> AccountError {
     AccountError::Invalid(FieldErrors::one(field, message))
 }
 
 /// Creates an account and mails a verification link; or, if the address already has an
 /// account, mails its owner instead. Both look the same to whoever submitted the form.
+/// Whether `text` holds a web address (with or without `http://`) or a mail address.
+fn has_address(text: &str) -> bool {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    finder.links(text).next().is_some()
+}
+
 pub async fn register(
     state: &AppState,
     page_lang: Lang,
@@ -116,11 +196,19 @@ pub async fn register(
         FieldProblem::Missing => FormMessage::Required,
         _ => FormMessage::EmailMalformed,
     });
-    let name = normalize_display_name(&form.display_name).map_err(|p| match p {
-        FieldProblem::Missing => FormMessage::Required,
-        FieldProblem::TooLong => FormMessage::NameTooLong,
-        FieldProblem::Malformed => FormMessage::NameMalformed,
-    });
+    let name = normalize_display_name(&form.display_name)
+        .map_err(|p| match p {
+            FieldProblem::Missing => FormMessage::Required,
+            FieldProblem::TooLong => FormMessage::NameTooLong,
+            FieldProblem::Malformed => FormMessage::NameMalformed,
+        })
+        .and_then(|name| {
+            if has_address(&name) {
+                Err(FormMessage::NameHasLink)
+            } else {
+                Ok(name)
+            }
+        });
     if let Err(m) = &email {
         errors.add(field::EMAIL, *m);
     }
@@ -162,7 +250,7 @@ pub async fn register(
             )
             .await?;
             let link = paths::absolute(&state.public_url, &paths::verify_email(lang, &secret));
-            templates::verify_email(&email, &name, &link, lang)
+            templates::verify_email(&email, &link, lang)
         }
         Err(StoreError::Conflict("email")) => {
             let (existing, _) = users::credentials_by_email(&state.db, &email)
@@ -180,7 +268,7 @@ pub async fn register(
         }
         Err(err) => return Err(err.into()),
     };
-    mail_outbox::enqueue(&state.db, &message, now).await?;
+    enqueue_from_form(state, &message, now).await?;
     Ok(())
 }
 
@@ -254,7 +342,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
     let lang = user.preferred_lang;
     let link = paths::absolute(&state.public_url, &paths::reset_password(lang, &secret));
     let message = templates::reset_password(&email, &user.display_name, &link, lang);
-    mail_outbox::enqueue(&state.db, &message, now).await?;
+    enqueue_from_form(state, &message, now).await?;
     Ok(())
 }
 
@@ -276,6 +364,7 @@ pub async fn reset_password(
     state: &AppState,
     secret: &str,
     new_password: &str,
+    ip: Option<String>,
 ) -> Result<(), AccountError> {
     let now = state.clock.now();
     let hash = token::hash_token(secret.trim());
@@ -305,7 +394,14 @@ pub async fn reset_password(
     {
         return Err(AccountError::ResetLinkInvalid);
     }
-    users::set_password(&state.db, user.id, &new_hash).await?;
+    let audit = AuditEntry {
+        actor: Some(user.id),
+        action: AuditAction::PasswordChange,
+        target: format!("user:{}", user.id),
+        detail: serde_json::json!({ "by": "reset_link" }),
+        ip,
+    };
+    users::set_password(&state.db, user.id, &new_hash, &audit, now).await?;
     tracing::info!(user = %user.id, "password reset with a mailed link");
     notify_owner(
         state,
@@ -354,6 +450,7 @@ pub async fn change_password(
     user: &User,
     current: &str,
     new_password: &str,
+    ip: Option<String>,
 ) -> Result<User, AccountError> {
     let mut errors = FieldErrors::default();
     if current.is_empty() {
@@ -376,9 +473,16 @@ pub async fn change_password(
         ));
     }
     let new_hash = password::hash(new_password).await?;
-    users::set_password(&state.db, user.id, &new_hash).await?;
-    tracing::info!(user = %user.id, "password changed");
     let at = state.clock.now();
+    let audit = AuditEntry {
+        actor: Some(user.id),
+        action: AuditAction::PasswordChange,
+        target: format!("user:{}", user.id),
+        detail: serde_json::json!({ "by": "current_password" }),
+        ip,
+    };
+    users::set_password(&state.db, user.id, &new_hash, &audit, at).await?;
+    tracing::info!(user = %user.id, "password changed");
     notify_owner(
         state,
         user,
@@ -456,9 +560,10 @@ async fn second_factor_matches(
     code: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, AccountError> {
-    let Some(secret) = users::totp_secret(&state.db, user.id).await? else {
+    let Some(stored) = users::totp_secret(&state.db, user.id).await? else {
         return Ok(false);
     };
+    let secret = state.seeds.open(user.id, &stored)?;
     if let Some(step) = totp::check(&secret, code, now) {
         return Ok(users::accept_totp_step(&state.db, user.id, step).await?);
     }
@@ -521,7 +626,8 @@ async fn store_new_factor(
         ip,
     };
     let now = state.clock.now();
-    users::enable_totp(&state.db, user.id, secret, step, &hashes, &audit, now).await?;
+    let sealed = state.seeds.seal(user.id, secret)?;
+    users::enable_totp(&state.db, user.id, &sealed, step, &hashes, &audit, now).await?;
     tracing::info!(user = %user.id, action = action.code(), "second factor set");
     Ok(codes)
 }
@@ -735,4 +841,44 @@ pub async fn my_data(state: &AppState, user: &User) -> Result<serde_json::Value,
             "created_at": r.created_at,
         })).collect::<Vec<_>>(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_with_an_address_are_found() {
+        for spam in [
+            "Buy now at cheap-pills.example.com",
+            "visit www.example.org",
+            "http://x.example",
+            "write to spam@example.net",
+            "اشترِ الآن من shop.example.sa",
+        ] {
+            assert!(has_address(spam), "{spam}");
+        }
+        for name in [
+            "فاطمة الحربي",
+            "Dr. Ahmed Al-Saud",
+            "Noura A. Khalid",
+            "م. سالم",
+        ] {
+            assert!(!has_address(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_registration_never_prints_its_password() {
+        let form = Registration {
+            email: "noura@example.org".into(),
+            password: "نخلة القصيم تثمر في الشتاء".into(),
+            ..Default::default()
+        };
+        let printed = format!("{form:?}");
+        assert!(
+            !printed.contains("نخلة") && printed.contains("<redacted>"),
+            "{printed}"
+        );
+    }
 }

@@ -221,12 +221,39 @@ pub async fn peek_token(
     Ok(user.map(UserId))
 }
 
-/// Sets a new password and ends every session of the account ("sign out everywhere").
-pub async fn set_password(db: &Db, id: UserId, password_hash: &str) -> Result<(), StoreError> {
-    let sql = "UPDATE users SET password_hash = $1, session_generation = session_generation + 1
-                WHERE id = $2";
-    with_pool!(db, pool => sqlx::query(sql).bind(password_hash).bind(id.0).execute(pool).await.map(drop))?;
-    Ok(())
+/// Sets a new password, ends every session of the account ("sign out everywhere") and
+/// spends every reset link still unused: a link mailed before the change must not
+/// undo it. The audit entry is written in the same transaction.
+pub async fn set_password(
+    db: &Db,
+    id: UserId,
+    password_hash: &str,
+    audit: &AuditEntry,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => async {
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, session_generation = session_generation + 1
+              WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "UPDATE email_tokens SET used_at = $1
+              WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(id.0)
+        .bind(TokenPurpose::ResetPassword.as_str())
+        .execute(&mut *conn)
+        .await
+        .map(drop)
+    }.await)?;
+    audit::insert(&mut tx, audit, now).await?;
+    tx.commit().await
 }
 
 /// Which digits the person's Arabic pages use.
@@ -243,7 +270,31 @@ pub async fn end_all_sessions(db: &Db, id: UserId) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The TOTP secret (base32) of an account that has two-factor authentication on.
+/// Every stored second-factor seed, as stored (sealed, or in clear from before seeds
+/// were sealed): for sealing the latter at start-up.
+pub async fn stored_seeds(db: &Db) -> Result<Vec<(UserId, String)>, StoreError> {
+    let sql = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id";
+    let rows: Vec<(i64, String)> =
+        with_pool!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(id, s)| (UserId(id), s)).collect())
+}
+
+/// Replaces `user`'s seed `old` by `new` (the same seed sealed), unless it changed
+/// meanwhile; whether it did.
+pub async fn reseal_seed(db: &Db, user: UserId, old: &str, new: &str) -> Result<bool, StoreError> {
+    let sql = "UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3";
+    let n = with_pool!(db, pool => sqlx::query(sql)
+        .bind(new)
+        .bind(user.0)
+        .bind(old)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// The stored (sealed) TOTP seed of an account that has two-factor authentication on;
+/// `auth::seeds::SeedKey::open` reads it.
 pub async fn totp_secret(db: &Db, id: UserId) -> Result<Option<String>, StoreError> {
     let sql = "SELECT totp_secret FROM users
                 WHERE id = $1 AND totp_enabled_at IS NOT NULL AND deleted_at IS NULL";
@@ -271,7 +322,7 @@ async fn replace_codes(tx: &mut Tx, id: UserId, hashes: &[String]) -> Result<(),
     Ok(())
 }
 
-/// Turns two-factor authentication on with a confirmed secret (whose code was accepted
+/// Turns two-factor authentication on with a confirmed secret, sealed (whose code was accepted
 /// at time step `step`), replacing any recovery codes with `recovery_hashes`. Every
 /// session of the account ends: the caller signs the current one in again.
 pub async fn enable_totp(

@@ -8,7 +8,7 @@ use crate::admin::form::field;
 use crate::domain::account::normalize_email;
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::consultation::is_valid_slug;
-use crate::domain::text::is_web_url;
+use crate::domain::text::{clean_name, is_web_url};
 use crate::domain::{GrantId, LocalizedText, UserId};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
@@ -74,7 +74,10 @@ pub async fn create_agency(
     } else if !is_valid_slug(&slug) {
         errors.add(field::SLUG, FormMessage::SlugMalformed);
     }
-    let name = LocalizedText::new(non_empty(&form.name_ar), non_empty(&form.name_en));
+    let name = LocalizedText::new(
+        non_empty(&clean_name(&form.name_ar)),
+        non_empty(&clean_name(&form.name_en)),
+    );
     if name.ar.is_none() && name.en.is_none() {
         errors.add(field::NAME_AR, FormMessage::NameInOneLanguage);
     }

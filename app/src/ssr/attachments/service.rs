@@ -36,10 +36,9 @@ pub fn check_pdf(upload: &Upload) -> Result<(), FormMessage> {
         upload.content_type.as_str(),
         PDF | "application/x-pdf" | "application/octet-stream" | ""
     );
-    // The header may follow a little leading junk; readers accept it within 1 KiB.
-    let head = &upload.bytes[..upload.bytes.len().min(1024)];
-    let has_header = head.windows(5).any(|w| w == b"%PDF-");
-    if declared_ok && has_header {
+    // At offset 0, not just within the first KiB as PDF readers allow: leading
+    // "junk" is where a polyglot (HTML or script that is also a PDF) hides.
+    if declared_ok && upload.bytes.starts_with(b"%PDF-") {
         Ok(())
     } else {
         Err(FormMessage::FileNotPdf)
@@ -211,6 +210,15 @@ mod tests {
         );
         assert_eq!(
             check_pdf(&upload("text/html", b"%PDF-1.7")),
+            Err(FormMessage::FileNotPdf)
+        );
+        assert_eq!(
+            check_pdf(&upload(PDF, b"<html><script>alert(1)</script>%PDF-1.7")),
+            Err(FormMessage::FileNotPdf),
+            "the header must come first"
+        );
+        assert_eq!(
+            check_pdf(&upload(PDF, b" %PDF-1.7")),
             Err(FormMessage::FileNotPdf)
         );
         let mut big = b"%PDF-1.7".to_vec();

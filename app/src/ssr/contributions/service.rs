@@ -12,6 +12,7 @@ use crate::domain::contribution::{
     check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, Segment,
     Speaker, EDIT_WINDOW_MINUTES,
 };
+use crate::domain::text::clean_name;
 use crate::domain::{ClauseKey, ConsultationStatus, ContributionId};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
@@ -152,7 +153,7 @@ fn speaker(choice: SpeakerChoice, errors: &mut FieldErrors) -> Speaker {
     let SpeakerChoice::Organisation { name, kind } = choice else {
         return Speaker::Individual;
     };
-    let name = name.trim().to_owned();
+    let name = clean_name(&name);
     if name.is_empty() {
         errors.add(field::ORG_NAME, FormMessage::Required);
     } else if name.chars().count() > MAX_ORG_NAME_CHARS {

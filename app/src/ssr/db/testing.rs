@@ -179,3 +179,11 @@ pub async fn create_consultation(
         .await?
         .ok_or(crate::ssr::db::StoreError::MissingReference("consultation"))
 }
+
+/// Renames a table, to make every write to it fail (and back): how a test shows that
+/// a change and its audit entry are written together or not at all.
+pub async fn rename_table(db: &Db, from: &str, to: &str) -> Result<(), crate::ssr::db::StoreError> {
+    let sql = format!("ALTER TABLE {from} RENAME TO {to}");
+    crate::ssr::db::with_pool!(db, pool => sqlx::query(&sql).execute(pool).await.map(drop))?;
+    Ok(())
+}

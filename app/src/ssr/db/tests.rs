@@ -237,6 +237,21 @@ crate::store_tests! {
         assert_eq!(verified.email_verified_at, Some(t0()), "first verification time is kept");
     }
 
+    async fn a_form_mails_an_address_only_a_few_times_a_day(db) {
+        let to = "victim@example.org";
+        let mut added = Vec::new();
+        for i in 0..7 {
+            added.push(mail_outbox::enqueue_from_form(db, &mail(to), 5, t0() + Duration::minutes(i)).await.expect("queue"));
+        }
+        assert_eq!(added, [true, true, true, true, true, false, false]);
+        // Other mail to the address does not count, nor do other addresses.
+        mail_outbox::enqueue(db, &mail(to), t0()).await.expect("a notice");
+        assert!(mail_outbox::enqueue_from_form(db, &mail("other@example.org"), 5, t0()).await.expect("queue"));
+        // A day after the first ones, there is room again.
+        assert!(mail_outbox::enqueue_from_form(db, &mail(to), 5, t0() + Duration::hours(24) + Duration::minutes(1)).await.expect("queue"));
+        assert_eq!(mail_outbox::queued_for(db, to).await.expect("mail").len(), 7);
+    }
+
     async fn a_new_password_ends_every_session(db) {
         let user = users::create(db, &new_user("fatima@example.org"), t0()).await.expect("create");
         let expires = t0() + Duration::hours(1);
@@ -244,10 +259,26 @@ crate::store_tests! {
         let peek = users::peek_token(db, TokenPurpose::ResetPassword, "r1", t0()).await.expect("peek");
         assert_eq!(peek, Some(user.id));
         assert_eq!(users::peek_token(db, TokenPurpose::ResetPassword, "r1", expires).await.expect("peek"), None);
-        users::set_password(db, user.id, "$argon2id$new").await.expect("set");
+        users::insert_token(db, user.id, TokenPurpose::ResetPassword, "r2", expires, t0()).await.expect("token");
+        users::insert_token(db, user.id, TokenPurpose::VerifyEmail, "v1", expires, t0()).await.expect("token");
+        let audit = crate::ssr::admin::store::audit::AuditEntry {
+            actor: Some(user.id),
+            action: crate::ssr::admin::store::audit::AuditAction::PasswordChange,
+            target: format!("user:{}", user.id),
+            detail: serde_json::json!({}),
+            ip: Some("192.0.2.7".into()),
+        };
+        users::set_password(db, user.id, "$argon2id$new", &audit, t0()).await.expect("set");
         let (after, hash) = users::credentials_by_email(db, "fatima@example.org").await.expect("q").expect("user");
         assert_eq!(hash.as_deref(), Some("$argon2id$new"));
         assert_eq!(after.session_generation, user.session_generation + 1);
+        // Reset links mailed before the change are spent; other links are not.
+        for unused in ["r1", "r2"] {
+            assert_eq!(users::consume_token(db, TokenPurpose::ResetPassword, unused, t0()).await.expect("use"), None, "{unused}");
+        }
+        assert_eq!(users::peek_token(db, TokenPurpose::VerifyEmail, "v1", t0()).await.expect("peek"), Some(user.id));
+        let audit = crate::ssr::admin::store::audit::by_actor(db, user.id).await.expect("audit");
+        assert!(audit.iter().any(|r| r.action == "account.password_change" && r.ip.as_deref() == Some("192.0.2.7")), "{audit:?}");
     }
 }
 

@@ -18,6 +18,8 @@ use crate::domain::Lang;
 pub(super) struct Catalog {
     /// The first paragraph of every mail (`{name}`).
     pub greeting: String,
+    /// The first paragraph of a mail to an address not yet confirmed.
+    pub greeting_unnamed: String,
     pub verify_email: Message,
     pub already_registered: Message,
     pub reset_password: Message,

@@ -75,6 +75,37 @@ pub async fn enqueue(db: &Db, mail: &NewMail, now: DateTime<Utc>) -> Result<i64,
     Ok(id)
 }
 
+/// Adds a message that a form sent to a typed address (anyone can type any address),
+/// unless that address already had `per_day` of those in the last day; whether it was
+/// added. The count and the insert are one statement.
+pub async fn enqueue_from_form(
+    db: &Db,
+    mail: &NewMail,
+    per_day: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let headers = serde_json::to_string(&mail.headers)
+        .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
+    let sql = "INSERT INTO mail_outbox
+                 (to_addr, subject, text_body, html_body, headers, created_at, next_attempt_at, kind)
+               SELECT $1, $2, $3, $4, $5, $6, $6, 'form'
+                WHERE (SELECT COUNT(*) FROM mail_outbox
+                        WHERE to_addr = $1 AND kind = 'form' AND created_at > $7) < $8";
+    let added = with_pool!(db, pool => sqlx::query(sql)
+        .bind(&mail.to)
+        .bind(&mail.subject)
+        .bind(&mail.text_body)
+        .bind(&mail.html_body)
+        .bind(&headers)
+        .bind(now)
+        .bind(now - chrono::Duration::days(1))
+        .bind(per_day)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(added > 0)
+}
+
 /// Claims up to `limit` due messages until `lease_until`: another worker will not take
 /// them before then, and if this one dies they become due again afterwards.
 pub async fn claim_due(

@@ -56,8 +56,9 @@ impl std::fmt::Debug for SmtpSettings {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailerError {
-    #[error("invalid address {0:?}")]
-    Address(String),
+    /// The address is personal data: the error does not repeat it.
+    #[error("invalid address")]
+    Address,
     #[error("invalid header {0:?}")]
     Header(String),
     #[error("cannot build the message: {0}")]
@@ -71,10 +72,35 @@ pub enum MailerError {
 }
 
 impl MailerError {
+    /// What went wrong, for the log and the outbox row, without what the SMTP server
+    /// replied: replies such as "550 <name@example.org> unknown" quote the address.
+    pub fn summary(&self) -> String {
+        match self {
+            MailerError::Smtp(e) => {
+                let kind = if e.is_permanent() {
+                    "permanent"
+                } else if e.is_transient() {
+                    "transient"
+                } else if e.is_timeout() {
+                    "timeout"
+                } else if e.is_tls() {
+                    "TLS"
+                } else {
+                    "connection"
+                };
+                match e.status() {
+                    Some(code) => format!("SMTP {kind} error {code}"),
+                    None => format!("SMTP {kind} error"),
+                }
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// Will trying again later help? Bad addresses and headers never get better.
     pub fn is_permanent(&self) -> bool {
         match self {
-            MailerError::Address(_) | MailerError::Header(_) | MailerError::Build(_) => true,
+            MailerError::Address | MailerError::Header(_) | MailerError::Build(_) => true,
             MailerError::Smtp(e) => e.is_permanent(),
             MailerError::File(_) | MailerError::Io(_) => false,
         }
@@ -108,9 +134,7 @@ impl std::fmt::Debug for Mailer {
 }
 
 fn mailbox(address: &str) -> Result<Mailbox, MailerError> {
-    address
-        .parse()
-        .map_err(|_| MailerError::Address(address.to_owned()))
+    address.parse().map_err(|_| MailerError::Address)
 }
 
 impl Mailer {
@@ -177,5 +201,17 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_address_is_not_repeated_in_the_error() {
+        let err = mailbox("نورة <noura@@example.org>").expect_err("malformed");
+        assert!(!err.summary().contains("noura"), "{}", err.summary());
+        assert!(!format!("{err:?}").contains("noura"));
     }
 }

@@ -52,9 +52,8 @@ pub async fn deliver_due(
                     let retry_at = (!err.is_permanent() && attempts < MAX_ATTEMPTS)
                         .then(|| now + retry_delay(attempts));
                     // The address is personal data: log the message id, not the recipient.
-                    tracing::warn!(mail_id = queued.id, attempts, error = %err, will_retry = retry_at.is_some(), "mail not sent");
-                    mail_outbox::mark_failed(db, queued.id, &err.to_string(), now, retry_at)
-                        .await?;
+                    tracing::warn!(mail_id = queued.id, attempts, error = %err.summary(), will_retry = retry_at.is_some(), "mail not sent");
+                    mail_outbox::mark_failed(db, queued.id, &err.summary(), now, retry_at).await?;
                     round.failed += 1;
                 }
             }

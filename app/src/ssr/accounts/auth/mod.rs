@@ -1,5 +1,6 @@
-//! Authentication: password hashing and policy.
+//! Authentication: password hashing and policy, tokens, TOTP and its sealed seeds.
 
 pub mod password;
+pub mod seeds;
 pub mod token;
 pub mod totp;
