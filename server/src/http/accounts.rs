@@ -85,8 +85,13 @@ pub async fn sign_in(State(state): State<AppState>, sub: Submission) -> Response
     if let Err(res) = sub.check_sign_in_rate(&state).await {
         return res;
     }
-    let user = match accounts::sign_in(&state, sub.field(field::EMAIL), sub.field(field::PASSWORD))
-        .await
+    let user = match accounts::sign_in(
+        &state,
+        sub.field(field::EMAIL),
+        sub.field(field::PASSWORD),
+        sub.ip().as_deref(),
+    )
+    .await
     {
         Ok(user) => user,
         Err(refusal) => {

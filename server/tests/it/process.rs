@@ -229,6 +229,35 @@ async fn no_password_token_or_session_id_reaches_the_log() {
         .and_then(|c| c.split(';').next())
         .expect("session cookie")
         .to_owned();
+    // Failed sign-ins are logged with the account (or a digest of an unknown address)
+    // and the client's address, never with what was typed.
+    let stranger = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for (email, wrong) in [
+        ("logs@example.org", "a wrong guess at it"),
+        ("nobody@example.org", "another wrong guess"),
+    ] {
+        let page = stranger
+            .get(format!("{base}/en/sign-in"))
+            .send()
+            .await
+            .expect("get");
+        let token = csrf(page.text().await.expect("body"));
+        let res = stranger
+            .post(format!("{base}/en/sign-in"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("email", email),
+                ("password", wrong),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    }
 
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -240,7 +269,25 @@ async fn no_password_token_or_session_id_reaches_the_log() {
         log.contains("signed in"),
         "the log has the sign-in event:\n{log}"
     );
+    let failed = |what: &str| {
+        log.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or("")
+            .to_owned()
+    };
+    let wrong = failed("sign-in failed: wrong password");
+    assert!(
+        wrong.contains("user=") && wrong.contains("127.0.0.1"),
+        "{log}"
+    );
+    let unknown = failed("sign-in failed: no such account");
+    assert!(
+        unknown.contains("address=") && unknown.contains("127.0.0.1"),
+        "{log}"
+    );
     for (what, secret) in [
+        ("wrong password", "a wrong guess at it"),
+        ("unknown address", "nobody@example.org"),
         ("password", password),
         ("mail token", mail_token.as_str()),
         ("CSRF token", token.as_str()),

@@ -147,6 +147,18 @@ http_tests! {
         assert!(!mails[0].text_body.contains("Salem") && mails[0].text_body.starts_with("Hello,"), "{}", mails[0].text_body);
     }
 
+    async fn the_owner_is_told_when_recovery_codes_are_renewed(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let email = "staff@example.org";
+        let (id, secret) = person(&db, email, &[Role::Moderator], true).await;
+        let client = signed_in_client(&server, email, &secret).await;
+        let res = post_form(&server, &client, "/en/account/two-factor", &[("intent", "renew")]).await;
+        assert_eq!(location(&res), "/en/account/recovery-codes");
+        assert!(subjects(&db, email).await.iter().any(|s| s.contains("New recovery codes")));
+        let audit = app::ssr::admin::store::audit::by_actor(&db, id).await.expect("audit");
+        assert!(audit.iter().any(|r| r.action == "two_factor.recovery_codes" && r.ip.is_some()), "{audit:?}");
+    }
+
     async fn the_owner_is_told_when_the_password_changes(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";

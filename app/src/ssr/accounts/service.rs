@@ -278,6 +278,7 @@ pub async fn sign_in(
     state: &AppState,
     email: &str,
     password_text: &str,
+    ip: Option<&str>,
 ) -> Result<User, AccountError> {
     let mut errors = FieldErrors::default();
     if email.trim().is_empty() {
@@ -287,8 +288,10 @@ pub async fn sign_in(
         errors.add(field::PASSWORD, FormMessage::Required);
     }
     errors.check().map_err(AccountError::Invalid)?;
+    let ip = ip.unwrap_or("-");
     let Ok(email) = normalize_email(email) else {
         password::verify_against_nothing(password_text).await?;
+        tracing::warn!(ip, "sign-in failed: not an address");
         return Err(AccountError::BadCredentials);
     };
     match users::credentials_by_email(&state.db, &email).await? {
@@ -296,14 +299,24 @@ pub async fn sign_in(
             if password::verify(password_text, &hash).await? {
                 Ok(user)
             } else {
+                tracing::warn!(user = %user.id, ip, "sign-in failed: wrong password");
                 Err(AccountError::BadCredentials)
             }
         }
         _ => {
             password::verify_against_nothing(password_text).await?;
+            // The address is personal data: the log can tell attempts on one unknown
+            // address apart without holding it.
+            tracing::warn!(address = %address_digest(&email), ip, "sign-in failed: no such account");
             Err(AccountError::BadCredentials)
         }
     }
+}
+
+/// A short digest of an address for the log: the same address gives the same digest,
+/// and the digest does not give the address back.
+fn address_digest(email: &str) -> String {
+    token::hash_token(&format!("log:{email}"))[..16].to_owned()
 }
 
 /// Confirms an address with a mailed token; `false` if unknown, used or expired.
@@ -716,7 +729,14 @@ pub async fn new_recovery_codes(
         detail: serde_json::json!({}),
         ip,
     };
-    users::replace_recovery_codes(&state.db, user.id, &hashes, &audit, state.clock.now()).await?;
+    let at = state.clock.now();
+    users::replace_recovery_codes(&state.db, user.id, &hashes, &audit, at).await?;
+    notify_owner(
+        state,
+        user,
+        templates::SecurityNotice::RecoveryCodesRenewed { at },
+    )
+    .await?;
     Ok(codes)
 }
 

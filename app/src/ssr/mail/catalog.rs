@@ -28,6 +28,7 @@ pub(super) struct Catalog {
     pub two_factor_replaced: Message,
     pub second_factor_locked: Message,
     pub password_changed: Message,
+    pub recovery_codes_renewed: Message,
     pub contribution_hidden: Message,
     pub contribution_restored: Message,
     pub reply_received: Message,

@@ -143,6 +143,13 @@ pub fn security_notice(
             link,
             lang,
         ),
+        SecurityNotice::RecoveryCodesRenewed { at } => from_catalog(
+            to,
+            &c.recovery_codes_renewed,
+            &[("name", name), ("when", &stamp(at))],
+            link,
+            lang,
+        ),
     }
 }
 
@@ -161,6 +168,9 @@ pub enum SecurityNotice {
         until: chrono::DateTime<chrono::Utc>,
     },
     PasswordChanged {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    RecoveryCodesRenewed {
         at: chrono::DateTime<chrono::Utc>,
     },
 }
@@ -414,6 +424,15 @@ mod tests {
                 version_published("a@x", "N", "T", 2, "C", "https://x.example/d", &u, lang),
                 closing_soon("a@x", "N", "T", "D", "https://x.example/c", &u, lang),
                 digest("a@x", "N", &lines, "https://x.example/s", &u, lang),
+                security_notice(
+                    "a@x",
+                    "N",
+                    SecurityNotice::RecoveryCodesRenewed {
+                        at: chrono::DateTime::UNIX_EPOCH,
+                    },
+                    "https://x.example/a",
+                    lang,
+                ),
             ];
             for m in mails {
                 let html = m.html_body.unwrap_or_default();
