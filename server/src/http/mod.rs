@@ -78,7 +78,7 @@ pub fn router(
             .merge(contributions::routes(lang));
     }
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(app::ssr::accounts::sessions::COOKIE_NAME)
+        .with_name(app::ssr::accounts::sessions::cookie_name(https))
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
         .with_secure(https)
@@ -108,12 +108,16 @@ pub fn router(
                 .layer(axum::middleware::map_response(assets::public_file_cache)),
         )
         .layer(axum::Extension(rate_limits(state.clock.clone())))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(authority_of(&state.public_url).to_owned()),
+            same_site_writes,
+        ))
         .layer(axum::middleware::map_request(move |req| {
             client_addr::record(proxies.clone(), req)
         }))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
-            app::ssr::accounts::sessions::COOKIE_NAME,
+            app::ssr::accounts::sessions::cookie_name(https),
             no_store_with_a_session,
         ))
         .layer(security_headers())
@@ -177,6 +181,56 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// `host[:port]` of an origin or URL such as `https://shura.example.gov:8443/path`.
+fn authority_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// Whether a request comes from a page of another site: browsers say so in
+/// `Sec-Fetch-Site`; older ones only send `Origin`, compared with the host asked for
+/// and the site's public address. A request with neither (a mail program's one-click
+/// unsubscribe, a script) is left to the CSRF token.
+fn is_cross_site(headers: &axum::http::HeaderMap, public: &str) -> bool {
+    let value = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = value(header::HeaderName::from_static("sec-fetch-site")) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match value(header::ORIGIN) {
+        None => false,
+        Some(origin) => {
+            let from = authority_of(origin);
+            origin == "null" || !(Some(from) == value(header::HOST) || from == public)
+        }
+    }
+}
+
+/// Writes (POST and the like) from another site are refused before any handler reads
+/// them: a second wall behind the CSRF token, and one that also covers `/api/fn`.
+async fn same_site_writes(
+    State(public): State<std::sync::Arc<String>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if writes && is_cross_site(req.headers(), &public) {
+        tracing::warn!(path = %req.uri().path(), "cross-site write refused");
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            "رُفض الطلب: أُرسل من موقع آخر. · Refused: this request came from another site.",
+        )
+            .into_response();
+    }
+    next.run(req).await
 }
 
 /// The portal uses none of these browser features; a page injected into it cannot

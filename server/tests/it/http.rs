@@ -452,3 +452,28 @@ mod compression {
         server.finish().await;
     }
 }
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_prefixed_and_secure() {
+    let server = TestServer::start_with_vars(
+        TestDb::sqlite().await,
+        Clock::system(),
+        &[("SHURA_PUBLIC_URL", "https://shura.example.gov")],
+    )
+    .await;
+    let res = server.get("/en/sign-in").await;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("shura_session="))
+        .expect("a session cookie")
+        .to_owned();
+    assert!(cookie.starts_with("__Host-shura_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    server.finish().await;
+}

@@ -159,6 +159,38 @@ http_tests! {
         assert!(audit.iter().any(|r| r.action == "two_factor.recovery_codes" && r.ip.is_some()), "{audit:?}");
     }
 
+    async fn writes_from_another_site_are_refused_and_sign_in_gives_a_new_form_token(server, demo = false) {
+        let db = server.test_db.db.clone();
+        let (id, _) = person(&db, "owner@example.org", &[], false).await;
+        // The token a visitor's page carried before signing in stops working after.
+        let client = client_from([127, 0, 0, 1]);
+        let before = csrf_of(&client, &server.url("/en/sign-in")).await;
+        let res = client.post(server.url("/en/sign-in"))
+            .form(&[("csrf", before.as_str()), ("email", "owner@example.org"), ("password", PASSWORD)])
+            .send().await.expect("sign in");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let digits = |token: &str| [("csrf", token.to_owned()), ("digits", "arabic_indic".to_owned())];
+        let res = client.post(server.url("/en/account/digits")).form(&digits(&before)).send().await.expect("post");
+        assert_ne!(res.status(), StatusCode::SEE_OTHER, "the old token is refused");
+        let after = csrf_of(&client, &server.url("/en/account")).await;
+        assert_ne!(after, before);
+
+        // With a valid token, a post that a browser says comes from another site is
+        // refused before anything reads it; so is one whose Origin is another site.
+        for (name, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example"), ("origin", "null")] {
+            let res = client.post(server.url("/en/account/digits")).header(name, value)
+                .form(&digits(&after)).send().await.expect("post");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+        }
+        let user = users::by_id(&db, id).await.expect("q").expect("user");
+        assert_eq!(user.digits, app::domain::digits::Digits::Latin, "nothing changed");
+        // The same post from the site itself goes through.
+        let origin = format!("http://{}", server.addr);
+        let res = client.post(server.url("/en/account/digits")).header("sec-fetch-site", "same-origin")
+            .header("origin", origin).form(&digits(&after)).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+
     async fn the_owner_is_told_when_the_password_changes(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";

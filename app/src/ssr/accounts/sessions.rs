@@ -10,8 +10,20 @@ use crate::ssr::accounts::store::User;
 use crate::ssr::admin::store::roles;
 use crate::ssr::db::{Db, StoreError};
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP (development, tests).
 pub const COOKIE_NAME: &str = "shura_session";
+/// Over HTTPS: the `__Host-` prefix makes browsers refuse the cookie unless it is
+/// `Secure`, has `Path=/` and no `Domain`, so no sibling subdomain can set or shadow it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-shura_session";
+
+/// The session cookie's name for a site reached over HTTPS or not.
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 /// A session unused this long expires.
 pub const IDLE_TIMEOUT: Duration = Duration::days(7);
 /// A sign-in lasts at most this long, however active.
@@ -118,8 +130,10 @@ pub async fn mark_privileged(
     Ok(())
 }
 
-/// The password was given in this session just now (signing in, changing it).
+/// The password was given in this session just now (signing in, changing it, before
+/// granting a role): the session's forms get a new token too.
 pub async fn password_confirmed(session: &Session, now: DateTime<Utc>) -> Result<(), SessionError> {
+    session.remove::<String>(KEY_CSRF).await?;
     session.insert(KEY_PASSWORD_AT, now.timestamp()).await?;
     Ok(())
 }
@@ -144,6 +158,9 @@ pub async fn sign_in(
     second_factor: bool,
 ) -> Result<(), SessionError> {
     session.cycle_id().await?;
+    // A token seen before signing in (on a shared computer, in a page's source) must
+    // not work for the signed-in person's forms.
+    session.remove::<String>(KEY_CSRF).await?;
     session.remove::<i64>(KEY_PENDING_USER).await?;
     session.remove::<i64>(KEY_PENDING_AT).await?;
     session.insert(KEY_USER, user.id.0).await?;
@@ -172,6 +189,7 @@ pub async fn begin_second_step(
     now: DateTime<Utc>,
 ) -> Result<(), SessionError> {
     session.cycle_id().await?;
+    session.remove::<String>(KEY_CSRF).await?;
     forget_user(session).await?;
     session.insert(KEY_PENDING_USER, user.id.0).await?;
     session.insert(KEY_PENDING_AT, now.timestamp()).await?;
