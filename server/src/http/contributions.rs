@@ -92,11 +92,14 @@ pub async fn post(
         Ok(intent) => intent,
         Err(res) => return res,
     };
-    if intent.writes_text() {
-        let key = AccountKey::User(signed.user.id);
-        if let Err(res) = sub.check_rate(&state, Action::Contribute, Some(&key)).await {
-            return res;
-        }
+    let action = if intent.writes_text() {
+        Action::Contribute
+    } else {
+        Action::React
+    };
+    let key = AccountKey::User(signed.user.id);
+    if let Err(res) = sub.check_rate(&state, action, Some(&key)).await {
+        return res;
     }
     // The contribution the form acts on; without one, nothing is done (400).
     macro_rules! target {

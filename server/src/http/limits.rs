@@ -37,6 +37,10 @@ pub enum Action {
     ResetPassword,
     /// Posting or correcting a contribution (keyed by account).
     Contribute,
+    /// Supporting, reporting, appealing, following, withdrawing (keyed by account):
+    /// cheap for a person, and a script doing them by the thousand would flood the
+    /// moderators or distort what a contribution's support count says.
+    React,
 }
 
 /// Most keys one limiter map holds. Beyond it, new clients share one bucket (limits
@@ -184,8 +188,8 @@ impl Failures {
 
 pub struct RateLimits {
     clock: LimitClock,
-    by_ip: [Bounded<IpAddr>; 4],
-    by_account: [Bounded<AccountKey>; 4],
+    by_ip: [Bounded<IpAddr>; 5],
+    by_account: [Bounded<AccountKey>; 5],
     /// Failed passwords per account (sign-in only), answered with growing delays.
     failures: Mutex<HashMap<AccountKey, Failures>>,
     /// Signs device cookies. Made anew with each process: the failures they let a
@@ -220,6 +224,8 @@ impl RateLimits {
                 // Posting: a workshop hall of agency representatives shares one
                 // address, so 120 at once, then two a second.
                 ip(quota(120, Duration::from_millis(500))),
+                // The rest, for the same hall: 240 at once, then four a second.
+                ip(quota(240, Duration::from_millis(250))),
             ],
             by_account: [
                 // Codes and passwords of the signed-in: 5 at once, then one every 12 s.
@@ -230,6 +236,9 @@ impl RateLimits {
                 account(quota(3, Duration::from_secs(600))),
                 // One person: 6 contributions in a row, then one every 20 s.
                 account(quota(6, Duration::from_secs(20))),
+                // One person: 30 in a row (a reader going down a thread), then one
+                // every 4 s.
+                account(quota(30, Duration::from_secs(4))),
             ],
             failures: Mutex::new(HashMap::new()),
             device_key,

@@ -374,3 +374,47 @@ async fn nobody_can_lock_the_owner_out_on_sqlite() {
 async fn nobody_can_lock_the_owner_out_on_postgres() {
     nobody_locks_the_owner_out(TestDb::postgres().await).await;
 }
+
+/// Following and unfollowing, supporting, reporting and appealing are throttled per
+/// account: a script cannot flood the moderators or inflate a support count, and the
+/// account's other people are not slowed.
+async fn reactions_are_throttled_per_account(test_db: TestDb) {
+    let server = TestServer::start_with_clock(test_db, true, still_clock()).await;
+    let db = server.test_db.db.clone();
+    person(&db, "busy@example.org", &[], false).await;
+    person(&db, "calm@example.org", &[], false).await;
+    let busy = signed_in_client(&server, "busy@example.org", "").await;
+    let page = "/en/consultations/e-participation-guideline";
+    let mut statuses = Vec::new();
+    for i in 0..32 {
+        let intent = if i % 2 == 0 { "follow" } else { "unfollow" };
+        statuses.push(
+            post_form(&server, &busy, page, &[("intent", intent)])
+                .await
+                .status(),
+        );
+    }
+    assert!(
+        statuses[..30].iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[31], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    let calm = signed_in_client(&server, "calm@example.org", "").await;
+    let res = post_form(&server, &calm, page, &[("intent", "follow")]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "another account is not slowed"
+    );
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactions_are_throttled_per_account_on_sqlite() {
+    reactions_are_throttled_per_account(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reactions_are_throttled_per_account_on_postgres() {
+    reactions_are_throttled_per_account(TestDb::postgres().await).await;
+}
