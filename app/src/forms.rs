@@ -21,6 +21,8 @@ pub enum FormMessage {
     /// A display name with a web or mail address in it (verification mail must not
     /// carry someone's advertisement to any address typed).
     NameHasLink,
+    /// A draft with more clauses than `publishing::MAX_CLAUSES`.
+    TooManyClauses,
     PasswordTooShort,
     PasswordTooLong,
     PasswordGuessable,
@@ -89,6 +91,7 @@ impl FormMessage {
             FormMessage::NameTooLong => td_string!(l, form_name_too_long),
             FormMessage::NameMalformed => td_string!(l, form_name_malformed),
             FormMessage::NameHasLink => td_string!(l, form_name_has_link),
+            FormMessage::TooManyClauses => td_string!(l, form_too_many_clauses),
             FormMessage::PasswordTooShort => td_string!(l, form_password_too_short),
             FormMessage::PasswordTooLong => td_string!(l, form_password_too_long),
             FormMessage::PasswordGuessable => td_string!(l, form_password_guessable),
@@ -194,6 +197,13 @@ impl FieldErrors {
     /// Notes `message` for `field` (the first message for a field stays).
     pub fn add(&mut self, field: &'static str, message: FormMessage) {
         self.0.entry(field).or_insert(message);
+    }
+
+    /// Adds `other`'s messages (for a field `self` has one for, its own stays).
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, message) in other.0 {
+            self.add(field, message);
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -322,7 +322,14 @@ pub async fn consultation_diff(
             })
             .collect()
     };
-    let rows = compare(&compared(old), &compared(new), lang);
+    let (old, new) = (compared(old), compared(new));
+    // CPU work, off the async workers (see `diff::WORD_DIFF_BUDGET` for its bound).
+    let rows = tokio::task::spawn_blocking(move || compare(&old, &new, lang))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "the diff failed");
+            AppError::Internal
+        })?;
     Ok(DiffView {
         slug: c.slug,
         title: c.title,

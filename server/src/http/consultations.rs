@@ -31,6 +31,7 @@ impl IntoFeedback for PublishError {
             PublishError::PeriodInvalid => FormMessage::PeriodInvalid.into(),
             PublishError::Store(err) => internal(&err),
             PublishError::File(err) => internal(&err),
+            PublishError::Internal(err) => internal(&err),
         }
     }
 }

@@ -21,9 +21,15 @@ pub struct ComparedClause {
     pub text: String,
 }
 
+/// The time all word diffs of one comparison may take. Past it, a changed clause is
+/// shown as its old text removed and its new text added: still true, only coarser.
+/// Myers' diff is quadratic in the worst case, and a draft is up to 200 000 characters.
+pub const WORD_DIFF_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Compares `old` and `new`, giving every clause of either once, in the new version's
 /// order with removed clauses where they used to be.
 pub fn compare(old: &[ComparedClause], new: &[ComparedClause], lang: Lang) -> Vec<ClauseDiff> {
+    let deadline = std::time::Instant::now() + WORD_DIFF_BUDGET;
     let old_keys: HashSet<&str> = old.iter().map(|c| c.key.as_str()).collect();
     let new_keys: HashSet<&str> = new.iter().map(|c| c.key.as_str()).collect();
     let old_by_key: HashMap<&str, &ComparedClause> =
@@ -97,7 +103,7 @@ pub fn compare(old: &[ComparedClause], new: &[ComparedClause], lang: Lang) -> Ve
                     ClauseChange::Unchanged
                 };
                 let segments = if words_changed {
-                    word_diff(&o.text, &c.text)
+                    word_diff(&o.text, &c.text, deadline)
                 } else {
                     vec![segment(SegmentOp::Equal, &c.text)]
                 };
@@ -125,9 +131,13 @@ fn segment(op: SegmentOp, text: &str) -> DiffSegment {
     }
 }
 
-/// Word-by-word differences, consecutive words of the same kind joined into one run.
-pub fn word_diff(old: &str, new: &str) -> Vec<DiffSegment> {
-    let diff = TextDiff::from_words(old, new);
+/// Word-by-word differences, consecutive words of the same kind joined into one run;
+/// coarser (whole runs) once `deadline` has passed.
+pub fn word_diff(old: &str, new: &str, deadline: std::time::Instant) -> Vec<DiffSegment> {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .deadline(deadline)
+        .diff_words(old, new);
     let mut out: Vec<DiffSegment> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
@@ -147,6 +157,26 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffSegment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_its_deadline_the_word_diff_is_coarser_but_still_true() {
+        let old = "ترد الجهة على كل مشاركة خلال ثلاثين يوماً من تاريخ نشرها";
+        let new = "ترد الجهة على كل مشاركة خلال واحد وعشرين يوماً من تاريخ إغلاق الاستشارة";
+        for deadline in [
+            std::time::Instant::now(),
+            std::time::Instant::now() + WORD_DIFF_BUDGET,
+        ] {
+            let segs = word_diff(old, new, deadline);
+            let side = |keep: SegmentOp| -> String {
+                segs.iter()
+                    .filter(|s| s.op == SegmentOp::Equal || s.op == keep)
+                    .map(|s| s.text.as_str())
+                    .collect()
+            };
+            assert_eq!(side(SegmentOp::Delete), old);
+            assert_eq!(side(SegmentOp::Insert), new);
+        }
+    }
 
     fn clause(key: &str, text: &str) -> ComparedClause {
         ComparedClause {
@@ -193,7 +223,12 @@ mod tests {
 
     #[test]
     fn words_keep_their_logical_order_in_arabic() {
-        let segs = word_diff("ترد الجهة خلال ثلاثين يوماً", "ترد الجهة خلال واحد وعشرين يوماً");
+        let later = std::time::Instant::now() + WORD_DIFF_BUDGET;
+        let segs = word_diff(
+            "ترد الجهة خلال ثلاثين يوماً",
+            "ترد الجهة خلال واحد وعشرين يوماً",
+            later,
+        );
         let joined_new: String = segs
             .iter()
             .filter(|s| s.op != SegmentOp::Delete)

@@ -27,6 +27,9 @@ use crate::ssr::state::AppState;
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_SUMMARY_CHARS: usize = 3000;
 const MAX_DRAFT_CHARS: usize = 200_000;
+/// The most clauses a draft may have: far beyond any guideline (the demo's has 24),
+/// and a bound on the key matching, which compares each clause with each earlier one.
+pub const MAX_CLAUSES: usize = 1000;
 /// The `datetime-local` format of the period fields, in the agency's time zone.
 pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
@@ -53,6 +56,9 @@ pub enum PublishError {
     /// A file (an attached document) could not be written.
     #[error("file not stored: {0}")]
     File(#[from] std::io::Error),
+    /// The thread that parses drafts failed (a bug; the draft is not saved).
+    #[error("draft processing failed: {0}")]
+    Internal(String),
 }
 
 /// A text typed in both languages (either may be empty).
@@ -244,9 +250,28 @@ async fn check_fields(
     })
 }
 
+/// [`parse_draft`] on a blocking thread: parsing, rendering and the key matching are
+/// CPU work that must not hold up the async workers serving other requests.
+async fn parse_draft_apart(
+    input: &Bilingual,
+    previous: &[StoredClause],
+    errors: &mut FieldErrors,
+) -> Result<Vec<StoredClause>, PublishError> {
+    let (input, previous) = (input.clone(), previous.to_vec());
+    let (clauses, found) = tokio::task::spawn_blocking(move || {
+        let mut found = FieldErrors::default();
+        let clauses = parse_draft(&input, &previous, &mut found);
+        (clauses, found)
+    })
+    .await
+    .map_err(|e| PublishError::Internal(e.to_string()))?;
+    errors.merge(found);
+    Ok(clauses)
+}
+
 /// Parses the draft in both languages into clauses keyed against `previous`.
 /// Arabic leads when both are given: the English text must have the same clauses, in
-/// the same order.
+/// the same order. A text too long is not parsed at all.
 fn parse_draft(
     input: &Bilingual,
     previous: &[StoredClause],
@@ -255,12 +280,17 @@ fn parse_draft(
     let text =
         |lang: Lang| Some(input.get(lang).replace("\r\n", "\n")).filter(|s| !s.trim().is_empty());
     let (ar, en) = (text(Lang::Ar), text(Lang::En));
+    let mut too_long = false;
     for (lang, t) in [(Lang::Ar, &ar), (Lang::En, &en)] {
         if t.as_ref()
             .is_some_and(|t| t.chars().count() > MAX_DRAFT_CHARS)
         {
             errors.add(field::of(field::DRAFT, lang), FormMessage::TextTooLong);
+            too_long = true;
         }
+    }
+    if too_long {
+        return Vec::new();
     }
     let (lead_lang, lead, second) = match (&ar, &en) {
         (Some(a), second) => (
@@ -277,6 +307,13 @@ fn parse_draft(
     let parsed = draft::parse(lead);
     if parsed.is_empty() {
         errors.add(field::of(field::DRAFT, lead_lang), FormMessage::DraftEmpty);
+        return Vec::new();
+    }
+    if parsed.len() > MAX_CLAUSES {
+        errors.add(
+            field::of(field::DRAFT, lead_lang),
+            FormMessage::TooManyClauses,
+        );
         return Vec::new();
     }
     let clauses = assign_keys(&in_language(previous, lead_lang), parsed, ClauseKey::random);
@@ -371,7 +408,7 @@ pub async fn create(
         errors.add(field::SLUG, FormMessage::SlugMalformed);
     }
     let checked = check_fields(state, input, &agency.time_zone, &mut errors).await?;
-    let clauses = parse_draft(&input.draft, &[], &mut errors);
+    let clauses = parse_draft_apart(&input.draft, &[], &mut errors).await?;
     errors.check().map_err(PublishError::Invalid)?;
     let now = state.clock.now();
     let record = ConsultationRecord {
@@ -482,7 +519,7 @@ pub async fn save(
         return Err(StoreError::corrupt("versions", "consultation_id", c.id).into());
     };
     let previous = consultations::clauses(&state.db, latest.id).await?;
-    let clauses = parse_draft(&input.draft, &previous, &mut errors);
+    let clauses = parse_draft_apart(&input.draft, &previous, &mut errors).await?;
     let draft_changed = clauses != previous;
     let publishing = draft_changed && latest.published_at.is_some();
     if publishing && checked.change_note.is_empty() {
@@ -686,4 +723,52 @@ pub async fn current_input(state: &AppState, c: &Consultation) -> Result<EditorI
         }
     }
     Ok(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(ar: String) -> Bilingual {
+        Bilingual {
+            ar,
+            en: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_text_too_long_is_refused_without_being_parsed() {
+        // Numbered lines: parsed, each would be a clause to key and render.
+        let long = "1. بند\n".repeat(MAX_DRAFT_CHARS / 7 + 10);
+        let mut errors = FieldErrors::default();
+        let clauses = parse_draft(&draft(long), &[], &mut errors);
+        assert!(clauses.is_empty());
+        // Only the length is reported: past it nothing is parsed, so no clause count.
+        assert_eq!(
+            errors,
+            FieldErrors::one("draft_ar", FormMessage::TextTooLong)
+        );
+    }
+
+    #[test]
+    fn a_draft_has_at_most_max_clauses() {
+        let many: String = (1..=MAX_CLAUSES + 1)
+            .map(|i| format!("{i}. البند رقم {i}\n\n"))
+            .collect();
+        let mut errors = FieldErrors::default();
+        assert!(parse_draft(&draft(many), &[], &mut errors).is_empty());
+        assert_eq!(
+            errors,
+            FieldErrors::one("draft_ar", FormMessage::TooManyClauses)
+        );
+        let enough: String = (1..=MAX_CLAUSES)
+            .map(|i| format!("{i}. البند رقم {i}\n\n"))
+            .collect();
+        let mut errors = FieldErrors::default();
+        assert_eq!(
+            parse_draft(&draft(enough), &[], &mut errors).len(),
+            MAX_CLAUSES
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+    }
 }
