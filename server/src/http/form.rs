@@ -93,8 +93,20 @@ pub(super) fn internal(err: &dyn std::fmt::Display) -> FormFeedback {
     FormMessage::Internal.into()
 }
 
-/// Largest form body we read: room for a long draft in both languages.
-const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
+/// Largest body of the draft editor's forms: room for a long draft in both languages
+/// (200 000 characters each, six bytes a character once URL-encoded Arabic).
+const MAX_EDITOR_BYTES: usize = 4 * 1024 * 1024;
+/// Largest body of the account forms (registering, signing in, passwords, codes): the
+/// forms anybody can post, with short fields only.
+const MAX_ACCOUNT_FORM_BYTES: usize = 64 * 1024;
+/// Largest body of the other forms (contributions, moderation, administration). A
+/// contribution may be 5 000 characters, about 30 KiB of encoded Arabic; one pasted
+/// several times longer still gets the form back saying how long it is, not a bare
+/// refusal that loses it.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Most fields a form may send: the longest (the editor with its topic checkboxes)
+/// has a few dozen.
+const MAX_FIELDS: usize = 300;
 /// Largest `multipart/form-data` body: a form with files. Above the largest file we
 /// accept (a 10 MiB PDF), so that a slightly larger file still gets the form back
 /// with a message instead of a bare refusal.
@@ -228,16 +240,46 @@ impl Submission {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
+        let editor = is_editor(sub.parts.uri.path());
+        let max_bytes = if editor {
+            MAX_EDITOR_BYTES
+        } else if is_account_form(sub.parts.uri.path()) {
+            MAX_ACCOUNT_FORM_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let declared = sub
+            .parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
         match multer::parse_boundary(content_type) {
-            Ok(boundary) => match read_multipart(body, boundary).await {
+            // Files are taken only by the editor, only from a signed-in person, and
+            // only after the form's token: nothing else reads past the first field.
+            Ok(_) if !editor => {
+                drain(body).await;
+                return Err(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response());
+            }
+            Ok(_) if declared.is_some_and(|n| n > MAX_MULTIPART_BYTES) => {
+                let feedback = FormFeedback {
+                    summary: Some(FormMessage::FileTooLarge),
+                    ..Default::default()
+                };
+                return Err(sub
+                    .render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
+                    .await);
+            }
+            Ok(boundary) => match read_multipart(state, &sub, body, boundary).await {
                 Ok((pairs, uploads)) => {
                     sub.pairs = pairs;
                     sub.uploads = uploads;
                 }
-                Err(multer::Error::FieldSizeExceeded { .. }) => {
+                Err(MultipartError::Refused(res)) => return Err(res),
+                Err(MultipartError::Read(multer::Error::FieldSizeExceeded { .. })) => {
                     return Err(sub.oversized(state).await);
                 }
-                Err(multer::Error::StreamSizeExceeded { .. }) => {
+                Err(MultipartError::Read(multer::Error::StreamSizeExceeded { .. })) => {
                     let feedback = FormFeedback {
                         summary: Some(FormMessage::FileTooLarge),
                         ..Default::default()
@@ -246,19 +288,25 @@ impl Submission {
                         .render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
                         .await);
                 }
-                Err(err) => {
+                Err(MultipartError::Read(err)) => {
                     tracing::warn!(error = %err, "unreadable multipart form");
                     return Err(StatusCode::BAD_REQUEST.into_response());
                 }
             },
             Err(_) => {
-                let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-                    .await
-                    .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+                if declared.is_some_and(|n| n > max_bytes as u64) {
+                    drain(body).await;
+                    return Err(sub.oversized(state).await);
+                }
+                let Some(bytes) = read_at_most(body, max_bytes).await else {
+                    return Err(sub.oversized(state).await);
+                };
                 sub.pairs = form_urlencoded::parse(&bytes).into_owned().collect();
-                if sub.pairs.iter().any(|(name, value)| {
-                    SHORT_FIELDS.contains(&name.as_str()) && value.len() > MAX_SHORT_FIELD_BYTES
-                }) {
+                if sub.pairs.len() > MAX_FIELDS
+                    || sub.pairs.iter().any(|(name, value)| {
+                        SHORT_FIELDS.contains(&name.as_str()) && value.len() > MAX_SHORT_FIELD_BYTES
+                    })
+                {
                     sub.pairs.clear();
                     return Err(sub.oversized(state).await);
                 }
@@ -448,9 +496,14 @@ impl Submission {
     /// Refuses forms without this session's CSRF token: nothing is changed, and the
     /// page comes back with a message saying so.
     async fn check_csrf(&self, state: &AppState) -> Result<(), Response> {
-        match sessions::csrf_matches(&self.session, self.fields.get("csrf").map(String::as_str))
+        self.check_token(state, self.fields.get("csrf").map(String::as_str))
             .await
-        {
+    }
+
+    /// Whether `token` is this session's form token; the page saying the form expired
+    /// (403) when it is not.
+    async fn check_token(&self, state: &AppState, token: Option<&str>) -> Result<(), Response> {
+        match sessions::csrf_matches(&self.session, token).await {
             Ok(true) => Ok(()),
             Ok(false) => {
                 let feedback = FormFeedback {
@@ -548,11 +601,105 @@ impl FromRequestParts<AppState> for Reader {
     }
 }
 
-/// The text fields and files of a `multipart/form-data` body.
+/// What is read and dropped of a body refused for its size, so that a client still
+/// sending gets the answer rather than a broken connection; past it, the connection
+/// is simply closed.
+const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+
+/// The next chunk of `body` (empty for a frame without data); `None` at its end.
+async fn next_chunk(body: &mut Body) -> Option<Result<axum::body::Bytes, axum::Error>> {
+    use axum::body::HttpBody;
+    let frame = std::future::poll_fn(|cx| std::pin::Pin::new(&mut *body).poll_frame(cx)).await?;
+    Some(frame.map(|f| f.into_data().unwrap_or_default()))
+}
+
+/// Reads and drops up to [`DRAIN_BYTES`] of `body`, one chunk in memory at a time.
+async fn drain(mut body: Body) {
+    let mut seen = 0;
+    while seen < DRAIN_BYTES {
+        match next_chunk(&mut body).await {
+            Some(Ok(chunk)) => seen += chunk.len(),
+            _ => break,
+        }
+    }
+}
+
+/// The body when it is at most `max` bytes; `None` when longer (the rest is drained,
+/// never kept) or broken.
+async fn read_at_most(mut body: Body, max: usize) -> Option<Vec<u8>> {
+    let mut kept = Vec::new();
+    while let Some(chunk) = next_chunk(&mut body).await {
+        let chunk = chunk.ok()?;
+        if kept.len() + chunk.len() > max {
+            drain(body).await;
+            return None;
+        }
+        kept.extend_from_slice(&chunk);
+    }
+    Some(kept)
+}
+
+/// Whether `path` is one of the forms about one's own account (`/{lang}/sign-in`,
+/// `/{lang}/account/…` and the like).
+fn is_account_form(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let _lang = segments.next();
+    matches!(
+        segments.next(),
+        Some(
+            "register" | "sign-in" | "sign-out" | "forgot-password" | "reset-password" | "account"
+        )
+    )
+}
+
+/// Whether `path` is one of the draft editor's forms (a consultation's, or a new one):
+/// the only forms with long texts and files.
+fn is_editor(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let _lang = segments.next();
+    matches!(
+        (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next()
+        ),
+        (Some("consultations"), Some(_), Some("edit"), None, None)
+            | (
+                Some("agencies"),
+                Some(_),
+                Some("consultations"),
+                Some("new"),
+                None
+            )
+    )
+}
+
+/// Why a `multipart/form-data` body was not read whole.
+enum MultipartError {
+    /// Refused before its files were read: the answer to send.
+    Refused(Response),
+    Read(multer::Error),
+}
+
+impl From<multer::Error> for MultipartError {
+    fn from(err: multer::Error) -> Self {
+        MultipartError::Read(err)
+    }
+}
+
+/// The text fields and files of a `multipart/form-data` body, from a signed-in person
+/// whose form token comes first and matches: otherwise not a byte of a file is read.
 async fn read_multipart(
+    state: &AppState,
+    sub: &Submission,
     body: Body,
     boundary: String,
-) -> Result<(Vec<(String, String)>, Vec<Upload>), multer::Error> {
+) -> Result<(Vec<(String, String)>, Vec<Upload>), MultipartError> {
+    sub.signed_in(state)
+        .await
+        .map_err(MultipartError::Refused)?;
     let limits = SHORT_FIELDS.iter().fold(
         multer::SizeLimit::new().whole_stream(MAX_MULTIPART_BYTES),
         |limits, name| limits.for_field(*name, MAX_SHORT_FIELD_BYTES as u64),
@@ -563,8 +710,25 @@ async fn read_multipart(
         multer::Constraints::new().size_limit(limits),
     );
     let (mut pairs, mut uploads) = (Vec::new(), Vec::new());
+    let mut token_checked = false;
     while let Some(field) = multipart.next_field().await? {
         let name = field.name().unwrap_or("").to_owned();
+        if !token_checked {
+            let token = if name == "csrf" && field.file_name().is_none() {
+                Some(field.text().await?)
+            } else {
+                None
+            };
+            sub.check_token(state, token.as_deref())
+                .await
+                .map_err(MultipartError::Refused)?;
+            token_checked = true;
+            pairs.push(("csrf".to_owned(), token.unwrap_or_default()));
+            continue;
+        }
+        if pairs.len() + uploads.len() >= MAX_FIELDS {
+            return Err(MultipartError::Refused(sub.oversized(state).await));
+        }
         match field.file_name().map(str::to_owned) {
             Some(file_name) => {
                 let content_type = field

@@ -191,6 +191,44 @@ http_tests! {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
 
+    async fn bodies_are_bounded_per_route_and_files_go_only_to_the_editor(server, demo = true) {
+        use reqwest::multipart::{Form, Part};
+        let client = client_from([127, 0, 0, 1]);
+        let csrf = csrf_of(&client, &server.url("/en/sign-in")).await;
+        // An account form takes 64 KiB: a 100 KiB one is refused and not echoed.
+        let big = "ب".repeat(50 * 1024);
+        let res = client.post(server.url("/en/sign-in"))
+            .form(&[("csrf", csrf.as_str()), ("email", "a@example.org"), ("password", big.as_str())])
+            .send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(!res.text().await.expect("body").contains(&big[..600]));
+        // So is a form with more fields than any form has.
+        let mut many: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+        many.extend((0..400).map(|i| (format!("f{i}"), "x".to_owned())));
+        let res = client.post(server.url("/en/sign-in")).form(&many).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        // Files: not on an account form at all…
+        let form = Form::new().text("csrf", csrf.clone()).text("email", "a@example.org")
+            .part("file", Part::bytes(vec![b'x'; 1024]).file_name("x.pdf"));
+        let res = client.post(server.url("/en/sign-in")).multipart(form).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        // …and on the editor, not from someone signed out…
+        let editor = server.url("/en/consultations/e-participation-guideline/edit");
+        let form = Form::new().text("csrf", csrf.clone()).text("intent", "attach")
+            .part("file", Part::bytes(b"%PDF-1.4".to_vec()).file_name("x.pdf"));
+        let res = client.post(&editor).multipart(form).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        // …nor from a signed-in person whose form token does not come first.
+        person(&server.test_db.db, "writer@example.org", &[], false).await;
+        let writer = signed_in_client(&server, "writer@example.org", "").await;
+        let token = csrf_of(&writer, &server.url("/en/account")).await;
+        let form = Form::new()
+            .part("file", Part::bytes(b"%PDF-1.4".to_vec()).file_name("x.pdf"))
+            .text("csrf", token.clone()).text("intent", "attach");
+        let res = writer.post(&editor).multipart(form).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+
     async fn the_owner_is_told_when_the_password_changes(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";
