@@ -152,6 +152,14 @@ pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, Startup
     )
     .await
     .map_err(StartupError::SeedKey)?;
+    let moved =
+        app::ssr::notifications::service::hash_old_unsubscribe_tokens(&db, clock.now()).await?;
+    if moved > 0 {
+        tracing::info!(
+            count = moved,
+            "unsubscribe tokens kept in clear are now hashed"
+        );
+    }
     let state = AppState {
         db: db.clone(),
         clock,

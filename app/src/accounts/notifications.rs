@@ -71,9 +71,9 @@ pub fn NotificationSettings(
 #[server(prefix = "/api/fn", endpoint = "unsubscribe_link")]
 pub async fn unsubscribe_link(token: String) -> Result<bool, crate::error::AppError> {
     use crate::ssr::context;
-    use crate::ssr::notifications::store::notices;
+    use crate::ssr::notifications::service;
     let state = context::app_state()?;
-    let valid = notices::is_unsubscribe_token(&state.db, &token).await?;
+    let valid = service::is_unsubscribe_token(&state.db, &token).await?;
     if !valid {
         context::set_status(axum::http::StatusCode::NOT_FOUND);
     }

@@ -5,6 +5,7 @@ use crate::ssr::consultations::store as consultations;
 use crate::ssr::db::Db;
 use crate::ssr::mail::store as mail_outbox;
 use crate::ssr::notifications::service as notifying;
+use crate::ssr::notifications::store::notices;
 
 /// Pages compute a consultation's status from the clock; this writes it down, so that
 /// the stored status (and exports) catch up within a minute. It also tells followers of
@@ -31,5 +32,9 @@ pub async fn minute_tick(db: &Db, public_url: &str, now: chrono::DateTime<chrono
         Ok(0) => {}
         Ok(n) => tracing::info!(messages = n, "old mail deleted from the outbox"),
         Err(err) => tracing::warn!(error = %err, "could not purge the mail outbox"),
+    }
+    let links_before = now - chrono::Duration::days(notifying::UNSUBSCRIBE_LINK_DAYS);
+    if let Err(err) = notices::purge_unsubscribe_tokens(db, links_before).await {
+        tracing::warn!(error = %err, "could not forget old unsubscribe tokens");
     }
 }

@@ -174,9 +174,18 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
     tracing::info_span!(
         "request",
         method = %req.method(),
-        path = %req.uri().path(),
+        path = %loggable_path(req.uri().path()),
         request_id,
     )
+}
+
+/// The path as the log may keep it: an unsubscribe link's token is a permission, so
+/// it is cut out (`/unsubscribe/…`, `/ar/unsubscribe/…`).
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.find("/unsubscribe/") {
+        Some(at) => format!("{}/unsubscribe/…", &path[..at]).into(),
+        None => path.into(),
+    }
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
@@ -294,4 +303,23 @@ fn security_headers() -> tower::layer::util::Stack<
             ),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsubscribe_tokens_are_cut_from_logged_paths() {
+        let token = "ab".repeat(32);
+        assert_eq!(
+            loggable_path(&format!("/unsubscribe/{token}")),
+            "/unsubscribe/…"
+        );
+        assert_eq!(
+            loggable_path(&format!("/ar/unsubscribe/{token}")),
+            "/ar/unsubscribe/…"
+        );
+        assert_eq!(loggable_path("/en/consultations/x"), "/en/consultations/x");
+    }
 }

@@ -3,6 +3,7 @@
 use app::domain::notification::NotifyMode;
 use app::domain::Lang;
 use app::paths::{self, route};
+use app::ssr::notifications::service as notifying;
 use app::ssr::notifications::store::notices as notifications;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -36,7 +37,7 @@ pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String
     if !is_token(&token) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match notifications::unsubscribe(&state.db, &token).await {
+    match notifying::unsubscribe_by_token(&state.db, &token).await {
         Ok(Some(code)) => {
             // The stored language is read as the accounts store reads it.
             let lang = Lang::from_code(&code).unwrap_or_default();

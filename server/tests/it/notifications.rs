@@ -88,6 +88,16 @@ http_tests! {
         let one_click = mail.headers["List-Unsubscribe"].trim_matches(['<', '>']).to_owned();
         assert!(one_click.starts_with(&server.url("/unsubscribe/")), "{one_click}");
         assert!(mail.text_body.contains("/en/unsubscribe/"), "a link for people too");
+        // The database keeps only the token's hash: a copy of it unsubscribes nobody.
+        {
+            use app::ssr::notifications::store::notices;
+            let db = &server.test_db.db;
+            let token = one_click.rsplit('/').next().expect("token");
+            let hash = app::ssr::accounts::auth::token::hash_token(token);
+            assert!(!notices::is_unsubscribe_token(db, token).await.expect("q"), "not in clear");
+            assert!(notices::is_unsubscribe_token(db, &hash).await.expect("q"));
+            assert!(notices::old_unsubscribe_tokens(db).await.expect("q").is_empty());
+        }
 
         // What a mail program does: a POST without cookies or form token.
         let res = reqwest::Client::builder()

@@ -496,6 +496,7 @@ pub async fn delete_account(db: &Db, id: UserId, now: DateTime<Utc>) -> Result<(
         for sql in [
             "DELETE FROM email_tokens WHERE user_id = $1",
             "DELETE FROM recovery_codes WHERE user_id = $1",
+            "DELETE FROM unsubscribe_tokens WHERE user_id = $1",
         ] {
             sqlx::query(sql).bind(id.0).execute(&mut *conn).await?;
         }

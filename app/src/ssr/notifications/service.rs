@@ -41,9 +41,40 @@ struct Links {
     settings: String,
 }
 
-async fn links_for(db: &Db, public_url: &str, user: &User) -> Result<Links, StoreError> {
-    let (fresh, _) = token::new_token();
-    let token = notifications::unsubscribe_token(db, user.id, &fresh).await?;
+/// Moves the unsubscribe tokens kept in clear before they were hashed into the table of
+/// hashes (their mails' links keep working); how many. Run at start-up.
+pub async fn hash_old_unsubscribe_tokens(db: &Db, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let old = notifications::old_unsubscribe_tokens(db).await?;
+    for (user, token) in &old {
+        notifications::hash_old_unsubscribe_token(db, *user, token, &token::hash_token(token), now)
+            .await?;
+    }
+    Ok(old.len())
+}
+
+/// Whether `token` (from a link) is a live unsubscribe token.
+pub async fn is_unsubscribe_token(db: &Db, token: &str) -> Result<bool, StoreError> {
+    notifications::is_unsubscribe_token(db, &token::hash_token(token)).await
+}
+
+/// Turns notifications off for the account `token` (from a link) belongs to; its
+/// language code when there is one.
+pub async fn unsubscribe_by_token(db: &Db, token: &str) -> Result<Option<String>, StoreError> {
+    notifications::unsubscribe(db, &token::hash_token(token)).await
+}
+
+/// How long a mail's unsubscribe link works.
+pub const UNSUBSCRIBE_LINK_DAYS: i64 = 400;
+
+async fn links_for(
+    db: &Db,
+    public_url: &str,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<Links, StoreError> {
+    // A token of its own for each mail, kept only as its hash.
+    let (token, hash) = token::new_token();
+    notifications::add_unsubscribe_token(db, user.id, &hash, now).await?;
     let lang = user.preferred_lang;
     Ok(Links {
         one_click: paths::absolute(public_url, &paths::unsubscribe(&token)),
@@ -130,7 +161,7 @@ pub async fn on_reply(
             };
             let lang = author.preferred_lang;
             let link = contribution_link(public_url, &c, &r, lang);
-            let links = links_for(db, public_url, &author).await?;
+            let links = links_for(db, public_url, &author, now).await?;
             let mail = templates::reply_received(
                 to,
                 &author.display_name,
@@ -203,7 +234,7 @@ pub async fn send_digests(
             lines.push((templates::digest_line(&what, &title(c, lang), lang), link));
         }
         if !lines.is_empty() {
-            let links = links_for(db, public_url, &author).await?;
+            let links = links_for(db, public_url, &author, now).await?;
             let mail = templates::digest(
                 &to,
                 &author.display_name,
@@ -288,7 +319,7 @@ async fn tell(
             continue;
         };
         let lang = follower.preferred_lang;
-        let links = links_for(db, public_url, &follower).await?;
+        let links = links_for(db, public_url, &follower, now).await?;
         let name = &follower.display_name;
         let mail = match event {
             FollowEvent::NewVersion(number) => {

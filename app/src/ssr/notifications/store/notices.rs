@@ -30,44 +30,100 @@ pub async fn set_mode(db: &Db, user: UserId, mode: NotifyMode) -> Result<(), Sto
     Ok(())
 }
 
-/// The token of `user`'s unsubscribe links, made with `fresh` the first time.
-pub async fn unsubscribe_token(db: &Db, user: UserId, fresh: &str) -> Result<String, StoreError> {
-    let token: String = with_pool!(db, pool => {
-        sqlx::query("UPDATE users SET unsubscribe_token = $1 WHERE id = $2 AND unsubscribe_token IS NULL")
-            .bind(fresh)
-            .bind(user.0)
-            .execute(pool)
-            .await?;
-        sqlx::query_scalar("SELECT unsubscribe_token FROM users WHERE id = $1")
-            .bind(user.0)
-            .fetch_one(pool)
-            .await
-    })?;
-    Ok(token)
+/// Records the hash of a new unsubscribe token of `user` (one per mail).
+pub async fn add_unsubscribe_token(
+    db: &Db,
+    user: UserId,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    with_pool!(db, pool => sqlx::query(
+        "INSERT INTO unsubscribe_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(user.0)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(drop))?;
+    Ok(())
 }
 
-/// Whether `token` is the unsubscribe token of an account that still exists.
-pub async fn is_unsubscribe_token(db: &Db, token: &str) -> Result<bool, StoreError> {
+/// Whether `token_hash` is the hash of an unsubscribe token of an account that still
+/// exists.
+pub async fn is_unsubscribe_token(db: &Db, token_hash: &str) -> Result<bool, StoreError> {
     let found: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM users WHERE unsubscribe_token = $1 AND deleted_at IS NULL",
+        "SELECT u.id FROM unsubscribe_tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.token_hash = $1 AND u.deleted_at IS NULL",
     )
-    .bind(token)
+    .bind(token_hash)
     .fetch_optional(pool)
     .await)?;
     Ok(found.is_some())
 }
 
-/// Turns notifications off for the account whose links carry `token`; the account's
-/// language when there is one.
-pub async fn unsubscribe(db: &Db, token: &str) -> Result<Option<String>, StoreError> {
+/// Turns notifications off for the account whose token hashes to `token_hash`; the
+/// account's language when there is one.
+pub async fn unsubscribe(db: &Db, token_hash: &str) -> Result<Option<String>, StoreError> {
     let lang: Option<String> = with_pool!(db, pool => sqlx::query_scalar(
         "UPDATE users SET notify_mode = 'off'
-          WHERE unsubscribe_token = $1 AND deleted_at IS NULL RETURNING preferred_lang",
+          WHERE id = (SELECT user_id FROM unsubscribe_tokens WHERE token_hash = $1)
+            AND deleted_at IS NULL
+          RETURNING preferred_lang",
     )
-    .bind(token)
+    .bind(token_hash)
     .fetch_optional(pool)
     .await)?;
     Ok(lang)
+}
+
+/// Unsubscribe tokens kept in clear from before they were hashed: (user, token).
+pub async fn old_unsubscribe_tokens(db: &Db) -> Result<Vec<(UserId, String)>, StoreError> {
+    let rows: Vec<(i64, String)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT id, unsubscribe_token FROM users WHERE unsubscribe_token IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().map(|(id, t)| (UserId(id), t)).collect())
+}
+
+/// Moves `user`'s old token `token` into the table as `token_hash`, in one transaction.
+pub async fn hash_old_unsubscribe_token(
+    db: &Db,
+    user: UserId,
+    token: &str,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => async {
+        sqlx::query(
+            "INSERT INTO unsubscribe_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE users SET unsubscribe_token = NULL WHERE id = $1 AND unsubscribe_token = $2")
+            .bind(user.0)
+            .bind(token)
+            .execute(&mut *conn)
+            .await
+            .map(drop)
+    }.await)?;
+    tx.commit().await
+}
+
+/// Forgets unsubscribe tokens made before `before` (their mails are long read).
+pub async fn purge_unsubscribe_tokens(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let n = with_pool!(db, pool => sqlx::query("DELETE FROM unsubscribe_tokens WHERE created_at < $1")
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n)
 }
 
 /// What a notification tells of.
