@@ -63,13 +63,50 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     }))
 }
 
-/// The CSRF token for the forms of this page (creates the session if needed).
+/// The CSRF token for the forms of this page: the session's for someone signed in, a
+/// signed cookie's for a visitor (who gets no session for reading; see `form_token`).
 #[server(prefix = "/api/fn", endpoint = "form_token")]
 pub async fn form_token() -> Result<String, AppError> {
-    use crate::ssr::accounts::sessions;
+    use crate::ssr::accounts::form_token;
     use crate::ssr::context;
+    use axum::http::{header, HeaderValue};
+    let state = context::app_state()?;
     let session = context::session().await?;
-    Ok(sessions::csrf_token(&session).await?)
+    let https = state.public_url.starts_with("https://");
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    // A page with several forms asks once per form: a token minted for an earlier form
+    // of this same answer is the one its cookie will hold.
+    let name = form_token::cookie_name(https);
+    let minted = response.as_ref().and_then(|r| {
+        let parts = r.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        parts
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    });
+    let sent = leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    let cookies = [minted, sent]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (token, set_cookie) =
+        form_token::issue(&session, &state.seeds, Some(&cookies), https).await?;
+    if let (Some(cookie), Some(response)) = (set_cookie, response) {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
+    Ok(token)
 }
 
 /// Confirms an email address with the token from the verification mail. `Ok(false)`

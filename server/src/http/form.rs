@@ -12,7 +12,7 @@ use app::domain::Lang;
 use app::forms::{FormFeedback, FormMessage};
 use app::ssr::accounts::authz;
 use app::ssr::accounts::authz::Signed;
-use app::ssr::accounts::sessions;
+use app::ssr::accounts::form_token;
 use app::ssr::state::AppState;
 use app::ssr::upload::Upload;
 use axum::body::Body;
@@ -503,7 +503,13 @@ impl Submission {
     /// Whether `token` is this session's form token; the page saying the form expired
     /// (403) when it is not.
     async fn check_token(&self, state: &AppState, token: Option<&str>) -> Result<(), Response> {
-        match sessions::csrf_matches(&self.session, token).await {
+        let cookies = self
+            .parts
+            .headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok());
+        let https = state.public_url.starts_with("https://");
+        match form_token::check(&self.session, &state.seeds, cookies, https, token).await {
             Ok(true) => Ok(()),
             Ok(false) => {
                 let feedback = FormFeedback {

@@ -247,7 +247,7 @@ async fn same_site_writes(
 const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
      serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), interest-cohort=()";
 
-/// A response to a browser with a session, or one that starts a session, may hold
+/// A response to a browser with a session, or one that sets a cookie, may hold
 /// what only that person may see (recovery codes, the moderation queue with hidden
 /// text, admin pages, answers of `/api/fn`): no cache keeps it, private or shared.
 /// Content-hashed assets stay cacheable: they are the same for everyone.
@@ -264,10 +264,8 @@ async fn no_store_with_a_session(
         .flat_map(|v| v.split(';'))
         .any(|pair| pair.trim().split('=').next() == Some(cookie_name));
     let mut res = next.run(req).await;
-    let starts_one = res.headers().get_all(header::SET_COOKIE).iter().any(|v| {
-        v.to_str()
-            .is_ok_and(|c| c.starts_with(&format!("{cookie_name}=")))
-    });
+    // Any cookie set (a session's, a visitor's form token) makes the answer personal.
+    let starts_one = res.headers().contains_key(header::SET_COOKIE);
     let shared = res
         .headers()
         .get(header::CACHE_CONTROL)

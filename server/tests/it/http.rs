@@ -454,26 +454,31 @@ mod compression {
 }
 
 #[tokio::test]
-async fn over_https_the_session_cookie_is_host_prefixed_and_secure() {
+async fn over_https_cookies_are_host_prefixed_and_secure() {
     let server = TestServer::start_with_vars(
         TestDb::sqlite().await,
         Clock::system(),
         &[("SHURA_PUBLIC_URL", "https://shura.example.gov")],
     )
     .await;
+    // A visitor's form token comes in a cookie of the same kind as the session's.
     let res = server.get("/en/sign-in").await;
     let cookie = res
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.contains("shura_session="))
-        .expect("a session cookie")
+        .find(|c| c.contains("shura_form="))
+        .expect("a form-token cookie")
         .to_owned();
-    assert!(cookie.starts_with("__Host-shura_session="), "{cookie}");
+    assert!(cookie.starts_with("__Host-shura_form="), "{cookie}");
     assert!(
         cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
         "{cookie}"
+    );
+    assert_eq!(
+        app::ssr::accounts::sessions::cookie_name(true),
+        "__Host-shura_session"
     );
     server.finish().await;
 }

@@ -229,6 +229,49 @@ http_tests! {
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
     }
 
+    async fn visitors_reading_pages_get_no_session_and_their_forms_still_work(server, demo = true) {
+        let set_cookies = |res: &reqwest::Response| -> Vec<String> {
+            res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+        };
+        let visitor = client_from([127, 0, 0, 1]);
+        for path in ["/en/register", "/en/sign-in", "/ar/forgot-password", "/ar/consultations/e-participation-guideline", "/en/"] {
+            let res = visitor.get(server.url(path)).send().await.expect("get");
+            let cookies = set_cookies(&res);
+            assert!(!cookies.iter().any(|c| c.starts_with("shura_session=")), "{path}: {cookies:?}");
+            // However many forms a page has, one token, the cookie's.
+            let minted: Vec<&String> = cookies.iter().filter(|c| c.starts_with("shura_form=")).collect();
+            assert!(minted.len() <= 1, "{path}: {cookies:?}");
+            let html = res.text().await.expect("body");
+            let tokens: std::collections::BTreeSet<&str> = html.split(r#"name="csrf" value=""#).skip(1)
+                .filter_map(|rest| rest.split('"').next()).collect();
+            assert!(tokens.len() <= 1, "{path}: {tokens:?}");
+        }
+        // The token is a signed cookie of this browser's, and the form works with it.
+        let token = csrf_of(&visitor, &server.url("/en/register")).await;
+        let res = visitor.post(server.url("/en/register")).form(&[
+            ("csrf", token.as_str()), ("email", "visitor@example.org"), ("display_name", "Visitor"),
+            ("password", "ضوء القمر على وادي حنيفة"), ("accept_terms", "yes"),
+        ]).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(!set_cookies(&res).iter().any(|c| c.starts_with("shura_session=")), "registering signs nobody in");
+        // Another browser's token does not pass with this browser's cookie, nor a token
+        // made up without the site's key.
+        let other = client_from([127, 0, 0, 2]);
+        let theirs = csrf_of(&other, &server.url("/en/sign-in")).await;
+        assert_ne!(theirs, token);
+        for wrong in [theirs.as_str(), "0123456789abcdef0123456789abcdef.00", ""] {
+            let res = visitor.post(server.url("/en/forgot-password"))
+                .form(&[("csrf", wrong), ("email", "visitor@example.org")]).send().await.expect("post");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{wrong}");
+        }
+        // Signing in makes the session, which the token now belongs to.
+        let res = visitor.post(server.url("/en/sign-in"))
+            .form(&[("csrf", token.as_str()), ("email", "visitor@example.org"), ("password", "ضوء القمر على وادي حنيفة")])
+            .send().await.expect("sign in");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(set_cookies(&res).iter().any(|c| c.starts_with("shura_session=")));
+    }
+
     async fn the_owner_is_told_when_the_password_changes(server, demo = false) {
         let db = server.test_db.db.clone();
         let email = "owner@example.org";

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod form_token;
 pub mod service;
 pub mod sessions;
 pub mod store;

@@ -65,6 +65,15 @@ pub enum SessionError {
     Session(#[from] tower_sessions::session::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("form token: {0}")]
+    Token(String),
+}
+
+/// Whether the session belongs to someone: signed in, or between the password and
+/// the second factor. Visitors' forms use a signed cookie instead (`form_token`).
+pub async fn has_person(session: &Session) -> Result<bool, SessionError> {
+    Ok(session.get::<i64>(KEY_USER).await?.is_some()
+        || session.get::<i64>(KEY_PENDING_USER).await?.is_some())
 }
 
 /// The signed-in user, if the session has one that is still valid: not past the
@@ -161,6 +170,11 @@ pub async fn sign_in(
     // A token seen before signing in (on a shared computer, in a page's source) must
     // not work for the signed-in person's forms.
     session.remove::<String>(KEY_CSRF).await?;
+    // The usual lifetime again (a second step had shortened it; `mark_privileged`
+    // shortens it for role holders).
+    session.set_expiry(Some(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::seconds(IDLE_TIMEOUT.num_seconds()),
+    )));
     session.remove::<i64>(KEY_PENDING_USER).await?;
     session.remove::<i64>(KEY_PENDING_AT).await?;
     session.insert(KEY_USER, user.id.0).await?;
@@ -191,6 +205,10 @@ pub async fn begin_second_step(
     session.cycle_id().await?;
     session.remove::<String>(KEY_CSRF).await?;
     forget_user(session).await?;
+    // Nobody is signed in yet: this session lasts only as long as the second step may.
+    session.set_expiry(Some(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::seconds(SECOND_STEP_TIMEOUT.num_seconds()),
+    )));
     session.insert(KEY_PENDING_USER, user.id.0).await?;
     session.insert(KEY_PENDING_AT, now.timestamp()).await?;
     Ok(())

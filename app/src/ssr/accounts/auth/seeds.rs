@@ -1,6 +1,7 @@
 //! Second-factor seeds are sealed (AES-256-GCM) with a key kept outside the database,
 //! so that a copy of the database — a replica, a backup, a SQL console — does not give
-//! anyone the codes of a staff account. The key is `SHURA_SEED_KEY` (64 hexadecimal
+//! anyone the codes of a staff account. The same key, through HKDF, signs the form
+//! tokens of visitors who have no session (see `accounts::form_token`). The key is `SHURA_SEED_KEY` (64 hexadecimal
 //! digits) or the file `seed.key` in the data directory, made on first start. A sealed
 //! seed is bound to its account: moved to another row, it does not open.
 
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
+use ring::{hkdf, hmac};
 
 use crate::domain::UserId;
 
@@ -36,8 +38,11 @@ pub enum SeedError {
     Random,
 }
 
-/// The key that seals and opens seeds.
-pub struct SeedKey(LessSafeKey);
+/// The key that seals and opens seeds, and the form-token key derived from it.
+pub struct SeedKey {
+    seal: LessSafeKey,
+    forms: hmac::Key,
+}
 
 impl std::fmt::Debug for SeedKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -48,7 +53,38 @@ impl std::fmt::Debug for SeedKey {
 impl SeedKey {
     fn from_bytes(bytes: &[u8]) -> Result<SeedKey, SeedError> {
         let key = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| SeedError::KeyMalformed)?;
-        Ok(SeedKey(LessSafeKey::new(key)))
+        // A key of its own for each use: signing forms never touches the sealing key.
+        let forms: hmac::Key = hkdf::Salt::new(hkdf::HKDF_SHA256, b"shura")
+            .extract(bytes)
+            .expand(&[b"form tokens v1"], hmac::HMAC_SHA256)
+            .map_err(|_| SeedError::KeyMalformed)?
+            .into();
+        Ok(SeedKey {
+            seal: LessSafeKey::new(key),
+            forms,
+        })
+    }
+
+    /// A new form token: a random nonce and its signature, as `nonce.signature`.
+    pub fn new_form_token(&self) -> Result<String, SeedError> {
+        let mut nonce = [0u8; 16];
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| SeedError::Random)?;
+        let nonce = hex::encode(nonce);
+        let tag = hmac::sign(&self.forms, nonce.as_bytes());
+        Ok(format!("{nonce}.{}", hex::encode(tag.as_ref())))
+    }
+
+    /// Whether `token` is one this key signed.
+    pub fn is_form_token(&self, token: &str) -> bool {
+        let Some((nonce, tag)) = token.split_once('.') else {
+            return false;
+        };
+        let Ok(tag) = hex::decode(tag) else {
+            return false;
+        };
+        nonce.len() == 32 && hmac::verify(&self.forms, nonce.as_bytes(), &tag).is_ok()
     }
 
     /// Reads a key written as 64 hexadecimal digits.
@@ -108,7 +144,7 @@ impl SeedKey {
             .fill(&mut nonce)
             .map_err(|_| SeedError::Random)?;
         let mut data = seed.as_bytes().to_vec();
-        self.0
+        self.seal
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(user.0.to_be_bytes()),
@@ -134,7 +170,7 @@ impl SeedKey {
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| SeedError::Unsealable)?;
         let mut data = rest.to_vec();
         let plain = self
-            .0
+            .seal
             .open_in_place(nonce, Aad::from(user.0.to_be_bytes()), &mut data)
             .map_err(|_| SeedError::Unsealable)?;
         String::from_utf8(plain.to_vec()).map_err(|_| SeedError::Unsealable)
@@ -207,6 +243,21 @@ mod tests {
             k.open(UserId(7), "JBSWY3DPEHPK3PXP").expect("clear"),
             "JBSWY3DPEHPK3PXP"
         );
+    }
+
+    #[test]
+    fn form_tokens_are_signed_by_the_key() {
+        let k = key();
+        let t = k.new_form_token().expect("token");
+        assert!(k.is_form_token(&t));
+        assert!(!key().is_form_token(&t), "another key");
+        assert!(!k.is_form_token(&t.replace('.', "")));
+        let (nonce, _) = t.split_once('.').expect("dot");
+        assert!(
+            !k.is_form_token(&format!("{nonce}.{}", "0".repeat(64))),
+            "a made-up signature"
+        );
+        assert_ne!(k.new_form_token().expect("token"), t);
     }
 
     #[test]
