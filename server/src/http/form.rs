@@ -262,13 +262,7 @@ impl Submission {
                 return Err(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response());
             }
             Ok(_) if declared.is_some_and(|n| n > MAX_MULTIPART_BYTES) => {
-                let feedback = FormFeedback {
-                    summary: Some(FormMessage::FileTooLarge),
-                    ..Default::default()
-                };
-                return Err(sub
-                    .render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
-                    .await);
+                return Err(sub.file_too_large(state).await);
             }
             Ok(boundary) => match read_multipart(state, &sub, body, boundary).await {
                 Ok((pairs, uploads)) => {
@@ -280,13 +274,7 @@ impl Submission {
                     return Err(sub.oversized(state).await);
                 }
                 Err(MultipartError::Read(multer::Error::StreamSizeExceeded { .. })) => {
-                    let feedback = FormFeedback {
-                        summary: Some(FormMessage::FileTooLarge),
-                        ..Default::default()
-                    };
-                    return Err(sub
-                        .render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
-                        .await);
+                    return Err(sub.file_too_large(state).await);
                 }
                 Err(MultipartError::Read(err)) => {
                     tracing::warn!(error = %err, "unreadable multipart form");
@@ -314,6 +302,16 @@ impl Submission {
         }
         sub.fields = sub.pairs.iter().cloned().collect();
         Ok(sub)
+    }
+
+    /// A body with files larger than any accepted: the page again, saying so (413).
+    async fn file_too_large(&self, state: &AppState) -> Response {
+        let feedback = FormFeedback {
+            summary: Some(FormMessage::FileTooLarge),
+            ..Default::default()
+        };
+        self.render(state, feedback, StatusCode::PAYLOAD_TOO_LARGE)
+            .await
     }
 
     /// A field too long to be what it names: the page again, saying the form could not

@@ -58,21 +58,9 @@ impl QueuedRow {
 
 /// Adds a message to the outbox, due now.
 pub async fn enqueue(db: &Db, mail: &NewMail, now: DateTime<Utc>) -> Result<i64, StoreError> {
-    let headers = serde_json::to_string(&mail.headers)
-        .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
-    let sql = "INSERT INTO mail_outbox
-                 (to_addr, subject, text_body, html_body, headers, created_at, next_attempt_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
-    let id: i64 = with_pool!(db, pool => sqlx::query_scalar(sql)
-        .bind(&mail.to)
-        .bind(&mail.subject)
-        .bind(&mail.text_body)
-        .bind(&mail.html_body)
-        .bind(&headers)
-        .bind(now)
-        .fetch_one(pool)
-        .await)?;
-    Ok(id)
+    insert(db, mail, None, now)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("mail_outbox", "id", 0))
 }
 
 /// Adds a message that a form sent to a typed address (anyone can type any address),
@@ -84,26 +72,39 @@ pub async fn enqueue_from_form(
     per_day: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
+    Ok(insert(db, mail, Some(per_day), now).await?.is_some())
+}
+
+/// Inserts `mail`; with `form_share`, as a form mail and only within that many a day
+/// to its address. The new row's id, if one was added.
+async fn insert(
+    db: &Db,
+    mail: &NewMail,
+    form_share: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
     let headers = serde_json::to_string(&mail.headers)
         .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
     let sql = "INSERT INTO mail_outbox
                  (to_addr, subject, text_body, html_body, headers, created_at, next_attempt_at, kind)
-               SELECT $1, $2, $3, $4, $5, $6, $6, 'form'
-                WHERE (SELECT COUNT(*) FROM mail_outbox
-                        WHERE to_addr = $1 AND kind = 'form' AND created_at > $7) < $8";
-    let added = with_pool!(db, pool => sqlx::query(sql)
+               SELECT $1, $2, $3, $4, $5, $6, $6, CAST($7 AS TEXT)
+                WHERE CAST($8 AS BIGINT) IS NULL
+                   OR (SELECT COUNT(*) FROM mail_outbox
+                        WHERE to_addr = $1 AND kind = 'form' AND created_at > $9) < CAST($8 AS BIGINT)
+               RETURNING id";
+    let id: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(sql)
         .bind(&mail.to)
         .bind(&mail.subject)
         .bind(&mail.text_body)
         .bind(&mail.html_body)
         .bind(&headers)
         .bind(now)
+        .bind(form_share.map(|_| "form"))
+        .bind(form_share)
         .bind(now - chrono::Duration::days(1))
-        .bind(per_day)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(added > 0)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(id)
 }
 
 /// Claims up to `limit` due messages until `lease_until`: another worker will not take
