@@ -207,6 +207,14 @@ pub fn contributions(lang: Lang, slug: &str, query: &str) -> String {
     )
 }
 
+/// The whole of the thread started by `root`, every reply shown.
+pub fn whole_thread(lang: Lang, slug: &str, root: ContributionId) -> String {
+    format!(
+        "{}#contribution-{root}",
+        with_query(consultation(lang, slug), &format!("thread={root}"))
+    )
+}
+
 /// Contribution `id` in a consultation's threads at the place `query` says.
 pub fn contribution_in_list(lang: Lang, slug: &str, query: &str, id: ContributionId) -> String {
     format!(

@@ -88,6 +88,9 @@ pub struct ContributionView {
     pub hidden_category: Option<ReportCategory>,
     /// Whether the reader, its author, may still appeal the hiding.
     pub can_appeal: bool,
+    /// On the last reply the list shows of a longer thread: the thread's root and how
+    /// many replies are not shown.
+    pub more_replies: Option<(ContributionId, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +109,8 @@ pub struct ThreadsData {
     pub pages: u32,
     /// Threads (top-level contributions) in the selection.
     pub threads: u64,
+    /// The one thread shown whole, when the list shows only that.
+    pub thread: Option<ContributionId>,
     pub closes_at: DateTime<Utc>,
     /// Changes whenever the threads change (see [`contribution_stamp`]).
     pub stamp: String,
@@ -120,6 +125,7 @@ pub async fn contribution_threads(
     order: String,
     clause: Option<ClauseKey>,
     page: u32,
+    thread: Option<ContributionId>,
 ) -> Result<ThreadsData, AppError> {
     use crate::ssr::context;
     use crate::ssr::contributions::threads;
@@ -128,7 +134,13 @@ pub async fn contribution_threads(
     let reader =
         crate::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await?;
     let order = ThreadOrder::parse(&order).unwrap_or_default();
-    match threads::page(&state, reader.as_ref(), &slug, lang, order, clause, page).await? {
+    let selection = threads::Selection {
+        order,
+        clause,
+        page,
+        thread,
+    };
+    match threads::page(&state, reader.as_ref(), &slug, lang, selection).await? {
         Some(data) => Ok(data),
         None => {
             context::set_status(axum::http::StatusCode::NOT_FOUND);

@@ -4,7 +4,7 @@
 //! without JavaScript.
 
 use leptos::prelude::*;
-use leptos_i18n::td_string;
+use leptos_i18n::{td, td_string};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
@@ -25,7 +25,7 @@ use crate::moderation::pages::{rule_label, rule_select};
 use crate::paths;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormSummary};
-use crate::ui::layout::digits;
+use crate::ui::layout::{digits, shown};
 use crate::ui::text::LocalizedSpan;
 
 /// The threads of consultation `slug`, with the sort, clause and page of the URL
@@ -43,9 +43,13 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
                 q.get("cpage")
                     .and_then(|p| p.parse::<u32>().ok())
                     .unwrap_or(1),
+                q.get("thread")
+                    .and_then(|t| t.parse::<ContributionId>().ok()),
             )
         },
-        move |(sort, clause, page)| contribution_threads(slug.clone(), lang, sort, clause, page),
+        move |(sort, clause, page, thread)| {
+            contribution_threads(slug.clone(), lang, sort, clause, page, thread)
+        },
     );
     // What the last form did, to confirm next to its contribution.
     let done = query.with_untracked(|q| {
@@ -118,7 +122,13 @@ fn ThreadsBody(
         action: paths::consultation(lang, &d.slug),
         csrf,
         slug: d.slug.clone(),
-        back: paths::thread_query(d.order, d.clause.as_ref(), d.page),
+        back: match d.thread {
+            Some(t) => format!(
+                "{}&thread={t}",
+                paths::thread_query(d.order, d.clause.as_ref(), d.page)
+            ),
+            None => paths::thread_query(d.order, d.clause.as_ref(), d.page),
+        },
         lang,
         done,
     };
@@ -209,6 +219,12 @@ fn ThreadsBody(
             <span class="count">"("{move || shown.with(|d| digits(d.threads))}")"</span>
         </h2>
         {section_fb.map(|fb| view! { <FormSummary feedback=fb lang /> })}
+        {d.thread.map(|_| view! {
+            <p class="notice" role="note">
+                {td_string!(l, contributions_one_thread)}" · "
+                <a href=list_href(&d.slug, lang, d.order, None, 1)>{td_string!(l, contributions_show_all)}</a>
+            </p>
+        })}
         {clause_label.map(|label| view! {
             <p class="notice" role="note">
                 {td_string!(l, contributions_on_clause)}" "<bdi>{label}</bdi>" · "
@@ -274,7 +290,9 @@ fn LiveUpdates(shown: RwSignal<ThreadsData>, typing: RwSignal<bool>, lang: Lang)
         let d = shown.get_untracked();
         leptos::task::spawn_local(async move {
             let order = d.order.as_str().to_owned();
-            if let Ok(fresh) = contribution_threads(d.slug, lang, order, d.clause, d.page).await {
+            if let Ok(fresh) =
+                contribution_threads(d.slug, lang, order, d.clause, d.page, d.thread).await
+            {
                 shown.set(fresh);
                 waiting.set(false);
                 typing.set(false);
@@ -802,6 +820,13 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 {report}
                 {appeal}
             </article>
+            {x.more_replies.map(|(root, n)| view! {
+                <p class="thread__more">
+                    <a href=paths::whole_thread(lang, &ctx.slug, root)>
+                        {td!(l, contributions_more_replies, count = move || n, num = shown(n))}
+                    </a>
+                </p>
+            })}
         </li>
     }
 }

@@ -15,6 +15,9 @@ pub const EDIT_WINDOW_MINUTES: i64 = 15;
 pub const MAX_DISPLAY_DEPTH: u32 = 3;
 /// Threads (top-level contributions with their replies) per page.
 pub const THREADS_PER_PAGE: u32 = 20;
+/// Replies of one thread shown in the list (which open pages fetch again as it
+/// changes); a longer thread ends with a link to the whole of it.
+pub const MAX_REPLIES_SHOWN: u32 = 50;
 
 /// Who a contribution speaks for.
 #[derive(

@@ -68,6 +68,52 @@ async fn page(server: &TestServer, client: &reqwest::Client, path: &str) -> Stri
 }
 
 http_tests! {
+    async fn a_long_thread_shows_its_first_replies_and_opens_whole(server, demo = true) {
+        use app::domain::contribution::{Channel, Speaker, MAX_REPLIES_SHOWN};
+        use app::ssr::contributions::store::NewContribution;
+        let db = &server.test_db.db;
+        let (author, _) = person(db, "long@example.org", &[], false).await;
+        let c = consultations::by_slug(db, GUIDELINE).await.expect("q").expect("guideline");
+        let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("version");
+        let post = |parent: Option<ContributionId>, body: String| NewContribution {
+            consultation_id: c.id,
+            version_id: v.id,
+            clause_key: None,
+            parent_id: parent,
+            author,
+            speaker: Speaker::Individual,
+            body,
+            body_hash: "0".repeat(64),
+            channel: Channel::Online,
+            external_id: None,
+        };
+        let now = chrono::Utc::now();
+        let root = contributions::insert(db, &post(None, "بداية نقاش طويل".into()), now).await.expect("root");
+        let total = MAX_REPLIES_SHOWN + 5;
+        for i in 1..=total {
+            let at = now + chrono::Duration::seconds(i64::from(i));
+            contributions::insert(db, &post(Some(root), format!("ردّ رقم {i} في النقاش")), at).await.expect("reply");
+        }
+        // What the page says, without the renderer's markers between text parts.
+        let server = &server;
+        let read = |path: String| async move { text_of(&server.client, server.url(&path)).await.replace("<!>", "") };
+        let page = read(format!("/en/consultations/{GUIDELINE}")).await;
+        assert!(page.contains(&format!("ردّ رقم {MAX_REPLIES_SHOWN} في")), "the first replies are there");
+        assert!(!page.contains(&format!("ردّ رقم {} في", MAX_REPLIES_SHOWN + 1)), "the rest are not loaded");
+        assert!(page.contains("Show the whole thread (5 more replies)"), "and it says how many more");
+        let link = format!("?thread={root}#contribution-{root}");
+        assert!(page.contains(&link), "with a link to the whole thread");
+
+        let whole = read(format!("/en/consultations/{GUIDELINE}?thread={root}")).await;
+        assert!(whole.contains(&format!("ردّ رقم {total} في")), "the whole thread");
+        assert!(whole.contains("One thread with all its replies") && !whole.contains("Show the whole thread"));
+        let arabic = read(format!("/ar/consultations/{GUIDELINE}")).await;
+        assert!(arabic.contains("عرض النقاش كاملًا (5 ردود أخرى)"), "Arabic agrees with the number");
+        // A thread of another consultation, or a reply, is not a thread of this page.
+        let res = server.get(&format!("/en/consultations/{GUIDELINE}?thread=999999")).await;
+        assert!(!res.text().await.expect("body").contains("One thread with all its replies"));
+    }
+
     async fn a_citizen_comments_on_clause_three_and_another_replies(server, demo = true) {
         let alice = citizen(&server, "alice@example.org").await;
         let badr = citizen(&server, "badr@example.org").await;

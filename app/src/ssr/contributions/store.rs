@@ -493,10 +493,12 @@ pub async fn thread(db: &Db, root: ContributionId) -> Result<Vec<Contribution>, 
     rows(list)
 }
 
-/// The replies in the threads of `roots`, each thread depth-first.
+/// The replies in the threads of `roots`, each thread depth-first: all of them, or
+/// the first `per_thread` of each thread.
 pub async fn replies_in(
     db: &Db,
     roots: &[ContributionId],
+    per_thread: Option<i64>,
 ) -> Result<Vec<Contribution>, StoreError> {
     if roots.is_empty() {
         return Ok(Vec::new());
@@ -504,10 +506,41 @@ pub async fn replies_in(
     let list: Vec<Row> = with_pool!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE c.root_id IN "));
         push_list(&mut q, roots);
-        q.push(" AND c.parent_id IS NOT NULL ORDER BY c.root_id, c.path");
+        q.push(" AND c.parent_id IS NOT NULL");
+        if let Some(n) = per_thread {
+            q.push(
+                " AND c.id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER \
+                   (PARTITION BY root_id ORDER BY path) AS nth FROM contributions \
+                   WHERE parent_id IS NOT NULL AND root_id IN ",
+            );
+            push_list(&mut q, roots);
+            q.push(") numbered WHERE nth <= ");
+            q.push_bind(n);
+            q.push(")");
+        }
+        q.push(" ORDER BY c.root_id, c.path");
         q.build_query_as().fetch_all(pool).await
     })?;
     rows(list)
+}
+
+/// How many replies each thread of `roots` has (threads without any are left out).
+pub async fn reply_counts(
+    db: &Db,
+    roots: &[ContributionId],
+) -> Result<Vec<(ContributionId, i64)>, StoreError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts = with_pool!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT root_id, COUNT(*) FROM contributions WHERE parent_id IS NOT NULL AND root_id IN ",
+        );
+        push_list(&mut q, roots);
+        q.push(" GROUP BY root_id");
+        q.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(counts)
 }
 
 /// How many published contributions each clause of a consultation has, replies included.

@@ -120,8 +120,12 @@ crate::store_tests! {
         let a2 = contributions::insert(db, &new(&s, s.badr, later, Some(a), "Second reply"), now).await.expect("a2");
         let c = contributions::insert(db, &new(&s, s.alice, Some(&s.earlier_clause), None, "Earlier clause"), now).await.expect("c");
 
-        let replies: Vec<ContributionId> = contributions::replies_in(db, &[a, b]).await.expect("replies").iter().map(|r| r.id).collect();
+        let replies: Vec<ContributionId> = contributions::replies_in(db, &[a, b], None).await.expect("replies").iter().map(|r| r.id).collect();
         assert_eq!(replies, vec![a1, a1a, a2], "depth-first, oldest sibling first");
+        // The first of each thread, in thread order, and how many there are.
+        let first: Vec<ContributionId> = contributions::replies_in(db, &[a, b], Some(2)).await.expect("replies").iter().map(|r| r.id).collect();
+        assert_eq!(first, vec![a1, a1a]);
+        assert_eq!(contributions::reply_counts(db, &[a, b]).await.expect("counts"), vec![(a, 3)]);
         let deep = contributions::by_id(db, a1a).await.expect("query").expect("a1a");
         assert_eq!((deep.root_id, deep.depth, deep.parent_id), (a, 2, Some(a1)));
 

@@ -1,5 +1,6 @@
 //! The threads of a consultation as its page shows them: a page of top-level
-//! contributions with all their replies, nested to a readable depth, seen by one reader.
+//! contributions with their first replies, nested to a readable depth, seen by one
+//! reader; or one thread whole.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,7 +10,8 @@ use crate::contributions::api::{
 };
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
-    ContributionStatus, Speaker, ThreadOrder, MAX_DISPLAY_DEPTH, THREADS_PER_PAGE,
+    ContributionStatus, Speaker, ThreadOrder, MAX_DISPLAY_DEPTH, MAX_REPLIES_SHOWN,
+    THREADS_PER_PAGE,
 };
 use crate::domain::{ClauseKey, ConsultationStatus, ContributionId, Lang, Page};
 use crate::ssr::accounts::authz::Signed;
@@ -22,16 +24,32 @@ use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::StoreError;
 use crate::ssr::state::AppState;
 
-/// The page, or `None` when the reader may not see the consultation.
+/// Which threads to show.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub order: ThreadOrder,
+    /// Only the threads about this clause.
+    pub clause: Option<ClauseKey>,
+    pub page: u32,
+    /// Only this thread, with every reply.
+    pub thread: Option<ContributionId>,
+}
+
+/// The page, or `None` when the reader may not see the consultation (or the thread
+/// asked for is not one of its threads).
 pub async fn page(
     state: &AppState,
     reader: Option<&Signed>,
     slug: &str,
     lang: Lang,
-    order: ThreadOrder,
-    clause: Option<ClauseKey>,
-    page: u32,
+    selection: Selection,
 ) -> Result<Option<ThreadsData>, StoreError> {
+    let Selection {
+        order,
+        clause,
+        page,
+        thread,
+    } = selection;
     let Some(c) = consultations::public_by_slug(&state.db, slug).await? else {
         return Ok(None);
     };
@@ -45,21 +63,52 @@ pub async fn page(
     let current = consultations::clauses(&state.db, latest.id).await?;
     let current_keys: HashSet<&str> = current.iter().map(|cl| cl.key.as_str()).collect();
     let page = page.max(1);
-    let (threads, roots) = contributions::roots_page(
-        &state.db,
-        c.id,
-        latest.id,
-        order,
-        clause.as_ref(),
-        page,
-        THREADS_PER_PAGE,
-    )
-    .await?;
+    let (threads, roots, per_thread) = match thread {
+        // One thread, whole: it must be a thread of this consultation.
+        Some(id) => {
+            let root = contributions::by_ids(&state.db, &[id]).await?;
+            if !root
+                .iter()
+                .all(|r| r.consultation_id == c.id && r.parent_id.is_none())
+                || root.is_empty()
+            {
+                return Ok(None);
+            }
+            (1, root, None)
+        }
+        None => {
+            let (threads, roots) = contributions::roots_page(
+                &state.db,
+                c.id,
+                latest.id,
+                order,
+                clause.as_ref(),
+                page,
+                THREADS_PER_PAGE,
+            )
+            .await?;
+            (threads, roots, Some(i64::from(MAX_REPLIES_SHOWN)))
+        }
+    };
     let root_ids: Vec<ContributionId> = roots.iter().map(|r| r.id).collect();
-    let replies = contributions::replies_in(&state.db, &root_ids).await?;
+    let replies = contributions::replies_in(&state.db, &root_ids, per_thread).await?;
     let mut by_root: HashMap<ContributionId, Vec<Contribution>> = HashMap::new();
     for r in replies {
         by_root.entry(r.root_id).or_default().push(r);
+    }
+    // A thread longer than the list shows ends, after its last reply shown, with how
+    // many more there are.
+    let mut more: HashMap<ContributionId, (ContributionId, u32)> = HashMap::new();
+    if per_thread.is_some() {
+        for (root, count) in contributions::reply_counts(&state.db, &root_ids).await? {
+            let shown = by_root.get(&root).map_or(&[][..], Vec::as_slice);
+            let hidden = u32::try_from(count)
+                .unwrap_or(u32::MAX)
+                .saturating_sub(u32::try_from(shown.len()).unwrap_or(u32::MAX));
+            if let (Some(last), true) = (shown.last(), hidden > 0) {
+                more.insert(last.id, (root, hidden));
+            }
+        }
     }
     let ordered: Vec<Contribution> = roots
         .into_iter()
@@ -135,6 +184,7 @@ pub async fn page(
                 editable_body: x.body.filter(|_| editable),
                 hidden_category: x.hidden_under,
                 can_appeal: mine && x.status == ContributionStatus::Hidden && !x.appealed,
+                more_replies: more.get(&x.id).copied(),
             }
         })
         .collect();
@@ -173,6 +223,7 @@ pub async fn page(
         page,
         pages,
         threads,
+        thread,
         closes_at: c.closes_at,
         stamp,
     }))
