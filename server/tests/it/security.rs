@@ -565,14 +565,7 @@ async fn privileged_sessions_are_short(test_db: TestDb) {
         location(&res),
         "/en/sign-in?next=/en/admin&confirm=password"
     );
-    let page = admin
-        .get(server.url(location(&res)))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let page = text_of(&admin, server.url(location(&res))).await;
     assert!(page.contains("please confirm it is you"), "told why");
     let future = users::by_email(&db, "future@example.org")
         .await
