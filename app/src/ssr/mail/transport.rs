@@ -2,6 +2,7 @@
 //! directory so that a fresh installation needs no mail server.
 
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -202,6 +203,33 @@ impl Mailer {
         }
         Ok(())
     }
+
+    /// Deletes the spooled `.eml` files written before `before` and says how many.
+    /// They hold the links they carried (sign-in, reset, unsubscribe), so they are kept
+    /// no longer than the outbox keeps the same mail. SMTP keeps nothing here.
+    pub async fn purge_spool(&self, before: SystemTime) -> Result<usize, MailerError> {
+        let Transport::Files(dir, _) = &self.transport else {
+            return Ok(0);
+        };
+        let mut entries = tokio::fs::read_dir(dir).await?;
+        let mut deleted = 0;
+        while let Some(entry) = entries.next_entry().await? {
+            let path = entry.path();
+            if path.extension().is_none_or(|ext| ext != "eml") {
+                continue;
+            }
+            let metadata = entry.metadata().await?;
+            if metadata.is_file() && metadata.modified()? < before {
+                match tokio::fs::remove_file(&path).await {
+                    Ok(()) => deleted += 1,
+                    // Another process may have purged it first.
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(err) => return Err(err.into()),
+                }
+            }
+        }
+        Ok(deleted)
+    }
 }
 
 #[cfg(test)]
@@ -213,5 +241,63 @@ mod tests {
         let err = mailbox("نورة <noura@@example.org>").expect_err("malformed");
         assert!(!err.summary().contains("noura"), "{}", err.summary());
         assert!(!format!("{err:?}").contains("noura"));
+    }
+
+    fn mail(to: &str) -> NewMail {
+        NewMail {
+            to: to.to_owned(),
+            subject: "Reset your password".to_owned(),
+            text_body: "https://shura.example/en/reset?token=secret".to_owned(),
+            html_body: None,
+            headers: Default::default(),
+        }
+    }
+
+    fn spooled(dir: &std::path::Path) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("spool")
+            .map(|entry| entry.expect("entry").path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[tokio::test]
+    async fn the_spool_forgets_mail_older_than_the_cut_off_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mailer = Mailer::files("Shura <noreply@shura.example>", dir.path().to_path_buf())
+            .expect("mailer");
+        mailer.send(&mail("old@example.org")).await.expect("old");
+        let old = spooled(dir.path());
+        assert_eq!(old.len(), 1);
+        let long_ago = SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old[0])
+            .and_then(|file| file.set_modified(long_ago))
+            .expect("age the file");
+        mailer.send(&mail("new@example.org")).await.expect("new");
+        // Not a message: left alone even when old.
+        let note = dir.path().join("README.txt");
+        std::fs::write(&note, "spool").expect("note");
+        std::fs::File::options()
+            .write(true)
+            .open(&note)
+            .and_then(|file| file.set_modified(long_ago))
+            .expect("age the note");
+
+        let cut_off = SystemTime::now() - std::time::Duration::from_secs(30 * 24 * 3600);
+        assert_eq!(mailer.purge_spool(cut_off).await.expect("purge"), 1);
+        let left = spooled(dir.path());
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert!(!left.contains(&old[0]));
+        assert!(left.contains(&note));
+        let kept = left
+            .iter()
+            .find(|path| **path != note)
+            .expect("the new mail");
+        let text = std::fs::read_to_string(kept).expect("read");
+        assert!(text.contains("new@example.org"));
+        assert_eq!(mailer.purge_spool(cut_off).await.expect("again"), 0);
     }
 }

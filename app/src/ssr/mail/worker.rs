@@ -61,7 +61,16 @@ pub async fn deliver_due(
     }
 }
 
-/// Runs until `shutdown` turns true, sending due mail every `interval`.
+/// How long a mail stays in the `.eml` spool (mail without SMTP). The outbox drops a
+/// body once sent; the spool would keep its links for good. Two days outlast every
+/// link that signs someone in or proves an address (the longest, address
+/// verification, lasts 48 hours), so whoever reads the spool has time to use them.
+pub const SPOOL_KEEPS_FOR: Duration = Duration::hours(48);
+/// How often the spool is swept.
+const SPOOL_SWEEP_EVERY: Duration = Duration::hours(1);
+
+/// Runs until `shutdown` turns true, sending due mail every `interval` and, every
+/// hour, deleting spooled mail older than [`SPOOL_KEEPS_FOR`].
 pub async fn run(
     db: Db,
     mailer: Mailer,
@@ -70,9 +79,19 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     tracing::info!(mailer = ?mailer, "mail worker started");
+    let mut next_sweep = clock.now();
     loop {
-        if let Err(err) = deliver_due(&db, &mailer, clock.now()).await {
+        let now = clock.now();
+        if let Err(err) = deliver_due(&db, &mailer, now).await {
             tracing::error!(error = %err, "mail worker: outbox unavailable");
+        }
+        if now >= next_sweep {
+            next_sweep = now + SPOOL_SWEEP_EVERY;
+            match mailer.purge_spool((now - SPOOL_KEEPS_FOR).into()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(messages = n, "old mail deleted from the spool"),
+                Err(err) => tracing::warn!(error = %err, "could not sweep the mail spool"),
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
