@@ -35,6 +35,7 @@ fn Frame(lang: Lang, children: Children) -> impl IntoView {
     let viewer = Resource::new(|| (), |_| crate::accounts::api::current_viewer());
     // Pages inside the frame ask again through `use_viewer`: one query per page.
     provide_context(viewer);
+    crate::ui::form::provide_form_feedback();
     view! {
         <Html attr:lang=lang.code() attr:dir=lang.dir() />
         // With JavaScript the client router takes the click, and a fragment alone

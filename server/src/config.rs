@@ -16,6 +16,7 @@
 //! | `SHURA_TRUSTED_PROXIES` | `trusted_proxies` | none: clients connect directly |
 //! | `SHURA_FORWARDED_HEADER` | `forwarded_header` | `x-forwarded-for`; or `forwarded` |
 //! | `SHURA_SEED_KEY` | — (never in the file) | the file `<data dir>/seed.key`, made on first start |
+//! | `SHURA_BENCH` | — (never in the file) | off; `1` adds `GET /bench/ceiling` for `scripts/bench` |
 //! | `RUST_LOG`      | —              | `info`                               |
 //!
 //! `SHURA_TRUSTED_PROXIES` lists the reverse proxies in front of the server
@@ -61,6 +62,9 @@ pub struct Config {
     /// The key that seals second-factor seeds (64 hexadecimal digits), when it is
     /// kept in the environment rather than in `<data dir>/seed.key`.
     pub seed_key: Option<String>,
+    /// Serve `GET /bench/ceiling` (a fixed 1 KB body through every layer): the
+    /// benchmark's ceiling, measured on the same server as the pages (`SHURA_BENCH=1`).
+    pub bench_routes: bool,
 }
 
 /// Written out for logs and errors with the database password hidden.
@@ -79,6 +83,7 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("seed_key", &self.seed_key.as_ref().map(|_| "<set>"))
+            .field("bench_routes", &self.bench_routes)
             .finish()
     }
 }
@@ -207,6 +212,16 @@ impl Config {
                 message: e.to_string(),
             })?;
         }
+        let bench_routes = match env("SHURA_BENCH").as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    key: "SHURA_BENCH",
+                    message: format!("{other:?} is neither 1 nor 0"),
+                })
+            }
+        };
         Ok(Config {
             database_url,
             bind,
@@ -217,6 +232,7 @@ impl Config {
             smtp,
             trusted_proxies,
             seed_key,
+            bench_routes,
         })
     }
 }

@@ -175,6 +175,7 @@ pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, Startup
         sessions.clone(),
         https,
         config.trusted_proxies.clone(),
+        config.bench_routes,
     );
     Ok(App {
         state,

@@ -90,7 +90,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     let status = c.status_at(state.clock.now());
     let versions = consultations::versions(&state.db, c.id).await?;
     Ok(EditorData {
-        fields: current_input(&state, &c).await?.fields(),
+        fields: current_input(&state.db, &c).await?.fields(),
         slug: c.slug,
         agency_slug: c.agency_slug,
         agency_name: c.agency_name,

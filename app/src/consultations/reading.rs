@@ -38,11 +38,13 @@ pub fn ConsultationPage() -> impl IntoView {
         },
         move |(slug, n)| consultation_view(slug, n, lang),
     );
+    // Fetched beside the draft, not after it; shown under the latest version.
+    let threads = crate::contributions::pages::threads(lang);
     view! {
         <Suspense fallback=move || view! { <p>{td_string!(lang.locale(), loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(c) => view! { <ConsultationBody c lang /> }.into_any(),
+                    Ok(c) => view! { <ConsultationBody c threads lang /> }.into_any(),
                     Err(e) => error_page(e, lang),
                 }
             })}
@@ -51,7 +53,11 @@ pub fn ConsultationPage() -> impl IntoView {
 }
 
 #[component]
-fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
+fn ConsultationBody(
+    c: ConsultationData,
+    threads: crate::contributions::pages::Threads,
+    lang: Lang,
+) -> impl IntoView {
     let l = lang.locale();
     let code = lang.code();
     let title = c.title.pick(lang).map(|p| p.text).unwrap_or_default();
@@ -175,7 +181,7 @@ fn ConsultationBody(c: ConsultationData, lang: Lang) -> impl IntoView {
             </div>
             // A draft is its agency's preview: nobody has commented on it yet.
             {(is_latest && status != ConsultationStatus::Draft)
-                .then(|| view! { <Contributions slug=c.slug.clone() lang /> })}
+                .then(|| view! { <Contributions data=threads lang /> })}
             <Versions c=c.clone() lang />
             <section class="share" aria-labelledby="share-title">
                 <h2 id="share-title">{td_string!(l, share_title)}</h2>

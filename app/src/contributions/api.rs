@@ -140,10 +140,16 @@ pub async fn contribution_threads(
         page,
         thread,
     };
+    let asked_for_thread = thread.is_some();
     match threads::page(&state, reader.as_ref(), &slug, lang, selection).await? {
         Some(data) => Ok(data),
         None => {
-            context::set_status(axum::http::StatusCode::NOT_FOUND);
+            // The page fetches its threads beside the consultation, which answers for
+            // the page's status (a draft previewed by its staff has no threads and is
+            // no 404); a thread asked for that is not there is the page's own 404.
+            if asked_for_thread {
+                context::set_status(axum::http::StatusCode::NOT_FOUND);
+            }
             Err(AppError::NotFound)
         }
     }

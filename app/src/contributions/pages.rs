@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
     contribution_stamp, contribution_threads, ClauseOption, ContributionView, ResponseView,
@@ -20,6 +20,7 @@ use crate::domain::contribution::{
 use crate::domain::response::Outcome;
 use crate::domain::text::detect_lang;
 use crate::domain::{ClauseKey, ContributionId, Lang};
+use crate::error::AppError;
 use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
 use crate::paths;
@@ -28,15 +29,21 @@ use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{digits, shown};
 use crate::ui::text::LocalizedSpan;
 
-/// The threads of consultation `slug`, with the sort, clause and page of the URL
-/// (`?sort=`, `?clause=`, `?cpage=`).
-#[component]
-pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
+/// The threads a consultation page shows.
+pub type Threads = Resource<Result<ThreadsData, AppError>>;
+
+/// The threads of the page's consultation (the `slug` of the route), with the sort,
+/// clause and page of the URL (`?sort=`, `?clause=`, `?cpage=`, `?thread=`). Made by
+/// the page itself, outside its `<Suspense>`: made inside, it would be fetched and
+/// serialised into the page again each time Leptos re-runs the suspended view.
+pub fn threads(lang: Lang) -> Threads {
+    let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    Resource::new(
         move || {
             let q = query.get();
             (
+                params.get().get("slug").unwrap_or_default(),
                 q.get("sort").unwrap_or_default(),
                 // Like a page number out of range, a malformed clause filters nothing.
                 q.get("clause").and_then(|c| c.parse::<ClauseKey>().ok()),
@@ -47,10 +54,16 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
                     .and_then(|t| t.parse::<ContributionId>().ok()),
             )
         },
-        move |(sort, clause, page, thread)| {
-            contribution_threads(slug.clone(), lang, sort, clause, page, thread)
+        move |(slug, sort, clause, page, thread)| {
+            contribution_threads(slug, lang, sort, clause, page, thread)
         },
-    );
+    )
+}
+
+/// The contributions section of a consultation page: `data` from [`threads`].
+#[component]
+pub fn Contributions(data: Threads, lang: Lang) -> impl IntoView {
+    let query = use_query_map();
     // What the last form did, to confirm next to its contribution.
     let done = query.with_untracked(|q| {
         let done = q.get("done")?.parse::<Done>().ok()?;
@@ -58,7 +71,10 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
         Some((done, item))
     });
     let feedback = use_form_feedback();
-    let token = Resource::new(|| (), |_| crate::accounts::api::form_token());
+    // Only a signed-in reader has forms here (a visitor is asked to sign in), and their
+    // session's token comes with the page's viewer: a visitor's page mints no token
+    // and sets no cookie, so it is the same for every visitor and can be kept.
+    let viewer = crate::accounts::api::use_viewer();
     view! {
         <section class="contributions" id="contributions" aria-labelledby="contributions-title">
             <Suspense fallback=move || view! { <p>{td_string!(lang.locale(), loading)}</p> }>
@@ -68,7 +84,7 @@ pub fn Contributions(slug: String, lang: Lang) -> impl IntoView {
                         Err(e) => return error_notice(e, lang),
                     };
                     let fb = feedback.await;
-                    let csrf = token.await.unwrap_or_default();
+                    let csrf = viewer.await.ok().flatten().map(|v| v.csrf).unwrap_or_default();
                     view! { <ThreadsBody d fb csrf done lang /> }.into_any()
                 })}
             </Suspense>

@@ -100,7 +100,8 @@ pub fn ModerationLogPage() -> impl IntoView {
         move || params.get().get("slug").unwrap_or_default(),
         move |slug| moderation_log(slug, lang),
     );
-    let token = Resource::new(|| (), |_| crate::accounts::api::form_token());
+    // Only moderators have a form here, signed in: their token comes with the viewer.
+    let viewer = crate::accounts::api::use_viewer();
     view! {
         <Title text=page_title(lang, td_string!(l, moderation_log_title)) />
         <section class="page moderation-log">
@@ -115,7 +116,7 @@ pub fn ModerationLogPage() -> impl IntoView {
                     let csrf = if log.restorable.is_empty() {
                         String::new()
                     } else {
-                        token.await.unwrap_or_default()
+                        viewer.await.ok().flatten().map(|v| v.csrf).unwrap_or_default()
                     };
                     let restore = move |id: ContributionId| {
                         log.restorable.contains(&id).then(|| view! {

@@ -22,7 +22,21 @@ pub type TokenFuture = Pin<Box<dyn Future<Output = Option<String>> + Send>>;
 
 /// The page's form feedback: set by the server when re-rendering after a post, empty
 /// otherwise. Read it inside `<Suspense>`.
+///
+/// One resource per page, made by the frame ([`provide_form_feedback`]): a resource
+/// made inside a `<Suspense>` is made again each time Leptos re-runs the suspended
+/// view on the server, and every copy is serialised into the page.
 pub fn use_form_feedback() -> Resource<FormFeedback> {
+    use_context::<Resource<FormFeedback>>().unwrap_or_else(feedback_resource)
+}
+
+/// Makes the page's feedback resource for [`use_form_feedback`]; called by the frame,
+/// outside any `<Suspense>`.
+pub fn provide_form_feedback() {
+    provide_context(feedback_resource());
+}
+
+fn feedback_resource() -> Resource<FormFeedback> {
     let provided = use_context::<FormFeedback>();
     Resource::new(
         || (),

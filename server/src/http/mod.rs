@@ -13,6 +13,7 @@ pub mod limits;
 mod moderation;
 mod notifications;
 mod ops;
+pub mod page_cache;
 
 use std::sync::LazyLock;
 
@@ -49,11 +50,13 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 /// `https` says whether people reach the site over HTTPS (`SHURA_PUBLIC_URL`): cookies
 /// are then `Secure` and browsers are told to keep using HTTPS (HSTS). `proxies` say
 /// whose word on the client's address is taken (`SHURA_TRUSTED_PROXIES`).
+/// `bench_routes` adds the benchmark's ceiling (`SHURA_BENCH`).
 pub fn router(
     state: AppState,
     sessions: SessionBackend,
     https: bool,
     proxies: client_addr::TrustedProxies,
+    bench_routes: bool,
 ) -> Router {
     let proxies = std::sync::Arc::new(proxies);
     let routes = ROUTES.clone();
@@ -87,6 +90,9 @@ pub fn router(
                 app::ssr::accounts::sessions::IDLE_TIMEOUT.num_seconds(),
             ),
         ));
+    if bench_routes {
+        router = router.route("/bench/ceiling", get(ops::ceiling));
+    }
     router
         .route("/", get(lang::root_redirect))
         .route(route::SWITCH_LANGUAGE, get(lang::switch_language))
@@ -140,6 +146,12 @@ pub fn router(
         // Pages, JSON and other text, brotli or gzip as the client accepts (what is
         // compressed already, like the precompressed assets, passes as it is).
         .layer(CompressionLayer::new().compress_when(assets::compressible()))
+        // Public pages for readers without a session, rendered once and compressed
+        // once (outside the compression layer, which passes their encoded bodies).
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(app::ssr::accounts::sessions::cookie_name(https)),
+            page_cache::serve,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -61,7 +61,12 @@ http_tests! {
         let scripts = html.matches("<script").count();
         assert!(scripts > 0);
         assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script has the nonce");
-        // A new nonce for every response.
+        // A new nonce for every render. Readers without a session share the home page
+        // as kept (server/src/http/page_cache.rs), nonce included, until a write
+        // (here a refused sign-in) may have changed it.
+        let kept = server.get("/en/").await;
+        assert_eq!(kept.headers().get("content-security-policy").and_then(|v| v.to_str().ok()), Some(csp.as_str()));
+        server.client.post(server.url("/en/sign-in")).send().await.expect("post");
         let again = server.get("/en/").await;
         let csp_again = again
             .headers()

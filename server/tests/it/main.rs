@@ -16,6 +16,7 @@ mod limits;
 mod mail;
 mod moderation;
 mod notifications;
+mod page_cache;
 mod process;
 mod security;
 mod tidy;

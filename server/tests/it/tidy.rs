@@ -212,3 +212,36 @@ fn the_url_check_sees_what_it_looks_for() {
         ["/{code}/x", "/api/v1/c/{}", "{x}/y"]
     );
 }
+
+/// The page cache is emptied by every write except the server functions it lists as
+/// read-only: each listed name is a server function's endpoint, and each server
+/// function is either listed or known to write (`WRITING`), so a new
+/// one is a decision, not an accident.
+#[test]
+fn every_server_function_is_known_to_read_or_to_write() {
+    const WRITING: &[&str] = &["take_recovery_codes", "verify_email", "unsubscribe_link"];
+    let mut endpoints = Vec::new();
+    for (name, text) in rust_files(&["app/src"]) {
+        for part in production(&text).split("endpoint = \"").skip(1) {
+            let endpoint = part.split('"').next().unwrap_or_default().to_owned();
+            endpoints.push((endpoint, name.clone()));
+        }
+    }
+    assert!(
+        endpoints.len() > 10,
+        "server functions found: {endpoints:?}"
+    );
+    let read_only = server::http::page_cache::READ_ONLY_FUNCTIONS;
+    for listed in read_only {
+        assert!(
+            endpoints.iter().any(|(e, _)| e == listed),
+            "{listed} is listed as read-only but is no server function"
+        );
+    }
+    for (endpoint, file) in &endpoints {
+        assert!(
+            read_only.contains(&endpoint.as_str()) || WRITING.contains(&endpoint.as_str()),
+            "{file}: server function {endpoint} is neither in page_cache::READ_ONLY_FUNCTIONS nor known to write"
+        );
+    }
+}

@@ -21,7 +21,7 @@ use crate::ssr::consultations::markdown as draft;
 use crate::ssr::consultations::markdown::{assign_keys, DraftClause};
 use crate::ssr::consultations::store as consultations;
 use crate::ssr::consultations::store::{Consultation, ConsultationRecord, StoredClause};
-use crate::ssr::db::StoreError;
+use crate::ssr::db::{Db, StoreError};
 use crate::ssr::state::AppState;
 
 const MAX_TITLE_CHARS: usize = 300;
@@ -690,14 +690,14 @@ pub async fn transition(
 }
 
 /// The editor filled from the stored consultation.
-pub async fn current_input(state: &AppState, c: &Consultation) -> Result<EditorInput, StoreError> {
+pub async fn current_input(db: &Db, c: &Consultation) -> Result<EditorInput, StoreError> {
     let text = |t: &LocalizedText| Bilingual {
         ar: t.ar.clone().unwrap_or_default(),
         en: t.en.clone().unwrap_or_default(),
     };
     let tz = zone(&c.agency_time_zone);
     let local = |at: DateTime<Utc>| at.with_timezone(&tz).format(LOCAL_FORMAT).to_string();
-    let topics: Vec<String> = consultations::topics_of(&state.db, c.id)
+    let topics: Vec<String> = consultations::topics_of(db, c.id)
         .await?
         .into_iter()
         .map(|t| t.slug)
@@ -713,8 +713,8 @@ pub async fn current_input(state: &AppState, c: &Consultation) -> Result<EditorI
         closes_at: local(c.closes_at),
         ..Default::default()
     };
-    if let Some(latest) = consultations::versions(&state.db, c.id).await?.last() {
-        let clauses = consultations::clauses(&state.db, latest.id).await?;
+    if let Some(latest) = consultations::versions(db, c.id).await?.last() {
+        let clauses = consultations::clauses(db, latest.id).await?;
         for lang in Lang::ALL {
             let in_lang = in_language(&clauses, lang);
             if !in_lang.is_empty() {
