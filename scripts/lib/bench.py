@@ -165,8 +165,8 @@ def page_bytes(path, headers):
         return res.status, len(body), res.headers.get("content-encoding") or "identity"
 
 
-def wrk(path, headers, pid):
-    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+def wrk(path, headers, pid, seconds=SECONDS):
+    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for k, v in headers.items():
         args += ["-H", f"{k}: {v}"]
     before = cpu_ticks(pid)
@@ -201,7 +201,7 @@ def bench(db):
                 status, size, encoding = page_bytes(path, headers)
                 if status != 200:
                     raise SystemExit(f"{path}: status {status}")
-                wrk(path, headers, proc.pid) if SECONDS > 2 else None  # warm-up
+                wrk(path, headers, proc.pid, seconds=3)  # warm-up
                 r = wrk(path, headers, proc.pid)
                 ceiling = ceiling or r["rps"]
                 log(f"{db} {path}: {r}")

@@ -194,6 +194,17 @@ crate::store_tests! {
         changed(stamp().await.expect("stamp"), "an edit");
         contributions::withdraw(db, r, now).await.expect("withdraw");
         changed(stamp().await.expect("stamp"), "a withdrawal");
+        let mut tx = db.begin().await.expect("tx");
+        crate::ssr::responses::store::upsert(&mut tx, &crate::ssr::responses::store::NewResponse {
+            contribution_id: a,
+            outcome: crate::domain::response::Outcome::Noted,
+            reasons: crate::domain::LocalizedText { ar: Some("أُخذت في الحسبان".into()), en: None },
+            changed_version: None,
+            changed_clause: None,
+            responded_at: now,
+        }).await.expect("response");
+        tx.commit().await.expect("commit");
+        changed(stamp().await.expect("stamp"), "a response");
         let unchanged = stamp().await.expect("stamp");
         assert_eq!(&unchanged, seen.last().expect("seen"), "nothing happened");
     }
