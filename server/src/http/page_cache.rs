@@ -34,6 +34,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::assets::{etag_of, matches_etag, Encoding};
+
 /// How long a kept page may be shown without a write of this process emptying the
 /// cache: the bound on what this process cannot see.
 pub const MAX_AGE: Duration = Duration::from_secs(5);
@@ -174,7 +176,10 @@ fn may_write(req: &Request) -> bool {
 
 async fn cached(cache: &PageCache, key: Key, req: Request, next: Next) -> Response {
     let encoding = Encoding::accepted(req.headers());
-    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let mut validators = HeaderMap::new();
+    for value in req.headers().get_all(header::IF_NONE_MATCH) {
+        validators.append(header::IF_NONE_MATCH, value.clone());
+    }
     let generation = cache.generation.load(Ordering::Acquire);
     let mut not_kept = None;
     let render = {
@@ -199,7 +204,7 @@ async fn cached(cache: &PageCache, key: Key, req: Request, next: Next) -> Respon
         }
     };
     match cache.pages.optionally_get_with(key, render).await {
-        Some(page) => respond(&page, encoding, if_none_match.as_ref()),
+        Some(page) => respond(&page, encoding, Some(&validators)),
         None => match not_kept {
             Some(res) => res,
             // Another reader's render of this page was not kept: render for this one.
@@ -268,12 +273,7 @@ async fn keep(res: Response) -> Result<Page, Response> {
     let Ok((gzip, br)) = compressed else {
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
-    let etag = {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(&identity);
-        HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
-            .unwrap_or_else(|_| HeaderValue::from_static("\"\""))
-    };
+    let etag = etag_of(&identity);
     let mut headers = parts.headers;
     headers.remove(header::CONTENT_LENGTH);
     headers.insert(header::ETAG, etag.clone());
@@ -313,15 +313,9 @@ fn brotli(body: &[u8]) -> Bytes {
     out.into()
 }
 
-fn respond(page: &Page, encoding: Encoding, if_none_match: Option<&HeaderValue>) -> Response {
+fn respond(page: &Page, encoding: Encoding, validators: Option<&HeaderMap>) -> Response {
     let mut headers = page.headers.clone();
-    let fresh = if_none_match.is_some_and(|v| {
-        v.to_str().is_ok_and(|v| {
-            v.split(',')
-                .any(|tag| tag.trim().trim_start_matches("W/") == page.etag)
-        })
-    });
-    if fresh {
+    if validators.is_some_and(|v| matches_etag(v, &page.etag)) {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
             if let Some(value) = headers.remove(&name) {
@@ -345,53 +339,6 @@ fn respond(page: &Page, encoding: Encoding, if_none_match: Option<&HeaderValue>)
     *res.status_mut() = page.status;
     *res.headers_mut() = headers;
     res
-}
-
-/// The encoding a kept page is sent in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Encoding {
-    /// Brotli when the client accepts it, else gzip, else none (`q=0` refuses one).
-    fn accepted(headers: &HeaderMap) -> Encoding {
-        let mut brotli = false;
-        let mut gzip = false;
-        for value in headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-        {
-            for item in value.split(',') {
-                let mut parts = item.split(';').map(str::trim);
-                let name = parts.next().unwrap_or_default().to_ascii_lowercase();
-                let refused = parts.any(|p| {
-                    p.strip_prefix("q=")
-                        .and_then(|q| q.parse::<f32>().ok())
-                        .is_some_and(|q| q <= 0.0)
-                });
-                match name.as_str() {
-                    "br" => brotli = !refused,
-                    "gzip" | "x-gzip" => gzip = !refused,
-                    "*" if !refused => {
-                        brotli = true;
-                        gzip = true;
-                    }
-                    _ => {}
-                }
-            }
-        }
-        if brotli {
-            Encoding::Brotli
-        } else if gzip {
-            Encoding::Gzip
-        } else {
-            Encoding::Identity
-        }
-    }
 }
 
 /// The pages every reader sees alike: home, the consultation list, a consultation (any
@@ -454,25 +401,6 @@ mod tests {
         ] {
             assert!(!is_public_page(path), "{path}");
         }
-    }
-
-    fn accept(value: &str) -> Encoding {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_ENCODING,
-            HeaderValue::from_str(value).unwrap(),
-        );
-        Encoding::accepted(&headers)
-    }
-
-    #[test]
-    fn the_encoding_follows_accept_encoding() {
-        assert_eq!(accept("gzip, deflate, br, zstd"), Encoding::Brotli);
-        assert_eq!(accept("gzip"), Encoding::Gzip);
-        assert_eq!(accept("br;q=0, gzip;q=0.5"), Encoding::Gzip);
-        assert_eq!(accept("identity"), Encoding::Identity);
-        assert_eq!(accept("*"), Encoding::Brotli);
-        assert_eq!(Encoding::accepted(&HeaderMap::new()), Encoding::Identity);
     }
 
     #[test]

@@ -426,7 +426,27 @@ mod compression {
             header(&res, "cache-control"),
             "public, max-age=31536000, immutable"
         );
+        let etag = header(&res, "etag").to_owned();
         assert_eq!(res.bytes().await.expect("body"), js);
+        let res = server
+            .client
+            .get(server.url(&format!("/pkg/{hashed}")))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            res.status(),
+            StatusCode::NOT_MODIFIED,
+            "the browser's copy is still good"
+        );
+
+        // Read at start-up and served from memory; a file built later, from the disk.
+        let later = "shura.fedcba9876543210fedc.css";
+        std::fs::write(pkg.join(later), "body { color: black }").expect("css");
+        let res = get(&format!("/pkg/{later}"), "br").await.expect("request");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.text().await.expect("body"), "body { color: black }");
 
         let res = get("/pkg/snippets/inline0.js", "identity")
             .await

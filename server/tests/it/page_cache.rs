@@ -154,6 +154,19 @@ http_tests! {
         assert!(anonymous(&server, PAGE).await.contains(UNSEEN));
     }
 
+    async fn a_page_fetches_and_serialises_each_resource_once(server, demo = true) {
+        // Rendered for a signed-in reader (nothing kept), with a contribution in the list.
+        let (_, secret) = person(&server.test_db.db, "reem@example.org", &[], false).await;
+        let reem = signed_in_client(&server, "reem@example.org", &secret).await;
+        post_form(&server, &reem, PAGE, &[("intent", "contribute"), ("body", "Once is enough.")]).await;
+        let html = text_of(&reem, server.url(PAGE)).await;
+        let data = html.split("__RESOLVED_RESOURCES").skip(1);
+        let threads = data.clone().filter(|r| r.contains("Once is enough.")).count();
+        assert_eq!(threads, 1, "the threads are serialised once");
+        let feedback = data.filter(|r| r.contains("\\\"errors\\\":")).count();
+        assert_eq!(feedback, 1, "one form feedback for the page");
+    }
+
     async fn the_digits_choice_and_the_language_are_kept_apart(server, demo = true) {
         let indic = reqwest::Client::new()
             .get(server.url("/ar/consultations/e-participation-guideline"))
