@@ -167,6 +167,45 @@ http_tests! {
         assert_eq!(feedback, 1, "one form feedback for the page");
     }
 
+    async fn a_page_view_asks_the_database_the_same_number_of_times_however_long_the_threads(server, demo = true) {
+        use std::sync::atomic::Ordering;
+        let db = &server.test_db.db;
+        // Signed in: the view is rendered, not kept.
+        let (author, secret) = person(db, "noor@example.org", &[], false).await;
+        let noor = signed_in_client(&server, "noor@example.org", &secret).await;
+        let asked = || async {
+            text_of(&noor, server.url(PAGE)).await; // connections opened, caches warm
+            let before = server.test_db.handed_out.load(Ordering::SeqCst);
+            let html = text_of(&noor, server.url(PAGE)).await;
+            (server.test_db.handed_out.load(Ordering::SeqCst) - before, html)
+        };
+        let c = consultations::by_slug(db, GUIDELINE).await.expect("q").expect("guideline");
+        let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("version");
+        let (consultation_id, version_id) = (c.id, v.id);
+        let now = chrono::Utc::now();
+        let add_threads = |from: usize, to: usize| async move {
+            for i in from..to {
+                let new = |parent, body: String, n: usize| contributions::NewContribution {
+                    consultation_id, version_id, clause_key: None, parent_id: parent,
+                    author, speaker: app::domain::contribution::Speaker::Individual,
+                    body, body_hash: format!("{:064}", i * 10 + n), channel: app::domain::contribution::Channel::Online,
+                    external_id: None,
+                };
+                let root = contributions::insert(db, &new(None, format!("Thread {i}"), 0), now).await.expect("root");
+                for j in 0..3 {
+                    contributions::insert(db, &new(Some(root), format!("Reply {j} in thread {i}"), j + 1), now).await.expect("reply");
+                }
+            }
+        };
+        add_threads(0, 2).await;
+        let (few, _) = asked().await;
+        add_threads(2, 60).await;
+        let (many, html) = asked().await;
+        assert!(html.contains("Reply 2 in thread 59"), "the threads are on the page");
+        assert_eq!(few, many, "as many round trips for 240 contributions as for 8");
+        assert!(many <= 30, "{many} round trips for one page");
+    }
+
     async fn the_digits_choice_and_the_language_are_kept_apart(server, demo = true) {
         let indic = reqwest::Client::new()
             .get(server.url("/ar/consultations/e-participation-guideline"))

@@ -210,10 +210,50 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// `options` that count in `handed_out`, when given, every connection the pool gives
+/// out: a new one (`after_connect`) or an idle one (`before_acquire`).
+pub(crate) fn counted<DB: sqlx::Database>(
+    options: sqlx::pool::PoolOptions<DB>,
+    handed_out: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+) -> sqlx::pool::PoolOptions<DB> {
+    use std::sync::atomic::Ordering;
+    let Some(count) = handed_out else {
+        return options;
+    };
+    let on_new = count.clone();
+    options
+        .after_connect(move |_, _| {
+            on_new.fetch_add(1, Ordering::Relaxed);
+            Box::pin(async { Ok(()) })
+        })
+        .before_acquire(move |_, _| {
+            count.fetch_add(1, Ordering::Relaxed);
+            Box::pin(async { Ok(true) })
+        })
+}
+
 impl Db {
     /// Opens a pool. SQLite databases are created if missing, in WAL mode with foreign
     /// keys enforced and a busy timeout, so that concurrent writers wait instead of failing.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        Db::open(url, None).await
+    }
+
+    /// As [`Db::connect`], counting in `handed_out` each connection the pool hands out:
+    /// one per statement run on the pool, one per transaction. Tests use it to check
+    /// that a page asks the database a bounded number of times.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn connect_counted(
+        url: &str,
+        handed_out: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    ) -> Result<Db, StoreError> {
+        Db::open(url, Some(handed_out)).await
+    }
+
+    async fn open(
+        url: &str,
+        handed_out: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    ) -> Result<Db, StoreError> {
         match Backend::of_url(url)? {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
@@ -222,8 +262,7 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5));
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
+                let pool = counted(SqlitePoolOptions::new().max_connections(8), handed_out)
                     .connect_with(options)
                     .await
                     .map_err(StoreError::Connect)?;
@@ -238,7 +277,7 @@ impl Db {
                     .await
                     .map_err(StoreError::Connect)?;
                 sqlx::Connection::close(probe).await.ok();
-                let pool = PgPoolOptions::new()
+                let pool = counted(PgPoolOptions::new(), handed_out)
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)

@@ -18,6 +18,9 @@ pub const POSTGRES_URL_VAR: &str = "SHURA_TEST_POSTGRES_URL";
 
 pub struct TestDb {
     pub db: Db,
+    /// How many connections the pool has handed out: one per statement run on the
+    /// pool, one per transaction (see [`Db::connect_counted`]).
+    pub handed_out: std::sync::Arc<std::sync::atomic::AtomicU64>,
     cleanup: Cleanup,
 }
 
@@ -48,10 +51,14 @@ impl TestDb {
         let dir = std::env::temp_dir().join(unique_name("shura_test"));
         std::fs::create_dir_all(&dir).expect("create temp dir");
         let url = format!("sqlite://{}", dir.join("shura.db").display());
-        let db = Db::connect(&url).await.expect("open SQLite test database");
+        let handed_out = std::sync::Arc::default();
+        let db = Db::connect_counted(&url, std::sync::Arc::clone(&handed_out))
+            .await
+            .expect("open SQLite test database");
         db.migrate().await.expect("migrate SQLite test database");
         TestDb {
             db,
+            handed_out,
             cleanup: Cleanup::SqliteDir(dir),
         }
     }
@@ -69,17 +76,22 @@ impl TestDb {
             .await
             .expect("create test database");
         conn.close().await.ok();
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .connect_with(admin.clone().database(&name))
-            .await
-            .expect("connect to test database");
+        let handed_out = std::sync::Arc::default();
+        let pool = super::counted(
+            PgPoolOptions::new(),
+            Some(std::sync::Arc::clone(&handed_out)),
+        )
+        .max_connections(4)
+        .connect_with(admin.clone().database(&name))
+        .await
+        .expect("connect to test database");
         let db = Db::Postgres(pool);
         db.migrate()
             .await
             .expect("migrate PostgreSQL test database");
         TestDb {
             db,
+            handed_out,
             cleanup: Cleanup::PostgresDatabase {
                 admin: Box::new(admin),
                 name,
