@@ -113,34 +113,35 @@ def wait_until_up(proc):
     raise SystemExit("shura serve did not answer")
 
 
+EMAIL = "reader@bench.example"
+PASSWORD = "a long passphrase for the benchmark reader 7"
+
+
+def submit(opener, path, fields):
+    """Posts `fields` to the form at `path` with the token the page gives `opener`."""
+    page = opener.open(BASE + path).read().decode()
+    csrf = html.unescape(re.search(r'name="csrf" value="([^"]+)"', page).group(1))
+    form = urllib.parse.urlencode({"csrf": csrf, **fields}).encode()
+    opener.open(BASE + path, data=form).read()
+
+
 def sign_in():
-    """Registers a reader through the real form, as a browser would; returns the
-    Cookie header of their session."""
+    """Registers a reader and signs them in through the real forms, as a browser
+    would; returns the Cookie header of their session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{BASE}/en/register").read().decode()
-    csrf = html.unescape(re.search(r'name="csrf" value="([^"]+)"', page).group(1))
-    form = urllib.parse.urlencode({
-        "csrf": csrf,
-        "email": "reader@bench.example",
+    submit(opener, "/en/register", {
+        "email": EMAIL,
         "display_name": "Bench Reader",
-        "password": "a long passphrase for the benchmark reader 7",
+        "password": PASSWORD,
         "preferred_lang": "en",
         "accept_terms": "yes",
-    }).encode()
-    opener.open(f"{BASE}/en/register", data=form).read()
+    })
     # Registration asks to confirm the address by mail; signing in does not wait for it.
-    page = opener.open(f"{BASE}/en/sign-in").read().decode()
-    csrf = html.unescape(re.search(r'name="csrf" value="([^"]+)"', page).group(1))
-    form = urllib.parse.urlencode({
-        "csrf": csrf,
-        "email": "reader@bench.example",
-        "password": "a long passphrase for the benchmark reader 7",
-    }).encode()
-    opener.open(f"{BASE}/en/sign-in", data=form).read()
+    submit(opener, "/en/sign-in", {"email": EMAIL, "password": PASSWORD})
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar if "session" in c.name)
     if not cookies:
-        raise SystemExit("registration gave no session")
+        raise SystemExit("signing in gave no session")
     # The session is real: the account page shows the reader's name.
     req = urllib.request.Request(f"{BASE}/en/account", headers={"Cookie": cookies})
     if "Bench Reader" not in urllib.request.urlopen(req).read().decode():
