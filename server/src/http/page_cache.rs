@@ -183,7 +183,7 @@ async fn cached(cache: &PageCache, key: Key, req: Request, next: Next) -> Respon
     let generation = cache.generation.load(Ordering::Acquire);
     let mut not_kept = None;
     let render = {
-        let (next, key, not_kept) = (next.clone(), key.clone(), &mut not_kept);
+        let (next, not_kept) = (next.clone(), &mut not_kept);
         let request = render_request(&req, &key);
         async move {
             let res = next.run(request).await;
