@@ -142,7 +142,7 @@ pub async fn mark_privileged(
 /// The password was given in this session just now (signing in, changing it, before
 /// granting a role): the session's forms get a new token too.
 pub async fn password_confirmed(session: &Session, now: DateTime<Utc>) -> Result<(), SessionError> {
-    session.remove::<String>(KEY_CSRF).await?;
+    renew_csrf(session).await?;
     session.insert(KEY_PASSWORD_AT, now.timestamp()).await?;
     Ok(())
 }
@@ -169,7 +169,7 @@ pub async fn sign_in(
     session.cycle_id().await?;
     // A token seen before signing in (on a shared computer, in a page's source) must
     // not work for the signed-in person's forms.
-    session.remove::<String>(KEY_CSRF).await?;
+    renew_csrf(session).await?;
     // The usual lifetime again (a second step had shortened it; `mark_privileged`
     // shortens it for role holders).
     session.set_expiry(Some(Expiry::OnInactivity(
@@ -203,7 +203,7 @@ pub async fn begin_second_step(
     now: DateTime<Utc>,
 ) -> Result<(), SessionError> {
     session.cycle_id().await?;
-    session.remove::<String>(KEY_CSRF).await?;
+    renew_csrf(session).await?;
     forget_user(session).await?;
     // Nobody is signed in yet: this session lasts only as long as the second step may.
     session.set_expiry(Some(Expiry::OnInactivity(
@@ -295,6 +295,16 @@ async fn forget_user(session: &Session) -> Result<(), SessionError> {
     session.remove::<i64>(KEY_GENERATION).await?;
     session.remove::<i64>(KEY_SIGNED_IN_AT).await?;
     session.remove::<bool>(KEY_SECOND_FACTOR).await?;
+    Ok(())
+}
+
+/// A new CSRF token for the session's forms, written now: minted lazily instead, by
+/// the first page that asks, two parts of one page rendered at once (the header's
+/// sign-out form, the page's own forms) could each mint one, and the page would
+/// carry a token the session no longer holds.
+async fn renew_csrf(session: &Session) -> Result<(), SessionError> {
+    let (token, _) = crate::ssr::accounts::auth::token::new_token();
+    session.insert(KEY_CSRF, &token).await?;
     Ok(())
 }
 
