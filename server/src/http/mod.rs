@@ -268,13 +268,8 @@ async fn no_store_with_a_session(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let has_session = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|pair| pair.trim().split('=').next() == Some(cookie_name));
+    let has_session =
+        page_cache::cookies(req.headers()).any(|pair| pair.split('=').next() == Some(cookie_name));
     let mut res = next.run(req).await;
     // Any cookie set (a session's, a visitor's form token) makes the answer personal.
     let starts_one = res.headers().contains_key(header::SET_COOKIE);

@@ -143,7 +143,8 @@ impl PageCache {
     }
 }
 
-fn cookies(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+/// The `name=value` pairs of the request's `Cookie` headers.
+pub(crate) fn cookies(headers: &HeaderMap) -> impl Iterator<Item = &str> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -302,20 +302,18 @@ async fn forget_user(session: &Session) -> Result<(), SessionError> {
 /// the first page that asks, two parts of one page rendered at once (the header's
 /// sign-out form, the page's own forms) could each mint one, and the page would
 /// carry a token the session no longer holds.
-async fn renew_csrf(session: &Session) -> Result<(), SessionError> {
+async fn renew_csrf(session: &Session) -> Result<String, SessionError> {
     let (token, _) = crate::ssr::accounts::auth::token::new_token();
     session.insert(KEY_CSRF, &token).await?;
-    Ok(())
+    Ok(token)
 }
 
 /// The CSRF token of this session, created on first use.
 pub async fn csrf_token(session: &Session) -> Result<String, SessionError> {
-    if let Some(token) = session.get::<String>(KEY_CSRF).await? {
-        return Ok(token);
+    match session.get::<String>(KEY_CSRF).await? {
+        Some(token) => Ok(token),
+        None => renew_csrf(session).await,
     }
-    let (token, _) = crate::ssr::accounts::auth::token::new_token();
-    session.insert(KEY_CSRF, &token).await?;
-    Ok(token)
 }
 
 /// Does a submitted form carry this session's CSRF token? Compared in constant time.
