@@ -12,6 +12,7 @@ pub mod lang;
 pub mod notification;
 pub mod password;
 pub mod response;
+pub mod search;
 pub mod text;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};

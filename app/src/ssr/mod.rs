@@ -17,6 +17,7 @@ pub mod mail;
 pub mod moderation;
 pub mod notifications;
 pub mod responses;
+pub mod search;
 pub mod state;
 pub mod upload;
 pub mod workers;

@@ -9,6 +9,7 @@ use crate::domain::{
     LocalizedText, Page, VersionId,
 };
 use crate::ssr::db::{on_tx, stored, with_pool, Db, StoreError, Tx};
+use crate::ssr::search::store::{self as search, Changed};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consultation {
@@ -559,7 +560,7 @@ pub async fn upsert(
     c: &ConsultationRecord,
     now: DateTime<Utc>,
 ) -> Result<ConsultationId, StoreError> {
-    on_tx!(tx, conn => sqlx::query_scalar(
+    let id = on_tx!(tx, conn => sqlx::query_scalar(
         "INSERT INTO consultations
            (slug, agency_id, title_ar, title_en, summary_ar, summary_en,
             audience_ar, audience_en, contact_email, status, opens_at, closes_at,
@@ -590,7 +591,11 @@ pub async fn upsert(
     .bind(now)
     .fetch_one(&mut *conn)
     .await)
-    .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))
+    .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
+    // Every change to a consultation (details, versions, status) comes through here:
+    // the search index takes its title, summary and clauses again.
+    search::queue(tx, Changed::Consultation(id), now).await?;
+    Ok(id)
 }
 
 /// Creates the topic or brings its names up to date; its id.

@@ -164,15 +164,12 @@ pub(crate) async fn queue_for_index(
     id: ContributionId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO search_outbox (entity, entity_id, created_at) VALUES ('contribution', $1, $2)",
+    crate::ssr::search::store::queue(
+        tx,
+        crate::ssr::search::store::Changed::Contribution(id),
+        now,
     )
-    .bind(id)
-    .bind(now)
-    .execute(&mut *conn)
     .await
-    .map(drop))?;
-    Ok(())
 }
 
 /// A contribution's place in its thread: ids zero-padded so that text order is

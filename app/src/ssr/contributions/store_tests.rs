@@ -202,7 +202,7 @@ crate::store_tests! {
             changed_version: None,
             changed_clause: None,
             responded_at: now,
-        }).await.expect("response");
+        }, now).await.expect("response");
         tx.commit().await.expect("commit");
         changed(stamp().await.expect("stamp"), "a response");
         let unchanged = stamp().await.expect("stamp");

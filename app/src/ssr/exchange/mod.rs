@@ -612,6 +612,7 @@ async fn write(
                     changed_clause: r.changed.as_ref().and_then(|ch| ch.clause.clone()),
                     responded_at: r.responded_at,
                 },
+                now,
             )
             .await?;
             summary.responses_written += 1;

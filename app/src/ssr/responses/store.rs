@@ -112,8 +112,9 @@ pub async fn of_consultation(
     rows.into_iter().map(Response::try_from).collect()
 }
 
-/// Records the agency's response to a contribution, or replaces it.
-pub async fn upsert(tx: &mut Tx, r: &NewResponse) -> Result<(), StoreError> {
+/// Records the agency's response to a contribution, or replaces it (and queues the
+/// contribution for the search index, whose outcome filter follows it).
+pub async fn upsert(tx: &mut Tx, r: &NewResponse, now: DateTime<Utc>) -> Result<(), StoreError> {
     on_tx!(tx, conn => sqlx::query(
         "INSERT INTO responses (contribution_id, outcome, reasons_ar, reasons_en,
                                 changed_version, changed_clause, responded_at)
@@ -133,5 +134,5 @@ pub async fn upsert(tx: &mut Tx, r: &NewResponse) -> Result<(), StoreError> {
     .execute(&mut *conn)
     .await
     .map(drop))?;
-    Ok(())
+    crate::ssr::contributions::store::queue_for_index(tx, r.contribution_id, now).await
 }
