@@ -142,6 +142,7 @@ fn SiteNav(lang: Lang, children: Children) -> impl IntoView {
                 <ul class="site-nav__links">
                     {link(paths::home(lang), td_string!(locale, nav_home))}
                     {link(paths::consultations(lang), td_string!(locale, nav_consultations))}
+                    {link(paths::search_page(lang), td_string!(locale, nav_search))}
                 </ul>
                 {children()}
             </div>

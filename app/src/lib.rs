@@ -16,6 +16,7 @@ pub mod i18n_catalog;
 pub mod moderation;
 pub mod paths;
 pub mod routes;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;

@@ -154,6 +154,11 @@ pub fn version_clause(lang: Lang, slug: &str, n: u32, key: Option<&ClauseKey>) -
     }
 }
 
+/// A clause of the latest version, at its anchor on the consultation's page.
+pub fn clause(lang: Lang, slug: &str, key: &ClauseKey) -> String {
+    format!("{}#clause-{key}", consultation(lang, slug))
+}
+
 /// What changed from version `from` to version `to`.
 pub fn diff(lang: Lang, slug: &str, from: u32, to: u32) -> String {
     format!("{}/diff?from={from}&to={to}", consultation(lang, slug))
@@ -221,6 +226,34 @@ pub fn contribution_in_list(lang: Lang, slug: &str, query: &str, id: Contributio
         "{}#contribution-{id}",
         with_query(consultation(lang, slug), query)
     )
+}
+
+/// Contribution `id` in the whole of the thread started by `root` (where a search
+/// hit leads: the thread's page shows every reply, however deep the list's paging).
+pub fn contribution_in_thread(
+    lang: Lang,
+    slug: &str,
+    root: ContributionId,
+    id: ContributionId,
+) -> String {
+    format!(
+        "{}#contribution-{id}",
+        with_query(consultation(lang, slug), &format!("thread={root}"))
+    )
+}
+
+/// The search page, nothing asked yet (where its form goes).
+pub fn search_page(lang: Lang) -> String {
+    page(lang, "/search")
+}
+
+/// The search page asking `pairs` (a search's parameters, not yet encoded).
+pub fn search<K: AsRef<str>, V: AsRef<str>>(lang: Lang, pairs: &[(K, V)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", k.as_ref(), encode_query_value(v.as_ref())))
+        .collect();
+    with_query(search_page(lang), &query.join("&"))
 }
 
 /// Contribution `id` in the list, with `done` confirmed next to it.
@@ -506,6 +539,11 @@ pub fn api_version(slug: &str, n: u32) -> String {
     format!("{}/versions/{n}", api_consultation(slug))
 }
 
+/// Search in the read API.
+pub fn api_search() -> String {
+    route::API_SEARCH.to_owned()
+}
+
 /// A contribution in the read API.
 pub fn api_contribution(id: ContributionId) -> String {
     format!("/api/v1/contributions/{id}")
@@ -574,6 +612,7 @@ pub mod route {
     pub const API_VERSION: &str = "/api/v1/consultations/{slug}/versions/{number}";
     pub const API_CONTRIBUTIONS: &str = "/api/v1/consultations/{slug}/contributions";
     pub const API_CONTRIBUTION: &str = "/api/v1/contributions/{id}";
+    pub const API_SEARCH: &str = "/api/v1/search";
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use crate::consultations::reading::{ConsultationPage, DiffPage};
 use crate::domain::Lang;
 use crate::frame::{Layout, NotFound};
 use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, ModerationRulesPage};
+use crate::search::pages::SearchPage;
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
 /// by the layout through `leptos_meta`, so it follows the page's language.
@@ -117,6 +118,7 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("moderation")) view=ModerationLogPage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async />
             <Route path=StaticSegment("terms") view=TermsPage ssr=SsrMode::Async />
             <Route path=StaticSegment("privacy") view=PrivacyPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("unsubscribe"), ParamSegment("token")) view=UnsubscribePage ssr=SsrMode::Async />

@@ -1,4 +1,4 @@
-//! Command-line interface: `shura [serve|migrate|load-demo|create-admin|import|export]`.
+//! Command-line interface: `shura [serve|migrate|load-demo|create-admin|import|export|reindex]`.
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +40,10 @@ pub enum Command {
     /// Write one consultation, with its agency, topics and versions, to standard output
     /// in the exchange format.
     Export { slug: String },
+    /// Rebuild the search index from the database into a new folder beside the one in
+    /// use, then swap it in: a running server moves to it within a second and keeps
+    /// serving meanwhile.
+    Reindex,
 }
 
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
@@ -86,6 +90,7 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             );
             Ok(())
         }
+        Command::Reindex => reindex(&config).await,
         Command::Export { slug } => {
             let db = startup::open_database(&config).await?;
             let result = app::ssr::exchange::export(&db, &slug, chrono_now()).await;
@@ -125,4 +130,27 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
 
 fn chrono_now() -> chrono::DateTime<chrono::Utc> {
     app::ssr::clock::Clock::system().now()
+}
+
+/// `shura reindex`, with a progress bar on standard error.
+async fn reindex(config: &Config) -> Result<(), StartupError> {
+    use app::ssr::search::{indexer, IndexHome};
+    let db = startup::open_database(config).await?;
+    let total = indexer::contributions_to_index(&db).await?;
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} contributions ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message("indexing");
+    let home = IndexHome(config.index_dir.clone());
+    let result = indexer::rebuild(&db, &home, chrono_now(), |n| bar.set_position(n)).await;
+    db.close().await;
+    let dir = result?;
+    bar.finish_with_message("indexed");
+    println!("search index rebuilt in {}", dir.display());
+    Ok(())
 }

@@ -5,6 +5,7 @@
 //! | `DATABASE_URL`  | `database_url` | `sqlite://<data dir>/shura.db`       |
 //! | `SHURA_BIND`    | `bind`         | `127.0.0.1:3000`                     |
 //! | `SHURA_DATA_DIR`| `data_dir`     | `data`                               |
+//! | `SHURA_INDEX_DIR`| `index_dir`   | `<data dir>/index`: the search index (one per process) |
 //! | `SHURA_SITE_DIR`| `site_dir`     | `LEPTOS_SITE_ROOT`, else `target/site` |
 //! | `SHURA_PUBLIC_URL` | `public_url` | `http://<bind>`; `https://…` also makes cookies Secure |
 //! | `SHURA_MAIL_FROM` | `mail_from`  | `Shura <no-reply@localhost>`         |
@@ -49,6 +50,9 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Holds the SQLite database, and later the search index, mail spool and uploads.
     pub data_dir: PathBuf,
+    /// The search index, derived from the database: each serving process needs its
+    /// own (with PostgreSQL and several processes, give each its own folder).
+    pub index_dir: PathBuf,
     /// The built site (`pkg/shura.js`, `.wasm`, `.css` and public assets).
     pub site_dir: PathBuf,
     /// The address people use to reach the site, without a trailing slash.
@@ -77,6 +81,7 @@ impl std::fmt::Debug for Config {
             )
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
+            .field("index_dir", &self.index_dir)
             .field("site_dir", &self.site_dir)
             .field("public_url", &self.public_url)
             .field("mail_from", &self.mail_from)
@@ -94,6 +99,7 @@ struct FileConfig {
     database_url: Option<String>,
     bind: Option<String>,
     data_dir: Option<PathBuf>,
+    index_dir: Option<PathBuf>,
     site_dir: Option<PathBuf>,
     public_url: Option<String>,
     mail_from: Option<String>,
@@ -141,6 +147,10 @@ impl Config {
             key: "SHURA_BIND",
             message: format!("{bind_text:?} is not an address such as 127.0.0.1:3000"),
         })?;
+        let index_dir = env("SHURA_INDEX_DIR")
+            .map(PathBuf::from)
+            .or(file.index_dir)
+            .unwrap_or_else(|| data_dir.join("index"));
         let site_dir = env("SHURA_SITE_DIR")
             .map(PathBuf::from)
             .or(file.site_dir)
@@ -226,6 +236,7 @@ impl Config {
             database_url,
             bind,
             data_dir,
+            index_dir,
             site_dir,
             public_url,
             mail_from,

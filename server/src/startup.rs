@@ -8,6 +8,8 @@ use app::ssr::clock::Clock;
 use app::ssr::db::sessions::SessionBackend;
 use app::ssr::db::{redact_url, Backend, Db, StoreError};
 use app::ssr::mail::Mailer;
+use app::ssr::search::indexer::Indexer;
+use app::ssr::search::IndexHome;
 use app::ssr::state::AppState;
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -46,7 +48,13 @@ pub enum StartupError {
     Mail(#[from] app::ssr::mail::MailerError),
     #[error("second-factor seeds: {0}")]
     SeedKey(app::ssr::accounts::service::AccountError),
+    #[error("{0}")]
+    Search(#[from] app::ssr::search::SearchError),
 }
+
+/// How often the indexer looks at the outbox: a new contribution is searchable
+/// within this and a commit.
+const SEARCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default `info`), as JSON lines when
 /// `SHURA_LOG_FORMAT=json`.
@@ -139,6 +147,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// The application's parts, as `serve` runs them and as the tests drive them.
 pub struct App {
     pub state: AppState,
+    /// The search index's writer, to run with `app::ssr::search::indexer::run`.
+    pub indexer: Indexer,
     pub router: axum::Router,
     pub sessions: SessionBackend,
 }
@@ -160,7 +170,9 @@ pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, Startup
             "unsubscribe tokens kept in clear are now hashed"
         );
     }
+    let indexer = Indexer::open(IndexHome(config.index_dir.clone()))?;
     let state = AppState {
+        search: indexer.search(),
         db: db.clone(),
         clock,
         leptos_options: leptos_options(config),
@@ -179,6 +191,7 @@ pub async fn build(config: &Config, db: Db, clock: Clock) -> Result<App, Startup
     );
     Ok(App {
         state,
+        indexer,
         router,
         sessions,
     })
@@ -228,10 +241,18 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         })?;
     let App {
         state,
+        indexer,
         router,
         sessions,
     } = build(&config, db.clone(), Clock::system()).await?;
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+    let search_indexer = tokio::spawn(app::ssr::search::indexer::run(
+        indexer,
+        db.clone(),
+        state.clock.clone(),
+        SEARCH_INTERVAL,
+        workers_stopped.clone(),
+    ));
     let session_cleanup =
         tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
     let mail_worker = tokio::spawn(app::ssr::mail::worker::run(
@@ -255,6 +276,9 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     let _ = stop_workers.send(true);
     if let Err(err) = mail_worker.await {
         tracing::error!(error = %err, "mail worker ended abnormally");
+    }
+    if let Err(err) = search_indexer.await {
+        tracing::error!(error = %err, "search indexer ended abnormally");
     }
     session_cleanup.abort();
     lifecycle.abort();

@@ -143,6 +143,17 @@ fn ConsultationBody(
                     <a href=base.clone()>{td_string!(l, version_see_latest)}</a>
                 </p>
             })}
+            {(status != ConsultationStatus::Draft).then(|| view! {
+                <form method="get" action=paths::search_page(lang) role="search"
+                    class="search-form search-form--inline">
+                    <input type="hidden" name="consultation" value=c.slug.clone() />
+                    <label for="consultation-search">{td_string!(l, search_consultation_label)}</label>
+                    <div class="search-form__row">
+                        <input type="search" id="consultation-search" name="q" dir="auto" maxlength="500" />
+                        <button type="submit" class="button">{td_string!(l, search_button)}</button>
+                    </div>
+                </form>
+            })}
             <div class="consultation__layout">
                 <nav class="toc" aria-labelledby="toc-title">
                     <h2 id="toc-title">{td_string!(l, toc_title)}</h2>

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::contribution::{Channel, OrgKind};
+use super::draft::ClauseKey;
 use super::response::Outcome;
 
 /// The longest query read.
@@ -187,8 +188,8 @@ pub struct SearchQuery {
     /// A consultation's slug: search within it.
     pub consultation: Option<String>,
     pub agency: Vec<String>,
-    /// Clause keys (within the consultation).
-    pub clause: Vec<String>,
+    /// Clauses (within the consultation).
+    pub clause: Vec<ClauseKey>,
     pub channel: Vec<Channel>,
     pub speaker: Vec<SpeakerKind>,
     pub outcome: Vec<Answer>,
@@ -244,7 +245,7 @@ impl SearchQuery {
                 "kind" => s.kind.push(HitKind::parse(value).ok_or_else(bad)?),
                 "consultation" => s.consultation = Some(slug(value).ok_or_else(bad)?),
                 "agency" => s.agency.push(slug(value).ok_or_else(bad)?),
-                "clause" => s.clause.push(slug(value).ok_or_else(bad)?),
+                "clause" => s.clause.push(value.parse().map_err(|_| bad())?),
                 "channel" => s.channel.push(Channel::parse(value).ok_or_else(bad)?),
                 "speaker" => s.speaker.push(SpeakerKind::parse(value).ok_or_else(bad)?),
                 "outcome" => s.outcome.push(Answer::parse(value).ok_or_else(bad)?),
@@ -294,7 +295,7 @@ impl SearchQuery {
             out.push(("agency", a.clone()));
         }
         for c in &self.clause {
-            out.push(("clause", c.clone()));
+            out.push(("clause", c.to_string()));
         }
         for c in &self.channel {
             out.push(("channel", c.as_str().to_owned()));
@@ -326,7 +327,7 @@ impl SearchQuery {
     }
 }
 
-/// A slug or clause key: lower-case letters, digits and `-`, as the portal makes them.
+/// A slug: lower-case letters, digits, `-` and `_`, as the portal makes them.
 fn slug(s: &str) -> Option<String> {
     (s.len() <= 120
         && s.chars()

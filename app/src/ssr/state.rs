@@ -16,6 +16,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The site's address as people reach it (no trailing slash), for links in emails.
     pub public_url: String,
+    /// The search index in use (kept current by the indexer task).
+    pub search: crate::ssr::search::Search,
     /// Seals and opens second-factor seeds.
     pub seeds: std::sync::Arc<crate::ssr::accounts::auth::seeds::SeedKey>,
 }

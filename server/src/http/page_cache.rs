@@ -67,6 +67,7 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "moderation_queue",
     "new_consultation_editor",
     "reset_link_status",
+    "search",
     "second_step_pending",
     "two_factor_state",
 ];

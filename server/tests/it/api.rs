@@ -213,7 +213,7 @@ http_tests! {
             changed_version: None,
             changed_clause: None,
             responded_at: now,
-        }).await.expect("response");
+        }, now).await.expect("response");
         tx.commit().await.expect("commit");
         contributions::withdraw(db, gone, now).await.expect("withdraw");
         let mine = [root, reply, hidden, gone];

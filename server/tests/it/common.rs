@@ -20,8 +20,10 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub test_db: TestDb,
-    /// The data directory (uploads), removed with the server.
+    /// The data directory (uploads, the search index), removed with the server.
     pub data_dir: tempfile::TempDir,
+    /// Stops the search indexer (when the server is dropped, or on demand).
+    stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
 impl TestServer {
@@ -76,6 +78,14 @@ impl TestServer {
         let app = server::startup::build(&config, test_db.db.clone(), clock)
             .await
             .expect("app");
+        let (stop_indexer, indexer_stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(app::ssr::search::indexer::run(
+            app.indexer,
+            test_db.db.clone(),
+            app.state.clock.clone(),
+            std::time::Duration::from_millis(100),
+            indexer_stopped,
+        ));
         tokio::spawn(server::startup::serve_on(
             listener,
             app.router,
@@ -91,6 +101,16 @@ impl TestServer {
             client,
             test_db,
             data_dir,
+            stop_indexer,
+        }
+    }
+
+    /// Stops the search indexer and waits until it has (for tests that count the
+    /// database's work, which its polling would add to).
+    pub async fn stop_indexer(&self) {
+        let _ = self.stop_indexer.send(true);
+        while !self.stop_indexer.is_closed() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
 

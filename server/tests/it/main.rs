@@ -18,5 +18,6 @@ mod moderation;
 mod notifications;
 mod page_cache;
 mod process;
+mod search;
 mod security;
 mod tidy;

@@ -77,7 +77,23 @@ fn migrate_creates_the_sqlite_database() {
 
 /// Starts `shura serve` on a free port with SQLite and mail files in `data`, its log
 /// (at `log_level`) captured; returns the process and its address.
-fn spawn_server(data: &std::path::Path, log_level: &str) -> (std::process::Child, String) {
+/// A running `shura serve` whose log is read as it is written (a full pipe would stop
+/// the server mid-write).
+struct Spawned {
+    child: std::process::Child,
+    log: std::thread::JoinHandle<Vec<u8>>,
+}
+
+impl Spawned {
+    /// Waits for the server to exit: its exit status and everything it logged.
+    fn finish(mut self) -> (std::process::ExitStatus, String) {
+        let status = self.child.wait().expect("wait for shura");
+        let log = self.log.join().expect("log reader");
+        (status, String::from_utf8_lossy(&log).into_owned())
+    }
+}
+
+fn spawn_server(data: &std::path::Path, log_level: &str) -> (Spawned, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
@@ -93,7 +109,14 @@ fn spawn_server(data: &std::path::Path, log_level: &str) -> (std::process::Child
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start shura");
-    (child, addr)
+    let mut child = child;
+    let mut stderr = child.stderr.take().expect("stderr");
+    let log = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut out);
+        out
+    });
+    (Spawned { child, log }, addr)
 }
 
 /// Waits until `addr` answers `GET /healthz` with 200, or gives up after ~20 s.
@@ -123,18 +146,13 @@ fn sigterm_stops_the_server_cleanly() {
     let (child, addr) = spawn_server(data.path(), "info");
     let healthy = wait_until_healthy(&addr);
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.child.id().to_string()])
         .status()
         .expect("send SIGTERM");
     assert!(killed.success());
-    let out = child.wait_with_output().expect("wait for shura");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (status, stderr) = child.finish();
     assert!(healthy, "server never became healthy:\n{stderr}");
-    assert!(
-        out.status.success(),
-        "exit status {:?}:\n{stderr}",
-        out.status
-    );
+    assert!(status.success(), "exit status {status:?}:\n{stderr}");
     assert!(stderr.contains("shutdown signal received"), "{stderr}");
     assert!(stderr.contains("closing the database"), "{stderr}");
 }
@@ -260,11 +278,10 @@ async fn no_password_token_or_session_id_reaches_the_log() {
     }
 
     Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.child.id().to_string()])
         .status()
         .expect("kill");
-    let out = child.wait_with_output().expect("wait");
-    let log = String::from_utf8_lossy(&out.stderr);
+    let (_, log) = child.finish();
     assert!(
         log.contains("signed in"),
         "the log has the sign-in event:\n{log}"

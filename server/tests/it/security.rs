@@ -101,7 +101,9 @@ http_tests! {
         let (old, old_secret) = person(&db, "staff@example.org", &[Role::Moderator], true).await;
         assert_eq!(seed_of(old).await, old_secret);
         let data = server.data_dir.path().to_string_lossy().into_owned();
-        let config = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_BIND", "127.0.0.1:0")]).expect("config");
+        // The running server keeps its search index; a second process needs its own.
+        let index = server.data_dir.path().join("index-restarted").to_string_lossy().into_owned();
+        let config = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_INDEX_DIR", &index), ("SHURA_BIND", "127.0.0.1:0")]).expect("config");
         server::startup::build(&config, db.clone(), Clock::system()).await.expect("restart");
         let stored = seed_of(old).await;
         assert!(stored.starts_with("v1:") && !stored.contains(&old_secret), "{stored}");
@@ -115,10 +117,10 @@ http_tests! {
         let err = server::startup::build(&config, db.clone(), Clock::system()).await.err().expect("refused");
         assert!(err.to_string().contains("seed.key") && err.to_string().contains("SHURA_SEED_KEY"), "{err}");
         let other = app::ssr::accounts::auth::seeds::SeedKey::generate_hex().expect("key");
-        let with_other = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_BIND", "127.0.0.1:0"), ("SHURA_SEED_KEY", &other)]).expect("config");
+        let with_other = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_INDEX_DIR", &index), ("SHURA_BIND", "127.0.0.1:0"), ("SHURA_SEED_KEY", &other)]).expect("config");
         assert!(server::startup::build(&with_other, db.clone(), Clock::system()).await.is_err(), "a wrong key");
         // The key given in the environment works as the file did.
-        let with_env = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_BIND", "127.0.0.1:0"), ("SHURA_SEED_KEY", key.trim())]).expect("config");
+        let with_env = server::config::Config::from_vars(&[("SHURA_DATA_DIR", &data), ("SHURA_INDEX_DIR", &index), ("SHURA_BIND", "127.0.0.1:0"), ("SHURA_SEED_KEY", key.trim())]).expect("config");
         server::startup::build(&with_env, db.clone(), Clock::system()).await.expect("starts with the key");
         assert!(!key_file.exists(), "no new key file when the environment has the key");
         assert!(server::config::Config::from_vars(&[("SHURA_SEED_KEY", "not hex")]).is_err());

@@ -112,6 +112,31 @@ pub async fn public_by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>,
     Ok(by_slug(db, slug).await?.filter(Consultation::is_public))
 }
 
+/// The titles of the public consultations among these slugs.
+pub async fn public_titles(
+    db: &Db,
+    slugs: &[String],
+) -> Result<Vec<(String, LocalizedText)>, StoreError> {
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, Option<String>, Option<String>)> = with_pool!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT slug, title_ar, title_en FROM consultations WHERE status <> 'draft' AND slug IN (",
+        );
+        let mut list = q.separated(", ");
+        for slug in slugs {
+            list.push_bind(slug.clone());
+        }
+        q.push(")");
+        q.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, ar, en)| (slug, LocalizedText::new(ar, en)))
+        .collect())
+}
+
 pub async fn by_id(db: &Db, id: ConsultationId) -> Result<Option<Consultation>, StoreError> {
     let sql = format!("{SELECT} WHERE c.id = $1");
     let row: Option<ConsultationRow> =

@@ -25,6 +25,8 @@ use super::analysis::{analyse, Word};
 use super::index::{Fields, SearchIndex, FACETS};
 use super::SearchError;
 use crate::domain::search::{HitKind, SearchQuery, Sort};
+use crate::domain::{ClauseKey, ContributionId, Lang};
+use crate::paths;
 
 /// How much an exact (unstemmed) match counts beside a stem or root.
 const EXACT_BOOST: Score = 2.0;
@@ -45,7 +47,7 @@ pub struct Hit {
     pub root: Option<i64>,
     pub consultation: String,
     pub agency: String,
-    pub clause: Option<String>,
+    pub clause: Option<ClauseKey>,
     pub version: Option<u32>,
     /// A clause of a version older than the latest.
     pub earlier: bool,
@@ -56,6 +58,30 @@ pub struct Hit {
     /// snippet.
     pub highlights: Vec<[u32; 2]>,
     pub score: f32,
+}
+
+impl Hit {
+    /// Where the hit is read on the site: a contribution in its whole thread, a clause
+    /// at its anchor (in its version when it is an earlier one), a consultation's page.
+    pub fn href(&self, lang: Lang) -> String {
+        let slug = &self.consultation;
+        match self.kind {
+            HitKind::Contribution => paths::contribution_in_thread(
+                lang,
+                slug,
+                ContributionId(self.root.unwrap_or(self.id)),
+                ContributionId(self.id),
+            ),
+            HitKind::Clause => match (&self.clause, self.version) {
+                (Some(key), Some(n)) if self.earlier => {
+                    paths::version_clause(lang, slug, n, Some(key))
+                }
+                (Some(key), _) => paths::clause(lang, slug, key),
+                (None, _) => paths::consultation(lang, slug),
+            },
+            HitKind::Consultation => paths::consultation(lang, slug),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +256,7 @@ impl Plan {
         );
         filter(f.consultation, q.consultation.iter().cloned().collect());
         filter(f.agency, q.agency.clone());
-        filter(f.clause, q.clause.clone());
+        filter(f.clause, q.clause.iter().map(|c| c.to_string()).collect());
         filter(
             f.channel,
             q.channel.iter().map(|c| c.as_str().to_owned()).collect(),
@@ -280,7 +306,7 @@ impl Plan {
             root: num(f.root).and_then(|r| i64::try_from(r).ok()),
             consultation: text(f.consultation)?,
             agency: text(f.agency).unwrap_or_default(),
-            clause: text(f.clause),
+            clause: text(f.clause).and_then(|k| k.parse().ok()),
             version: num(f.version).and_then(|v| u32::try_from(v).ok()),
             earlier: num(f.earlier) == Some(1),
             created,

@@ -5,6 +5,7 @@
 
 mod consultations;
 mod contributions;
+mod search;
 
 use app::domain::LocalizedText;
 use app::paths::route;
@@ -37,11 +38,13 @@ const MAX_PER_PAGE: u32 = 100;
         consultations::get_consultation,
         consultations::get_version,
         contributions::list_contributions,
-        contributions::get_contribution
+        contributions::get_contribution,
+        search::search
     ),
     tags(
         (name = "consultations", description = "Drafts published for public comment"),
-        (name = "contributions", description = "What people said about them, in threads")
+        (name = "contributions", description = "What people said about them, in threads"),
+        (name = "search", description = "Everything said, searched in Arabic and English")
     )
 )]
 pub struct ApiDoc;
@@ -68,6 +71,7 @@ pub fn routes() -> Router<AppState> {
             route::API_CONTRIBUTION,
             get(contributions::get_contribution),
         )
+        .route(route::API_SEARCH, get(search::search))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),

@@ -1,0 +1,294 @@
+//! The search page's server function: the search run on the index, with what the
+//! page shows beside each hit and facet value (titles, names, clause numbers).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::dates::DateLabel;
+use crate::domain::search::{HitKind, SearchInputError, SearchQuery};
+use crate::domain::{Lang, LocalizedText};
+use crate::error::AppError;
+
+/// One result as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitView {
+    pub kind: HitKind,
+    /// A contribution that answers another.
+    pub reply: bool,
+    pub href: String,
+    pub consultation_title: LocalizedText,
+    pub clause_number: Option<u32>,
+    /// A clause of an earlier version: its number.
+    pub earlier_version: Option<u32>,
+    /// The snippet in pieces, each marked when it matched.
+    pub snippet: Vec<(String, bool)>,
+    pub created: DateLabel,
+}
+
+/// A facet value as a link that adds it to the search or takes it away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValueView {
+    pub value: String,
+    /// For consultations and agencies: their name; for clauses: their number.
+    pub name: Option<LocalizedText>,
+    pub count: u64,
+    pub chosen: bool,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetView {
+    pub name: String,
+    pub values: Vec<FacetValueView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchView {
+    /// The search as read (its defaults filled in); the default when it could not be.
+    pub query: SearchQuery,
+    /// Why the query string could not be read (the page says so, with the form).
+    pub error: Option<SearchInputError>,
+    /// Searching within a consultation: its slug and title.
+    pub scope: Option<(String, LocalizedText)>,
+    pub total: u64,
+    pub hits: Vec<HitView>,
+    pub facets: Vec<FacetView>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: u32,
+}
+
+/// Runs the search the page's query string asks for (`pairs`, repeated keys kept).
+#[server(prefix = "/api/fn", endpoint = "search")]
+pub async fn search(pairs: Vec<(String, String)>, lang: Lang) -> Result<SearchView, AppError> {
+    use crate::ssr::context;
+    let state = context::app_state()?;
+    let query = match SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(q) => q,
+        Err(error) => {
+            context::set_status(axum::http::StatusCode::BAD_REQUEST);
+            return Ok(SearchView {
+                query: SearchQuery::default(),
+                error: Some(error),
+                scope: None,
+                total: 0,
+                hits: Vec::new(),
+                facets: Vec::new(),
+                prev: None,
+                next: None,
+                pages: 0,
+            });
+        }
+    };
+    ssr::view(&state, query, lang).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::domain::search::MAX_RESULTS_PAGED;
+    use crate::paths;
+    use crate::ssr::agencies::store as agencies;
+    use crate::ssr::calendar;
+    use crate::ssr::consultations::store as consultations;
+    use crate::ssr::search::query::{self, Hit};
+    use crate::ssr::state::AppState;
+
+    pub(super) async fn view(
+        state: &AppState,
+        q: SearchQuery,
+        lang: Lang,
+    ) -> Result<SearchView, AppError> {
+        let index = state.search.current();
+        let asked = q.clone();
+        let found = tokio::task::spawn_blocking(move || query::run(&index, &asked))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "search task failed");
+                AppError::Internal
+            })?
+            .map_err(|e| {
+                tracing::error!(error = %e, "search failed");
+                AppError::Internal
+            })?;
+
+        // Names for what the page shows: consultations of the hits and facets, agencies,
+        // and clause numbers within the consultation searched.
+        let mut slugs: Vec<String> = found.hits.iter().map(|h| h.consultation.clone()).collect();
+        slugs.extend(q.consultation.iter().cloned());
+        for f in found.facets.iter().filter(|f| f.name == "consultation") {
+            slugs.extend(f.values.iter().map(|(v, _)| v.clone()));
+        }
+        slugs.sort();
+        slugs.dedup();
+        let titles: HashMap<String, LocalizedText> =
+            consultations::public_titles(&state.db, &slugs)
+                .await?
+                .into_iter()
+                .collect();
+        let agency_names: HashMap<String, LocalizedText> = agencies::list(&state.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.slug, a.name))
+            .collect();
+        let mut clause_numbers: HashMap<(String, String), u32> = HashMap::new();
+        let mut zones: HashMap<String, String> = HashMap::new();
+        for slug in &slugs {
+            if let Some(c) = consultations::public_by_slug(&state.db, slug).await? {
+                zones.insert(slug.clone(), c.agency_time_zone.clone());
+                let wanted = q.consultation.as_deref() == Some(slug.as_str())
+                    || found
+                        .hits
+                        .iter()
+                        .any(|h| &h.consultation == slug && h.clause.is_some());
+                if wanted {
+                    for v in consultations::versions(&state.db, c.id).await? {
+                        for k in consultations::clauses(&state.db, v.id).await? {
+                            if let Some(n) = k.number {
+                                clause_numbers.insert((slug.clone(), k.key.to_string()), n);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        let hits = found
+            .hits
+            .iter()
+            .map(|h| hit_view(h, lang, &titles, &clause_numbers, &zones))
+            .collect();
+        let facets = found
+            .facets
+            .iter()
+            .filter(|f| !f.values.is_empty())
+            .map(|f| FacetView {
+                name: f.name.to_owned(),
+                values: f
+                    .values
+                    .iter()
+                    .map(|(value, count)| {
+                        let name = match f.name {
+                            "consultation" => titles.get(value).cloned(),
+                            "agency" => agency_names.get(value).cloned(),
+                            "clause" => q
+                                .consultation
+                                .as_ref()
+                                .and_then(|s| clause_numbers.get(&(s.clone(), value.clone())))
+                                .map(|n| {
+                                    LocalizedText::new(Some(n.to_string()), Some(n.to_string()))
+                                }),
+                            _ => None,
+                        };
+                        let (chosen, href) = toggle(&q, f.name, value, lang);
+                        FacetValueView {
+                            value: value.clone(),
+                            name,
+                            count: *count,
+                            chosen,
+                            href,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let reachable = found.total.min(u64::from(MAX_RESULTS_PAGED));
+        let pages = u32::try_from(reachable.div_ceil(u64::from(q.per_page)))
+            .unwrap_or(1)
+            .max(1);
+        let page_link = |p: u32| {
+            let mut pairs = q.to_pairs();
+            if p > 1 {
+                pairs.push(("page", p.to_string()));
+            }
+            paths::search(lang, &pairs)
+        };
+        let scope = q
+            .consultation
+            .as_ref()
+            .and_then(|s| titles.get(s).map(|t| (s.clone(), t.clone())));
+        Ok(SearchView {
+            prev: (q.page > 1).then(|| page_link(q.page - 1)),
+            next: (q.page < pages).then(|| page_link(q.page + 1)),
+            pages,
+            total: found.total,
+            hits,
+            facets,
+            scope,
+            error: None,
+            query: q,
+        })
+    }
+
+    fn hit_view(
+        h: &Hit,
+        lang: Lang,
+        titles: &HashMap<String, LocalizedText>,
+        clause_numbers: &HashMap<(String, String), u32>,
+        zones: &HashMap<String, String>,
+    ) -> HitView {
+        let mut snippet = Vec::new();
+        let chars: Vec<char> = h.snippet.chars().collect();
+        let mut at = 0usize;
+        for [start, end] in &h.highlights {
+            let (start, end) = (*start as usize, (*end as usize).min(chars.len()));
+            if start < at || start >= end {
+                continue;
+            }
+            if start > at {
+                snippet.push((chars[at..start].iter().collect(), false));
+            }
+            snippet.push((chars[start..end].iter().collect(), true));
+            at = end;
+        }
+        if at < chars.len() {
+            snippet.push((chars[at..].iter().collect(), false));
+        }
+        let zone = zones.get(&h.consultation).map_or("UTC", String::as_str);
+        HitView {
+            kind: h.kind,
+            reply: h.kind == HitKind::Contribution && h.root.is_some_and(|r| r != h.id),
+            href: h.href(lang),
+            consultation_title: titles.get(&h.consultation).cloned().unwrap_or_default(),
+            clause_number: h
+                .clause
+                .as_ref()
+                .and_then(|k| clause_numbers.get(&(h.consultation.clone(), k.to_string())))
+                .copied(),
+            earlier_version: h.earlier.then_some(h.version).flatten(),
+            snippet,
+            created: calendar::label(h.created, zone, lang),
+        }
+    }
+
+    /// Whether `value` of facet `name` is chosen, and the search with it added or
+    /// taken away (back to the first page).
+    fn toggle(q: &SearchQuery, name: &str, value: &str, lang: Lang) -> (bool, String) {
+        let mut pairs = q.to_pairs();
+        let chosen = pairs.iter().any(|(k, v)| *k == name && v == value);
+        if chosen {
+            pairs.retain(|(k, v)| !(*k == name && v == value));
+            // Without its consultation, a clause means nothing.
+            if name == "consultation" {
+                pairs.retain(|(k, _)| *k != "clause");
+            }
+        } else if name == "consultation" {
+            pairs.retain(|(k, _)| *k != "consultation");
+            pairs.push(("consultation", value.to_owned()));
+        } else {
+            pairs.push((facet_param(name), value.to_owned()));
+        }
+        (chosen, paths::search(lang, &pairs))
+    }
+
+    /// The facet's parameter name as the query string writes it.
+    fn facet_param(name: &str) -> &'static str {
+        crate::ssr::search::index::FACETS
+            .iter()
+            .find(|f| **f == name)
+            .copied()
+            .unwrap_or("q")
+    }
+}
