@@ -67,8 +67,15 @@ pub async fn search(pairs: Vec<(String, String)>, lang: Lang) -> Result<SearchVi
         Ok(q) => q,
         Err(error) => {
             context::set_status(axum::http::StatusCode::BAD_REQUEST);
+            // What was typed stays in the box, to be corrected.
+            let typed = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone());
             return Ok(SearchView {
-                query: SearchQuery::default(),
+                query: SearchQuery {
+                    q: typed.unwrap_or_default(),
+                    page: 1,
+                    per_page: crate::domain::search::DEFAULT_PER_PAGE,
+                    ..SearchQuery::default()
+                },
                 error: Some(error),
                 scope: None,
                 total: 0,

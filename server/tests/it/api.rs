@@ -12,6 +12,24 @@ use serde_json::Value;
 
 use crate::common::*;
 
+/// Every item of a paged list (`path` without `page`/`per_page`), and its total.
+async fn all_items(server: &TestServer, path: &str) -> (u64, Vec<Value>) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut total = 0;
+    for page in 1.. {
+        let (status, body) = json(server, &format!("{path}{sep}per_page=100&page={page}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        total = body["total"].as_u64().expect("total");
+        let got = body["items"].as_array().expect("items").clone();
+        if got.is_empty() {
+            break;
+        }
+        items.extend(got);
+    }
+    (total, items)
+}
+
 async fn json(server: &TestServer, path: &str) -> (StatusCode, Value) {
     let res = server.get(path).await;
     let status = res.status();
@@ -218,8 +236,8 @@ http_tests! {
         contributions::withdraw(db, gone, now).await.expect("withdraw");
         let mine = [root, reply, hidden, gone];
 
-        let (_, page) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?per_page=100").await;
-        let api: Vec<&Value> = page["items"].as_array().expect("items").iter()
+        let (_, items) = all_items(&server, "/api/v1/consultations/e-participation-guideline/contributions").await;
+        let api: Vec<&Value> = items.iter()
             .filter(|x| mine.iter().any(|id| x["id"] == id.0)).collect();
         let client = signed_in_client(&server, "huda@example.org", &secret).await;
         let data: Value = client.get(server.url("/en/account/my-data")).send().await.expect("get")
@@ -265,6 +283,11 @@ http_tests! {
         let v = consultations::versions(db, c.id).await.expect("versions").pop().expect("v");
         let key = consultations::clauses(db, v.id).await.expect("clauses")[3].key.clone();
         let now = chrono::Utc::now();
+        // The demo's own contributions come first; these are counted on top of them.
+        let list = "/api/v1/consultations/e-participation-guideline/contributions";
+        let (demo_total, _) = all_items(&server, list).await;
+        let (demo_on_clause, _) = all_items(&server, &format!("{list}?clause={key}")).await;
+        let (demo_withdrawn, _) = all_items(&server, &format!("{list}?status=withdrawn")).await;
         let new = |clause: Option<&ClauseKey>, parent: Option<ContributionId>, body: &str| NewContribution {
             consultation_id: c.id,
             version_id: v.id,
@@ -282,10 +305,10 @@ http_tests! {
         let gone = contributions::insert(db, &new(None, None, "Withdrawn later"), now).await.expect("gone");
         contributions::withdraw(db, gone, now).await.expect("withdraw");
 
-        let (status, page) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions").await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        assert_eq!(page["total"], 3);
-        let items = page["items"].as_array().expect("items");
+        let (total, items) = all_items(&server, list).await;
+        assert_eq!(total, demo_total + 3);
+        let mine = [root, reply, gone];
+        let items: Vec<&Value> = items.iter().filter(|x| mine.iter().any(|id| x["id"] == id.0)).collect();
         assert_eq!(items[0]["id"], root.0);
         assert_eq!(items[0]["clause_key"], key.as_str());
         assert_eq!(items[0]["on_behalf_of"]["kind"], "academic");
@@ -293,10 +316,10 @@ http_tests! {
         assert_eq!(items[2]["status"], "withdrawn");
         assert!(items[2]["body"].is_null(), "no text for a withdrawn contribution");
 
-        let (_, on_clause) = json(&server, &format!("/api/v1/consultations/e-participation-guideline/contributions?clause={key}")).await;
-        assert_eq!(on_clause["total"], 2);
-        let (_, withdrawn) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=withdrawn").await;
-        assert_eq!(withdrawn["total"], 1);
+        let (_, on_clause) = json(&server, &format!("{list}?clause={key}")).await;
+        assert_eq!(on_clause["total"], demo_on_clause + 2);
+        let (_, withdrawn) = json(&server, &format!("{list}?status=withdrawn")).await;
+        assert_eq!(withdrawn["total"], demo_withdrawn + 1);
         let (bad, _) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?status=deleted").await;
         assert_eq!(bad, StatusCode::BAD_REQUEST);
         let (bad, body) = json(&server, "/api/v1/consultations/e-participation-guideline/contributions?clause=Not%20a%20key").await;

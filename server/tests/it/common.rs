@@ -62,35 +62,17 @@ impl TestServer {
                 .await
                 .expect("demo data");
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let data_dir = tempfile::tempdir().expect("data dir");
-        let (bind, data) = (addr.to_string(), data_dir.path().to_string_lossy());
-        let site = site.map(|site| site.to_string_lossy());
-        let mut vars = vec![("SHURA_BIND", &*bind), ("SHURA_DATA_DIR", &*data)];
+        let site = site.map(|site| site.to_string_lossy().into_owned());
+        let mut vars: Vec<(&str, &str)> = Vec::new();
         if let Some(site) = &site {
             vars.push(("SHURA_SITE_DIR", site));
         }
         vars.extend_from_slice(extra_vars);
-        let config = server::config::Config::from_vars(&vars).expect("test configuration");
-        let app = server::startup::build(&config, test_db.db.clone(), clock)
-            .await
-            .expect("app");
-        let (stop_indexer, indexer_stopped) = tokio::sync::watch::channel(false);
-        tokio::spawn(app::ssr::search::indexer::run(
-            app.indexer,
-            test_db.db.clone(),
-            app.state.clock.clone(),
-            std::time::Duration::from_millis(100),
-            indexer_stopped,
-        ));
-        tokio::spawn(server::startup::serve_on(
-            listener,
-            app.router,
-            std::future::pending(),
-        ));
+        let Launched {
+            addr,
+            data_dir,
+            stop_indexer,
+        } = launch(&test_db.db, clock, &vars).await;
         let client = reqwest::Client::builder()
             .redirect(Policy::none())
             .timeout(std::time::Duration::from_secs(30))
@@ -102,6 +84,27 @@ impl TestServer {
             test_db,
             data_dir,
             stop_indexer,
+        }
+    }
+
+    /// Another `shura serve` on the same database, as a second app node: its own data
+    /// directory and search index, this one's seed key.
+    pub async fn second_process(&self) -> OtherProcess {
+        let key = std::fs::read_to_string(self.data_dir.path().join("seed.key")).expect("seed key");
+        let Launched {
+            addr,
+            data_dir,
+            stop_indexer,
+        } = launch(
+            &self.test_db.db,
+            Clock::system(),
+            &[("SHURA_SEED_KEY", key.trim())],
+        )
+        .await;
+        OtherProcess {
+            addr,
+            _data_dir: data_dir,
+            _stop_indexer: stop_indexer,
         }
     }
 
@@ -139,6 +142,60 @@ pub fn location(res: &reqwest::Response) -> &str {
 }
 
 /// Each test runs once on SQLite and once on PostgreSQL.
+/// A second server process on a test's database (see [`TestServer::second_process`]).
+pub struct OtherProcess {
+    pub addr: SocketAddr,
+    _data_dir: tempfile::TempDir,
+    _stop_indexer: tokio::sync::watch::Sender<bool>,
+}
+
+impl OtherProcess {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+struct Launched {
+    addr: SocketAddr,
+    data_dir: tempfile::TempDir,
+    stop_indexer: tokio::sync::watch::Sender<bool>,
+}
+
+/// Builds the app on `db` as `shura serve` does — in a data directory of its own, with
+/// `vars` — and serves it on a free port with its search indexer running.
+async fn launch(db: &Db, clock: Clock, vars: &[(&str, &str)]) -> Launched {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let (bind, data) = (addr.to_string(), data_dir.path().to_string_lossy());
+    let mut all = vec![("SHURA_BIND", &*bind), ("SHURA_DATA_DIR", &*data)];
+    all.extend_from_slice(vars);
+    let config = server::config::Config::from_vars(&all).expect("test configuration");
+    let app = server::startup::build(&config, db.clone(), clock)
+        .await
+        .expect("app");
+    let (stop_indexer, indexer_stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(app::ssr::search::indexer::run(
+        app.indexer,
+        db.clone(),
+        app.state.clock.clone(),
+        std::time::Duration::from_millis(100),
+        indexer_stopped,
+    ));
+    tokio::spawn(server::startup::serve_on(
+        listener,
+        app.router,
+        std::future::pending(),
+    ));
+    Launched {
+        addr,
+        data_dir,
+        stop_indexer,
+    }
+}
+
 macro_rules! http_tests {
     ($(async fn $name:ident($server:ident, demo = $demo:expr) $body:block)*) => {
         mod on_sqlite {

@@ -94,22 +94,32 @@ impl Spawned {
 }
 
 fn spawn_server(data: &std::path::Path, log_level: &str) -> (Spawned, String) {
+    spawn_server_with(data, log_level, &[])
+}
+
+fn spawn_server_with(
+    data: &std::path::Path,
+    log_level: &str,
+    vars: &[(&str, &str)],
+) -> (Spawned, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_shura"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shura"));
+    command
         .arg("serve")
         .env_remove("DATABASE_URL")
         .env_remove("SHURA_SMTP_HOST")
         .env("SHURA_DATA_DIR", data)
         .env("SHURA_BIND", &addr)
         .env("RUST_LOG", log_level)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start shura");
-    let mut child = child;
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("start shura");
     let mut stderr = child.stderr.take().expect("stderr");
     let log = std::thread::spawn(move || {
         let mut out = Vec::new();
@@ -316,4 +326,140 @@ async fn no_password_token_or_session_id_reaches_the_log() {
             "the {what} appears in the log: {line}"
         );
     }
+}
+
+/// `kill -9` while contributions are being written: after a restart every committed
+/// contribution is found exactly once (the index goes on from its last commit and
+/// re-applying the outbox replaces, never duplicates).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_kill_9_every_committed_contribution_is_searchable_exactly_once() {
+    use app::domain::contribution::{Channel, Speaker};
+    use app::domain::Lang;
+    use app::ssr::accounts::store::{self as users, NewUser};
+    use app::ssr::consultations::store as consultations;
+    use app::ssr::contributions::store::{self as contributions, NewContribution};
+
+    let data = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", data.path().join("shura.db").display());
+    let db = app::ssr::db::Db::connect(&url).await.expect("database");
+    db.migrate().await.expect("migrate");
+    let now = chrono::Utc::now();
+    app::ssr::exchange::demo::load_if_empty(&db, now)
+        .await
+        .expect("demo");
+    let c = consultations::by_slug(&db, "e-participation-guideline")
+        .await
+        .expect("query")
+        .expect("guideline");
+    let version = consultations::versions(&db, c.id)
+        .await
+        .expect("versions")
+        .pop()
+        .expect("version")
+        .id;
+    let author = users::create(
+        &db,
+        &NewUser {
+            email: "crash@example.org".into(),
+            display_name: "Crash".into(),
+            preferred_lang: Lang::En,
+            password_hash: "unused".into(),
+            terms_version: "2026-11".into(),
+        },
+        now,
+    )
+    .await
+    .expect("user")
+    .id;
+
+    let (first, addr) = spawn_server_with(data.path(), "info", &[("DATABASE_URL", &url)]);
+    assert!(wait_until_healthy(&addr));
+    const WRITTEN: usize = 240;
+    let writer = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in 0..WRITTEN {
+                let body = format!("crashprobe contribution number {i}");
+                let new = NewContribution {
+                    consultation_id: c.id,
+                    version_id: version,
+                    clause_key: None,
+                    parent_id: None,
+                    author,
+                    speaker: Speaker::Individual,
+                    body_hash: format!("{i:064}"),
+                    body,
+                    channel: Channel::Online,
+                    external_id: None,
+                };
+                ids.push(
+                    contributions::insert(&db, &new, chrono::Utc::now())
+                        .await
+                        .expect("insert")
+                        .0,
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            ids
+        })
+    };
+    // Killed while the indexer is taking them in.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    Command::new("kill")
+        .args(["-KILL", &first.child.id().to_string()])
+        .status()
+        .expect("kill -9");
+    let _ = first.finish();
+    let mut written = writer.await.expect("writer");
+    written.sort_unstable();
+
+    let (second, addr) = spawn_server_with(data.path(), "info", &[("DATABASE_URL", &url)]);
+    assert!(wait_until_healthy(&addr));
+    let client = reqwest::Client::new();
+    let found = |page: usize| {
+        let url = format!(
+            "http://{addr}/api/v1/search?q=crashprobe&kind=contribution&per_page=100&page={page}"
+        );
+        let client = client.clone();
+        async move {
+            let body: serde_json::Value = client
+                .get(url)
+                .send()
+                .await
+                .expect("search")
+                .json()
+                .await
+                .expect("json");
+            body
+        }
+    };
+    let mut total = 0;
+    for _ in 0..100 {
+        total = found(1).await["total"].as_u64().expect("total");
+        if total as usize >= WRITTEN {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(total as usize, WRITTEN, "every contribution once, no more");
+    let mut ids = Vec::new();
+    for page in 1..=WRITTEN.div_ceil(100) {
+        let body = found(page).await;
+        ids.extend(
+            body["hits"]
+                .as_array()
+                .expect("hits")
+                .iter()
+                .filter_map(|h| h["id"].as_i64()),
+        );
+    }
+    ids.sort_unstable();
+    assert_eq!(ids, written);
+    Command::new("kill")
+        .args(["-TERM", &second.child.id().to_string()])
+        .status()
+        .expect("kill");
+    let _ = second.finish();
+    db.close().await;
 }

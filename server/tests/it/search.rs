@@ -62,7 +62,7 @@ http_tests! {
         let client = signed_in_client(&server, "searcher@example.org", &secret).await;
         let res = post_form(&server, &client, &format!("/ar/consultations/{GUIDELINE}"), &[
             ("intent", "contribute"),
-            ("body", "نقترح أن تُنشر مَحاضِر ورش العمل خلال أسبوع من انعقادها"),
+            ("body", "نقترح أن تُنشر مَحاضِر ورش العمل خلال أسبوع من انعقادها qx7"),
         ]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let id: i64 = location(&res).rsplit("#contribution-").next().and_then(|s| s.parse().ok()).expect("id");
@@ -70,9 +70,9 @@ http_tests! {
         // Another spelling and word form of what was written: محضر for مَحاضِر.
         let server = &server;
         eventually(Duration::from_secs(2), || async move {
-            found(server, "q=%D9%85%D8%AD%D8%B6%D8%B1").await.contains(&id)
+            found(server, "q=%D9%85%D8%AD%D8%B6%D8%B1+qx7").await.contains(&id)
         }).await;
-        let (_, body) = api(server, "q=%D9%85%D8%AD%D8%B6%D8%B1&lang=en").await;
+        let (_, body) = api(server, "q=%D9%85%D8%AD%D8%B6%D8%B1+qx7&lang=en").await;
         let hit = body["hits"].as_array().expect("hits").iter().find(|h| h["id"] == id).expect("hit");
         assert_eq!(hit["consultation"], GUIDELINE);
         assert_eq!(hit["href"], format!("/en/consultations/{GUIDELINE}?thread={id}#contribution-{id}"));
@@ -90,7 +90,7 @@ http_tests! {
             reason: Some("spam"),
         }, Some(&no_audit()), chrono::Utc::now()).await.expect("hide");
         eventually(Duration::from_secs(2), || async move {
-            !found(server, "q=%D9%85%D8%AD%D8%B6%D8%B1").await.contains(&id)
+            !found(server, "q=%D9%85%D8%AD%D8%B6%D8%B1+qx7").await.contains(&id)
         }).await;
     }
 
@@ -120,4 +120,79 @@ http_tests! {
         let spec = text_of(&server.client, server.url("/api/openapi.json")).await;
         assert!(spec.contains("/api/v1/search"));
     }
+}
+
+/// Two app nodes on one PostgreSQL database, each with its own index fed by the shared
+/// outbox: what is posted through one is found through the other, and hiding it
+/// removes it from both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_postgresql_each_keep_their_index_current() {
+    let a = TestServer::start(TestDb::postgres().await, true).await;
+    let b = a.second_process().await;
+    let (_, secret) = person(&a.test_db.db, "nodes@example.org", &[], false).await;
+    let client = signed_in_client(&a, "nodes@example.org", &secret).await;
+    let res = post_form(
+        &a,
+        &client,
+        &format!("/en/consultations/{GUIDELINE}"),
+        &[
+            ("intent", "contribute"),
+            (
+                "body",
+                "Publish the workshop minutes within a week, please (qx8)",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id: i64 = location(&res)
+        .rsplit("#contribution-")
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    let find = |base: String| async move {
+        let body: Value = reqwest::get(format!("{base}/api/v1/search?q=minute+qx8"))
+            .await
+            .expect("search")
+            .json()
+            .await
+            .expect("json");
+        body["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .any(|h| h["kind"] == "contribution" && h["id"] == id)
+    };
+    let (a_url, b_url) = (a.url(""), b.url(""));
+    eventually(Duration::from_secs(2), || find(b_url.clone())).await;
+    eventually(Duration::from_secs(2), || find(a_url.clone())).await;
+
+    let c = consultations::by_slug(&a.test_db.db, GUIDELINE)
+        .await
+        .expect("q")
+        .expect("guideline");
+    moderation::apply(
+        &a.test_db.db,
+        &Decision {
+            consultation: c.id,
+            contribution: ContributionId(id),
+            action: ModerationAction::Hide,
+            category: Some(ReportCategory::Spam),
+            reason: Some("spam"),
+        },
+        Some(&no_audit()),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("hide");
+    eventually(Duration::from_secs(2), || async {
+        !find(b_url.clone()).await
+    })
+    .await;
+    eventually(Duration::from_secs(2), || async {
+        !find(a_url.clone()).await
+    })
+    .await;
+    drop(b);
+    a.finish().await;
 }

@@ -111,15 +111,15 @@ crate::store_tests! {
         assert!(found.hits.iter().all(|h| !h.highlights.is_empty()), "{found:?}");
 
         let minutes = post(db, &s, None, Speaker::Individual,
-            "نرجو نشر محاضر الاجتماعات مع البيانات المفتوحة للجمهور").await;
+            "نرجو نشر محاضر الاجتماعات مع البيانات المفتوحة للجمهور qx7").await;
         let reply = post(db, &s, Some(minutes), Speaker::Organisation { name: "جمعية الشفافية".into(), kind: OrgKind::Ngo },
-            "نؤيد نشر المحضر كاملاً خلال أسبوع").await;
+            "نؤيد نشر المحضر كاملاً خلال أسبوع qx7").await;
         let english = post(db, &s, None, Speaker::Individual,
-            "Please publish the minutes of every meeting as open data.").await;
+            "Please publish the minutes of every meeting as open data, qx7.").await;
         assert_eq!(indexer.round(db, now).await.expect("tail"), 3);
 
         // A broken plural finds the singular and the reverse; the reply knows its thread.
-        let found = search(&index, &[("q", "محضر")]);
+        let found = search(&index, &[("q", "محضر qx7")]);
         let ids = contribution_ids(&found);
         assert!(ids.contains(&minutes.0) && ids.contains(&reply.0), "{found:?}");
         let hit = found.hits.iter().find(|h| h.id == reply.0).expect("reply");
@@ -129,16 +129,16 @@ crate::store_tests! {
         assert_eq!(marked, "المحضر");
 
         // English stems; a phrase; an exclusion.
-        assert_eq!(contribution_ids(&search(&index, &[("q", "meetings")])), [english.0]);
-        assert_eq!(contribution_ids(&search(&index, &[("q", "\"البيانات المفتوحة\""), ("kind", "contribution")])), [minutes.0]);
-        assert_eq!(contribution_ids(&search(&index, &[("q", "محضر -أسبوع")])), [minutes.0]);
+        assert_eq!(contribution_ids(&search(&index, &[("q", "meetings qx7")])), [english.0]);
+        assert_eq!(contribution_ids(&search(&index, &[("q", "\"البيانات المفتوحة\" qx7"), ("kind", "contribution")])), [minutes.0]);
+        assert_eq!(contribution_ids(&search(&index, &[("q", "محضر qx7 -أسبوع")])), [minutes.0]);
 
         // Facets count every match; filters narrow them.
-        let found = search(&index, &[("q", "نشر"), ("kind", "contribution")]);
+        let found = search(&index, &[("q", "نشر qx7"), ("kind", "contribution")]);
         let speaker = found.facets.iter().find(|f| f.name == "speaker").expect("speaker facet");
         assert_eq!(speaker.values, [("individual".to_owned(), 1), ("ngo".to_owned(), 1)]);
-        assert_eq!(contribution_ids(&search(&index, &[("q", "نشر"), ("speaker", "ngo")])), [reply.0]);
-        assert_eq!(search(&index, &[("q", "نشر"), ("consultation", "no-such-thing")]).total, 0);
+        assert_eq!(contribution_ids(&search(&index, &[("q", "نشر qx7"), ("speaker", "ngo")])), [reply.0]);
+        assert_eq!(search(&index, &[("q", "نشر qx7"), ("consultation", "no-such-thing")]).total, 0);
 
         // Hidden and withdrawn contributions leave the index on the next round.
         moderation::apply(db, &Decision {
@@ -150,8 +150,8 @@ crate::store_tests! {
         }, None, now).await.expect("hide");
         contributions::withdraw(db, english, now).await.expect("withdraw");
         indexer.round(db, now).await.expect("tail");
-        assert_eq!(contribution_ids(&search(&index, &[("q", "محضر")])), [minutes.0]);
-        assert!(contribution_ids(&search(&index, &[("q", "meeting")])).is_empty());
+        assert_eq!(contribution_ids(&search(&index, &[("q", "محضر qx7")])), [minutes.0]);
+        assert!(contribution_ids(&search(&index, &[("q", "meeting qx7")])).is_empty());
     }
 
     async fn a_restart_goes_on_from_the_commit_and_a_rebuild_is_followed(db) {
@@ -159,29 +159,29 @@ crate::store_tests! {
         let s = setup(db, now).await;
         let dir = tempfile::tempdir().expect("dir");
         let home = IndexHome(dir.path().join("index"));
-        let first = post(db, &s, None, Speaker::Individual, "اقتراح بشأن الخصوصية").await;
+        let first = post(db, &s, None, Speaker::Individual, "اقتراح بشأن الخصوصية zz9").await;
         {
             let mut indexer = Indexer::open(home.clone()).expect("open");
             indexer.round(db, now).await.expect("build");
             let index = indexer.search().current();
-            assert_eq!(contribution_ids(&search(&index, &[("q", "خصوصيه")])), [first.0]);
+            assert_eq!(contribution_ids(&search(&index, &[("q", "خصوصيه zz9")])), [first.0]);
         }
         // Written while no indexer ran: found after a restart, and nothing twice.
-        let second = post(db, &s, None, Speaker::Individual, "ملاحظة أخرى عن الخصوصية").await;
+        let second = post(db, &s, None, Speaker::Individual, "ملاحظة أخرى عن الخصوصية zz9").await;
         let mut indexer = Indexer::open(home.clone()).expect("reopen");
         indexer.round(db, now).await.expect("catch up");
         let search_handle = indexer.search();
-        let mut ids = contribution_ids(&search(&search_handle.current(), &[("q", "الخصوصية")]));
+        let mut ids = contribution_ids(&search(&search_handle.current(), &[("q", "الخصوصية zz9")]));
         ids.sort_unstable();
         assert_eq!(ids, [first.0, second.0]);
 
         // A rebuild (as `shura reindex` does, beside the running indexer) is swapped in.
         let before = search_handle.current().dir.clone();
         indexer::rebuild(db, &home, now, |_| {}).await.expect("rebuild");
-        let third = post(db, &s, None, Speaker::Individual, "الخصوصية مرة ثالثة").await;
+        let third = post(db, &s, None, Speaker::Individual, "الخصوصية مرة ثالثة zz9").await;
         indexer.round(db, now).await.expect("follow");
         assert_ne!(search_handle.current().dir, before);
-        let mut ids = contribution_ids(&search(&search_handle.current(), &[("q", "الخصوصية")]));
+        let mut ids = contribution_ids(&search(&search_handle.current(), &[("q", "الخصوصية zz9")]));
         ids.sort_unstable();
         assert_eq!(ids, [first.0, second.0, third.0]);
         assert!(before.is_some_and(|d| !d.exists()), "the old generation is removed");
