@@ -44,6 +44,41 @@ pub enum Command {
     /// use, then swap it in: a running server moves to it within a second and keeps
     /// serving meanwhile.
     Reindex,
+    /// Benchmarks (see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        what: Bench,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum Bench {
+    /// Shura's search index against PostgreSQL full-text search and SQLite FTS5, on
+    /// one generated corpus: build rate, index size, query latency, recall@10.
+    Search {
+        /// Corpus sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000])]
+        sizes: Vec<usize>,
+        /// Queries in the timed mix.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// A PostgreSQL database to compare with (a scratch table `bench_fts` is made
+        /// and dropped there); left out when not given.
+        #[arg(long, env = "SHURA_BENCH_POSTGRES_URL")]
+        postgres_url: Option<String>,
+        /// Leave SQLite FTS5 out.
+        #[arg(long)]
+        no_sqlite: bool,
+        /// Scratch folder for the indexes.
+        #[arg(long)]
+        work_dir: Option<std::path::PathBuf>,
+    },
+    /// The query process of `bench search` (opens an index, runs a queries file).
+    #[command(hide = true)]
+    SearchServe {
+        dir: std::path::PathBuf,
+        queries: std::path::PathBuf,
+    },
 }
 
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
@@ -91,6 +126,7 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             Ok(())
         }
         Command::Reindex => reindex(&config).await,
+        Command::Bench { what } => bench(what).await,
         Command::Export { slug } => {
             let db = startup::open_database(&config).await?;
             let result = app::ssr::exchange::export(&db, &slug, chrono_now()).await;
@@ -153,4 +189,45 @@ async fn reindex(config: &Config) -> Result<(), StartupError> {
     bar.finish_with_message("indexed");
     println!("search index rebuilt in {}", dir.display());
     Ok(())
+}
+
+/// `shura bench …`: the report on standard output, progress on standard error.
+async fn bench(what: Bench) -> Result<(), StartupError> {
+    use app::ssr::search::bench;
+    let failed = |e: bench::BenchError| StartupError::Bench(e.to_string());
+    match what {
+        Bench::SearchServe { dir, queries } => {
+            let served = bench::serve_queries(&dir, &queries).map_err(failed)?;
+            let json =
+                serde_json::to_string(&served).map_err(|e| StartupError::Bench(e.to_string()))?;
+            println!("{json}");
+            Ok(())
+        }
+        Bench::Search {
+            sizes,
+            queries,
+            postgres_url,
+            no_sqlite,
+            work_dir,
+        } => {
+            let work_dir = work_dir.unwrap_or_else(|| std::env::temp_dir().join("shura-bench"));
+            std::fs::create_dir_all(&work_dir)
+                .map_err(|e| StartupError::Bench(format!("{}: {e}", work_dir.display())))?;
+            let program =
+                std::env::current_exe().map_err(|e| StartupError::Bench(e.to_string()))?;
+            let options = bench::Options {
+                sizes,
+                queries,
+                postgres_url,
+                sqlite: !no_sqlite,
+                work_dir,
+                query_process: (program, vec!["bench".into(), "search-serve".into()]),
+            };
+            let results = bench::run(&options, &|msg| eprintln!("{msg}"))
+                .await
+                .map_err(failed)?;
+            println!("{}", bench::report(&results));
+            Ok(())
+        }
+    }
 }

@@ -50,6 +50,8 @@ pub enum StartupError {
     SeedKey(app::ssr::accounts::service::AccountError),
     #[error("{0}")]
     Search(#[from] app::ssr::search::SearchError),
+    #[error("bench: {0}")]
+    Bench(String),
 }
 
 /// How often the indexer looks at the outbox: a new contribution is searchable

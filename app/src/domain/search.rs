@@ -327,6 +327,25 @@ impl SearchQuery {
     }
 }
 
+/// The pairs of a query string (`?a=1&b=x%20y`, the `?` optional), decoded; repeated
+/// keys kept in order.
+pub fn decode_query(query: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
 /// A slug: lower-case letters, digits, `-` and `_`, as the portal makes them.
 fn slug(s: &str) -> Option<String> {
     (s.len() <= 120
@@ -496,6 +515,20 @@ mod tests {
             SearchQuery::from_pairs([("page", "1000"), ("per_page", "100")]),
             Err(SearchInputError::TooDeep)
         );
+    }
+
+    #[test]
+    fn query_strings_are_decoded_with_their_repeated_keys() {
+        assert_eq!(
+            decode_query("?q=%D9%85%D8%AD%D8%B6%D8%B1+qx7&channel=email&channel=letter&x"),
+            [
+                ("q".to_owned(), "محضر qx7".to_owned()),
+                ("channel".to_owned(), "email".to_owned()),
+                ("channel".to_owned(), "letter".to_owned()),
+                ("x".to_owned(), String::new()),
+            ]
+        );
+        assert!(decode_query("").is_empty());
     }
 
     #[test]

@@ -58,11 +58,13 @@ pub struct SearchView {
     pub pages: u32,
 }
 
-/// Runs the search the page's query string asks for (`pairs`, repeated keys kept).
+/// Runs the search the page's query string asks for (as the address bar has it,
+/// percent-encoded, repeated keys kept).
 #[server(prefix = "/api/fn", endpoint = "search")]
-pub async fn search(pairs: Vec<(String, String)>, lang: Lang) -> Result<SearchView, AppError> {
+pub async fn search(query_string: String, lang: Lang) -> Result<SearchView, AppError> {
     use crate::ssr::context;
     let state = context::app_state()?;
+    let pairs = crate::domain::search::decode_query(&query_string);
     let query = match SearchQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
         Ok(q) => q,
         Err(error) => {

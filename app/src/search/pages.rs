@@ -33,13 +33,10 @@ pub fn SearchPage() -> impl IntoView {
     let lang = use_lang();
     let l = lang.locale();
     let query = use_query_map();
-    let pairs = move || {
-        (&query.get())
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_owned()))
-            .collect::<Vec<_>>()
-    };
-    let data = Resource::new(pairs, move |p| search(p, lang));
+    let data = Resource::new(
+        move || query.get().to_query_string(),
+        move |q| search(q, lang),
+    );
     view! {
         <Title text=page_title(lang, td_string!(l, search_title)) />
         <section class="page search">

@@ -83,7 +83,7 @@ pub(super) fn routes(lang: Lang) -> Router<AppState> {
 pub async fn post(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    SignedSubmission(sub, signed): SignedSubmission,
+    SignedSubmission(mut sub, signed): SignedSubmission,
 ) -> Response {
     if !is_valid_slug(&slug) {
         return StatusCode::NOT_FOUND.into_response();
@@ -110,7 +110,10 @@ pub async fn post(
             }
         };
     }
-    let query = back_query(sub.field(field::BACK)).unwrap_or_default();
+    let query = back_query(sub.field(field::BACK))
+        .unwrap_or_default()
+        .to_owned();
+    let query = query.as_str();
     // The contribution acted on, and what to confirm next to it.
     let result: Result<(ContributionId, Option<Done>), FormFeedback> = match intent {
         Intent::Follow | Intent::Unfollow => {
@@ -212,6 +215,9 @@ pub async fn post(
         Ok((id, None)) => paths::contribution_in_list(sub.lang, &slug, query, *id),
         Err(_) => paths::contributions(sub.lang, &slug, query),
     };
+    // Refused, the page comes back at the list's place the form was on: the thread it
+    // answers may not be on the first page of the default order.
+    sub.shown_at(query);
     sub.respond(&state, result.map(drop), next).await
 }
 

@@ -128,6 +128,18 @@ pub(super) struct Submission {
 }
 
 impl Submission {
+    /// Makes a refusal show the page at `query` (already checked; `sort=…&cpage=…`): the
+    /// place in a list the form was sent from, which the form's own address lacks.
+    pub(super) fn shown_at(&mut self, query: &str) {
+        if query.is_empty() {
+            return;
+        }
+        let at = format!("{}?{query}", self.parts.uri.path());
+        if let Ok(uri) = at.parse() {
+            self.parts.uri = uri;
+        }
+    }
+
     /// The sign-in limits keyed by the typed address: for the forms that take one
     /// from anybody (registering, signing in, asking for a reset link).
     /// The address is keyed by its digest once normalised; a value that is no address

@@ -69,10 +69,17 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             }
         };
         let mut end = text.len();
+        let mut last = text[start..].chars().next().unwrap_or(' ');
         while let Some(&(i, c)) = chars.peek() {
-            if !is_word_char(c) {
+            // A number written against an Arabic word (2030م, ٣٠يوماً) is two words.
+            let digits_meet_arabic =
+                (c.is_numeric() && is_arabic(last)) || (is_arabic(c) && last.is_numeric());
+            if !is_word_char(c) || digits_meet_arabic {
                 end = i;
                 break;
+            }
+            if !is_mark(c) {
+                last = c;
             }
             chars.next();
         }
@@ -350,6 +357,13 @@ mod tests {
         );
         assert_eq!(words[1].exact, "المواطنون");
         assert_eq!(words[6].position, 6);
+    }
+
+    #[test]
+    fn a_number_against_an_arabic_word_is_a_word_of_its_own() {
+        assert_eq!(exact("رؤية 2030م"), ["رءيه", "2030", "م"]);
+        assert_eq!(exact("خلال ٣٠يوماً"), ["خلال", "30", "يوما"]);
+        assert_eq!(exact("the 2nd draft"), ["the", "2nd", "draft"]);
     }
 
     #[test]

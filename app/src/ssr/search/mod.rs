@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod arabic;
+pub mod bench;
 pub mod index;
 pub mod indexer;
 pub mod query;
