@@ -68,6 +68,16 @@ for (const lang of ['ar', 'en'] as const) {
       await expect(page).toHaveURL(/consultation=e-participation-guideline/);
       await expect(page.locator('.search__scope')).toBeVisible();
       await expect(page.locator('.search-hit')).toHaveCount(1);
+
+      // A broad search over the demo's contributions: many hits, every facet.
+      await page.goto(`/${lang}/search?q=${encodeURIComponent(lang === 'ar' ? 'البيانات المفتوحة' : 'open data')}`);
+      await expect(page.locator('.search-hit')).toHaveCount(20);
+      await expect(page.locator('.pagination a[rel=next]')).toBeVisible();
+      if (!js) {
+        await screenshot(page, testInfo, `search-broad-${lang}`);
+        await page.setViewportSize({ width: 360, height: 740 });
+        await screenshot(page, testInfo, `search-broad-${lang}-360`, false);
+      }
       await context.close();
     });
   }

@@ -58,12 +58,13 @@ pub enum StartupError {
 /// within this and a commit.
 const SEARCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default `info`), as JSON lines when
+/// Logs go to stderr, filtered by `RUST_LOG` (default `info`; the search index's own
+/// commits and merges only when they fail), as JSON lines when
 /// `SHURA_LOG_FORMAT=json`.
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info,tantivy=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

@@ -41,11 +41,10 @@ pub struct Word {
 pub fn analyse(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     for (position, (start, end)) in word_spans(text).enumerate() {
-        let exact = normalise(&text[start..end]);
+        let (exact, stems) = analyse_word(&text[start..end]);
         if exact.is_empty() {
             continue;
         }
-        let stems = stems_of(&exact);
         out.push(Word {
             start,
             end,
@@ -55,6 +54,36 @@ pub fn analyse(text: &str) -> Vec<Word> {
         });
     }
     out
+}
+
+/// A word's exact form and stems. Words repeat (a language's vocabulary is small
+/// beside its texts), so each thread keeps the analyses it made; the cache is emptied
+/// when it grows past [`CACHED_WORDS`].
+fn analyse_word(raw: &str) -> (String, Vec<String>) {
+    ANALYSED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(known) = cache.get(raw) {
+            return known.clone();
+        }
+        let exact = normalise(raw);
+        let stems = if exact.is_empty() {
+            Vec::new()
+        } else {
+            stems_of(&exact)
+        };
+        if cache.len() >= CACHED_WORDS {
+            cache.clear();
+        }
+        cache.insert(raw.to_owned(), (exact.clone(), stems.clone()));
+        (exact, stems)
+    })
+}
+
+const CACHED_WORDS: usize = 200_000;
+
+thread_local! {
+    static ANALYSED: std::cell::RefCell<std::collections::HashMap<String, (String, Vec<String>)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// The byte ranges of the words of `text`: runs of letters, digits and the marks on
