@@ -9,7 +9,10 @@
 //! - a **root extractor** after ISRI (Taghva, Elkhoury and Coombs, 2005, as NLTK
 //!   writes it), which matches the word's shape against the patterns of derived forms
 //!   and broken plurals (مفاعل, فعائل, افتعال…) and keeps the three root letters;
-//!   with the pattern مفاعيل added (مشاريع → شرع).
+//!   with the patterns مفاعيل, فعيلة and فعلاء added (مشاريع → شرع, مدينة → مدن,
+//!   وزراء → وزر), أفعال plurals read before their suffixes (أوقات → وقت), a two-letter
+//!   word's root doubled (حق → حقق) and a weak or hamza last letter unified (عضو,
+//!   أعضاء → عضي).
 
 /// The light stems and roots of `word`, none repeated (see the module's documentation).
 pub fn stems_and_roots(word: &str) -> Vec<String> {
@@ -22,7 +25,13 @@ pub fn stems_and_roots(word: &str) -> Vec<String> {
     let mut bare: Vec<&[char]> = Vec::new();
     for r in readings {
         match strip_article(r) {
-            Some(rest) => bare.push(rest),
+            Some(rest) => {
+                bare.push(rest);
+                // A short word may only look like it has the article (آلية → الية).
+                if rest.len() <= 3 {
+                    bare.push(r);
+                }
+            }
             None => {
                 bare.push(r);
                 // ب ل ك are "with", "for", "like" — or part of the word (برنامج).
@@ -117,7 +126,9 @@ fn suffix_pass(w: &[char]) -> Vec<Vec<char>> {
         }
     }
     let mut out = vec![stem.to_vec()];
-    if after_pronoun && stem.len() >= 4 && stem.last() == Some(&'ت') {
+    // Before a pronoun a ta marbuta is written ت (سياستها) and an alef maqsura ا
+    // (مستواها): the word without it is the stem too.
+    if after_pronoun && stem.len() >= 4 && matches!(stem.last(), Some('ت' | 'ا')) {
         out.push(stem[..stem.len() - 1].to_vec());
     }
     out
@@ -164,7 +175,25 @@ const S1: [char; 6] = ['ه', 'ي', 'ك', 'ت', 'ا', 'ن'];
 /// The root of a normalised Arabic word (ISRI). Words of three letters or fewer are
 /// their own root; a word no pattern fits keeps what is left of it.
 pub fn root(word: &[char]) -> Vec<char> {
+    let mut root = isri(word);
+    // Two letters: a doubled root (حق → حقق, like حقوق).
+    if root.len() == 2 {
+        root.push(root[1]);
+    }
+    // A weak or hamza last letter is written و, ي, ا or ء depending on the form
+    // (عضو, أعضاء; مبدأ, مبادئ): one letter for all of them.
+    if root.len() == 3 && matches!(root[2], 'و' | 'ي' | 'ا' | 'ء') {
+        root[2] = 'ي';
+    }
+    root
+}
+
+fn isri(word: &[char]) -> Vec<char> {
     let mut w = word.to_vec();
+    // أفعال plurals before the suffixes are taken off (أوقات would lose its ات).
+    if let ['ا', a, b, 'ا', c] = w[..] {
+        return vec![a, b, c];
+    }
     pre32(&mut w);
     suf32(&mut w);
     if w.len() >= 4 && w[0] == 'و' && w[1] == 'و' {
@@ -258,7 +287,13 @@ fn pro_w4(w: &mut Vec<char>) {
 
 fn pro_w53(w: &mut Vec<char>) {
     let c = |i: usize| w[i];
-    if matches!(c(2), 'ا' | 'ت') && c(0) == 'ا' {
+    if c(2) == 'ي' && c(4) == 'ه' {
+        // فعيلة (added: مدينة, وثيقة; ISRI read them as مفعلة)
+        keep(w, &[0, 1, 3]);
+    } else if c(3) == 'ا' && c(4) == 'ء' && c(0) != 'ا' {
+        // فعلاء (added: وزراء, علماء)
+        keep(w, &[0, 1, 2]);
+    } else if matches!(c(2), 'ا' | 'ت') && c(0) == 'ا' {
         // افتعل, افاعل
         keep(w, &[1, 3, 4]);
     } else if matches!(c(3), 'ا' | 'ي' | 'و') && c(0) == 'م' {
