@@ -48,7 +48,8 @@ pub struct Config {
     pub database_url: String,
     /// Address and port the HTTP server listens on.
     pub bind: SocketAddr,
-    /// Holds the SQLite database, and later the search index, mail spool and uploads.
+    /// Holds the SQLite database, the search index (unless `index_dir` is elsewhere),
+    /// the mail spool and uploads.
     pub data_dir: PathBuf,
     /// The search index, derived from the database: each serving process needs its
     /// own (with PostgreSQL and several processes, give each its own folder).
