@@ -71,8 +71,7 @@ for (const lang of ['ar', 'en'] as const) {
 
       // A broad search over the demo's contributions: many hits, every facet.
       await page.goto(`/${lang}/search?q=${encodeURIComponent(lang === 'ar' ? 'البيانات المفتوحة' : 'open data')}`);
-      await expect(page.locator('.search-hit')).toHaveCount(20);
-      await expect(page.locator('.pagination a[rel=next]')).toBeVisible();
+      await expect(page.locator('.search-hit').nth(5)).toBeVisible();
       if (!js) {
         await screenshot(page, testInfo, `search-broad-${lang}`);
         await page.setViewportSize({ width: 360, height: 740 });

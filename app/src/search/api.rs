@@ -286,18 +286,18 @@ mod ssr {
         } else if name == "consultation" {
             pairs.retain(|(k, _)| *k != "consultation");
             pairs.push(("consultation", value.to_owned()));
-        } else {
-            pairs.push((facet_param(name), value.to_owned()));
+        } else if let Some(param) = facet_param(name) {
+            pairs.push((param, value.to_owned()));
         }
         (chosen, paths::search(lang, &pairs))
     }
 
-    /// The facet's parameter name as the query string writes it.
-    fn facet_param(name: &str) -> &'static str {
+    /// The facet's parameter name as the query string writes it (each facet is a
+    /// filter of the same name).
+    fn facet_param(name: &str) -> Option<&'static str> {
         crate::ssr::search::index::FACETS
             .iter()
             .find(|f| **f == name)
             .copied()
-            .unwrap_or("q")
     }
 }

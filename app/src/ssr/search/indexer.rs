@@ -56,18 +56,27 @@ impl Indexer {
     /// none (or it must be rebuilt) readers get an empty index until the first
     /// [`Indexer::round`] has rebuilt it.
     pub fn open(home: IndexHome) -> Result<Indexer, SearchError> {
-        let (index, payload) = match home.current()? {
-            Some(dir) => {
-                let index = SearchIndex::open_or_create(&dir)?;
+        let opened = match home.current() {
+            Ok(Some(dir)) => SearchIndex::open_or_create(&dir).and_then(|index| {
                 let payload = index.payload()?;
-                (index, payload)
-            }
-            None => (SearchIndex::in_memory()?, None),
+                let writer = index.writer(1, SERVING_MEMORY)?;
+                Ok((index, payload, Some(writer)))
+            }),
+            Ok(None) => Err(SearchError::NotBuilt(home.0.clone())),
+            Err(e) => Err(e),
         };
-        let writer = if index.dir.is_some() {
-            Some(index.writer(1, SERVING_MEMORY)?)
-        } else {
-            None
+        let (index, payload, writer) = match opened {
+            Ok(opened) => opened,
+            // Another process serves from it: starting a second writer would corrupt it.
+            Err(busy @ SearchError::Busy(_)) => return Err(busy),
+            Err(e) => {
+                // The index is derived data: one that cannot be read is rebuilt from
+                // the database (readers get an empty index until then).
+                if !matches!(e, SearchError::NotBuilt(_)) {
+                    tracing::warn!(error = %e, "search index unreadable: rebuilding it from the database");
+                }
+                (SearchIndex::in_memory()?, None, None)
+            }
         };
         let index = Arc::new(index);
         let seq = payload.map_or(0, |p| p.seq);

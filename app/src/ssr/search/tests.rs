@@ -186,4 +186,21 @@ crate::store_tests! {
         assert_eq!(ids, [first.0, second.0, third.0]);
         assert!(before.is_some_and(|d| !d.exists()), "the old generation is removed");
     }
+
+    async fn an_index_that_cannot_be_read_is_rebuilt_from_the_database(db) {
+        let now = Utc::now();
+        let s = setup(db, now).await;
+        let id = post(db, &s, None, Speaker::Individual, "مقترح عن الأرشفة zz8").await;
+        let dir = tempfile::tempdir().expect("dir");
+        let home = IndexHome(dir.path().join("index"));
+        // A generation whose files were damaged (a disk error, a half-copied backup).
+        std::fs::create_dir_all(home.0.join("gen-3")).expect("dir");
+        std::fs::write(home.0.join("gen-3").join("meta.json"), "{ not json").expect("write");
+        std::fs::write(home.0.join("CURRENT"), "gen-3").expect("write");
+        let mut indexer = Indexer::open(home.clone()).expect("opens anyway");
+        indexer.round(db, now).await.expect("rebuilt");
+        let index = indexer.search().current();
+        assert_eq!(contribution_ids(&search(&index, &[("q", "الأرشفة zz8")])), [id.0]);
+        assert_ne!(index.dir, Some(home.0.join("gen-3")));
+    }
 }
