@@ -341,17 +341,26 @@ impl Plan {
                 best = (from, n);
             }
         }
+        // The snippet stays within the paragraph of the best matches: a clause's
+        // Arabic and English texts are paragraphs of one body, never run together.
+        let body_chars: Vec<char> = body.chars().collect();
+        let blank_line =
+            |i: usize| i + 1 < total && body_chars[i] == '\n' && body_chars[i + 1] == '\n';
+        let para_start = (1..=best.0.min(total))
+            .rev()
+            .find(|&i| i >= 2 && blank_line(i - 2))
+            .unwrap_or(0);
+        let para_end = (best.0..total).find(|&i| blank_line(i)).unwrap_or(total);
         // Some words before the first match, started at a word.
-        let mut from = best.0.saturating_sub(SNIPPET_CHARS / 5);
+        let mut from = best.0.saturating_sub(SNIPPET_CHARS / 5).max(para_start);
         if matches.is_empty() {
             from = 0;
         }
-        let body_chars: Vec<char> = body.chars().collect();
-        while from > 0 && !body_chars[from - 1].is_whitespace() {
+        while from > para_start && !body_chars[from - 1].is_whitespace() {
             from -= 1;
         }
-        let mut to = (from + SNIPPET_CHARS).min(total);
-        while to < total && !body_chars[to].is_whitespace() && to - from < SNIPPET_CHARS + 30 {
+        let mut to = (from + SNIPPET_CHARS).min(para_end);
+        while to < para_end && !body_chars[to].is_whitespace() && to - from < SNIPPET_CHARS + 30 {
             to += 1;
         }
         let lead = if from > 0 { "… " } else { "" };
@@ -505,5 +514,38 @@ impl SegmentCollector for SegmentFacetCounts {
             out.insert(name, values);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snippet(q: &str, body: &str) -> (String, Vec<String>) {
+        let plan = Plan::new(&SearchQuery {
+            q: q.to_owned(),
+            ..SearchQuery::default()
+        });
+        let (text, highlights) = plan.snippet(body);
+        let chars: Vec<char> = text.chars().collect();
+        let marked = highlights
+            .iter()
+            .map(|[s, e]| chars[*s as usize..*e as usize].iter().collect())
+            .collect();
+        (text, marked)
+    }
+
+    #[test]
+    fn a_snippet_marks_every_form_of_the_words_and_stays_in_one_language() {
+        let body = "تنشر الجهة البيانات المفتوحة بصيغ مقروءة آلياً.\n\nThe agency publishes open data in machine-readable formats.";
+        let (text, marked) = snippet("بيانات مفتوحه", body);
+        assert_eq!(text, "تنشر الجهة البيانات المفتوحة بصيغ مقروءة آلياً. …");
+        assert_eq!(marked, ["البيانات", "المفتوحة"]);
+        let (text, marked) = snippet("publishing", body);
+        assert_eq!(
+            text,
+            "… The agency publishes open data in machine-readable formats."
+        );
+        assert_eq!(marked, ["publishes"]);
     }
 }
