@@ -73,12 +73,6 @@ pub enum Bench {
         #[arg(long)]
         work_dir: Option<std::path::PathBuf>,
     },
-    /// The query process of `bench search` (opens an index, runs a queries file).
-    #[command(hide = true)]
-    SearchServe {
-        dir: std::path::PathBuf,
-        queries: std::path::PathBuf,
-    },
 }
 
 pub async fn run(cli: Cli) -> Result<(), StartupError> {
@@ -196,13 +190,6 @@ async fn bench(what: Bench) -> Result<(), StartupError> {
     use app::ssr::search::bench;
     let failed = |e: bench::BenchError| StartupError::Bench(e.to_string());
     match what {
-        Bench::SearchServe { dir, queries } => {
-            let served = bench::serve_queries(&dir, &queries).map_err(failed)?;
-            let json =
-                serde_json::to_string(&served).map_err(|e| StartupError::Bench(e.to_string()))?;
-            println!("{json}");
-            Ok(())
-        }
         Bench::Search {
             sizes,
             queries,
@@ -221,7 +208,7 @@ async fn bench(what: Bench) -> Result<(), StartupError> {
                 postgres_url,
                 sqlite: !no_sqlite,
                 work_dir,
-                query_process: (program, vec!["bench".into(), "search-serve".into()]),
+                serve: crate::bench::serve_with(program),
             };
             let results = bench::run(&options, &|msg| eprintln!("{msg}"))
                 .await

@@ -4,6 +4,7 @@
 // router's page tree is deeper than the compiler's default query depth.
 #![recursion_limit = "256"]
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod http;

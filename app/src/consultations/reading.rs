@@ -111,7 +111,7 @@ fn ConsultationBody(
                         {td_string!(l, consultation_manage)}
                     </a></p>
                 })}
-                {(status != ConsultationStatus::Draft).then(|| view! {
+                {(status.is_public()).then(|| view! {
                     <Follow action=base.clone() following=c.following lang />
                 })}
             </header>
@@ -143,7 +143,7 @@ fn ConsultationBody(
                     <a href=base.clone()>{td_string!(l, version_see_latest)}</a>
                 </p>
             })}
-            {(status != ConsultationStatus::Draft).then(|| view! {
+            {(status.is_public()).then(|| view! {
                 <form method="get" action=paths::search_page(lang) role="search"
                     class="search-form search-form--inline">
                     <input type="hidden" name="consultation" value=c.slug.clone() />
@@ -191,7 +191,7 @@ fn ConsultationBody(
                 </section>
             </div>
             // A draft is its agency's preview: nobody has commented on it yet.
-            {(is_latest && status != ConsultationStatus::Draft)
+            {(is_latest && status.is_public())
                 .then(|| view! { <Contributions data=threads lang /> })}
             <Versions c=c.clone() lang />
             <section class="share" aria-labelledby="share-title">

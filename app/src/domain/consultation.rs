@@ -52,6 +52,13 @@ impl ConsultationStatus {
         s.parse().ok()
     }
 
+    /// Whether the public may see a consultation in this status at all: a draft being
+    /// prepared is only for its agency's staff. (Its SQL form is
+    /// `consultations::store::public_sql`.)
+    pub fn is_public(self) -> bool {
+        self != ConsultationStatus::Draft
+    }
+
     /// The status at `now`. A scheduled consultation opens at `opens_at` and an open
     /// one closes at `closes_at` by themselves, to the second, whether or not the
     /// background worker has written the change yet.

@@ -132,37 +132,35 @@ mod ssr {
         }
         slugs.sort();
         slugs.dedup();
+        let labels = consultations::public_labels(&state.db, &slugs).await?;
+        let zones: HashMap<String, String> = labels
+            .iter()
+            .map(|l| (l.slug.clone(), l.agency_time_zone.clone()))
+            .collect();
         let titles: HashMap<String, LocalizedText> =
-            consultations::public_titles(&state.db, &slugs)
-                .await?
-                .into_iter()
-                .collect();
+            labels.into_iter().map(|l| (l.slug, l.title)).collect();
         let agency_names: HashMap<String, LocalizedText> = agencies::list(&state.db)
             .await?
             .into_iter()
             .map(|a| (a.slug, a.name))
             .collect();
-        let mut clause_numbers: HashMap<(String, String), u32> = HashMap::new();
-        let mut zones: HashMap<String, String> = HashMap::new();
-        for slug in &slugs {
-            if let Some(c) = consultations::public_by_slug(&state.db, slug).await? {
-                zones.insert(slug.clone(), c.agency_time_zone.clone());
-                let wanted = q.consultation.as_deref() == Some(slug.as_str())
-                    || found
-                        .hits
-                        .iter()
-                        .any(|h| &h.consultation == slug && h.clause.is_some());
-                if wanted {
-                    for v in consultations::versions(&state.db, c.id).await? {
-                        for k in consultations::clauses(&state.db, v.id).await? {
-                            if let Some(n) = k.number {
-                                clause_numbers.insert((slug.clone(), k.key.to_string()), n);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        // Clause numbers: of the consultation searched within (its clause facet) and of
+        // those whose clauses are among the hits.
+        let mut numbered: Vec<String> = found
+            .hits
+            .iter()
+            .filter(|h| h.clause.is_some())
+            .map(|h| h.consultation.clone())
+            .chain(q.consultation.iter().cloned())
+            .collect();
+        numbered.sort();
+        numbered.dedup();
+        let clause_numbers: HashMap<(String, String), u32> =
+            consultations::clause_numbers(&state.db, &numbered)
+                .await?
+                .into_iter()
+                .map(|(slug, key, n)| ((slug, key), n))
+                .collect();
 
         let hits = found
             .hits

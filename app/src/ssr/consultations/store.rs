@@ -8,7 +8,7 @@ use crate::domain::{
     AgencyId, ClauseKey, ConsultationCard, ConsultationId, ConsultationStatus, ListQuery,
     LocalizedText, Page, VersionId,
 };
-use crate::ssr::db::{on_tx, stored, with_pool, Db, StoreError, Tx};
+use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 use crate::ssr::search::store::{self as search, Changed};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,10 +36,8 @@ impl Consultation {
         self.status.at(self.opens_at, self.closes_at, now)
     }
 
-    /// Whether the public may see it at all: a draft being prepared is only for its
-    /// agency's staff.
     pub fn is_public(&self) -> bool {
-        self.status != ConsultationStatus::Draft
+        self.status.is_public()
     }
 }
 
@@ -112,28 +110,68 @@ pub async fn public_by_slug(db: &Db, slug: &str) -> Result<Option<Consultation>,
     Ok(by_slug(db, slug).await?.filter(Consultation::is_public))
 }
 
-/// The titles of the public consultations among these slugs.
-pub async fn public_titles(
+/// The SQL form of [`Consultation::is_public`] for the consultations table under `alias`.
+pub fn public_sql(alias: &str) -> String {
+    format!("{alias}.status <> 'draft'")
+}
+
+/// What a page needs to name a consultation it links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationLabel {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub agency_time_zone: String,
+}
+
+/// The labels of the public consultations among these slugs, in one query.
+pub async fn public_labels(
     db: &Db,
     slugs: &[String],
-) -> Result<Vec<(String, LocalizedText)>, StoreError> {
-    if slugs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<(String, Option<String>, Option<String>)> = with_pool!(db, pool => {
+) -> Result<Vec<ConsultationLabel>, StoreError> {
+    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    let rows: Vec<(String, Option<String>, Option<String>, String)> = with_pool!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT slug, title_ar, title_en FROM consultations WHERE status <> 'draft' AND slug IN (",
+            "SELECT c.slug, c.title_ar, c.title_en, a.time_zone
+               FROM consultations c JOIN agencies a ON a.id = c.agency_id WHERE ",
         );
-        let mut list = q.separated(", ");
-        for slug in slugs {
-            list.push_bind(slug.clone());
-        }
-        q.push(")");
+        q.push(public_sql("c"));
+        q.push(" AND c.slug IN ");
+        push_list(&mut q, &slugs);
         q.build_query_as().fetch_all(pool).await
     })?;
     Ok(rows
         .into_iter()
-        .map(|(slug, ar, en)| (slug, LocalizedText::new(ar, en)))
+        .map(|(slug, ar, en, agency_time_zone)| ConsultationLabel {
+            slug,
+            title: LocalizedText::new(ar, en),
+            agency_time_zone,
+        })
+        .collect())
+}
+
+/// The numbers of the clauses of these public consultations, by slug and key, in one
+/// query: a key's number in its latest version that numbers it.
+pub async fn clause_numbers(
+    db: &Db,
+    slugs: &[String],
+) -> Result<Vec<(String, String, u32)>, StoreError> {
+    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    let rows: Vec<(String, String, i64)> = with_pool!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT c.slug, k.key, k.number FROM clauses k
+               JOIN consultation_versions v ON v.id = k.version_id
+               JOIN consultations c ON c.id = v.consultation_id
+              WHERE k.number IS NOT NULL AND ",
+        );
+        q.push(public_sql("c"));
+        q.push(" AND c.slug IN ");
+        push_list(&mut q, &slugs);
+        q.push(" ORDER BY v.number");
+        q.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(slug, key, n)| Some((slug, key, u32::try_from(n).ok()?)))
         .collect())
 }
 
@@ -292,8 +330,9 @@ pub async fn of_agency(
     now: DateTime<Utc>,
 ) -> Result<Vec<ConsultationCard>, StoreError> {
     let sql = format!(
-        "{CARD_SELECT} WHERE c.agency_id = $1 AND (c.status <> 'draft' OR $2)
-          ORDER BY c.opens_at DESC, c.id DESC"
+        "{CARD_SELECT} WHERE c.agency_id = $1 AND ({public} OR $2)
+          ORDER BY c.opens_at DESC, c.id DESC",
+        public = public_sql("c")
     );
     let rows: Vec<CardRow> = with_pool!(db, pool => sqlx::query_as(&sql)
         .bind(agency.0)
@@ -315,7 +354,8 @@ pub async fn list(
     // The same filter for the count and the page.
     macro_rules! matching {
         ($q:expr) => {{
-            $q.push(" WHERE c.status <> 'draft'");
+            $q.push(" WHERE ");
+            $q.push(public_sql("c"));
             if let Some(status) = query.status {
                 $q.push(" AND ");
                 push_at(&mut $q, status_condition(status), now);
@@ -770,4 +810,24 @@ pub async fn replace_clauses(
         Ok::<_, sqlx::Error>(())
     })
     .map_err(|e| StoreError::on_constraint(e, "key", "version"))
+}
+
+#[cfg(all(test, feature = "test-support"))]
+mod tests {
+    use super::*;
+
+    crate::store_tests! {
+        // The rule is written twice, in Rust and in SQL: they must agree on every status.
+        async fn public_sql_says_what_is_public_says(db) {
+            for status in ConsultationStatus::ALL {
+                let sql = format!("SELECT {} FROM (SELECT $1 AS status) c", public_sql("c"));
+                let public: bool = with_pool!(db, pool => sqlx::query_scalar(&sql)
+                    .bind(status.as_str())
+                    .fetch_one(pool)
+                    .await)
+                .expect("query");
+                assert_eq!(public, status.is_public(), "{status:?}");
+            }
+        }
+    }
 }

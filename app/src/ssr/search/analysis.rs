@@ -16,9 +16,12 @@
 //!   meet by their root (محضر, محاضر → حضر), a word whose root starts with و keeps
 //!   the reading where it does.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
+use foldhash::HashMap as FastMap;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -39,51 +42,83 @@ pub struct Word {
 
 /// The words of `text`, analysed.
 pub fn analyse(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    for (position, (start, end)) in word_spans(text).enumerate() {
-        let (exact, stems) = analyse_word(&text[start..end]);
-        if exact.is_empty() {
-            continue;
-        }
-        out.push(Word {
-            start,
-            end,
-            position: u32::try_from(position).unwrap_or(u32::MAX),
-            exact,
-            stems,
-        });
-    }
-    out
+    analysed_words(text)
+        .into_iter()
+        .map(|w| Word {
+            start: w.start,
+            end: w.end,
+            position: w.position,
+            exact: w.analysis.exact.clone(),
+            stems: w.analysis.stems.clone(),
+        })
+        .collect()
 }
 
-/// A word's exact form and stems. Words repeat (a language's vocabulary is small
-/// beside its texts), so each thread keeps the analyses it made; the cache is emptied
-/// when it grows past [`CACHED_WORDS`].
-fn analyse_word(raw: &str) -> (String, Vec<String>) {
+/// What a word means to search: its exact form and its stems and roots.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Analysis {
+    pub exact: String,
+    pub stems: Vec<String>,
+}
+
+/// A word of a text with its analysis shared with every other place the word is met
+/// (indexing reads these without copying them).
+#[derive(Debug, Clone)]
+pub struct AnalysedWord {
+    pub start: usize,
+    pub end: usize,
+    pub position: u32,
+    pub analysis: Rc<Analysis>,
+}
+
+/// The words of `text` with their analyses; stopwords keep their place (no stems).
+pub fn analysed_words(text: &str) -> Vec<AnalysedWord> {
     ANALYSED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(known) = cache.get(raw) {
-            return known.clone();
+        let mut out = Vec::new();
+        for (position, (start, end)) in word_spans(text).enumerate() {
+            let raw = &text[start..end];
+            let analysis = match cache.get(raw) {
+                Some(known) => Rc::clone(known),
+                None => {
+                    let analysis = Rc::new(analyse_word(raw));
+                    if cache.len() >= CACHED_WORDS {
+                        cache.clear();
+                    }
+                    cache.insert(raw.to_owned(), Rc::clone(&analysis));
+                    analysis
+                }
+            };
+            if analysis.exact.is_empty() {
+                continue;
+            }
+            out.push(AnalysedWord {
+                start,
+                end,
+                position: u32::try_from(position).unwrap_or(u32::MAX),
+                analysis,
+            });
         }
-        let exact = normalise(raw);
-        let stems = if exact.is_empty() {
-            Vec::new()
-        } else {
-            stems_of(&exact)
-        };
-        if cache.len() >= CACHED_WORDS {
-            cache.clear();
-        }
-        cache.insert(raw.to_owned(), (exact.clone(), stems.clone()));
-        (exact, stems)
+        out
     })
 }
 
+fn analyse_word(raw: &str) -> Analysis {
+    let exact = normalise(raw);
+    let stems = if exact.is_empty() {
+        Vec::new()
+    } else {
+        stems_of(&exact)
+    };
+    Analysis { exact, stems }
+}
+
+/// Words repeat (a language's vocabulary is small beside its texts), so each thread
+/// keeps the analyses it made, emptied when they pass this many.
 const CACHED_WORDS: usize = 200_000;
 
 thread_local! {
-    static ANALYSED: std::cell::RefCell<std::collections::HashMap<String, (String, Vec<String>)>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static ANALYSED: RefCell<FastMap<String, Rc<Analysis>>> = RefCell::new(FastMap::default());
 }
 
 /// The byte ranges of the words of `text`: runs of letters, digits and the marks on
@@ -102,7 +137,7 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         while let Some(&(i, c)) = chars.peek() {
             // A number written against an Arabic word (2030م, ٣٠يوماً) is two words.
             let digits_meet_arabic =
-                (c.is_numeric() && is_arabic(last)) || (is_arabic(c) && last.is_numeric());
+                (is_arabic(last) && is_number(c)) || (is_arabic(c) && is_number(last));
             if !is_word_char(c) || digits_meet_arabic {
                 end = i;
                 break;
@@ -117,7 +152,18 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_mark(c)
+    // Most text is ASCII or the Arabic letters: answered without Unicode's tables.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    is_arabic(c) || c.is_alphanumeric() || is_mark(c)
+}
+
+fn is_number(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    !is_arabic(c) && c.is_numeric()
 }
 
 /// Combining marks that sit inside words: tashkeel and Quranic marks, the dagger alef,

@@ -16,10 +16,10 @@ use tantivy::schema::{
     DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
     STORED, STRING,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use super::analysis::{analyse, language_of, Word};
+use super::analysis::{analysed_words, language_of, AnalysedWord};
 use super::store::{ConsultationDoc, ContributionDoc};
 use super::SearchError;
 use crate::ssr::consultations::markdown::plain_text;
@@ -442,30 +442,17 @@ impl Writer {
         Ok(())
     }
 
-    /// The searchable text of a document, analysed once for both its fields.
+    /// The searchable text of a document: stored, and analysed into its two fields
+    /// (by [`Analyser`], in the writer's indexing threads).
     fn add_text(&self, doc: &mut TantivyDocument, text: String, created: DateTime<Utc>) {
         let f = &self.fields;
-        let words = analyse(&text);
         doc.add_text(f.lang, language_of(&text));
         doc.add_date(
             f.created,
             tantivy::DateTime::from_timestamp_micros(created.timestamp_micros()),
         );
-        let (stems, exact) = tokens(&words);
-        doc.add_pre_tokenized_text(
-            f.text,
-            PreTokenizedString {
-                text: String::new(),
-                tokens: stems,
-            },
-        );
-        doc.add_pre_tokenized_text(
-            f.exact,
-            PreTokenizedString {
-                text: String::new(),
-                tokens: exact,
-            },
-        );
+        doc.add_text(f.text, &text);
+        doc.add_text(f.exact, &text);
         doc.add_text(f.body, text);
     }
 
@@ -504,28 +491,8 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a Option<String>>) -> String {
         .join("\n\n")
 }
 
-/// The tokens of the two analysed fields: stems and roots, and exact words.
-fn tokens(words: &[Word]) -> (Vec<Token>, Vec<Token>) {
-    let mut stems = Vec::with_capacity(words.len() * 2);
-    let mut exact = Vec::with_capacity(words.len());
-    for w in words {
-        let token = |text: String| Token {
-            offset_from: w.start,
-            offset_to: w.end,
-            position: w.position as usize,
-            text,
-            position_length: 1,
-        };
-        for s in &w.stems {
-            stems.push(token(s.clone()));
-        }
-        exact.push(token(w.exact.clone()));
-    }
-    (stems, exact)
-}
-
-/// The analysis as a tantivy tokenizer, for text given to the analysed fields
-/// without tokens of its own.
+/// The analysis as a tantivy tokenizer: a word's stems and roots, or its exact form,
+/// each at the word's position.
 #[derive(Clone)]
 struct Analyser {
     stems: bool,
@@ -534,28 +501,54 @@ struct Analyser {
 impl Tokenizer for Analyser {
     type TokenStream<'a> = Tokens;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let (stems, exact) = tokens(&analyse(text));
         Tokens {
-            tokens: if self.stems { stems } else { exact },
-            next: 0,
+            words: analysed_words(text),
+            stems: self.stems,
+            word: 0,
+            term: 0,
+            token: Token::default(),
         }
     }
 }
 
+/// Walks the words and, with stems, each word's terms; one token reused throughout.
 struct Tokens {
-    tokens: Vec<Token>,
-    next: usize,
+    words: Vec<AnalysedWord>,
+    stems: bool,
+    word: usize,
+    /// The next term of `words[word]`.
+    term: usize,
+    token: Token,
 }
 
 impl TokenStream for Tokens {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        while let Some(w) = self.words.get(self.word) {
+            let text = if self.stems {
+                w.analysis.stems.get(self.term)
+            } else {
+                (self.term == 0).then_some(&w.analysis.exact)
+            };
+            let Some(text) = text else {
+                self.word += 1;
+                self.term = 0;
+                continue;
+            };
+            self.term += 1;
+            self.token.text.clear();
+            self.token.text.push_str(text);
+            self.token.offset_from = w.start;
+            self.token.offset_to = w.end;
+            self.token.position = w.position as usize;
+            self.token.position_length = 1;
+            return true;
+        }
+        false
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }

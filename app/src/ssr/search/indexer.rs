@@ -35,6 +35,9 @@ const REBUILD_THREADS: usize = 2;
 const REBUILD_MEMORY: usize = 256_000_000;
 /// Contributions read from the database at a time by a rebuild.
 const REBUILD_PAGE: i64 = 5000;
+/// How long applied outbox rows are kept: an index offline for longer is rebuilt.
+pub const OUTBOX_KEEP: Duration = Duration::days(7);
+const PRUNE_EVERY: Duration = Duration::hours(1);
 
 pub struct Indexer {
     home: Option<IndexHome>,
@@ -49,6 +52,9 @@ pub struct Indexer {
     gaps: BTreeMap<i64, DateTime<Utc>>,
     /// Whether the index must be rebuilt before tailing (none yet, or another analysis).
     needs_rebuild: bool,
+    /// An index opened from an earlier run whose outbox rows may since have been pruned.
+    from_earlier_run: bool,
+    pruned_at: Option<DateTime<Utc>>,
 }
 
 impl Indexer {
@@ -89,6 +95,8 @@ impl Indexer {
             high: seq,
             gaps: BTreeMap::new(),
             needs_rebuild: payload.is_none(),
+            from_earlier_run: payload.is_some(),
+            pruned_at: None,
         })
     }
 
@@ -106,6 +114,8 @@ impl Indexer {
             high: 0,
             gaps: BTreeMap::new(),
             needs_rebuild: true,
+            from_earlier_run: false,
+            pruned_at: None,
         })
     }
 
@@ -117,6 +127,19 @@ impl Indexer {
     /// Brings the index up to date with the database: a rebuild if one is needed, a
     /// generation another process built, then the outbox. Returns the rows applied.
     pub async fn round(&mut self, db: &Db, now: DateTime<Utc>) -> Result<usize, SearchError> {
+        if std::mem::take(&mut self.from_earlier_run) {
+            // Rows after the commit that were pruned while no indexer ran cannot be
+            // applied: the whole index is rebuilt instead.
+            let oldest = store::oldest_seq(db).await?;
+            if oldest.is_some_and(|oldest| self.watermark < oldest - 1) {
+                tracing::info!("search outbox pruned past the index's commit: rebuilding");
+                self.needs_rebuild = true;
+            }
+        }
+        if self.pruned_at.is_none_or(|at| now - at >= PRUNE_EVERY) {
+            store::prune(db, now - OUTBOX_KEEP).await?;
+            self.pruned_at = Some(now);
+        }
         if self.needs_rebuild {
             self.rebuild(db, now).await?;
         } else {

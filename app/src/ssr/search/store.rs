@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::consultation::ConsultationStatus;
+use crate::domain::contribution::ContributionStatus;
 use crate::domain::{ConsultationId, ContributionId, LocalizedText};
+use crate::ssr::consultations::store::public_sql;
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// What an outbox row says changed.
@@ -101,6 +104,30 @@ pub async fn rows_in(db: &Db, seqs: &[i64]) -> Result<Vec<OutboxRow>, StoreError
     rows.into_iter().map(OutboxRow::try_from).collect()
 }
 
+/// The oldest row kept (rows before it may have been pruned).
+pub async fn oldest_seq(db: &Db) -> Result<Option<i64>, StoreError> {
+    Ok(
+        with_pool!(db, pool => sqlx::query_scalar("SELECT MIN(id) FROM search_outbox")
+            .fetch_one(pool)
+            .await)?,
+    )
+}
+
+/// Deletes the rows written before `before`, but for the newest of them: it stays as
+/// the mark below which rows may be gone, so an index committed further back knows
+/// to rebuild rather than miss them. Returns the rows deleted.
+pub async fn prune(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let deleted = with_pool!(db, pool => sqlx::query(
+        "DELETE FROM search_outbox
+          WHERE id < (SELECT MAX(id) FROM search_outbox WHERE created_at < $1)",
+    )
+    .bind(before)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(deleted)
+}
+
 /// The highest sequence number written before `before` (0 when none): every
 /// transaction that wrote one lower has long finished, so a rebuilt index may start
 /// tailing from there.
@@ -172,9 +199,16 @@ impl TryFrom<ContributionRow> for ContributionDoc {
             outcome: r.outcome.unwrap_or_else(|| "unanswered".to_owned()),
             body: r.body,
             created_at: r.created_at,
-            searchable: r.status == "published" && r.consultation_status != "draft",
+            searchable: ContributionStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::corrupt("contributions", "status", &r.status))?
+                == ContributionStatus::Published
+                && consultation_status(&r.consultation_status)?.is_public(),
         })
     }
+}
+
+fn consultation_status(s: &str) -> Result<ConsultationStatus, StoreError> {
+    ConsultationStatus::parse(s).ok_or_else(|| StoreError::corrupt("consultations", "status", s))
 }
 
 const CONTRIBUTIONS: &str = "SELECT c.id, c.root_id, c.consultation_id,
@@ -211,8 +245,9 @@ pub async fn searchable_contributions_after(
     limit: i64,
 ) -> Result<Vec<ContributionDoc>, StoreError> {
     let sql = format!(
-        "{CONTRIBUTIONS} WHERE c.id > $1 AND c.status = 'published' AND k.status <> 'draft'
-          ORDER BY c.id LIMIT $2"
+        "{CONTRIBUTIONS} WHERE c.id > $1 AND c.status = 'published' AND {public}
+          ORDER BY c.id LIMIT $2",
+        public = public_sql("k")
     );
     let rows: Vec<ContributionRow> = with_pool!(db, pool => sqlx::query_as(&sql)
         .bind(after)
@@ -224,12 +259,12 @@ pub async fn searchable_contributions_after(
 
 /// How many contributions a rebuild will index.
 pub async fn count_searchable_contributions(db: &Db) -> Result<u64, StoreError> {
-    let n: i64 = with_pool!(db, pool => sqlx::query_scalar(
+    let sql = format!(
         "SELECT COUNT(*) FROM contributions c JOIN consultations k ON k.id = c.consultation_id
-          WHERE c.status = 'published' AND k.status <> 'draft'",
-    )
-    .fetch_one(pool)
-    .await)?;
+          WHERE c.status = 'published' AND {}",
+        public_sql("k")
+    );
+    let n: i64 = with_pool!(db, pool => sqlx::query_scalar(&sql).fetch_one(pool).await)?;
     stored("contributions", "count", n)
 }
 
@@ -327,17 +362,16 @@ pub async fn consultation(
         title: LocalizedText::new(row.title_ar, row.title_en),
         summary: LocalizedText::new(row.summary_ar, row.summary_en),
         created_at: row.created_at,
-        public: row.status != "draft",
+        public: consultation_status(&row.status)?.is_public(),
         clauses,
     }))
 }
 
 /// Every public consultation, for a rebuild.
 pub async fn public_consultation_ids(db: &Db) -> Result<Vec<ConsultationId>, StoreError> {
-    with_pool!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM consultations WHERE status <> 'draft' ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await)
-    .map_err(StoreError::from)
+    let sql = format!(
+        "SELECT c.id FROM consultations c WHERE {} ORDER BY c.id",
+        public_sql("c")
+    );
+    with_pool!(db, pool => sqlx::query_scalar(&sql).fetch_all(pool).await).map_err(StoreError::from)
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::index::{IndexHome, SearchIndex};
 use super::indexer::{self, Indexer};
 use super::query::{run, Found};
+use super::store;
 use crate::domain::contribution::{Channel, ModerationAction, OrgKind, ReportCategory, Speaker};
 use crate::domain::search::{HitKind, SearchQuery};
 use crate::domain::{ConsultationId, ContributionId, Lang, UserId, VersionId};
@@ -202,5 +203,23 @@ crate::store_tests! {
         let index = indexer.search().current();
         assert_eq!(contribution_ids(&search(&index, &[("q", "الأرشفة zz8")])), [id.0]);
         assert_ne!(index.dir, Some(home.0.join("gen-3")));
+    }
+
+    async fn an_index_offline_past_the_outbox_kept_is_rebuilt(db) {
+        let now = Utc::now();
+        let s = setup(db, now).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let home = IndexHome(dir.path().join("index"));
+        Indexer::open(home.clone()).expect("open").round(db, now).await.expect("build");
+        // Written while no indexer ran, then pruned from the outbox before one did.
+        let first = post(db, &s, None, Speaker::Individual, "مقترح عن التوقيع الرقمي zz7").await;
+        let second = post(db, &s, None, Speaker::Individual, "التوقيع الرقمي مرة أخرى zz7").await;
+        let later = now + indexer::OUTBOX_KEEP + chrono::Duration::days(1);
+        assert!(store::prune(db, later).await.expect("prune") > 0);
+        let mut indexer = Indexer::open(home.clone()).expect("reopen");
+        indexer.round(db, later).await.expect("rebuilt");
+        let mut ids = contribution_ids(&search(&indexer.search().current(), &[("q", "التوقيع zz7")]));
+        ids.sort_unstable();
+        assert_eq!(ids, [first.0, second.0]);
     }
 }

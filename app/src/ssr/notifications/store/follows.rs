@@ -123,17 +123,19 @@ pub async fn untold_versions(
     db: &Db,
     since: DateTime<Utc>,
 ) -> Result<Vec<(ConsultationId, u32)>, StoreError> {
-    let rows: Vec<(ConsultationId, i64)> = with_pool!(db, pool => sqlx::query_as(
+    let sql = format!(
         "SELECT v.consultation_id, v.number FROM consultation_versions v
            JOIN consultations c ON c.id = v.consultation_id
           WHERE v.number > 1 AND v.published_at IS NOT NULL AND v.published_at > $1
-            AND c.status <> 'draft'
+            AND {}
             AND NOT EXISTS (SELECT 1 FROM follow_events e
                              WHERE e.consultation_id = v.consultation_id
                                AND e.kind = 'new_version'
                                AND e.subject = CAST(v.number AS TEXT))
           ORDER BY v.consultation_id, v.number",
-    )
+        crate::ssr::consultations::store::public_sql("c")
+    );
+    let rows: Vec<(ConsultationId, i64)> = with_pool!(db, pool => sqlx::query_as(&sql)
     .bind(since)
     .fetch_all(pool)
     .await)?;

@@ -5,15 +5,18 @@
 //! index's size on disk, query latency p50/p99 over a fixed mix of queries (single
 //! words, two words, phrases, filtered by consultation or outcome; facet counts by
 //! consultation and outcome computed for every query, by every engine), and recall@10
-//! on the judged set ([`judged`]). Shura's queries run in a separate process that
-//! opens only the index, so its peak memory is what serving the index costs.
+//! on the judged set ([`judged`]). Shura's queries are asked of a real `shura serve`
+//! process over HTTP (`GET /api/v1/search`, see the server's `bench` module), so its
+//! latency is what a client sees and its peak memory is what serving the index costs.
 
 pub mod corpus;
 pub mod judged;
 pub mod store;
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
@@ -23,8 +26,7 @@ use serde::{Deserialize, Serialize};
 use self::corpus::{Doc, Generator, CONSULTATIONS, OUTCOMES};
 use self::judged::{is_judged_word, JUDGED};
 use super::analysis::analyse;
-use super::index::{SearchIndex, Writer};
-use super::query;
+use super::index::{IndexHome, SearchIndex, Writer};
 use super::store::ContributionDoc;
 use super::SearchError;
 use crate::domain::search::{Answer, SearchQuery};
@@ -47,7 +49,7 @@ impl BenchQuery {
         }
     }
 
-    fn to_search(&self) -> SearchQuery {
+    pub fn to_search(&self) -> SearchQuery {
         SearchQuery {
             q: self.text.clone(),
             consultation: self.consultation.map(|c| format!("c{c}")),
@@ -72,7 +74,7 @@ pub enum BenchError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error("the query process: {0}")]
+    #[error("the serving process: {0}")]
     Child(String),
 }
 
@@ -92,8 +94,8 @@ pub struct EngineResult {
     pub serving_rss_bytes: Option<u64>,
 }
 
-/// What the query process reports: each mix query's time, and the judged queries'
-/// first ten ids.
+/// What serving reported: each mix query's time, the judged queries' first ten ids,
+/// and the serving process's peak memory.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Served {
     pub micros: Vec<u64>,
@@ -108,10 +110,17 @@ pub struct Options {
     pub sqlite: bool,
     /// Scratch space for the indexes (emptied first).
     pub work_dir: PathBuf,
-    /// Runs the query process: this program with `serve_args` and then the index
-    /// folder and the queries file.
-    pub query_process: (PathBuf, Vec<String>),
+    /// Serves the index built under the given home and asks it the mix (once untimed,
+    /// once timed), then the judged queries.
+    pub serve: Box<Serve>,
 }
+
+pub type Serve = dyn Fn(
+        IndexHome,
+        Vec<BenchQuery>,
+        Vec<BenchQuery>,
+    ) -> Pin<Box<dyn Future<Output = Result<Served, BenchError>> + Send>>
+    + Sync;
 
 /// The whole benchmark; `say` hears progress.
 pub async fn run(opts: &Options, say: &dyn Fn(&str)) -> Result<Vec<EngineResult>, BenchError> {
@@ -338,8 +347,8 @@ fn summarise(
     }
 }
 
-/// Builds Shura's index of `docs` in the work folder, then asks a separate process to
-/// run the queries on it.
+/// Builds Shura's index of `docs` in the work folder as a server finds it (a
+/// generation made current), then has it served and asked the queries.
 async fn shura(
     opts: &Options,
     docs: &[Doc],
@@ -347,9 +356,10 @@ async fn shura(
     judged: &[BenchQuery],
     relevant: &[Vec<i64>],
 ) -> Result<EngineResult, BenchError> {
-    let dir = opts.work_dir.join(format!("shura-{}", docs.len()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let home = IndexHome(opts.work_dir.join(format!("shura-{}", docs.len())));
+    let _ = std::fs::remove_dir_all(&home.0);
     let started = Instant::now();
+    let dir = home.new_generation()?;
     {
         let index = SearchIndex::open_or_create(&dir)?;
         let mut writer = index.writer(2, 512_000_000)?;
@@ -369,27 +379,11 @@ async fn shura(
         })?;
         writer.finish()?;
     }
+    home.make_current(&dir)?;
     let build = started.elapsed().as_secs_f64();
     let index_bytes = dir_size(&dir);
 
-    let queries = opts.work_dir.join("queries.json");
-    std::fs::write(
-        &queries,
-        serde_json::to_vec(&(mix, judged)).map_err(|e| BenchError::Child(e.to_string()))?,
-    )?;
-    let (program, args) = &opts.query_process;
-    let out = std::process::Command::new(program)
-        .args(args)
-        .arg(&dir)
-        .arg(&queries)
-        .output()?;
-    if !out.status.success() {
-        return Err(BenchError::Child(
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        ));
-    }
-    let served: Served =
-        serde_json::from_slice(&out.stdout).map_err(|e| BenchError::Child(e.to_string()))?;
+    let served = (opts.serve)(home.clone(), mix.to_vec(), judged.to_vec()).await?;
     let mut r = summarise(
         "Shura (tantivy)",
         &served.micros,
@@ -400,7 +394,7 @@ async fn shura(
     r.docs = docs.len();
     r.build_seconds = build;
     r.index_bytes = index_bytes;
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&home.0);
     Ok(r)
 }
 
@@ -424,50 +418,6 @@ fn add(w: &Writer, docs: &[Doc], base: DateTime<Utc>) -> Result<(), SearchError>
         w.add_contribution(&doc, format!("contribution:{}", d.id))?;
     }
     Ok(())
-}
-
-/// The query process: opens the index in `dir` as a server would, runs the mix (once
-/// untimed, once timed) and the judged queries from `queries`, and reports.
-pub fn serve_queries(dir: &Path, queries: &Path) -> Result<Served, BenchError> {
-    let (mix, judged): (Vec<BenchQuery>, Vec<BenchQuery>) =
-        serde_json::from_slice(&std::fs::read(queries)?)
-            .map_err(|e| BenchError::Child(e.to_string()))?;
-    let index = SearchIndex::open_or_create(dir)?;
-    let run = |q: &BenchQuery| -> Result<Vec<i64>, SearchError> {
-        Ok(query::run(&index, &q.to_search())?
-            .hits
-            .into_iter()
-            .map(|h| h.id)
-            .collect())
-    };
-    for q in &mix {
-        run(q)?;
-    }
-    let mut micros = Vec::with_capacity(mix.len());
-    for q in &mix {
-        let started = Instant::now();
-        run(q)?;
-        micros.push(started.elapsed().as_micros() as u64);
-    }
-    let judged_top = judged.iter().map(run).collect::<Result<Vec<_>, _>>()?;
-    Ok(Served {
-        micros,
-        judged_top,
-        peak_rss_bytes: peak_rss(),
-    })
-}
-
-/// This process's peak resident memory (`VmHWM`), in bytes.
-fn peak_rss() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb * 1024)
 }
 
 fn file_size(path: &Path) -> u64 {
