@@ -155,12 +155,18 @@ mod ssr {
             .collect();
         numbered.sort();
         numbered.dedup();
-        let clause_numbers: HashMap<(String, String), u32> =
-            consultations::clause_numbers(&state.db, &numbered)
-                .await?
+        let numbers = consultations::clause_numbers(&state.db, &numbered).await?;
+        // A hit is numbered as in its version; a facet value as in the latest version.
+        let clause_numbers = ClauseNumbers {
+            in_version: numbers
+                .iter()
+                .map(|n| ((n.slug.clone(), n.key.clone(), n.version), n.number))
+                .collect(),
+            latest: numbers
                 .into_iter()
-                .map(|(slug, key, n)| ((slug, key), n))
-                .collect();
+                .map(|n| ((n.slug, n.key), n.number))
+                .collect(),
+        };
 
         let hits = found
             .hits
@@ -183,7 +189,9 @@ mod ssr {
                             "clause" => q
                                 .consultation
                                 .as_ref()
-                                .and_then(|s| clause_numbers.get(&(s.clone(), value.clone())))
+                                .and_then(|s| {
+                                    clause_numbers.latest.get(&(s.clone(), value.clone()))
+                                })
                                 .map(|n| {
                                     LocalizedText::new(Some(n.to_string()), Some(n.to_string()))
                                 }),
@@ -229,11 +237,18 @@ mod ssr {
         })
     }
 
+    /// Clause numbers by consultation slug and key: in each version, and in the latest
+    /// version that numbers the clause.
+    struct ClauseNumbers {
+        in_version: HashMap<(String, String, u32), u32>,
+        latest: HashMap<(String, String), u32>,
+    }
+
     fn hit_view(
         h: &Hit,
         lang: Lang,
         titles: &HashMap<String, LocalizedText>,
-        clause_numbers: &HashMap<(String, String), u32>,
+        clause_numbers: &ClauseNumbers,
         zones: &HashMap<String, String>,
     ) -> HitView {
         let mut snippet = Vec::new();
@@ -259,11 +274,17 @@ mod ssr {
             reply: h.kind == HitKind::Contribution && h.root.is_some_and(|r| r != h.id),
             href: h.href(lang),
             consultation_title: titles.get(&h.consultation).cloned().unwrap_or_default(),
-            clause_number: h
-                .clause
-                .as_ref()
-                .and_then(|k| clause_numbers.get(&(h.consultation.clone(), k.to_string())))
-                .copied(),
+            clause_number: h.clause.as_ref().and_then(|k| {
+                let (slug, key) = (h.consultation.clone(), k.to_string());
+                let in_version = h.version.and_then(|v| {
+                    clause_numbers
+                        .in_version
+                        .get(&(slug.clone(), key.clone(), v))
+                });
+                in_version
+                    .or_else(|| clause_numbers.latest.get(&(slug, key)))
+                    .copied()
+            }),
             earlier_version: h.earlier.then_some(h.version).flatten(),
             snippet,
             created: calendar::label(h.created, zone, lang),

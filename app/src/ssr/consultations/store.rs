@@ -149,16 +149,22 @@ pub async fn public_labels(
         .collect())
 }
 
-/// The numbers of the clauses of these public consultations, by slug and key, in one
-/// query: a key's number in its latest version that numbers it.
-pub async fn clause_numbers(
-    db: &Db,
-    slugs: &[String],
-) -> Result<Vec<(String, String, u32)>, StoreError> {
+/// A clause's number in one version of a public consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseNumber {
+    pub slug: String,
+    pub key: String,
+    pub version: u32,
+    pub number: u32,
+}
+
+/// The numbers of the clauses of every version of these public consultations, in one
+/// query, oldest version first (a clause may be renumbered from one to the next).
+pub async fn clause_numbers(db: &Db, slugs: &[String]) -> Result<Vec<ClauseNumber>, StoreError> {
     let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
-    let rows: Vec<(String, String, i64)> = with_pool!(db, pool => {
+    let rows: Vec<(String, String, i64, i64)> = with_pool!(db, pool => {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT c.slug, k.key, k.number FROM clauses k
+            "SELECT c.slug, k.key, v.number, k.number FROM clauses k
                JOIN consultation_versions v ON v.id = k.version_id
                JOIN consultations c ON c.id = v.consultation_id
               WHERE k.number IS NOT NULL AND ",
@@ -169,10 +175,16 @@ pub async fn clause_numbers(
         q.push(" ORDER BY v.number");
         q.build_query_as().fetch_all(pool).await
     })?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(slug, key, n)| Some((slug, key, u32::try_from(n).ok()?)))
-        .collect())
+    rows.into_iter()
+        .map(|(slug, key, version, number)| {
+            Ok(ClauseNumber {
+                slug,
+                key,
+                version: stored("consultation_versions", "number", version)?,
+                number: stored("clauses", "number", number)?,
+            })
+        })
+        .collect()
 }
 
 pub async fn by_id(db: &Db, id: ConsultationId) -> Result<Option<Consultation>, StoreError> {
@@ -828,6 +840,38 @@ mod tests {
                 .expect("query");
                 assert_eq!(public, status.is_public(), "{status:?}");
             }
+        }
+
+        // Each version's own numbers, as its clause list has them.
+        async fn clause_numbers_are_those_of_each_version(db) {
+            crate::ssr::exchange::demo::load_if_empty(db, chrono::Utc::now())
+                .await
+                .expect("demo");
+            let sql = format!("SELECT c.slug FROM consultations c WHERE {}", public_sql("c"));
+            let slugs: Vec<String> = with_pool!(db, pool => sqlx::query_scalar(&sql)
+                .fetch_all(pool)
+                .await)
+            .expect("slugs");
+            let numbers = clause_numbers(db, &slugs).await.expect("numbers");
+            let mut expected = Vec::new();
+            for slug in &slugs {
+                let c = by_slug(db, slug).await.expect("query").expect("consultation");
+                for v in versions(db, c.id).await.expect("versions") {
+                    for k in clauses(db, v.id).await.expect("clauses") {
+                        if let Some(number) = k.number {
+                            expected.push((slug.clone(), k.key.to_string(), v.number, number));
+                        }
+                    }
+                }
+            }
+            let mut got: Vec<_> = numbers
+                .into_iter()
+                .map(|n| (n.slug, n.key, n.version, n.number))
+                .collect();
+            got.sort();
+            expected.sort();
+            assert!(!expected.is_empty());
+            assert_eq!(got, expected);
         }
     }
 }
