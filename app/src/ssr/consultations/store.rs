@@ -844,7 +844,7 @@ mod tests {
 
         // Each version's own numbers, as its clause list has them.
         async fn clause_numbers_are_those_of_each_version(db) {
-            crate::ssr::exchange::demo::load_if_empty(db, chrono::Utc::now())
+            crate::ssr::exchange::demo::load_if_empty(db, DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default())
                 .await
                 .expect("demo");
             let sql = format!("SELECT c.slug FROM consultations c WHERE {}", public_sql("c"));
