@@ -79,6 +79,14 @@ pub enum FormMessage {
     OwnContribution,
     AppealNotPossible,
     AlreadyDecided,
+    /// A response's outcome needs reasons (every outcome but "noted").
+    ReasonsRequired,
+    /// A response with no contribution ticked.
+    NoneChosen,
+    /// A ticked contribution was answered meanwhile.
+    AlreadyAnswered,
+    /// A ticked contribution is gone (withdrawn, hidden) or not this consultation's.
+    ContributionGone,
     Internal,
 }
 
@@ -148,6 +156,10 @@ impl FormMessage {
             FormMessage::OwnContribution => td_string!(l, form_own_contribution),
             FormMessage::AppealNotPossible => td_string!(l, form_appeal_not_possible),
             FormMessage::AlreadyDecided => td_string!(l, form_already_decided),
+            FormMessage::ReasonsRequired => td_string!(l, form_reasons_required),
+            FormMessage::NoneChosen => td_string!(l, form_none_chosen),
+            FormMessage::AlreadyAnswered => td_string!(l, form_already_answered),
+            FormMessage::ContributionGone => td_string!(l, form_contribution_gone),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

@@ -15,6 +15,7 @@ pub mod frame;
 pub mod i18n_catalog;
 pub mod moderation;
 pub mod paths;
+pub mod responses;
 pub mod routes;
 pub mod search;
 #[cfg(feature = "ssr")]

@@ -13,7 +13,7 @@ use crate::admin::form::AdminIntent;
 use crate::agencies::form::StaffIntent;
 use crate::contributions::form::Done;
 use crate::domain::contribution::{ReportCategory, ThreadOrder};
-use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery};
+use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery, ResponseId};
 
 /// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -157,6 +157,22 @@ pub fn version_clause(lang: Lang, slug: &str, n: u32, key: Option<&ClauseKey>) -
 /// A clause of the latest version, at its anchor on the consultation's page.
 pub fn clause(lang: Lang, slug: &str, key: &ClauseKey) -> String {
     format!("{}#clause-{key}", consultation(lang, slug))
+}
+
+/// A consultation's response queue, for its agency's staff, with its filters (a query
+/// string from `QueueQuery::to_query`, without `?`; empty for none).
+pub fn responses(lang: Lang, slug: &str, query: &str) -> String {
+    let page = format!("{}/responses", consultation(lang, slug));
+    if query.is_empty() {
+        page
+    } else {
+        format!("{page}?{query}")
+    }
+}
+
+/// One response of a consultation: its members, revisions and the clauses it changed.
+pub fn response(lang: Lang, slug: &str, id: ResponseId) -> String {
+    format!("{}/responses/{id}", consultation(lang, slug))
 }
 
 /// What changed from version `from` to version `to`.
@@ -586,6 +602,8 @@ pub mod route {
     per_language! {
         consultation => "/consultations/{slug}",
         consultation_edit => "/consultations/{slug}/edit",
+        responses => "/consultations/{slug}/responses",
+        response => "/consultations/{slug}/responses/{id}",
         new_consultation => "/agencies/{slug}/consultations/new",
         version_markdown => "/consultations/{slug}/versions/{number}/markdown",
         agency_staff => "/agencies/{slug}/staff",

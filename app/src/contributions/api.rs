@@ -41,13 +41,42 @@ pub struct ChangedClause {
     pub number: Option<u32>,
 }
 
+/// Who wrote a response, as shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponderView {
+    pub name: String,
+    pub role: Option<crate::domain::authz::RoleKind>,
+    /// The decision by which the agency authorised them.
+    pub mandate: Option<String>,
+}
+
+/// An earlier revision of a response, shown under the current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierResponse {
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    pub responder: Option<ResponderView>,
+    pub written: DateLabel,
+}
+
 /// The agency's documented response to a contribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseView {
+    pub id: crate::domain::ResponseId,
     pub outcome: Outcome,
     pub reasons: LocalizedText,
-    pub change: Option<ChangedClause>,
+    /// `None`: from the agency's own records, imported.
+    pub responder: Option<ResponderView>,
+    /// The clauses of later versions that changed because of it.
+    pub changes: Vec<ChangedClause>,
+    /// When this contribution was answered.
     pub date: DateLabel,
+    /// When the current text was written, if it was revised since.
+    pub revised: Option<DateLabel>,
+    /// The earlier texts, oldest first.
+    pub earlier: Vec<EarlierResponse>,
+    /// How many contributions the response answers (more than one: a group response).
+    pub answers: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,7 @@ use leptos_i18n::{td, td_string};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    contribution_stamp, contribution_threads, ClauseOption, ContributionView, ResponseView,
-    ThreadsData,
+    contribution_stamp, contribution_threads, ClauseOption, ContributionView, ThreadsData,
 };
 use crate::consultations::pages::DateText;
 use crate::contributions::form::{Done, Intent};
@@ -17,17 +16,16 @@ use crate::domain::authz::Denied;
 use crate::domain::contribution::{
     Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
-use crate::domain::response::Outcome;
 use crate::domain::text::detect_lang;
 use crate::domain::{ClauseKey, ContributionId, Lang};
 use crate::error::AppError;
 use crate::forms::{FormFeedback, FormMessage};
 use crate::moderation::pages::{rule_label, rule_select};
 use crate::paths;
+use crate::responses::pages::ResponseNote;
 use crate::ui::denied::error_notice;
 use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{digits, shown};
-use crate::ui::text::LocalizedSpan;
 
 /// The threads a consultation page shows.
 pub type Threads = Resource<Result<ThreadsData, AppError>>;
@@ -410,12 +408,7 @@ fn SpeakerFields(prefix: String, fb: FormFeedback, lang: Lang) -> impl IntoView 
     let kind_id = format!("{prefix}-org_kind");
     let name_error = fb.errors.get("org_name").copied();
     let kind_error = fb.errors.get("org_kind").copied();
-    let kind_label = move |k: OrgKind| match k {
-        OrgKind::Agency => td_string!(l, org_kind_agency),
-        OrgKind::Company => td_string!(l, org_kind_company),
-        OrgKind::Ngo => td_string!(l, org_kind_ngo),
-        OrgKind::Academic => td_string!(l, org_kind_academic),
-    };
+    let kind_label = move |k: OrgKind| org_kind_label(k, lang);
     view! {
         <fieldset class="speaker">
             <legend>{td_string!(l, contributions_speaker)}</legend>
@@ -533,7 +526,7 @@ fn paragraphs(list: Vec<Vec<Segment>>) -> impl IntoView {
 }
 
 /// "Version 2 · Clause 4" (or "Version 2" for text without a number).
-fn version_and_clause(version: u32, clause: Option<u32>, lang: Lang) -> String {
+pub fn version_and_clause(version: u32, clause: Option<u32>, lang: Lang) -> String {
     let l = lang.locale();
     match clause {
         Some(n) => digits(format!(
@@ -545,48 +538,19 @@ fn version_and_clause(version: u32, clause: Option<u32>, lang: Lang) -> String {
     }
 }
 
-fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
+/// The name of a kind of organisation.
+pub fn org_kind_label(k: OrgKind, lang: Lang) -> &'static str {
     let l = lang.locale();
-    match o {
-        Outcome::Accepted => td_string!(l, outcome_accepted),
-        Outcome::PartlyAccepted => td_string!(l, outcome_partly_accepted),
-        Outcome::NotAdopted => td_string!(l, outcome_not_adopted),
-        Outcome::Noted => td_string!(l, outcome_noted),
-    }
-}
-
-/// The agency's documented response under a contribution: its decision, its reasons
-/// and, when the draft changed because of it, a link to the clause that changed.
-/// `slug` is the consultation's.
-#[component]
-fn Response(r: ResponseView, slug: String, lang: Lang) -> impl IntoView {
-    let l = lang.locale();
-    let change = r.change.map(|ch| {
-        let text = version_and_clause(ch.version, ch.number, lang);
-        let href = paths::version_clause(lang, &slug, ch.version, ch.key.as_ref());
-        view! {
-            <p class="response__change">
-                {td_string!(l, response_changed)}" "
-                <a href=href>{text}</a>
-            </p>
-        }
-    });
-    view! {
-        <aside class="response" data-outcome=r.outcome.as_str()
-            data-changed=r.outcome.changed_policy().then_some("true")>
-            <p class="response__head">
-                <strong>{td_string!(l, response_title)}</strong>" "
-                <span class="badge response__outcome">{outcome_label(r.outcome, lang)}</span>
-                " · "<DateText date=r.date />
-            </p>
-            <p class="response__reasons"><LocalizedSpan text=r.reasons lang /></p>
-            {change}
-        </aside>
+    match k {
+        OrgKind::Agency => td_string!(l, org_kind_agency),
+        OrgKind::Company => td_string!(l, org_kind_company),
+        OrgKind::Ngo => td_string!(l, org_kind_ngo),
+        OrgKind::Academic => td_string!(l, org_kind_academic),
     }
 }
 
 /// Where a contribution was received, when not on the portal.
-fn channel_label(c: Channel, lang: Lang) -> Option<&'static str> {
+pub fn channel_label(c: Channel, lang: Lang) -> Option<&'static str> {
     let l = lang.locale();
     match c {
         Channel::Online => None,
@@ -603,12 +567,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
     let id = x.id;
     let anchor = format!("contribution-{id}");
     let published = x.status == ContributionStatus::Published;
-    let kind_label = move |k: OrgKind| match k {
-        OrgKind::Agency => td_string!(l, org_kind_agency),
-        OrgKind::Company => td_string!(l, org_kind_company),
-        OrgKind::Ngo => td_string!(l, org_kind_ngo),
-        OrgKind::Academic => td_string!(l, org_kind_academic),
-    };
+    let kind_label = move |k: OrgKind| org_kind_label(k, lang);
     let mine_fb = |intent: Intent, field: &str| {
         (fb.intent == intent.as_str() && fb.value(field) == id.to_string()).then(|| fb.clone())
     };
@@ -827,7 +786,7 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                 </header>
                 {confirmed}
                 <div class="contribution__body">{body}</div>
-                {x.response.clone().map(|r| view! { <Response r slug=ctx.slug.clone() lang /> })}
+                {x.response.clone().map(|r| view! { <ResponseNote r slug=ctx.slug.clone() lang /> })}
                 {history}
                 <footer class="contribution__actions">{support}" "{withdraw}</footer>
                 {reply}

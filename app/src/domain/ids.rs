@@ -58,3 +58,7 @@ id_type!(
     /// Primary key of a reader's report on a contribution.
     ReportId
 );
+id_type!(
+    /// Primary key of an agency's response (which may answer several contributions).
+    ResponseId
+);

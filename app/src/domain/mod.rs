@@ -18,7 +18,8 @@ pub mod text;
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
 pub use draft::ClauseKey;
 pub use ids::{
-    AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, ReportId, UserId, VersionId,
+    AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, ReportId, ResponseId, UserId,
+    VersionId,
 };
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -27,14 +27,17 @@ pub enum Outcome {
     NotAdopted,
     /// Taken into account; it asked for no change (a question, an agreement).
     Noted,
+    /// Not about this draft (another agency's matter, a personal case).
+    OutOfScope,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [
+    pub const ALL: [Outcome; 5] = [
         Outcome::Accepted,
         Outcome::PartlyAccepted,
         Outcome::NotAdopted,
         Outcome::Noted,
+        Outcome::OutOfScope,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,12 @@ impl Outcome {
     /// Whether the contribution changed the draft (in whole or in part).
     pub fn changed_policy(self) -> bool {
         matches!(self, Outcome::Accepted | Outcome::PartlyAccepted)
+    }
+
+    /// Whether the response must say why: every outcome but "noted" is a decision the
+    /// contributor is owed reasons for.
+    pub fn needs_reasons(self) -> bool {
+        self != Outcome::Noted
     }
 }
 

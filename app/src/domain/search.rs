@@ -127,13 +127,15 @@ pub enum Answer {
     PartlyAccepted,
     NotAdopted,
     Noted,
+    OutOfScope,
 }
 codes!(Answer {
     Unanswered,
     Accepted,
     PartlyAccepted,
     NotAdopted,
-    Noted
+    Noted,
+    OutOfScope
 });
 
 impl From<Option<Outcome>> for Answer {
@@ -144,6 +146,7 @@ impl From<Option<Outcome>> for Answer {
             Some(Outcome::PartlyAccepted) => Answer::PartlyAccepted,
             Some(Outcome::NotAdopted) => Answer::NotAdopted,
             Some(Outcome::Noted) => Answer::Noted,
+            Some(Outcome::OutOfScope) => Answer::OutOfScope,
         }
     }
 }

@@ -245,6 +245,7 @@ fn value_label(facet: &str, value: &str, lang: Lang) -> String {
             Answer::PartlyAccepted => td_string!(l, outcome_partly_accepted),
             Answer::NotAdopted => td_string!(l, outcome_not_adopted),
             Answer::Noted => td_string!(l, outcome_noted),
+            Answer::OutOfScope => td_string!(l, outcome_out_of_scope),
         }),
         _ => None,
     };

@@ -428,7 +428,7 @@ impl Submission {
     }
 
     /// What was typed, to put back in the fields: everything but secrets.
-    fn typed_values(&self) -> std::collections::BTreeMap<String, String> {
+    pub(super) fn typed_values(&self) -> std::collections::BTreeMap<String, String> {
         self.fields
             .iter()
             .filter(|(k, _)| !SECRET_FIELDS.contains(&k.as_str()) && k.as_str() != "intent")

@@ -14,6 +14,7 @@ mod moderation;
 mod notifications;
 mod ops;
 pub mod page_cache;
+mod responses;
 
 use std::sync::LazyLock;
 
@@ -77,6 +78,7 @@ pub fn router(
             .merge(notifications::routes(lang))
             .merge(admin::routes(lang))
             .merge(moderation::routes(lang))
+            .merge(responses::routes(lang))
             .merge(consultations::routes(lang))
             .merge(contributions::routes(lang));
     }

@@ -67,6 +67,8 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "moderation_queue",
     "new_consultation_editor",
     "reset_link_status",
+    "response_detail",
+    "response_queue",
     "search",
     "second_step_pending",
     "two_factor_state",

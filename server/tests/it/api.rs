@@ -174,7 +174,7 @@ http_tests! {
                 .unwrap_or_else(|| panic!("{name} is not a documented enum"))
                 .iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
         };
-        assert_eq!(enum_of("Outcome"), ["accepted", "partly_accepted", "not_adopted", "noted"]);
+        assert_eq!(enum_of("Outcome"), ["accepted", "partly_accepted", "not_adopted", "noted", "out_of_scope"]);
         assert_eq!(enum_of("ContributionStatus"), ["published", "hidden", "withdrawn"]);
         assert_eq!(enum_of("Channel"), ["online", "workshop", "email", "letter"]);
         assert_eq!(enum_of("OrgKind"), ["agency", "company", "ngo", "academic"]);
@@ -198,7 +198,7 @@ http_tests! {
     async fn page_api_and_my_data_read_a_contribution_the_same_way(server, demo = true) {
         use app::domain::contribution::{ContributionStatus, ReportCategory};
         use app::domain::response::Outcome;
-        use app::ssr::responses::store::{self as responses, NewResponse};
+        use app::ssr::responses::store::{self as responses, Written};
         let db = &server.test_db.db;
         let (author, secret) = person(db, "huda@example.org", &[], false).await;
         let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
@@ -224,14 +224,11 @@ http_tests! {
         let gone = contributions::insert(db, &new(None, None, Speaker::Individual, "A text its author withdrew"), now).await.expect("gone");
         let mut tx = db.begin().await.expect("tx");
         contributions::set_state(&mut tx, hidden, ContributionStatus::Hidden, Some(ReportCategory::Spam)).await.expect("hide");
-        responses::upsert(&mut tx, &NewResponse {
-            contribution_id: root,
+        responses::create(&mut tx, c.id, &[root], &Written {
             outcome: Outcome::Accepted,
             reasons: LocalizedText::new(Some("سنأخذ به".into()), None),
-            changed_version: None,
-            changed_clause: None,
-            responded_at: now,
-        }, now).await.expect("response");
+            responder: None,
+        }, now, now).await.expect("response");
         tx.commit().await.expect("commit");
         contributions::withdraw(db, gone, now).await.expect("withdraw");
         let mine = [root, reply, hidden, gone];

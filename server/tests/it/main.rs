@@ -18,6 +18,7 @@ mod moderation;
 mod notifications;
 mod page_cache;
 mod process;
+mod responses;
 mod search;
 mod security;
 mod tidy;

@@ -19,6 +19,9 @@ pub struct Consultation {
     pub agency_slug: String,
     pub agency_name: LocalizedText,
     pub agency_time_zone: String,
+    /// The agency's promise: every contribution answered within this many days after
+    /// the comment period closes.
+    pub response_target_days: u32,
     pub title: LocalizedText,
     pub summary: LocalizedText,
     pub audience: LocalizedText,
@@ -50,6 +53,7 @@ struct ConsultationRow {
     agency_name_ar: Option<String>,
     agency_name_en: Option<String>,
     agency_time_zone: String,
+    response_target_days: i64,
     title_ar: Option<String>,
     title_en: Option<String>,
     summary_ar: Option<String>,
@@ -78,6 +82,11 @@ impl TryFrom<ConsultationRow> for Consultation {
             agency_slug: r.agency_slug,
             agency_name: LocalizedText::new(r.agency_name_ar, r.agency_name_en),
             agency_time_zone: r.agency_time_zone,
+            response_target_days: stored(
+                "agencies",
+                "response_target_days",
+                r.response_target_days,
+            )?,
             title: LocalizedText::new(r.title_ar, r.title_en),
             summary: LocalizedText::new(r.summary_ar, r.summary_en),
             audience: LocalizedText::new(r.audience_ar, r.audience_en),
@@ -93,7 +102,7 @@ impl TryFrom<ConsultationRow> for Consultation {
 
 const SELECT: &str = "SELECT c.id, c.slug, c.agency_id, a.slug AS agency_slug,
            a.name_ar AS agency_name_ar, a.name_en AS agency_name_en,
-           a.time_zone AS agency_time_zone, c.title_ar, c.title_en, c.summary_ar,
+           a.time_zone AS agency_time_zone, a.response_target_days, c.title_ar, c.title_en, c.summary_ar,
            c.summary_en, c.audience_ar, c.audience_en, c.contact_email, c.status,
            c.opens_at, c.closes_at, c.concluded_at, c.created_at
       FROM consultations c JOIN agencies a ON a.id = c.agency_id";

@@ -12,7 +12,7 @@ use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::{Db, StoreError};
 use crate::ssr::responses::store as responses;
-use crate::ssr::responses::store::Response;
+use crate::ssr::responses::store::Answer;
 
 /// Who reads. A hidden contribution's text is kept for its author's appeal: only its
 /// author reads it (in their own data); everyone else, the author on the public page
@@ -73,14 +73,14 @@ pub struct ContributionRead {
     /// The appeal's text, for its author.
     pub appeal: Option<String>,
     /// The agency's documented response, once given.
-    pub response: Option<Response>,
+    pub response: Option<Answer>,
 }
 
 impl ContributionRead {
     fn new(
         x: Contribution,
         audience: Audience,
-        response: Option<Response>,
+        response: Option<Answer>,
         earlier: Vec<EarlierText>,
     ) -> ContributionRead {
         let readable = match x.status {
@@ -126,7 +126,7 @@ pub async fn read(
     audience: Audience,
 ) -> Result<Vec<ContributionRead>, StoreError> {
     let ids: Vec<ContributionId> = list.iter().map(|x| x.id).collect();
-    let mut answers: HashMap<ContributionId, Response> = responses::of_contributions(db, &ids)
+    let mut answers: HashMap<ContributionId, Answer> = responses::of_contributions(db, &ids)
         .await?
         .into_iter()
         .map(|r| (r.contribution_id, r))

@@ -212,16 +212,19 @@ crate::store_tests! {
         contributions::withdraw(db, r, now).await.expect("withdraw");
         changed(stamp().await.expect("stamp"), "a withdrawal");
         let mut tx = db.begin().await.expect("tx");
-        crate::ssr::responses::store::upsert(&mut tx, &crate::ssr::responses::store::NewResponse {
-            contribution_id: a,
+        let written = crate::ssr::responses::store::Written {
             outcome: crate::domain::response::Outcome::Noted,
             reasons: crate::domain::LocalizedText { ar: Some("أُخذت في الحسبان".into()), en: None },
-            changed_version: None,
-            changed_clause: None,
-            responded_at: now,
-        }, now).await.expect("response");
+            responder: None,
+        };
+        let response = crate::ssr::responses::store::create(&mut tx, s.consultation, &[a], &written, now, now).await.expect("response");
         tx.commit().await.expect("commit");
         changed(stamp().await.expect("stamp"), "a response");
+        let mut tx = db.begin().await.expect("tx");
+        let revised = crate::ssr::responses::store::Written { outcome: crate::domain::response::Outcome::OutOfScope, ..written };
+        crate::ssr::responses::store::revise(&mut tx, response, &revised, now, now).await.expect("revise");
+        tx.commit().await.expect("commit");
+        changed(stamp().await.expect("stamp"), "a revision");
         let unchanged = stamp().await.expect("stamp");
         assert_eq!(&unchanged, seen.last().expect("seen"), "nothing happened");
     }

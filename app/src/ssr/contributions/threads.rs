@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::contributions::api::{
-    ChangedClause, ClauseOption, ClauseRef, ContributionView, EarlierText, ResponseView,
-    ThreadsData,
+    ChangedClause, ClauseOption, ClauseRef, ContributionView, EarlierResponse, EarlierText,
+    ResponderView, ResponseView, ThreadsData,
 };
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
@@ -22,6 +22,7 @@ use crate::ssr::contributions::service::{paragraphs, within_edit_window};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::StoreError;
+use crate::ssr::responses::store::{Answer, Responder};
 use crate::ssr::state::AppState;
 
 /// Which threads to show.
@@ -157,16 +158,7 @@ pub async fn page(
                 }),
                 status: x.status,
                 channel: x.channel,
-                response: x.response.map(|r| ResponseView {
-                    outcome: r.outcome,
-                    reasons: r.reasons,
-                    change: r.change.map(|ch| ChangedClause {
-                        version: ch.version,
-                        key: ch.clause_key,
-                        number: ch.clause_number,
-                    }),
-                    date: label(r.responded_at, tz, lang),
-                }),
+                response: x.response.map(|a| response_view(a, tz, lang)),
                 paragraphs: x.body.as_deref().map(paragraphs).unwrap_or_default(),
                 created: label(x.created_at, tz, lang),
                 edited: x.edited_at.map(|at| label(at, tz, lang)),
@@ -227,4 +219,45 @@ pub async fn page(
         closes_at: c.closes_at,
         stamp,
     }))
+}
+
+fn responder_view(r: Option<Responder>) -> Option<ResponderView> {
+    r.map(|r| ResponderView {
+        name: r.name,
+        role: r.role,
+        mandate: r.mandate,
+    })
+}
+
+/// A contribution's answer as the page shows it.
+pub fn response_view(a: Answer, tz: &str, lang: Lang) -> ResponseView {
+    let r = a.response;
+    ResponseView {
+        id: r.id,
+        outcome: r.written.outcome,
+        reasons: r.written.reasons,
+        responder: responder_view(r.written.responder),
+        changes: r
+            .changes
+            .into_iter()
+            .map(|ch| ChangedClause {
+                version: ch.version,
+                key: ch.clause_key,
+                number: ch.clause_number,
+            })
+            .collect(),
+        date: label(a.answered_at, tz, lang),
+        revised: (r.revision > 1).then(|| label(r.updated_at, tz, lang)),
+        earlier: r
+            .earlier
+            .into_iter()
+            .map(|e| EarlierResponse {
+                outcome: e.written.outcome,
+                reasons: e.written.reasons,
+                responder: responder_view(e.written.responder),
+                written: label(e.written_at, tz, lang),
+            })
+            .collect(),
+        answers: r.members.len(),
+    }
 }

@@ -37,7 +37,6 @@ use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::{NewContribution, EXPORTED_ID_PREFIX};
 use crate::ssr::db::{Db, StoreError, Tx};
 use crate::ssr::responses::store as responses;
-use crate::ssr::responses::store::NewResponse;
 
 /// The value of the document's `format` field.
 pub const FORMAT: &str = "shura/1";
@@ -367,7 +366,7 @@ fn check_responses(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
                 "has a response already in this file",
             ));
         }
-        if r.reasons.is_empty() {
+        if r.outcome.needs_reasons() && r.reasons.is_empty() {
             return Err(field(at("reasons"), NEEDS_TEXT));
         }
         let Some(change) = &r.changed else {
@@ -599,19 +598,19 @@ async fn write(
             let Some(contribution_id) = stored.get(r.contribution.as_str()).copied() else {
                 continue;
             };
-            responses::upsert(
+            let changes: Vec<(VersionId, Option<ClauseKey>)> = r
+                .changed
+                .iter()
+                .filter_map(|ch| Some((*versions.get(&ch.version)?, ch.clause.clone())))
+                .collect();
+            responses::import_one(
                 tx,
-                &NewResponse {
-                    contribution_id,
-                    outcome: r.outcome,
-                    reasons: r.reasons.clone(),
-                    changed_version: r
-                        .changed
-                        .as_ref()
-                        .and_then(|ch| versions.get(&ch.version).copied()),
-                    changed_clause: r.changed.as_ref().and_then(|ch| ch.clause.clone()),
-                    responded_at: r.responded_at,
-                },
+                id,
+                contribution_id,
+                r.outcome,
+                &r.reasons,
+                &changes,
+                r.responded_at,
                 now,
             )
             .await?;
@@ -763,22 +762,31 @@ pub async fn export(
             body: x.body.clone().unwrap_or_default(),
         })
         .collect();
-    let responses = responses::of_consultation(db, c.id)
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some(ResponseDoc {
-                contribution: ids.get(&r.contribution_id)?.clone(),
-                outcome: r.outcome,
-                reasons: r.reasons,
-                changed: r.change.map(|ch| ChangeDoc {
-                    version: ch.version,
-                    clause: ch.clause_key,
-                }),
-                responded_at: r.responded_at,
-            })
-        })
-        .collect();
+    // A group response leaves as one entry per contribution it answers, each the same:
+    // importing them back changes nothing.
+    let mut responses = Vec::new();
+    for r in responses::of_consultation(db, c.id).await? {
+        for m in &r.members {
+            let Some(contribution) = ids.get(m) else {
+                continue;
+            };
+            responses.push((
+                *m,
+                ResponseDoc {
+                    contribution: contribution.clone(),
+                    outcome: r.written.outcome,
+                    reasons: r.written.reasons.clone(),
+                    changed: r.changes.first().map(|ch| ChangeDoc {
+                        version: ch.version,
+                        clause: ch.clause_key.clone(),
+                    }),
+                    responded_at: r.created_at,
+                },
+            ));
+        }
+    }
+    responses.sort_by_key(|(m, _)| *m);
+    let responses = responses.into_iter().map(|(_, doc)| doc).collect();
     let mut versions = Vec::new();
     for v in consultations::versions(db, c.id).await? {
         let clauses = consultations::clauses(db, v.id)

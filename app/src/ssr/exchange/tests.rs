@@ -30,7 +30,10 @@ async fn counts(db: &Db) -> Vec<i64> {
         "consultation_versions",
         "clauses",
         "contributions",
-        "responses",
+        "agency_responses",
+        "response_members",
+        "response_revisions",
+        "response_citations",
         "users",
     ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
@@ -65,6 +68,10 @@ crate::store_tests! {
         assert_eq!((first.contributions_written, second.contributions_written), (contributions, 0));
         assert_eq!(second.contributions_unchanged, contributions);
         assert_eq!((first.responses_written, second.responses_written), (responses, responses), "replaced by the same");
+        let revisions: i64 = crate::ssr::db::with_pool!(db, pool =>
+            sqlx::query_scalar("SELECT COUNT(*) FROM response_revisions").fetch_one(pool).await)
+        .expect("count");
+        assert_eq!(revisions, responses as i64, "the same file again writes no revision");
     }
 
     async fn responses_say_which_contributions_changed_the_draft(db) {
@@ -74,28 +81,33 @@ crate::store_tests! {
         let answers = crate::ssr::responses::store::of_consultation(db, c.id).await.expect("responses");
         assert_eq!(answers.len(), 4);
         let letter = list.iter().find(|x| x.channel == Channel::Letter).expect("letter");
-        let answer = answers.iter().find(|r| r.contribution_id == letter.id).expect("answered");
-        assert_eq!(answer.outcome, Outcome::Accepted);
-        let change = answer.change.clone().expect("a change");
+        let answer = answers.iter().find(|r| r.members == vec![letter.id]).expect("answered");
+        assert_eq!(answer.written.outcome, Outcome::Accepted);
+        assert_eq!(answer.written.responder, None, "from the agency's records");
+        let change = answer.changes.first().cloned().expect("a change");
         assert_eq!((change.version, change.clause_key.as_deref(), change.clause_number), (2, Some("locations"), Some(2)));
-        assert!(answer.reasons.ar.is_some() && answer.reasons.en.is_some());
-        let changed = answers.iter().filter(|r| r.outcome.changed_policy()).count();
+        assert!(answer.written.reasons.ar.is_some() && answer.written.reasons.en.is_some());
+        let changed = answers.iter().filter(|r| r.written.outcome.changed_policy()).count();
         assert_eq!(changed, 2);
 
-        // The export carries them; a corrected reason in a later import replaces it.
+        // The export carries them; a corrected reason in a later import revises it, and
+        // the earlier text stays.
         let mut out = exchange::export(db, "street-vendors-regulation", t0()).await.expect("export").expect("c");
         assert_eq!(out.consultations[0].responses.len(), 4);
         out.consultations[0].responses[3].reasons.en = Some("Corrected reasons".into());
-        let summary = exchange::import(db, &out, t0()).await.expect("again");
+        let summary = exchange::import(db, &out, t0() + Duration::hours(2)).await.expect("again");
         assert_eq!(summary.contributions_written, 0);
         let answers = crate::ssr::responses::store::of_consultation(db, c.id).await.expect("responses");
-        assert!(answers.iter().any(|r| r.reasons.en.as_deref() == Some("Corrected reasons")));
+        let revised = answers.iter().find(|r| r.written.reasons.en.as_deref() == Some("Corrected reasons")).expect("revised");
+        assert_eq!((revised.revision, revised.earlier.len()), (2, 1));
+        assert_ne!(revised.earlier[0].written.reasons.en.as_deref(), Some("Corrected reasons"));
+        assert_eq!(revised.updated_at, t0() + Duration::hours(2));
     }
 
     async fn a_response_that_breaks_a_rule_is_named(db) {
         let cases: [(&str, Breaks, &str); 4] = [
             ("unknown contribution", |r| r[0]["contribution"] = "nobody".into(), "responses[0].contribution"),
-            ("no reasons", |r| r[1]["reasons"] = serde_json::json!({}), "responses[1].reasons"),
+            ("no reasons", |r| r[3]["reasons"] = serde_json::json!({}), "responses[3].reasons"),
             ("change before the contribution", |r| r[0]["changed"]["version"] = 1.into(), "responses[0].changed.version"),
             ("unknown clause", |r| r[2]["changed"]["clause"] = "nowhere".into(), "responses[2].changed.clause"),
         ];
@@ -106,7 +118,7 @@ crate::store_tests! {
             let err = exchange::import(db, &doc, t0()).await.expect_err(what);
             assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
         }
-        assert_eq!(counts(db).await, vec![0; 9]);
+        assert_eq!(counts(db).await, vec![0; 12]);
     }
 
     async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
@@ -145,7 +157,7 @@ crate::store_tests! {
         json["consultations"][4]["contributions"][0]["channel"] = "pigeon".into();
         let err = exchange::parse(&json.to_string()).expect_err("unknown channel");
         assert!(err.to_string().starts_with("consultations[4].contributions[0].channel"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 9]);
+        assert_eq!(counts(db).await, vec![0; 12]);
     }
 
     async fn contributions_posted_here_go_out_and_come_back_once(db) {
@@ -223,7 +235,7 @@ crate::store_tests! {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(counts(db).await, vec![0; 9]);
+        assert_eq!(counts(db).await, vec![0; 12]);
         // A mistake found only while writing (an unknown agency) undoes what came before.
         let mut json: serde_json::Value =
             serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
@@ -231,7 +243,7 @@ crate::store_tests! {
         let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
         let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
         assert!(err.to_string().starts_with("consultations[2].agency"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 9]);
+        assert_eq!(counts(db).await, vec![0; 12]);
     }
 
     async fn a_wrong_type_names_its_place(db) {
@@ -241,7 +253,7 @@ crate::store_tests! {
         assert!(message.starts_with("consultations[0].slug"), "{message}");
         let err = exchange::parse("{\"format\": \"shura/1\",\n \"topics\": [}").expect_err("syntax");
         assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err:?}");
-        assert_eq!(counts(db).await, vec![0; 9]);
+        assert_eq!(counts(db).await, vec![0; 12]);
     }
 
     async fn a_website_that_is_not_a_web_address_is_refused(db) {
@@ -251,7 +263,7 @@ crate::store_tests! {
             let err = exchange::import(db, &doc, t0()).await.expect_err("refused");
             assert!(err.to_string().starts_with("agencies[0].website"), "{bad}: {err}");
         }
-        assert_eq!(counts(db).await, vec![0; 9]);
+        assert_eq!(counts(db).await, vec![0; 12]);
     }
 
     async fn a_published_version_never_changes(db) {

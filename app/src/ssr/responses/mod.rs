@@ -1,3 +1,8 @@
-//! The agency's documented responses to contributions.
+//! The agency's documented responses to contributions: written by its staff on the
+//! portal (`service.rs`) or imported from its records, stored in `store.rs`.
 
+pub mod service;
 pub mod store;
+
+#[cfg(test)]
+mod store_tests;

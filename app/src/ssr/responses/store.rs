@@ -1,14 +1,45 @@
-//! The agency's documented responses to contributions.
+//! The agency's documented responses. One response answers one or more contributions
+//! making the same point (each belongs to at most one), keeps every revision, and cites
+//! the clauses of later versions that changed because of it.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::authz::RoleKind;
 use crate::domain::response::Outcome;
-use crate::domain::{ClauseKey, ConsultationId, ContributionId, LocalizedText, VersionId};
+use crate::domain::search::SpeakerKind;
+use crate::domain::{
+    ClauseKey, ConsultationId, ContributionId, LocalizedText, ResponseId, UserId, VersionId,
+};
+use crate::responses::form::{Age, ClauseFilter, QueueQuery, Show};
+use crate::ssr::contributions::store::queue_for_index;
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
-/// The clause of a later version that changed because of a contribution.
+/// Who wrote a response (or a revision), as shown beside it: kept as written, so that
+/// the record stays true after the person leaves or their mandate ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Responder {
+    pub user_id: Option<UserId>,
+    pub name: String,
+    pub role: Option<RoleKind>,
+    /// The decision by which the agency authorised them, in the agency's words.
+    pub mandate: Option<String>,
+}
+
+/// What a response (or one of its revisions) says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    /// `None`: imported from the agency's own records.
+    pub responder: Option<Responder>,
+}
+
+/// The clause of a later version that changed because of a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    pub version_id: VersionId,
     pub version: u32,
     /// `None`: the version as a whole (no single clause).
     pub clause_key: Option<ClauseKey>,
@@ -16,123 +47,717 @@ pub struct Change {
     pub clause_number: Option<u32>,
 }
 
+/// An earlier revision of a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub contribution_id: ContributionId,
-    pub outcome: Outcome,
-    pub reasons: LocalizedText,
-    pub change: Option<Change>,
-    pub responded_at: DateTime<Utc>,
+pub struct Revision {
+    pub revision: u32,
+    pub written: Written,
+    pub written_at: DateTime<Utc>,
 }
 
-/// A response to write (see [`upsert`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewResponse {
+pub struct Response {
+    pub id: ResponseId,
+    pub consultation_id: ConsultationId,
+    /// The current revision.
+    pub written: Written,
+    /// 1 for a response never revised.
+    pub revision: u32,
+    pub created_at: DateTime<Utc>,
+    /// When the current revision was written.
+    pub updated_at: DateTime<Utc>,
+    /// The contributions it answers, in id order.
+    pub members: Vec<ContributionId>,
+    pub changes: Vec<Change>,
+    /// The revisions before the current one, oldest first.
+    pub earlier: Vec<Revision>,
+}
+
+/// A contribution's answer: its response, and when it was first answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
     pub contribution_id: ContributionId,
-    pub outcome: Outcome,
-    pub reasons: LocalizedText,
-    /// The version and clause key that changed.
-    pub changed_version: Option<VersionId>,
-    pub changed_clause: Option<ClauseKey>,
-    pub responded_at: DateTime<Utc>,
+    pub answered_at: DateTime<Utc>,
+    pub response: Response,
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
-    contribution_id: ContributionId,
+struct ResponseRow {
+    id: ResponseId,
+    consultation_id: ConsultationId,
     outcome: String,
     reasons_ar: Option<String>,
     reasons_en: Option<String>,
-    changed_version: Option<i64>,
-    changed_clause: Option<ClauseKey>,
+    responder_id: Option<UserId>,
+    responder_name: Option<String>,
+    responder_role: Option<String>,
+    responder_mandate: Option<String>,
+    revision: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    response_id: ResponseId,
+    revision: i64,
+    outcome: String,
+    reasons_ar: Option<String>,
+    reasons_en: Option<String>,
+    responder_name: Option<String>,
+    responder_role: Option<String>,
+    responder_mandate: Option<String>,
+    written_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    response_id: ResponseId,
+    version_id: VersionId,
+    version: i64,
+    clause_key: Option<ClauseKey>,
     clause_number: Option<i64>,
-    responded_at: DateTime<Utc>,
 }
 
-impl TryFrom<Row> for Response {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self, StoreError> {
-        let outcome = Outcome::parse(&r.outcome)
-            .ok_or_else(|| StoreError::corrupt("responses", "outcome", &r.outcome))?;
-        Ok(Response {
-            contribution_id: r.contribution_id,
-            outcome,
-            reasons: LocalizedText::new(r.reasons_ar, r.reasons_en),
-            change: match r.changed_version {
-                Some(v) => Some(Change {
-                    version: stored("responses", "changed_version", v)?,
-                    clause_key: r.changed_clause,
-                    clause_number: r
-                        .clause_number
-                        .map(|n| stored("clauses", "number", n))
-                        .transpose()?,
-                }),
-                None => None,
-            },
-            responded_at: r.responded_at,
-        })
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    contribution_id: ContributionId,
+    response_id: ResponseId,
+    answered_at: DateTime<Utc>,
+}
+
+fn written(
+    table: &'static str,
+    outcome: &str,
+    reasons: LocalizedText,
+    user_id: Option<UserId>,
+    name: Option<String>,
+    role: Option<String>,
+    mandate: Option<String>,
+) -> Result<Written, StoreError> {
+    let outcome =
+        Outcome::parse(outcome).ok_or_else(|| StoreError::corrupt(table, "outcome", outcome))?;
+    let role = role
+        .map(|r| RoleKind::from_code(&r).ok_or_else(|| StoreError::corrupt(table, "role", r)))
+        .transpose()?;
+    Ok(Written {
+        outcome,
+        reasons,
+        responder: name.map(|name| Responder {
+            user_id,
+            name,
+            role,
+            mandate,
+        }),
+    })
+}
+
+/// The responses `ids`, with their members, changes and earlier revisions.
+async fn load(db: &Db, ids: &[ResponseId]) -> Result<HashMap<ResponseId, Response>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
+    let (rows, members, changes, revisions): (
+        Vec<ResponseRow>,
+        Vec<MemberRow>,
+        Vec<ChangeRow>,
+        Vec<RevisionRow>,
+    ) = with_pool!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT id, consultation_id, outcome, reasons_ar, reasons_en, responder_id,
+                    responder_name, responder_role, responder_mandate, revision, created_at,
+                    updated_at
+               FROM agency_responses WHERE id IN ",
+        );
+        push_list(&mut q, ids);
+        let rows = q.build_query_as().fetch_all(pool).await?;
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT contribution_id, response_id, answered_at FROM response_members
+              WHERE response_id IN ",
+        );
+        push_list(&mut q, ids);
+        q.push(" ORDER BY contribution_id");
+        let members = q.build_query_as().fetch_all(pool).await?;
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT c.response_id, c.version_id, v.number AS version, c.clause_key,
+                    k.number AS clause_number
+               FROM response_citations c
+               JOIN consultation_versions v ON v.id = c.version_id
+               LEFT JOIN clauses k ON k.version_id = c.version_id AND k.key = c.clause_key
+              WHERE c.response_id IN ",
+        );
+        push_list(&mut q, ids);
+        q.push(" ORDER BY v.number, k.position, c.clause_key");
+        let changes = q.build_query_as().fetch_all(pool).await?;
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT v.response_id, v.revision, v.outcome, v.reasons_ar, v.reasons_en,
+                    v.responder_name, v.responder_role, v.responder_mandate, v.written_at
+               FROM response_revisions v
+               JOIN agency_responses r ON r.id = v.response_id AND v.revision < r.revision
+              WHERE v.response_id IN ",
+        );
+        push_list(&mut q, ids);
+        q.push(" ORDER BY v.response_id, v.revision");
+        let revisions = q.build_query_as().fetch_all(pool).await?;
+        Ok::<_, sqlx::Error>((rows, members, changes, revisions))
+    })?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let written = written(
+            "agency_responses",
+            &r.outcome,
+            LocalizedText::new(r.reasons_ar, r.reasons_en),
+            r.responder_id,
+            r.responder_name,
+            r.responder_role,
+            r.responder_mandate,
+        )?;
+        out.insert(
+            r.id,
+            Response {
+                id: r.id,
+                consultation_id: r.consultation_id,
+                written,
+                revision: stored("agency_responses", "revision", r.revision)?,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                members: Vec::new(),
+                changes: Vec::new(),
+                earlier: Vec::new(),
+            },
+        );
+    }
+    for m in members {
+        if let Some(r) = out.get_mut(&m.response_id) {
+            r.members.push(m.contribution_id);
+        }
+    }
+    for c in changes {
+        if let Some(r) = out.get_mut(&c.response_id) {
+            r.changes.push(Change {
+                version_id: c.version_id,
+                version: stored("consultation_versions", "number", c.version)?,
+                clause_key: c.clause_key,
+                clause_number: c
+                    .clause_number
+                    .map(|n| stored("clauses", "number", n))
+                    .transpose()?,
+            });
+        }
+    }
+    for v in revisions {
+        if let Some(r) = out.get_mut(&v.response_id) {
+            r.earlier.push(Revision {
+                revision: stored("response_revisions", "revision", v.revision)?,
+                written: written(
+                    "response_revisions",
+                    &v.outcome,
+                    LocalizedText::new(v.reasons_ar, v.reasons_en),
+                    None,
+                    v.responder_name,
+                    v.responder_role,
+                    v.responder_mandate,
+                )?,
+                written_at: v.written_at,
+            });
+        }
+    }
+    Ok(out)
 }
 
-const SELECT: &str = "SELECT r.contribution_id, r.outcome, r.reasons_ar, r.reasons_en,
-           v.number AS changed_version, r.changed_clause, k.number AS clause_number,
-           r.responded_at
-      FROM responses r
-      LEFT JOIN consultation_versions v ON v.id = r.changed_version
-      LEFT JOIN clauses k ON k.version_id = r.changed_version AND k.key = r.changed_clause";
+/// One response, if it exists.
+pub async fn by_id(db: &Db, id: ResponseId) -> Result<Option<Response>, StoreError> {
+    Ok(load(db, &[id]).await?.remove(&id))
+}
 
-/// The responses to these contributions (those that have one).
-pub async fn of_contributions(
-    db: &Db,
-    ids: &[ContributionId],
-) -> Result<Vec<Response>, StoreError> {
+/// The answers of these contributions (those answered), in contribution order.
+pub async fn of_contributions(db: &Db, ids: &[ContributionId]) -> Result<Vec<Answer>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<Row> = with_pool!(db, pool => {
-        let mut q = sqlx::QueryBuilder::new(format!("{SELECT} WHERE r.contribution_id IN "));
+    let members: Vec<MemberRow> = with_pool!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT contribution_id, response_id, answered_at FROM response_members
+              WHERE contribution_id IN ",
+        );
         push_list(&mut q, ids);
-        q.push(" ORDER BY r.contribution_id");
+        q.push(" ORDER BY contribution_id");
         q.build_query_as().fetch_all(pool).await
     })?;
-    rows.into_iter().map(Response::try_from).collect()
+    let mut response_ids: Vec<ResponseId> = members.iter().map(|m| m.response_id).collect();
+    response_ids.sort_unstable();
+    response_ids.dedup();
+    let responses = load(db, &response_ids).await?;
+    Ok(members
+        .into_iter()
+        .filter_map(|m| {
+            Some(Answer {
+                contribution_id: m.contribution_id,
+                answered_at: m.answered_at,
+                response: responses.get(&m.response_id)?.clone(),
+            })
+        })
+        .collect())
 }
 
-/// Every response to the contributions of `consultation`.
+/// Every response of `consultation`, in id order.
 pub async fn of_consultation(
     db: &Db,
     consultation: ConsultationId,
 ) -> Result<Vec<Response>, StoreError> {
-    let sql = format!(
-        "{SELECT} JOIN contributions c ON c.id = r.contribution_id
-          WHERE c.consultation_id = $1 ORDER BY r.contribution_id"
-    );
-    let rows: Vec<Row> =
-        with_pool!(db, pool => sqlx::query_as(&sql).bind(consultation).fetch_all(pool).await)?;
-    rows.into_iter().map(Response::try_from).collect()
+    let ids: Vec<ResponseId> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM agency_responses WHERE consultation_id = $1 ORDER BY id",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?;
+    let mut all = load(db, &ids).await?;
+    Ok(ids.iter().filter_map(|id| all.remove(id)).collect())
 }
 
-/// Records the agency's response to a contribution, or replaces it (and queues the
-/// contribution for the search index, whose outcome filter follows it).
-pub async fn upsert(tx: &mut Tx, r: &NewResponse, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// The response each of `ids` belongs to, for those answered (read inside `tx`, so a
+/// writer sees what it is about to change).
+pub async fn answered_in(
+    tx: &mut Tx,
+    ids: &[ContributionId],
+) -> Result<Vec<(ContributionId, ResponseId)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_tx!(tx, conn => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT contribution_id, response_id FROM response_members WHERE contribution_id IN ",
+        );
+        push_list(&mut q, ids);
+        q.build_query_as().fetch_all(&mut *conn).await
+    })?)
+}
+
+async fn insert_revision(
+    tx: &mut Tx,
+    id: ResponseId,
+    revision: i64,
+    w: &Written,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let r = w.responder.as_ref();
     on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO responses (contribution_id, outcome, reasons_ar, reasons_en,
-                                changed_version, changed_clause, responded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (contribution_id) DO UPDATE SET
-             outcome = excluded.outcome, reasons_ar = excluded.reasons_ar,
-             reasons_en = excluded.reasons_en, changed_version = excluded.changed_version,
-             changed_clause = excluded.changed_clause, responded_at = excluded.responded_at",
+        "INSERT INTO response_revisions (response_id, revision, outcome, reasons_ar, reasons_en,
+                                         responder_name, responder_role, responder_mandate,
+                                         written_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(r.contribution_id)
-    .bind(r.outcome.as_str())
-    .bind(&r.reasons.ar)
-    .bind(&r.reasons.en)
-    .bind(r.changed_version)
-    .bind(&r.changed_clause)
-    .bind(r.responded_at)
+    .bind(id)
+    .bind(revision)
+    .bind(w.outcome.as_str())
+    .bind(&w.reasons.ar)
+    .bind(&w.reasons.en)
+    .bind(r.map(|r| r.name.as_str()))
+    .bind(r.and_then(|r| r.role).map(RoleKind::code))
+    .bind(r.and_then(|r| r.mandate.as_deref()))
+    .bind(at)
     .execute(&mut *conn)
     .await
     .map(drop))?;
-    crate::ssr::contributions::store::queue_for_index(tx, r.contribution_id, now).await
+    Ok(())
+}
+
+/// Records a response answering `members` (contributions of `consultation`), written
+/// at `at`; each member is queued for the search index, whose outcome filter follows
+/// it. A member answered already is [`StoreError::Conflict`]`("members")`.
+pub async fn create(
+    tx: &mut Tx,
+    consultation: ConsultationId,
+    members: &[ContributionId],
+    w: &Written,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<ResponseId, StoreError> {
+    let r = w.responder.as_ref();
+    let id: ResponseId = on_tx!(tx, conn => sqlx::query_scalar(
+        "INSERT INTO agency_responses (consultation_id, outcome, reasons_ar, reasons_en,
+                                       responder_id, responder_name, responder_role,
+                                       responder_mandate, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(consultation)
+    .bind(w.outcome.as_str())
+    .bind(&w.reasons.ar)
+    .bind(&w.reasons.en)
+    .bind(r.and_then(|r| r.user_id))
+    .bind(r.map(|r| r.name.as_str()))
+    .bind(r.and_then(|r| r.role).map(RoleKind::code))
+    .bind(r.and_then(|r| r.mandate.as_deref()))
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await)?;
+    insert_revision(tx, id, 1, w, at).await?;
+    for &m in members {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO response_members (contribution_id, response_id, answered_at)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(m)
+        .bind(id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await
+        .map(drop))
+        .map_err(|e| StoreError::on_constraint(e, "members", "members"))?;
+        queue_for_index(tx, m, now).await?;
+    }
+    Ok(id)
+}
+
+/// Writes the next revision of response `id`, at `at`; the earlier ones stay. Returns
+/// the new revision's number, or `None` when there is no such response.
+pub async fn revise(
+    tx: &mut Tx,
+    id: ResponseId,
+    w: &Written,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, StoreError> {
+    let r = w.responder.as_ref();
+    let revision: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "UPDATE agency_responses
+            SET outcome = $2, reasons_ar = $3, reasons_en = $4, responder_id = $5,
+                responder_name = $6, responder_role = $7, responder_mandate = $8,
+                revision = revision + 1, updated_at = $9
+          WHERE id = $1 RETURNING revision",
+    )
+    .bind(id)
+    .bind(w.outcome.as_str())
+    .bind(&w.reasons.ar)
+    .bind(&w.reasons.en)
+    .bind(r.and_then(|r| r.user_id))
+    .bind(r.map(|r| r.name.as_str()))
+    .bind(r.and_then(|r| r.role).map(RoleKind::code))
+    .bind(r.and_then(|r| r.mandate.as_deref()))
+    .bind(at)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let Some(revision) = revision else {
+        return Ok(None);
+    };
+    insert_revision(tx, id, revision, w, at).await?;
+    for m in members_in(tx, id).await? {
+        queue_for_index(tx, m, now).await?;
+    }
+    Ok(Some(stored("agency_responses", "revision", revision)?))
+}
+
+async fn members_in(tx: &mut Tx, id: ResponseId) -> Result<Vec<ContributionId>, StoreError> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT contribution_id FROM response_members WHERE response_id = $1
+          ORDER BY contribution_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await)?)
+}
+
+/// Replaces the clauses response `id` cites as changed because of it.
+pub async fn set_changes(
+    tx: &mut Tx,
+    id: ResponseId,
+    changes: &[(VersionId, Option<ClauseKey>)],
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query("DELETE FROM response_citations WHERE response_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(drop))?;
+    for (version, key) in changes {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO response_citations (response_id, version_id, clause_key)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(*version)
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .map(drop))?;
+    }
+    Ok(())
+}
+
+/// Takes contribution `id` out of its response (which goes when it answers nothing
+/// else), queueing it for the index.
+pub async fn detach(tx: &mut Tx, id: ContributionId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    on_tx!(tx, conn => async {
+        let response: Option<ResponseId> = sqlx::query_scalar(
+            "DELETE FROM response_members WHERE contribution_id = $1 RETURNING response_id",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(response) = response {
+            sqlx::query(
+                "DELETE FROM agency_responses WHERE id = $1
+                    AND NOT EXISTS (SELECT 1 FROM response_members WHERE response_id = $1)",
+            )
+            .bind(response)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    }
+    .await)?;
+    queue_for_index(tx, id, now).await
+}
+
+/// The response a contribution belongs to, with how many contributions it answers.
+pub async fn membership(
+    tx: &mut Tx,
+    id: ContributionId,
+) -> Result<Option<(ResponseId, i64)>, StoreError> {
+    Ok(on_tx!(tx, conn => sqlx::query_as(
+        "SELECT m.response_id, (SELECT COUNT(*) FROM response_members o
+                                  WHERE o.response_id = m.response_id)
+           FROM response_members m WHERE m.contribution_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await)?)
+}
+
+/// What a response says now, and what it cites, read inside `tx`.
+pub async fn current_in(
+    tx: &mut Tx,
+    id: ResponseId,
+) -> Result<Option<(Outcome, LocalizedText, Vec<(VersionId, Option<ClauseKey>)>)>, StoreError> {
+    let row: Option<(String, Option<String>, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT outcome, reasons_ar, reasons_en FROM agency_responses WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    let Some((outcome, ar, en)) = row else {
+        return Ok(None);
+    };
+    let outcome = Outcome::parse(&outcome)
+        .ok_or_else(|| StoreError::corrupt("agency_responses", "outcome", &outcome))?;
+    let changes: Vec<(VersionId, Option<ClauseKey>)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT version_id, clause_key FROM response_citations WHERE response_id = $1
+          ORDER BY version_id, clause_key",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await)?;
+    Ok(Some((outcome, LocalizedText::new(ar, en), changes)))
+}
+
+/// Records a response from the agency's own records (the exchange file) to one
+/// contribution, the way a file says it: unchanged when it says the same, revised when
+/// it says something else, and taken out of a group response it shared with others.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_one(
+    tx: &mut Tx,
+    consultation: ConsultationId,
+    contribution: ContributionId,
+    outcome: Outcome,
+    reasons: &LocalizedText,
+    changes: &[(VersionId, Option<ClauseKey>)],
+    responded_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let w = Written {
+        outcome,
+        reasons: reasons.clone(),
+        responder: None,
+    };
+    let mut wanted = changes.to_vec();
+    wanted.sort();
+    let id = match membership(tx, contribution).await? {
+        Some((id, members)) => {
+            let Some((o, r, mut cited)) = current_in(tx, id).await? else {
+                return Err(StoreError::MissingReference("response"));
+            };
+            cited.sort();
+            if o == outcome && &r == reasons && cited == wanted {
+                return Ok(());
+            }
+            if members > 1 {
+                // The file answers this one contribution otherwise than its group.
+                detach(tx, contribution, now).await?;
+                create(tx, consultation, &[contribution], &w, responded_at, now).await?
+            } else {
+                if o != outcome || &r != reasons {
+                    revise(tx, id, &w, now.max(responded_at), now).await?;
+                }
+                id
+            }
+        }
+        None => create(tx, consultation, &[contribution], &w, responded_at, now).await?,
+    };
+    set_changes(tx, id, &wanted).await
+}
+
+/// A page of the response queue: the contributions of `consultation` that `f` selects
+/// (published ones, replies included), oldest or newest first, with how many there are.
+pub async fn queue(
+    db: &Db,
+    consultation: ConsultationId,
+    f: &QueueQuery,
+    limit: u32,
+    offset: u32,
+) -> Result<(Vec<ContributionId>, i64), StoreError> {
+    fn filtered<'a, DB: sqlx::Database>(
+        q: &mut sqlx::QueryBuilder<'a, DB>,
+        consultation: ConsultationId,
+        f: &'a QueueQuery,
+    ) where
+        ConsultationId: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+        &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        q.push(
+            " FROM contributions c
+              LEFT JOIN response_members m ON m.contribution_id = c.id
+              LEFT JOIN agency_responses r ON r.id = m.response_id
+             WHERE c.status = 'published' AND c.consultation_id = ",
+        );
+        q.push_bind(consultation);
+        match f.show {
+            Show::Unanswered => q.push(" AND m.response_id IS NULL"),
+            Show::Answered => q.push(" AND m.response_id IS NOT NULL"),
+            Show::Outcome(o) => q.push(" AND r.outcome = ").push_bind(o.as_str()),
+            Show::All => q,
+        };
+        match &f.clause {
+            Some(ClauseFilter::Whole) => {
+                q.push(" AND c.clause_key IS NULL");
+            }
+            Some(ClauseFilter::Key(k)) => {
+                q.push(" AND c.clause_key = ").push_bind(k.as_str());
+            }
+            None => {}
+        }
+        if let Some(ch) = f.channel {
+            q.push(" AND c.channel = ").push_bind(ch.as_str());
+        }
+        match f.speaker {
+            Some(SpeakerKind::Individual) => {
+                q.push(" AND c.org_kind IS NULL");
+            }
+            Some(s) => {
+                q.push(" AND c.org_kind = ").push_bind(s.as_str());
+            }
+            None => {}
+        }
+    }
+    let order = match f.order {
+        Age::Oldest => " ORDER BY c.created_at, c.id",
+        Age::Newest => " ORDER BY c.created_at DESC, c.id DESC",
+    };
+    Ok(with_pool!(db, pool => {
+        let mut q = sqlx::QueryBuilder::new("SELECT c.id");
+        filtered(&mut q, consultation, f);
+        q.push(order).push(" LIMIT ").push_bind(i64::from(limit));
+        q.push(" OFFSET ").push_bind(i64::from(offset));
+        let ids: Vec<ContributionId> = q.build_query_scalar().fetch_all(pool).await?;
+        let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*)");
+        filtered(&mut q, consultation, f);
+        let total: i64 = q.build_query_scalar().fetch_one(pool).await?;
+        Ok::<_, sqlx::Error>((ids, total))
+    })?)
+}
+
+/// How fast an agency answers, over a consultation or all of an agency's: computed in
+/// the database, whatever the number of contributions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Published contributions, replies included.
+    pub contributions: i64,
+    pub answered: i64,
+    /// Days from a contribution to its answer, nearest-rank median and 90th percentile
+    /// of those answered; `None` with nothing answered.
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    /// Answered after the deadline: the comment period's close (or the contribution,
+    /// when it came later) plus the agency's target.
+    pub answered_late: i64,
+    /// Not answered, and past that deadline now.
+    pub overdue: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TimingRow {
+    contributions: i64,
+    answered: i64,
+    median_days: Option<f64>,
+    p90_days: Option<f64>,
+    answered_late: i64,
+    overdue: i64,
+}
+
+/// Whose contributions a [`Timing`] is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    Consultation(ConsultationId),
+    /// The agency's public consultations.
+    Agency(crate::domain::AgencyId),
+}
+
+/// The response figures of `scope` at `now`.
+pub async fn timing(db: &Db, scope: Scope, now: DateTime<Utc>) -> Result<Timing, StoreError> {
+    // The deadline and a duration in days are written per backend; the rest is shared.
+    let (deadline, days, late, overdue) = match db {
+        Db::Sqlite(_) => (
+            "max(julianday(k.closes_at), julianday(c.created_at)) + a.response_target_days",
+            "(julianday(answered_at) - julianday(created_at))",
+            "julianday(answered_at) > deadline",
+            "answered_at IS NULL AND julianday($2) > deadline",
+        ),
+        Db::Postgres(_) => (
+            "GREATEST(k.closes_at, c.created_at) + a.response_target_days * INTERVAL '1 day'",
+            "(EXTRACT(EPOCH FROM (answered_at - created_at)) / 86400.0)::float8",
+            "answered_at > deadline",
+            "answered_at IS NULL AND $2 > deadline",
+        ),
+    };
+    let (scope_sql, id) = match scope {
+        Scope::Consultation(c) => ("c.consultation_id = $1".to_owned(), c.0),
+        Scope::Agency(a) => (
+            format!(
+                "k.agency_id = $1 AND {}",
+                crate::ssr::consultations::store::public_sql("k")
+            ),
+            a.0,
+        ),
+    };
+    let sql = format!(
+        "WITH x AS (
+             SELECT c.created_at, m.answered_at, {deadline} AS deadline
+               FROM contributions c
+               JOIN consultations k ON k.id = c.consultation_id
+               JOIN agencies a ON a.id = k.agency_id
+               LEFT JOIN response_members m ON m.contribution_id = c.id
+              WHERE c.status = 'published' AND {scope_sql}
+         ), d AS (
+             SELECT {days} AS days, ROW_NUMBER() OVER (ORDER BY {days}) AS n,
+                    COUNT(*) OVER () AS total
+               FROM x WHERE answered_at IS NOT NULL
+         )
+         SELECT (SELECT COUNT(*) FROM x) AS contributions,
+                (SELECT COUNT(*) FROM d) AS answered,
+                (SELECT days FROM d WHERE n = (total + 1) / 2) AS median_days,
+                (SELECT days FROM d WHERE n = (9 * total + 9) / 10) AS p90_days,
+                (SELECT COUNT(*) FROM x WHERE {late}) AS answered_late,
+                (SELECT COUNT(*) FROM x WHERE {overdue}) AS overdue"
+    );
+    let r: TimingRow = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
+    Ok(Timing {
+        contributions: r.contributions,
+        answered: r.answered,
+        median_days: r.median_days,
+        p90_days: r.p90_days,
+        answered_late: r.answered_late,
+        overdue: r.overdue,
+    })
 }

@@ -219,7 +219,8 @@ const CONTRIBUTIONS: &str = "SELECT c.id, c.root_id, c.consultation_id,
       JOIN consultations k ON k.id = c.consultation_id
       JOIN agencies a ON a.id = k.agency_id
       JOIN consultation_versions v ON v.id = c.version_id
-      LEFT JOIN responses r ON r.contribution_id = c.id";
+      LEFT JOIN response_members m ON m.contribution_id = c.id
+      LEFT JOIN agency_responses r ON r.id = m.response_id";
 
 /// These contributions as the index should hold them (those that exist).
 pub async fn contributions(

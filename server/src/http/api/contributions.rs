@@ -2,7 +2,7 @@
 
 use app::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker};
 use app::domain::response::Outcome;
-use app::domain::{ClauseKey, ContributionId};
+use app::domain::{ClauseKey, ContributionId, ResponseId};
 use app::paths;
 use app::ssr::consultations::store as consultations;
 use app::ssr::contributions::read::{self, Audience, ContributionRead};
@@ -25,26 +25,110 @@ pub struct Organisation {
     pub kind: OrgKind,
 }
 
+/// Who wrote a response, as the agency's record shows them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Responder {
+    pub name: String,
+    /// The role by which they speak for the agency: `agency_staff` or `agency_admin`.
+    pub role: Option<String>,
+    /// The decision by which the agency authorised them.
+    pub mandate: Option<String>,
+}
+
+impl From<&responses::Responder> for Responder {
+    fn from(r: &responses::Responder) -> Self {
+        Responder {
+            name: r.name.clone(),
+            role: r.role.map(|k| k.code().to_owned()),
+            mandate: r.mandate.clone(),
+        }
+    }
+}
+
+/// A clause of a later version that changed because of a response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangedClause {
+    pub version: u32,
+    /// Null: the version as a whole.
+    pub clause_key: Option<ClauseKey>,
+    /// The clause's number in `version`; null for a clause that version removed.
+    pub clause_number: Option<u32>,
+}
+
+/// An earlier text of a revised response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Revision {
+    pub revision: u32,
+    pub outcome: Outcome,
+    pub reasons: Text,
+    /// Null: from the agency's own records.
+    pub responder: Option<Responder>,
+    pub written_at: DateTime<Utc>,
+}
+
 /// The agency's documented response to a contribution.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Response {
+    /// The response's id: contributions answered together share it.
+    #[schema(value_type = i64)]
+    pub id: ResponseId,
     pub outcome: Outcome,
     pub reasons: Text,
-    /// The later version that changed because of the contribution, if one did.
+    /// Null: from the agency's own records, imported.
+    pub responder: Option<Responder>,
+    /// Every contribution the response answers (more than one: a group response).
+    #[schema(value_type = Vec<i64>)]
+    pub answers: Vec<ContributionId>,
+    /// The clauses of later versions that changed because of it.
+    pub changes: Vec<ChangedClause>,
+    /// The first of `changes`: its version (kept for clients of the first API).
     pub changed_version: Option<u32>,
-    /// The clause of `changed_version` that changed (its key), if one.
+    /// The first of `changes`: its clause key.
     pub changed_clause: Option<ClauseKey>,
+    /// When this contribution was answered.
     pub responded_at: DateTime<Utc>,
+    /// 1 for a response never revised.
+    pub revision: u32,
+    /// When the current text was written, if it was revised.
+    pub revised_at: Option<DateTime<Utc>>,
+    /// The earlier texts, oldest first.
+    pub revisions: Vec<Revision>,
 }
 
-impl From<&responses::Response> for Response {
-    fn from(r: &responses::Response) -> Self {
+impl From<&responses::Answer> for Response {
+    fn from(a: &responses::Answer) -> Self {
+        let r = &a.response;
         Response {
-            outcome: r.outcome,
-            reasons: r.reasons.clone().into(),
-            changed_version: r.change.as_ref().map(|c| c.version),
-            changed_clause: r.change.as_ref().and_then(|c| c.clause_key.clone()),
-            responded_at: r.responded_at,
+            id: r.id,
+            outcome: r.written.outcome,
+            reasons: r.written.reasons.clone().into(),
+            responder: r.written.responder.as_ref().map(Responder::from),
+            answers: r.members.clone(),
+            changes: r
+                .changes
+                .iter()
+                .map(|c| ChangedClause {
+                    version: c.version,
+                    clause_key: c.clause_key.clone(),
+                    clause_number: c.clause_number,
+                })
+                .collect(),
+            changed_version: r.changes.first().map(|c| c.version),
+            changed_clause: r.changes.first().and_then(|c| c.clause_key.clone()),
+            responded_at: a.answered_at,
+            revision: r.revision,
+            revised_at: (r.revision > 1).then_some(r.updated_at),
+            revisions: r
+                .earlier
+                .iter()
+                .map(|e| Revision {
+                    revision: e.revision,
+                    outcome: e.written.outcome,
+                    reasons: e.written.reasons.clone().into(),
+                    responder: e.written.responder.as_ref().map(Responder::from),
+                    written_at: e.written_at,
+                })
+                .collect(),
         }
     }
 }

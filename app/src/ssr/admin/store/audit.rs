@@ -40,6 +40,12 @@ pub enum AuditAction {
     AttachmentRemove,
     #[strum(serialize = "contribution.moderation")]
     Moderation,
+    #[strum(serialize = "response.write")]
+    ResponseWrite,
+    #[strum(serialize = "response.revise")]
+    ResponseRevise,
+    #[strum(serialize = "response.cite")]
+    ResponseCite,
 }
 
 impl AuditAction {

@@ -1,0 +1,384 @@
+//! Server functions of the staff's response pages: the queue of a consultation's
+//! contributions to answer, and one response with its revisions and changed clauses.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::form::QueueQuery;
+use crate::contributions::api::{ClauseOption, ResponseView};
+use crate::domain::contribution::{Channel, OrgKind, Segment};
+use crate::domain::dates::DateLabel;
+use crate::domain::{ClauseKey, ContributionId, Lang, LocalizedText, ResponseId};
+use crate::error::AppError;
+
+/// How fast the agency answers (see `ssr::responses::store::Timing`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimingView {
+    pub contributions: i64,
+    pub answered: i64,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    pub answered_late: i64,
+    pub overdue: i64,
+    /// The agency's promise: answered within this many days after the close.
+    pub target_days: u32,
+    /// The close plus the target: when every contribution should be answered.
+    pub deadline: DateLabel,
+}
+
+/// A contribution in the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: ContributionId,
+    /// The first contribution of its thread (itself, unless it is a reply).
+    pub thread: ContributionId,
+    pub is_reply: bool,
+    pub author: Option<String>,
+    pub org: Option<(String, OrgKind)>,
+    /// The clause it is about, as numbered when written.
+    pub clause: Option<(ClauseKey, Option<u32>)>,
+    pub channel: Channel,
+    pub paragraphs: Vec<Vec<Segment>>,
+    pub created: DateLabel,
+    /// Whole days from the contribution to its answer, or to now while unanswered.
+    pub waited_days: i64,
+    /// Unanswered, and past the agency's deadline.
+    pub overdue: bool,
+    pub response: Option<ResponseView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub slug: String,
+    pub title: LocalizedText,
+    /// The clauses of the latest version, for the clause filter.
+    pub clauses: Vec<ClauseOption>,
+    pub items: Vec<QueueItem>,
+    pub total: u64,
+    pub pages: u32,
+    pub timing: TimingView,
+}
+
+/// A response for its agency's staff: what it says and said, whom it answers, and the
+/// clauses it can be said to have changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponsePage {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub response: ResponseView,
+    pub members: Vec<(ContributionId, ContributionId)>,
+    /// Clauses of versions later than its contributions, as `(version, key, number,
+    /// title, cited)`; a `None` key is the version as a whole.
+    pub changeable: Vec<ChangeOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeOption {
+    pub version: u32,
+    pub key: Option<ClauseKey>,
+    pub number: Option<u32>,
+    pub title: String,
+    /// How the clause changed in that version (added, changed, removed); `None` for
+    /// the version as a whole.
+    pub how: Option<crate::domain::draft::ClauseChange>,
+    pub cited: bool,
+}
+
+/// The response queue of consultation `slug`, for its agency's staff.
+#[server(prefix = "/api/fn", endpoint = "response_queue")]
+pub async fn response_queue(
+    slug: String,
+    lang: Lang,
+    query: QueueQuery,
+) -> Result<QueueView, AppError> {
+    ssr::queue(slug, lang, query).await
+}
+
+/// Response `id` of consultation `slug`, for its agency's staff.
+#[server(prefix = "/api/fn", endpoint = "response_detail")]
+pub async fn response_detail(
+    slug: String,
+    lang: Lang,
+    id: ResponseId,
+) -> Result<ResponsePage, AppError> {
+    ssr::detail(slug, lang, id).await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::HashMap;
+
+    use chrono::{DateTime, Duration, Utc};
+
+    use super::*;
+    use crate::domain::authz::Action;
+    use crate::domain::draft::{ClauseChange, ClauseKind};
+    use crate::domain::search::{HitKind, SearchQuery, Sort};
+    use crate::domain::Page;
+    use crate::responses::form::{Age, ClauseFilter, QUEUE_PER_PAGE};
+    use crate::ssr::calendar::label;
+    use crate::ssr::consultations::store::{self as consultations, Consultation};
+    use crate::ssr::context;
+    use crate::ssr::contributions::read::{self, Audience};
+    use crate::ssr::contributions::service::paragraphs;
+    use crate::ssr::contributions::store as contributions;
+    use crate::ssr::contributions::threads::response_view;
+    use crate::ssr::responses::store::{self as responses, Scope};
+    use crate::ssr::search::query;
+    use crate::ssr::state::AppState;
+
+    /// The consultation, if the person may answer for its agency (else the page is
+    /// refused with 401/403, or 404 for no such public consultation).
+    async fn staff_consultation(state: &AppState, slug: &str) -> Result<Consultation, AppError> {
+        let Some(c) = consultations::public_by_slug(&state.db, slug).await? else {
+            context::set_status(axum::http::StatusCode::NOT_FOUND);
+            return Err(AppError::NotFound);
+        };
+        context::require(Action::ActForAgency(c.agency_id)).await?;
+        Ok(c)
+    }
+
+    /// When every contribution written at `created` should be answered.
+    pub(super) fn deadline(c: &Consultation, created: DateTime<Utc>) -> DateTime<Utc> {
+        c.closes_at.max(created) + Duration::days(i64::from(c.response_target_days))
+    }
+
+    pub(super) async fn timing(
+        state: &AppState,
+        c: &Consultation,
+        lang: Lang,
+    ) -> Result<TimingView, AppError> {
+        let t = responses::timing(&state.db, Scope::Consultation(c.id), state.clock.now()).await?;
+        Ok(TimingView {
+            contributions: t.contributions,
+            answered: t.answered,
+            median_days: t.median_days,
+            p90_days: t.p90_days,
+            answered_late: t.answered_late,
+            overdue: t.overdue,
+            target_days: c.response_target_days,
+            deadline: label(deadline(c, c.closes_at), &c.agency_time_zone, lang),
+        })
+    }
+
+    /// The contributions a page of the queue shows, and how many match: from the
+    /// database, or through the search index when there are words to look for.
+    async fn page_of(
+        state: &AppState,
+        c: &Consultation,
+        q: &QueueQuery,
+    ) -> Result<(Vec<ContributionId>, u64), AppError> {
+        let offset = (q.page.saturating_sub(1)).saturating_mul(QUEUE_PER_PAGE);
+        if q.q.trim().is_empty() {
+            let (ids, total) = responses::queue(&state.db, c.id, q, QUEUE_PER_PAGE, offset).await?;
+            return Ok((ids, u64::try_from(total).unwrap_or(0)));
+        }
+        let asked = SearchQuery {
+            q: q.q.clone(),
+            kind: vec![HitKind::Contribution],
+            consultation: Some(c.slug.clone()),
+            clause: match &q.clause {
+                Some(ClauseFilter::Key(k)) => vec![k.clone()],
+                _ => Vec::new(),
+            },
+            channel: q.channel.into_iter().collect(),
+            speaker: q.speaker.into_iter().collect(),
+            outcome: q.show.as_answer().unwrap_or_default(),
+            sort: match q.order {
+                // Words are looked for by relevance; "newest" still orders by date.
+                Age::Oldest => Sort::Relevance,
+                Age::Newest => Sort::Newest,
+            },
+            page: q.page,
+            per_page: QUEUE_PER_PAGE,
+            ..SearchQuery::default()
+        };
+        let index = state.search.current();
+        let found = tokio::task::spawn_blocking(move || query::run(&index, &asked))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "search task failed");
+                AppError::Internal
+            })?
+            .map_err(|e| {
+                tracing::error!(error = %e, "search failed");
+                AppError::Invalid {
+                    field: "q".to_owned(),
+                }
+            })?;
+        let ids = found
+            .hits
+            .iter()
+            .filter(|h| h.kind == HitKind::Contribution)
+            // The index knows clauses, not "about the draft as a whole".
+            .filter(|h| q.clause != Some(ClauseFilter::Whole) || h.clause.is_none())
+            .map(|h| ContributionId(h.id))
+            .collect();
+        Ok((ids, found.total))
+    }
+
+    pub(super) async fn queue(
+        slug: String,
+        lang: Lang,
+        q: QueueQuery,
+    ) -> Result<QueueView, AppError> {
+        let state = context::app_state()?;
+        let c = staff_consultation(&state, &slug).await?;
+        let now = state.clock.now();
+        let (ids, total) = page_of(&state, &c, &q).await?;
+        let mut list = contributions::by_ids(&state.db, &ids).await?;
+        list.sort_by_key(|x| ids.iter().position(|id| *id == x.id));
+        let list = read::read(&state.db, list, Audience::Public).await?;
+        let tz = c.agency_time_zone.clone();
+        let items = list
+            .into_iter()
+            .filter(|x| x.body.is_some())
+            .map(|x| {
+                let answered_at = x.response.as_ref().map(|a| a.answered_at);
+                QueueItem {
+                    id: x.id,
+                    thread: x.thread,
+                    is_reply: x.parent.is_some(),
+                    author: x.author,
+                    org: match x.speaker {
+                        crate::domain::contribution::Speaker::Organisation { name, kind } => {
+                            Some((name, kind))
+                        }
+                        crate::domain::contribution::Speaker::Individual => None,
+                    },
+                    clause: x.clause.map(|cl| (cl.key, cl.number)),
+                    channel: x.channel,
+                    paragraphs: x.body.as_deref().map(paragraphs).unwrap_or_default(),
+                    created: label(x.created_at, &tz, lang),
+                    waited_days: (answered_at.unwrap_or(now) - x.created_at).num_days(),
+                    overdue: answered_at.is_none() && now > deadline(&c, x.created_at),
+                    response: x.response.map(|a| response_view(a, &tz, lang)),
+                }
+            })
+            .collect();
+        let versions = consultations::versions(&state.db, c.id).await?;
+        let clauses = match consultations::latest_published(&versions) {
+            Some(v) => consultations::clauses(&state.db, v.id)
+                .await?
+                .into_iter()
+                .filter(|cl| cl.kind != ClauseKind::Text)
+                .filter_map(|cl| {
+                    let text = cl.text.pick(lang)?.text;
+                    Some(ClauseOption {
+                        title: crate::ssr::consultations::markdown::plain_title(&text, 60),
+                        key: cl.key,
+                        number: cl.number,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let pages = Page::<()> {
+            items: Vec::new(),
+            page: q.page,
+            per_page: QUEUE_PER_PAGE,
+            total,
+        }
+        .pages();
+        Ok(QueueView {
+            timing: timing(&state, &c, lang).await?,
+            slug: c.slug,
+            title: c.title,
+            clauses,
+            items,
+            total,
+            pages,
+        })
+    }
+
+    pub(super) async fn detail(
+        slug: String,
+        lang: Lang,
+        id: ResponseId,
+    ) -> Result<ResponsePage, AppError> {
+        let state = context::app_state()?;
+        let c = staff_consultation(&state, &slug).await?;
+        let Some(first) = responses::by_id(&state.db, id)
+            .await?
+            .filter(|r| r.consultation_id == c.id)
+            .and_then(|r| r.members.first().copied())
+        else {
+            context::set_status(axum::http::StatusCode::NOT_FOUND);
+            return Err(AppError::NotFound);
+        };
+        let Some(answer) = responses::of_contributions(&state.db, &[first])
+            .await?
+            .pop()
+        else {
+            return Err(AppError::NotFound);
+        };
+        let members = contributions::by_ids(&state.db, &answer.response.members).await?;
+        let written_on = members.iter().map(|x| x.version_number).max().unwrap_or(1);
+        let cited: Vec<(u32, Option<ClauseKey>)> = answer
+            .response
+            .changes
+            .iter()
+            .map(|ch| (ch.version, ch.clause_key.clone()))
+            .collect();
+        let mut changeable = Vec::new();
+        let versions = consultations::versions(&state.db, c.id).await?;
+        let mut previous: HashMap<ClauseKey, crate::ssr::consultations::store::StoredClause> =
+            HashMap::new();
+        for v in versions.iter().filter(|v| v.is_published()) {
+            let clauses = consultations::clauses(&state.db, v.id).await?;
+            if v.number > written_on {
+                changeable.push(ChangeOption {
+                    version: v.number,
+                    key: None,
+                    number: None,
+                    title: String::new(),
+                    how: None,
+                    cited: cited.contains(&(v.number, None)),
+                });
+                let title = |text: &LocalizedText| {
+                    text.pick(lang)
+                        .map(|t| crate::ssr::consultations::markdown::plain_title(&t.text, 60))
+                        .unwrap_or_default()
+                };
+                let mut option = |key: &ClauseKey, how, number, text: &LocalizedText| {
+                    changeable.push(ChangeOption {
+                        version: v.number,
+                        cited: cited.contains(&(v.number, Some(key.clone()))),
+                        key: Some(key.clone()),
+                        number,
+                        title: title(text),
+                        how: Some(how),
+                    });
+                };
+                for cl in &clauses {
+                    match previous.get(&cl.key) {
+                        None => option(&cl.key, ClauseChange::Added, cl.number, &cl.text),
+                        Some(p) if p.text != cl.text => {
+                            option(&cl.key, ClauseChange::Changed, cl.number, &cl.text)
+                        }
+                        Some(_) => {}
+                    }
+                }
+                let kept: std::collections::HashSet<&ClauseKey> =
+                    clauses.iter().map(|cl| &cl.key).collect();
+                let mut removed: Vec<_> = previous
+                    .values()
+                    .filter(|p| !kept.contains(&p.key))
+                    .collect();
+                removed.sort_by_key(|p| p.number);
+                for p in removed {
+                    option(&p.key, ClauseChange::Removed, p.number, &p.text);
+                }
+            }
+            previous = clauses.into_iter().map(|cl| (cl.key.clone(), cl)).collect();
+        }
+        let tz = c.agency_time_zone.clone();
+        Ok(ResponsePage {
+            slug: c.slug,
+            title: c.title,
+            members: members.iter().map(|x| (x.id, x.root_id)).collect(),
+            response: response_view(answer, &tz, lang),
+            changeable,
+        })
+    }
+}

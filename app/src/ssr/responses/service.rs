@@ -1,0 +1,328 @@
+//! What agency staff do with contributions: answer them (one response for many making
+//! the same point), revise an answer (the earlier text stays public), and say which
+//! clauses of later versions changed because of it. Only the consultation's agency
+//! speaks for it: its staff or admins, with their second factor passed.
+
+use std::collections::HashSet;
+
+use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
+use crate::domain::contribution::ContributionStatus;
+use crate::domain::response::Outcome;
+use crate::domain::{ClauseKey, ContributionId, LocalizedText, ResponseId};
+use crate::forms::{FieldErrors, FormMessage};
+use crate::responses::form::field;
+use crate::ssr::accounts::authz::Signed;
+use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
+use crate::ssr::admin::store::roles;
+use crate::ssr::consultations::store::{self as consultations, Consultation};
+use crate::ssr::contributions::store as contributions;
+use crate::ssr::db::StoreError;
+use crate::ssr::responses::store::{self as responses, Responder, Written};
+use crate::ssr::state::AppState;
+
+/// The most characters of a response's reasons, in each language.
+pub const MAX_REASONS_CHARS: usize = 5000;
+
+/// Why a response was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ResponseError {
+    #[error("denied: {0}")]
+    Denied(#[from] Denied),
+    /// No such public consultation, or no such response in it.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid fields: {0:?}")]
+    Invalid(FieldErrors),
+    /// A chosen contribution was answered meanwhile (by someone else, or twice sent).
+    #[error("already answered")]
+    AlreadyAnswered,
+    /// A chosen contribution is not a published one of this consultation.
+    #[error("contribution gone")]
+    ContributionGone,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ResponseError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict("members") => ResponseError::AlreadyAnswered,
+            other => ResponseError::Store(other),
+        }
+    }
+}
+
+/// What a response says, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    /// `None`: none chosen (or an unknown one, which the handler refuses first).
+    pub outcome: Option<Outcome>,
+    pub reasons_ar: String,
+    pub reasons_en: String,
+}
+
+/// A new response to the contributions ticked in the queue.
+#[derive(Debug, Clone, Default)]
+pub struct Respond {
+    pub members: Vec<ContributionId>,
+    pub answer: Answer,
+}
+
+/// A clause said to have changed: `None` for the version as a whole.
+pub type ChangeChoice = (u32, Option<ClauseKey>);
+
+/// The consultation `slug`, if `signed` may answer for its agency.
+pub async fn staff_consultation(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+) -> Result<Consultation, ResponseError> {
+    let c = consultations::public_by_slug(&state.db, slug)
+        .await?
+        .ok_or(ResponseError::NotFound)?;
+    authorise(Some(&signed.actor), Action::ActForAgency(c.agency_id))?;
+    Ok(c)
+}
+
+/// The outcome and reasons as written, or the mistakes in them.
+fn checked(answer: &Answer, responder: Responder) -> Result<Written, ResponseError> {
+    let mut errors = FieldErrors::default();
+    let text = |raw: &str, name: &'static str, errors: &mut FieldErrors| {
+        let t = raw.trim();
+        if t.chars().count() > MAX_REASONS_CHARS {
+            errors.add(name, FormMessage::TextTooLong);
+        }
+        (!t.is_empty()).then(|| t.to_owned())
+    };
+    let reasons = LocalizedText::new(
+        text(&answer.reasons_ar, field::REASONS_AR, &mut errors),
+        text(&answer.reasons_en, field::REASONS_EN, &mut errors),
+    );
+    let Some(outcome) = answer.outcome else {
+        errors.add(field::OUTCOME, FormMessage::Required);
+        return Err(ResponseError::Invalid(errors));
+    };
+    if outcome.needs_reasons() && reasons.is_empty() {
+        errors.add(field::REASONS_AR, FormMessage::ReasonsRequired);
+    }
+    errors.check().map_err(ResponseError::Invalid)?;
+    Ok(Written {
+        outcome,
+        reasons,
+        responder: Some(responder),
+    })
+}
+
+/// Who is answering, as the record shows them: their name, the role by which they
+/// speak for `c`'s agency, and the mandate recorded with it.
+async fn responder(
+    state: &AppState,
+    signed: &Signed,
+    c: &Consultation,
+) -> Result<Responder, ResponseError> {
+    let role = [
+        Role::AgencyStaff(c.agency_id),
+        Role::AgencyAdmin(c.agency_id),
+    ]
+    .into_iter()
+    .find(|r| signed.actor.roles.contains(r))
+    .ok_or(Denied::Forbidden)?;
+    let mandate = roles::grants_of(&state.db, signed.user.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.role == role)
+        .find_map(|g| g.mandate)
+        .map(|m| format!("{} ({})", m.decision_ref, m.decided_on));
+    Ok(Responder {
+        user_id: Some(signed.user.id),
+        name: signed.user.display_name.clone(),
+        role: Some(role.kind()),
+        mandate,
+    })
+}
+
+fn audit_entry(
+    signed: &Signed,
+    action: AuditAction,
+    id: ResponseId,
+    detail: serde_json::Value,
+    ip: Option<String>,
+) -> AuditEntry {
+    AuditEntry {
+        actor: Some(signed.user.id),
+        action,
+        target: format!("response:{id}"),
+        detail,
+        ip,
+    }
+}
+
+/// Answers the contributions ticked in `slug`'s queue with one response. Nothing is
+/// written unless all of them can be answered.
+pub async fn respond(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    input: Respond,
+    ip: Option<String>,
+) -> Result<ResponseId, ResponseError> {
+    let c = staff_consultation(state, signed, slug).await?;
+    let mut members = input.members;
+    members.sort_unstable();
+    members.dedup();
+    if members.is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add(field::MEMBER, FormMessage::NoneChosen);
+        // The other fields' mistakes are worth saying at the same time.
+        if let Err(ResponseError::Invalid(more)) = checked(&input.answer, empty_responder()) {
+            errors.merge(more);
+        }
+        return Err(ResponseError::Invalid(errors));
+    }
+    let written = checked(&input.answer, responder(state, signed, &c).await?)?;
+    let found = contributions::by_ids(&state.db, &members).await?;
+    let fine: HashSet<ContributionId> = found
+        .iter()
+        .filter(|x| x.consultation_id == c.id && x.status == ContributionStatus::Published)
+        .map(|x| x.id)
+        .collect();
+    if members.iter().any(|m| !fine.contains(m)) {
+        return Err(ResponseError::ContributionGone);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !responses::answered_in(&mut tx, &members).await?.is_empty() {
+        return Err(ResponseError::AlreadyAnswered);
+    }
+    let id = responses::create(&mut tx, c.id, &members, &written, now, now).await?;
+    let detail = serde_json::json!({
+        "consultation": c.slug,
+        "outcome": written.outcome.as_str(),
+        "contributions": members,
+    });
+    audit::insert(
+        &mut tx,
+        &audit_entry(signed, AuditAction::ResponseWrite, id, detail, ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn empty_responder() -> Responder {
+    Responder {
+        user_id: None,
+        name: String::new(),
+        role: Some(RoleKind::AgencyStaff),
+        mandate: None,
+    }
+}
+
+/// The response `id` of consultation `slug`, for its agency's staff.
+pub async fn staff_response(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    id: ResponseId,
+) -> Result<(Consultation, responses::Response), ResponseError> {
+    let c = staff_consultation(state, signed, slug).await?;
+    let r = responses::by_id(&state.db, id)
+        .await?
+        .filter(|r| r.consultation_id == c.id)
+        .ok_or(ResponseError::NotFound)?;
+    Ok((c, r))
+}
+
+/// Writes the next revision of response `id`; the earlier text stays, shown as such.
+/// Sending the same text again changes nothing.
+pub async fn revise(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    id: ResponseId,
+    answer: Answer,
+    ip: Option<String>,
+) -> Result<(), ResponseError> {
+    let (c, current) = staff_response(state, signed, slug, id).await?;
+    let written = checked(&answer, responder(state, signed, &c).await?)?;
+    if written.outcome == current.written.outcome && written.reasons == current.written.reasons {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let revision = responses::revise(&mut tx, id, &written, now, now)
+        .await?
+        .ok_or(ResponseError::NotFound)?;
+    let detail = serde_json::json!({
+        "consultation": c.slug,
+        "outcome": written.outcome.as_str(),
+        "revision": revision,
+    });
+    audit::insert(
+        &mut tx,
+        &audit_entry(signed, AuditAction::ResponseRevise, id, detail, ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the clauses that changed because of response `id`: each in a version later
+/// than every contribution it answers, and in that version (a removed clause is named
+/// in the version that removed it, by its key in the one before).
+pub async fn cite(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    id: ResponseId,
+    changes: Vec<ChangeChoice>,
+    ip: Option<String>,
+) -> Result<(), ResponseError> {
+    let (c, r) = staff_response(state, signed, slug, id).await?;
+    let versions = consultations::versions(&state.db, c.id).await?;
+    let written_on = contributions::by_ids(&state.db, &r.members)
+        .await?
+        .iter()
+        .map(|x| x.version_number)
+        .max()
+        .unwrap_or(1);
+    let mut chosen = Vec::new();
+    for (n, key) in changes {
+        let gone = || {
+            let mut errors = FieldErrors::default();
+            errors.add(field::CHANGE, FormMessage::ClauseUnknown);
+            ResponseError::Invalid(errors)
+        };
+        let v = versions
+            .iter()
+            .find(|v| v.number == n && v.number > written_on && v.published_at.is_some())
+            .ok_or_else(gone)?;
+        if let Some(k) = &key {
+            let previous = versions.iter().find(|p| p.number + 1 == n);
+            let mut known = consultations::clauses(&state.db, v.id).await?;
+            if let Some(p) = previous {
+                known.extend(consultations::clauses(&state.db, p.id).await?);
+            }
+            if !known.iter().any(|cl| &cl.key == k) {
+                return Err(gone());
+            }
+        }
+        chosen.push((v.id, key));
+    }
+    chosen.sort();
+    chosen.dedup();
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    responses::set_changes(&mut tx, id, &chosen).await?;
+    let detail = serde_json::json!({ "consultation": c.slug, "changes": chosen.len() });
+    audit::insert(
+        &mut tx,
+        &audit_entry(signed, AuditAction::ResponseCite, id, detail, ip),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

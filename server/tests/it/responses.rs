@@ -1,0 +1,216 @@
+//! Responding on the portal, on SQLite and PostgreSQL: the staff's queue, a response
+//! refused without reasons, a group response, a revision, the clauses it changed —
+//! read back through the API; and nobody but the agency's own staff may respond.
+
+use app::domain::authz::Role;
+use app::domain::contribution::ContributionStatus;
+use app::domain::ContributionId;
+use app::ssr::agencies::store as agencies;
+use app::ssr::consultations::store as consultations;
+use app::ssr::contributions::store as contributions;
+use app::ssr::db::testing::TestDb;
+use app::ssr::responses::store as responses;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::common::*;
+
+const GUIDELINE: &str = "e-participation-guideline";
+const QUEUE: &str = "/en/consultations/e-participation-guideline/responses";
+
+/// Unanswered first contributions written on the guideline's first version, oldest first.
+async fn unanswered(server: &TestServer) -> Vec<ContributionId> {
+    let db = &server.test_db.db;
+    let c = consultations::by_slug(db, GUIDELINE)
+        .await
+        .expect("q")
+        .expect("c");
+    let list = contributions::of_consultation(db, c.id)
+        .await
+        .expect("list");
+    let ids: Vec<ContributionId> = list.iter().map(|x| x.id).collect();
+    let answered: Vec<ContributionId> = responses::of_contributions(db, &ids)
+        .await
+        .expect("answers")
+        .iter()
+        .map(|a| a.contribution_id)
+        .collect();
+    list.iter()
+        .filter(|x| x.version_number == 1 && x.parent_id.is_none())
+        .filter(|x| x.status == ContributionStatus::Published && !answered.contains(&x.id))
+        .map(|x| x.id)
+        .collect()
+}
+
+/// A clause of the guideline's second version whose text changed from the first.
+async fn changed_clause(server: &TestServer) -> String {
+    let db = &server.test_db.db;
+    let c = consultations::by_slug(db, GUIDELINE)
+        .await
+        .expect("q")
+        .expect("c");
+    let versions = consultations::versions(db, c.id).await.expect("versions");
+    let first = consultations::clauses(db, versions[0].id)
+        .await
+        .expect("clauses");
+    let second = consultations::clauses(db, versions[1].id)
+        .await
+        .expect("clauses");
+    second
+        .iter()
+        .find(|cl| first.iter().any(|f| f.key == cl.key && f.text != cl.text))
+        .map(|cl| cl.key.to_string())
+        .expect("a changed clause")
+}
+
+async fn api(server: &TestServer, id: ContributionId) -> Value {
+    let res = server.get(&format!("/api/v1/contributions/{id}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.expect("json");
+    body["contribution"].clone()
+}
+
+/// The `<input …>` tag of the queue's box for `id`.
+fn tick_box(html: &str, id: ContributionId) -> String {
+    let at = html.find(&format!("id=\"member-{id}\"")).expect("a box");
+    let start = html[..at].rfind('<').expect("tag start");
+    let end = at + html[at..].find('>').expect("tag end");
+    html[start..=end].to_owned()
+}
+
+http_tests! {
+    async fn staff_answer_in_groups_revise_and_cite_the_changed_clause(server, demo = true) {
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let (_, secret) = person(db, "staff@example.org", &[Role::AgencyStaff(agency.id)], true).await;
+        let staff = signed_in_client(&server, "staff@example.org", &secret).await;
+        let open = unanswered(&server).await;
+        let [a, b, c, d] = [open[0], open[1], open[2], open[3]];
+        let (sa, sb, sc, sd) = (a.to_string(), b.to_string(), c.to_string(), d.to_string());
+
+        let queue = text_of(&staff, server.url(QUEUE)).await;
+        assert!(queue.contains("Responses to contributions") && queue.contains("Answered"), "the queue with its figures");
+        let html = staff.get(server.url(QUEUE)).send().await.expect("get").text().await.expect("html");
+        assert!(html.contains(&format!("id=\"member-{a}\"")), "an unanswered contribution can be ticked");
+
+        // Not adopted, without reasons: refused, nothing written, the box still ticked.
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sa), ("outcome", "not_adopted"), ("reasons_ar", " "), ("reasons_en", "")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("html");
+        assert!(html.contains("Give the reasons, in Arabic or English"), "the reason it was refused");
+        assert!(tick_box(&html, a).contains("checked"), "{}", tick_box(&html, a));
+        assert!(responses::of_contributions(db, &[a]).await.expect("q").is_empty(), "nothing written");
+        // Nothing ticked, or an outcome we do not offer.
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("outcome", "noted")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("Tick at least one contribution"));
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sa), ("outcome", "rejected"), ("reasons_en", "x")]).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sa), ("outcome", "not_adopted"), ("reasons_en", "The law already sets this period.")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), QUEUE);
+        // A group: two contributions making the same point, noted without reasons.
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sb), ("member", &sc), ("outcome", "noted"), ("back", "show=all&order=newest")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), format!("{QUEUE}?show=all&order=newest"));
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sd), ("outcome", "accepted"), ("reasons_ar", "عُدّل البند كما اقتُرح.")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        // Answered already: refused, whoever sends it.
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sa), ("outcome", "noted")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("has been answered meanwhile"));
+
+        let ra = api(&server, a).await;
+        assert_eq!(ra["response"]["outcome"], "not_adopted");
+        assert_eq!(ra["response"]["reasons"]["en"], "The law already sets this period.");
+        assert_eq!(ra["response"]["responder"]["name"], "staff");
+        assert_eq!(ra["response"]["responder"]["role"], "agency_staff");
+        assert_eq!(ra["response"]["responder"]["mandate"], "قرار 1/2026 (2026-01-05)");
+        let rb = api(&server, b).await;
+        assert_eq!(rb["response"]["answers"], serde_json::json!([b.0, c.0]));
+        assert_eq!(rb["response"]["id"], api(&server, c).await["response"]["id"], "one shared response");
+        assert!(rb["response"]["reasons"]["ar"].is_null() && rb["response"]["reasons"]["en"].is_null());
+
+        // The queue of the unanswered no longer lists them; "all" does, with the answer.
+        let html = staff.get(server.url(QUEUE)).send().await.expect("get").text().await.expect("html");
+        assert!(!html.contains(&format!("id=\"queue-{a}\"")), "answered: off the unanswered list");
+        let all = staff.get(server.url(&format!("{QUEUE}?show=all"))).send().await.expect("get").text().await.expect("html");
+        assert!(all.contains(&format!("id=\"queue-{a}\"")) && all.contains("The law already sets this period."));
+        let bad = staff.get(server.url(&format!("{QUEUE}?show=rejected"))).send().await.expect("get").text().await.expect("html");
+        assert!(bad.contains("This filter could not be read"));
+
+        // A revision keeps the earlier text, public.
+        let id = rd_id(&api(&server, d).await);
+        let page = format!("/en/consultations/{GUIDELINE}/responses/{id}");
+        assert!(text_of(&staff, server.url(&page)).await.contains("Revise the response"));
+        let res = post_form(&server, &staff, &page, &[("intent", "revise"), ("outcome", "partly_accepted"), ("reasons_en", "Adopted in part: the period is shortened, not abolished.")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), page);
+        let rd = api(&server, d).await;
+        assert_eq!(rd["response"]["outcome"], "partly_accepted");
+        assert_eq!(rd["response"]["revision"], 2);
+        assert_eq!(rd["response"]["revisions"][0]["outcome"], "accepted");
+        assert_eq!(rd["response"]["revisions"][0]["reasons"]["ar"], "عُدّل البند كما اقتُرح.");
+        assert!(!rd["response"]["revised_at"].is_null());
+
+        // The clause of version 2 that changed because of it.
+        let key = changed_clause(&server).await;
+        let change = format!("2:{key}");
+        let res = post_form(&server, &staff, &page, &[("intent", "cite"), ("change", &change)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let rd = api(&server, d).await;
+        assert_eq!(rd["response"]["changes"][0]["version"], 2);
+        assert_eq!(rd["response"]["changes"][0]["clause_key"], key.as_str());
+        assert_eq!(rd["response"]["changed_clause"], key.as_str());
+        // Not a version after the contribution: refused, the citation stays.
+        let earlier = format!("1:{key}");
+        let res = post_form(&server, &staff, &page, &[("intent", "cite"), ("change", &earlier)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(api(&server, d).await["response"]["changes"].as_array().map(Vec::len), Some(1));
+
+        let audit = app::ssr::admin::store::audit::recent(db, None, 20).await.expect("audit");
+        assert!(audit.iter().any(|e| e.action == "response.write") && audit.iter().any(|e| e.action == "response.revise"));
+    }
+
+    async fn only_the_agencys_own_staff_respond(server, demo = true) {
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let other = agencies::by_slug(db, "capital-municipality").await.expect("q").expect("other");
+        let (_, citizen) = person(db, "citizen@example.org", &[], false).await;
+        let (_, moderator) = person(db, "moderator@example.org", &[Role::Moderator], true).await;
+        let (_, elsewhere) = person(db, "elsewhere@example.org", &[Role::AgencyStaff(other.id)], true).await;
+        let (_, no_second) = person(db, "nosecond@example.org", &[Role::AgencyStaff(agency.id)], false).await;
+        let a = unanswered(&server).await[0];
+        let sa = a.to_string();
+        let form = [("intent", "respond"), ("member", sa.as_str()), ("outcome", "accepted"), ("reasons_en", "Yes.")];
+        for (email, secret) in [
+            ("citizen@example.org", &citizen),
+            ("moderator@example.org", &moderator),
+            ("elsewhere@example.org", &elsewhere),
+            ("nosecond@example.org", &no_second),
+        ] {
+            let client = signed_in_client(&server, email, secret).await;
+            let res = client.get(server.url(QUEUE)).send().await.expect("get");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{email} reads no queue");
+            let res = post_form(&server, &client, QUEUE, &form).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{email} may not respond");
+        }
+        let anonymous = client_from([127, 0, 0, 1]);
+        assert_eq!(anonymous.get(server.url(QUEUE)).send().await.expect("get").status(), StatusCode::UNAUTHORIZED);
+        let csrf = csrf_of(&anonymous, &server.url("/en/sign-in")).await;
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(&form);
+        let res = anonymous.post(server.url(QUEUE)).form(&fields).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert!(responses::of_contributions(db, &[a]).await.expect("q").is_empty(), "nothing written");
+    }
+}
+
+/// The response id of a contribution's API JSON.
+fn rd_id(contribution: &Value) -> String {
+    contribution["response"]["id"]
+        .as_i64()
+        .expect("an id")
+        .to_string()
+}
