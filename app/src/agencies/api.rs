@@ -7,7 +7,7 @@ use crate::accounts::security::RoleView;
 use crate::domain::{ConsultationCard, LocalizedText};
 use crate::error::AppError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgencyInfo {
     pub slug: String,
     pub name: LocalizedText,
@@ -20,6 +20,8 @@ pub struct AgencyInfo {
     pub can_publish: bool,
     /// The agency's consultations, newest first (drafts only for its staff).
     pub consultations: Vec<ConsultationCard>,
+    /// How fast it answers contributions, over its public consultations.
+    pub timing: crate::responses::api::TimingView,
 }
 
 #[server(prefix = "/api/fn", endpoint = "agency_page")]
@@ -48,9 +50,16 @@ pub async fn agency_page(slug: String, lang: crate::domain::Lang) -> Result<Agen
     let mut consultations =
         consultations::of_agency(&state.db, agency.id, can_publish, state.clock.now()).await?;
     crate::ssr::calendar::label_cards(&mut consultations, lang);
+    let timing = crate::ssr::responses::service::agency_timing_view(
+        &state,
+        agency.id,
+        agency.response_target_days,
+    )
+    .await?;
     Ok(AgencyInfo {
         can_publish,
         consultations,
+        timing,
         slug: agency.slug,
         name: agency.name,
         website: agency.website,

@@ -10,6 +10,7 @@ use crate::accounts::pages::MandateLine;
 use crate::admin::pages::appoint_fields;
 use crate::agencies::form::StaffIntent;
 use crate::consultations::pages::CardList;
+use crate::responses::pages::TimingSummary;
 use crate::domain::text::is_web_url;
 use crate::forms::FormFeedback;
 use crate::paths;
@@ -46,6 +47,10 @@ pub fn AgencyPublicPage() -> impl IntoView {
                             let href = w.clone();
                             view! { <p><a href=href rel="nofollow noopener" dir="ltr">{w}</a></p> }
                         })}
+                        <section class="accountability" aria-labelledby="accountability-title">
+                            <h2 id="accountability-title">{td_string!(locale, accountability_title)}</h2>
+                            <TimingSummary t=page.timing.clone() lang />
+                        </section>
                         <section aria-labelledby="agency-consultations">
                             <h2 id="agency-consultations">{td_string!(locale, agency_consultations_title)}</h2>
                             {page.can_publish.then(|| view! {

@@ -138,7 +138,7 @@ pub struct VersionSummary {
     pub change_note: LocalizedText,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationData {
     pub slug: String,
     pub title: LocalizedText,
@@ -168,6 +168,8 @@ pub struct ConsultationData {
     pub following: Option<bool>,
     /// The portal's public address, for share links and permalinks.
     pub public_url: String,
+    /// How fast the agency answers its contributions; `None` before it is public.
+    pub timing: Option<crate::responses::api::TimingView>,
 }
 
 impl ConsultationData {
@@ -244,6 +246,10 @@ pub async fn consultation_view(
         .map(AttachmentView::from)
         .collect();
     let comment_counts = contributions::clause_counts(&state.db, c.id).await?;
+    let timing = match c.is_public() {
+        true => Some(crate::ssr::responses::service::timing_view(&state, &c, lang).await?),
+        false => None,
+    };
     Ok(ConsultationData {
         attachments,
         comment_counts,
@@ -272,6 +278,7 @@ pub async fn consultation_view(
         contact_email: c.contact_email,
         agency_slug: c.agency_slug,
         agency_name: c.agency_name,
+        timing,
         can_edit,
         following,
         public_url: state.public_url.clone(),

@@ -16,6 +16,7 @@ use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
 use crate::domain::{ConsultationStatus, Lang};
 use crate::paths;
+use crate::responses::pages::TimingSummary;
 use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{digits, encode_query_value, page_title, shown, use_lang};
@@ -137,6 +138,17 @@ fn ConsultationBody(
                 </section>
             })}
             <Timeline c=c.clone() lang />
+            {c.timing.clone().map(|t| view! {
+                <section class="accountability" aria-labelledby="accountability-title">
+                    <h2 id="accountability-title">{td_string!(l, accountability_title)}</h2>
+                    <TimingSummary t lang />
+                    {c.can_edit.then(|| view! {
+                        <p><a class="button button--secondary" href=paths::responses(lang, &c.slug, "")>
+                            {td_string!(l, responses_queue_link)}
+                        </a></p>
+                    })}
+                </section>
+            })}
             {(!is_latest).then(|| view! {
                 <p class="notice" role="note">
                     {td_string!(l, version_old_notice)}" "

@@ -22,8 +22,9 @@ pub struct TimingView {
     pub overdue: i64,
     /// The agency's promise: answered within this many days after the close.
     pub target_days: u32,
-    /// The close plus the target: when every contribution should be answered.
-    pub deadline: DateLabel,
+    /// The close plus the target: when every contribution should be answered (for one
+    /// consultation; an agency's have one each).
+    pub deadline: Option<DateLabel>,
 }
 
 /// A contribution in the queue.
@@ -108,8 +109,6 @@ pub async fn response_detail(
 mod ssr {
     use std::collections::HashMap;
 
-    use chrono::{DateTime, Duration, Utc};
-
     use super::*;
     use crate::domain::authz::Action;
     use crate::domain::draft::{ClauseChange, ClauseKind};
@@ -123,7 +122,8 @@ mod ssr {
     use crate::ssr::contributions::service::paragraphs;
     use crate::ssr::contributions::store as contributions;
     use crate::ssr::contributions::threads::response_view;
-    use crate::ssr::responses::store::{self as responses, Scope};
+    use crate::ssr::responses::service;
+    use crate::ssr::responses::store as responses;
     use crate::ssr::search::query;
     use crate::ssr::state::AppState;
 
@@ -136,29 +136,6 @@ mod ssr {
         };
         context::require(Action::ActForAgency(c.agency_id)).await?;
         Ok(c)
-    }
-
-    /// When every contribution written at `created` should be answered.
-    pub(super) fn deadline(c: &Consultation, created: DateTime<Utc>) -> DateTime<Utc> {
-        c.closes_at.max(created) + Duration::days(i64::from(c.response_target_days))
-    }
-
-    pub(super) async fn timing(
-        state: &AppState,
-        c: &Consultation,
-        lang: Lang,
-    ) -> Result<TimingView, AppError> {
-        let t = responses::timing(&state.db, Scope::Consultation(c.id), state.clock.now()).await?;
-        Ok(TimingView {
-            contributions: t.contributions,
-            answered: t.answered,
-            median_days: t.median_days,
-            p90_days: t.p90_days,
-            answered_late: t.answered_late,
-            overdue: t.overdue,
-            target_days: c.response_target_days,
-            deadline: label(deadline(c, c.closes_at), &c.agency_time_zone, lang),
-        })
     }
 
     /// The contributions a page of the queue shows, and how many match: from the
@@ -251,7 +228,7 @@ mod ssr {
                     paragraphs: x.body.as_deref().map(paragraphs).unwrap_or_default(),
                     created: label(x.created_at, &tz, lang),
                     waited_days: (answered_at.unwrap_or(now) - x.created_at).num_days(),
-                    overdue: answered_at.is_none() && now > deadline(&c, x.created_at),
+                    overdue: answered_at.is_none() && now > service::deadline(&c, x.created_at),
                     response: x.response.map(|a| response_view(a, &tz, lang)),
                 }
             })
@@ -281,7 +258,7 @@ mod ssr {
         }
         .pages();
         Ok(QueueView {
-            timing: timing(&state, &c, lang).await?,
+            timing: service::timing_view(&state, &c, lang).await?,
             slug: c.slug,
             title: c.title,
             clauses,

@@ -147,7 +147,7 @@ pub fn TimingSummary(t: TimingView, lang: Lang) -> impl IntoView {
             <div><dt>{td_string!(l, timing_overdue)}</dt><dd>{digits(t.overdue)}</dd></div>
             <div><dt>{td_string!(l, timing_target)}</dt>
                 <dd>{let n = t.target_days; td!(l, timing_target_days, count = move || n, num = shown(n))}
-                    " — "<DateText date=t.deadline /></dd></div>
+                    {t.deadline.map(|d| view! { " — "<DateText date=d /> })}</dd></div>
         </dl>
     }
 }
@@ -309,7 +309,7 @@ fn answer_fields(
     let ar_id = format!("{prefix}-reasons-ar");
     let en_id = format!("{prefix}-reasons-en");
     view! {
-        <fieldset class="outcome-choice" class:field--invalid=outcome_error.is_some()
+        <fieldset class="choices outcome-choice" class:field--invalid=outcome_error.is_some()
             aria-invalid=outcome_error.is_some().then_some("true")>
             <legend>{td_string!(l, response_outcome)}</legend>
             {outcome_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
@@ -397,7 +397,7 @@ fn pager(slug: &str, q: &QueueQuery, pages: u32, lang: Lang) -> impl IntoView {
     };
     (pages > 1).then(|| {
         view! {
-            <nav class="pager" aria-label=td_string!(l, pagination_label)>
+            <nav class="pagination" aria-label=td_string!(l, pagination_label)>
                 {(q.page > 1).then(|| view! { <a rel="prev" href=link(q.page - 1)>{td_string!(l, pagination_prev)}</a> })}
                 <span>{digits(format!("{} / {pages}", q.page))}</span>
                 {(q.page < pages).then(|| view! { <a rel="next" href=link(q.page + 1)>{td_string!(l, pagination_next)}</a> })}

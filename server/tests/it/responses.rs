@@ -87,6 +87,23 @@ http_tests! {
         let open = unanswered(&server).await;
         let [a, b, c, d] = [open[0], open[1], open[2], open[3]];
         let (sa, sb, sc, sd) = (a.to_string(), b.to_string(), c.to_string(), d.to_string());
+        // One by a person with an address, who is told of the answer.
+        let (huda, _) = person(db, "huda@example.org", &[], false).await;
+        let guideline = consultations::by_slug(db, GUIDELINE).await.expect("q").expect("c");
+        let first = consultations::versions(db, guideline.id).await.expect("versions")[0].id;
+        let e = contributions::insert(db, &contributions::NewContribution {
+            consultation_id: guideline.id,
+            version_id: first,
+            clause_key: None,
+            parent_id: None,
+            author: huda,
+            speaker: app::domain::contribution::Speaker::Individual,
+            body: "أقترح تقصير مدة الرد على المشاركات".to_owned(),
+            body_hash: "1".repeat(64),
+            channel: app::domain::contribution::Channel::Online,
+            external_id: None,
+        }, chrono::Utc::now()).await.expect("contribution");
+        let se = e.to_string();
 
         let queue = text_of(&staff, server.url(QUEUE)).await;
         assert!(queue.contains("Responses to contributions") && queue.contains("Answered"), "the queue with its figures");
@@ -114,8 +131,10 @@ http_tests! {
         let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sb), ("member", &sc), ("outcome", "noted"), ("back", "show=all&order=newest")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&res), format!("{QUEUE}?show=all&order=newest"));
-        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sd), ("outcome", "accepted"), ("reasons_ar", "عُدّل البند كما اقتُرح.")]).await;
+        let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sd), ("member", &se), ("outcome", "accepted"), ("reasons_ar", "عُدّل البند كما اقتُرح.")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let mails = app::ssr::mail::store::sent_to(db, "huda@example.org").await.expect("mail");
+        assert!(mails.iter().any(|m| m.subject.contains("The agency answered your contribution")), "{mails:?}");
         // Answered already: refused, whoever sends it.
         let res = post_form(&server, &staff, QUEUE, &[("intent", "respond"), ("member", &sa), ("outcome", "noted")]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -153,6 +172,9 @@ http_tests! {
         assert_eq!(rd["response"]["revisions"][0]["outcome"], "accepted");
         assert_eq!(rd["response"]["revisions"][0]["reasons"]["ar"], "عُدّل البند كما اقتُرح.");
         assert!(!rd["response"]["revised_at"].is_null());
+        assert_eq!(rd["response"]["answers"], serde_json::json!([d.0, e.0]));
+        let mails = app::ssr::mail::store::sent_to(db, "huda@example.org").await.expect("mail");
+        assert!(mails.iter().any(|m| m.subject.contains("revised its answer")), "{mails:?}");
 
         // The clause of version 2 that changed because of it.
         let key = changed_clause(&server).await;

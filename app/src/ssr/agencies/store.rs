@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AgencyId, LocalizedText};
-use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
+use crate::ssr::db::{on_tx, stored, with_pool, Db, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agency {
@@ -14,6 +14,9 @@ pub struct Agency {
     /// IANA time zone in which the agency's comment periods are announced.
     pub time_zone: String,
     pub website: Option<String>,
+    /// Its published promise: every contribution answered within this many days after
+    /// a comment period closes.
+    pub response_target_days: u32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,12 +36,14 @@ struct AgencyRow {
     name_en: Option<String>,
     time_zone: String,
     website: Option<String>,
+    response_target_days: i64,
     created_at: DateTime<Utc>,
 }
 
-impl From<AgencyRow> for Agency {
-    fn from(r: AgencyRow) -> Self {
-        Agency {
+impl TryFrom<AgencyRow> for Agency {
+    type Error = StoreError;
+    fn try_from(r: AgencyRow) -> Result<Self, StoreError> {
+        Ok(Agency {
             id: AgencyId(r.id),
             slug: r.slug,
             name: LocalizedText {
@@ -47,12 +52,18 @@ impl From<AgencyRow> for Agency {
             },
             time_zone: r.time_zone,
             website: r.website,
+            response_target_days: stored(
+                "agencies",
+                "response_target_days",
+                r.response_target_days,
+            )?,
             created_at: r.created_at,
-        }
+        })
     }
 }
 
-const COLUMNS: &str = "id, slug, name_ar, name_en, time_zone, website, created_at";
+const COLUMNS: &str =
+    "id, slug, name_ar, name_en, time_zone, website, response_target_days, created_at";
 
 /// Creates an agency inside `tx` (with the audit entry of whoever created it).
 pub async fn create(
@@ -74,27 +85,27 @@ pub async fn create(
         .fetch_one(&mut *conn)
         .await)
     .map_err(|e| StoreError::on_constraint(e, "slug", "agency"))?;
-    Ok(row.into())
+    Agency::try_from(row)
 }
 
 pub async fn by_id(db: &Db, id: AgencyId) -> Result<Option<Agency>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM agencies WHERE id = $1");
     let row: Option<AgencyRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
-    Ok(row.map(Agency::from))
+    row.map(Agency::try_from).transpose()
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Agency>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM agencies WHERE slug = $1");
     let row: Option<AgencyRow> =
         with_pool!(db, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
-    Ok(row.map(Agency::from))
+    row.map(Agency::try_from).transpose()
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Agency>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM agencies ORDER BY slug");
     let rows: Vec<AgencyRow> = with_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(Agency::from).collect())
+    rows.into_iter().map(Agency::try_from).collect()
 }
 
 /// Creates the agency (by slug) or brings it up to date, inside `tx`; its id.

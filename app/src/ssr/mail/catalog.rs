@@ -32,6 +32,9 @@ pub(super) struct Catalog {
     pub contribution_hidden: Message,
     pub contribution_restored: Message,
     pub reply_received: Message,
+    pub response_given: Answered,
+    pub response_revised: Answered,
+    pub outcomes: Outcomes,
     pub version_published: VersionPublished,
     pub closing_soon: Message,
     pub digest: Message,
@@ -57,6 +60,28 @@ pub(super) struct VersionPublished {
     pub change_note: String,
     pub compare: String,
     pub link: String,
+}
+
+/// The agency answered (or revised its answer to) a contribution; its reasons are
+/// told only when it gave some.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Answered {
+    pub subject: String,
+    pub answered: String,
+    pub reasons: String,
+    pub link: String,
+}
+
+/// The names of the outcomes of a response, as a sentence ends with them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Outcomes {
+    pub accepted: String,
+    pub partly_accepted: String,
+    pub not_adopted: String,
+    pub noted: String,
+    pub out_of_scope: String,
 }
 
 /// The lines of a digest, one per kind of event.

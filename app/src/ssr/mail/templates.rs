@@ -2,6 +2,7 @@
 //! and an HTML alternative with the right direction. Their words are in the mail
 //! catalogs (`catalog.rs`); this module puts them together.
 
+use crate::domain::response::Outcome;
 use crate::domain::Lang;
 use crate::ssr::mail::catalog::{catalog, fill, Message};
 use crate::ssr::mail::store::NewMail;
@@ -269,6 +270,60 @@ pub fn reply_received(
     notification(mail, unsubscribe, lang)
 }
 
+/// Sent to the author of a contribution when the agency answers it (`revised`: when it
+/// revises its answer); `reasons` in the reader's language where the agency wrote them.
+#[allow(clippy::too_many_arguments)] // one message, each part its own argument
+pub fn response_given(
+    to: &str,
+    name: &str,
+    agency: &str,
+    consultation: &str,
+    outcome: Outcome,
+    reasons: Option<&str>,
+    revised: bool,
+    link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let c = catalog(lang);
+    let message = if revised {
+        &c.response_revised
+    } else {
+        &c.response_given
+    };
+    let o = &c.outcomes;
+    let outcome = match outcome {
+        Outcome::Accepted => &o.accepted,
+        Outcome::PartlyAccepted => &o.partly_accepted,
+        Outcome::NotAdopted => &o.not_adopted,
+        Outcome::Noted => &o.noted,
+        Outcome::OutOfScope => &o.out_of_scope,
+    };
+    let values = [
+        ("name", name),
+        ("agency", agency),
+        ("consultation", consultation),
+        ("outcome", outcome.as_str()),
+        ("reasons", reasons.unwrap_or_default()),
+    ];
+    let mut paragraphs = vec![
+        fill(&c.greeting, &values),
+        fill(&message.answered, &values),
+    ];
+    if reasons.is_some_and(|r| !r.trim().is_empty()) {
+        paragraphs.push(fill(&message.reasons, &values));
+    }
+    let mail = mail(
+        to,
+        fill(&message.subject, &values),
+        paragraphs,
+        &fill(&message.link, &values),
+        link,
+        lang,
+    );
+    notification(mail, unsubscribe, lang)
+}
+
 /// Sent to followers when a consultation publishes a new version.
 #[allow(clippy::too_many_arguments)] // one message, each part its own argument
 pub fn version_published(
@@ -423,6 +478,8 @@ mod tests {
                 reply_received("a@x", "N", "T", "B", "https://x.example/c", &u, lang),
                 version_published("a@x", "N", "T", 2, "C", "https://x.example/d", &u, lang),
                 closing_soon("a@x", "N", "T", "D", "https://x.example/c", &u, lang),
+                response_given("a@x", "N", "A", "T", Outcome::NotAdopted, Some("R"), false, "https://x.example/c", &u, lang),
+                response_given("a@x", "N", "A", "T", Outcome::Noted, None, true, "https://x.example/c", &u, lang),
                 digest("a@x", "N", &lines, "https://x.example/s", &u, lang),
                 security_notice(
                     "a@x",

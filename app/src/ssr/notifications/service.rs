@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::notification::NotifyMode;
-use crate::domain::{ConsultationId, ConsultationStatus, ContributionId, Lang};
+use crate::domain::{ConsultationId, ConsultationStatus, ContributionId, Lang, ResponseId};
 use crate::paths;
 use crate::ssr::accounts::auth::token;
 use crate::ssr::accounts::store as users;
@@ -26,6 +26,7 @@ use crate::ssr::notifications::store::follows;
 use crate::ssr::notifications::store::follows::FollowEvent;
 use crate::ssr::notifications::store::notices as notifications;
 use crate::ssr::notifications::store::notices::Notice;
+use crate::ssr::responses::store as responses;
 
 /// How long before the end of a comment period followers are reminded of it.
 pub const CLOSING_REMINDER_HOURS: i64 = 48;
@@ -175,6 +176,57 @@ pub async fn on_reply(
             notifications::record(db, author.id, notice, true, now).await
         }
     }
+}
+
+/// Tells the authors of the contributions response `id` answers that the agency
+/// answered them (`revised`: revised its answer), in their language, at once — an
+/// answer to one's own contribution does not wait for the digest; only notifications
+/// turned off stop it. An author of several of its contributions hears once.
+pub async fn on_answered(
+    db: &Db,
+    public_url: &str,
+    id: ResponseId,
+    revised: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(r) = responses::by_id(db, id).await? else {
+        return Ok(());
+    };
+    let Some(c) = consultations::by_id(db, r.consultation_id).await? else {
+        return Ok(());
+    };
+    let mut told = std::collections::HashSet::new();
+    for x in contributions::by_ids(db, &r.members).await? {
+        if !told.insert(x.author_id) {
+            continue;
+        }
+        let Some(author) = users::by_id(db, x.author_id).await? else {
+            continue;
+        };
+        let Some(to) = author.email.as_deref() else {
+            continue;
+        };
+        if notifications::mode(db, author.id).await? == NotifyMode::Off {
+            continue;
+        }
+        let lang = author.preferred_lang;
+        let reasons = r.written.reasons.pick(lang).map(|p| p.text);
+        let links = links_for(db, public_url, &author, now).await?;
+        let mail = templates::response_given(
+            to,
+            &author.display_name,
+            &c.agency_name.pick(lang).map(|p| p.text).unwrap_or_default(),
+            &title(&c, lang),
+            r.written.outcome,
+            reasons.as_deref(),
+            revised,
+            &contribution_link(public_url, &c, &x, lang),
+            &unsubscribe(&links),
+            lang,
+        );
+        mail_outbox::enqueue(db, &mail, now).await?;
+    }
+    Ok(())
 }
 
 /// Sends the daily digests that are due at `now`; how many.

@@ -5,11 +5,14 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::contribution::ContributionStatus;
 use crate::domain::response::Outcome;
-use crate::domain::{ClauseKey, ContributionId, LocalizedText, ResponseId};
+use crate::domain::{AgencyId, ClauseKey, ContributionId, Lang, LocalizedText, ResponseId};
 use crate::forms::{FieldErrors, FormMessage};
+use crate::responses::api::TimingView;
 use crate::responses::form::field;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
@@ -17,8 +20,55 @@ use crate::ssr::admin::store::roles;
 use crate::ssr::consultations::store::{self as consultations, Consultation};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::db::StoreError;
-use crate::ssr::responses::store::{self as responses, Responder, Written};
+use crate::ssr::notifications::service as notify;
+use crate::ssr::calendar::label;
+use crate::ssr::responses::store::{self as responses, Responder, Scope, Written};
 use crate::ssr::state::AppState;
+
+/// When a contribution written at `created` should be answered by: the close of the
+/// comment period (or the contribution, when it came later) plus the agency's target.
+pub fn deadline(c: &Consultation, created: DateTime<Utc>) -> DateTime<Utc> {
+    c.closes_at.max(created) + Duration::days(i64::from(c.response_target_days))
+}
+
+/// How fast `c`'s agency answers its contributions, as the pages show it.
+pub async fn timing_view(
+    state: &AppState,
+    c: &Consultation,
+    lang: Lang,
+) -> Result<TimingView, StoreError> {
+    let now = state.clock.now();
+    let t = responses::timing(&state.db, Scope::Consultation(c.id), now).await?;
+    Ok(TimingView {
+        contributions: t.contributions,
+        answered: t.answered,
+        median_days: t.median_days,
+        p90_days: t.p90_days,
+        answered_late: t.answered_late,
+        overdue: t.overdue,
+        target_days: c.response_target_days,
+        deadline: Some(label(deadline(c, c.closes_at), &c.agency_time_zone, lang)),
+    })
+}
+
+/// How fast an agency answers, over all its public consultations.
+pub async fn agency_timing_view(
+    state: &AppState,
+    agency: AgencyId,
+    target_days: u32,
+) -> Result<TimingView, StoreError> {
+    let t = responses::timing(&state.db, Scope::Agency(agency), state.clock.now()).await?;
+    Ok(TimingView {
+        contributions: t.contributions,
+        answered: t.answered,
+        median_days: t.median_days,
+        p90_days: t.p90_days,
+        answered_late: t.answered_late,
+        overdue: t.overdue,
+        target_days,
+        deadline: None,
+    })
+}
 
 /// The most characters of a response's reasons, in each language.
 pub const MAX_REASONS_CHARS: usize = 5000;
@@ -207,7 +257,16 @@ pub async fn respond(
     )
     .await?;
     tx.commit().await?;
+    tell(state, id, false).await;
     Ok(id)
+}
+
+/// Mails the contributors; the response stands whether or not the mail could be queued.
+async fn tell(state: &AppState, id: ResponseId, revised: bool) {
+    let now = state.clock.now();
+    if let Err(err) = notify::on_answered(&state.db, &state.public_url, id, revised, now).await {
+        tracing::error!(error = %err, response = %id, "could not queue the response mails");
+    }
 }
 
 fn empty_responder() -> Responder {
@@ -266,6 +325,7 @@ pub async fn revise(
     )
     .await?;
     tx.commit().await?;
+    tell(state, id, true).await;
     Ok(())
 }
 
