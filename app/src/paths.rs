@@ -170,6 +170,16 @@ pub fn responses(lang: Lang, slug: &str, query: &str) -> String {
     }
 }
 
+/// "You said, we did": what became of a consultation's contributions.
+pub fn impact(lang: Lang, slug: &str) -> String {
+    format!("{}/impact", consultation(lang, slug))
+}
+
+/// The impact of a consultation as JSON.
+pub fn api_impact(slug: &str) -> String {
+    format!("{}/impact", api_consultation(slug))
+}
+
 /// One response of a consultation: its members, revisions and the clauses it changed.
 pub fn response(lang: Lang, slug: &str, id: ResponseId) -> String {
     format!("{}/responses/{id}", consultation(lang, slug))
@@ -178,6 +188,15 @@ pub fn response(lang: Lang, slug: &str, id: ResponseId) -> String {
 /// What changed from version `from` to version `to`.
 pub fn diff(lang: Lang, slug: &str, from: u32, to: u32) -> String {
     format!("{}/diff?from={from}&to={to}", consultation(lang, slug))
+}
+
+/// A clause's row in the comparison of version `n` with the one before.
+pub fn diff_clause(lang: Lang, slug: &str, n: u32, key: Option<&ClauseKey>) -> String {
+    let page = diff(lang, slug, n.saturating_sub(1).max(1), n);
+    match key {
+        Some(k) => format!("{page}#diff-{k}"),
+        None => page,
+    }
 }
 
 /// A consultation's public moderation log.
@@ -604,6 +623,7 @@ pub mod route {
         consultation_edit => "/consultations/{slug}/edit",
         responses => "/consultations/{slug}/responses",
         response => "/consultations/{slug}/responses/{id}",
+        impact => "/consultations/{slug}/impact",
         new_consultation => "/agencies/{slug}/consultations/new",
         version_markdown => "/consultations/{slug}/versions/{number}/markdown",
         agency_staff => "/agencies/{slug}/staff",
@@ -630,6 +650,7 @@ pub mod route {
     pub const API_VERSION: &str = "/api/v1/consultations/{slug}/versions/{number}";
     pub const API_CONTRIBUTIONS: &str = "/api/v1/consultations/{slug}/contributions";
     pub const API_CONTRIBUTION: &str = "/api/v1/contributions/{id}";
+    pub const API_IMPACT: &str = "/api/v1/consultations/{slug}/impact";
     pub const API_SEARCH: &str = "/api/v1/search";
 }
 

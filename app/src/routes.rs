@@ -22,7 +22,7 @@ use crate::consultations::reading::{ConsultationPage, DiffPage};
 use crate::domain::Lang;
 use crate::frame::{Layout, NotFound};
 use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, ModerationRulesPage};
-use crate::responses::pages::{ResponseDetailPage, ResponseQueuePage};
+use crate::responses::pages::{ImpactPage, ResponseDetailPage, ResponseQueuePage};
 use crate::search::pages::SearchPage;
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
@@ -117,6 +117,7 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("diff")) view=DiffPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("edit")) view=EditConsultationPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("moderation")) view=ModerationLogPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("impact")) view=ImpactPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses")) view=ResponseQueuePage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses"), ParamSegment("id")) view=ResponseDetailPage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />

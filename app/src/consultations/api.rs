@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::dates::DateLabel;
 use crate::domain::draft::{ClauseDiff, ClauseView};
 use crate::domain::{
-    ClauseKey, ConsultationCard, ConsultationStatus, Lang, ListQuery, LocalizedText, Page,
+    ClauseKey, ConsultationCard, ConsultationStatus, ContributionId, Lang, ListQuery,
+    LocalizedText, Page,
 };
 use crate::error::AppError;
 
@@ -294,6 +295,9 @@ pub struct DiffView {
     /// The versions the reader may compare.
     pub versions: Vec<u32>,
     pub rows: Vec<ClauseDiff>,
+    /// Per clause key, the contributions whose responses say it changed in a version
+    /// after `from` up to `to`.
+    pub cited: Vec<(ClauseKey, Vec<ContributionId>)>,
 }
 
 /// The differences between two versions, clause by clause and word by word.
@@ -337,12 +341,30 @@ pub async fn consultation_diff(
             tracing::error!(error = %e, "the diff failed");
             AppError::Internal
         })?;
+    let mut cited: Vec<(ClauseKey, Vec<ContributionId>)> = Vec::new();
+    let (low, high) = (from.min(to), from.max(to));
+    for cite in crate::ssr::responses::store::citations(&state.db, c.id).await? {
+        let Some(key) = cite
+            .clause_key
+            .filter(|_| cite.version > low && cite.version <= high)
+        else {
+            continue;
+        };
+        match cited.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, ids)) if !ids.contains(&cite.contribution_id) => {
+                ids.push(cite.contribution_id)
+            }
+            Some(_) => {}
+            None => cited.push((key, vec![cite.contribution_id])),
+        }
+    }
     Ok(DiffView {
         slug: c.slug,
         title: c.title,
         from,
         to,
         versions: visible.iter().map(|v| v.number).collect(),
+        cited,
         rows,
     })
 }

@@ -14,7 +14,7 @@ use super::pages::{status_label, DateText};
 use crate::contributions::form::Intent;
 use crate::contributions::pages::Contributions;
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, SegmentOp};
-use crate::domain::{ConsultationStatus, Lang};
+use crate::domain::{ClauseKey, ConsultationStatus, ContributionId, Lang};
 use crate::paths;
 use crate::responses::pages::TimingSummary;
 use crate::ui::denied::error_page;
@@ -142,6 +142,7 @@ fn ConsultationBody(
                 <section class="accountability" aria-labelledby="accountability-title">
                     <h2 id="accountability-title">{td_string!(l, accountability_title)}</h2>
                     <TimingSummary t lang />
+                    <p><a href=paths::impact(lang, &c.slug)>{td_string!(l, impact_link)}</a></p>
                     {c.can_edit.then(|| view! {
                         <p><a class="button button--secondary" href=paths::responses(lang, &c.slug, "")>
                             {td_string!(l, responses_queue_link)}
@@ -553,15 +554,28 @@ fn DiffBody(d: DiffView, lang: Lang) -> impl IntoView {
                 <li><ins>{td_string!(l, diff_legend_inserted)}</ins></li>
                 <li><del>{td_string!(l, diff_legend_deleted)}</del></li>
             </ul>
-            <div class="diff__rows">{diff_rows(d.rows, lang)}</div>
+            <div class="diff__rows">{diff_rows(d.rows, &d.slug, &d.cited, lang)}</div>
         </article>
     }
 }
 
 /// The rows, each run of unchanged clauses folded into one line that opens to show
 /// them: the page is about what changed.
-fn diff_rows(rows: Vec<ClauseDiff>, lang: Lang) -> impl IntoView {
+fn diff_rows(
+    rows: Vec<ClauseDiff>,
+    slug: &str,
+    cited: &[(ClauseKey, Vec<ContributionId>)],
+    lang: Lang,
+) -> impl IntoView {
     let l = lang.locale();
+    let row = |r: ClauseDiff| {
+        let because = cited
+            .iter()
+            .find(|(k, _)| *k == r.key)
+            .map(|(_, ids)| ids.clone())
+            .unwrap_or_default();
+        view! { <DiffRow r because slug=slug.to_owned() lang /> }
+    };
     let mut groups: Vec<(bool, Vec<ClauseDiff>)> = Vec::new();
     for r in rows {
         let unchanged = r.change == ClauseChange::Unchanged;
@@ -578,23 +592,21 @@ fn diff_rows(rows: Vec<ClauseDiff>, lang: Lang) -> impl IntoView {
                 view! {
                     <details class="diff__unchanged">
                         <summary>{td!(l, diff_unchanged_clauses, count = move || n, num = shown(n))}</summary>
-                        {group.into_iter().map(|r| view! { <DiffRow r lang /> }).collect_view()}
+                        {group.into_iter().map(row).collect_view()}
                     </details>
                 }
                 .into_any()
             } else {
-                group
-                    .into_iter()
-                    .map(|r| view! { <DiffRow r lang /> })
-                    .collect_view()
-                    .into_any()
+                group.into_iter().map(row).collect_view().into_any()
             }
         })
         .collect_view()
 }
 
+/// One clause of a comparison; `because`: the contributions whose responses say it
+/// changed because of them.
 #[component]
-fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
+fn DiffRow(r: ClauseDiff, because: Vec<ContributionId>, slug: String, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     let label = match r.change {
         ClauseChange::Unchanged => td_string!(l, diff_unchanged),
@@ -614,7 +626,7 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
     };
     let number = number.map(digits);
     view! {
-        <section class="diff-row" data-change=change data-key=r.key.to_string()>
+        <section class="diff-row" data-change=change data-key=r.key.to_string() id=format!("diff-{}", r.key)>
             <p class="diff-row__meta">
                 {number.map(|n| view! { <bdi class="clause__number" dir=lang.dir()>{n}</bdi>" " })}
                 <span class="badge" data-change=change>{label}</span>
@@ -626,6 +638,15 @@ fn DiffRow(r: ClauseDiff, lang: Lang) -> impl IntoView {
                     SegmentOp::Delete => view! { <del>{s.text}</del> }.into_any(),
                 }).collect_view()}
             </p>
+            {(!because.is_empty()).then(|| view! {
+                <p class="diff-row__because">
+                    {td_string!(l, diff_because)}" "
+                    {because.iter().enumerate().map(|(i, id)| view! {
+                        {(i > 0).then_some(" ")}
+                        <a href=paths::contribution(lang, &slug, *id)>{digits(format!("#{id}"))}</a>
+                    }).collect_view()}
+                </p>
+            })}
         </section>
     }
 }

@@ -85,6 +85,66 @@ pub struct ChangeOption {
     pub cited: bool,
 }
 
+/// Contributions counted by what became of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountsView {
+    pub total: i64,
+    pub unanswered: i64,
+    /// Every outcome, in the order of `Outcome::ALL`.
+    pub by_outcome: Vec<(crate::domain::response::Outcome, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseImpactView {
+    pub key: ClauseKey,
+    pub number: Option<u32>,
+    pub title: String,
+    pub counts: CountsView,
+    pub change: Option<crate::domain::draft::ClauseChange>,
+    pub cited_by: Vec<ContributionId>,
+    pub cited_in: Vec<u32>,
+}
+
+/// A contribution in the impact page's lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImpactItem {
+    pub id: ContributionId,
+    pub thread: ContributionId,
+    pub author: Option<String>,
+    pub excerpt: String,
+    pub created: DateLabel,
+    pub waited_days: i64,
+    pub overdue: bool,
+    pub response: Option<ResponseView>,
+}
+
+/// "You said, we did" for one consultation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImpactView {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub first_version: u32,
+    pub latest_version: u32,
+    pub counts: CountsView,
+    pub whole_draft: CountsView,
+    pub timing: TimingView,
+    pub clauses: Vec<ClauseImpactView>,
+    /// Accepted and partly accepted contributions, oldest first (the first ones).
+    pub adopted: Vec<ImpactItem>,
+    pub adopted_total: i64,
+    /// What still waits for an answer, longest waiting first (the first ones).
+    pub waiting: Vec<ImpactItem>,
+}
+
+/// How many of each list the impact page shows.
+pub const IMPACT_LIST: u32 = 50;
+
+/// What became of the contributions to consultation `slug` (public).
+#[server(prefix = "/api/fn", endpoint = "impact_page")]
+pub async fn impact_page(slug: String, lang: Lang) -> Result<ImpactView, AppError> {
+    ssr::impact(slug, lang).await
+}
+
 /// The response queue of consultation `slug`, for its agency's staff.
 #[server(prefix = "/api/fn", endpoint = "response_queue")]
 pub async fn response_queue(
@@ -265,6 +325,104 @@ mod ssr {
             items,
             total,
             pages,
+        })
+    }
+
+    fn counts(b: &crate::ssr::responses::impact::ByOutcome) -> CountsView {
+        CountsView {
+            total: b.total(),
+            unanswered: b.unanswered,
+            by_outcome: crate::domain::response::Outcome::ALL
+                .into_iter()
+                .map(|o| (o, b.of(o)))
+                .collect(),
+        }
+    }
+
+    /// The first characters of a text, on a word boundary.
+    fn excerpt(text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            return text.to_owned();
+        }
+        let cut: String = text.chars().take(max).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{cut}…")
+    }
+
+    pub(super) async fn impact(slug: String, lang: Lang) -> Result<ImpactView, AppError> {
+        use crate::ssr::responses::impact;
+        let state = context::app_state()?;
+        let Some(c) = consultations::public_by_slug(&state.db, &slug).await? else {
+            context::set_status(axum::http::StatusCode::NOT_FOUND);
+            return Err(AppError::NotFound);
+        };
+        let now = state.clock.now();
+        let i = impact::impact(&state.db, &c, now).await?;
+        let (adopted_ids, adopted_total) = responses::adopted(&state.db, c.id, IMPACT_LIST).await?;
+        let waiting_query = QueueQuery {
+            page: 1,
+            ..QueueQuery::default()
+        };
+        let (waiting_ids, _) =
+            responses::queue(&state.db, c.id, &waiting_query, IMPACT_LIST, 0).await?;
+        let tz = c.agency_time_zone.clone();
+        let items = |ids: Vec<ContributionId>| {
+            let (state, c, tz) = (&state, &c, &tz);
+            async move {
+                let mut list = contributions::by_ids(&state.db, &ids).await?;
+                list.sort_by_key(|x| ids.iter().position(|id| *id == x.id));
+                let list = read::read(&state.db, list, Audience::Public).await?;
+                Ok::<_, AppError>(
+                    list.into_iter()
+                        .filter_map(|x| {
+                            let body = x.body?;
+                            let answered_at = x.response.as_ref().map(|a| a.answered_at);
+                            Some(ImpactItem {
+                                id: x.id,
+                                thread: x.thread,
+                                author: x.author,
+                                excerpt: excerpt(&body, 240),
+                                created: label(x.created_at, tz, lang),
+                                waited_days: (answered_at.unwrap_or(now) - x.created_at).num_days(),
+                                overdue: answered_at.is_none()
+                                    && now > service::deadline(c, x.created_at),
+                                response: x.response.map(|a| response_view(a, tz, lang)),
+                            })
+                        })
+                        .collect(),
+                )
+            }
+        };
+        let adopted = items(adopted_ids).await?;
+        let waiting = items(waiting_ids).await?;
+        Ok(ImpactView {
+            timing: service::timing_view(&state, &c, lang).await?,
+            first_version: i.first_version,
+            latest_version: i.latest_version,
+            counts: counts(&i.counts),
+            whole_draft: counts(&i.whole_draft),
+            clauses: i
+                .clauses
+                .iter()
+                .map(|cl| ClauseImpactView {
+                    key: cl.key.clone(),
+                    number: cl.number,
+                    title: cl
+                        .text
+                        .pick(lang)
+                        .map(|t| crate::ssr::consultations::markdown::plain_title(&t.text, 80))
+                        .unwrap_or_default(),
+                    counts: counts(&cl.counts),
+                    change: cl.change,
+                    cited_by: cl.cited_by.clone(),
+                    cited_in: cl.cited_in.clone(),
+                })
+                .collect(),
+            adopted,
+            adopted_total,
+            waiting,
+            slug: c.slug,
+            title: c.title,
         })
     }
 

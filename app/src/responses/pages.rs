@@ -9,7 +9,9 @@ use leptos_i18n::{td, td_string};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{response_detail, response_queue, QueueItem, TimingView};
+use super::api::{
+    impact_page, response_detail, response_queue, CountsView, ImpactItem, QueueItem, TimingView,
+};
 use super::form::{field, QueueQuery, ResponseIntent};
 use crate::consultations::pages::DateText;
 use crate::contributions::api::{ClauseOption, ResponderView, ResponseView};
@@ -79,7 +81,7 @@ pub fn ResponseNote(r: ResponseView, slug: String, lang: Lang) -> impl IntoView 
                 {td_string!(l, response_changed)}" "
                 {r.changes.iter().enumerate().map(|(i, ch)| {
                     let text = version_and_clause(ch.version, ch.number, lang);
-                    let href = paths::version_clause(lang, &slug, ch.version, ch.key.as_ref());
+                    let href = paths::diff_clause(lang, &slug, ch.version, ch.key.as_ref());
                     view! { {(i > 0).then_some("، ")}<a href=href>{text}</a> }
                 }).collect_view()}
             </p>
@@ -606,5 +608,177 @@ pub fn ResponseDetailPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+fn change_of_clause(change: Option<ClauseChange>, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match change {
+        Some(ClauseChange::Added) => td_string!(l, diff_added),
+        Some(ClauseChange::Removed) => td_string!(l, diff_removed),
+        Some(_) => td_string!(l, diff_changed),
+        None => td_string!(l, diff_unchanged),
+    }
+}
+
+fn counts_list(c: &CountsView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    view! {
+        <ul class="impact__outcomes">
+            {c.by_outcome.iter().filter(|(_, n)| *n > 0).map(|(o, n)| view! {
+                <li data-outcome=o.as_str()><span class="badge">{outcome_label(*o, lang)}</span>" "{digits(n)}</li>
+            }).collect_view()}
+            {(c.unanswered > 0).then(|| view! {
+                <li data-outcome="unanswered"><span class="badge badge--danger">{td_string!(l, search_unanswered)}</span>" "{digits(c.unanswered)}</li>
+            })}
+        </ul>
+    }
+}
+
+#[component]
+fn ImpactEntry(item: ImpactItem, slug: String, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let who = item
+        .author
+        .clone()
+        .unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_owned());
+    view! {
+        <li class="queue-item" id=format!("impact-{}", item.id) data-overdue=item.overdue.then_some("true")>
+            <p class="queue-item__meta">
+                <a href=paths::contribution_in_thread(lang, &slug, item.thread, item.id)>{digits(format!("#{}", item.id))}</a>
+                " · "<bdi>{who}</bdi>" · "<DateText date=item.created.clone() />
+                {item.response.is_none().then(|| { let n = item.waited_days; view! {
+                    " · "<span>{td!(l, responses_waited, count = move || n, num = shown(n))}</span>
+                }})}
+                {item.overdue.then(|| view! { " "<span class="badge badge--danger">{td_string!(l, responses_overdue)}</span> })}
+            </p>
+            <p dir="auto" lang=detect_lang(&item.excerpt).map(Lang::code)>{item.excerpt.clone()}</p>
+            {item.response.clone().map(|r| view! { <ResponseNote r slug=slug.clone() lang /> })}
+        </li>
+    }
+}
+
+/// `/{lang}/consultations/{slug}/impact`: "you said, we did".
+#[component]
+pub fn ImpactPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("slug").unwrap_or_default(),
+        move |slug| impact_page(slug, lang),
+    );
+    view! {
+        <Title text=page_title(lang, td_string!(l, impact_title)) />
+        <article class="page impact">
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let v = match data.await {
+                        Ok(v) => v,
+                        Err(e) => return error_page(e, lang),
+                    };
+                    let slug = v.slug.clone();
+                    let answered = v.counts.total - v.counts.unanswered;
+                    let changed = v.clauses.iter().filter(|c| c.change.is_some()).count();
+                    view! {
+                        <p><a href=paths::consultation(lang, &v.slug)><LocalizedSpan text=v.title.clone() lang /></a></p>
+                        <h1>{td_string!(l, impact_title)}</h1>
+                        <p class="lead">{td_string!(l, impact_intro)}</p>
+                        <dl class="timing impact__totals">
+                            <div><dt>{td_string!(l, impact_contributions)}</dt><dd>{digits(v.counts.total)}</dd></div>
+                            <div><dt>{td_string!(l, timing_answered)}</dt><dd>{digits(answered)}</dd></div>
+                            <div><dt>{td_string!(l, search_unanswered)}</dt><dd>{digits(v.counts.unanswered)}</dd></div>
+                            {v.counts.by_outcome.iter().map(|(o, n)| view! {
+                                <div data-outcome=o.as_str()><dt>{outcome_label(*o, lang)}</dt><dd>{digits(n)}</dd></div>
+                            }).collect_view()}
+                            <div><dt>{td_string!(l, impact_clauses_changed)}</dt><dd>{digits(changed)}</dd></div>
+                        </dl>
+                        <section aria-labelledby="impact-timing">
+                            <h2 id="impact-timing">{td_string!(l, accountability_title)}</h2>
+                            <TimingSummary t=v.timing.clone() lang />
+                        </section>
+                        <section aria-labelledby="impact-clauses">
+                            <h2 id="impact-clauses">{td_string!(l, impact_by_clause)}</h2>
+                            <p>
+                                <a href=paths::diff(lang, &slug, v.first_version, v.latest_version)>
+                                    {digits(td_string!(l, impact_compare).replace("%from%", &v.first_version.to_string()).replace("%to%", &v.latest_version.to_string()))}
+                                </a>
+                            </p>
+                            <table class="table table--stack impact__clauses">
+                                <thead><tr>
+                                    <th>{td_string!(l, clause_label)}</th>
+                                    <th>{td_string!(l, impact_contributions)}</th>
+                                    <th>{td_string!(l, impact_outcomes)}</th>
+                                    <th>{td_string!(l, impact_change)}</th>
+                                    <th>{td_string!(l, diff_because)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {v.clauses.iter().map(|cl| {
+                                        let href = match cl.cited_in.last() {
+                                            Some(n) => paths::diff_clause(lang, &slug, *n, Some(&cl.key)),
+                                            None => paths::diff(lang, &slug, v.first_version, v.latest_version),
+                                        };
+                                        view! {
+                                            <tr id=format!("impact-clause-{}", cl.key) data-changed=cl.change.is_some().then_some("true")>
+                                                <td data-label=td_string!(l, clause_label)>
+                                                    {cl.number.map(|n| view! { <bdi class="clause__number">{digits(n)}</bdi>" " })}
+                                                    <span dir="auto">{cl.title.clone()}</span>
+                                                </td>
+                                                <td data-label=td_string!(l, impact_contributions)>{digits(cl.counts.total)}</td>
+                                                <td data-label=td_string!(l, impact_outcomes)>{counts_list(&cl.counts, lang)}</td>
+                                                <td data-label=td_string!(l, impact_change)>
+                                                    {if cl.change.is_some() {
+                                                        view! { <a href=href>{change_of_clause(cl.change, lang)}</a> }.into_any()
+                                                    } else {
+                                                        view! { <span>{change_of_clause(None, lang)}</span> }.into_any()
+                                                    }}
+                                                </td>
+                                                <td data-label=td_string!(l, diff_because)>
+                                                    {cl.cited_by.iter().map(|id| view! {
+                                                        <a href=paths::contribution(lang, &slug, *id)>{digits(format!("#{id}"))}</a>" "
+                                                    }).collect_view()}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {(v.whole_draft.total > 0).then(|| view! {
+                                <p>{td_string!(l, responses_whole_draft)}": "{digits(v.whole_draft.total)}</p>
+                                {counts_list(&v.whole_draft, lang)}
+                            })}
+                        </section>
+                        <section aria-labelledby="impact-adopted">
+                            <h2 id="impact-adopted">{td_string!(l, impact_adopted)}" ("{digits(v.adopted_total)}")"</h2>
+                            {if v.adopted.is_empty() {
+                                view! { <p class="empty">{td_string!(l, impact_adopted_none)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="responses__list">
+                                        {v.adopted.iter().cloned().map(|item| view! { <ImpactEntry item slug=slug.clone() lang /> }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section aria-labelledby="impact-waiting">
+                            <h2 id="impact-waiting">{td_string!(l, impact_waiting)}" ("{digits(v.counts.unanswered)}")"</h2>
+                            {if v.waiting.is_empty() {
+                                view! { <p class="empty">{td_string!(l, impact_waiting_none)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ol class="responses__list">
+                                        {v.waiting.iter().cloned().map(|item| view! { <ImpactEntry item slug=slug.clone() lang /> }).collect_view()}
+                                    </ol>
+                                }.into_any()
+                            }}
+                        </section>
+                        <p class="impact__data">
+                            {td_string!(l, impact_open_data)}" "
+                            <a href=paths::api_impact(&slug) dir="ltr">"JSON"</a>
+                        </p>
+                    }.into_any()
+                })}
+            </Suspense>
+        </article>
     }
 }

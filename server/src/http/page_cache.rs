@@ -63,6 +63,7 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "current_viewer",
     "form_token",
     "home_sections",
+    "impact_page",
     "moderation_log",
     "moderation_queue",
     "new_consultation_editor",

@@ -195,6 +195,34 @@ http_tests! {
         assert!(audit.iter().any(|e| e.action == "response.write") && audit.iter().any(|e| e.action == "response.revise"));
     }
 
+    async fn the_impact_json_of_the_demo_matches_its_rows(server, demo = true) {
+        let list: Value = server.get("/api/v1/consultations?per_page=100").await.json().await.expect("json");
+        let slugs: Vec<String> = list["items"].as_array().expect("items").iter()
+            .filter_map(|c| c["slug"].as_str().map(str::to_owned)).collect();
+        assert!(slugs.len() >= 3, "{slugs:?}");
+        for slug in slugs {
+            let res = server.get(&format!("/api/v1/consultations/{slug}/impact")).await;
+            assert_eq!(res.status(), StatusCode::OK, "{slug}");
+            let got: Value = res.json().await.expect("json");
+            let want = impact_from_rows(&server, &slug).await;
+            assert_eq!(got["consultation"], slug.as_str());
+            assert_eq!(got["totals"], want["totals"], "{slug}: totals");
+            assert_eq!(got["clauses"].as_array().map(Vec::len), want["clauses"].as_array().map(Vec::len), "{slug}");
+            for (g, w) in got["clauses"].as_array().into_iter().flatten().zip(want["clauses"].as_array().into_iter().flatten()) {
+                for field in ["key", "contributions", "by_outcome", "changed", "cited_by"] {
+                    assert_eq!(g[field], w[field], "{slug}: clause {} {field}", w["key"]);
+                }
+            }
+            for field in ["target_days", "median_days", "p90_days", "answered_late", "overdue"] {
+                assert!(got["timing"].get(field).is_some(), "{slug}: timing.{field}");
+            }
+            let page = text_of(&server.client, server.url(&format!("/ar/consultations/{slug}/impact"))).await;
+            assert!(page.contains("قلتم، فعلنا"), "{slug}: the page");
+        }
+        let missing = server.get("/api/v1/consultations/no-such-thing/impact").await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    }
+
     async fn only_the_agencys_own_staff_respond(server, demo = true) {
         let db = &server.test_db.db;
         let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
@@ -235,4 +263,116 @@ fn rd_id(contribution: &Value) -> String {
         .as_i64()
         .expect("an id")
         .to_string()
+}
+
+/// The impact JSON of `slug` worked out from the rows, without the queries the
+/// endpoint uses: every published contribution, its answer, and the clause texts.
+async fn impact_from_rows(server: &TestServer, slug: &str) -> Value {
+    use std::collections::BTreeMap;
+    let db = &server.test_db.db;
+    let c = consultations::by_slug(db, slug)
+        .await
+        .expect("q")
+        .expect("c");
+    let list: Vec<_> = contributions::of_consultation(db, c.id)
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|x| x.status == ContributionStatus::Published)
+        .collect();
+    let ids: Vec<ContributionId> = list.iter().map(|x| x.id).collect();
+    let answers = responses::of_contributions(db, &ids)
+        .await
+        .expect("answers");
+    let outcome_of = |id: ContributionId| {
+        answers
+            .iter()
+            .find(|a| a.contribution_id == id)
+            .map(|a| a.response.written.outcome.as_str())
+    };
+    let empty = || -> BTreeMap<&str, i64> {
+        [
+            "accepted",
+            "partly_accepted",
+            "not_adopted",
+            "noted",
+            "out_of_scope",
+        ]
+        .into_iter()
+        .map(|o| (o, 0))
+        .collect()
+    };
+    let mut by_outcome = empty();
+    let mut answered = 0;
+    for x in &list {
+        if let Some(o) = outcome_of(x.id) {
+            *by_outcome.entry(o).or_default() += 1;
+            answered += 1;
+        }
+    }
+    let totals = serde_json::json!({
+        "contributions": list.len(), "answered": answered,
+        "unanswered": list.len() as i64 - answered, "by_outcome": by_outcome,
+    });
+    let versions: Vec<_> = consultations::versions(db, c.id)
+        .await
+        .expect("versions")
+        .into_iter()
+        .filter(|v| v.published_at.is_some())
+        .collect();
+    let first = consultations::clauses(db, versions[0].id)
+        .await
+        .expect("clauses");
+    let latest = consultations::clauses(db, versions[versions.len() - 1].id)
+        .await
+        .expect("clauses");
+    let mut keys: Vec<(app::domain::ClauseKey, bool)> = Vec::new();
+    for cl in latest
+        .iter()
+        .filter(|cl| cl.kind != app::domain::draft::ClauseKind::Heading)
+    {
+        let same = first.iter().any(|f| f.key == cl.key && f.text == cl.text);
+        keys.push((cl.key.clone(), !same));
+    }
+    for v in &versions {
+        for cl in consultations::clauses(db, v.id).await.expect("clauses") {
+            if cl.kind != app::domain::draft::ClauseKind::Heading
+                && !keys.iter().any(|(k, _)| *k == cl.key)
+            {
+                keys.push((cl.key, true));
+            }
+        }
+    }
+    let all = responses::of_consultation(db, c.id)
+        .await
+        .expect("responses");
+    let clauses: Vec<Value> = keys
+        .into_iter()
+        .map(|(key, changed)| {
+            let mut counts = empty();
+            let mut n = 0;
+            for x in list.iter().filter(|x| x.clause_key.as_ref() == Some(&key)) {
+                n += 1;
+                if let Some(o) = outcome_of(x.id) {
+                    *counts.entry(o).or_default() += 1;
+                }
+            }
+            let mut cited_by: Vec<i64> = all
+                .iter()
+                .filter(|r| {
+                    r.changes
+                        .iter()
+                        .any(|ch| ch.clause_key.as_ref() == Some(&key))
+                })
+                .flat_map(|r| r.members.iter().map(|m| m.0))
+                .collect();
+            cited_by.sort_unstable();
+            cited_by.dedup();
+            serde_json::json!({
+                "key": key.to_string(), "contributions": n, "by_outcome": counts,
+                "changed": changed, "cited_by": cited_by,
+            })
+        })
+        .collect();
+    serde_json::json!({ "totals": totals, "clauses": clauses })
 }

@@ -306,10 +306,7 @@ pub fn response_given(
         ("outcome", outcome.as_str()),
         ("reasons", reasons.unwrap_or_default()),
     ];
-    let mut paragraphs = vec![
-        fill(&c.greeting, &values),
-        fill(&message.answered, &values),
-    ];
+    let mut paragraphs = vec![fill(&c.greeting, &values), fill(&message.answered, &values)];
     if reasons.is_some_and(|r| !r.trim().is_empty()) {
         paragraphs.push(fill(&message.reasons, &values));
     }
@@ -478,8 +475,30 @@ mod tests {
                 reply_received("a@x", "N", "T", "B", "https://x.example/c", &u, lang),
                 version_published("a@x", "N", "T", 2, "C", "https://x.example/d", &u, lang),
                 closing_soon("a@x", "N", "T", "D", "https://x.example/c", &u, lang),
-                response_given("a@x", "N", "A", "T", Outcome::NotAdopted, Some("R"), false, "https://x.example/c", &u, lang),
-                response_given("a@x", "N", "A", "T", Outcome::Noted, None, true, "https://x.example/c", &u, lang),
+                response_given(
+                    "a@x",
+                    "N",
+                    "A",
+                    "T",
+                    Outcome::NotAdopted,
+                    Some("R"),
+                    false,
+                    "https://x.example/c",
+                    &u,
+                    lang,
+                ),
+                response_given(
+                    "a@x",
+                    "N",
+                    "A",
+                    "T",
+                    Outcome::Noted,
+                    None,
+                    true,
+                    "https://x.example/c",
+                    &u,
+                    lang,
+                ),
                 digest("a@x", "N", &lines, "https://x.example/s", &u, lang),
                 security_notice(
                     "a@x",

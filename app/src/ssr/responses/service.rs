@@ -17,11 +17,11 @@ use crate::responses::form::field;
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
 use crate::ssr::admin::store::roles;
+use crate::ssr::calendar::label;
 use crate::ssr::consultations::store::{self as consultations, Consultation};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::db::StoreError;
 use crate::ssr::notifications::service as notify;
-use crate::ssr::calendar::label;
 use crate::ssr::responses::store::{self as responses, Responder, Scope, Written};
 use crate::ssr::state::AppState;
 

@@ -761,3 +761,125 @@ pub async fn timing(db: &Db, scope: Scope, now: DateTime<Utc>) -> Result<Timing,
         overdue: r.overdue,
     })
 }
+
+/// How many published contributions of a consultation there are per clause (`None`:
+/// the draft as a whole) and outcome (`None`: unanswered), replies included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeCount {
+    pub clause_key: Option<ClauseKey>,
+    pub outcome: Option<Outcome>,
+    pub n: i64,
+}
+
+pub async fn outcome_counts(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<OutcomeCount>, StoreError> {
+    let rows: Vec<(Option<ClauseKey>, Option<String>, i64)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT c.clause_key, r.outcome, COUNT(*)
+           FROM contributions c
+           LEFT JOIN response_members m ON m.contribution_id = c.id
+           LEFT JOIN agency_responses r ON r.id = m.response_id
+          WHERE c.consultation_id = $1 AND c.status = 'published'
+          GROUP BY c.clause_key, r.outcome",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter()
+        .map(|(clause_key, outcome, n)| {
+            let outcome = outcome
+                .map(|o| {
+                    Outcome::parse(&o)
+                        .ok_or_else(|| StoreError::corrupt("agency_responses", "outcome", o))
+                })
+                .transpose()?;
+            Ok(OutcomeCount {
+                clause_key,
+                outcome,
+                n,
+            })
+        })
+        .collect()
+}
+
+/// A clause said to have changed because of a response, with one contribution that
+/// response answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub version: u32,
+    /// `None`: the version as a whole.
+    pub clause_key: Option<ClauseKey>,
+    pub response_id: ResponseId,
+    pub contribution_id: ContributionId,
+    pub outcome: Outcome,
+}
+
+/// Every clause a response of `consultation` cites, once per contribution it answers,
+/// by version, clause and contribution.
+pub async fn citations(db: &Db, consultation: ConsultationId) -> Result<Vec<Citation>, StoreError> {
+    let rows: Vec<(i64, Option<ClauseKey>, ResponseId, ContributionId, String)> = with_pool!(db, pool => sqlx::query_as(
+            "SELECT v.number, rc.clause_key, r.id, m.contribution_id, r.outcome
+               FROM response_citations rc
+               JOIN agency_responses r ON r.id = rc.response_id
+               JOIN response_members m ON m.response_id = r.id
+               JOIN consultation_versions v ON v.id = rc.version_id
+              WHERE r.consultation_id = $1
+              ORDER BY v.number, rc.clause_key, m.contribution_id",
+        )
+        .bind(consultation)
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter()
+        .map(
+            |(version, clause_key, response_id, contribution_id, outcome)| {
+                Ok(Citation {
+                    version: stored("consultation_versions", "number", version)?,
+                    clause_key,
+                    response_id,
+                    contribution_id,
+                    outcome: Outcome::parse(&outcome).ok_or_else(|| {
+                        StoreError::corrupt("agency_responses", "outcome", outcome)
+                    })?,
+                })
+            },
+        )
+        .collect()
+}
+
+/// The published contributions of `consultation` whose answer changed the draft
+/// (accepted, partly accepted), oldest first, up to `limit`, with how many there are.
+pub async fn adopted(
+    db: &Db,
+    consultation: ConsultationId,
+    limit: u32,
+) -> Result<(Vec<ContributionId>, i64), StoreError> {
+    // The outcomes that changed the draft, as the domain says (codes are fixed words).
+    let changed: Vec<String> = Outcome::ALL
+        .into_iter()
+        .filter(|o| o.changed_policy())
+        .map(|o| format!("'{}'", o.as_str()))
+        .collect();
+    let from = format!(
+        "FROM contributions c
+           JOIN response_members m ON m.contribution_id = c.id
+           JOIN agency_responses r ON r.id = m.response_id
+          WHERE c.consultation_id = $1 AND c.status = 'published'
+            AND r.outcome IN ({})",
+        changed.join(", ")
+    );
+    Ok(with_pool!(db, pool => {
+        let ids: Vec<ContributionId> = sqlx::query_scalar(&format!(
+            "SELECT c.id {from} ORDER BY c.created_at, c.id LIMIT $2"
+        ))
+        .bind(consultation)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+            .bind(consultation)
+            .fetch_one(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((ids, n))
+    })?)
+}

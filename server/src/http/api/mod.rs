@@ -5,6 +5,7 @@
 
 mod consultations;
 mod contributions;
+mod impact;
 mod search;
 
 use app::domain::LocalizedText;
@@ -39,6 +40,7 @@ const MAX_PER_PAGE: u32 = 100;
         consultations::get_version,
         contributions::list_contributions,
         contributions::get_contribution,
+        impact::get_impact,
         search::search
     ),
     tags(
@@ -71,6 +73,7 @@ pub fn routes() -> Router<AppState> {
             route::API_CONTRIBUTION,
             get(contributions::get_contribution),
         )
+        .route(route::API_IMPACT, get(impact::get_impact))
         .route(route::API_SEARCH, get(search::search))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
