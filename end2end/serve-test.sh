@@ -31,6 +31,9 @@ SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب 
 # And one for the moderation journeys (tests/moderation.spec.ts).
 SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
   "$bin" create-admin --email moderation-admin@shura.test --name "مشرف المحتوى"
+# And one who answers contributions for the agency (tests/responses.spec.ts).
+SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
+  "$bin" create-admin --email responses-admin@shura.test --name "Reem Al-Harbi"
 "$bin" serve &
 server_pid=$!
 trap 'kill "$server_pid" "$smtp_pid" 2>/dev/null || true; rm -rf "$data"' EXIT

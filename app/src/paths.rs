@@ -180,6 +180,11 @@ pub fn api_impact(slug: &str) -> String {
     format!("{}/impact", api_consultation(slug))
 }
 
+/// Every contribution of a consultation as CSV.
+pub fn api_contributions_csv(slug: &str) -> String {
+    format!("{}/contributions.csv", api_consultation(slug))
+}
+
 /// One response of a consultation: its members, revisions and the clauses it changed.
 pub fn response(lang: Lang, slug: &str, id: ResponseId) -> String {
     format!("{}/responses/{id}", consultation(lang, slug))
@@ -651,6 +656,7 @@ pub mod route {
     pub const API_CONTRIBUTIONS: &str = "/api/v1/consultations/{slug}/contributions";
     pub const API_CONTRIBUTION: &str = "/api/v1/contributions/{id}";
     pub const API_IMPACT: &str = "/api/v1/consultations/{slug}/impact";
+    pub const API_CONTRIBUTIONS_CSV: &str = "/api/v1/consultations/{slug}/contributions.csv";
     pub const API_SEARCH: &str = "/api/v1/search";
 }
 

@@ -139,6 +139,7 @@ pub fn TimingSummary(t: TimingView, lang: Lang) -> impl IntoView {
     } else {
         "—".to_owned()
     };
+    let n = t.target_days;
     view! {
         <dl class="timing" data-overdue=t.overdue.to_string()>
             <div><dt>{td_string!(l, timing_answered)}</dt>
@@ -147,10 +148,12 @@ pub fn TimingSummary(t: TimingView, lang: Lang) -> impl IntoView {
             <div><dt>{td_string!(l, timing_p90)}</dt><dd>{days(t.p90_days)}</dd></div>
             <div><dt>{td_string!(l, timing_late)}</dt><dd>{digits(t.answered_late)}</dd></div>
             <div><dt>{td_string!(l, timing_overdue)}</dt><dd>{digits(t.overdue)}</dd></div>
-            <div><dt>{td_string!(l, timing_target)}</dt>
-                <dd>{let n = t.target_days; td!(l, timing_target_days, count = move || n, num = shown(n))}
-                    {t.deadline.map(|d| view! { " — "<DateText date=d /> })}</dd></div>
         </dl>
+        <p class="timing__promise">
+            <strong>{td_string!(l, timing_target)}": "</strong>
+            {td!(l, timing_target_days, count = move || n, num = shown(n))}
+            {t.deadline.map(|d| view! { " — "<DateText date=d /> })}
+        </p>
     }
 }
 
@@ -774,7 +777,8 @@ pub fn ImpactPage() -> impl IntoView {
                         </section>
                         <p class="impact__data">
                             {td_string!(l, impact_open_data)}" "
-                            <a href=paths::api_impact(&slug) dir="ltr">"JSON"</a>
+                            <a href=paths::api_impact(&slug) dir="ltr">"JSON"</a>" · "
+                            <a href=paths::api_contributions_csv(&slug) dir="ltr">"CSV"</a>
                         </p>
                     }.into_any()
                 })}

@@ -363,7 +363,7 @@ pub fn is_public_page(path: &str) -> bool {
         ["consultations"] | ["moderation-rules"] | ["terms"] | ["privacy"] => true,
         ["agencies", slug] => !slug.is_empty(),
         ["consultations", slug] => !slug.is_empty(),
-        ["consultations", slug, "diff" | "moderation"] => !slug.is_empty(),
+        ["consultations", slug, "diff" | "moderation" | "impact"] => !slug.is_empty(),
         ["consultations", slug, "versions", n] => !slug.is_empty() && !n.is_empty(),
         _ => false,
     }
@@ -383,6 +383,7 @@ mod tests {
             "/en/consultations/x/versions/2",
             "/en/consultations/x/diff",
             "/ar/consultations/x/moderation",
+            "/ar/consultations/x/impact",
             "/en/agencies/digital-government-authority",
             "/ar/moderation-rules",
         ] {
@@ -395,6 +396,7 @@ mod tests {
             "/en/sign-in",
             "/en/register",
             "/en/moderation",
+            "/en/consultations/x/responses",
             "/en/admin",
             "/en/consultations/x/edit",
             "/en/agencies/x/staff",

@@ -223,6 +223,41 @@ http_tests! {
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     }
 
+    async fn the_csv_has_the_documented_header_and_a_row_per_contribution(server, demo = true) {
+        let db = &server.test_db.db;
+        let res = server.get(&format!("/api/v1/consultations/{GUIDELINE}/contributions.csv")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+        let body = res.text().await.expect("body");
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+        // As docs/open-data.md lists them.
+        assert_eq!(header, [
+            "id", "parent_id", "version", "clause", "channel", "speaker_kind", "organisation",
+            "created_at", "status", "outcome", "reasons_ar", "reasons_en", "responded_at",
+            "response_id", "changed_clauses",
+        ]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        let c = consultations::by_slug(db, GUIDELINE).await.expect("q").expect("c");
+        let list = contributions::of_consultation(db, c.id).await.expect("list");
+        assert_eq!(rows.len(), list.len(), "one row per contribution");
+        let ids: Vec<ContributionId> = list.iter().map(|x| x.id).collect();
+        let answers = responses::of_contributions(db, &ids).await.expect("answers");
+        assert!(!answers.is_empty());
+        for a in &answers {
+            let row = rows.iter().find(|r| r[0] == a.contribution_id.to_string()).expect("its row");
+            assert_eq!(&row[9], a.response.written.outcome.as_str());
+            assert_eq!(&row[10], a.response.written.reasons.ar.as_deref().unwrap_or_default());
+            assert_eq!(&row[13], a.response.id.to_string());
+            let changed: Vec<String> = a.response.changes.iter()
+                .map(|ch| format!("{}:{}", ch.version, ch.clause_key.as_ref().map(ToString::to_string).unwrap_or_default()))
+                .collect();
+            assert_eq!(&row[14], changed.join(";"));
+        }
+        let missing = server.get("/api/v1/consultations/no-such-thing/contributions.csv").await;
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    }
+
     async fn only_the_agencys_own_staff_respond(server, demo = true) {
         let db = &server.test_db.db;
         let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");

@@ -883,3 +883,44 @@ pub async fn adopted(
         Ok::<_, sqlx::Error>((ids, n))
     })?)
 }
+
+/// One contribution as the open-data CSV lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: ContributionId,
+    pub parent_id: Option<ContributionId>,
+    pub version: i64,
+    pub clause_key: Option<ClauseKey>,
+    pub channel: String,
+    pub org_kind: Option<String>,
+    pub org_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub reasons_ar: Option<String>,
+    pub reasons_en: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub response_id: Option<ResponseId>,
+}
+
+/// Every contribution of `consultation` (all statuses), in id order, with its answer:
+/// one query, whatever their number.
+pub async fn export_rows(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Vec<ExportRow>, StoreError> {
+    Ok(with_pool!(db, pool => sqlx::query_as(
+        "SELECT c.id, c.parent_id, v.number AS version, c.clause_key, c.channel, c.org_kind,
+                c.org_name, c.created_at, c.status, r.outcome, r.reasons_ar, r.reasons_en,
+                m.answered_at, m.response_id
+           FROM contributions c
+           JOIN consultation_versions v ON v.id = c.version_id
+           LEFT JOIN response_members m ON m.contribution_id = c.id
+           LEFT JOIN agency_responses r ON r.id = m.response_id
+          WHERE c.consultation_id = $1
+          ORDER BY c.id",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?)
+}

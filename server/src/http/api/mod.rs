@@ -5,6 +5,7 @@
 
 mod consultations;
 mod contributions;
+mod export;
 mod impact;
 mod search;
 
@@ -40,6 +41,7 @@ const MAX_PER_PAGE: u32 = 100;
         consultations::get_version,
         contributions::list_contributions,
         contributions::get_contribution,
+        export::contributions_csv,
         impact::get_impact,
         search::search
     ),
@@ -74,6 +76,7 @@ pub fn routes() -> Router<AppState> {
             get(contributions::get_contribution),
         )
         .route(route::API_IMPACT, get(impact::get_impact))
+        .route(route::API_CONTRIBUTIONS_CSV, get(export::contributions_csv))
         .route(route::API_SEARCH, get(search::search))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
