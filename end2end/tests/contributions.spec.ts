@@ -214,10 +214,12 @@ test('contributions received at a workshop, by email and by letter say where the
     const letter = contributions.locator('.contribution', { has: page.locator('[data-channel=letter]') });
     await expect(letter.locator('.response__outcome')).toHaveText(lang === 'ar' ? 'مقبولة' : 'Accepted');
     const change = letter.locator('.response__change a');
-    await expect(change).toHaveAttribute('href', `/${lang}/consultations/street-vendors-regulation/versions/2#clause-locations`);
+    // It leads to that clause in the comparison of the versions, which names it back.
+    await expect(change).toHaveAttribute('href', `/${lang}/consultations/street-vendors-regulation/diff?from=1&to=2#diff-locations`);
     await screenshotOf(contributions, testInfo, `offline-contributions-${lang}`);
     await change.click();
-    await expect(page.locator('#clause-locations')).toContainText(lang === 'ar' ? 'خمسين' : 'fifty metres');
+    await expect(page.locator('#diff-locations')).toContainText(lang === 'ar' ? 'خمسين' : 'fifty');
+    await expect(page.locator('#diff-locations .diff-row__because a')).not.toHaveCount(0);
   }
 });
 

@@ -110,3 +110,7 @@ END;
 $$;
 CREATE TRIGGER response_citations_stamp AFTER INSERT OR DELETE ON response_citations
     FOR EACH ROW EXECUTE FUNCTION response_citations_stamp();
+
+-- The response queue lists a consultation's contributions oldest first, and the
+-- timing counts those written before a deadline: both walk this index.
+CREATE INDEX contributions_by_age ON contributions (consultation_id, status, created_at);

@@ -95,3 +95,7 @@ CREATE TRIGGER response_citations_stamp_delete AFTER DELETE ON response_citation
     UPDATE consultations SET threads_stamp = threads_stamp + 1
      WHERE id = (SELECT consultation_id FROM agency_responses WHERE id = OLD.response_id);
 END;
+
+-- The response queue lists a consultation's contributions oldest first, and the
+-- timing counts those written before a deadline: both walk this index.
+CREATE INDEX contributions_by_age ON contributions (consultation_id, status, created_at);

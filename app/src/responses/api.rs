@@ -359,12 +359,7 @@ mod ssr {
         let now = state.clock.now();
         let i = impact::impact(&state.db, &c, now).await?;
         let (adopted_ids, adopted_total) = responses::adopted(&state.db, c.id, IMPACT_LIST).await?;
-        let waiting_query = QueueQuery {
-            page: 1,
-            ..QueueQuery::default()
-        };
-        let (waiting_ids, _) =
-            responses::queue(&state.db, c.id, &waiting_query, IMPACT_LIST, 0).await?;
+        let waiting_ids = responses::oldest_unanswered(&state.db, c.id, IMPACT_LIST).await?;
         let tz = c.agency_time_zone.clone();
         let items = |ids: Vec<ContributionId>| {
             let (state, c, tz) = (&state, &c, &tz);
@@ -396,7 +391,7 @@ mod ssr {
         let adopted = items(adopted_ids).await?;
         let waiting = items(waiting_ids).await?;
         Ok(ImpactView {
-            timing: service::timing_view(&state, &c, lang).await?,
+            timing: service::timing_of(&c, &i.timing, lang),
             first_version: i.first_version,
             latest_version: i.latest_version,
             counts: counts(&i.counts),

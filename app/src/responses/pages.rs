@@ -477,6 +477,9 @@ pub fn ResponseQueuePage() -> impl IntoView {
                                     <input type="hidden" name=field::BACK value=q.to_query() />
                                     <FormSummary feedback=fb.clone() lang />
                                     {member_error.map(|e| view! { <p class="field__error" id="member-error">{digits(e.text(lang))}</p> })}
+                                    {any_open.then(|| view! {
+                                        <p class="responses__jump"><a href="#answer">{td_string!(l, responses_answer_ticked)}" ↓"</a></p>
+                                    })}
                                     <ol class="responses__list">
                                         {items.into_iter().map(|item| {
                                             let ticked = ticked.contains(&item.id.to_string());
@@ -582,7 +585,7 @@ pub fn ResponseDetailPage() -> impl IntoView {
                                     <input type="hidden" name="csrf" value=csrf />
                                     <input type="hidden" name="intent" value=ResponseIntent::Cite.as_str() />
                                     <FormSummary feedback=cite_fb lang />
-                                    <fieldset>
+                                    <fieldset class="choices choices--column">
                                         <legend>{td_string!(l, response_changes_hint)}</legend>
                                         {d.changeable.iter().map(|c| {
                                             let value = match &c.key {
@@ -591,7 +594,7 @@ pub fn ResponseDetailPage() -> impl IntoView {
                                             };
                                             let id = format!("change-{}", value.replace(':', "-"));
                                             let label = match (&c.key, c.number) {
-                                                (Some(_), n) => format!("{} — {} {}", version_and_clause(c.version, n, lang), change_label(c.how, lang), c.title),
+                                                (Some(_), n) => format!("{} — {}: {}", version_and_clause(c.version, n, lang), change_label(c.how, lang), c.title),
                                                 (None, _) => format!("{} — {}", version_and_clause(c.version, None, lang), change_label(None, lang)),
                                             };
                                             let label_for = id.clone();

@@ -39,7 +39,12 @@ pub async fn timing_view(
 ) -> Result<TimingView, StoreError> {
     let now = state.clock.now();
     let t = responses::timing(&state.db, Scope::Consultation(c.id), now).await?;
-    Ok(TimingView {
+    Ok(timing_of(c, &t, lang))
+}
+
+/// Figures already counted for consultation `c`, as the pages show them.
+pub fn timing_of(c: &Consultation, t: &responses::Timing, lang: Lang) -> TimingView {
+    TimingView {
         contributions: t.contributions,
         answered: t.answered,
         median_days: t.median_days,
@@ -48,7 +53,7 @@ pub async fn timing_view(
         overdue: t.overdue,
         target_days: c.response_target_days,
         deadline: Some(label(deadline(c, c.closes_at), &c.agency_time_zone, lang)),
-    })
+    }
 }
 
 /// How fast an agency answers, over all its public consultations.

@@ -682,16 +682,6 @@ pub struct Timing {
     pub overdue: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct TimingRow {
-    contributions: i64,
-    answered: i64,
-    median_days: Option<f64>,
-    p90_days: Option<f64>,
-    answered_late: i64,
-    overdue: i64,
-}
-
 /// Whose contributions a [`Timing`] is about.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
@@ -700,66 +690,129 @@ pub enum Scope {
     Agency(crate::domain::AgencyId),
 }
 
-/// The response figures of `scope` at `now`.
+/// The answered contributions of `scope`, reached from its responses (a consultation's
+/// are found through `agency_responses_by_consultation`, never by reading every
+/// contribution), with the filter `published` adds.
+fn answered_from(scope: Scope) -> String {
+    let scope_sql = match scope {
+        Scope::Consultation(_) => "r.consultation_id = $1".to_owned(),
+        Scope::Agency(_) => format!(
+            "k.agency_id = $1 AND {}",
+            crate::ssr::consultations::store::public_sql("k")
+        ),
+    };
+    format!(
+        "FROM agency_responses r
+           JOIN consultations k ON k.id = r.consultation_id
+           JOIN agencies a ON a.id = k.agency_id
+           JOIN response_members m ON m.response_id = r.id
+           JOIN contributions c ON c.id = m.contribution_id
+          WHERE c.status = 'published' AND {scope_sql}"
+    )
+}
+
+fn scope_id(scope: Scope) -> i64 {
+    match scope {
+        Scope::Consultation(c) => c.0,
+        Scope::Agency(a) => a.0,
+    }
+}
+
+/// The response figures of `scope` at `now`. The answered contributions are reached
+/// from the responses (one sort of their times gives both percentiles and the late
+/// ones); the unanswered past their deadline are counted on the index of contributions
+/// by age, and only for comment periods whose deadline has passed.
 pub async fn timing(db: &Db, scope: Scope, now: DateTime<Utc>) -> Result<Timing, StoreError> {
-    // The deadline and a duration in days are written per backend; the rest is shared.
-    let (deadline, days, late, overdue) = match db {
+    // A duration in days, and "after the deadline", are written per backend.
+    let (days, late) = match db {
         Db::Sqlite(_) => (
-            "max(julianday(k.closes_at), julianday(c.created_at)) + a.response_target_days",
-            "(julianday(answered_at) - julianday(created_at))",
-            "julianday(answered_at) > deadline",
-            "answered_at IS NULL AND julianday($2) > deadline",
+            "(julianday(m.answered_at) - julianday(c.created_at))",
+            "julianday(m.answered_at) > max(julianday(k.closes_at), julianday(c.created_at))
+                 + a.response_target_days",
         ),
         Db::Postgres(_) => (
-            "GREATEST(k.closes_at, c.created_at) + a.response_target_days * INTERVAL '1 day'",
-            "(EXTRACT(EPOCH FROM (answered_at - created_at)) / 86400.0)::float8",
-            "answered_at > deadline",
-            "answered_at IS NULL AND $2 > deadline",
+            "(EXTRACT(EPOCH FROM (m.answered_at - c.created_at)) / 86400.0)::float8",
+            "m.answered_at > GREATEST(k.closes_at, c.created_at)
+                 + a.response_target_days * INTERVAL '1 day'",
         ),
     };
-    let (scope_sql, id) = match scope {
-        Scope::Consultation(c) => ("c.consultation_id = $1".to_owned(), c.0),
-        Scope::Agency(a) => (
-            format!(
-                "k.agency_id = $1 AND {}",
-                crate::ssr::consultations::store::public_sql("k")
-            ),
-            a.0,
-        ),
-    };
+    let id = scope_id(scope);
+    // One sort of the answered ones' times: their number, the late ones, and the
+    // nearest-rank median and 90th percentile (the ⌈p·n⌉-th smallest).
     let sql = format!(
-        "WITH x AS (
-             SELECT c.created_at, m.answered_at, {deadline} AS deadline
-               FROM contributions c
-               JOIN consultations k ON k.id = c.consultation_id
-               JOIN agencies a ON a.id = k.agency_id
-               LEFT JOIN response_members m ON m.contribution_id = c.id
-              WHERE c.status = 'published' AND {scope_sql}
-         ), d AS (
-             SELECT {days} AS days, ROW_NUMBER() OVER (ORDER BY {days}) AS n,
-                    COUNT(*) OVER () AS total
-               FROM x WHERE answered_at IS NOT NULL
-         )
-         SELECT (SELECT COUNT(*) FROM x) AS contributions,
-                (SELECT COUNT(*) FROM d) AS answered,
-                (SELECT days FROM d WHERE n = (total + 1) / 2) AS median_days,
-                (SELECT days FROM d WHERE n = (9 * total + 9) / 10) AS p90_days,
-                (SELECT COUNT(*) FROM x WHERE {late}) AS answered_late,
-                (SELECT COUNT(*) FROM x WHERE {overdue}) AS overdue"
+        "SELECT n, days, total, late FROM (
+             SELECT ROW_NUMBER() OVER (ORDER BY {days}) AS n, {days} AS days,
+                    COUNT(*) OVER () AS total,
+                    SUM(CASE WHEN {late} THEN 1 ELSE 0 END) OVER () AS late
+               {}
+         ) ranked
+          WHERE n = (total + 1) / 2 OR n = (9 * total + 9) / 10",
+        answered_from(scope)
     );
-    let r: TimingRow = with_pool!(db, pool => sqlx::query_as(&sql)
+    let ranked: Vec<(i64, f64, i64, i64)> =
+        with_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_all(pool).await)?;
+    let (answered, answered_late) = ranked.first().map_or((0, 0), |r| (r.2, r.3));
+    let at = |r: i64| ranked.iter().find(|x| x.0 == r).map(|x| x.1);
+    let (median_rank, p90_rank) = ((answered + 1) / 2, (9 * answered + 9) / 10);
+    // Every contribution, and the unanswered past their deadline: written before
+    // `now - target` in a period that closed before it too.
+    let scope_sql = match scope {
+        Scope::Consultation(_) => "c.consultation_id = $1".to_owned(),
+        Scope::Agency(_) => format!(
+            "k.agency_id = $1 AND {}",
+            crate::ssr::consultations::store::public_sql("k")
+        ),
+    };
+    let target: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(&match scope {
+        Scope::Consultation(_) => "SELECT a.response_target_days FROM consultations k
+                                     JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1",
+        Scope::Agency(_) => "SELECT response_target_days FROM agencies WHERE id = $1",
+    })
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    let cut = now - chrono::Duration::days(target.unwrap_or(0));
+    let counts = format!(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN k.closes_at < $2 AND c.created_at < $2
+                                   AND NOT EXISTS (SELECT 1 FROM response_members m
+                                                    WHERE m.contribution_id = c.id)
+                                  THEN 1 ELSE 0 END), 0)
+           FROM contributions c JOIN consultations k ON k.id = c.consultation_id
+          WHERE c.status = 'published' AND {scope_sql}"
+    );
+    let (contributions, overdue): (i64, i64) = with_pool!(db, pool => sqlx::query_as(&counts)
         .bind(id)
-        .bind(now)
+        .bind(cut)
         .fetch_one(pool)
         .await)?;
     Ok(Timing {
-        contributions: r.contributions,
-        answered: r.answered,
-        median_days: r.median_days,
-        p90_days: r.p90_days,
-        answered_late: r.answered_late,
-        overdue: r.overdue,
+        contributions,
+        answered,
+        median_days: at(median_rank),
+        p90_days: at(p90_rank),
+        answered_late,
+        overdue,
     })
+}
+
+/// The first `limit` unanswered published contributions of `consultation`, longest
+/// waiting first (the queue's first page, without counting the rest).
+pub async fn oldest_unanswered(
+    db: &Db,
+    consultation: ConsultationId,
+    limit: u32,
+) -> Result<Vec<ContributionId>, StoreError> {
+    Ok(with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT c.id FROM contributions c
+          WHERE c.consultation_id = $1 AND c.status = 'published'
+            AND NOT EXISTS (SELECT 1 FROM response_members m WHERE m.contribution_id = c.id)
+          ORDER BY c.created_at, c.id LIMIT $2",
+    )
+    .bind(consultation)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await)?)
 }
 
 /// How many published contributions of a consultation there are per clause (`None`:
@@ -775,32 +828,51 @@ pub async fn outcome_counts(
     db: &Db,
     consultation: ConsultationId,
 ) -> Result<Vec<OutcomeCount>, StoreError> {
-    let rows: Vec<(Option<ClauseKey>, Option<String>, i64)> = with_pool!(db, pool => sqlx::query_as(
-        "SELECT c.clause_key, r.outcome, COUNT(*)
-           FROM contributions c
-           LEFT JOIN response_members m ON m.contribution_id = c.id
-           LEFT JOIN agency_responses r ON r.id = m.response_id
-          WHERE c.consultation_id = $1 AND c.status = 'published'
-          GROUP BY c.clause_key, r.outcome",
-    )
-    .bind(consultation)
-    .fetch_all(pool)
-    .await)?;
-    rows.into_iter()
-        .map(|(clause_key, outcome, n)| {
-            let outcome = outcome
-                .map(|o| {
-                    Outcome::parse(&o)
-                        .ok_or_else(|| StoreError::corrupt("agency_responses", "outcome", o))
-                })
-                .transpose()?;
-            Ok(OutcomeCount {
-                clause_key,
-                outcome,
-                n,
-            })
-        })
-        .collect()
+    // All per clause (the covering index by clause), then the answered ones per clause
+    // and outcome from the responses; the difference is unanswered.
+    let (all, answered): (
+        Vec<(Option<ClauseKey>, i64)>,
+        Vec<(Option<ClauseKey>, String, i64)>,
+    ) = with_pool!(db, pool => {
+        let all = sqlx::query_as(
+            "SELECT clause_key, COUNT(*) FROM contributions
+              WHERE consultation_id = $1 AND status = 'published' GROUP BY clause_key",
+        )
+        .bind(consultation)
+        .fetch_all(pool)
+        .await?;
+        let answered = sqlx::query_as(&format!(
+            "SELECT c.clause_key, r.outcome, COUNT(*) {} GROUP BY c.clause_key, r.outcome",
+            answered_from(Scope::Consultation(consultation))
+        ))
+        .bind(consultation)
+        .fetch_all(pool)
+        .await?;
+        Ok::<_, sqlx::Error>((all, answered))
+    })?;
+    let mut out = Vec::with_capacity(all.len() + answered.len());
+    for (clause_key, n) in all {
+        let answered_here: i64 = answered
+            .iter()
+            .filter(|(k, _, _)| *k == clause_key)
+            .map(|(_, _, n)| n)
+            .sum();
+        out.push(OutcomeCount {
+            clause_key,
+            outcome: None,
+            n: n - answered_here,
+        });
+    }
+    for (clause_key, outcome, n) in answered {
+        let outcome = Outcome::parse(&outcome)
+            .ok_or_else(|| StoreError::corrupt("agency_responses", "outcome", outcome))?;
+        out.push(OutcomeCount {
+            clause_key,
+            outcome: Some(outcome),
+            n,
+        });
+    }
+    Ok(out)
 }
 
 /// A clause said to have changed because of a response, with one contribution that
@@ -861,11 +933,8 @@ pub async fn adopted(
         .map(|o| format!("'{}'", o.as_str()))
         .collect();
     let from = format!(
-        "FROM contributions c
-           JOIN response_members m ON m.contribution_id = c.id
-           JOIN agency_responses r ON r.id = m.response_id
-          WHERE c.consultation_id = $1 AND c.status = 'published'
-            AND r.outcome IN ({})",
+        "{} AND r.outcome IN ({})",
+        answered_from(Scope::Consultation(consultation)),
         changed.join(", ")
     );
     Ok(with_pool!(db, pool => {
