@@ -101,9 +101,15 @@ pub struct ClauseImpactView {
     pub title: String,
     pub counts: CountsView,
     pub change: Option<crate::domain::draft::ClauseChange>,
+    /// The first contributions whose responses cite it (the page links these).
     pub cited_by: Vec<ContributionId>,
+    /// How many cite it in all (the JSON lists every one).
+    pub cited_total: usize,
     pub cited_in: Vec<u32>,
 }
+
+/// How many citing contributions the impact page links per clause.
+pub const CITED_SHOWN: usize = 12;
 
 /// A contribution in the impact page's lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -409,7 +415,8 @@ mod ssr {
                         .unwrap_or_default(),
                     counts: counts(&cl.counts),
                     change: cl.change,
-                    cited_by: cl.cited_by.clone(),
+                    cited_by: cl.cited_by.iter().take(CITED_SHOWN).copied().collect(),
+                    cited_total: cl.cited_by.len(),
                     cited_in: cl.cited_in.clone(),
                 })
                 .collect(),

@@ -743,6 +743,10 @@ pub fn ImpactPage() -> impl IntoView {
                                                     {cl.cited_by.iter().map(|id| view! {
                                                         <a href=paths::contribution(lang, &slug, *id)>{digits(format!("#{id}"))}</a>" "
                                                     }).collect_view()}
+                                                    {(cl.cited_total > cl.cited_by.len()).then(|| {
+                                                        let more = cl.cited_total - cl.cited_by.len();
+                                                        view! { <span class="impact__more">{td!(l, impact_more, count = move || more, num = shown(more))}</span> }
+                                                    })}
                                                 </td>
                                             </tr>
                                         }

@@ -763,11 +763,14 @@ pub async fn timing(db: &Db, scope: Scope, now: DateTime<Utc>) -> Result<Timing,
             crate::ssr::consultations::store::public_sql("k")
         ),
     };
-    let target: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(&match scope {
-        Scope::Consultation(_) => "SELECT a.response_target_days FROM consultations k
-                                     JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1",
+    let target_sql = match scope {
+        Scope::Consultation(_) => {
+            "SELECT a.response_target_days FROM consultations k
+                                     JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1"
+        }
         Scope::Agency(_) => "SELECT response_target_days FROM agencies WHERE id = $1",
-    })
+    };
+    let target: Option<i64> = with_pool!(db, pool => sqlx::query_scalar(target_sql)
     .bind(id)
     .fetch_optional(pool)
     .await)?;
@@ -830,10 +833,9 @@ pub async fn outcome_counts(
 ) -> Result<Vec<OutcomeCount>, StoreError> {
     // All per clause (the covering index by clause), then the answered ones per clause
     // and outcome from the responses; the difference is unanswered.
-    let (all, answered): (
-        Vec<(Option<ClauseKey>, i64)>,
-        Vec<(Option<ClauseKey>, String, i64)>,
-    ) = with_pool!(db, pool => {
+    type PerClause = Vec<(Option<ClauseKey>, i64)>;
+    type PerOutcome = Vec<(Option<ClauseKey>, String, i64)>;
+    let (all, answered): (PerClause, PerOutcome) = with_pool!(db, pool => {
         let all = sqlx::query_as(
             "SELECT clause_key, COUNT(*) FROM contributions
               WHERE consultation_id = $1 AND status = 'published' GROUP BY clause_key",
