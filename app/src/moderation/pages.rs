@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{moderation_log, moderation_queue, QueueItem};
 use crate::consultations::pages::DateText;
-use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory, Segment};
+use crate::domain::contribution::{ContributionStatus, ModerationAction, ReportCategory};
 use crate::domain::text::detect_lang;
 use crate::domain::{ContributionId, Lang};
 use crate::forms::FormFeedback;
@@ -16,7 +16,7 @@ use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{digits, page_title, use_lang};
-use crate::ui::text::LocalizedSpan;
+use crate::ui::text::{plain_paragraphs, LocalizedSpan};
 
 /// The name of a published rule.
 pub fn rule_label(c: ReportCategory, lang: Lang) -> &'static str {
@@ -229,22 +229,6 @@ pub fn ModerationQueuePage() -> impl IntoView {
     }
 }
 
-fn text(paragraphs: Vec<Vec<Segment>>) -> impl IntoView {
-    paragraphs
-        .into_iter()
-        .map(|p| {
-            let t: String = p
-                .into_iter()
-                .map(|s| match s {
-                    Segment::Text(t) | Segment::Link(t) => t,
-                })
-                .collect();
-            let lang = detect_lang(&t).map(Lang::code);
-            view! { <p dir="auto" lang=lang>{t}</p> }
-        })
-        .collect_view()
-}
-
 #[component]
 fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> impl IntoView {
     let l = lang.locale();
@@ -299,7 +283,7 @@ fn QueueEntry(item: QueueItem, csrf: String, fb: FormFeedback, lang: Lang) -> im
                 " · "<DateText date=item.created.clone() />
                 {item.hidden_category.map(|c| view! { " · "<span class="badge">{td_string!(l, moderation_hidden)}": "{rule_label(c, lang)}</span> })}
             </p>
-            <div class="contribution__body">{text(item.paragraphs.clone())}</div>
+            <div class="contribution__body">{plain_paragraphs(item.paragraphs.clone())}</div>
             {(!item.reports.is_empty()).then(|| view! {
                 <h3>{td_string!(l, moderation_reports)}</h3>
                 <ul class="moderation__reports">

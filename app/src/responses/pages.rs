@@ -16,7 +16,7 @@ use super::form::{field, QueueQuery, ResponseIntent};
 use crate::consultations::pages::DateText;
 use crate::contributions::api::{ClauseOption, ResponderView, ResponseView};
 use crate::contributions::pages::{channel_label, org_kind_label, version_and_clause};
-use crate::domain::contribution::{Channel, Segment};
+use crate::domain::contribution::Channel;
 use crate::domain::draft::ClauseChange;
 use crate::domain::response::Outcome;
 use crate::domain::search::SpeakerKind;
@@ -27,7 +27,7 @@ use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{use_form_feedback, FormSummary};
 use crate::ui::layout::{digits, page_title, shown, use_lang};
-use crate::ui::text::LocalizedSpan;
+use crate::ui::text::{plain_paragraphs, LocalizedSpan};
 
 /// The name of an outcome.
 pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
@@ -155,22 +155,6 @@ pub fn TimingSummary(t: TimingView, lang: Lang) -> impl IntoView {
             {t.deadline.map(|d| view! { " — "<DateText date=d /> })}
         </p>
     }
-}
-
-fn text(paragraphs: Vec<Vec<Segment>>) -> impl IntoView {
-    paragraphs
-        .into_iter()
-        .map(|p| {
-            let t: String = p
-                .into_iter()
-                .map(|s| match s {
-                    Segment::Text(t) | Segment::Link(t) => t,
-                })
-                .collect();
-            let lang = detect_lang(&t).map(Lang::code);
-            view! { <p dir="auto" lang=lang>{t}</p> }
-        })
-        .collect_view()
 }
 
 /// A `<select>` of a query parameter: the options as `(code, label)`.
@@ -381,7 +365,7 @@ fn QueueEntry(item: QueueItem, slug: String, ticked: bool, lang: Lang) -> impl I
                 })}
                 <label for=box_id class="queue-item__meta">{meta}</label>
             </div>
-            <div class="queue-item__body">{text(item.paragraphs.clone())}</div>
+            <div class="queue-item__body">{plain_paragraphs(item.paragraphs.clone())}</div>
             {item.response.clone().map(|r| {
                 let revise = paths::response(lang, &slug, r.id);
                 view! {

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
+use crate::domain::contribution::Segment;
+use crate::domain::text::detect_lang;
 use crate::domain::{Lang, LocalizedText};
 
 /// Renders `text` in `lang` if it exists, else in the other language, with `lang`/`dir`
@@ -25,4 +27,22 @@ pub fn LocalizedSpan(text: LocalizedText, lang: Lang) -> impl IntoView {
         }
         None => ().into_any(),
     }
+}
+
+/// A text as paragraphs of plain text (links shown as their address, not linked), each
+/// with the language it is written in, for pages that show what someone wrote to staff.
+pub fn plain_paragraphs(paragraphs: Vec<Vec<Segment>>) -> impl IntoView {
+    paragraphs
+        .into_iter()
+        .map(|p| {
+            let t: String = p
+                .into_iter()
+                .map(|s| match s {
+                    Segment::Text(t) | Segment::Link(t) => t,
+                })
+                .collect();
+            let lang = detect_lang(&t).map(Lang::code);
+            view! { <p dir="auto" lang=lang>{t}</p> }
+        })
+        .collect_view()
 }
