@@ -628,7 +628,6 @@ pub mod route {
         consultation_edit => "/consultations/{slug}/edit",
         responses => "/consultations/{slug}/responses",
         response => "/consultations/{slug}/responses/{id}",
-        impact => "/consultations/{slug}/impact",
         new_consultation => "/agencies/{slug}/consultations/new",
         version_markdown => "/consultations/{slug}/versions/{number}/markdown",
         agency_staff => "/agencies/{slug}/staff",

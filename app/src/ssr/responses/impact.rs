@@ -95,8 +95,14 @@ pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Imp
     let mut order: Vec<ClauseKey> = Vec::new();
     let latest = versions.last().map_or(1, |v| v.number);
     let first = versions.first().map_or(1, |v| v.number);
+    // The latest version's keys in their order, kept from the loop below.
+    let mut latest_order: Vec<ClauseKey> = Vec::new();
     for v in &versions {
-        for cl in consultations::clauses(db, v.id).await? {
+        let clauses = consultations::clauses(db, v.id).await?;
+        if v.number == latest {
+            latest_order = clauses.iter().map(|cl| cl.key.clone()).collect();
+        }
+        for cl in clauses {
             if cl.kind == ClauseKind::Heading {
                 continue;
             }
@@ -109,17 +115,13 @@ pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Imp
             last_seen.insert(cl.key, (v.number, cl.number, cl.text));
         }
     }
-    // The latest version's order first, then what it no longer has.
-    order.sort_by_key(|k| last_seen.get(k).map(|(v, _, _)| *v != latest));
-    if let Some(v) = versions.last() {
-        let position: HashMap<ClauseKey, usize> = consultations::clauses(db, v.id)
-            .await?
-            .into_iter()
-            .enumerate()
-            .map(|(i, cl)| (cl.key, i))
-            .collect();
-        order.sort_by_key(|k| position.get(k).copied().unwrap_or(usize::MAX));
-    }
+    // The latest version's order first, then what it no longer has, as first seen.
+    let position: HashMap<&ClauseKey, usize> = latest_order
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
+    order.sort_by_key(|k| position.get(k).copied().unwrap_or(usize::MAX));
 
     let mut counts = ByOutcome::new();
     let mut whole_draft = ByOutcome::new();

@@ -3,14 +3,17 @@
 //! clauses of later versions changed because of it. Only the consultation's agency
 //! speaks for it: its staff or admins, with their second factor passed.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::contribution::ContributionStatus;
 use crate::domain::response::Outcome;
-use crate::domain::{AgencyId, ClauseKey, ContributionId, Lang, LocalizedText, ResponseId};
+use crate::domain::{
+    AgencyId, ClauseKey, ContributionId, Lang, LocalizedText, ResponseId, VersionId,
+};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::responses::api::TimingView;
 use crate::responses::form::field;
@@ -20,7 +23,7 @@ use crate::ssr::admin::store::roles;
 use crate::ssr::calendar::label;
 use crate::ssr::consultations::store::{self as consultations, Consultation};
 use crate::ssr::contributions::store as contributions;
-use crate::ssr::db::StoreError;
+use crate::ssr::db::{StoreError, Tx};
 use crate::ssr::notifications::service as notify;
 use crate::ssr::responses::store::{self as responses, Responder, Scope, Written};
 use crate::ssr::state::AppState;
@@ -196,20 +199,24 @@ async fn responder(
     })
 }
 
-fn audit_entry(
+/// Records in the audit log, inside `tx`, what `signed` did to response `id`.
+async fn audit(
+    tx: &mut Tx,
     signed: &Signed,
     action: AuditAction,
     id: ResponseId,
     detail: serde_json::Value,
     ip: Option<String>,
-) -> AuditEntry {
-    AuditEntry {
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let entry = AuditEntry {
         actor: Some(signed.user.id),
         action,
         target: format!("response:{id}"),
         detail,
         ip,
-    }
+    };
+    audit::insert(tx, &entry, now).await
 }
 
 /// Answers the contributions ticked in `slug`'s queue with one response. Nothing is
@@ -255,9 +262,13 @@ pub async fn respond(
         "outcome": written.outcome.as_str(),
         "contributions": members,
     });
-    audit::insert(
+    audit(
         &mut tx,
-        &audit_entry(signed, AuditAction::ResponseWrite, id, detail, ip),
+        signed,
+        AuditAction::ResponseWrite,
+        id,
+        detail,
+        ip,
         now,
     )
     .await?;
@@ -323,9 +334,13 @@ pub async fn revise(
         "outcome": written.outcome.as_str(),
         "revision": revision,
     });
-    audit::insert(
+    audit(
         &mut tx,
-        &audit_entry(signed, AuditAction::ResponseRevise, id, detail, ip),
+        signed,
+        AuditAction::ResponseRevise,
+        id,
+        detail,
+        ip,
         now,
     )
     .await?;
@@ -354,6 +369,8 @@ pub async fn cite(
         .max()
         .unwrap_or(1);
     let mut chosen = Vec::new();
+    // Each version's clause keys, read once however many of its clauses are chosen.
+    let mut keys: HashMap<VersionId, HashSet<ClauseKey>> = HashMap::new();
     for (n, key) in changes {
         let gone = || {
             let mut errors = FieldErrors::default();
@@ -365,12 +382,17 @@ pub async fn cite(
             .find(|v| v.number == n && v.number > written_on && v.published_at.is_some())
             .ok_or_else(gone)?;
         if let Some(k) = &key {
+            // A clause of that version, or one it removed: of the version before.
             let previous = versions.iter().find(|p| p.number + 1 == n);
-            let mut known = consultations::clauses(&state.db, v.id).await?;
-            if let Some(p) = previous {
-                known.extend(consultations::clauses(&state.db, p.id).await?);
+            let mut known = false;
+            for version in std::iter::once(v).chain(previous) {
+                if let Entry::Vacant(e) = keys.entry(version.id) {
+                    let list = consultations::clauses(&state.db, version.id).await?;
+                    e.insert(list.into_iter().map(|cl| cl.key).collect());
+                }
+                known |= keys.get(&version.id).is_some_and(|ks| ks.contains(k));
             }
-            if !known.iter().any(|cl| &cl.key == k) {
+            if !known {
                 return Err(gone());
             }
         }
@@ -382,9 +404,13 @@ pub async fn cite(
     let mut tx = state.db.begin().await?;
     responses::set_changes(&mut tx, id, &chosen).await?;
     let detail = serde_json::json!({ "consultation": c.slug, "changes": chosen.len() });
-    audit::insert(
+    audit(
         &mut tx,
-        &audit_entry(signed, AuditAction::ResponseCite, id, detail, ip),
+        signed,
+        AuditAction::ResponseCite,
+        id,
+        detail,
+        ip,
         now,
     )
     .await?;
