@@ -13,7 +13,7 @@ use crate::admin::form::AdminIntent;
 use crate::agencies::form::StaffIntent;
 use crate::contributions::form::Done;
 use crate::domain::contribution::{ReportCategory, ThreadOrder};
-use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery, ResponseId};
+use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery, ResponseId, UserId};
 
 /// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -127,6 +127,11 @@ pub fn consultation_follow(lang: Lang, slug: &str) -> String {
 /// The staff editor of a consultation.
 pub fn consultation_edit(lang: Lang, slug: &str) -> String {
     format!("{}/edit", consultation(lang, slug))
+}
+
+/// The editor, at the latest version's citations (shown once it is version 2 or later).
+pub fn consultation_edit_citations(lang: Lang, slug: &str) -> String {
+    format!("{}#cite", consultation_edit(lang, slug))
 }
 
 /// The form that creates a consultation for an agency.
@@ -314,6 +319,39 @@ pub fn contribution_done(
 
 // ---------------------------------------------------------------------------------
 // Agencies, administration, moderation
+
+/// A concluded consultation's final report.
+pub fn report(lang: Lang, slug: &str) -> String {
+    format!("{}/report", consultation(lang, slug))
+}
+
+/// The Atom feed of new public consultations.
+pub fn consultations_feed(lang: Lang) -> String {
+    page(lang, "/feeds/consultations.atom")
+}
+
+/// The Atom feed of a consultation's versions and responses.
+pub fn consultation_feed(lang: Lang, slug: &str) -> String {
+    format!("{}/feed.atom", consultation(lang, slug))
+}
+
+/// A response as a feed entry names it: stable whatever its revisions.
+pub fn response_entry(lang: Lang, slug: &str, id: ResponseId) -> String {
+    format!("{}#response-{id}", consultation(lang, slug))
+}
+
+/// A contributor's public profile.
+pub fn person(lang: Lang, id: UserId) -> String {
+    page(lang, &format!("/people/{id}"))
+}
+
+/// A later page of a contributor's profile.
+pub fn person_page(lang: Lang, id: UserId, n: u32) -> String {
+    if n <= 1 {
+        return person(lang, id);
+    }
+    format!("{}?page={n}", person(lang, id))
+}
 
 /// An agency's public page.
 pub fn agency(lang: Lang, slug: &str) -> String {
@@ -630,6 +668,8 @@ pub mod route {
         response => "/consultations/{slug}/responses/{id}",
         new_consultation => "/agencies/{slug}/consultations/new",
         version_markdown => "/consultations/{slug}/versions/{number}/markdown",
+        consultations_feed => "/feeds/consultations.atom",
+        consultation_feed => "/consultations/{slug}/feed.atom",
         agency_staff => "/agencies/{slug}/staff",
         admin => "/admin",
         moderation => "/moderation",

@@ -19,10 +19,12 @@ use crate::agencies::pages::{AgencyPublicPage, AgencyStaffPage};
 use crate::consultations::editing::{EditConsultationPage, NewConsultationPage};
 use crate::consultations::pages::{ConsultationListPage, HomePage};
 use crate::consultations::reading::{ConsultationPage, DiffPage};
+use crate::contributions::profile::ProfilePage;
 use crate::domain::Lang;
 use crate::frame::{Layout, NotFound};
 use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, ModerationRulesPage};
 use crate::responses::pages::{ImpactPage, ResponseDetailPage, ResponseQueuePage};
+use crate::responses::report::ReportPage;
 use crate::search::pages::SearchPage;
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
@@ -118,8 +120,10 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("edit")) view=EditConsultationPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("moderation")) view=ModerationLogPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("impact")) view=ImpactPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("report")) view=ReportPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses")) view=ResponseQueuePage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses"), ParamSegment("id")) view=ResponseDetailPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("people"), ParamSegment("id")) view=ProfilePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />
             <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async />

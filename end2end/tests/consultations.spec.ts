@@ -270,8 +270,8 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
     '6. The agency publishes a list of its available datasets.');
   await page.locator('#field-change_note_ar').fill('تعديل البندين 2 و8 وإضافة بند عن قائمة البيانات.');
   await page.locator('form:has(input[name=intent][value=save]) button[type=submit]').click();
-  await expect(page).toHaveURL(new RegExp(`/ar/consultations/${slug}/edit$`));
-  await expect(page.locator('.card__meta')).toContainText('2');
+  await expect(page).toHaveURL(new RegExp(`/ar/consultations/${slug}/edit#cite$`));
+  await expect(page.locator('.card__meta').first()).toContainText('2');
 
   for (const lang of ['ar', 'en'] as const) {
     await reader.goto(`/${lang}/consultations/${slug}/diff?from=1&to=2`);

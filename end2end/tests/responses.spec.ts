@@ -1,5 +1,5 @@
 import { test, expect, Page } from './guard';
-import { ADMIN_PASSWORD, citizen, screenshot, totpCode, waitForMail } from './helpers';
+import { ADMIN_PASSWORD, citizen, screenshot, screenshotOf, totpCode, waitForMail } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
 const RESPONDER = 'responses-admin@shura.test';
@@ -27,6 +27,9 @@ async function queued(page: Page): Promise<string[]> {
 test.describe.configure({ mode: 'serial' });
 
 let secret = '';
+// The citizen of the first journey, whose contribution the agency partly accepted.
+let authorId = '';
+let authorEmail = '';
 // When the last code used was for: a code is good once, so the next sign-in needs a later one.
 let lastCodeAt = 0;
 
@@ -47,7 +50,8 @@ test('agency staff answer contributions: refused without reasons, one at a time 
   await author.locator('#field-body').fill('Please publish the response times of every agency each quarter.');
   await author.locator('.contribute-form button[type=submit]').click();
   const authorAnchor = new URL(author.url()).hash;
-  const authorId = authorAnchor.replace('#contribution-', '');
+  authorId = authorAnchor.replace('#contribution-', '');
+  authorEmail = author.citizenEmail;
 
   // Two-factor, then the agency's admin role with a mandate; sign in again.
   await signIn(page);
@@ -198,4 +202,83 @@ test('without JavaScript the queue answers a contribution, and nobody else may',
   const res = await reader.goto(`/ar${GUIDELINE}/responses`);
   expect(res?.status()).toBe(403);
   await expect(reader.locator('.responses__answer')).toHaveCount(0);
+});
+
+test('without JavaScript the editor publishes a version citing the accepted answer; the author, the diff, the profile and the report show it', async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
+  expect(authorId, 'the first journey ran').not.toBe('');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, await nextCode(page));
+
+  // A numbered clause of the English draft, by its marker, gets a sentence more.
+  await page.goto(`/en${GUIDELINE}/edit`);
+  const field = page.locator('#field-draft_en');
+  const lines = (await field.inputValue()).split('\n');
+  const at = lines.findIndex((l) => /^\d+\. .* \{#[\w-]+\}$/.test(l));
+  expect(at).toBeGreaterThanOrEqual(0);
+  const key = lines[at].match(/\{#([\w-]+)\}$/)![1];
+  lines[at] = lines[at].replace(/ \{#/, ' Each agency publishes its answer times every six months. {#');
+  await field.fill(lines.join('\n'));
+  await page.locator('#field-change_note_en').fill('Agencies publish their answer times twice a year.');
+  await page.locator('form:has(input[name=intent][value=save]) button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/en${GUIDELINE}/edit#cite$`));
+  const clause = page.locator('.citing__clause', { has: page.locator(`input[value$=":${key}"]`) });
+  await expect(clause).toHaveCount(1);
+  const box = clause.locator('li', { hasText: `#${authorId}` }).locator('input[name=cite]');
+  const others = clause.locator('details.citing__others');
+  if (await others.count()) await others.locator('summary').click();
+  await box.check();
+  await page.locator('form:has(input[name=intent][value=cite]) button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/en${GUIDELINE}/edit#cite$`));
+  await expect(clause.locator('li', { hasText: `#${authorId}` }).locator('input[name=cite]')).toBeChecked();
+  await screenshotOf(page.locator('#cite'), testInfo, 'editor-citations-en');
+  const version = Number((await page.locator('#cite .card__meta').textContent())!.match(/\d+/)![0]);
+
+  // The author is told what their contribution changed, with the link to it.
+  const mails = await waitForMail(authorEmail, 3);
+  const told = mails.find((m) => m.subject.includes('changed the draft'));
+  expect(told, mails.map((m) => m.subject).join(' | ')).toBeTruthy();
+  expect(told!.text).toContain(`in version ${version}`);
+  const link = told!.text.match(/https?:\/\/\S+#diff-[\w-]+/)![0];
+  await page.goto(link);
+  await expect(page.locator(`#diff-${key} .diff-row__because a[href$="#contribution-${authorId}"]`)).toHaveCount(1);
+
+  // The author's name leads to their profile, which says what changed policy.
+  await page.goto(`/en${GUIDELINE}#contribution-${authorId}`);
+  const profile = await page.locator(`#contribution-${authorId} header a[href*="/people/"]`).first().getAttribute('href');
+  expect(profile).toMatch(/^\/en\/people\/\d+$/);
+  for (const lang of ['en', 'ar'] as const) {
+    await page.goto(profile!.replace('/en/', `/${lang}/`));
+    const item = page.locator(`.profile__item#contribution-${authorId}`);
+    await expect(item).toHaveAttribute('data-changed', 'true');
+    await expect(item.locator('.response__change a').last()).toHaveAttribute('href', new RegExp(`#diff-${key}$`));
+    await screenshot(page, testInfo, `profile-${lang}`, false);
+  }
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const lang of ['en', 'ar'] as const) {
+    await page.goto(profile!.replace('/en/', `/${lang}/`));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `the profile fits a phone (${lang})`).toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, `profile-${lang}-360`, false);
+    await page.goto(`/${lang}/consultations/street-vendors-regulation/report`);
+    await expect(page.locator('h1')).toBeVisible();
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(wide, `the report fits a phone (${lang})`).toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, `report-${lang}-360`, false);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const lang of ['en', 'ar'] as const) {
+    await page.goto(`/${lang}/consultations/street-vendors-regulation/report`);
+    await expect(page.locator('#report-participation')).toBeVisible();
+    await screenshot(page, testInfo, `report-${lang}`, false);
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.site-header')).toBeHidden();
+    await screenshot(page, testInfo, `report-${lang}-print`, false);
+    await page.emulateMedia({ media: 'screen' });
+  }
+  // The impact page counts the change too.
+  await page.goto(`/en${GUIDELINE}/impact`);
+  await expect(page.locator(`#impact-clause-${key} a[href$="#contribution-${authorId}"]`)).toHaveCount(1);
+  await context.close();
 });

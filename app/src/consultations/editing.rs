@@ -18,6 +18,8 @@ use crate::domain::{ConsultationStatus, Lang, LocalizedText, Transition};
 use crate::error::AppError;
 use crate::forms::{FormFeedback, FormMessage};
 use crate::paths;
+use crate::responses::api::CitingView;
+use crate::responses::pages::VersionCitations;
 use crate::ui::denied::error_page;
 use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{digits, page_title, use_lang};
@@ -39,6 +41,8 @@ pub struct EditorData {
     /// Topics to choose from.
     pub topics: Vec<Named>,
     pub attachments: Vec<AttachmentView>,
+    /// Once a version 2 or later is published: the responses its changes can cite.
+    pub citing: Option<CitingView>,
 }
 
 /// The editor for a new consultation of an agency (staff of that agency only).
@@ -65,6 +69,7 @@ pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppEr
         latest_version: 1,
         fields: BTreeMap::new(),
         attachments: Vec::new(),
+        citing: None,
         topics: consultations::topics(&state.db)
             .await?
             .into_iter()
@@ -75,7 +80,7 @@ pub async fn new_consultation_editor(agency: String) -> Result<EditorData, AppEr
 
 /// The editor of an existing consultation (staff of its agency only).
 #[server(prefix = "/api/fn", endpoint = "consultation_editor")]
-pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
+pub async fn consultation_editor(slug: String, lang: Lang) -> Result<EditorData, AppError> {
     use crate::domain::authz::Action;
     use crate::ssr::attachments::store as attachments;
     use crate::ssr::consultations::publishing::current_input;
@@ -89,6 +94,7 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
     context::require(Action::ActForAgency(c.agency_id)).await?;
     let status = c.status_at(state.clock.now());
     let versions = consultations::versions(&state.db, c.id).await?;
+    let citing = citing_view(&state.db, &c, lang).await?;
     Ok(EditorData {
         fields: current_input(&state.db, &c).await?.fields(),
         slug: c.slug,
@@ -107,12 +113,61 @@ pub async fn consultation_editor(slug: String) -> Result<EditorData, AppError> {
             .map(AttachmentView::from)
             .collect(),
         latest_version: versions.last().map_or(1, |v| v.number),
+        citing,
         topics: consultations::topics(&state.db)
             .await?
             .into_iter()
             .map(Named::from)
             .collect(),
     })
+}
+
+/// What the latest version's changed clauses can cite, in `lang`.
+#[cfg(feature = "ssr")]
+async fn citing_view(
+    db: &crate::ssr::db::Db,
+    c: &crate::ssr::consultations::store::Consultation,
+    lang: Lang,
+) -> Result<Option<CitingView>, AppError> {
+    use crate::responses::api::{AdoptableView, CitableClause};
+    use crate::ssr::consultations::markdown::plain_title;
+    use crate::ssr::responses::service::latest_citations;
+    let Some(v) = latest_citations(db, c).await? else {
+        return Ok(None);
+    };
+    let words = |text: &LocalizedText, max| {
+        text.pick(lang)
+            .map(|t| plain_title(&t.text, max))
+            .unwrap_or_default()
+    };
+    Ok(Some(CitingView {
+        slug: c.slug.clone(),
+        version: v.version.number,
+        clauses: v
+            .changed
+            .iter()
+            .map(|(how, cl)| CitableClause {
+                key: cl.key.clone(),
+                number: cl.number,
+                title: words(&cl.text, 60),
+                how: *how,
+            })
+            .collect(),
+        responses: v
+            .adoptable
+            .into_iter()
+            .map(|a| AdoptableView {
+                id: a.id,
+                outcome: a.outcome,
+                first: a.members.first().map_or(a.root, |(id, _)| *id),
+                root: a.root,
+                answers: a.members.len(),
+                excerpt: crate::responses::api::ssr::excerpt(&a.body, 90),
+                on: a.members.into_iter().map(|(_, key)| key).collect(),
+            })
+            .collect(),
+        cited: v.cited,
+    }))
 }
 
 /// `/{lang}/agencies/{slug}/consultations/new`.
@@ -134,7 +189,7 @@ pub fn EditConsultationPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
         move || params.get().get("slug").unwrap_or_default(),
-        consultation_editor,
+        move |slug| consultation_editor(slug, lang),
     );
     view! { <Editor data lang /> }
 }
@@ -257,6 +312,9 @@ fn EditorBody(d: EditorData, lang: Lang) -> impl IntoView {
                     } />
                 </section>
             }
+        })}
+        {d.citing.clone().map(|v| view! {
+            <VersionCitations action=action.clone() intent=EditorIntent::Cite.as_str() v lang />
         })}
         <PostForm action=action.clone() lang intent=EditorIntent::Save.as_str() fields multipart=true />
         {(!creating).then(|| view! { <Documents action attachments=d.attachments.clone() lang /> })}

@@ -14,6 +14,8 @@ pub enum EditorIntent {
     Attach,
     /// Remove one (`attachment` names it).
     Detach,
+    /// Say which responses led to the latest version's changes (`cite`, one per box).
+    Cite,
 }
 
 impl EditorIntent {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{consultation_list, home_sections, ListView, Named};
@@ -86,6 +86,7 @@ pub fn ConsultationListPage() -> impl IntoView {
     let data = Resource::new(list_query, move |q| consultation_list(q, lang));
     view! {
         <Title text=page_title(lang, td_string!(l, list_title)) />
+        <Link rel="alternate" type_="application/atom+xml" href=paths::consultations_feed(lang) />
         <section class="page consultation-list">
             <h1>{td_string!(l, list_title)}</h1>
             <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>

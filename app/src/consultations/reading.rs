@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
@@ -97,6 +97,7 @@ fn ConsultationBody(
                         <LocalizedSpan text=c.agency_name.clone() lang />
                     </a>
                 </p>
+                <Link rel="alternate" type_="application/atom+xml" href=paths::consultation_feed(lang, &c.slug) />
                 <h1><LocalizedSpan text=c.title.clone() lang /></h1>
                 <p class="card__meta">
                     <span class="badge" data-status=status.as_str()>{status_label(status, lang)}</span>
@@ -142,7 +143,13 @@ fn ConsultationBody(
                 <section class="accountability" aria-labelledby="accountability-title">
                     <h2 id="accountability-title">{td_string!(l, accountability_title)}</h2>
                     <TimingSummary t lang />
-                    <p><a href=paths::impact(lang, &c.slug)>{td_string!(l, impact_link)}</a></p>
+                    <p>
+                        <a href=paths::impact(lang, &c.slug)>{td_string!(l, impact_link)}</a>
+                        {(status == ConsultationStatus::Concluded).then(|| view! {
+                            " · "<a href=paths::report(lang, &c.slug)>{td_string!(l, report_link)}</a>
+                        })}
+                        " · "<a href=paths::consultation_feed(lang, &c.slug) type="application/atom+xml">{td_string!(l, feed_subscribe)}</a>
+                    </p>
                     {c.can_edit.then(|| view! {
                         <p><a class="button button--secondary" href=paths::responses(lang, &c.slug, "")>
                             {td_string!(l, responses_queue_link)}

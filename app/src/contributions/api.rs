@@ -94,6 +94,8 @@ pub struct ContributionView {
     pub in_reply_to: Option<(ContributionId, Option<String>)>,
     /// `None` once the author's account is deleted.
     pub author: Option<String>,
+    /// Whose public profile the name links to (`None` once the account is deleted).
+    pub author_id: Option<crate::domain::UserId>,
     pub org: Option<(String, OrgKind)>,
     pub clause: Option<ClauseRef>,
     pub status: ContributionStatus,

@@ -769,7 +769,10 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
         <li class="contribution" id=anchor.clone() data-depth=x.depth data-status=x.status.as_str()>
             <article aria-labelledby=format!("{anchor}-author")>
                 <header class="contribution__meta">
-                    <strong id=format!("{anchor}-author")><bdi>{author}</bdi></strong>
+                    <strong id=format!("{anchor}-author")>{match x.author_id {
+                        Some(who) => view! { <a href=paths::person(lang, who)><bdi>{author}</bdi></a> }.into_any(),
+                        None => view! { <bdi>{author}</bdi> }.into_any(),
+                    }}</strong>
                     {x.org.clone().map(|(name, kind)| view! {
                         " "<span class="badge">{td_string!(l, contributions_for)}" "<bdi>{name}</bdi>" · "{kind_label(kind)}</span>
                     })}

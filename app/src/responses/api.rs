@@ -85,6 +85,41 @@ pub struct ChangeOption {
     pub cited: bool,
 }
 
+/// What the editor offers once a version 2 or later is published: its changed
+/// clauses, and the responses that changed the draft before it, to cite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitingView {
+    pub slug: String,
+    pub version: u32,
+    pub clauses: Vec<CitableClause>,
+    pub responses: Vec<AdoptableView>,
+    /// The citations made, as `(response, clause)`.
+    pub cited: Vec<(ResponseId, ClauseKey)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitableClause {
+    pub key: ClauseKey,
+    pub number: Option<u32>,
+    pub title: String,
+    pub how: crate::domain::draft::ClauseChange,
+}
+
+/// An accepted or partly accepted response, as the editor lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdoptableView {
+    pub id: ResponseId,
+    pub outcome: crate::domain::response::Outcome,
+    /// Its first contribution, with the thread it is in, and how many it answers.
+    pub first: ContributionId,
+    pub root: ContributionId,
+    pub answers: usize,
+    /// The first contribution's opening words.
+    pub excerpt: String,
+    /// The clauses its contributions are on (`None`: the whole draft).
+    pub on: Vec<Option<ClauseKey>>,
+}
+
 /// Contributions counted by what became of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountsView {
@@ -172,16 +207,15 @@ pub async fn response_detail(
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
-    use std::collections::HashMap;
-
+pub(crate) mod ssr {
     use super::*;
     use crate::domain::authz::Action;
-    use crate::domain::draft::{ClauseChange, ClauseKind};
+    use crate::domain::draft::ClauseKind;
     use crate::domain::search::{HitKind, SearchQuery, Sort};
     use crate::domain::Page;
     use crate::responses::form::{Age, ClauseFilter, QUEUE_PER_PAGE};
     use crate::ssr::calendar::label;
+    use crate::ssr::consultations::diff::changed_clauses;
     use crate::ssr::consultations::store::{self as consultations, Consultation};
     use crate::ssr::context;
     use crate::ssr::contributions::read::{self, Audience};
@@ -345,8 +379,8 @@ mod ssr {
         }
     }
 
-    /// The first characters of a text, on a word boundary.
-    fn excerpt(text: &str, max: usize) -> String {
+    /// The first `max` characters of `text`, cut at a space, marked as cut.
+    pub(crate) fn excerpt(text: &str, max: usize) -> String {
         if text.chars().count() <= max {
             return text.to_owned();
         }
@@ -355,7 +389,7 @@ mod ssr {
         format!("{cut}…")
     }
 
-    pub(super) async fn impact(slug: String, lang: Lang) -> Result<ImpactView, AppError> {
+    pub(crate) async fn impact(slug: String, lang: Lang) -> Result<ImpactView, AppError> {
         use crate::ssr::responses::impact;
         let state = context::app_state()?;
         let Some(c) = consultations::public_by_slug(&state.db, &slug).await? else {
@@ -459,8 +493,7 @@ mod ssr {
             .collect();
         let mut changeable = Vec::new();
         let versions = consultations::versions(&state.db, c.id).await?;
-        let mut previous: HashMap<ClauseKey, crate::ssr::consultations::store::StoredClause> =
-            HashMap::new();
+        let mut previous = Vec::new();
         for v in versions.iter().filter(|v| v.is_published()) {
             let clauses = consultations::clauses(&state.db, v.id).await?;
             if v.number > written_on {
@@ -487,27 +520,11 @@ mod ssr {
                         how: Some(how),
                     });
                 };
-                for cl in &clauses {
-                    match previous.get(&cl.key) {
-                        None => option(&cl.key, ClauseChange::Added, cl.number, &cl.text),
-                        Some(p) if p.text != cl.text => {
-                            option(&cl.key, ClauseChange::Changed, cl.number, &cl.text)
-                        }
-                        Some(_) => {}
-                    }
-                }
-                let kept: std::collections::HashSet<&ClauseKey> =
-                    clauses.iter().map(|cl| &cl.key).collect();
-                let mut removed: Vec<_> = previous
-                    .values()
-                    .filter(|p| !kept.contains(&p.key))
-                    .collect();
-                removed.sort_by_key(|p| p.number);
-                for p in removed {
-                    option(&p.key, ClauseChange::Removed, p.number, &p.text);
+                for (how, cl) in changed_clauses(&previous, &clauses) {
+                    option(&cl.key, how, cl.number, &cl.text);
                 }
             }
-            previous = clauses.into_iter().map(|cl| (cl.key.clone(), cl)).collect();
+            previous = clauses;
         }
         let tz = c.agency_time_zone.clone();
         Ok(ResponsePage {

@@ -35,8 +35,24 @@ pub mod field {
     pub const REASONS_EN: &str = "reasons_en";
     /// A ticked changed clause, `{version}:{key}` or `{version}` (one value per box).
     pub const CHANGE: &str = "change";
+    /// In the editor: a response ticked for a changed clause of the latest version,
+    /// `{response}:{key}` (one value per box; see [`super::citation`]).
+    pub const CITE: &str = "cite";
     /// The queue's query string to come back to.
     pub const BACK: &str = "back";
+}
+
+/// The editor's value for "response `id` motivated clause `key`", and its reading.
+pub fn citation(id: crate::domain::ResponseId, key: &ClauseKey) -> String {
+    format!("{id}:{key}")
+}
+
+pub fn parse_citation(value: &str) -> Option<(crate::domain::ResponseId, ClauseKey)> {
+    let (id, key) = value.split_once(':')?;
+    match id.parse::<i64>() {
+        Ok(id) if id > 0 => Some((crate::domain::ResponseId(id), key.parse().ok()?)),
+        _ => None,
+    }
 }
 
 /// Contributions per page of the queue.

@@ -10,9 +10,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    impact_page, response_detail, response_queue, CountsView, ImpactItem, QueueItem, TimingView,
+    impact_page, response_detail, response_queue, AdoptableView, CitableClause, CitingView,
+    CountsView, ImpactItem, ImpactView, QueueItem, TimingView,
 };
-use super::form::{field, QueueQuery, ResponseIntent};
+use super::form::{citation, field, QueueQuery, ResponseIntent};
 use crate::consultations::pages::DateText;
 use crate::contributions::api::{ClauseOption, ResponderView, ResponseView};
 use crate::contributions::pages::{channel_label, org_kind_label, version_and_clause};
@@ -25,7 +26,7 @@ use crate::domain::{Lang, LocalizedText, ResponseId};
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
-use crate::ui::form::{use_form_feedback, FormSummary};
+use crate::ui::form::{use_form_feedback, FormSummary, PostForm};
 use crate::ui::layout::{digits, page_title, shown, use_lang};
 use crate::ui::text::{plain_paragraphs, LocalizedSpan};
 
@@ -611,7 +612,7 @@ fn change_of_clause(change: Option<ClauseChange>, lang: Lang) -> &'static str {
     }
 }
 
-fn counts_list(c: &CountsView, lang: Lang) -> impl IntoView {
+pub(crate) fn counts_list(c: &CountsView, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     view! {
         <ul class="impact__outcomes">
@@ -626,7 +627,7 @@ fn counts_list(c: &CountsView, lang: Lang) -> impl IntoView {
 }
 
 #[component]
-fn ImpactEntry(item: ImpactItem, slug: String, lang: Lang) -> impl IntoView {
+pub(crate) fn ImpactEntry(item: ImpactItem, slug: String, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     let who = item
         .author
@@ -694,49 +695,7 @@ pub fn ImpactPage() -> impl IntoView {
                                     {digits(td_string!(l, impact_compare).replace("%from%", &v.first_version.to_string()).replace("%to%", &v.latest_version.to_string()))}
                                 </a>
                             </p>
-                            <table class="table table--stack impact__clauses">
-                                <thead><tr>
-                                    <th>{td_string!(l, clause_label)}</th>
-                                    <th>{td_string!(l, impact_contributions)}</th>
-                                    <th>{td_string!(l, impact_outcomes)}</th>
-                                    <th>{td_string!(l, impact_change)}</th>
-                                    <th>{td_string!(l, diff_because)}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {v.clauses.iter().map(|cl| {
-                                        let href = match cl.cited_in.last() {
-                                            Some(n) => paths::diff_clause(lang, &slug, *n, Some(&cl.key)),
-                                            None => paths::diff(lang, &slug, v.first_version, v.latest_version),
-                                        };
-                                        view! {
-                                            <tr id=format!("impact-clause-{}", cl.key) data-changed=cl.change.is_some().then_some("true")>
-                                                <td data-label=td_string!(l, clause_label)>
-                                                    {cl.number.map(|n| view! { <bdi class="clause__number">{digits(n)}</bdi>" " })}
-                                                    <span dir="auto">{cl.title.clone()}</span>
-                                                </td>
-                                                <td data-label=td_string!(l, impact_contributions)>{digits(cl.counts.total)}</td>
-                                                <td data-label=td_string!(l, impact_outcomes)>{counts_list(&cl.counts, lang)}</td>
-                                                <td data-label=td_string!(l, impact_change)>
-                                                    {if cl.change.is_some() {
-                                                        view! { <a href=href>{change_of_clause(cl.change, lang)}</a> }.into_any()
-                                                    } else {
-                                                        view! { <span>{change_of_clause(None, lang)}</span> }.into_any()
-                                                    }}
-                                                </td>
-                                                <td data-label=td_string!(l, diff_because)>
-                                                    {cl.cited_by.iter().map(|id| view! {
-                                                        <a href=paths::contribution(lang, &slug, *id)>{digits(format!("#{id}"))}</a>" "
-                                                    }).collect_view()}
-                                                    {(cl.cited_total > cl.cited_by.len()).then(|| {
-                                                        let more = cl.cited_total - cl.cited_by.len();
-                                                        view! { <span class="impact__more">{td!(l, impact_more, count = move || more, num = shown(more))}</span> }
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            {clause_table(&v, lang)}
                             {(v.whole_draft.total > 0).then(|| view! {
                                 <p>{td_string!(l, responses_whole_draft)}": "{digits(v.whole_draft.total)}</p>
                                 {counts_list(&v.whole_draft, lang)}
@@ -776,4 +735,158 @@ pub fn ImpactPage() -> impl IntoView {
             </Suspense>
         </article>
     }
+}
+
+/// The impact page's and the report's table: per clause, its contributions and their
+/// outcomes, how it changed from the first version to the latest, and the contributions
+/// whose responses that change cites.
+pub(crate) fn clause_table(v: &ImpactView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let slug = v.slug.clone();
+    view! {
+        <table class="table table--stack impact__clauses">
+            <thead><tr>
+                <th>{td_string!(l, clause_label)}</th>
+                <th>{td_string!(l, impact_contributions)}</th>
+                <th>{td_string!(l, impact_outcomes)}</th>
+                <th>{td_string!(l, impact_change)}</th>
+                <th>{td_string!(l, diff_because)}</th>
+            </tr></thead>
+            <tbody>
+                {v.clauses.iter().map(|cl| {
+                    let href = match cl.cited_in.last() {
+                        Some(n) => paths::diff_clause(lang, &slug, *n, Some(&cl.key)),
+                        None => paths::diff(lang, &slug, v.first_version, v.latest_version),
+                    };
+                    view! {
+                        <tr id=format!("impact-clause-{}", cl.key) data-changed=cl.change.is_some().then_some("true")>
+                            <td data-label=td_string!(l, clause_label)>
+                                {cl.number.map(|n| view! { <bdi class="clause__number">{digits(n)}</bdi>" " })}
+                                <span dir="auto">{cl.title.clone()}</span>
+                            </td>
+                            <td data-label=td_string!(l, impact_contributions)>{digits(cl.counts.total)}</td>
+                            <td data-label=td_string!(l, impact_outcomes)>{counts_list(&cl.counts, lang)}</td>
+                            <td data-label=td_string!(l, impact_change)>
+                                {if cl.change.is_some() {
+                                    view! { <a href=href>{change_of_clause(cl.change, lang)}</a> }.into_any()
+                                } else {
+                                    view! { <span>{change_of_clause(None, lang)}</span> }.into_any()
+                                }}
+                            </td>
+                            <td data-label=td_string!(l, diff_because)>
+                                {cl.cited_by.iter().map(|id| view! {
+                                    <a href=paths::contribution(lang, &slug, *id)>{digits(format!("#{id}"))}</a>" "
+                                }).collect_view()}
+                                {(cl.cited_total > cl.cited_by.len()).then(|| {
+                                    let more = cl.cited_total - cl.cited_by.len();
+                                    view! { <span class="impact__more">{td!(l, impact_more, count = move || more, num = shown(more))}</span> }
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// In the editor, once a version 2 or later is published: under each clause it added,
+/// changed or removed, the accepted and partly accepted responses to tick as what led
+/// to the change (those on that clause first). Posts `intent` to `action`.
+#[component]
+pub fn VersionCitations(
+    action: String,
+    intent: &'static str,
+    v: CitingView,
+    lang: Lang,
+) -> impl IntoView {
+    let l = lang.locale();
+    if v.clauses.is_empty() {
+        return ().into_any();
+    }
+    let body = if v.responses.is_empty() {
+        view! {
+            <p>{td_string!(l, editor_cite_none)}" "
+                <a href=paths::responses(lang, &v.slug, "")>{td_string!(l, responses_title)}</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        let v = v.clone();
+        let fields = move |_fb: &FormFeedback| {
+            let boxes = |clause: &CitableClause, list: Vec<&AdoptableView>| {
+                list.into_iter()
+                    .map(|r| {
+                        let value = citation(r.id, &clause.key);
+                        let id = format!("cite-{}-{}", r.id, clause.key);
+                        let checked = v.cited.contains(&(r.id, clause.key.clone()));
+                        let n = r.answers;
+                        view! {
+                            <li>
+                                <input type="checkbox" name=field::CITE id=id.clone() value=value checked=checked />
+                                <label for=id>
+                                    <span class="badge" data-outcome=r.outcome.as_str()>{outcome_label(r.outcome, lang)}</span>
+                                    " "{digits(format!("#{}", r.first))}
+                                    {(n > 1).then(|| view! { " · "{td!(l, responses_count, count = move || n, num = shown(n))} })}
+                                    " — "<span dir="auto">{r.excerpt.clone()}</span>
+                                </label>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            };
+            v.clauses
+                .iter()
+                .map(|clause| {
+                    let (near, far): (Vec<&AdoptableView>, Vec<&AdoptableView>) = v
+                        .responses
+                        .iter()
+                        .partition(|r| r.on.contains(&Some(clause.key.clone())));
+                    let any_far_cited = far
+                        .iter()
+                        .any(|r| v.cited.contains(&(r.id, clause.key.clone())));
+                    let name = match clause.number {
+                        Some(n) => digits(format!("{} {n}", td_string!(l, clause_label))),
+                        None => clause.title.clone(),
+                    };
+                    let n_far = far.len();
+                    view! {
+                        <fieldset class="citing__clause">
+                            <legend>
+                                {name}" · "{change_label(Some(clause.how), lang)}
+                            </legend>
+                            {clause.number.is_some().then(|| view! { <p class="citing__title" dir="auto">{clause.title.clone()}</p> })}
+                            {(!near.is_empty()).then(|| view! {
+                                <p class="citing__group">{td_string!(l, editor_cite_on_clause)}</p>
+                                <ul class="choices citing__list">{boxes(clause, near)}</ul>
+                            })}
+                            {(n_far > 0).then(|| view! {
+                                <details class="citing__others" open=any_far_cited>
+                                    <summary>{td_string!(l, editor_cite_others)}" ("{digits(n_far)}")"</summary>
+                                    <ul class="choices citing__list">{boxes(clause, far)}</ul>
+                                </details>
+                            })}
+                        </fieldset>
+                    }
+                })
+                .collect_view()
+        };
+        let fields = move |fb: &FormFeedback| {
+            view! {
+                {fields(fb)}
+                <button type="submit" class="button">{td_string!(l, editor_cite_save)}</button>
+            }
+            .into_any()
+        };
+        view! { <PostForm action lang intent fields /> }.into_any()
+    };
+    view! {
+        <section class="panel citing" id="cite" aria-labelledby="cite-title">
+            <h2 id="cite-title">{td_string!(l, editor_cite_title)}</h2>
+            <p class="card__meta">{version_and_clause(v.version, None, lang)}</p>
+            <p class="field__hint">{td_string!(l, editor_cite_hint)}</p>
+            {body}
+        </section>
+    }
+    .into_any()
 }

@@ -13,6 +13,7 @@ pub mod context;
 pub mod contributions;
 pub mod db;
 pub mod exchange;
+pub mod feeds;
 pub mod mail;
 pub mod moderation;
 pub mod notifications;

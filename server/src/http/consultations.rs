@@ -6,9 +6,11 @@ use app::domain::consultation::is_valid_slug;
 use app::domain::{AttachmentId, Lang, Transition};
 use app::forms::{FormFeedback, FormMessage};
 use app::paths::{self, route};
+use app::responses::form::{field as response_field, parse_citation};
 use app::ssr::attachments::service::{self as attachments, Attach};
 use app::ssr::consultations::files as draft_files;
-use app::ssr::consultations::publishing::{self, Bilingual, EditorInput, PublishError};
+use app::ssr::consultations::publishing::{self, Bilingual, EditorInput, PublishError, Saved};
+use app::ssr::responses::service as responding;
 use app::ssr::state::AppState;
 use app::ssr::upload::chosen;
 use app::ui::layout::encode_query_value;
@@ -131,12 +133,29 @@ pub async fn edit(
             Err(res) => return res,
         },
         EditorIntent::Save => match editor_input(&sub) {
-            Ok(input) => publishing::save(&state, &signed, &slug, &input, sub.ip())
-                .await
-                .map(drop)
-                .map_err(|refusal| with_editor(refusal.into_feedback(), &input)),
+            Ok(input) => match publishing::save(&state, &signed, &slug, &input, sub.ip()).await {
+                // A new version: on to saying which responses led to its changes.
+                Ok(Saved::NewVersion(_)) => {
+                    return see_other(paths::consultation_edit_citations(sub.lang, &slug))
+                }
+                Ok(_) => Ok(()),
+                Err(refusal) => Err(with_editor(refusal.into_feedback(), &input)),
+            },
             Err(feedback) => Err(feedback),
         },
+        EditorIntent::Cite => {
+            let mut chosen = Vec::new();
+            for value in sub.all(response_field::CITE) {
+                match parse_citation(value) {
+                    Some(pair) => chosen.push(pair),
+                    None => return sub.unreadable(&state).await,
+                }
+            }
+            match responding::cite_in_version(&state, &signed, &slug, chosen, sub.ip()).await {
+                Ok(()) => return see_other(paths::consultation_edit_citations(sub.lang, &slug)),
+                Err(refusal) => Err(refusal.into_feedback()),
+            }
+        }
     };
     sub.respond(&state, result, paths::consultation_edit(sub.lang, &slug))
         .await

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod client_addr;
 mod consultations;
 mod contributions;
+mod feeds;
 mod form;
 mod lang;
 pub mod limits;
@@ -80,7 +81,8 @@ pub fn router(
             .merge(moderation::routes(lang))
             .merge(responses::routes(lang))
             .merge(consultations::routes(lang))
-            .merge(contributions::routes(lang));
+            .merge(contributions::routes(lang))
+            .merge(feeds::routes(lang));
     }
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(app::ssr::accounts::sessions::cookie_name(https))

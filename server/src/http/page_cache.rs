@@ -57,9 +57,11 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "consultation_diff",
     "consultation_editor",
     "consultation_list",
+    "consultation_report",
     "consultation_view",
     "contribution_stamp",
     "contribution_threads",
+    "contributor_profile",
     "current_viewer",
     "form_token",
     "home_sections",
@@ -361,9 +363,9 @@ pub fn is_public_page(path: &str) -> bool {
     match rest.as_slice() {
         [] | [""] => true,
         ["consultations"] | ["moderation-rules"] | ["terms"] | ["privacy"] => true,
-        ["agencies", slug] => !slug.is_empty(),
+        ["agencies", slug] | ["people", slug] => !slug.is_empty(),
         ["consultations", slug] => !slug.is_empty(),
-        ["consultations", slug, "diff" | "moderation" | "impact"] => !slug.is_empty(),
+        ["consultations", slug, "diff" | "moderation" | "impact" | "report"] => !slug.is_empty(),
         ["consultations", slug, "versions", n] => !slug.is_empty() && !n.is_empty(),
         _ => false,
     }
@@ -385,6 +387,7 @@ mod tests {
             "/ar/consultations/x/moderation",
             "/ar/consultations/x/impact",
             "/en/agencies/digital-government-authority",
+            "/en/people/12",
             "/ar/moderation-rules",
         ] {
             assert!(is_public_page(path), "{path}");

@@ -17,6 +17,7 @@ mod mail;
 mod moderation;
 mod notifications;
 mod page_cache;
+mod policy_record;
 mod process;
 mod responses;
 mod search;

@@ -11,6 +11,7 @@ use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
 
 use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, DiffSegment, SegmentOp};
 use crate::domain::{ClauseKey, Lang};
+use crate::ssr::consultations::store::StoredClause;
 
 /// One clause of a version, with its text in the language being compared.
 #[derive(Debug, Clone)]
@@ -122,6 +123,31 @@ pub fn compare(old: &[ComparedClause], new: &[ComparedClause], lang: Lang) -> Ve
         }
     }
     rows
+}
+
+/// The clauses a version added, changed (in words) or removed against the one before:
+/// added and changed ones in the version's order, then the removed ones by their old
+/// number. A removed clause is named by its key in `previous`. Moves alone are no change.
+pub fn changed_clauses<'a>(
+    previous: &'a [StoredClause],
+    current: &'a [StoredClause],
+) -> Vec<(ClauseChange, &'a StoredClause)> {
+    let before: HashMap<&ClauseKey, &StoredClause> =
+        previous.iter().map(|cl| (&cl.key, cl)).collect();
+    let kept: HashSet<&ClauseKey> = current.iter().map(|cl| &cl.key).collect();
+    let mut out: Vec<(ClauseChange, &StoredClause)> = current
+        .iter()
+        .filter_map(|cl| match before.get(&cl.key) {
+            None => Some((ClauseChange::Added, cl)),
+            Some(p) if p.text != cl.text => Some((ClauseChange::Changed, cl)),
+            Some(_) => None,
+        })
+        .collect();
+    let mut removed: Vec<&StoredClause> =
+        previous.iter().filter(|p| !kept.contains(&p.key)).collect();
+    removed.sort_by_key(|p| p.number);
+    out.extend(removed.into_iter().map(|p| (ClauseChange::Removed, p)));
+    out
 }
 
 fn segment(op: SegmentOp, text: &str) -> DiffSegment {

@@ -342,6 +342,63 @@ pub async fn recently_concluded(
     cards(rows, now)
 }
 
+/// A public consultation as a feed announces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announced {
+    pub slug: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub agency_name: LocalizedText,
+    /// When its first version was published: when it became public.
+    pub published_at: DateTime<Utc>,
+    /// When its latest version was published.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The `limit` consultations made public last, latest first.
+pub async fn latest_public(db: &Db, limit: u32) -> Result<Vec<Announced>, StoreError> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        DateTime<Utc>,
+        DateTime<Utc>,
+    );
+    let sql = format!(
+        "SELECT c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en, a.name_ar,
+                a.name_en, MIN(v.published_at), MAX(v.published_at)
+           FROM consultations c
+           JOIN agencies a ON a.id = c.agency_id
+           JOIN consultation_versions v ON v.consultation_id = c.id
+          WHERE {} AND v.published_at IS NOT NULL
+          GROUP BY c.id, c.slug, c.title_ar, c.title_en, c.summary_ar, c.summary_en,
+                   a.name_ar, a.name_en
+          ORDER BY MIN(v.published_at) DESC, c.id DESC LIMIT $1",
+        public_sql("c")
+    );
+    let rows: Vec<Row> = with_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(slug, t_ar, t_en, s_ar, s_en, a_ar, a_en, first, last)| Announced {
+                slug,
+                title: LocalizedText::new(t_ar, t_en),
+                summary: LocalizedText::new(s_ar, s_en),
+                agency_name: LocalizedText::new(a_ar, a_en),
+                published_at: first,
+                updated_at: last,
+            },
+        )
+        .collect())
+}
+
 /// Every consultation of an agency, newest comment period first; drafts only when
 /// `with_drafts` (for the agency's own staff).
 pub async fn of_agency(

@@ -350,6 +350,107 @@ pub async fn by_author(db: &Db, author: UserId) -> Result<Vec<Contribution>, Sto
     rows(list)
 }
 
+/// Who took part in a consultation, from its published contributions (replies too).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Participation {
+    pub contributions: i64,
+    pub replies: i64,
+    /// Distinct accounts that wrote them.
+    pub contributors: i64,
+    /// Per channel code, most used first.
+    pub by_channel: Vec<(String, i64)>,
+    /// Per kind of organisation spoken for (`None`: individuals), most first.
+    pub by_speaker: Vec<(Option<String>, i64)>,
+}
+
+/// The participation figures of `consultation`, counted in the database.
+pub async fn participation(
+    db: &Db,
+    consultation: ConsultationId,
+) -> Result<Participation, StoreError> {
+    const PUBLISHED: &str =
+        "FROM contributions WHERE consultation_id = $1 AND status = 'published'";
+    with_pool!(db, pool => {
+        let (contributions, replies, contributors): (i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN parent_id IS NULL THEN 0 ELSE 1 END), 0),
+                    COUNT(DISTINCT author_id) {PUBLISHED}"
+        ))
+        .bind(consultation)
+        .fetch_one(pool)
+        .await?;
+        let by_channel: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT channel, COUNT(*) {PUBLISHED} GROUP BY channel ORDER BY COUNT(*) DESC, channel"
+        ))
+        .bind(consultation)
+        .fetch_all(pool)
+        .await?;
+        let by_speaker: Vec<(Option<String>, i64)> = sqlx::query_as(&format!(
+            "SELECT org_kind, COUNT(*) {PUBLISHED} GROUP BY org_kind
+              ORDER BY COUNT(*) DESC, org_kind"
+        ))
+        .bind(consultation)
+        .fetch_all(pool)
+        .await?;
+        Ok::<_, sqlx::Error>(Participation {
+            contributions,
+            replies,
+            contributors,
+            by_channel,
+            by_speaker,
+        })
+    })
+    .map_err(StoreError::from)
+}
+
+/// What `author` has published on public consultations, counted: in all, answered,
+/// and answered by a response that changed a clause.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuthorCounts {
+    pub published: i64,
+    pub answered: i64,
+    pub changed: i64,
+}
+
+/// The public record of `author` (published contributions on public consultations):
+/// its counts, and the ids of one page of it, newest first.
+pub async fn public_record(
+    db: &Db,
+    author: UserId,
+    limit: u32,
+    offset: u32,
+) -> Result<(AuthorCounts, Vec<ContributionId>), StoreError> {
+    let from = format!(
+        "FROM contributions x JOIN consultations c ON c.id = x.consultation_id
+          WHERE x.author_id = $1 AND x.status = 'published' AND {}",
+        crate::ssr::consultations::store::public_sql("c")
+    );
+    with_pool!(db, pool => {
+        let (published, answered, changed): (i64, i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), COUNT(m.contribution_id),
+                    COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM response_citations rc
+                                                    WHERE rc.response_id = m.response_id)
+                                 THEN 1 ELSE 0 END), 0)
+               FROM contributions x JOIN consultations c ON c.id = x.consultation_id
+               LEFT JOIN response_members m ON m.contribution_id = x.id
+              WHERE x.author_id = $1 AND x.status = 'published' AND {}",
+            crate::ssr::consultations::store::public_sql("c")
+        ))
+        .bind(author.0)
+        .fetch_one(pool)
+        .await?;
+        let ids: Vec<ContributionId> = sqlx::query_scalar(&format!(
+            "SELECT x.id {from} ORDER BY x.created_at DESC, x.id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(author.0)
+        .bind(i64::from(limit))
+        .bind(i64::from(offset))
+        .fetch_all(pool)
+        .await?;
+        Ok::<_, sqlx::Error>((AuthorCounts { published, answered, changed }, ids))
+    })
+    .map_err(StoreError::from)
+}
+
 pub async fn by_id(db: &Db, id: ContributionId) -> Result<Option<Contribution>, StoreError> {
     let sql = format!("{SELECT} WHERE c.id = $1");
     let row: Option<Row> =

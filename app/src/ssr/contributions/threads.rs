@@ -145,6 +145,7 @@ pub async fn page(
                     .parent
                     .filter(|_| flattened)
                     .map(|p| (p, names.get(&p).cloned().flatten())),
+                author_id: x.author.as_ref().map(|_| x.author_id),
                 author: x.author,
                 org: match &x.speaker {
                     Speaker::Organisation { name, kind } => Some((name.clone(), *kind)),

@@ -36,6 +36,8 @@ pub(super) struct Catalog {
     pub response_revised: Answered,
     pub outcomes: Outcomes,
     pub version_published: VersionPublished,
+    pub policy_changed: PolicyChanged,
+    pub report_published: Message,
     pub closing_soon: Message,
     pub digest: Message,
     pub digest_line: DigestLines,
@@ -60,6 +62,22 @@ pub(super) struct VersionPublished {
     pub change_note: String,
     pub compare: String,
     pub link: String,
+}
+
+/// A contribution changed the draft: the clauses said one by one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PolicyChanged {
+    pub subject: String,
+    pub changed: String,
+    pub explain: String,
+    pub link: String,
+    /// A numbered clause (`{number}`, `{version}`).
+    pub clause: String,
+    /// A clause without a number, by its first words (`{title}`, `{version}`).
+    pub heading: String,
+    /// A version as a whole (`{version}`).
+    pub whole: String,
 }
 
 /// The agency answered (or revised its answer to) a contribution; its reasons are

@@ -361,6 +361,103 @@ pub fn version_published(
     notification(mail, unsubscribe, lang)
 }
 
+/// A change to the draft a contribution caused, as its author's mail names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangedPart {
+    /// A numbered clause of a version.
+    Clause {
+        version: u32,
+        number: u32,
+    },
+    /// A clause without a number (a heading, a paragraph), by its first words.
+    Heading {
+        version: u32,
+        title: String,
+    },
+    Whole {
+        version: u32,
+    },
+}
+
+/// Sent to the author of a contribution when a published version changes because of
+/// it; `link` shows the (first) change.
+#[allow(clippy::too_many_arguments)] // one message, each part its own argument
+pub fn policy_changed(
+    to: &str,
+    name: &str,
+    agency: &str,
+    consultation: &str,
+    changes: &[ChangedPart],
+    link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let c = catalog(lang);
+    let message = &c.policy_changed;
+    let said: Vec<String> = changes
+        .iter()
+        .map(|part| match part {
+            ChangedPart::Clause { version, number } => fill(
+                &message.clause,
+                &[
+                    ("version", &version.to_string()),
+                    ("number", &number.to_string()),
+                ],
+            ),
+            ChangedPart::Heading { version, title } => fill(
+                &message.heading,
+                &[("version", &version.to_string()), ("title", title)],
+            ),
+            ChangedPart::Whole { version } => {
+                fill(&message.whole, &[("version", &version.to_string())])
+            }
+        })
+        .collect();
+    let changes = said.join(match lang {
+        Lang::Ar => "؛ ",
+        Lang::En => "; ",
+    });
+    let values = [
+        ("name", name),
+        ("agency", agency),
+        ("consultation", consultation),
+        ("changes", &changes),
+    ];
+    let paragraphs = vec![
+        fill(&c.greeting, &values),
+        fill(&message.changed, &values),
+        fill(&message.explain, &values),
+    ];
+    let mail = mail(
+        to,
+        fill(&message.subject, &values),
+        paragraphs,
+        &fill(&message.link, &values),
+        link,
+        lang,
+    );
+    notification(mail, unsubscribe, lang)
+}
+
+/// Sent to followers when a concluded consultation's final report is published.
+pub fn report_published(
+    to: &str,
+    name: &str,
+    agency: &str,
+    consultation: &str,
+    link: &str,
+    unsubscribe: &Unsubscribe<'_>,
+    lang: Lang,
+) -> NewMail {
+    let values = [
+        ("name", name),
+        ("agency", agency),
+        ("consultation", consultation),
+    ];
+    let mail = from_catalog(to, &catalog(lang).report_published, &values, link, lang);
+    notification(mail, unsubscribe, lang)
+}
+
 /// Sent to followers when a consultation's comment period ends within two days;
 /// `closes` is the moment as the reader's dates show it.
 pub fn closing_soon(

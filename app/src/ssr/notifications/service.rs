@@ -8,20 +8,21 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::notification::NotifyMode;
-use crate::domain::{ConsultationId, ConsultationStatus, ContributionId, Lang, ResponseId};
+use crate::domain::{ConsultationId, ConsultationStatus, ContributionId, Lang, ResponseId, UserId};
 use crate::paths;
 use crate::ssr::accounts::auth::token;
 use crate::ssr::accounts::store as users;
 use crate::ssr::accounts::store::User;
 use crate::ssr::calendar;
+use crate::ssr::consultations::markdown::plain_title;
 use crate::ssr::consultations::store as consultations;
-use crate::ssr::consultations::store::Consultation;
+use crate::ssr::consultations::store::{Consultation, StoredClause};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::contributions::store::Contribution;
 use crate::ssr::db::{Db, StoreError};
 use crate::ssr::mail::store as mail_outbox;
 use crate::ssr::mail::templates;
-use crate::ssr::mail::templates::{Happened, Unsubscribe};
+use crate::ssr::mail::templates::{ChangedPart, Happened, Unsubscribe};
 use crate::ssr::notifications::store::follows;
 use crate::ssr::notifications::store::follows::FollowEvent;
 use crate::ssr::notifications::store::notices as notifications;
@@ -229,6 +230,96 @@ pub async fn on_answered(
     Ok(())
 }
 
+/// A change to the draft said to be caused by a response.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyChange<'a> {
+    pub response: ResponseId,
+    pub version: u32,
+    /// `None`: the version as a whole. A removed clause as it was before.
+    pub clause: Option<&'a StoredClause>,
+}
+
+impl PolicyChange<'_> {
+    fn part(&self, lang: Lang) -> ChangedPart {
+        let version = self.version;
+        match self.clause {
+            None => ChangedPart::Whole { version },
+            Some(StoredClause {
+                number: Some(number),
+                ..
+            }) => ChangedPart::Clause {
+                version,
+                number: *number,
+            },
+            Some(cl) => ChangedPart::Heading {
+                version,
+                title: cl
+                    .text
+                    .pick(lang)
+                    .map(|t| plain_title(&t.text, 60))
+                    .unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// Tells the authors of the contributions behind `changes` (published clauses of `c`
+/// newly said to have changed because of the answer to them) what their contribution
+/// changed: one mail per author, naming each change once. Only notifications turned
+/// off stop it, as for the answer itself.
+pub async fn on_policy_changed(
+    db: &Db,
+    public_url: &str,
+    c: &Consultation,
+    changes: &[PolicyChange<'_>],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut by_author: Vec<(UserId, Vec<usize>)> = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        let Some(r) = responses::by_id(db, change.response).await? else {
+            continue;
+        };
+        for x in contributions::by_ids(db, &r.members).await? {
+            match by_author.iter_mut().find(|(a, _)| *a == x.author_id) {
+                Some((_, mine)) if !mine.contains(&i) => mine.push(i),
+                Some(_) => {}
+                None => by_author.push((x.author_id, vec![i])),
+            }
+        }
+    }
+    for (author, mine) in by_author {
+        let Some(author) = users::by_id(db, author).await? else {
+            continue;
+        };
+        let (Some(to), Some(first)) = (author.email.as_deref(), mine.first()) else {
+            continue;
+        };
+        if notifications::mode(db, author.id).await? == NotifyMode::Off {
+            continue;
+        }
+        let lang = author.preferred_lang;
+        let first = changes[*first];
+        let link = paths::absolute(
+            public_url,
+            &paths::diff_clause(lang, &c.slug, first.version, first.clause.map(|cl| &cl.key)),
+        );
+        let parts: Vec<ChangedPart> = mine.iter().map(|i| changes[*i].part(lang)).collect();
+        let links = links_for(db, public_url, &author, now).await?;
+        let mail = templates::policy_changed(
+            to,
+            &author.display_name,
+            &c.agency_name.pick(lang).map(|p| p.text).unwrap_or_default(),
+            &title(c, lang),
+            &parts,
+            &link,
+            &unsubscribe(&links),
+            lang,
+        );
+        mail_outbox::enqueue(db, &mail, now).await?;
+    }
+    Ok(())
+}
+
 /// Sends the daily digests that are due at `now`; how many.
 pub async fn send_digests(
     db: &Db,
@@ -324,6 +415,20 @@ pub async fn tell_followers(
             }
         }
     }
+    // Final reports: told to every follower who has not turned notifications off,
+    // at once (there is one per consultation, so a digest would add nothing).
+    for card in consultations::recently_concluded(db, now, 20).await? {
+        let Some(c) = consultations::by_id(db, card.id).await? else {
+            continue;
+        };
+        let recent = c
+            .concluded_at
+            .is_some_and(|at| at > now - Duration::days(VERSION_NEWS_DAYS));
+        if recent && follows::claim_event(db, c.id, &FollowEvent::Report, now).await? {
+            tell(db, public_url, &c, &FollowEvent::Report, now).await?;
+            told += 1;
+        }
+    }
     let soon = now + Duration::hours(CLOSING_REMINDER_HOURS);
     for c in consultations::closing_between(db, now, soon).await? {
         if c.status_at(now) != ConsultationStatus::Open {
@@ -338,6 +443,35 @@ pub async fn tell_followers(
     Ok(told)
 }
 
+/// Mails the followers of concluded consultation `c` that its final report is out.
+async fn tell_report(
+    db: &Db,
+    public_url: &str,
+    c: &Consultation,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut followers = users::followers(db, c.id, NotifyMode::Immediate).await?;
+    followers.extend(users::followers(db, c.id, NotifyMode::Daily).await?);
+    for follower in followers {
+        let Some(to) = follower.email.as_deref() else {
+            continue;
+        };
+        let lang = follower.preferred_lang;
+        let links = links_for(db, public_url, &follower, now).await?;
+        let mail = templates::report_published(
+            to,
+            &follower.display_name,
+            &c.agency_name.pick(lang).map(|p| p.text).unwrap_or_default(),
+            &title(c, lang),
+            &paths::absolute(public_url, &paths::report(lang, &c.slug)),
+            &unsubscribe(&links),
+            lang,
+        );
+        mail_outbox::enqueue(db, &mail, now).await?;
+    }
+    Ok(())
+}
+
 /// Mails `event` at once to the followers who want that, and keeps it for the digest
 /// of those who take one.
 async fn tell(
@@ -349,6 +483,7 @@ async fn tell(
 ) -> Result<(), StoreError> {
     let id = c.id;
     let notice = match event {
+        FollowEvent::Report => return tell_report(db, public_url, c, now).await,
         FollowEvent::NewVersion(number) => Notice::NewVersion {
             consultation: id,
             number: *number,
@@ -364,7 +499,7 @@ async fn tell(
             .into_iter()
             .find(|v| v.number == *number)
             .map(|v| v.change_note),
-        FollowEvent::Closing(_) => None,
+        FollowEvent::Closing(_) | FollowEvent::Report => None,
     };
     for follower in users::followers(db, id, NotifyMode::Immediate).await? {
         let Some(to) = follower.email.as_deref() else {
@@ -391,6 +526,7 @@ async fn tell(
                     lang,
                 )
             }
+            FollowEvent::Report => continue,
             FollowEvent::Closing(_) => templates::closing_soon(
                 to,
                 name,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::authz::{authorise, Action, Denied, Role, RoleKind};
 use crate::domain::contribution::ContributionStatus;
+use crate::domain::draft::ClauseChange;
 use crate::domain::response::Outcome;
 use crate::domain::{
     AgencyId, ClauseKey, ContributionId, Lang, LocalizedText, ResponseId, VersionId,
@@ -21,7 +22,8 @@ use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
 use crate::ssr::admin::store::roles;
 use crate::ssr::calendar::label;
-use crate::ssr::consultations::store::{self as consultations, Consultation};
+use crate::ssr::consultations::diff::changed_clauses;
+use crate::ssr::consultations::store::{self as consultations, Consultation, StoredClause};
 use crate::ssr::contributions::store as contributions;
 use crate::ssr::db::{StoreError, Tx};
 use crate::ssr::notifications::service as notify;
@@ -351,7 +353,8 @@ pub async fn revise(
 
 /// Sets the clauses that changed because of response `id`: each in a version later
 /// than every contribution it answers, and in that version (a removed clause is named
-/// in the version that removed it, by its key in the one before).
+/// in the version that removed it, by its key in the one before). The authors hear of
+/// each change newly said.
 pub async fn cite(
     state: &AppState,
     signed: &Signed,
@@ -368,9 +371,9 @@ pub async fn cite(
         .map(|x| x.version_number)
         .max()
         .unwrap_or(1);
-    let mut chosen = Vec::new();
-    // Each version's clause keys, read once however many of its clauses are chosen.
-    let mut keys: HashMap<VersionId, HashSet<ClauseKey>> = HashMap::new();
+    // Each version's clauses, read once however many of its clauses are chosen.
+    let mut clauses: HashMap<VersionId, Vec<StoredClause>> = HashMap::new();
+    let mut chosen: Vec<(u32, VersionId, Option<ClauseKey>)> = Vec::new();
     for (n, key) in changes {
         let gone = || {
             let mut errors = FieldErrors::default();
@@ -386,23 +389,26 @@ pub async fn cite(
             let previous = versions.iter().find(|p| p.number + 1 == n);
             let mut known = false;
             for version in std::iter::once(v).chain(previous) {
-                if let Entry::Vacant(e) = keys.entry(version.id) {
-                    let list = consultations::clauses(&state.db, version.id).await?;
-                    e.insert(list.into_iter().map(|cl| cl.key).collect());
+                if let Entry::Vacant(e) = clauses.entry(version.id) {
+                    e.insert(consultations::clauses(&state.db, version.id).await?);
                 }
-                known |= keys.get(&version.id).is_some_and(|ks| ks.contains(k));
+                known |= clauses
+                    .get(&version.id)
+                    .is_some_and(|list| list.iter().any(|cl| &cl.key == k));
             }
             if !known {
                 return Err(gone());
             }
         }
-        chosen.push((v.id, key));
+        chosen.push((n, v.id, key));
     }
     chosen.sort();
     chosen.dedup();
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    responses::set_changes(&mut tx, id, &chosen).await?;
+    let rows: Vec<(VersionId, Option<ClauseKey>)> =
+        chosen.iter().map(|(_, v, k)| (*v, k.clone())).collect();
+    responses::set_changes(&mut tx, id, &rows).await?;
     let detail = serde_json::json!({ "consultation": c.slug, "changes": chosen.len() });
     audit(
         &mut tx,
@@ -415,5 +421,137 @@ pub async fn cite(
     )
     .await?;
     tx.commit().await?;
+    let before: HashSet<(VersionId, Option<&ClauseKey>)> = r
+        .changes
+        .iter()
+        .map(|ch| (ch.version_id, ch.clause_key.as_ref()))
+        .collect();
+    // The clause as the version shows it, or as the one before did when it removed it.
+    let find = |n: u32, key: &ClauseKey| {
+        versions
+            .iter()
+            .filter(|v| v.number == n || v.number + 1 == n)
+            .rev()
+            .filter_map(|v| clauses.get(&v.id))
+            .flatten()
+            .find(|cl| &cl.key == key)
+    };
+    let news: Vec<notify::PolicyChange<'_>> = chosen
+        .iter()
+        .filter(|(_, v, key)| !before.contains(&(*v, key.as_ref())))
+        .map(|(n, _, key)| notify::PolicyChange {
+            response: id,
+            version: *n,
+            clause: key.as_ref().and_then(|k| find(*n, k)),
+        })
+        .collect();
+    tell_changed(state, &c, &news).await;
+    Ok(())
+}
+
+/// Mails the authors behind newly cited changes; the citations stand whether or not
+/// the mail could be queued.
+async fn tell_changed(state: &AppState, c: &Consultation, news: &[notify::PolicyChange<'_>]) {
+    if news.is_empty() {
+        return;
+    }
+    let now = state.clock.now();
+    if let Err(err) = notify::on_policy_changed(&state.db, &state.public_url, c, news, now).await {
+        tracing::error!(error = %err, consultation = %c.slug, "could not queue the policy-change mails");
+    }
+}
+
+/// What the editor offers once version `version` (2 or later) is published: the
+/// clauses it added, changed or removed, and the responses that changed the draft
+/// and came before it, with the citations already made.
+#[derive(Debug, Clone)]
+pub struct VersionCitations {
+    pub version: consultations::Version,
+    /// How each clause changed, the clause as that version has it (a removed one as the
+    /// version before had it).
+    pub changed: Vec<(ClauseChange, StoredClause)>,
+    pub adoptable: Vec<responses::Adoptable>,
+    pub cited: Vec<(ResponseId, ClauseKey)>,
+}
+
+/// The latest version of `c`, when it is a published version 2 or later: what its
+/// changed clauses can cite.
+pub async fn latest_citations(
+    db: &crate::ssr::db::Db,
+    c: &Consultation,
+) -> Result<Option<VersionCitations>, StoreError> {
+    let versions = consultations::versions(db, c.id).await?;
+    let [.., previous, latest] = versions.as_slice() else {
+        return Ok(None);
+    };
+    if !latest.is_published() {
+        return Ok(None);
+    }
+    let before = consultations::clauses(db, previous.id).await?;
+    let now = consultations::clauses(db, latest.id).await?;
+    let changed = changed_clauses(&before, &now)
+        .into_iter()
+        .map(|(how, cl)| (how, cl.clone()))
+        .collect();
+    Ok(Some(VersionCitations {
+        version: latest.clone(),
+        changed,
+        adoptable: responses::adoptable(db, c.id, latest.number).await?,
+        cited: responses::clause_citations(db, latest.id).await?,
+    }))
+}
+
+/// Sets, from the editor, which responses each changed clause of the latest version
+/// answers: `chosen` replaces that version's clause citations. Each must be a changed
+/// clause of it and a response that changed the draft before it; the authors hear of
+/// each change newly said.
+pub async fn cite_in_version(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    mut chosen: Vec<(ResponseId, ClauseKey)>,
+    ip: Option<String>,
+) -> Result<(), ResponseError> {
+    let c = staff_consultation(state, signed, slug).await?;
+    let Some(v) = latest_citations(&state.db, &c).await? else {
+        return Err(ResponseError::NotFound);
+    };
+    chosen.sort();
+    chosen.dedup();
+    let adoptable: HashSet<ResponseId> = v.adoptable.iter().map(|a| a.id).collect();
+    let fine = chosen
+        .iter()
+        .all(|(r, key)| adoptable.contains(r) && v.changed.iter().any(|(_, cl)| &cl.key == key));
+    if !fine {
+        let mut errors = FieldErrors::default();
+        errors.add(field::CITE, FormMessage::ClauseUnknown);
+        return Err(ResponseError::Invalid(errors));
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    responses::set_clause_citations(&mut tx, v.version.id, &chosen).await?;
+    let entry = AuditEntry {
+        actor: Some(signed.user.id),
+        action: AuditAction::VersionCite,
+        target: format!("consultation:{}", c.id),
+        detail: serde_json::json!({
+            "consultation": c.slug,
+            "version": v.version.number,
+            "citations": chosen.iter().map(|(r, k)| (r.0, k.as_str())).collect::<Vec<_>>(),
+        }),
+        ip,
+    };
+    audit::insert(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    let news: Vec<notify::PolicyChange<'_>> = chosen
+        .iter()
+        .filter(|pair| !v.cited.contains(pair))
+        .map(|(r, key)| notify::PolicyChange {
+            response: *r,
+            version: v.version.number,
+            clause: v.changed.iter().map(|(_, cl)| cl).find(|cl| &cl.key == key),
+        })
+        .collect();
+    tell_changed(state, &c, &news).await;
     Ok(())
 }

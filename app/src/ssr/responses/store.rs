@@ -315,6 +315,24 @@ pub async fn of_consultation(
     Ok(ids.iter().filter_map(|id| all.remove(id)).collect())
 }
 
+/// The `limit` responses of `consultation` written or revised last, latest first.
+pub async fn latest(
+    db: &Db,
+    consultation: ConsultationId,
+    limit: u32,
+) -> Result<Vec<Response>, StoreError> {
+    let ids: Vec<ResponseId> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM agency_responses WHERE consultation_id = $1
+          ORDER BY updated_at DESC, id DESC LIMIT $2",
+    )
+    .bind(consultation)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await)?;
+    let mut all = load(db, &ids).await?;
+    Ok(ids.iter().filter_map(|id| all.remove(id)).collect())
+}
+
 /// The response each of `ids` belongs to, for those answered (read inside `tx`, so a
 /// writer sees what it is about to change).
 pub async fn answered_in(
@@ -475,6 +493,119 @@ pub async fn set_changes(
         )
         .bind(id)
         .bind(*version)
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .map(drop))?;
+    }
+    Ok(())
+}
+
+/// A response that changed the draft (accepted, partly accepted), as the editor offers
+/// it to a new version's changed clauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adoptable {
+    pub id: ResponseId,
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    /// The contributions it answers, in id order, with the clause each is on.
+    pub members: Vec<(ContributionId, Option<ClauseKey>)>,
+    /// The first contribution's text, and the thread it is in.
+    pub body: String,
+    pub root: ContributionId,
+}
+
+/// The responses of `consultation` that changed the draft and answer only contributions
+/// written on versions before `version`: the ones that version can cite. Oldest first.
+pub async fn adoptable(
+    db: &Db,
+    consultation: ConsultationId,
+    version: u32,
+) -> Result<Vec<Adoptable>, StoreError> {
+    type Row = (
+        ResponseId,
+        String,
+        Option<String>,
+        Option<String>,
+        ContributionId,
+        Option<ClauseKey>,
+        String,
+        ContributionId,
+        i64,
+    );
+    let rows: Vec<Row> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT r.id, r.outcome, r.reasons_ar, r.reasons_en, c.id, c.clause_key, c.body,
+                COALESCE(c.root_id, c.id), v.number
+           FROM agency_responses r
+           JOIN response_members m ON m.response_id = r.id
+           JOIN contributions c ON c.id = m.contribution_id
+           JOIN consultation_versions v ON v.id = c.version_id
+          WHERE r.consultation_id = $1 AND r.outcome IN ('accepted', 'partly_accepted')
+          ORDER BY r.id, c.id",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?;
+    let mut out: Vec<Adoptable> = Vec::new();
+    let mut too_late = std::collections::HashSet::new();
+    for (id, outcome, ar, en, member, key, body, root, written_on) in rows {
+        if i64::from(version) <= written_on {
+            too_late.insert(id);
+        }
+        match out.last_mut() {
+            Some(last) if last.id == id => last.members.push((member, key)),
+            _ => out.push(Adoptable {
+                id,
+                outcome: Outcome::parse(&outcome)
+                    .ok_or_else(|| StoreError::corrupt("agency_responses", "outcome", outcome))?,
+                reasons: LocalizedText::new(ar, en),
+                members: vec![(member, key)],
+                body,
+                root,
+            }),
+        }
+    }
+    out.retain(|a| !too_late.contains(&a.id));
+    Ok(out)
+}
+
+/// The clauses of version `version` cited as changed because of a response, with the
+/// response: the whole version's citations (no clause) left out.
+pub async fn clause_citations(
+    db: &Db,
+    version: VersionId,
+) -> Result<Vec<(ResponseId, ClauseKey)>, StoreError> {
+    Ok(with_pool!(db, pool => sqlx::query_as(
+        "SELECT response_id, clause_key FROM response_citations
+          WHERE version_id = $1 AND clause_key IS NOT NULL
+          ORDER BY clause_key, response_id",
+    )
+    .bind(version)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Replaces the clause citations of version `version` (its whole-version citations
+/// stay) with `chosen`.
+pub async fn set_clause_citations(
+    tx: &mut Tx,
+    version: VersionId,
+    chosen: &[(ResponseId, ClauseKey)],
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
+        "DELETE FROM response_citations WHERE version_id = $1 AND clause_key IS NOT NULL",
+    )
+    .bind(version)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    for (response, key) in chosen {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO response_citations (response_id, version_id, clause_key)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(*response)
+        .bind(version)
         .bind(key)
         .execute(&mut *conn)
         .await

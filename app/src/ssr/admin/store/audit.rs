@@ -46,6 +46,9 @@ pub enum AuditAction {
     ResponseRevise,
     #[strum(serialize = "response.cite")]
     ResponseCite,
+    /// The editor's choice of the responses behind a new version's changes.
+    #[strum(serialize = "consultation.version_cite")]
+    VersionCite,
 }
 
 impl AuditAction {

@@ -12,6 +12,8 @@ pub enum FollowEvent {
     NewVersion(u32),
     /// The comment period closes at this moment, less than two days away.
     Closing(DateTime<Utc>),
+    /// The consultation was concluded: its final report is published.
+    Report,
 }
 
 impl FollowEvent {
@@ -19,6 +21,7 @@ impl FollowEvent {
         match self {
             FollowEvent::NewVersion(_) => "new_version",
             FollowEvent::Closing(_) => "closing",
+            FollowEvent::Report => "report",
         }
     }
 
@@ -26,6 +29,7 @@ impl FollowEvent {
         match self {
             FollowEvent::NewVersion(n) => n.to_string(),
             FollowEvent::Closing(at) => at.timestamp().to_string(),
+            FollowEvent::Report => "final".to_owned(),
         }
     }
 }
