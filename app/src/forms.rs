@@ -87,6 +87,8 @@ pub enum FormMessage {
     AlreadyAnswered,
     /// A ticked contribution is gone (withdrawn, hidden) or not this consultation's.
     ContributionGone,
+    /// An agency's response target outside 1–365 days, or not a whole number.
+    TargetDaysRange,
     Internal,
 }
 
@@ -158,6 +160,7 @@ impl FormMessage {
             FormMessage::AlreadyDecided => td_string!(l, form_already_decided),
             FormMessage::ReasonsRequired => td_string!(l, form_reasons_required),
             FormMessage::NoneChosen => td_string!(l, form_none_chosen),
+            FormMessage::TargetDaysRange => td_string!(l, form_target_days_range),
             FormMessage::AlreadyAnswered => td_string!(l, form_already_answered),
             FormMessage::ContributionGone => td_string!(l, form_contribution_gone),
             FormMessage::Internal => td_string!(l, form_internal),

@@ -8,14 +8,14 @@ use leptos_router::hooks::use_params_map;
 use super::api::{agency_page, agency_staff_admin};
 use crate::accounts::pages::MandateLine;
 use crate::admin::pages::appoint_fields;
-use crate::agencies::form::StaffIntent;
+use crate::agencies::form::{StaffIntent, TARGET_DAYS};
 use crate::consultations::pages::CardList;
 use crate::domain::text::is_web_url;
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::responses::pages::TimingSummary;
 use crate::ui::denied::error_page;
-use crate::ui::form::PostForm;
+use crate::ui::form::{Field, PostForm};
 use crate::ui::layout::{page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
@@ -104,6 +104,7 @@ pub fn AgencyStaffPage() -> impl IntoView {
         .map(|d| match d {
             StaffIntent::Appoint => td_string!(locale, admin_done_appoint),
             StaffIntent::Revoke => td_string!(locale, admin_done_revoke),
+            StaffIntent::Target => td_string!(locale, admin_done_target),
         });
     view! {
         <Title text=page_title(lang, td_string!(locale, agency_staff_manage)) />
@@ -118,6 +119,7 @@ pub fn AgencyStaffPage() -> impl IntoView {
                     };
                     let action = paths::agency_staff(lang, &page.slug);
                     let agency_slug = page.slug.clone();
+                    let target = page.timing.target_days;
                     view! {
                         <p><a href=paths::agency(lang, &page.slug)><LocalizedSpan text=page.name.clone() lang /></a></p>
                         <ul class="staff-list">
@@ -139,8 +141,17 @@ pub fn AgencyStaffPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <h2>{td_string!(locale, agency_staff_authorise)}</h2>
-                        <PostForm action lang intent=StaffIntent::Appoint.as_str() fields=move |fb: &FormFeedback| {
+                        <PostForm action=action.clone() lang intent=StaffIntent::Appoint.as_str() fields=move |fb: &FormFeedback| {
                             appoint_fields(fb, lang, &[], Some(&agency_slug))
+                        } />
+                        <h2 id="target">{td_string!(locale, agency_target_title)}</h2>
+                        <PostForm action lang intent=StaffIntent::Target.as_str() fields=move |fb: &FormFeedback| {
+                            let value = if fb.values.is_empty() { target.to_string() } else { fb.value(TARGET_DAYS) };
+                            view! {
+                                <Field name=TARGET_DAYS kind="text" label=td_string!(locale, agency_target_days).to_string()
+                                    hint=td_string!(locale, agency_target_hint).to_string() value error=fb.errors.get(TARGET_DAYS).copied() lang />
+                                <button type="submit" class="button">{td_string!(locale, agency_target_save)}</button>
+                            }.into_any()
                         } />
                     }.into_any()
                 })}

@@ -4,7 +4,7 @@
 //! agency's answers.
 
 use leptos::prelude::*;
-use leptos_i18n::{td, td_string};
+use leptos_i18n::td_string;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::paths;
 use crate::responses::pages::ResponseNote;
 use crate::ui::denied::error_page;
-use crate::ui::layout::{digits, page_title, shown, use_lang};
+use crate::ui::layout::{digits, page_title, use_lang};
 use crate::ui::text::{plain_paragraphs, LocalizedSpan};
 
 /// Contributions per page of a profile.
@@ -219,7 +219,6 @@ pub fn ProfilePage() -> impl IntoView {
                             }.into_any()
                         }}
                         {pager(v.id, v.page, v.pages, lang)}
-                        <p class="field__hint">{td!(l, profile_count, count = move || published, num = shown(published))}</p>
                     }.into_any()
                 })}
             </Suspense>

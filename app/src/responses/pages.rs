@@ -828,12 +828,13 @@ pub fn VersionCitations(
                                     <span class="badge" data-outcome=r.outcome.as_str()>{outcome_label(r.outcome, lang)}</span>
                                     " "{digits(format!("#{}", r.first))}
                                     {(n > 1).then(|| view! { " · "{td!(l, responses_count, count = move || n, num = shown(n))} })}
-                                    " — "<span dir="auto">{r.excerpt.clone()}</span>
+                                    <span class="citing__excerpt" dir="auto">{r.excerpt.clone()}</span>
                                 </label>
                             </li>
                         }
                     })
                     .collect_view()
+                    .into_any()
             };
             v.clauses
                 .iter()
@@ -858,16 +859,17 @@ pub fn VersionCitations(
                             {clause.number.is_some().then(|| view! { <p class="citing__title" dir="auto">{clause.title.clone()}</p> })}
                             {(!near.is_empty()).then(|| view! {
                                 <p class="citing__group">{td_string!(l, editor_cite_on_clause)}</p>
-                                <ul class="choices citing__list">{boxes(clause, near)}</ul>
+                                <ul class="citing__list">{boxes(clause, near)}</ul>
                             })}
                             {(n_far > 0).then(|| view! {
                                 <details class="citing__others" open=any_far_cited>
                                     <summary>{td_string!(l, editor_cite_others)}" ("{digits(n_far)}")"</summary>
-                                    <ul class="choices citing__list">{boxes(clause, far)}</ul>
+                                    <ul class="citing__list">{boxes(clause, far)}</ul>
                                 </details>
                             })}
                         </fieldset>
                     }
+                    .into_any()
                 })
                 .collect_view()
         };

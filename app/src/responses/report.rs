@@ -144,7 +144,6 @@ pub fn ReportPage() -> impl IntoView {
                     let v = r.impact.clone();
                     let slug = v.slug.clone();
                     let total = r.contributions;
-                    let answered = v.counts.total - v.counts.unanswered;
                     view! {
                         <p class="report__agency"><a href=paths::agency(lang, &r.agency_slug)><LocalizedSpan text=r.agency_name.clone() lang /></a></p>
                         <h1>{td_string!(l, report_title)}": "<LocalizedSpan text=v.title.clone() lang /></h1>
@@ -187,7 +186,6 @@ pub fn ReportPage() -> impl IntoView {
                         <section aria-labelledby="report-responses">
                             <h2 id="report-responses">{td_string!(l, report_responses)}</h2>
                             <dl class="timing impact__totals">
-                                <div><dt>{td_string!(l, timing_answered)}</dt><dd>{digits(answered)}</dd></div>
                                 <div><dt>{td_string!(l, search_unanswered)}</dt><dd>{digits(v.counts.unanswered)}</dd></div>
                                 {v.counts.by_outcome.iter().map(|(o, n)| view! {
                                     <div data-outcome=o.as_str()><dt>{outcome_label(*o, lang)}</dt><dd>{digits(n)}</dd></div>

@@ -164,6 +164,15 @@ pub async fn agency_staff(
                 .await
                 .map(Some)
         }
+        StaffIntent::Target => admin::set_response_target(
+            &state,
+            &signed,
+            &slug,
+            sub.field(app::agencies::form::TARGET_DAYS),
+            sub.ip(),
+        )
+        .await
+        .map(|()| None),
     };
     let next = after(
         &sub,

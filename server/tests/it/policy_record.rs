@@ -265,4 +265,35 @@ http_tests! {
         let page = text_of(&server.client, server.url(&format!("/en/consultations/{GUIDELINE}"))).await;
         assert!(page.contains("application/atom+xml") && page.contains("/feed.atom"), "announced on the page");
     }
+
+    async fn an_agency_admin_publishes_the_response_target(server, demo = true) {
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let (_, secret) = person(db, "head@example.org", &[Role::AgencyAdmin(agency.id)], true).await;
+        let head = signed_in_client(&server, "head@example.org", &secret).await;
+        let (_, staff_secret) = person(db, "staff@example.org", &[Role::AgencyStaff(agency.id)], true).await;
+        let staff = signed_in_client(&server, "staff@example.org", &staff_secret).await;
+        let page = "/en/agencies/digital-government-authority/staff";
+        for typed in ["0", "366", "twenty", "4.5", ""] {
+            let res = post_form(&server, &head, page, &[("intent", "target"), ("target_days", typed)]).await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{typed:?}");
+            assert!(res.text().await.expect("html").contains("from 1 to 365"), "{typed:?}");
+        }
+        let res = post_form(&server, &staff, page, &[("intent", "target"), ("target_days", "10")]).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "staff do not set the promise");
+        assert_eq!(agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("a").response_target_days, 30);
+        // Arabic-Indic digits as typed on an Arabic keyboard.
+        let res = post_form(&server, &head, page, &[("intent", "target"), ("target_days", "٤٥")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("a").response_target_days, 45);
+        let public = text_of(&server.client, server.url("/en/agencies/digital-government-authority")).await;
+        // The count and its noun are separate text nodes, with the renderer's markers.
+        let words: String = public.split("<!").map(|part| part.split_once('>').map_or(part, |(_, rest)| rest)).collect();
+        assert!(words.contains("within 45 days"), "published");
+        let audit = app::ssr::admin::store::audit::recent(db, None, 5).await.expect("audit");
+        assert!(audit.iter().any(|a| a.action == "agency.response_target"));
+        // The exchange file carries it.
+        let out = app::ssr::exchange::export(db, GUIDELINE, Utc::now()).await.expect("export").expect("c");
+        assert_eq!(out.agencies[0].response_target_days, Some(45));
+    }
 }

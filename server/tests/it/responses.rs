@@ -196,6 +196,7 @@ http_tests! {
     }
 
     async fn the_impact_json_of_the_demo_matches_its_rows(server, demo = true) {
+        let schema = jsonschema::validator_for(&documented_schema()).expect("a valid JSON Schema");
         let list: Value = server.get("/api/v1/consultations?per_page=100").await.json().await.expect("json");
         let slugs: Vec<String> = list["items"].as_array().expect("items").iter()
             .filter_map(|c| c["slug"].as_str().map(str::to_owned)).collect();
@@ -204,6 +205,8 @@ http_tests! {
             let res = server.get(&format!("/api/v1/consultations/{slug}/impact")).await;
             assert_eq!(res.status(), StatusCode::OK, "{slug}");
             let got: Value = res.json().await.expect("json");
+            let errors: Vec<String> = schema.iter_errors(&got).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{slug}: the JSON fits the documented schema: {errors:?}");
             let want = impact_from_rows(&server, &slug).await;
             assert_eq!(got["consultation"], slug.as_str());
             assert_eq!(got["totals"], want["totals"], "{slug}: totals");
@@ -290,6 +293,24 @@ http_tests! {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         assert!(responses::of_contributions(db, &[a]).await.expect("q").is_empty(), "nothing written");
     }
+}
+
+/// The JSON Schema of the impact JSON, as `docs/open-data.md` publishes it.
+fn documented_schema() -> Value {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/open-data.md"),
+    )
+    .expect("docs/open-data.md");
+    let after = doc
+        .split("### JSON Schema")
+        .nth(1)
+        .expect("a schema section");
+    let block = after
+        .split("```json")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a json block");
+    serde_json::from_str(block).expect("the documented schema is JSON")
 }
 
 /// The response id of a contribution's API JSON.

@@ -313,6 +313,57 @@ pub async fn revoke(
     }
 }
 
+/// The longest response target an agency may publish, in days.
+pub const MAX_TARGET_DAYS: u32 = 365;
+
+/// Sets the response target agency `slug` publishes (whole days after the comment
+/// period closes, 1–365, in Latin or Arabic-Indic digits): its admins only.
+pub async fn set_response_target(
+    state: &AppState,
+    signed: &Signed,
+    slug: &str,
+    typed: &str,
+    ip: Option<String>,
+) -> Result<(), AdminError> {
+    let Some(agency) = agencies::by_slug(&state.db, slug).await? else {
+        return Err(Denied::Forbidden.into());
+    };
+    check(signed, Action::ManageAgencyStaff(agency.id))?;
+    let digits: String = typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '٠'..='٩' => char::from_digit(u32::from(c) - u32::from('٠'), 10).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    let Some(days) = digits
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=MAX_TARGET_DAYS).contains(d))
+    else {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            crate::agencies::form::TARGET_DAYS,
+            FormMessage::TargetDaysRange,
+        );
+        return Err(AdminError::Invalid(errors));
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    agencies::set_response_target(&mut tx, agency.id, days).await?;
+    let entry = AuditEntry {
+        actor: Some(signed.user.id),
+        action: AuditAction::AgencyResponseTarget,
+        target: format!("agency:{}", agency.id),
+        detail: serde_json::json!({ "days": days, "before": agency.response_target_days }),
+        ip,
+    };
+    audit::insert(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateAdminError {
     #[error("the email address is not valid")]

@@ -133,6 +133,17 @@ pub async fn upsert(
     Ok(id)
 }
 
+/// Sets the agency's published response target, inside `tx`.
+pub async fn set_response_target(tx: &mut Tx, id: AgencyId, days: u32) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query("UPDATE agencies SET response_target_days = $1 WHERE id = $2")
+        .bind(i64::from(days))
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(drop))?;
+    Ok(())
+}
+
 /// The id of the agency with this slug, seen from inside `tx`.
 pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<AgencyId>, StoreError> {
     let id = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM agencies WHERE slug = $1")

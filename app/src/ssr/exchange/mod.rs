@@ -24,7 +24,7 @@ use crate::domain::draft::{ClauseKey, ClauseKind};
 use crate::domain::response::Outcome;
 use crate::domain::text::is_web_url;
 use crate::domain::{
-    ConsultationId, ConsultationStatus, ContributionId, LocalizedText, UserId, VersionId,
+    AgencyId, ConsultationId, ConsultationStatus, ContributionId, LocalizedText, UserId, VersionId,
 };
 use crate::ssr::accounts::store as users;
 use crate::ssr::agencies::store::{self as agencies, NewAgency};
@@ -72,6 +72,10 @@ pub struct AgencyDoc {
     pub time_zone: String,
     #[serde(default)]
     pub website: Option<String>,
+    /// The days it promises to answer every contribution in, after a comment period
+    /// closes (1–365); none: as it is (30 for a new agency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_target_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -142,17 +146,59 @@ pub struct ContributionDoc {
     pub body: String,
 }
 
+/// The agency's response to one contribution (`contribution`) or to several making the
+/// same point (`contributions`, a group response), with its earlier texts and the
+/// clauses that changed because of it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseDoc {
-    /// The `id` of a contribution of this consultation in this file.
-    pub contribution: String,
+    /// The `id` of the one contribution of this consultation it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contribution: Option<String>,
+    /// The `id`s of the contributions it answers together.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributions: Vec<String>,
+    /// The current text.
     pub outcome: Outcome,
     pub reasons: LocalizedText,
-    /// Where the draft changed because of the contribution.
+    /// One change (the form of earlier files); `changes` says any number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<ChangeDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ChangeDoc>,
+    /// When the contributions were first answered.
     pub responded_at: DateTime<Utc>,
+    /// The earlier texts, oldest first: the first one is the answer of `responded_at`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<RevisionDoc>,
+    /// When the current text was written, when it revises an earlier one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revised_at: Option<DateTime<Utc>>,
+}
+
+impl ResponseDoc {
+    /// The contributions it answers, whichever field names them.
+    pub fn members(&self) -> Vec<&str> {
+        self.contribution
+            .iter()
+            .chain(&self.contributions)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The changes, whichever field says them.
+    pub fn all_changes(&self) -> impl Iterator<Item = &ChangeDoc> {
+        self.changed.iter().chain(&self.changes)
+    }
+}
+
+/// An earlier text of a response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionDoc {
+    pub outcome: Outcome,
+    pub reasons: LocalizedText,
+    pub written_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -287,6 +333,14 @@ fn check(doc: &Document) -> Result<(), ImportError> {
                 "not an IANA time zone such as Asia/Riyadh",
             ));
         }
+        if a.response_target_days
+            .is_some_and(|d| !(1..=crate::ssr::admin::service::MAX_TARGET_DAYS).contains(&d))
+        {
+            return Err(field(
+                format!("agencies[{i}].response_target_days"),
+                "a whole number of days from 1 to 365",
+            ));
+        }
         if a.website.as_deref().is_some_and(|w| !is_web_url(w)) {
             return Err(field(
                 format!("agencies[{i}].website"),
@@ -354,49 +408,101 @@ fn check_responses(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
     let mut answered = HashSet::new();
     for (k, r) in c.responses.iter().enumerate() {
         let at = |f: &str| format!("consultations[{i}].responses[{k}].{f}");
-        let Some(x) = c.contributions.iter().find(|x| x.id == r.contribution) else {
+        let members = r.members();
+        if members.is_empty() || (r.contribution.is_some() && !r.contributions.is_empty()) {
             return Err(field(
-                at("contribution"),
-                format!("no contribution {:?} in this consultation", r.contribution),
+                at("contributions"),
+                "name the contribution (`contribution`) or the contributions (`contributions`) it answers, once",
             ));
-        };
-        if !answered.insert(r.contribution.as_str()) {
-            return Err(field(
-                at("contribution"),
-                "has a response already in this file",
-            ));
+        }
+        // The latest version any of its contributions was written on.
+        let mut written_on = 0;
+        for (j, id) in members.iter().enumerate() {
+            let place = if r.contribution.is_some() {
+                at("contribution")
+            } else {
+                at(&format!("contributions[{j}]"))
+            };
+            let Some(x) = c.contributions.iter().find(|x| x.id == *id) else {
+                return Err(field(
+                    place,
+                    format!("no contribution {id:?} in this consultation"),
+                ));
+            };
+            if !answered.insert(*id) {
+                return Err(field(place, "has a response already in this file"));
+            }
+            written_on = written_on.max(x.version);
         }
         if r.outcome.needs_reasons() && r.reasons.is_empty() {
             return Err(field(at("reasons"), NEEDS_TEXT));
         }
-        let Some(change) = &r.changed else {
-            continue;
-        };
-        let Some(version) = c
-            .versions
-            .iter()
-            .find(|v| v.number == change.version && v.published_at.is_some())
-        else {
-            return Err(field(
-                at("changed.version"),
-                "not a published version of this consultation",
-            ));
-        };
-        if change.version <= x.version {
-            return Err(field(
-                at("changed.version"),
-                format!(
-                    "must come after version {}, which the contribution was written on",
-                    x.version
-                ),
-            ));
-        }
-        if let Some(key) = &change.clause {
-            if !version.clauses.iter().any(|cl| &cl.key == key) {
+        let mut last = r.responded_at;
+        for (j, earlier) in r.revisions.iter().enumerate() {
+            if earlier.outcome.needs_reasons() && earlier.reasons.is_empty() {
+                return Err(field(at(&format!("revisions[{j}].reasons")), NEEDS_TEXT));
+            }
+            if earlier.written_at < last {
                 return Err(field(
-                    at("changed.clause"),
-                    format!("version {} has no clause {key:?}", change.version),
+                    at(&format!("revisions[{j}].written_at")),
+                    "earlier than the text before it (revisions go oldest first, from responded_at)",
                 ));
+            }
+            last = earlier.written_at;
+        }
+        match (r.revisions.is_empty(), r.revised_at) {
+            (false, None) => {
+                return Err(field(at("revised_at"), "needed when there are revisions"));
+            }
+            (_, Some(revised)) if revised < last => {
+                return Err(field(at("revised_at"), "earlier than the text it revises"));
+            }
+            _ => {}
+        }
+        let name = if r.changed.is_some() {
+            "changed"
+        } else {
+            "changes"
+        };
+        for (j, change) in r.all_changes().enumerate() {
+            let place = |f: &str| {
+                if r.changed.is_some() && j == 0 {
+                    at(&format!("changed.{f}"))
+                } else {
+                    let j = j - usize::from(r.changed.is_some());
+                    at(&format!("{name}[{j}].{f}"))
+                }
+            };
+            let Some(version) = c
+                .versions
+                .iter()
+                .find(|v| v.number == change.version && v.published_at.is_some())
+            else {
+                return Err(field(
+                    place("version"),
+                    "not a published version of this consultation",
+                ));
+            };
+            if change.version <= written_on {
+                return Err(field(
+                    place("version"),
+                    format!(
+                        "must come after version {written_on}, which the contribution was written on"
+                    ),
+                ));
+            }
+            if let Some(key) = &change.clause {
+                // A clause of that version, or one it removed (of the version before).
+                let before = c.versions.iter().find(|v| v.number + 1 == change.version);
+                let known = std::iter::once(version)
+                    .chain(before)
+                    .any(|v| v.clauses.iter().any(|cl| &cl.key == key));
+                if !known {
+                    return Err(field(
+                        place("clause"),
+                        format!("version {} has no clause {key:?}", change.version),
+                    ));
+                }
             }
         }
     }
@@ -515,7 +621,10 @@ async fn write(
             time_zone: a.time_zone.clone(),
             website: a.website.clone(),
         };
-        agencies::upsert(tx, &record, now).await?;
+        let id = agencies::upsert(tx, &record, now).await?;
+        if let Some(days) = a.response_target_days {
+            agencies::set_response_target(tx, AgencyId(id), days).await?;
+        }
     }
     let mut summary = ImportSummary::default();
     for (i, c) in doc.consultations.iter().enumerate() {
@@ -595,25 +704,38 @@ async fn write(
         let stored = write_contributions(tx, id, c, &versions, now, &mut summary).await?;
         for r in &c.responses {
             // Both checked against the file, whose contributions are all stored by now.
-            let Some(contribution_id) = stored.get(r.contribution.as_str()).copied() else {
-                continue;
-            };
-            let changes: Vec<(VersionId, Option<ClauseKey>)> = r
-                .changed
+            let members: Vec<ContributionId> = r
+                .members()
                 .iter()
+                .filter_map(|m| stored.get(*m).copied())
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let changes: Vec<(VersionId, Option<ClauseKey>)> = r
+                .all_changes()
                 .filter_map(|ch| Some((*versions.get(&ch.version)?, ch.clause.clone())))
                 .collect();
-            responses::import_one(
-                tx,
-                id,
-                contribution_id,
-                r.outcome,
-                &r.reasons,
-                &changes,
-                r.responded_at,
-                now,
-            )
-            .await?;
+            let text = |outcome: Outcome, reasons: &LocalizedText| responses::Written {
+                outcome,
+                reasons: reasons.clone(),
+                responder: None,
+            };
+            // Oldest text first, the current one last, each when it was written; the
+            // first is the answer of `responded_at`.
+            let mut history: Vec<(responses::Written, DateTime<Utc>)> = r
+                .revisions
+                .iter()
+                .map(|e| (text(e.outcome, &e.reasons), e.written_at))
+                .collect();
+            history.push((
+                text(r.outcome, &r.reasons),
+                r.revised_at.unwrap_or(r.responded_at),
+            ));
+            if let Some(first) = history.first_mut() {
+                first.1 = r.responded_at;
+            }
+            responses::import_group(tx, id, &members, &history, &changes, now).await?;
             summary.responses_written += 1;
         }
         summary.consultations += 1;
@@ -762,28 +884,51 @@ pub async fn export(
             body: x.body.clone().unwrap_or_default(),
         })
         .collect();
-    // A group response leaves as one entry per contribution it answers, each the same:
-    // importing them back changes nothing.
+    // A group response leaves as one entry naming all its contributions, with its
+    // earlier texts and every clause it changed; in the order of its first contribution.
     let mut responses = Vec::new();
     for r in responses::of_consultation(db, c.id).await? {
-        for m in &r.members {
-            let Some(contribution) = ids.get(m) else {
-                continue;
-            };
-            responses.push((
-                *m,
-                ResponseDoc {
-                    contribution: contribution.clone(),
-                    outcome: r.written.outcome,
-                    reasons: r.written.reasons.clone(),
-                    changed: r.changes.first().map(|ch| ChangeDoc {
+        let members: Vec<String> = r
+            .members
+            .iter()
+            .filter_map(|m| ids.get(m).cloned())
+            .collect();
+        let Some(first) = r.members.iter().find(|m| ids.contains_key(m)).copied() else {
+            continue;
+        };
+        let (contribution, contributions) = match members.as_slice() {
+            [one] => (Some(one.clone()), Vec::new()),
+            _ => (None, members),
+        };
+        responses.push((
+            first,
+            ResponseDoc {
+                contribution,
+                contributions,
+                outcome: r.written.outcome,
+                reasons: r.written.reasons.clone(),
+                changed: None,
+                changes: r
+                    .changes
+                    .iter()
+                    .map(|ch| ChangeDoc {
                         version: ch.version,
                         clause: ch.clause_key.clone(),
-                    }),
-                    responded_at: r.created_at,
-                },
-            ));
-        }
+                    })
+                    .collect(),
+                responded_at: r.created_at,
+                revisions: r
+                    .earlier
+                    .iter()
+                    .map(|e| RevisionDoc {
+                        outcome: e.written.outcome,
+                        reasons: e.written.reasons.clone(),
+                        written_at: e.written_at,
+                    })
+                    .collect(),
+                revised_at: (r.revision > 1).then_some(r.updated_at),
+            },
+        ));
     }
     responses.sort_by_key(|(m, _)| *m);
     let responses = responses.into_iter().map(|(_, doc)| doc).collect();
@@ -824,6 +969,7 @@ pub async fn export(
                 name: a.name,
                 time_zone: a.time_zone,
                 website: a.website,
+                response_target_days: Some(a.response_target_days),
             })
             .collect(),
         consultations: vec![ConsultationDoc {
@@ -859,6 +1005,10 @@ pub fn shift_dates(doc: &mut Document, by: Duration) {
         }
         for r in &mut c.responses {
             r.responded_at += by;
+            r.revised_at = r.revised_at.map(|d| d + by);
+            for e in &mut r.revisions {
+                e.written_at += by;
+            }
         }
     }
     doc.exported_at = doc.exported_at.map(|d| d + by);

@@ -104,6 +104,75 @@ crate::store_tests! {
         assert_eq!(revised.updated_at, t0() + Duration::hours(2));
     }
 
+    async fn group_responses_with_revisions_and_several_changes_travel_both_ways(db) {
+        use crate::ssr::exchange::{ChangeDoc, ResponseDoc, RevisionDoc};
+        use crate::domain::LocalizedText;
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let slug = "street-vendors-regulation";
+        let mut doc = exchange::export(db, slug, t0()).await.expect("export").expect("c");
+        let c = &mut doc.consultations[0];
+        let (a, b) = (c.responses[0].members()[0].to_owned(), c.responses[1].members()[0].to_owned());
+        let answered = c.responses[0].responded_at;
+        let change = |clause: &str| ChangeDoc { version: 2, clause: Some(clause.parse().expect("key")) };
+        let group = ResponseDoc {
+            contribution: None,
+            contributions: vec![a.clone(), b.clone()],
+            outcome: Outcome::PartlyAccepted,
+            reasons: LocalizedText::new(None, Some("Fifty metres, at all times.".into())),
+            changed: None,
+            changes: vec![change("locations"), change("hours")],
+            responded_at: answered,
+            revisions: vec![RevisionDoc {
+                outcome: Outcome::Accepted,
+                reasons: LocalizedText::new(Some("خمسون متراً.".into()), None),
+                written_at: answered,
+            }],
+            revised_at: Some(answered + Duration::days(3)),
+        };
+        c.responses.splice(0..2, [group]);
+        let file = serde_json::to_string(&doc).expect("json");
+        exchange::import(db, &exchange::parse(&file).expect("parses"), t0() + Duration::hours(1)).await.expect("the group");
+
+        let id = consultations::by_slug(db, slug).await.expect("q").expect("c").id;
+        let stored = crate::ssr::responses::store::of_consultation(db, id).await.expect("responses");
+        assert_eq!(stored.len(), 3, "two answers became one");
+        let g = stored.iter().find(|r| r.members.len() == 2).expect("the group");
+        assert_eq!((g.written.outcome, g.revision), (Outcome::PartlyAccepted, 2));
+        assert_eq!(g.earlier[0].written.outcome, Outcome::Accepted);
+        assert_eq!(g.earlier[0].written_at, answered);
+        assert_eq!((g.created_at, g.updated_at), (answered, answered + Duration::days(3)));
+        let mut cited: Vec<_> = g.changes.iter().map(|ch| (ch.version, ch.clause_key.as_ref().map(ToString::to_string))).collect();
+        cited.sort();
+        assert_eq!(cited, [(2, Some("hours".to_owned())), (2, Some("locations".to_owned()))]);
+
+        // Out again as one entry saying the same; in again, nothing changes.
+        let again = exchange::export(db, slug, t0()).await.expect("export").expect("c");
+        let entry = &again.consultations[0].responses[0];
+        assert_eq!(entry.contributions, [a, b]);
+        assert_eq!(serde_json::to_value(entry).expect("v"), serde_json::to_value(&doc.consultations[0].responses[0]).expect("v"));
+        let before = counts(db).await;
+        exchange::import(db, &again, t0() + Duration::hours(2)).await.expect("again");
+        assert_eq!(counts(db).await, before, "the same file again writes nothing");
+    }
+
+    async fn a_group_or_a_revision_that_breaks_a_rule_is_named(db) {
+        let cases: [(&str, Breaks, &str); 5] = [
+            ("both fields", |r| r[0]["contributions"] = serde_json::json!(["workshop-2026-09-15-02"]), "responses[0].contributions"),
+            ("answered twice", |r| { r[0]["contributions"] = serde_json::json!(["workshop-2026-09-15-02"]); r[0].as_object_mut().map(|o| o.remove("contribution")); }, "responses[1].contribution"),
+            ("revisions without revised_at", |r| r[1]["revisions"] = serde_json::json!([{ "outcome": "noted", "reasons": {}, "written_at": "2026-10-20T06:00:00Z" }]), "responses[1].revised_at"),
+            ("a revision going back", |r| { r[1]["revisions"] = serde_json::json!([{ "outcome": "noted", "reasons": {}, "written_at": "2026-10-19T06:00:00Z" }]); r[1]["revised_at"] = "2026-10-21T06:00:00Z".into(); }, "responses[1].revisions[0].written_at"),
+            ("an unknown clause among the changes", |r| r[3]["changes"] = serde_json::json!([{ "version": 2, "clause": "hours" }, { "version": 2, "clause": "nowhere" }]), "responses[3].changes[1].clause"),
+        ];
+        for (what, breaks, place) in cases {
+            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+            breaks(&mut json["consultations"][4]["responses"]);
+            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
+            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
+        }
+        assert_eq!(counts(db).await, vec![0; 12]);
+    }
+
     async fn a_response_that_breaks_a_rule_is_named(db) {
         let cases: [(&str, Breaks, &str); 4] = [
             ("unknown contribution", |r| r[0]["contribution"] = "nobody".into(), "responses[0].contribution"),

@@ -82,23 +82,25 @@ pub struct Impact {
     pub timing: Timing,
 }
 
-/// The impact of `c` at `now`.
+/// The impact of `c` at `now`. Its four readings are independent: they run at once,
+/// each on its own connection, so the answer takes as long as the longest of them.
 pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Impact, StoreError> {
-    let versions: Vec<_> = consultations::versions(db, c.id)
-        .await?
-        .into_iter()
-        .filter(|v| v.is_published())
-        .collect();
+    let (versions, outcomes, citations, timing) = tokio::try_join!(
+        published_clauses(db, c),
+        responses::outcome_counts(db, c.id),
+        responses::citations(db, c.id),
+        responses::timing(db, Scope::Consultation(c.id), now),
+    )?;
     // Each clause as first seen and as last seen, in the order the page lists them.
     let mut first_seen: HashMap<ClauseKey, (u32, LocalizedText)> = HashMap::new();
     let mut last_seen: HashMap<ClauseKey, (u32, Option<u32>, LocalizedText)> = HashMap::new();
     let mut order: Vec<ClauseKey> = Vec::new();
+    let (versions, version_clauses): (Vec<_>, Vec<_>) = versions.into_iter().unzip();
     let latest = versions.last().map_or(1, |v| v.number);
     let first = versions.first().map_or(1, |v| v.number);
     // The latest version's keys in their order, kept from the loop below.
     let mut latest_order: Vec<ClauseKey> = Vec::new();
-    for v in &versions {
-        let clauses = consultations::clauses(db, v.id).await?;
+    for (v, clauses) in versions.iter().zip(version_clauses) {
         if v.number == latest {
             latest_order = clauses.iter().map(|cl| cl.key.clone()).collect();
         }
@@ -126,7 +128,7 @@ pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Imp
     let mut counts = ByOutcome::new();
     let mut whole_draft = ByOutcome::new();
     let mut per_clause: HashMap<ClauseKey, ByOutcome> = HashMap::new();
-    for row in responses::outcome_counts(db, c.id).await? {
+    for row in outcomes {
         counts.add(row.outcome, row.n);
         match row.clause_key {
             Some(k) => per_clause
@@ -137,7 +139,7 @@ pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Imp
         }
     }
     let mut cited: HashMap<ClauseKey, (Vec<ContributionId>, Vec<u32>)> = HashMap::new();
-    for cite in responses::citations(db, c.id).await? {
+    for cite in citations {
         let Some(k) = cite.clause_key else { continue };
         let (by, in_versions) = cited.entry(k).or_default();
         by.push(cite.contribution_id);
@@ -179,6 +181,21 @@ pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Imp
         counts,
         whole_draft,
         clauses,
-        timing: responses::timing(db, Scope::Consultation(c.id), now).await?,
+        timing,
     })
+}
+
+/// The published versions of `c`, oldest first, each with its clauses.
+async fn published_clauses(
+    db: &Db,
+    c: &Consultation,
+) -> Result<Vec<(consultations::Version, Vec<consultations::StoredClause>)>, StoreError> {
+    let mut out = Vec::new();
+    for v in consultations::versions(db, c.id).await? {
+        if v.is_published() {
+            let clauses = consultations::clauses(db, v.id).await?;
+            out.push((v, clauses));
+        }
+    }
+    Ok(out)
 }

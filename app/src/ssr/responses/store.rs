@@ -680,48 +680,72 @@ pub async fn current_in(
     Ok(Some((outcome, LocalizedText::new(ar, en), changes)))
 }
 
-/// Records a response from the agency's own records (the exchange file) to one
-/// contribution, the way a file says it: unchanged when it says the same, revised when
-/// it says something else, and taken out of a group response it shared with others.
-#[allow(clippy::too_many_arguments)]
-pub async fn import_one(
+/// Writes a response from an exchange file: answering `members` together, with its
+/// texts oldest first (`history`, each with when it was written; the last is current)
+/// and the clauses it changed. The same again changes nothing; a new current text is a
+/// revision; a different grouping answers these contributions anew (taken out of the
+/// responses they were in, which go when they answer nothing else).
+pub async fn import_group(
     tx: &mut Tx,
     consultation: ConsultationId,
-    contribution: ContributionId,
-    outcome: Outcome,
-    reasons: &LocalizedText,
+    members: &[ContributionId],
+    history: &[(Written, DateTime<Utc>)],
     changes: &[(VersionId, Option<ClauseKey>)],
-    responded_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let w = Written {
-        outcome,
-        reasons: reasons.clone(),
-        responder: None,
+    let (Some((first, first_at)), Some((current, current_at))) = (history.first(), history.last())
+    else {
+        return Ok(());
     };
     let mut wanted = changes.to_vec();
     wanted.sort();
-    let id = match membership(tx, contribution).await? {
-        Some((id, members)) => {
-            let Some((o, r, mut cited)) = current_in(tx, id).await? else {
+    wanted.dedup();
+    let mut held = Vec::with_capacity(members.len());
+    for &m in members {
+        held.push(membership(tx, m).await?);
+    }
+    // The response that answers exactly these contributions, if there is one.
+    let same = match held.first() {
+        Some(Some((id, n)))
+            if usize::try_from(*n).ok() == Some(members.len())
+                && held.iter().all(|h| h.as_ref().map(|(r, _)| r) == Some(id)) =>
+        {
+            Some(*id)
+        }
+        _ => None,
+    };
+    let id = match same {
+        Some(id) => {
+            let Some((outcome, reasons, mut cited)) = current_in(tx, id).await? else {
                 return Err(StoreError::MissingReference("response"));
             };
             cited.sort();
-            if o == outcome && &r == reasons && cited == wanted {
+            if outcome == current.outcome && reasons == current.reasons && cited == wanted {
                 return Ok(());
             }
-            if members > 1 {
-                // The file answers this one contribution otherwise than its group.
-                detach(tx, contribution, now).await?;
-                create(tx, consultation, &[contribution], &w, responded_at, now).await?
-            } else {
-                if o != outcome || &r != reasons {
-                    revise(tx, id, &w, now.max(responded_at), now).await?;
-                }
-                id
+            if outcome != current.outcome || reasons != current.reasons {
+                // Written when the file says, or now for a file that does not say.
+                let at = if history.len() > 1 {
+                    *current_at
+                } else {
+                    now.max(*current_at)
+                };
+                revise(tx, id, current, at, now).await?;
             }
+            id
         }
-        None => create(tx, consultation, &[contribution], &w, responded_at, now).await?,
+        None => {
+            for (&m, h) in members.iter().zip(&held) {
+                if h.is_some() {
+                    detach(tx, m, now).await?;
+                }
+            }
+            let id = create(tx, consultation, members, first, *first_at, now).await?;
+            for (w, at) in &history[1..] {
+                revise(tx, id, w, *at, now).await?;
+            }
+            id
+        }
     };
     set_changes(tx, id, &wanted).await
 }

@@ -22,6 +22,8 @@ pub enum AuditAction {
     RecoveryCodesRenew,
     #[strum(serialize = "agency.create")]
     AgencyCreate,
+    #[strum(serialize = "agency.response_target")]
+    AgencyResponseTarget,
     #[strum(serialize = "role.grant")]
     RoleGrant,
     #[strum(serialize = "role.revoke")]
