@@ -397,12 +397,9 @@ pub(crate) mod ssr {
             return Err(AppError::NotFound);
         };
         let now = state.clock.now();
-        // Independent readings, at once (see `impact::impact`).
-        let (i, (adopted_ids, adopted_total), waiting_ids) = tokio::try_join!(
-            impact::impact(&state.db, &c, now),
-            responses::adopted(&state.db, c.id, IMPACT_LIST),
-            responses::oldest_unanswered(&state.db, c.id, IMPACT_LIST),
-        )?;
+        let i = impact::impact(&state.db, &c, now).await?;
+        let (adopted_ids, adopted_total) = responses::adopted(&state.db, c.id, IMPACT_LIST).await?;
+        let waiting_ids = responses::oldest_unanswered(&state.db, c.id, IMPACT_LIST).await?;
         let tz = c.agency_time_zone.clone();
         let items = |ids: Vec<ContributionId>| {
             let (state, c, tz) = (&state, &c, &tz);
@@ -431,7 +428,8 @@ pub(crate) mod ssr {
                 )
             }
         };
-        let (adopted, waiting) = tokio::try_join!(items(adopted_ids), items(waiting_ids))?;
+        let adopted = items(adopted_ids).await?;
+        let waiting = items(waiting_ids).await?;
         Ok(ImpactView {
             timing: service::timing_of(&c, &i.timing, lang),
             first_version: i.first_version,

@@ -688,6 +688,32 @@ pub struct ConsultationRecord {
     pub concluded_at: Option<DateTime<Utc>>,
 }
 
+/// Marks `tx` as a bulk import: on PostgreSQL the stamp triggers leave the threads
+/// stamp alone inside it (migration 20), and the import moves each consultation's
+/// stamp once with [`touch_threads`]. SQLite's triggers cost the same every time.
+pub async fn begin_bulk_import(tx: &mut Tx) -> Result<(), StoreError> {
+    match tx {
+        Tx::Sqlite(_) => Ok(()),
+        Tx::Postgres(tx) => Ok(sqlx::query("SET LOCAL shura.bulk_import = 'on'")
+            .execute(&mut **tx)
+            .await
+            .map(drop)?),
+    }
+}
+
+/// Moves the threads stamp of `consultation` on, inside `tx`: its readers' open pages
+/// fetch the threads again.
+pub async fn touch_threads(tx: &mut Tx, consultation: ConsultationId) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE consultations SET threads_stamp = threads_stamp + 1 WHERE id = $1",
+    )
+    .bind(consultation)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(())
+}
+
 /// The id of the consultation with this slug, seen from inside `tx`.
 pub async fn id_of(tx: &mut Tx, slug: &str) -> Result<Option<ConsultationId>, StoreError> {
     let id = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM consultations WHERE slug = $1")

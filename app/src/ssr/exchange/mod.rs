@@ -607,6 +607,7 @@ async fn write(
     doc: &Document,
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, ImportError> {
+    consultations::begin_bulk_import(tx).await?;
     let mut topic_ids: HashMap<&str, i64> = HashMap::new();
     for t in &doc.topics {
         topic_ids.insert(
@@ -738,6 +739,7 @@ async fn write(
             responses::import_group(tx, id, &members, &history, &changes, now).await?;
             summary.responses_written += 1;
         }
+        consultations::touch_threads(tx, id).await?;
         summary.consultations += 1;
     }
     Ok(summary)

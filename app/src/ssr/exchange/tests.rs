@@ -173,6 +173,34 @@ crate::store_tests! {
         assert_eq!(counts(db).await, vec![0; 12]);
     }
 
+    async fn an_import_moves_the_threads_stamp_and_other_writers_still_do(db) {
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let slug = "e-participation-guideline";
+        let c = consultations::by_slug(db, slug).await.expect("q").expect("c");
+        let before = contributions::stamp(db, c.id).await.expect("stamp");
+        let mut out = exchange::export(db, slug, t0()).await.expect("export").expect("c");
+        out.consultations[0].responses[0].reasons.en = Some("Corrected after the workshop.".into());
+        exchange::import(db, &out, t0() + Duration::hours(1)).await.expect("again");
+        let after_import = contributions::stamp(db, c.id).await.expect("stamp");
+        assert_ne!(after_import, before, "open pages fetch the threads again");
+        // The import's mark ended with its transaction: the portal's writes move it.
+        let versions = consultations::versions(db, c.id).await.expect("versions");
+        let author = contributions::of_consultation(db, c.id).await.expect("list")[0].author_id;
+        contributions::insert(db, &NewContribution {
+            consultation_id: c.id,
+            version_id: versions[versions.len() - 1].id,
+            clause_key: None,
+            parent_id: None,
+            author,
+            speaker: Speaker::Individual,
+            body: "After the import.".into(),
+            body_hash: "2".repeat(64),
+            channel: Channel::Online,
+            external_id: None,
+        }, t0() + Duration::hours(2)).await.expect("insert");
+        assert_ne!(contributions::stamp(db, c.id).await.expect("stamp"), after_import);
+    }
+
     async fn a_response_that_breaks_a_rule_is_named(db) {
         let cases: [(&str, Breaks, &str); 4] = [
             ("unknown contribution", |r| r[0]["contribution"] = "nobody".into(), "responses[0].contribution"),

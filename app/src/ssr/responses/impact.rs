@@ -82,15 +82,13 @@ pub struct Impact {
     pub timing: Timing,
 }
 
-/// The impact of `c` at `now`. Its four readings are independent: they run at once,
-/// each on its own connection, so the answer takes as long as the longest of them.
+/// The impact of `c` at `now`. Its readings run one after the other: run at once on
+/// SQLite they took longer, not shorter (BENCHMARKS.md, the impact benchmark).
 pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Impact, StoreError> {
-    let (versions, outcomes, citations, timing) = tokio::try_join!(
-        published_clauses(db, c),
-        responses::outcome_counts(db, c.id),
-        responses::citations(db, c.id),
-        responses::timing(db, Scope::Consultation(c.id), now),
-    )?;
+    let versions = published_clauses(db, c).await?;
+    let outcomes = responses::outcome_counts(db, c.id).await?;
+    let citations = responses::citations(db, c.id).await?;
+    let timing = responses::timing(db, Scope::Consultation(c.id), now).await?;
     // Each clause as first seen and as last seen, in the order the page lists them.
     let mut first_seen: HashMap<ClauseKey, (u32, LocalizedText)> = HashMap::new();
     let mut last_seen: HashMap<ClauseKey, (u32, Option<u32>, LocalizedText)> = HashMap::new();
