@@ -725,15 +725,22 @@ pub fn ImpactPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
-                        <p class="impact__data">
-                            {td_string!(l, impact_open_data)}" "
-                            <a href=paths::api_impact(&slug) dir="ltr">"JSON"</a>" · "
-                            <a href=paths::api_contributions_csv(&slug) dir="ltr">"CSV"</a>
-                        </p>
+                        {open_data(&slug, lang)}
                     }.into_any()
                 })}
             </Suspense>
         </article>
+    }
+}
+
+/// Where the figures are to be had as open data.
+pub(crate) fn open_data(slug: &str, lang: Lang) -> impl IntoView {
+    view! {
+        <p class="impact__data">
+            {td_string!(lang.locale(), impact_open_data)}" "
+            <a href=paths::api_impact(slug) dir="ltr">"JSON"</a>" · "
+            <a href=paths::api_contributions_csv(slug) dir="ltr">"CSV"</a>
+        </p>
     }
 }
 

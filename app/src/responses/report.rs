@@ -11,7 +11,9 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use super::api::ImpactView;
-use super::pages::{clause_table, counts_list, outcome_label, ImpactEntry, TimingSummary};
+use super::pages::{
+    clause_table, counts_list, open_data, outcome_label, ImpactEntry, TimingSummary,
+};
 use crate::consultations::pages::DateText;
 use crate::contributions::pages::org_kind_label;
 use crate::domain::contribution::{Channel, OrgKind};
@@ -213,11 +215,7 @@ pub fn ReportPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
-                        <p class="impact__data">
-                            {td_string!(l, impact_open_data)}" "
-                            <a href=paths::api_impact(&slug) dir="ltr">"JSON"</a>" · "
-                            <a href=paths::api_contributions_csv(&slug) dir="ltr">"CSV"</a>
-                        </p>
+                        {open_data(&slug, lang)}
                     }.into_any()
                 })}
             </Suspense>

@@ -48,6 +48,24 @@ async fn counts(db: &Db) -> Vec<i64> {
 /// Spoils the contributions (or responses) of a consultation in a file.
 type Breaks = fn(&mut serde_json::Value);
 
+/// Each case spoils the demo's responses of its concluded consultation; the import is
+/// refused naming the place, and nothing is written.
+async fn refused_at(db: &Db, cases: &[(&str, Breaks, &str)]) {
+    for (what, breaks, place) in cases {
+        let mut json: serde_json::Value =
+            serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        breaks(&mut json["consultations"][4]["responses"]);
+        let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
+        let err = exchange::import(db, &doc, t0()).await.expect_err(what);
+        assert!(
+            err.to_string()
+                .starts_with(&format!("consultations[4].{place}")),
+            "{what}: {err}"
+        );
+    }
+    assert_eq!(counts(db).await, vec![0; 12]);
+}
+
 fn demo() -> exchange::Document {
     exchange::parse(crate::ssr::exchange::demo::DEMO_JSON).expect("demo parses")
 }
@@ -163,14 +181,7 @@ crate::store_tests! {
             ("a revision going back", |r| { r[1]["revisions"] = serde_json::json!([{ "outcome": "noted", "reasons": {}, "written_at": "2026-10-19T06:00:00Z" }]); r[1]["revised_at"] = "2026-10-21T06:00:00Z".into(); }, "responses[1].revisions[0].written_at"),
             ("an unknown clause among the changes", |r| r[3]["changes"] = serde_json::json!([{ "version": 2, "clause": "hours" }, { "version": 2, "clause": "nowhere" }]), "responses[3].changes[1].clause"),
         ];
-        for (what, breaks, place) in cases {
-            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
-            breaks(&mut json["consultations"][4]["responses"]);
-            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
-            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
-            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
-        }
-        assert_eq!(counts(db).await, vec![0; 12]);
+        refused_at(db, &cases).await;
     }
 
     async fn an_import_moves_the_threads_stamp_and_other_writers_still_do(db) {
@@ -208,14 +219,7 @@ crate::store_tests! {
             ("change before the contribution", |r| r[0]["changed"]["version"] = 1.into(), "responses[0].changed.version"),
             ("unknown clause", |r| r[2]["changed"]["clause"] = "nowhere".into(), "responses[2].changed.clause"),
         ];
-        for (what, breaks, place) in cases {
-            let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
-            breaks(&mut json["consultations"][4]["responses"]);
-            let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
-            let err = exchange::import(db, &doc, t0()).await.expect_err(what);
-            assert!(err.to_string().starts_with(&format!("consultations[4].{place}")), "{what}: {err}");
-        }
-        assert_eq!(counts(db).await, vec![0; 12]);
+        refused_at(db, &cases).await;
     }
 
     async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
