@@ -87,7 +87,7 @@ pub struct Impact {
 pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Impact, StoreError> {
     let versions = published_clauses(db, c).await?;
     let outcomes = responses::outcome_counts(db, c.id).await?;
-    let citations = responses::citations(db, c.id).await?;
+    let citations = responses::cited_by(db, c.id).await?;
     let timing = responses::timing(db, Scope::Consultation(c.id), now).await?;
     // Each clause as first seen and as last seen, in the order the page lists them.
     let mut first_seen: HashMap<ClauseKey, (u32, LocalizedText)> = HashMap::new();
@@ -140,7 +140,7 @@ pub async fn impact(db: &Db, c: &Consultation, now: DateTime<Utc>) -> Result<Imp
     for cite in citations {
         let Some(k) = cite.clause_key else { continue };
         let (by, in_versions) = cited.entry(k).or_default();
-        by.push(cite.contribution_id);
+        by.extend(cite.contributions);
         in_versions.push(cite.version);
     }
     let clauses = order

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
+use crate::domain::contribution::ContributionStatus;
 use crate::domain::response::Outcome;
 use crate::domain::{ContributionId, LocalizedText};
 use crate::ssr::consultations::store as consultations;
@@ -103,6 +104,49 @@ crate::store_tests! {
         let mut tx = db.begin().await.expect("tx");
         let again = responses::create(&mut tx, c.id, &open[..1], &written, now, now).await;
         assert!(matches!(again, Err(crate::ssr::db::StoreError::Conflict("members"))), "{again:?}");
+    }
+
+    async fn the_answers_figures_follow_moderation_and_revisions(db) {
+        // The figures read what each membership carries (migration 21); the database
+        // keeps it true when a contribution is hidden or restored and an answer revised.
+        let doc = exchange::parse(&document().to_string()).expect("a valid document");
+        exchange::import(db, &doc, close() - Duration::days(30)).await.expect("import");
+        let c = consultations::by_slug(db, "timing-test").await.expect("q").expect("c");
+        let now = close() + Duration::days(31);
+        let ids: Vec<ContributionId> = contributions::of_consultation(db, c.id).await.expect("list")
+            .iter().map(|x| x.id).collect();
+        let answered = |outcome: Outcome| {
+            move |counts: &[responses::OutcomeCount]| -> i64 {
+                counts.iter().filter(|x| x.outcome == Some(outcome)).map(|x| x.n).sum()
+            }
+        };
+        let late_one = ids[2];
+        let set = |status: ContributionStatus| async move {
+            let mut tx = db.begin().await.expect("tx");
+            contributions::set_state(&mut tx, late_one, status, None).await.expect("state");
+            tx.commit().await.expect("commit");
+        };
+
+        // The 40-day answer's contribution hidden: three answered, none late.
+        set(ContributionStatus::Hidden).await;
+        let t = responses::timing(db, Scope::Consultation(c.id), now).await.expect("timing");
+        assert_eq!((t.contributions, t.answered, t.answered_late), (5, 3, 0));
+        assert_eq!(t.p90_days.map(|d| (d * 1000.0).round()), Some(11_000.0));
+        let counts = responses::outcome_counts(db, c.id).await.expect("counts");
+        assert_eq!(answered(Outcome::Noted)(&counts), 0);
+        set(ContributionStatus::Published).await;
+        let t = responses::timing(db, Scope::Consultation(c.id), now).await.expect("timing");
+        assert_eq!((t.contributions, t.answered, t.answered_late), (6, 4, 1));
+
+        // "Accepted" revised to "noted": counted as noted, and no longer adopted.
+        let accepted = responses::of_contributions(db, &ids[..1]).await.expect("answers");
+        let mut tx = db.begin().await.expect("tx");
+        let written = Written { outcome: Outcome::Noted, reasons: LocalizedText::default(), responder: None };
+        responses::revise(&mut tx, accepted[0].response.id, &written, now, now).await.expect("revise");
+        tx.commit().await.expect("commit");
+        let counts = responses::outcome_counts(db, c.id).await.expect("counts");
+        assert_eq!((answered(Outcome::Accepted)(&counts), answered(Outcome::Noted)(&counts)), (0, 2));
+        assert_eq!(responses::adopted(db, c.id, 10).await.expect("adopted"), (vec![], 0));
     }
 
     async fn nothing_answered_has_no_times(db) {
