@@ -555,6 +555,7 @@ pub fn channel_label(c: Channel, lang: Lang) -> Option<&'static str> {
     match c {
         Channel::Online => None,
         Channel::Workshop => Some(td_string!(l, channel_workshop)),
+        Channel::SocialMedia => Some(td_string!(l, channel_social_media)),
         Channel::Email => Some(td_string!(l, channel_email)),
         Channel::Letter => Some(td_string!(l, channel_letter)),
     }

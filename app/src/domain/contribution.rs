@@ -83,14 +83,17 @@ pub enum Channel {
     Online,
     /// Said at a consultation workshop.
     Workshop,
+    /// Posted to or sent through one of the agency's official social media accounts.
+    SocialMedia,
     Email,
     Letter,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 4] = [
+    pub const ALL: [Channel; 5] = [
         Channel::Online,
         Channel::Workshop,
+        Channel::SocialMedia,
         Channel::Email,
         Channel::Letter,
     ];

@@ -103,6 +103,7 @@ fn channel_name(c: Channel, lang: Lang) -> &'static str {
     match c {
         Channel::Online => td_string!(l, channel_online),
         Channel::Workshop => td_string!(l, channel_workshop),
+        Channel::SocialMedia => td_string!(l, channel_social_media),
         Channel::Email => td_string!(l, channel_email),
         Channel::Letter => td_string!(l, channel_letter),
     }

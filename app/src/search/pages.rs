@@ -229,6 +229,7 @@ fn value_label(facet: &str, value: &str, lang: Lang) -> String {
         "channel" => Channel::parse(value).map(|c| match c {
             Channel::Online => td_string!(l, search_channel_online),
             Channel::Workshop => td_string!(l, search_channel_workshop),
+            Channel::SocialMedia => td_string!(l, search_channel_social_media),
             Channel::Email => td_string!(l, search_channel_email),
             Channel::Letter => td_string!(l, search_channel_letter),
         }),

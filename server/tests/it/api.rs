@@ -176,7 +176,7 @@ http_tests! {
         };
         assert_eq!(enum_of("Outcome"), ["accepted", "partly_accepted", "not_adopted", "noted", "out_of_scope"]);
         assert_eq!(enum_of("ContributionStatus"), ["published", "hidden", "withdrawn"]);
-        assert_eq!(enum_of("Channel"), ["online", "workshop", "email", "letter"]);
+        assert_eq!(enum_of("Channel"), ["online", "workshop", "social_media", "email", "letter"]);
         assert_eq!(enum_of("OrgKind"), ["agency", "company", "ngo", "academic"]);
         assert!(enum_of("ConsultationStatus").contains(&"concluded".to_owned()));
         assert!(enum_of("ClauseKind").contains(&"heading".to_owned()));

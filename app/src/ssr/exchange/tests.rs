@@ -239,6 +239,19 @@ crate::store_tests! {
         assert_eq!(list[0].external_id.as_deref(), Some("workshop-2026-09-15-01"));
     }
 
+    async fn what_reached_the_agencys_social_media_keeps_its_channel_both_ways(db) {
+        let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        json["consultations"][4]["contributions"][3]["channel"] = "social_media".into();
+        let doc = exchange::parse(&json.to_string()).expect("a valid document");
+        exchange::import(db, &doc, t0()).await.expect("import");
+        let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
+        let list = contributions::of_consultation(db, c.id).await.expect("contributions");
+        assert_eq!(list[3].channel, Channel::SocialMedia);
+        let out = exchange::export(db, "street-vendors-regulation", t0()).await.expect("export").expect("c");
+        let out = serde_json::to_value(&out).expect("json");
+        assert_eq!(out["consultations"][0]["contributions"][3]["channel"], "social_media");
+    }
+
     async fn a_contribution_that_breaks_a_rule_is_named_and_nothing_is_written(db) {
         let cases: [(&str, Breaks, &str); 5] = [
             ("unknown parent", |x| x[1]["in_reply_to"] = "nobody".into(), "contributions[1].in_reply_to"),
