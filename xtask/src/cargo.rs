@@ -1,7 +1,7 @@
 //! The two cargo builds, as cargo-leptos 0.3.10 runs them: the wasm crate (in a target
 //! directory of its own, `front/`) and the server, side by side.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
@@ -33,11 +33,19 @@ fn cargo() -> Command {
 
 /// The workspace root and cargo's target directory, as `cargo metadata` reports them
 /// (so `CARGO_TARGET_DIR` and `build.target-dir` are honoured).
+///
+/// The workspace is the one `cargo xtask` was run in (`cargo run` tells us where our
+/// manifest is), never the path compiled in: clones share the target directory, and
+/// with it one `xtask` binary, which built another clone's site.
 pub fn workspace_dirs() -> Result<(PathBuf, PathBuf)> {
-    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
-    let out = cargo()
-        .args(["metadata", "--format-version=1", "--no-deps"])
-        .arg(format!("--manifest-path={manifest}"))
+    let mut metadata = cargo();
+    metadata.args(["metadata", "--format-version=1", "--no-deps"]);
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        metadata
+            .arg("--manifest-path")
+            .arg(Path::new(&dir).join("../Cargo.toml"));
+    }
+    let out = metadata
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo metadata")?;
