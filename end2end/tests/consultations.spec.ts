@@ -1,5 +1,5 @@
 import { test, expect, Page } from './guard';
-import { ADMIN_PASSWORD, citizen, screenshot, screenshotOf, totpCode, waitForHydration, waitForMail } from './helpers';
+import { ADMIN_PASSWORD, citizen, screenshot, screenshotOf, totpCode, waitForHydration, waitForMailAbout } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
 const DRAFTS_ADMIN = 'drafts-admin@shura.test';
@@ -284,11 +284,9 @@ test('staff create a 10-clause draft, schedule and open it, then publish version
     await screenshot(reader, testInfo, `new-diff-${lang}`);
   }
   // The follower is told by mail and its link shows the changes.
-  const mails = await waitForMail(follower.citizenEmail, 2);
-  const news = mails.find((m) => m.subject.startsWith('New version of'));
-  expect(news, mails.map((m) => m.subject).join(' | ')).toBeTruthy();
-  expect(news!.text).toContain('تعديل البندين 2 و8');
-  await follower.goto(news!.text.match(/https?:\/\/\S+\/diff\?from=1&to=2/)![0]);
+  const news = await waitForMailAbout(follower.citizenEmail, 'New version of');
+  expect(news.text).toContain('تعديل البندين 2 و8');
+  await follower.goto(news.text.match(/https?:\/\/\S+\/diff\?from=1&to=2/)![0]);
   await expect(follower.locator('.diff-row[data-change=changed]')).toHaveCount(2);
   await visitor.close();
 });

@@ -48,6 +48,17 @@ export async function waitForMail(address: string, count = 1): Promise<Mail[]> {
   throw new Error(`no mail for ${address}`);
 }
 
+/** Waits for a message to `address` whose subject contains `subject`: other mail may arrive first. */
+export async function waitForMailAbout(address: string, subject: string): Promise<Mail> {
+  for (let i = 0; i < 100; i++) {
+    const mail = mailTo(address).find((m) => m.subject.includes(subject));
+    if (mail) return mail;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const subjects = mailTo(address).map((m) => m.subject);
+  throw new Error(`no mail about “${subject}” for ${address}; got: ${subjects.join(' | ')}`);
+}
+
 /** A unique address per test run, so reruns against one database never collide. */
 export function uniqueEmail(prefix: string): string {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.org`;
