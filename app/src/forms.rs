@@ -89,6 +89,17 @@ pub enum FormMessage {
     ContributionGone,
     /// An agency's response target outside 1–365 days, or not a whole number.
     TargetDaysRange,
+    /// A workshop must end after it starts, and last at most `MAX_HOURS`.
+    WorkshopTimesInvalid,
+    /// Registration must close before the workshop starts.
+    RegistrationClosesAfterStart,
+    /// A new or moved workshop cannot start in the past.
+    WorkshopInPast,
+    CapacityRange,
+    /// A workshop needs a venue or an online link.
+    WorkshopPlaceRequired,
+    /// Only the agency's workshop organisers may run its workshops.
+    NotAnOrganiser,
     Internal,
 }
 
@@ -163,6 +174,20 @@ impl FormMessage {
             FormMessage::TargetDaysRange => td_string!(l, form_target_days_range),
             FormMessage::AlreadyAnswered => td_string!(l, form_already_answered),
             FormMessage::ContributionGone => td_string!(l, form_contribution_gone),
+            FormMessage::WorkshopTimesInvalid => {
+                return td_string!(l, form_workshop_times_invalid)
+                    .replace("%hours%", &crate::domain::workshop::MAX_HOURS.to_string())
+            }
+            FormMessage::RegistrationClosesAfterStart => {
+                td_string!(l, form_registration_closes_after_start)
+            }
+            FormMessage::WorkshopInPast => td_string!(l, form_workshop_in_past),
+            FormMessage::CapacityRange => {
+                return td_string!(l, form_capacity_range)
+                    .replace("%max%", &crate::domain::workshop::MAX_CAPACITY.to_string())
+            }
+            FormMessage::WorkshopPlaceRequired => td_string!(l, form_workshop_place_required),
+            FormMessage::NotAnOrganiser => td_string!(l, form_not_an_organiser),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

@@ -143,6 +143,7 @@ fn SiteNav(lang: Lang, children: Children) -> impl IntoView {
                     {link(paths::home(lang), td_string!(locale, nav_home))}
                     {link(paths::consultations(lang), td_string!(locale, nav_consultations))}
                     {link(paths::search_page(lang), td_string!(locale, nav_search))}
+                    {link(paths::workshops(lang), td_string!(locale, nav_workshops))}
                 </ul>
                 {children()}
             </div>

@@ -21,6 +21,7 @@ pub mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod ui;
+pub mod workshops;
 
 pub use i18n_catalog::i18n;
 pub use routes::{shell, App};

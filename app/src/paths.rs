@@ -13,7 +13,9 @@ use crate::admin::form::AdminIntent;
 use crate::agencies::form::StaffIntent;
 use crate::contributions::form::Done;
 use crate::domain::contribution::{ReportCategory, ThreadOrder};
-use crate::domain::{AttachmentId, ClauseKey, ContributionId, Lang, ListQuery, ResponseId, UserId};
+use crate::domain::{
+    AttachmentId, ClauseKey, ContributionId, Lang, ListQuery, ResponseId, UserId, WorkshopId,
+};
 
 /// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -333,6 +335,41 @@ pub fn consultations_feed(lang: Lang) -> String {
 /// The Atom feed of a consultation's versions and responses.
 pub fn consultation_feed(lang: Lang, slug: &str) -> String {
     format!("{}/feed.atom", consultation(lang, slug))
+}
+
+/// The workshops across the portal, upcoming and past.
+pub fn workshops(lang: Lang) -> String {
+    page(lang, "/workshops")
+}
+
+/// A workshop's page.
+pub fn workshop(lang: Lang, id: WorkshopId) -> String {
+    page(lang, &format!("/workshops/{id}"))
+}
+
+/// A workshop as an iCalendar file.
+pub fn workshop_ics(lang: Lang, id: WorkshopId) -> String {
+    page(lang, &format!("/workshops/{id}.ics"))
+}
+
+/// The organisers' form to change a workshop.
+pub fn workshop_edit(lang: Lang, id: WorkshopId) -> String {
+    page(lang, &format!("/workshops/{id}/edit"))
+}
+
+/// The organisers' form to schedule a workshop of a consultation.
+pub fn new_workshop(lang: Lang, slug: &str) -> String {
+    format!("{}/workshops/new", consultation(lang, slug))
+}
+
+/// A consultation's workshops as one iCalendar file.
+pub fn consultation_workshops_ics(lang: Lang, slug: &str) -> String {
+    format!("{}/workshops.ics", consultation(lang, slug))
+}
+
+/// The workshops section of a consultation's page.
+pub fn consultation_workshops(lang: Lang, slug: &str) -> String {
+    format!("{}#workshops", consultation(lang, slug))
 }
 
 /// A response as a feed entry names it: stable whatever its revisions.
@@ -670,6 +707,10 @@ pub mod route {
         version_markdown => "/consultations/{slug}/versions/{number}/markdown",
         consultations_feed => "/feeds/consultations.atom",
         consultation_feed => "/consultations/{slug}/feed.atom",
+        new_workshop => "/consultations/{slug}/workshops/new",
+        consultation_workshops_ics => "/consultations/{slug}/workshops.ics",
+        workshop => "/workshops/{id}",
+        workshop_edit => "/workshops/{id}/edit",
         agency_staff => "/agencies/{slug}/staff",
         admin => "/admin",
         moderation => "/moderation",

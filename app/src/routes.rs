@@ -26,6 +26,7 @@ use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, Moderatio
 use crate::responses::pages::{ImpactPage, ResponseDetailPage, ResponseQueuePage};
 use crate::responses::report::ReportPage;
 use crate::search::pages::SearchPage;
+use crate::workshops::pages::{EditWorkshopPage, NewWorkshopPage, WorkshopListPage, WorkshopPage};
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
 /// by the layout through `leptos_meta`, so it follows the page's language.
@@ -123,6 +124,10 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("report")) view=ReportPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses")) view=ResponseQueuePage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses"), ParamSegment("id")) view=ResponseDetailPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("workshops"), StaticSegment("new")) view=NewWorkshopPage ssr=SsrMode::Async />
+            <Route path=StaticSegment("workshops") view=WorkshopListPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("workshops"), ParamSegment("id")) view=WorkshopPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("workshops"), ParamSegment("id"), StaticSegment("edit")) view=EditWorkshopPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("people"), ParamSegment("id")) view=ProfilePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />

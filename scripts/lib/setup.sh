@@ -47,13 +47,20 @@ ensure_psql() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
 }
 
-# A real SMTP server for the mail tests: Debian's aiosmtpd, run by the tests themselves.
+# A real SMTP server for the mail tests (Debian's aiosmtpd, run by the tests themselves)
+# and Python's icalendar for the calendar files.
 ensure_smtp_sink() {
   export SHURA_TEST_PYTHON="${SHURA_TEST_PYTHON:-/usr/bin/python3}"
   if ! "$SHURA_TEST_PYTHON" -c 'import aiosmtpd' 2>/dev/null; then
     say "installing python3-aiosmtpd from Debian (SMTP server for the mail tests)"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+  fi
+  # A standard calendar parser, to read the portal's .ics files as calendars do.
+  if ! "$SHURA_TEST_PYTHON" -c 'import icalendar' 2>/dev/null; then
+    say "installing python3-icalendar from Debian (calendar parser for the .ics tests)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-icalendar >/dev/null
   fi
 }
 

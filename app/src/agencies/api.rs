@@ -14,6 +14,8 @@ pub struct AgencyInfo {
     pub website: Option<String>,
     /// The staff authorised to speak for the agency, with their mandates (public).
     pub staff: Vec<RoleView>,
+    /// Its workshop organisers.
+    pub organisers: Vec<RoleView>,
     /// Whether the visitor may manage the agency's staff.
     pub can_manage: bool,
     /// Whether the visitor speaks for the agency (may start consultations, sees drafts).
@@ -37,11 +39,11 @@ pub async fn agency_page(slug: String, lang: crate::domain::Lang) -> Result<Agen
         context::set_status(axum::http::StatusCode::NOT_FOUND);
         return Err(AppError::NotFound);
     };
-    let grants = roles::current(&state.db, Some(agency.id))
+    let (grants, organisers): (Vec<_>, Vec<_>) = roles::current(&state.db, Some(agency.id))
         .await?
         .into_iter()
-        .filter(|g| g.role.kind() == RoleKind::AgencyStaff)
-        .collect();
+        .filter(|g| matches!(g.role.kind(), RoleKind::AgencyStaff | RoleKind::Organiser))
+        .partition(|g| g.role.kind() == RoleKind::AgencyStaff);
     let session = context::session().await?;
     let signed = authz::signed_in(&session, &state.db, state.clock.now()).await?;
     let may = |action| authorise(signed.as_ref().map(|s| &s.actor), action).is_ok();
@@ -64,6 +66,7 @@ pub async fn agency_page(slug: String, lang: crate::domain::Lang) -> Result<Agen
         name: agency.name,
         website: agency.website,
         staff: crate::accounts::security::role_views(&state.db, grants, lang).await?,
+        organisers: crate::accounts::security::role_views(&state.db, organisers, lang).await?,
         can_manage,
     })
 }

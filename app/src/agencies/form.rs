@@ -8,6 +8,9 @@ use strum::{EnumString, IntoStaticStr};
 #[strum(serialize_all = "snake_case")]
 pub enum StaffIntent {
     Appoint,
+    /// Appoint one of the agency's workshop organisers (no mandate: they speak for
+    /// nobody, they record what others said).
+    AppointOrganiser,
     Revoke,
     Target,
 }

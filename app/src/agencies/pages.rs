@@ -102,7 +102,9 @@ pub fn AgencyStaffPage() -> impl IntoView {
         .with_untracked(|q| q.get("done"))
         .and_then(|d| d.parse::<StaffIntent>().ok())
         .map(|d| match d {
-            StaffIntent::Appoint => td_string!(locale, admin_done_appoint),
+            StaffIntent::Appoint | StaffIntent::AppointOrganiser => {
+                td_string!(locale, admin_done_appoint)
+            }
             StaffIntent::Revoke => td_string!(locale, admin_done_revoke),
             StaffIntent::Target => td_string!(locale, admin_done_target),
         });
@@ -143,6 +145,32 @@ pub fn AgencyStaffPage() -> impl IntoView {
                         <h2>{td_string!(locale, agency_staff_authorise)}</h2>
                         <PostForm action=action.clone() lang intent=StaffIntent::Appoint.as_str() fields=move |fb: &FormFeedback| {
                             appoint_fields(fb, lang, &[], Some(&agency_slug))
+                        } />
+                        <h2 id="organisers">{td_string!(locale, agency_organiser_appoint)}</h2>
+                        <ul class="staff-list">
+                            {page.organisers.into_iter().map(|s| {
+                                let grant = s.grant_id.to_string();
+                                view! {
+                                    <li>
+                                        <strong><bdi>{s.holder}</bdi></strong>
+                                        <PostForm action=action.clone() lang intent=StaffIntent::Revoke.as_str() fields=move |_fb: &FormFeedback| {
+                                            let grant = grant.clone();
+                                            view! {
+                                                <input type="hidden" name="grant" value=grant />
+                                                <button type="submit" class="link-button">{td_string!(locale, agency_staff_withdraw)}</button>
+                                            }.into_any()
+                                        } />
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <p class="field__hint">{td_string!(locale, agency_organiser_hint)}</p>
+                        <PostForm action=action.clone() lang intent=StaffIntent::AppointOrganiser.as_str() fields=move |fb: &FormFeedback| {
+                            view! {
+                                <Field name="email" kind="email" lang label=td_string!(locale, field_email).to_string()
+                                    value=fb.value("email") error=fb.errors.get("email").copied() />
+                                <button type="submit" class="button">{td_string!(locale, agency_organiser_submit)}</button>
+                            }.into_any()
                         } />
                         <h2 id="target">{td_string!(locale, agency_target_title)}</h2>
                         <PostForm action lang intent=StaffIntent::Target.as_str() fields=move |fb: &FormFeedback| {

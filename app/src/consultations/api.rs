@@ -171,6 +171,7 @@ pub struct ConsultationData {
     pub public_url: String,
     /// How fast the agency answers its contributions; `None` before it is public.
     pub timing: Option<crate::responses::api::TimingView>,
+    pub workshops: crate::workshops::api::ConsultationWorkshopsView,
 }
 
 impl ConsultationData {
@@ -251,7 +252,10 @@ pub async fn consultation_view(
         true => Some(crate::ssr::responses::service::timing_view(&state, &c, lang).await?),
         false => None,
     };
+    let workshops =
+        crate::workshops::api::consultation_section(&state, &c, reader.as_ref(), lang).await?;
     Ok(ConsultationData {
+        workshops,
         attachments,
         comment_counts,
         version: shown.number,

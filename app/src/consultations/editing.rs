@@ -21,7 +21,7 @@ use crate::paths;
 use crate::responses::api::CitingView;
 use crate::responses::pages::VersionCitations;
 use crate::ui::denied::error_page;
-use crate::ui::form::{Field, PostForm};
+use crate::ui::form::{Field, PostForm, TextArea};
 use crate::ui::layout::{digits, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
@@ -431,34 +431,6 @@ fn MarkdownFile(name: &'static str, label: String, lang: Lang) -> impl IntoView 
             <label for=id.clone()>{label}</label>
             <p class="field__hint" id=hint_id.clone()>{digits(td_string!(lang.locale(), editor_draft_file_hint))}</p>
             <input id=id name=name type="file" accept=".md,.markdown,text/markdown,text/plain" aria-describedby=hint_id />
-        </div>
-    }
-}
-
-/// A labelled multi-line field with its error message.
-#[component]
-fn TextArea(
-    name: &'static str,
-    label: String,
-    value: String,
-    error: Option<FormMessage>,
-    rows: u32,
-    lang: Lang,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field" class:field--invalid=error.is_some()>
-            <label for=id.clone()>{label}</label>
-            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{digits(e.text(lang))}</p> })}
-            <textarea
-                id=id
-                name=name
-                rows=rows
-                dir="auto"
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=error.is_some().then_some(error_id.clone())
-            >{value}</textarea>
         </div>
     }
 }

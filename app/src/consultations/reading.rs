@@ -21,6 +21,7 @@ use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{digits, encode_query_value, page_title, shown, use_lang};
 use crate::ui::text::LocalizedSpan;
+use crate::workshops::pages::ConsultationWorkshopsSection;
 
 /// `/{lang}/consultations/{slug}` and `/{lang}/consultations/{slug}/versions/{n}`.
 #[component]
@@ -157,6 +158,7 @@ fn ConsultationBody(
                     })}
                 </section>
             })}
+            <ConsultationWorkshopsSection slug=c.slug.clone() w=c.workshops.clone() lang />
             {(!is_latest).then(|| view! {
                 <p class="notice" role="note">
                     {td_string!(l, version_old_notice)}" "

@@ -12,7 +12,8 @@ use super::AgencyId;
 pub enum Role {
     PlatformAdmin,
     Moderator,
-    Organiser,
+    /// Runs one agency's workshops: schedules them, checks people in, enters what was said.
+    Organiser(AgencyId),
     /// Authorises staff of one agency by recording their mandate.
     AgencyAdmin(AgencyId),
     /// Speaks for one agency, under a recorded mandate.
@@ -63,14 +64,17 @@ impl RoleKind {
 
     /// Whether the role belongs to one agency.
     pub fn needs_agency(self) -> bool {
-        matches!(self, RoleKind::AgencyAdmin | RoleKind::AgencyStaff)
+        matches!(
+            self,
+            RoleKind::AgencyAdmin | RoleKind::AgencyStaff | RoleKind::Organiser
+        )
     }
 
     pub fn with_agency(self, agency: Option<AgencyId>) -> Option<Role> {
         match (self, agency) {
             (RoleKind::PlatformAdmin, None) => Some(Role::PlatformAdmin),
             (RoleKind::Moderator, None) => Some(Role::Moderator),
-            (RoleKind::Organiser, None) => Some(Role::Organiser),
+            (RoleKind::Organiser, Some(a)) => Some(Role::Organiser(a)),
             (RoleKind::AgencyAdmin, Some(a)) => Some(Role::AgencyAdmin(a)),
             (RoleKind::AgencyStaff, Some(a)) => Some(Role::AgencyStaff(a)),
             _ => None,
@@ -83,7 +87,7 @@ impl Role {
         match self {
             Role::PlatformAdmin => RoleKind::PlatformAdmin,
             Role::Moderator => RoleKind::Moderator,
-            Role::Organiser => RoleKind::Organiser,
+            Role::Organiser(_) => RoleKind::Organiser,
             Role::AgencyAdmin(_) => RoleKind::AgencyAdmin,
             Role::AgencyStaff(_) => RoleKind::AgencyStaff,
         }
@@ -91,7 +95,7 @@ impl Role {
 
     pub fn agency(self) -> Option<AgencyId> {
         match self {
-            Role::AgencyAdmin(a) | Role::AgencyStaff(a) => Some(a),
+            Role::AgencyAdmin(a) | Role::AgencyStaff(a) | Role::Organiser(a) => Some(a),
             _ => None,
         }
     }
@@ -123,11 +127,11 @@ pub enum Action {
     Follow,
     /// Work the moderation queue: hide and restore contributions.
     Moderate,
-    /// Schedule workshops, register participants, enter what was said.
-    RunWorkshops,
+    /// Schedule one agency's workshops, check people in, enter what was said there.
+    RunWorkshops(AgencyId),
     /// Create and edit consultations, answer contributions: speak for the agency.
     ActForAgency(AgencyId),
-    /// Authorise or withdraw the agency's staff (record mandates).
+    /// Authorise or withdraw the agency's staff (record mandates) and organisers.
     ManageAgencyStaff(AgencyId),
     /// Create agencies.
     ManageAgencies,
@@ -166,7 +170,7 @@ pub fn authorise(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
             };
         }
         Action::Moderate => actor.has(Role::Moderator),
-        Action::RunWorkshops => actor.has(Role::Organiser),
+        Action::RunWorkshops(agency) => actor.has(Role::Organiser(agency)),
         Action::ActForAgency(agency) => {
             actor.has(Role::AgencyStaff(agency)) || actor.has(Role::AgencyAdmin(agency))
         }
@@ -216,7 +220,8 @@ mod tests {
             Report,
             Follow,
             Moderate,
-            RunWorkshops,
+            RunWorkshops(A),
+            RunWorkshops(B),
             ActForAgency(A),
             ActForAgency(B),
             ManageAgencyStaff(A),
@@ -227,15 +232,15 @@ mod tests {
         ];
         #[rustfmt::skip]
         let table: [(&str, Option<Actor>, &str); 7] = [
-            //                                                  Con Rep Fol Mod Wsh Act Act Stf Stf Agn App Aud
-            //                                                                  A   B   A   B
-            ("nobody",         None,                                "-   -   -   -   -   -   -   -   -   -   -   -"),
-            ("citizen",        Some(actor(&[])),                    "Y   Y   Y   -   -   -   -   -   -   -   -   -"),
-            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   Y   -   -   Y   -   -   -   -   -   -"),
-            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   Y   -   -   Y   -   Y   -   -   -   -"),
-            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   Y   -   -   -   -   -   -   -   -"),
-            ("organiser",      Some(actor(&[Role::Organiser])),      "Y   Y   Y   -   Y   -   -   -   -   -   -   -"),
-            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   Y   -   -   -   -   Y   Y   Y   Y   Y"),
+            //                                                   Con Rep Fol Mod Wsh Wsh Act Act Stf Stf Agn App Aud
+            //                                                                   A   B   A   B   A   B
+            ("nobody",         None,                                 "-   -   -   -   -   -   -   -   -   -   -   -   -"),
+            ("citizen",        Some(actor(&[])),                     "Y   Y   Y   -   -   -   -   -   -   -   -   -   -"),
+            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   Y   -   -   -   Y   -   -   -   -   -   -"),
+            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   Y   -   -   -   Y   -   Y   -   -   -   -"),
+            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   Y   -   -   -   -   -   -   -   -   -"),
+            ("organiser of A", Some(actor(&[Role::Organiser(A)])),   "Y   Y   Y   -   Y   -   -   -   -   -   -   -   -"),
+            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   Y   -   -   -   -   -   Y   Y   Y   Y   Y"),
         ];
         for (who, actor, row) in &table {
             let expected: Vec<bool> = row.split_whitespace().map(|c| c == "Y").collect();
@@ -314,5 +319,10 @@ mod tests {
         assert_eq!(RoleKind::from_code("citizen"), None);
         assert_eq!(RoleKind::AgencyStaff.with_agency(None), None);
         assert_eq!(RoleKind::Moderator.with_agency(Some(A)), None);
+        assert_eq!(RoleKind::Organiser.with_agency(None), None);
+        assert_eq!(
+            RoleKind::Organiser.with_agency(Some(A)),
+            Some(Role::Organiser(A))
+        );
     }
 }

@@ -62,3 +62,7 @@ id_type!(
     /// Primary key of an agency's response (which may answer several contributions).
     ResponseId
 );
+id_type!(
+    /// Primary key of a workshop of a consultation.
+    WorkshopId
+);

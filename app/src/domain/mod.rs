@@ -14,12 +14,13 @@ pub mod password;
 pub mod response;
 pub mod search;
 pub mod text;
+pub mod workshop;
 
 pub use consultation::{ConsultationCard, ConsultationStatus, ListQuery, Page, Transition};
 pub use draft::ClauseKey;
 pub use ids::{
     AgencyId, AttachmentId, ConsultationId, ContributionId, GrantId, ReportId, ResponseId, UserId,
-    VersionId,
+    VersionId, WorkshopId,
 };
 pub use lang::Lang;
 pub use text::{Localized, LocalizedText};

@@ -71,6 +71,25 @@ pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Asia::Riyadh)
 }
 
+/// The format of `<input type="datetime-local">`: a wall-clock time in the agency's zone.
+const LOCAL_INPUT_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// What a `datetime-local` field says, read in the zone `tz`; `None` when it is not
+/// such a time, or names a wall-clock time the zone skips or repeats.
+pub fn parse_local(raw: &str, tz: &str) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let naive = chrono::NaiveDateTime::parse_from_str(raw.trim(), LOCAL_INPUT_FORMAT).ok()?;
+    let local = zone(tz).from_local_datetime(&naive).single()?;
+    Some(local.with_timezone(&Utc))
+}
+
+/// `at` as a `datetime-local` field shows it, in the zone `tz`.
+pub fn local_input(at: DateTime<Utc>, tz: &str) -> String {
+    at.with_timezone(&zone(tz))
+        .format(LOCAL_INPUT_FORMAT)
+        .to_string()
+}
+
 /// The platform's zone, for the dates of personal pages: a person has no zone of their
 /// own (yet), and the portal serves the Gulf.
 pub const PERSONAL_ZONE: &str = "Asia/Riyadh";

@@ -22,3 +22,4 @@ pub mod search;
 pub mod state;
 pub mod upload;
 pub mod workers;
+pub mod workshops;

@@ -87,6 +87,34 @@ pub fn Field(
     }
 }
 
+/// A labelled multi-line field with its error message.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: String,
+    value: String,
+    error: Option<FormMessage>,
+    rows: u32,
+    lang: Lang,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field--invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {error.map(|e| view! { <p class="field__error" id=error_id.clone()>{digits(e.text(lang))}</p> })}
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                dir="auto"
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then_some(error_id.clone())
+            >{value}</textarea>
+        </div>
+    }
+}
+
 /// The summary shown above a form that came back with mistakes.
 #[component]
 pub fn FormSummary(feedback: FormFeedback, lang: Lang) -> impl IntoView {

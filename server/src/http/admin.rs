@@ -157,9 +157,13 @@ pub async fn agency_staff(
                 .map(Some),
             Err(res) => return res,
         },
-        StaffIntent::Appoint => {
+        StaffIntent::Appoint | StaffIntent::AppointOrganiser => {
             let mut form = appointment(&sub, Some(&slug));
-            form.role = Some(RoleKind::AgencyStaff);
+            form.role = Some(if intent == StaffIntent::Appoint {
+                RoleKind::AgencyStaff
+            } else {
+                RoleKind::Organiser
+            });
             admin::appoint(&state, &signed, &form, sub.ip())
                 .await
                 .map(Some)

@@ -16,6 +16,7 @@ mod notifications;
 mod ops;
 pub mod page_cache;
 mod responses;
+mod workshops;
 
 use std::sync::LazyLock;
 
@@ -61,7 +62,12 @@ pub fn router(
     bench_routes: bool,
 ) -> Router {
     let proxies = std::sync::Arc::new(proxies);
-    let routes = ROUTES.clone();
+    let own = workshops::own_page_routes();
+    let routes: Vec<AxumRouteListing> = ROUTES
+        .iter()
+        .filter(|r| !own.iter().any(|p| p == r.path()))
+        .cloned()
+        .collect();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -82,7 +88,8 @@ pub fn router(
             .merge(responses::routes(lang))
             .merge(consultations::routes(lang))
             .merge(contributions::routes(lang))
-            .merge(feeds::routes(lang));
+            .merge(feeds::routes(lang))
+            .merge(workshops::routes(lang));
     }
     let session_layer = SessionManagerLayer::new(sessions)
         .with_name(app::ssr::accounts::sessions::cookie_name(https))

@@ -75,6 +75,9 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "search",
     "second_step_pending",
     "two_factor_state",
+    "workshop_editor",
+    "workshop_listing",
+    "workshop_page",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

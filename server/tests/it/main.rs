@@ -23,3 +23,4 @@ mod responses;
 mod search;
 mod security;
 mod tidy;
+mod workshops;

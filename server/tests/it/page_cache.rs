@@ -206,7 +206,8 @@ http_tests! {
         let (many, html) = asked().await;
         assert!(html.contains("Reply 2 in thread 59"), "the threads are on the page");
         assert_eq!(few, many, "as many round trips for 240 contributions as for 8");
-        assert!(many <= 30, "{many} round trips for one page");
+        // A bound that a new section of the page moves by its one query (the workshops: 31).
+        assert!(many <= 32, "{many} round trips for one page");
     }
 
     async fn the_digits_choice_and_the_language_are_kept_apart(server, demo = true) {

@@ -187,7 +187,7 @@ pub async fn appoint(
         )));
     };
     let action = match role {
-        Role::AgencyStaff(a) => Action::ManageAgencyStaff(a),
+        Role::AgencyStaff(a) | Role::Organiser(a) => Action::ManageAgencyStaff(a),
         _ => Action::AppointRoles,
     };
     check(signed, action)?;
@@ -287,7 +287,7 @@ pub async fn revoke(
         return Err(AdminError::AlreadyRevoked);
     };
     let action = match grant.role {
-        Role::AgencyStaff(a) => Action::ManageAgencyStaff(a),
+        Role::AgencyStaff(a) | Role::Organiser(a) => Action::ManageAgencyStaff(a),
         _ => Action::AppointRoles,
     };
     check(signed, action)?;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::consultations::form::field;
 use crate::domain::authz::{authorise, Action, Denied};
@@ -16,7 +16,7 @@ use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::admin::store::audit::{self, AuditAction, AuditEntry};
 use crate::ssr::agencies::store as agencies;
-use crate::ssr::calendar::zone;
+use crate::ssr::calendar::{local_input, parse_local};
 use crate::ssr::consultations::markdown as draft;
 use crate::ssr::consultations::markdown::{assign_keys, DraftClause};
 use crate::ssr::consultations::store as consultations;
@@ -30,8 +30,6 @@ const MAX_DRAFT_CHARS: usize = 200_000;
 /// The most clauses a draft may have: far beyond any guideline (the demo's has 24),
 /// and a bound on the key matching, which compares each clause with each earlier one.
 pub const MAX_CLAUSES: usize = 1000;
-/// The `datetime-local` format of the period fields, in the agency's time zone.
-pub const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
 /// Why creating, saving or moving a consultation on was refused.
 #[derive(Debug, thiserror::Error)]
@@ -216,13 +214,9 @@ async fn check_fields(
             None => errors.add(field::TOPICS, FormMessage::TopicUnknown),
         }
     }
-    let tz = zone(time_zone);
     let mut moment = |name: &'static str, raw: &str| {
         let raw = raw.trim();
-        let parsed = NaiveDateTime::parse_from_str(raw, LOCAL_FORMAT)
-            .ok()
-            .and_then(|n| tz.from_local_datetime(&n).single())
-            .map(|d| d.with_timezone(&Utc));
+        let parsed = parse_local(raw, time_zone);
         if parsed.is_none() {
             let message = if raw.is_empty() {
                 FormMessage::Required
@@ -502,10 +496,8 @@ pub async fn save(
     );
     let mut period = input.clone();
     if !period_open {
-        let tz = zone(&c.agency_time_zone);
-        let local = |at: DateTime<Utc>| at.with_timezone(&tz).format(LOCAL_FORMAT).to_string();
-        period.opens_at = local(c.opens_at);
-        period.closes_at = local(c.closes_at);
+        period.opens_at = local_input(c.opens_at, &c.agency_time_zone);
+        period.closes_at = local_input(c.closes_at, &c.agency_time_zone);
     }
     let mut checked = check_fields(state, &period, &c.agency_time_zone, &mut errors).await?;
     if !period_open {
@@ -695,8 +687,7 @@ pub async fn current_input(db: &Db, c: &Consultation) -> Result<EditorInput, Sto
         ar: t.ar.clone().unwrap_or_default(),
         en: t.en.clone().unwrap_or_default(),
     };
-    let tz = zone(&c.agency_time_zone);
-    let local = |at: DateTime<Utc>| at.with_timezone(&tz).format(LOCAL_FORMAT).to_string();
+    let local = |at: DateTime<Utc>| local_input(at, &c.agency_time_zone);
     let topics: Vec<String> = consultations::topics_of(db, c.id)
         .await?
         .into_iter()

@@ -51,6 +51,10 @@ pub enum AuditAction {
     /// The editor's choice of the responses behind a new version's changes.
     #[strum(serialize = "consultation.version_cite")]
     VersionCite,
+    #[strum(serialize = "workshop.create")]
+    WorkshopCreate,
+    #[strum(serialize = "workshop.update")]
+    WorkshopUpdate,
 }
 
 impl AuditAction {

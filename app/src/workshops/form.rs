@@ -1,0 +1,41 @@
+//! The organisers' workshop form: what it asks the server to do and the names of its
+//! fields, shared by the view that draws it and the handler that reads it.
+
+use strum::{EnumString, IntoStaticStr};
+
+/// `POST /{lang}/consultations/{slug}/workshops/new` and `/{lang}/workshops/{id}/edit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum WorkshopIntent {
+    /// Schedule a new workshop, or save the changes to one.
+    Save,
+}
+
+impl WorkshopIntent {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// The names of the form's fields.
+pub mod field {
+    pub const TITLE_AR: &str = "title_ar";
+    pub const TITLE_EN: &str = "title_en";
+    pub const DESCRIPTION_AR: &str = "description_ar";
+    pub const DESCRIPTION_EN: &str = "description_en";
+    pub const AGENDA_AR: &str = "agenda_ar";
+    pub const AGENDA_EN: &str = "agenda_en";
+    /// `datetime-local`, in the agency's time zone.
+    pub const STARTS_AT: &str = "starts_at";
+    pub const ENDS_AT: &str = "ends_at";
+    pub const REGISTRATION_CLOSES_AT: &str = "registration_closes_at";
+    pub const VENUE_AR: &str = "venue_ar";
+    pub const VENUE_EN: &str = "venue_en";
+    pub const MAP_URL: &str = "map_url";
+    pub const ONLINE_URL: &str = "online_url";
+    pub const CAPACITY: &str = "capacity";
+    /// An `Audience` code.
+    pub const AUDIENCE: &str = "audience";
+    /// A ticked organiser's user id (one value per box).
+    pub const ORGANISER: &str = "organiser";
+}

@@ -1,0 +1,5 @@
+//! Consultation workshops: the listings, a workshop's page and the organisers' form.
+
+pub mod api;
+pub mod form;
+pub mod pages;

@@ -1,0 +1,451 @@
+//! The workshop pages: the portal's listing `/{lang}/workshops`, a consultation's
+//! workshops (a section of its page), one workshop `/{lang}/workshops/{id}`, and the
+//! organisers' form to schedule or change one.
+
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{
+    workshop_editor, workshop_listing, workshop_page, ConsultationWorkshopsView, EditorTarget,
+    WorkshopCard, WorkshopEditorData, WorkshopView,
+};
+use super::form::{field, WorkshopIntent};
+use crate::consultations::pages::DateText;
+use crate::domain::workshop::{Audience, Phase};
+use crate::domain::{Lang, LocalizedText, WorkshopId};
+use crate::error::AppError;
+use crate::forms::FormFeedback;
+use crate::paths;
+use crate::ui::denied::error_page;
+use crate::ui::form::{Field, PostForm, TextArea};
+use crate::ui::layout::{digits, page_title, use_lang};
+use crate::ui::text::LocalizedSpan;
+
+pub fn audience_label(a: Audience, lang: Lang) -> String {
+    let l = lang.locale();
+    match a {
+        Audience::Open => td_string!(l, workshop_audience_open),
+        Audience::AgencyRepresentatives => td_string!(l, workshop_audience_agencies),
+        Audience::Invitation => td_string!(l, workshop_audience_invitation),
+    }
+    .to_string()
+}
+
+fn phase_label(p: Phase, lang: Lang) -> String {
+    let l = lang.locale();
+    match p {
+        Phase::Registering => td_string!(l, workshop_phase_registering),
+        Phase::RegistrationClosed => td_string!(l, workshop_phase_registration_closed),
+        Phase::Running => td_string!(l, workshop_phase_running),
+        Phase::Past => td_string!(l, workshop_phase_past),
+        Phase::Cancelled => td_string!(l, workshop_phase_cancelled),
+    }
+    .to_string()
+}
+
+fn phase_code(p: Phase) -> &'static str {
+    match p {
+        Phase::Registering => "registering",
+        Phase::RegistrationClosed => "registration_closed",
+        Phase::Running => "running",
+        Phase::Past => "past",
+        Phase::Cancelled => "cancelled",
+    }
+}
+
+/// Where it takes place, in a few words: the venue, online, or both.
+fn place(card: &WorkshopCard, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let venue =
+        (!card.venue.is_empty()).then(|| view! { <LocalizedSpan text=card.venue.clone() lang /> });
+    let online = card
+        .online
+        .then(|| td_string!(l, workshop_online).to_string());
+    let sep = (venue.is_some() && online.is_some()).then_some(" · ");
+    view! { {venue}{sep}{online} }
+}
+
+/// A workshop in a list.
+#[component]
+pub fn WorkshopItem(
+    card: WorkshopCard,
+    lang: Lang,
+    #[prop(optional)] with_consultation: bool,
+) -> impl IntoView {
+    let l = lang.locale();
+    let href = paths::workshop(lang, card.id);
+    let consultation = with_consultation.then(|| {
+        let href = paths::consultation(lang, &card.consultation_slug);
+        view! {
+            <p class="card__meta">
+                <a href=href><LocalizedSpan text=card.consultation_title.clone() lang /></a>
+                " · "<LocalizedSpan text=card.agency_name.clone() lang />
+            </p>
+        }
+    });
+    view! {
+        <li class="card workshop-card" data-workshop=card.id.to_string()>
+            <h3 class="card__title"><a href=href><LocalizedSpan text=card.title.clone() lang /></a></h3>
+            {consultation}
+            <p class="card__meta">
+                <span class="badge" data-phase=phase_code(card.phase)>{phase_label(card.phase, lang)}</span>
+                " "{audience_label(card.audience, lang)}
+            </p>
+            <p class="card__dates">{td_string!(l, workshop_starts)}" "<DateText date=card.starts.clone() /></p>
+            <p class="workshop-card__place">{place(&card, lang)}</p>
+        </li>
+    }
+}
+
+/// `/{lang}/workshops`: upcoming and past workshops of every public consultation.
+#[component]
+pub fn WorkshopListPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let data = Resource::new(|| (), move |_| workshop_listing(lang));
+    let title = td_string!(l, workshops_title);
+    view! {
+        <Title text=page_title(lang, title) />
+        <section class="page workshops">
+            <h1>{title}</h1>
+            <p class="lead">{td_string!(l, workshops_lead)}</p>
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => {
+                            let list = |cards: Vec<WorkshopCard>, empty: String| if cards.is_empty() {
+                                view! { <p class="empty">{empty}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="cards">
+                                        {cards.into_iter().map(|card| view! { <WorkshopItem card lang with_consultation=true /> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            };
+                            view! {
+                                <h2>{td_string!(l, workshops_upcoming)}</h2>
+                                {list(d.upcoming, td_string!(l, workshops_none_upcoming).to_string())}
+                                <h2>{td_string!(l, workshops_past)}</h2>
+                                {list(d.past, td_string!(l, workshops_none_past).to_string())}
+                            }.into_any()
+                        }
+                        Err(e) => error_page(e, lang),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The workshops section of a consultation's page, with its calendar file and, for
+/// the agency's organisers, the link to schedule one.
+#[component]
+pub fn ConsultationWorkshopsSection(
+    slug: String,
+    w: ConsultationWorkshopsView,
+    lang: Lang,
+) -> impl IntoView {
+    let l = lang.locale();
+    if w.cards.is_empty() && !w.can_schedule {
+        return ().into_any();
+    }
+    let ics = (!w.cards.is_empty()).then(|| view! {
+        <p><a href=paths::consultation_workshops_ics(lang, &slug) download>{td_string!(l, workshops_add_all_to_calendar)}</a></p>
+    });
+    let schedule = w.can_schedule.then(|| view! {
+        <p><a class="button button--secondary" href=paths::new_workshop(lang, &slug)>{td_string!(l, workshop_schedule)}</a></p>
+    });
+    view! {
+        <section class="panel workshops-section" id="workshops" aria-labelledby="workshops-title">
+            <h2 id="workshops-title">{td_string!(l, workshops_of_consultation)}</h2>
+            {(w.cards.is_empty()).then(|| view! { <p class="empty">{td_string!(l, workshops_none_yet)}</p> })}
+            <ul class="cards">
+                {w.cards.into_iter().map(|card| view! { <WorkshopItem card lang /> }).collect_view()}
+            </ul>
+            {ics}
+            {schedule}
+        </section>
+    }
+    .into_any()
+}
+
+fn id_param() -> Option<WorkshopId> {
+    use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .map(WorkshopId)
+}
+
+/// `/{lang}/workshops/{id}`.
+#[component]
+pub fn WorkshopPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let data = Resource::new(id_param, move |id| async move {
+        match id {
+            Some(id) => workshop_page(id.0, lang).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <section class="page workshop">
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(w) => view! { <WorkshopBody w lang /> }.into_any(),
+                        Err(e) => error_page(e, lang),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Lines of a text as a list; a text of one line as a paragraph.
+fn lines(text: &LocalizedText, lang: Lang) -> Option<AnyView> {
+    let picked = text.pick(lang)?;
+    let items: Vec<String> = picked
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some(
+        view! {
+            <ol class="workshop__agenda" lang=picked.lang.code() dir=picked.lang.dir()>
+                {items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
+            </ol>
+        }
+        .into_any(),
+    )
+}
+
+fn paragraphs(text: &LocalizedText, lang: Lang) -> Option<AnyView> {
+    let picked = text.pick(lang)?;
+    let paras: Vec<String> = picked
+        .text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some(
+        view! {
+            <div class="workshop__description" lang=picked.lang.code() dir=picked.lang.dir()>
+                {paras.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            </div>
+        }
+        .into_any(),
+    )
+}
+
+#[component]
+fn WorkshopBody(w: WorkshopView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let card = w.card.clone();
+    let title = card.title.pick(lang).map(|t| t.text).unwrap_or_default();
+    let edit = w.can_edit.then(|| view! {
+        <p><a class="button button--secondary" href=paths::workshop_edit(lang, card.id)>{td_string!(l, workshop_edit)}</a></p>
+    });
+    let venue = (!card.venue.is_empty()).then(|| view! {
+        <dt>{td_string!(l, workshop_venue)}</dt>
+        <dd>
+            <LocalizedSpan text=card.venue.clone() lang />
+            {w.map_url.clone().map(|href| view! { " · "<a href=href rel="noopener noreferrer" target="_blank">{td_string!(l, workshop_map)}</a> })}
+        </dd>
+    });
+    let online = w.online_url.clone().map(|href| view! {
+        <dt>{td_string!(l, workshop_online)}</dt>
+        <dd><a href=href.clone() rel="noopener noreferrer" target="_blank" dir="ltr">{href.clone()}</a></dd>
+    });
+    let sep = if lang == Lang::Ar { "، " } else { ", " };
+    let organisers = (!w.organisers.is_empty()).then(|| {
+        view! {
+            <dt>{td_string!(l, workshop_organisers)}</dt>
+            <dd>{w.organisers.join(sep)}</dd>
+        }
+    });
+    view! {
+        <Title text=page_title(lang, &title) />
+        <p>
+            <a href=paths::consultation_workshops(lang, &card.consultation_slug)><LocalizedSpan text=card.consultation_title.clone() lang /></a>
+            " · "<LocalizedSpan text=card.agency_name.clone() lang />
+        </p>
+        <h1><LocalizedSpan text=card.title.clone() lang /></h1>
+        <p class="card__meta">
+            <span class="badge" data-phase=phase_code(card.phase)>{phase_label(card.phase, lang)}</span>
+            " "{audience_label(card.audience, lang)}
+        </p>
+        <dl class="workshop__facts">
+            <dt>{td_string!(l, workshop_starts)}</dt>
+            <dd><DateText date=card.starts.clone() /></dd>
+            <dt>{td_string!(l, workshop_ends)}</dt>
+            <dd><DateText date=card.ends.clone() /></dd>
+            {venue}
+            {online}
+            <dt>{td_string!(l, workshop_capacity)}</dt>
+            <dd>{digits(card.capacity)}</dd>
+            <dt>{td_string!(l, workshop_registration_closes)}</dt>
+            <dd><DateText date=w.registration_closes.clone() /></dd>
+            {organisers}
+        </dl>
+        <p><a href=paths::workshop_ics(lang, card.id) download>{td_string!(l, workshop_add_to_calendar)}</a></p>
+        {paragraphs(&w.description, lang)}
+        {lines(&w.agenda, lang).map(|agenda| view! { <h2>{td_string!(l, workshop_agenda)}</h2>{agenda} })}
+        {edit}
+    }
+}
+
+/// `/{lang}/consultations/{slug}/workshops/new`.
+#[component]
+pub fn NewWorkshopPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("slug").unwrap_or_default(),
+        move |slug| workshop_editor(EditorTarget::New(slug), lang),
+    );
+    view! { <Editor data lang /> }
+}
+
+/// `/{lang}/workshops/{id}/edit`.
+#[component]
+pub fn EditWorkshopPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(id_param, move |id| async move {
+        match id {
+            Some(id) => workshop_editor(EditorTarget::Existing(id), lang).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! { <Editor data lang /> }
+}
+
+#[component]
+fn Editor(data: Resource<Result<WorkshopEditorData, AppError>>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    view! {
+        <section class="page editor workshop-editor">
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <EditorBody d lang /> }.into_any(),
+                        Err(e) => error_page(e, lang),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EditorBody(d: WorkshopEditorData, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let heading = match d.id {
+        None => td_string!(l, workshop_new_title).to_string(),
+        Some(_) => td_string!(l, workshop_edit_title).to_string(),
+    };
+    let action = match d.id {
+        None => paths::new_workshop(lang, &d.slug),
+        Some(id) => paths::workshop_edit(lang, id),
+    };
+    let stored = d.values.clone();
+    let organisers = d.organisers.clone();
+    let zone_hint = td_string!(l, workshop_times_hint).replace("%zone%", &d.zone);
+    let fields = move |fb: &FormFeedback| {
+        let value = |k: &str| {
+            if fb.values.is_empty() {
+                stored.get(k).cloned().unwrap_or_default()
+            } else {
+                fb.value(k)
+            }
+        };
+        let err = |k: &str| fb.errors.get(k).copied();
+        let chosen_audience = value(field::AUDIENCE);
+        let ticked: Vec<String> = if fb.values.is_empty() {
+            organisers
+                .iter()
+                .filter(|o| o.2)
+                .map(|o| o.0.to_string())
+                .collect()
+        } else {
+            fb.value(field::ORGANISER)
+                .split(',')
+                .map(str::to_owned)
+                .collect()
+        };
+        let audience_error = err(field::AUDIENCE);
+        let organiser_error = err(field::ORGANISER);
+        view! {
+            <fieldset>
+                <legend>{td_string!(l, workshop_about)}</legend>
+                <Field name=field::TITLE_AR label=td_string!(l, workshop_title_ar).to_string() value=value(field::TITLE_AR) error=err(field::TITLE_AR) lang />
+                <Field name=field::TITLE_EN label=td_string!(l, workshop_title_en).to_string() value=value(field::TITLE_EN) error=err(field::TITLE_EN) lang />
+                <TextArea name=field::DESCRIPTION_AR label=td_string!(l, workshop_description_ar).to_string() value=value(field::DESCRIPTION_AR) error=err(field::DESCRIPTION_AR) rows=4 lang />
+                <TextArea name=field::DESCRIPTION_EN label=td_string!(l, workshop_description_en).to_string() value=value(field::DESCRIPTION_EN) error=err(field::DESCRIPTION_EN) rows=4 lang />
+                <TextArea name=field::AGENDA_AR label=td_string!(l, workshop_agenda_ar).to_string() value=value(field::AGENDA_AR) error=err(field::AGENDA_AR) rows=5 lang />
+                <TextArea name=field::AGENDA_EN label=td_string!(l, workshop_agenda_en).to_string() value=value(field::AGENDA_EN) error=err(field::AGENDA_EN) rows=5 lang />
+            </fieldset>
+            <fieldset>
+                <legend>{td_string!(l, workshop_when)}</legend>
+                <p class="field__hint">{zone_hint.clone()}</p>
+                <Field name=field::STARTS_AT kind="datetime-local" label=td_string!(l, workshop_starts).to_string() value=value(field::STARTS_AT) error=err(field::STARTS_AT) lang />
+                <Field name=field::ENDS_AT kind="datetime-local" label=td_string!(l, workshop_ends).to_string() value=value(field::ENDS_AT) error=err(field::ENDS_AT) lang />
+                <Field name=field::REGISTRATION_CLOSES_AT kind="datetime-local" label=td_string!(l, workshop_registration_closes).to_string() value=value(field::REGISTRATION_CLOSES_AT) error=err(field::REGISTRATION_CLOSES_AT) lang />
+            </fieldset>
+            <fieldset>
+                <legend>{td_string!(l, workshop_where)}</legend>
+                <Field name=field::VENUE_AR label=td_string!(l, workshop_venue_ar).to_string() value=value(field::VENUE_AR) error=err(field::VENUE_AR) lang />
+                <Field name=field::VENUE_EN label=td_string!(l, workshop_venue_en).to_string() value=value(field::VENUE_EN) error=err(field::VENUE_EN) lang />
+                <Field name=field::MAP_URL kind="url" label=td_string!(l, workshop_map_url).to_string() value=value(field::MAP_URL) error=err(field::MAP_URL) lang />
+                <Field name=field::ONLINE_URL kind="url" label=td_string!(l, workshop_online_url).to_string() value=value(field::ONLINE_URL) error=err(field::ONLINE_URL) lang />
+            </fieldset>
+            <fieldset>
+                <legend>{td_string!(l, workshop_who)}</legend>
+                <Field name=field::CAPACITY kind="number" label=td_string!(l, workshop_capacity).to_string() value=value(field::CAPACITY) error=err(field::CAPACITY) lang />
+                <fieldset class="field" class:field--invalid=audience_error.is_some()>
+                    <legend>{td_string!(l, workshop_audience)}</legend>
+                    {audience_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
+                    {Audience::ALL.into_iter().map(|a| {
+                        let id = format!("audience-{}", a.as_str());
+                        view! {
+                            <label class="choice" for=id.clone()>
+                                <input type="radio" id=id.clone() name=field::AUDIENCE value=a.as_str() checked=chosen_audience == a.as_str() />
+                                " "{audience_label(a, lang)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                {(!organisers.is_empty()).then(|| view! {
+                    <fieldset class="field" class:field--invalid=organiser_error.is_some()>
+                        <legend>{td_string!(l, workshop_other_organisers)}</legend>
+                        {organiser_error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
+                        {organisers.iter().map(|(id, name, _)| {
+                            let value = id.to_string();
+                            let input_id = format!("organiser-{id}");
+                            view! {
+                                <label class="choice" for=input_id.clone()>
+                                    <input type="checkbox" id=input_id.clone() name=field::ORGANISER value=value.clone() checked=ticked.contains(&value) />
+                                    " "<bdi>{name.clone()}</bdi>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })}
+            </fieldset>
+            <button type="submit" class="button">{td_string!(l, workshop_save)}</button>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=page_title(lang, &heading) />
+        <p><a href=paths::consultation_workshops(lang, &d.slug)><LocalizedSpan text=d.consultation_title.clone() lang /></a></p>
+        <h1>{heading}</h1>
+        <PostForm action lang intent=WorkshopIntent::Save.as_str() fields />
+    }
+}

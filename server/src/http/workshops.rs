@@ -1,0 +1,216 @@
+//! The organisers' workshop form, and workshops as calendar files. A workshop's page
+//! and its `.ics` share one path segment (`/{lang}/workshops/{id}` and `{id}.ics`), which
+//! the router cannot tell apart: `page_or_file` does, and renders the page otherwise.
+
+use app::domain::consultation::is_valid_slug;
+use app::domain::workshop::Audience;
+use app::domain::{Lang, UserId, WorkshopId};
+use app::forms::{FormFeedback, FormMessage};
+use app::paths::{self, route};
+use app::ssr::state::AppState;
+use app::ssr::workshops::ics;
+use app::ssr::workshops::service::{self as workshops, WorkshopError, WorkshopInput};
+use app::workshops::form::{field, WorkshopIntent};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::form::{internal, see_other, IntoFeedback, SignedSubmission, Submission};
+
+impl IntoFeedback for WorkshopError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            WorkshopError::Denied(reason) => reason.into_feedback(),
+            WorkshopError::NotFound => FormMessage::NotFound.into(),
+            WorkshopError::Invalid(errors) => errors.into(),
+            WorkshopError::Store(err) => internal(&err),
+        }
+    }
+}
+
+/// The Leptos page routes this module serves itself (see the module's comment).
+pub(super) fn own_page_routes() -> Vec<String> {
+    Lang::ALL.iter().map(|l| route::workshop(*l)).collect()
+}
+
+pub(super) fn routes(lang: Lang) -> Router<AppState> {
+    Router::new()
+        .route(&route::workshop(lang), get(page_or_file))
+        .route(&route::new_workshop(lang), axum::routing::post(post_new))
+        .route(&route::workshop_edit(lang), axum::routing::post(post_edit))
+        .route(
+            &route::consultation_workshops_ics(lang),
+            get(consultation_file),
+        )
+}
+
+fn calendar_file(body: String, name: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.ics\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn failed(err: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %err, "calendar file not written");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// `GET /{lang}/workshops/{id}` (the page) or `/{lang}/workshops/{id}.ics` (the file).
+async fn page_or_file(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let Some(lang) = Lang::from_path(req.uri().path()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(id) = segment.strip_suffix(".ics") else {
+        let context = {
+            let state = state.clone();
+            move || leptos::prelude::provide_context(state.clone())
+        };
+        let options = state.leptos_options.clone();
+        let handler = leptos_axum::render_app_async_with_context(context, move || {
+            app::shell(options.clone())
+        });
+        return handler(req).await;
+    };
+    let id = match id.parse::<i64>() {
+        Ok(id) if id > 0 => WorkshopId(id),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match ics::workshop_file(&state, id, lang).await {
+        Ok(Some(body)) => calendar_file(body, &format!("workshop-{id}")),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => failed(err),
+    }
+}
+
+/// `GET /{lang}/consultations/{slug}/workshops.ics`.
+async fn consultation_file(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let Some(lang) = Lang::from_path(req.uri().path()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !is_valid_slug(&slug) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match ics::consultation_file(&state, &slug, lang).await {
+        Ok(Some(body)) => calendar_file(body, &format!("{slug}-workshops")),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => failed(err),
+    }
+}
+
+/// What the form says; an audience or organiser that is not one we drew is `Err`.
+fn input(sub: &Submission) -> Result<WorkshopInput, ()> {
+    let audience = match sub.field(field::AUDIENCE).trim() {
+        "" => None,
+        code => Some(Audience::parse(code).ok_or(())?),
+    };
+    let mut organisers = Vec::new();
+    for v in sub.all(field::ORGANISER) {
+        match v.trim().parse::<i64>() {
+            Ok(id) if id > 0 => organisers.push(UserId(id)),
+            _ => return Err(()),
+        }
+    }
+    let text = |name: &str| sub.field(name).to_owned();
+    Ok(WorkshopInput {
+        title_ar: text(field::TITLE_AR),
+        title_en: text(field::TITLE_EN),
+        description_ar: text(field::DESCRIPTION_AR),
+        description_en: text(field::DESCRIPTION_EN),
+        agenda_ar: text(field::AGENDA_AR),
+        agenda_en: text(field::AGENDA_EN),
+        starts_at: text(field::STARTS_AT),
+        ends_at: text(field::ENDS_AT),
+        registration_closes_at: text(field::REGISTRATION_CLOSES_AT),
+        venue_ar: text(field::VENUE_AR),
+        venue_en: text(field::VENUE_EN),
+        map_url: text(field::MAP_URL),
+        online_url: text(field::ONLINE_URL),
+        capacity: text(field::CAPACITY),
+        audience,
+        organisers,
+    })
+}
+
+/// The page again with what was typed, the ticked organisers included.
+async fn refused(
+    state: &AppState,
+    sub: &Submission,
+    input: &WorkshopInput,
+    err: WorkshopError,
+) -> Response {
+    let mut feedback = err.into_feedback();
+    feedback.values = sub.typed_values();
+    let ticked = input
+        .organisers
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    feedback.values.insert(field::ORGANISER.to_owned(), ticked);
+    sub.refuse(state, feedback).await
+}
+
+/// `POST /{lang}/consultations/{slug}/workshops/new`.
+async fn post_new(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
+    if !is_valid_slug(&slug) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let Ok(WorkshopIntent::Save) = sub.intent(&state).await else {
+        return sub.unreadable(&state).await;
+    };
+    let Ok(input) = input(&sub) else {
+        return sub.unreadable(&state).await;
+    };
+    match workshops::create(&state, &signed, &slug, &input, sub.ip()).await {
+        Ok(id) => see_other(paths::workshop(sub.lang, id)),
+        Err(err) => refused(&state, &sub, &input, err).await,
+    }
+}
+
+/// `POST /{lang}/workshops/{id}/edit`.
+async fn post_edit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
+    let id = match id.parse::<i64>() {
+        Ok(id) if id > 0 => WorkshopId(id),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let Ok(WorkshopIntent::Save) = sub.intent(&state).await else {
+        return sub.unreadable(&state).await;
+    };
+    let Ok(input) = input(&sub) else {
+        return sub.unreadable(&state).await;
+    };
+    match workshops::update(&state, &signed, id, &input, sub.ip()).await {
+        Ok(()) => see_other(paths::workshop(sub.lang, id)),
+        Err(err) => refused(&state, &sub, &input, err).await,
+    }
+}

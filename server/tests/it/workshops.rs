@@ -1,0 +1,202 @@
+//! Workshops on SQLite and PostgreSQL: an organiser of the agency schedules one through
+//! the form (mistakes named, nothing stored), the public pages and listings show it, its
+//! calendar files parse with Python's `icalendar` with the right times in UTC and the
+//! agency's zone; nobody but the agency's organisers schedules, and only those a
+//! workshop names change it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use app::domain::authz::Role;
+use app::ssr::agencies::store as agencies;
+use app::ssr::consultations::store as consultations;
+use app::ssr::db::testing::TestDb;
+use app::ssr::workshops::store as workshops;
+use chrono::{Duration, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::common::*;
+
+const GUIDELINE: &str = "e-participation-guideline";
+const NEW: &str = "/en/consultations/e-participation-guideline/workshops/new";
+
+/// The calendar as Python's `icalendar` reads it: the calendar's zone and each event.
+fn parse_ics(ics: &str) -> Value {
+    const SCRIPT: &str = r#"
+import json, sys
+from icalendar import Calendar
+cal = Calendar.from_ical(sys.stdin.read())
+events = []
+for e in cal.walk("VEVENT"):
+    events.append({
+        "uid": str(e.get("uid")),
+        "summary": str(e.get("summary")),
+        "location": str(e.get("location", "")),
+        "description": str(e.get("description", "")),
+        "status": str(e.get("status", "")),
+        "start": e.decoded("dtstart").isoformat(),
+        "end": e.decoded("dtend").isoformat(),
+        "url": str(e.get("url", "")),
+    })
+print(json.dumps({"zone": str(cal.get("x-wr-timezone", "")), "name": str(cal.get("x-wr-calname", "")), "events": events}))
+"#;
+    let python = std::env::var("SHURA_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
+    let mut child = Command::new(&python)
+        .args(["-c", SCRIPT])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {python} (apt-get install python3-icalendar): {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(ics.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("python");
+    assert!(
+        out.status.success(),
+        "icalendar could not read the file: {}\n{ics}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+http_tests! {
+    async fn organisers_schedule_workshops_and_calendars_read_them(server, demo = true) {
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let other = agencies::list(db).await.expect("agencies").into_iter().find(|a| a.id != agency.id).expect("another agency");
+        let (noura_id, s1) = person(db, "noura@example.org", &[Role::Organiser(agency.id)], true).await;
+        let (fahad, s2) = person(db, "fahad@example.org", &[Role::Organiser(agency.id)], true).await;
+        let (_, s3) = person(db, "staff@example.org", &[Role::AgencyStaff(agency.id)], true).await;
+        let (_, s4) = person(db, "elsewhere@example.org", &[Role::Organiser(other.id)], true).await;
+        let noura = signed_in_client(&server, "noura@example.org", &s1).await;
+
+        // Ten days ahead, 09:00–12:30 in Riyadh (UTC+3).
+        let day = (Utc::now() + Duration::days(10)).date_naive();
+        let local = |h: u32, m: u32| format!("{}T{h:02}:{m:02}", day.format("%Y-%m-%d"));
+        let starts = local(9, 0);
+        let ends = local(12, 30);
+        let closes = format!("{}T23:59", (day - Duration::days(2)).format("%Y-%m-%d"));
+        let fahad_id = fahad.to_string();
+        let mut form = vec![
+            ("intent", "save"),
+            ("title_ar", "ورشة عمل: مسودة دليل المشاركة الإلكترونية"),
+            ("title_en", "Workshop on the draft e-participation guideline"),
+            ("description_en", "Agency representatives discuss the draft clause by clause."),
+            ("agenda_ar", "كلمة افتتاحية\nمناقشة البنود ١–٨\nالخلاصة"),
+            ("starts_at", starts.as_str()),
+            ("ends_at", ends.as_str()),
+            ("registration_closes_at", starts.as_str()),
+            ("venue_ar", "الرياض، مقر الهيئة، القاعة الكبرى"),
+            ("map_url", "https://maps.example.org/?q=24.7,46.6"),
+            ("capacity", "2"),
+            ("audience", "open"),
+            ("organiser", fahad_id.as_str()),
+        ];
+
+        // Registration closing after the start, and a script for a map: named, nothing stored.
+        let mut bad = form.clone();
+        bad.retain(|(k, _)| *k != "registration_closes_at" && *k != "map_url");
+        let late = local(10, 0);
+        bad.push(("registration_closes_at", late.as_str()));
+        bad.push(("map_url", "javascript:alert(1)"));
+        let res = post_form(&server, &noura, NEW, &bad).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("html");
+        assert!(html.contains("Registration must close before the workshop starts."), "the reason");
+        assert!(html.contains("Enter a full address starting with https://."));
+        assert!(html.contains("الرياض، مقر الهيئة، القاعة الكبرى"), "what was typed comes back");
+        let guideline = consultations::by_slug(db, GUIDELINE).await.expect("q").expect("c");
+        assert!(workshops::of_consultation(db, guideline.id).await.expect("q").is_empty());
+        // An audience we do not offer is a form we did not draw.
+        let mut odd = form.clone();
+        odd.retain(|(k, _)| *k != "audience");
+        odd.push(("audience", "everyone"));
+        assert_eq!(post_form(&server, &noura, NEW, &odd).await.status(), StatusCode::BAD_REQUEST);
+
+        form.retain(|(k, _)| *k != "registration_closes_at");
+        form.push(("registration_closes_at", closes.as_str()));
+        let res = post_form(&server, &noura, NEW, &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let page = location(&res).to_owned();
+        let id: i64 = page.strip_prefix("/en/workshops/").expect("the workshop's page").parse().expect("id");
+        let stored = workshops::of_consultation(db, guideline.id).await.expect("q");
+        assert_eq!(stored.len(), 1);
+        let expected_start = Utc.from_utc_datetime(&day.and_hms_opt(6, 0, 0).expect("time"));
+        assert_eq!(stored[0].fields.starts_at, expected_start, "09:00 Riyadh is 06:00 UTC");
+        let audit = app::ssr::admin::store::audit::recent(db, None, 20).await.expect("audit");
+        assert!(audit.iter().any(|e| e.action == "workshop.create" && e.target == format!("workshop:{id}")));
+
+        // The public pages: its own, the consultation's section, the portal's listing.
+        let public = text_of(&client_from([127, 0, 0, 9]), server.url(&page)).await;
+        assert!(public.contains("Workshop on the draft e-participation guideline"), "{public}");
+        assert!(public.contains("Riyadh time") && public.contains("AH"), "local time and the Hijri date");
+        assert!(public.contains("fahad") && public.contains("noura"), "its organisers");
+        let ar = server.get(&format!("/ar/workshops/{id}")).await.text().await.expect("html");
+        assert!(ar.contains("ورشة عمل: مسودة دليل المشاركة الإلكترونية") && ar.contains("بتوقيت الرياض"));
+        assert!(ar.contains("مناقشة البنود ١–٨"), "the agenda, line by line");
+        let listing = server.get("/en/workshops").await.text().await.expect("html");
+        assert!(listing.contains(&format!("/en/workshops/{id}\"")), "listed as upcoming");
+        let section = server.get(&format!("/en/consultations/{GUIDELINE}")).await.text().await.expect("html");
+        assert!(section.contains(&format!("/en/workshops/{id}\"")), "on the consultation's page");
+        assert_eq!(server.get("/en/workshops/999999").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(server.get("/en/workshops/x.ics").await.status(), StatusCode::NOT_FOUND);
+
+        // The calendar files.
+        let res = server.get(&format!("/en/workshops/{id}.ics")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers()["content-type"].to_str().expect("type").starts_with("text/calendar"));
+        let cal = parse_ics(&res.text().await.expect("ics"));
+        assert_eq!(cal["zone"], "Asia/Riyadh");
+        let event = &cal["events"][0];
+        assert_eq!(event["start"], expected_start.format("%Y-%m-%dT%H:%M:%S+00:00").to_string());
+        assert_eq!(event["end"], (expected_start + Duration::minutes(210)).format("%Y-%m-%dT%H:%M:%S+00:00").to_string());
+        assert_eq!(event["summary"], "Workshop on the draft e-participation guideline");
+        assert!(event["location"].as_str().expect("location").contains("القاعة الكبرى"));
+        assert!(event["description"].as_str().expect("description").contains("09:00 Riyadh time"));
+        assert!(event["url"].as_str().expect("url").ends_with(&format!("/en/workshops/{id}")));
+        let ar = parse_ics(&server.get(&format!("/ar/workshops/{id}.ics")).await.text().await.expect("ics"));
+        assert_eq!(ar["events"][0]["summary"], "ورشة عمل: مسودة دليل المشاركة الإلكترونية");
+        let all = server.get(&format!("/en/consultations/{GUIDELINE}/workshops.ics")).await;
+        assert_eq!(all.status(), StatusCode::OK);
+        let all = parse_ics(&all.text().await.expect("ics"));
+        assert_eq!(all["events"].as_array().map(Vec::len), Some(1));
+        assert_eq!(all["events"][0]["uid"], event["uid"], "one event, one UID in both files");
+
+        // Nobody else schedules: the agency's staff, another agency's organiser.
+        for (email, secret) in [("staff@example.org", &s3), ("elsewhere@example.org", &s4)] {
+            let client = signed_in_client(&server, email, secret).await;
+            assert_eq!(client.get(server.url(NEW)).send().await.expect("get").status(), StatusCode::FORBIDDEN, "{email}");
+            let csrf = csrf_of(&client, &server.url(&format!("/en/consultations/{GUIDELINE}"))).await;
+            let mut fields = vec![("csrf", csrf.as_str())];
+            fields.extend_from_slice(&form);
+            let res = client.post(server.url(NEW)).form(&fields).send().await.expect("post");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{email}");
+        }
+        let anonymous = client_from([127, 0, 0, 8]);
+        assert_eq!(anonymous.get(server.url(NEW)).send().await.expect("get").status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(workshops::of_consultation(db, guideline.id).await.expect("q").len(), 1);
+
+        // Fahad, whom it names, changes it; another organiser of the agency may not.
+        let fahad_client = signed_in_client(&server, "fahad@example.org", &s2).await;
+        let edit = format!("/en/workshops/{id}/edit");
+        let mut changed = form.clone();
+        changed.retain(|(k, _)| *k != "capacity" && *k != "organiser");
+        changed.push(("capacity", "3"));
+        let noura_id = noura_id.to_string();
+        changed.push(("organiser", noura_id.as_str()));
+        let res = post_form(&server, &fahad_client, &edit, &changed).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap_or_default());
+        let w = workshops::by_id(db, app::domain::WorkshopId(id)).await.expect("q").expect("w");
+        assert_eq!(w.fields.capacity, 3);
+        let names: Vec<String> = workshops::organisers(db, w.id).await.expect("q").into_iter().map(|o| o.display_name).collect();
+        assert_eq!(names, ["fahad", "noura"]);
+        let (_, s5) = person(db, "third@example.org", &[Role::Organiser(agency.id)], true).await;
+        let third = signed_in_client(&server, "third@example.org", &s5).await;
+        assert_eq!(third.get(server.url(&edit)).send().await.expect("get").status(), StatusCode::FORBIDDEN);
+    }
+}
