@@ -100,6 +100,17 @@ pub enum FormMessage {
     WorkshopPlaceRequired,
     /// Only the agency's workshop organisers may run its workshops.
     NotAnOrganiser,
+    /// Registration has closed (the deadline passed, or the workshop began or was called off).
+    RegistrationClosed,
+    AlreadyRegistered,
+    /// An invitation-only workshop, and no invitation came with the form.
+    InvitationRequired,
+    /// The invitation link was used, has expired, or was sent to another address.
+    InvitationInvalid,
+    /// No place at this workshop has the check-in code given.
+    CheckInCodeUnknown,
+    /// Invitations are for workshops open by invitation only.
+    NotByInvitation,
     Internal,
 }
 
@@ -188,6 +199,12 @@ impl FormMessage {
             }
             FormMessage::WorkshopPlaceRequired => td_string!(l, form_workshop_place_required),
             FormMessage::NotAnOrganiser => td_string!(l, form_not_an_organiser),
+            FormMessage::RegistrationClosed => td_string!(l, form_registration_closed),
+            FormMessage::AlreadyRegistered => td_string!(l, form_already_registered),
+            FormMessage::InvitationRequired => td_string!(l, form_invitation_required),
+            FormMessage::InvitationInvalid => td_string!(l, form_invitation_invalid),
+            FormMessage::CheckInCodeUnknown => td_string!(l, form_check_in_code_unknown),
+            FormMessage::NotByInvitation => td_string!(l, form_not_by_invitation),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

@@ -16,6 +16,7 @@ use crate::domain::contribution::{ReportCategory, ThreadOrder};
 use crate::domain::{
     AttachmentId, ClauseKey, ContributionId, Lang, ListQuery, ResponseId, UserId, WorkshopId,
 };
+use crate::workshops::form::{OrganiserIntent, ParticipantIntent};
 
 /// What a query value keeps as it is: RFC 3986 unreserved characters, and `/` (paths).
 const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -345,6 +346,35 @@ pub fn workshops(lang: Lang) -> String {
 /// A workshop's page.
 pub fn workshop(lang: Lang, id: WorkshopId) -> String {
     page(lang, &format!("/workshops/{id}"))
+}
+
+/// A workshop's page opened from an invitation: its registration form carries the token.
+pub fn workshop_invitation(lang: Lang, id: WorkshopId, token: &str) -> String {
+    format!(
+        "{}?invitation={}",
+        workshop(lang, id),
+        encode_query_value(token)
+    )
+}
+
+/// A workshop's page after a participant's form worked, saying so.
+pub fn workshop_done(lang: Lang, id: WorkshopId, done: ParticipantIntent) -> String {
+    format!("{}?done={}#register", workshop(lang, id), done.as_str())
+}
+
+/// The organisers' page after one of its forms worked, saying so.
+pub fn workshop_manage_done(lang: Lang, id: WorkshopId, done: OrganiserIntent) -> String {
+    format!("{}?done={}", workshop_manage(lang, id), done.as_str())
+}
+
+/// The organisers' page of a workshop: registrations, check-in, invitations.
+pub fn workshop_manage(lang: Lang, id: WorkshopId) -> String {
+    page(lang, &format!("/workshops/{id}/manage"))
+}
+
+/// The participant list of a workshop as CSV, for its organisers.
+pub fn workshop_participants_csv(lang: Lang, id: WorkshopId) -> String {
+    page(lang, &format!("/workshops/{id}/participants.csv"))
 }
 
 /// A workshop as an iCalendar file.
@@ -711,6 +741,8 @@ pub mod route {
         consultation_workshops_ics => "/consultations/{slug}/workshops.ics",
         workshop => "/workshops/{id}",
         workshop_edit => "/workshops/{id}/edit",
+        workshop_manage => "/workshops/{id}/manage",
+        workshop_participants_csv => "/workshops/{id}/participants.csv",
         agency_staff => "/agencies/{slug}/staff",
         admin => "/admin",
         moderation => "/moderation",

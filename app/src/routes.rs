@@ -26,7 +26,9 @@ use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, Moderatio
 use crate::responses::pages::{ImpactPage, ResponseDetailPage, ResponseQueuePage};
 use crate::responses::report::ReportPage;
 use crate::search::pages::SearchPage;
-use crate::workshops::pages::{EditWorkshopPage, NewWorkshopPage, WorkshopListPage, WorkshopPage};
+use crate::workshops::pages::{
+    EditWorkshopPage, ManageWorkshopPage, NewWorkshopPage, WorkshopListPage, WorkshopPage,
+};
 
 /// The document around the app. Rendered on the server only; `<html lang dir>` is set
 /// by the layout through `leptos_meta`, so it follows the page's language.
@@ -128,6 +130,7 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("workshops") view=WorkshopListPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("workshops"), ParamSegment("id")) view=WorkshopPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("workshops"), ParamSegment("id"), StaticSegment("edit")) view=EditWorkshopPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("workshops"), ParamSegment("id"), StaticSegment("manage")) view=ManageWorkshopPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("people"), ParamSegment("id")) view=ProfilePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation") view=ModerationQueuePage ssr=SsrMode::Async />
             <Route path=StaticSegment("moderation-rules") view=ModerationRulesPage ssr=SsrMode::Async />

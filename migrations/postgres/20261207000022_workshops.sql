@@ -63,3 +63,54 @@ CREATE TABLE workshop_organisers (
     PRIMARY KEY (workshop_id, user_id)
 );
 CREATE INDEX workshop_organisers_by_user ON workshop_organisers (user_id);
+
+-- An invitation to an invitation-only workshop: mailed as a link that works once and
+-- until it expires. Only the token's SHA-256 is kept.
+CREATE TABLE workshop_invitations (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workshop_id BIGINT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+    email       TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    expires_at  TIMESTAMPTZ NOT NULL,
+    used_at     TIMESTAMPTZ,
+    invited_by  BIGINT REFERENCES users (id),
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX workshop_invitations_by_workshop ON workshop_invitations (workshop_id);
+
+-- A place asked for: confirmed while places remain, else on the waitlist, promoted in
+-- the order people registered when a confirmed place is given up. A walk-in has no
+-- account: the organiser adds them by name, at the door.
+CREATE TABLE workshop_registrations (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workshop_id   BIGINT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+    user_id       BIGINT REFERENCES users (id) ON DELETE CASCADE,
+    walk_in_name  TEXT,
+    org_name      TEXT,
+    org_kind      TEXT CHECK (org_kind IN ('agency', 'company', 'ngo', 'academic')),
+    -- The registrant's role in their organisation (asked of agency representatives).
+    org_role      TEXT,
+    status        TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlisted', 'cancelled')),
+    -- The short code the registrant gives at the door.
+    code          TEXT NOT NULL,
+    invitation_id BIGINT REFERENCES workshop_invitations (id),
+    registered_at TIMESTAMPTZ NOT NULL,
+    promoted_at   TIMESTAMPTZ,
+    cancelled_at  TIMESTAMPTZ,
+    attended_at   TIMESTAMPTZ,
+    -- Set once, when the reminder is queued: two processes cannot both set it.
+    reminded_at   TIMESTAMPTZ,
+    CHECK ((user_id IS NULL) <> (walk_in_name IS NULL)),
+    CHECK ((org_name IS NULL) = (org_kind IS NULL))
+);
+CREATE UNIQUE INDEX workshop_registrations_once
+    ON workshop_registrations (workshop_id, user_id) WHERE status <> 'cancelled';
+CREATE UNIQUE INDEX workshop_registrations_code ON workshop_registrations (workshop_id, code);
+CREATE INDEX workshop_registrations_queue
+    ON workshop_registrations (workshop_id, status, registered_at, id);
+CREATE INDEX workshop_registrations_of_user ON workshop_registrations (user_id);
+
+-- A mail may carry one file (a workshop's .ics with its confirmation).
+ALTER TABLE mail_outbox ADD COLUMN attachment_name TEXT;
+ALTER TABLE mail_outbox ADD COLUMN attachment_type TEXT;
+ALTER TABLE mail_outbox ADD COLUMN attachment_body TEXT;

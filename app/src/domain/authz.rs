@@ -125,6 +125,9 @@ pub enum Action {
     Report,
     /// Follow a consultation: its news comes by mail, to a confirmed address.
     Follow,
+    /// Take a place at a workshop: its confirmation and code come by mail, to a
+    /// confirmed address.
+    RegisterForWorkshop,
     /// Work the moderation queue: hide and restore contributions.
     Moderate,
     /// Schedule one agency's workshops, check people in, enter what was said there.
@@ -162,7 +165,7 @@ pub enum Denied {
 pub fn authorise(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
     let actor = actor.ok_or(Denied::SignInRequired)?;
     let role_allows = match action {
-        Action::Contribute | Action::Report | Action::Follow => {
+        Action::Contribute | Action::Report | Action::Follow | Action::RegisterForWorkshop => {
             return if actor.email_verified {
                 Ok(())
             } else {
@@ -219,6 +222,7 @@ mod tests {
             Contribute,
             Report,
             Follow,
+            RegisterForWorkshop,
             Moderate,
             RunWorkshops(A),
             RunWorkshops(B),
@@ -232,15 +236,15 @@ mod tests {
         ];
         #[rustfmt::skip]
         let table: [(&str, Option<Actor>, &str); 7] = [
-            //                                                   Con Rep Fol Mod Wsh Wsh Act Act Stf Stf Agn App Aud
-            //                                                                   A   B   A   B   A   B
-            ("nobody",         None,                                 "-   -   -   -   -   -   -   -   -   -   -   -   -"),
-            ("citizen",        Some(actor(&[])),                     "Y   Y   Y   -   -   -   -   -   -   -   -   -   -"),
-            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   Y   -   -   -   Y   -   -   -   -   -   -"),
-            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   Y   -   -   -   Y   -   Y   -   -   -   -"),
-            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   Y   -   -   -   -   -   -   -   -   -"),
-            ("organiser of A", Some(actor(&[Role::Organiser(A)])),   "Y   Y   Y   -   Y   -   -   -   -   -   -   -   -"),
-            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   Y   -   -   -   -   -   Y   Y   Y   Y   Y"),
+            //                                                   Con Rep Fol Reg Mod Wsh Wsh Act Act Stf Stf Agn App Aud
+            //                                                                       A   B   A   B   A   B
+            ("nobody",         None,                                 "-   -   -   -   -   -   -   -   -   -   -   -   -   -"),
+            ("citizen",        Some(actor(&[])),                     "Y   Y   Y   Y   -   -   -   -   -   -   -   -   -   -"),
+            ("staff of A",     Some(actor(&[Role::AgencyStaff(A)])), "Y   Y   Y   Y   -   -   -   Y   -   -   -   -   -   -"),
+            ("admin of A",     Some(actor(&[Role::AgencyAdmin(A)])), "Y   Y   Y   Y   -   -   -   Y   -   Y   -   -   -   -"),
+            ("moderator",      Some(actor(&[Role::Moderator])),      "Y   Y   Y   Y   Y   -   -   -   -   -   -   -   -   -"),
+            ("organiser of A", Some(actor(&[Role::Organiser(A)])),   "Y   Y   Y   Y   -   Y   -   -   -   -   -   -   -   -"),
+            ("platform admin", Some(actor(&[Role::PlatformAdmin])),  "Y   Y   Y   Y   -   -   -   -   -   Y   Y   Y   Y   Y"),
         ];
         for (who, actor, row) in &table {
             let expected: Vec<bool> = row.split_whitespace().map(|c| c == "Y").collect();

@@ -92,6 +92,62 @@ impl Phase {
     }
 }
 
+/// Where a registration stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum RegistrationStatus {
+    /// Has a place.
+    Confirmed,
+    /// Waits for a place to free up, in the order of registration.
+    Waitlisted,
+    /// Given up by the registrant.
+    Cancelled,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<RegistrationStatus> {
+        s.parse().ok()
+    }
+}
+
+/// The letters of check-in codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, which are read aloud
+/// or typed one for the other.
+pub const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+/// The length of a check-in code: 25⁶ ≈ 244 million codes for a room of a few hundred.
+pub const CODE_LEN: usize = 6;
+
+/// A check-in code as typed at the door: any case, spaces or dashes, Arabic-Indic digits.
+pub fn normalize_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c {
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            other => other.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// The longest organisation name or role a registrant gives, in characters.
+pub const MAX_ORG_CHARS: usize = 200;
+
 /// The longest title, in characters, in each language.
 pub const MAX_TITLE_CHARS: usize = 200;
 /// The longest description or agenda, in characters, in each language.
@@ -118,6 +174,13 @@ mod tests {
             );
         }
         assert_eq!(Audience::parse("everyone"), None);
+    }
+
+    #[test]
+    fn codes_are_read_as_typed_at_the_door() {
+        assert_eq!(normalize_code(" ac-d 3٤٦ "), "ACD346");
+        assert_eq!(normalize_code("۷۹"), "79");
+        assert!(CODE_ALPHABET.iter().all(|c| !b"0O1IL2Z5S8B".contains(c)));
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::ssr::notifications::store::notices;
 
 /// Pages compute a consultation's status from the clock; this writes it down, so that
 /// the stored status (and exports) catch up within a minute. It also tells followers of
-/// new versions and closing periods, queues the daily digests that are due, and deletes
+/// new versions and closing periods, queues the daily digests and workshop reminders
+/// that are due, and deletes
 /// mail sent or given up more than [`mail_outbox::KEEP_SENT_FOR`] ago.
 /// Failures are logged: the next tick tries again.
 pub async fn minute_tick(db: &Db, public_url: &str, now: chrono::DateTime<chrono::Utc>) {
@@ -27,6 +28,11 @@ pub async fn minute_tick(db: &Db, public_url: &str, now: chrono::DateTime<chrono
         Ok(0) => {}
         Ok(n) => tracing::info!(digests = n, "daily digests queued"),
         Err(err) => tracing::warn!(error = %err, "could not send daily digests"),
+    }
+    match crate::ssr::workshops::registration::send_reminders(db, public_url, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(reminders = n, "workshop reminders queued"),
+        Err(err) => tracing::warn!(error = %err, "could not queue workshop reminders"),
     }
     match mail_outbox::purge_done(db, now - mail_outbox::KEEP_SENT_FOR).await {
         Ok(0) => {}

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::contribution::OrgKind;
 use crate::domain::dates::DateLabel;
-use crate::domain::workshop::{Audience, Phase};
+use crate::domain::workshop::{Audience, Phase, RegistrationStatus};
 use crate::domain::{Lang, LocalizedText, UserId, WorkshopId};
 use crate::error::AppError;
 
@@ -56,6 +57,46 @@ pub struct WorkshopView {
     pub organisers: Vec<String>,
     /// Whether the reader runs this workshop (may change it).
     pub can_edit: bool,
+    /// Places taken, and people waiting for one.
+    pub confirmed: i64,
+    pub waitlisted: i64,
+    pub signed_in: bool,
+    /// The reader's registration, if they hold one.
+    pub mine: Option<MyRegistration>,
+}
+
+/// A registration as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyRegistration {
+    pub status: RegistrationStatus,
+    pub code: String,
+    /// On the waiting list: the place in it.
+    pub position: Option<i64>,
+}
+
+/// A registration on the organisers' page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationRow {
+    pub id: i64,
+    pub name: String,
+    pub org: Option<(String, OrgKind)>,
+    pub org_role: Option<String>,
+    pub status: RegistrationStatus,
+    pub code: String,
+    pub attended: bool,
+    pub walk_in: bool,
+}
+
+/// The organisers' page of a workshop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManageView {
+    pub card: WorkshopCard,
+    pub confirmed: i64,
+    pub waitlisted: i64,
+    pub attended: i64,
+    pub registrations: Vec<RegistrationRow>,
+    /// Invitations sent, and used (invitation-only workshops).
+    pub invitations: (i64, i64),
 }
 
 /// The organisers' form: what it holds now, and whom it may name as organisers.
@@ -140,6 +181,7 @@ pub async fn workshop_page(id: i64, lang: Lang) -> Result<WorkshopView, AppError
     use crate::ssr::accounts::authz;
     use crate::ssr::calendar::label;
     use crate::ssr::context;
+    use crate::ssr::workshops::store::registrations;
     use crate::ssr::workshops::{service, store as workshops};
     let state = context::app_state()?;
     let now = state.clock.now();
@@ -163,6 +205,17 @@ pub async fn workshop_page(id: i64, lang: Lang) -> Result<WorkshopView, AppError
         Some(s) => service::runs(&state, s, &w).await?,
         None => false,
     };
+    let counts = registrations::counts(&state.db, w.id).await?;
+    let mine = match &signed {
+        Some(s) => crate::ssr::workshops::registration::mine(&state, s, w.id)
+            .await?
+            .map(|(r, position)| MyRegistration {
+                status: r.status,
+                code: r.code,
+                position,
+            }),
+        None => None,
+    };
     let organisers = workshops::organisers(&state.db, w.id)
         .await?
         .into_iter()
@@ -177,6 +230,51 @@ pub async fn workshop_page(id: i64, lang: Lang) -> Result<WorkshopView, AppError
         online_url: w.fields.online_url.clone(),
         organisers,
         can_edit,
+        confirmed: counts.confirmed,
+        waitlisted: counts.waitlisted,
+        signed_in: signed.is_some(),
+        mine,
+    })
+}
+
+#[server(prefix = "/api/fn", endpoint = "workshop_manage")]
+pub async fn workshop_manage(id: i64, lang: Lang) -> Result<ManageView, AppError> {
+    use crate::domain::authz::{Action, Denied};
+    use crate::ssr::context;
+    use crate::ssr::workshops::store::registrations;
+    use crate::ssr::workshops::{service, store as workshops};
+    let state = context::app_state()?;
+    let now = state.clock.now();
+    let Some(w) = workshops::by_id(&state.db, WorkshopId(id)).await? else {
+        context::set_status(axum::http::StatusCode::NOT_FOUND);
+        return Err(AppError::NotFound);
+    };
+    let signed = context::require(Action::RunWorkshops(w.agency_id)).await?;
+    if !service::runs(&state, &signed, &w).await? {
+        context::set_status(axum::http::StatusCode::FORBIDDEN);
+        return Err(AppError::Denied(Denied::Forbidden));
+    }
+    let counts = registrations::counts(&state.db, w.id).await?;
+    let list = registrations::list(&state.db, w.id).await?;
+    Ok(ManageView {
+        card: card(&w, lang, now),
+        confirmed: counts.confirmed,
+        waitlisted: counts.waitlisted,
+        attended: counts.attended,
+        registrations: list
+            .into_iter()
+            .map(|r| RegistrationRow {
+                id: r.id,
+                walk_in: r.user_id.is_none(),
+                name: r.name,
+                org: r.org,
+                org_role: r.org_role,
+                status: r.status,
+                code: r.code,
+                attended: r.attended_at.is_some(),
+            })
+            .collect(),
+        invitations: registrations::invitation_counts(&state.db, w.id).await?,
     })
 }
 

@@ -38,4 +38,49 @@ pub mod field {
     pub const AUDIENCE: &str = "audience";
     /// A ticked organiser's user id (one value per box).
     pub const ORGANISER: &str = "organiser";
+    /// Registration: the registrant's organisation and their role in it.
+    pub const ORG_NAME: &str = "org_name";
+    pub const ORG_ROLE: &str = "org_role";
+    /// An `OrgKind` code (walk-ins).
+    pub const ORG_KIND: &str = "org_kind";
+    /// The invitation token the page was opened with.
+    pub const INVITATION: &str = "invitation";
+    /// Check-in: a registration from the list, or the code given at the door.
+    pub const REGISTRATION: &str = "registration";
+    pub const CODE: &str = "code";
+    pub const WALK_IN_NAME: &str = "walk_in_name";
+    /// Invitations: addresses, one per line.
+    pub const EMAILS: &str = "emails";
+}
+
+/// `POST /{lang}/workshops/{id}`: a participant's forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum ParticipantIntent {
+    Register,
+    Cancel,
+}
+
+impl ParticipantIntent {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// `POST /{lang}/workshops/{id}/manage`: the organisers' forms on the day and before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum OrganiserIntent {
+    /// Check in a registrant from the list.
+    CheckIn,
+    /// Check in by the code they give.
+    CheckInCode,
+    WalkIn,
+    Invite,
+}
+
+impl OrganiserIntent {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }

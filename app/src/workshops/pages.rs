@@ -5,21 +5,24 @@
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    workshop_editor, workshop_listing, workshop_page, ConsultationWorkshopsView, EditorTarget,
-    WorkshopCard, WorkshopEditorData, WorkshopView,
+    workshop_editor, workshop_listing, workshop_manage, workshop_page, ConsultationWorkshopsView,
+    EditorTarget, ManageView, WorkshopCard, WorkshopEditorData, WorkshopView,
 };
-use super::form::{field, WorkshopIntent};
+use super::form::{field, OrganiserIntent, ParticipantIntent, WorkshopIntent};
 use crate::consultations::pages::DateText;
+use crate::contributions::pages::org_kind_label;
+use crate::domain::contribution::OrgKind;
+use crate::domain::workshop::RegistrationStatus;
 use crate::domain::workshop::{Audience, Phase};
 use crate::domain::{Lang, LocalizedText, WorkshopId};
 use crate::error::AppError;
 use crate::forms::FormFeedback;
 use crate::paths;
 use crate::ui::denied::error_page;
-use crate::ui::form::{Field, PostForm, TextArea};
+use crate::ui::form::{use_form_feedback, Field, FormSummary, PostForm, TextArea};
 use crate::ui::layout::{digits, page_title, use_lang};
 use crate::ui::text::LocalizedSpan;
 
@@ -250,7 +253,10 @@ fn WorkshopBody(w: WorkshopView, lang: Lang) -> impl IntoView {
     let card = w.card.clone();
     let title = card.title.pick(lang).map(|t| t.text).unwrap_or_default();
     let edit = w.can_edit.then(|| view! {
-        <p><a class="button button--secondary" href=paths::workshop_edit(lang, card.id)>{td_string!(l, workshop_edit)}</a></p>
+        <p>
+            <a class="button" href=paths::workshop_manage(lang, card.id)>{td_string!(l, workshop_manage)}</a>" "
+            <a class="button button--secondary" href=paths::workshop_edit(lang, card.id)>{td_string!(l, workshop_edit)}</a>
+        </p>
     });
     let venue = (!card.venue.is_empty()).then(|| view! {
         <dt>{td_string!(l, workshop_venue)}</dt>
@@ -295,9 +301,272 @@ fn WorkshopBody(w: WorkshopView, lang: Lang) -> impl IntoView {
             {organisers}
         </dl>
         <p><a href=paths::workshop_ics(lang, card.id) download>{td_string!(l, workshop_add_to_calendar)}</a></p>
+        <RegistrationPanel w=w.clone() lang />
         {paragraphs(&w.description, lang)}
         {lines(&w.agenda, lang).map(|agenda| view! { <h2>{td_string!(l, workshop_agenda)}</h2>{agenda} })}
         {edit}
+    }
+}
+
+/// Places taken and the reader's registration: the form to register, their code, the
+/// way to give the place up.
+#[component]
+fn RegistrationPanel(w: WorkshopView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let card = &w.card;
+    let action = paths::workshop(lang, card.id);
+    let invitation = use_query_map()
+        .get_untracked()
+        .get(field::INVITATION)
+        .unwrap_or_default();
+    let taken = td_string!(l, workshop_places_taken)
+        .replace("%taken%", &digits(w.confirmed))
+        .replace("%capacity%", &digits(card.capacity));
+    let waiting = (w.waitlisted > 0)
+        .then(|| td_string!(l, workshop_waiting_count).replace("%count%", &digits(w.waitlisted)));
+    let full = w.confirmed >= i64::from(card.capacity);
+    let may_cancel = matches!(card.phase, Phase::Registering | Phase::RegistrationClosed);
+    let cancel_form = {
+        let action = action.clone();
+        move || {
+            may_cancel.then(|| view! {
+            <PostForm action=action.clone() lang intent=ParticipantIntent::Cancel.as_str() fields=move |_fb: &FormFeedback| {
+                view! { <button type="submit" class="button button--secondary">{td_string!(l, workshop_cancel_registration)}</button> }.into_any()
+            } />
+        })
+        }
+    };
+    // Which of the participant's forms the panel draws: feedback for one it does not
+    // draw (registered meanwhile, or the link's invitation missing) is shown above.
+    let register_drawn = w.mine.is_none()
+        && card.phase == Phase::Registering
+        && w.signed_in
+        && !(card.audience == Audience::Invitation && invitation.is_empty());
+    let cancel_drawn = w.mine.is_some() && may_cancel;
+    let feedback = use_form_feedback();
+    let orphan_feedback = move || {
+        Suspend::new(async move {
+            let fb = feedback.await;
+            let orphan = (fb.intent == ParticipantIntent::Register.as_str() && !register_drawn)
+                || (fb.intent == ParticipantIntent::Cancel.as_str() && !cancel_drawn);
+            orphan.then(|| view! { <FormSummary feedback=fb lang /> })
+        })
+    };
+    let body = match (&w.mine, card.phase) {
+        (Some(mine), _) if mine.status == RegistrationStatus::Confirmed => view! {
+            <p class="notice notice--ok" role="status" data-registration="confirmed">
+                {td_string!(l, workshop_you_have_a_place)}" "
+                {td_string!(l, workshop_your_code)}" "<code class="check-in-code" dir="ltr">{mine.code.clone()}</code>
+            </p>
+            {cancel_form()}
+        }.into_any(),
+        (Some(mine), _) => view! {
+            <p class="notice" role="status" data-registration="waitlisted">
+                {td_string!(l, workshop_you_are_waiting).replace("%position%", &digits(mine.position.unwrap_or(1)))}
+            </p>
+            {cancel_form()}
+        }.into_any(),
+        (None, Phase::Registering) if !w.signed_in => view! {
+            <p><a class="button" href=paths::sign_in_then(lang, &action)>{td_string!(l, workshop_sign_in_to_register)}</a></p>
+        }.into_any(),
+        (None, Phase::Registering) if card.audience == Audience::Invitation && invitation.is_empty() => view! {
+            <p class="notice">{td_string!(l, form_invitation_required)}</p>
+        }.into_any(),
+        (None, Phase::Registering) => {
+            let agencies = card.audience == Audience::AgencyRepresentatives;
+            let invitation = invitation.clone();
+            let button = if full { td_string!(l, workshop_join_waitlist) } else { td_string!(l, workshop_register) };
+            view! {
+                {full.then(|| view! { <p>{td_string!(l, workshop_full_hint)}</p> })}
+                <PostForm action=action.clone() lang intent=ParticipantIntent::Register.as_str() fields=move |fb: &FormFeedback| {
+                    let err = |k: &str| fb.errors.get(k).copied();
+                    view! {
+                        {(!invitation.is_empty()).then(|| view! { <input type="hidden" name=field::INVITATION value=invitation.clone() /> })}
+                        {agencies.then(|| view! {
+                            <Field name=field::ORG_NAME label=td_string!(l, workshop_org_name).to_string() value=fb.value(field::ORG_NAME) error=err(field::ORG_NAME) lang />
+                            <Field name=field::ORG_ROLE label=td_string!(l, workshop_org_role).to_string() value=fb.value(field::ORG_ROLE) error=err(field::ORG_ROLE) lang />
+                        })}
+                        <button type="submit" class="button">{button}</button>
+                    }.into_any()
+                } />
+            }.into_any()
+        }
+        (None, Phase::Cancelled) => view! { <p class="notice">{td_string!(l, workshop_phase_cancelled)}</p> }.into_any(),
+        (None, _) => view! { <p class="notice">{td_string!(l, form_registration_closed)}</p> }.into_any(),
+    };
+    let done = use_query_map()
+        .get_untracked()
+        .get("done")
+        .and_then(|d| d.parse::<ParticipantIntent>().ok())
+        .map(|d| match d {
+            ParticipantIntent::Register => td_string!(l, workshop_done_register),
+            ParticipantIntent::Cancel => td_string!(l, workshop_done_cancel),
+        });
+    view! {
+        <section class="panel workshop__registration" id="register" aria-labelledby="register-title">
+            <h2 id="register-title">{td_string!(l, workshop_registration)}</h2>
+            {done.map(|text| view! { <p class="notice notice--ok" role="status">{text}</p> })}
+            <Suspense fallback=|| ()>{orphan_feedback}</Suspense>
+            <p class="workshop__places">{taken}{waiting.map(|w| format!(" · {w}"))}</p>
+            {body}
+        </section>
+    }
+}
+
+/// `/{lang}/workshops/{id}/manage`: the organisers' page — registrations, check-in by
+/// the list or by code, walk-ins, invitations, the participant list as CSV.
+#[component]
+pub fn ManageWorkshopPage() -> impl IntoView {
+    let lang = use_lang();
+    let l = lang.locale();
+    let data = Resource::new(id_param, move |id| async move {
+        match id {
+            Some(id) => workshop_manage(id.0, lang).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <section class="page workshop-manage">
+            <Suspense fallback=move || view! { <p>{td_string!(l, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(m) => view! { <ManageBody m lang /> }.into_any(),
+                        Err(e) => error_page(e, lang),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn status_label(s: RegistrationStatus, lang: Lang) -> &'static str {
+    let l = lang.locale();
+    match s {
+        RegistrationStatus::Confirmed => td_string!(l, registration_confirmed),
+        RegistrationStatus::Waitlisted => td_string!(l, registration_waitlisted),
+        RegistrationStatus::Cancelled => td_string!(l, registration_cancelled),
+    }
+}
+
+#[component]
+fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let id = m.card.id;
+    let action = paths::workshop_manage(lang, id);
+    let title = m.card.title.pick(lang).map(|t| t.text).unwrap_or_default();
+    let heading = td_string!(l, workshop_manage_title).replace("%title%", &title);
+    let rows = m.registrations.clone();
+    let invitation_only = m.card.audience == Audience::Invitation;
+    let (sent, used) = m.invitations;
+    let done = use_query_map()
+        .get_untracked()
+        .get("done")
+        .and_then(|d| d.parse::<OrganiserIntent>().ok())
+        .map(|d| match d {
+            OrganiserIntent::CheckIn | OrganiserIntent::CheckInCode => {
+                td_string!(l, workshop_done_check_in)
+            }
+            OrganiserIntent::WalkIn => td_string!(l, workshop_done_walk_in),
+            OrganiserIntent::Invite => td_string!(l, workshop_done_invite),
+        });
+    view! {
+        <Title text=page_title(lang, &heading) />
+        {done.map(|text| view! { <p class="notice notice--ok" role="status">{text}</p> })}
+        <p><a href=paths::workshop(lang, id)><LocalizedSpan text=m.card.title.clone() lang /></a></p>
+        <h1>{heading}</h1>
+        <dl class="workshop__facts workshop__figures">
+            <dt>{td_string!(l, workshop_capacity)}</dt><dd>{digits(m.card.capacity)}</dd>
+            <dt>{td_string!(l, registration_confirmed)}</dt><dd data-figure="confirmed">{digits(m.confirmed)}</dd>
+            <dt>{td_string!(l, registration_waitlisted)}</dt><dd data-figure="waitlisted">{digits(m.waitlisted)}</dd>
+            <dt>{td_string!(l, registration_attended)}</dt><dd data-figure="attended">{digits(m.attended)}</dd>
+        </dl>
+        <p><a href=paths::workshop_participants_csv(lang, id) download>{td_string!(l, workshop_participants_csv)}</a></p>
+        <section class="panel" aria-labelledby="check-in-title">
+            <h2 id="check-in-title">{td_string!(l, workshop_check_in)}</h2>
+            <PostForm action=action.clone() lang intent=OrganiserIntent::CheckInCode.as_str() fields=move |fb: &FormFeedback| {
+                view! {
+                    <Field name=field::CODE label=td_string!(l, workshop_check_in_code).to_string() value=fb.value(field::CODE) error=fb.errors.get(field::CODE).copied() lang />
+                    <button type="submit" class="button">{td_string!(l, workshop_check_in_button)}</button>
+                }.into_any()
+            } />
+        </section>
+        <div class="table-scroll">
+            <table class="registrations">
+                <thead><tr>
+                    <th scope="col">{td_string!(l, registration_name)}</th>
+                    <th scope="col">{td_string!(l, registration_org)}</th>
+                    <th scope="col">{td_string!(l, registration_status)}</th>
+                    <th scope="col">{td_string!(l, registration_code)}</th>
+                    <th scope="col">{td_string!(l, registration_attended)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let rid = r.id.to_string();
+                        let action = action.clone();
+                        let org = r.org.clone().map(|(name, _)| match &r.org_role {
+                            Some(role) => format!("{name} — {role}"),
+                            None => name,
+                        });
+                        view! {
+                            <tr id=format!("registration-{}", r.id) data-status=r.status.as_str()>
+                                <td><bdi>{r.name.clone()}</bdi>{r.walk_in.then(|| view! { " "<span class="badge">{td_string!(l, registration_walk_in)}</span> })}</td>
+                                <td><bdi>{org}</bdi></td>
+                                <td>{status_label(r.status, lang)}</td>
+                                <td><code dir="ltr">{r.code.clone()}</code></td>
+                                <td>{if r.attended {
+                                    view! { <span data-attended="yes">"✓ "{td_string!(l, registration_attended)}</span> }.into_any()
+                                } else if r.status == RegistrationStatus::Confirmed {
+                                    view! {
+                                        <PostForm action lang intent=OrganiserIntent::CheckIn.as_str() fields=move |_fb: &FormFeedback| {
+                                            view! {
+                                                <input type="hidden" name=field::REGISTRATION value=rid.clone() />
+                                                <button type="submit" class="link-button">{td_string!(l, workshop_check_in_button)}</button>
+                                            }.into_any()
+                                        } />
+                                    }.into_any()
+                                } else {
+                                    ().into_any()
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <section class="panel" aria-labelledby="walk-in-title">
+            <h2 id="walk-in-title">{td_string!(l, workshop_walk_in)}</h2>
+            <PostForm action=action.clone() lang intent=OrganiserIntent::WalkIn.as_str() fields=move |fb: &FormFeedback| {
+                let err = |k: &str| fb.errors.get(k).copied();
+                let chosen = fb.value(field::ORG_KIND);
+                view! {
+                    <Field name=field::WALK_IN_NAME label=td_string!(l, workshop_walk_in_name).to_string() value=fb.value(field::WALK_IN_NAME) error=err(field::WALK_IN_NAME) lang />
+                    <Field name=field::ORG_NAME label=td_string!(l, workshop_walk_in_org).to_string() value=fb.value(field::ORG_NAME) error=err(field::ORG_NAME) lang />
+                    <div class="field" class:field--invalid=err(field::ORG_KIND).is_some()>
+                        <label for="field-org_kind">{td_string!(l, workshop_walk_in_org_kind)}</label>
+                        {err(field::ORG_KIND).map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
+                        <select id="field-org_kind" name=field::ORG_KIND>
+                            <option value="">"—"</option>
+                            {OrgKind::ALL.into_iter().map(|k| view! {
+                                <option value=k.as_str() selected=chosen == k.as_str()>{org_kind_label(k, lang)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button">{td_string!(l, workshop_walk_in_add)}</button>
+                }.into_any()
+            } />
+        </section>
+        {invitation_only.then(|| view! {
+            <section class="panel" aria-labelledby="invite-title">
+                <h2 id="invite-title">{td_string!(l, workshop_invite)}</h2>
+                <p>{td_string!(l, workshop_invitations_sent).replace("%sent%", &digits(sent)).replace("%used%", &digits(used))}</p>
+                <PostForm action=action.clone() lang intent=OrganiserIntent::Invite.as_str() fields=move |fb: &FormFeedback| {
+                    view! {
+                        <TextArea name=field::EMAILS label=td_string!(l, workshop_invite_emails).to_string() value=fb.value(field::EMAILS) error=fb.errors.get(field::EMAILS).copied() rows=5 lang />
+                        <button type="submit" class="button">{td_string!(l, workshop_invite_send)}</button>
+                    }.into_any()
+                } />
+            </section>
+        })}
     }
 }
 

@@ -77,6 +77,7 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "two_factor_state",
     "workshop_editor",
     "workshop_listing",
+    "workshop_manage",
     "workshop_page",
 ];
 

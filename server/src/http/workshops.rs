@@ -3,14 +3,18 @@
 //! the router cannot tell apart: `page_or_file` does, and renders the page otherwise.
 
 use app::domain::consultation::is_valid_slug;
+use app::domain::contribution::OrgKind;
 use app::domain::workshop::Audience;
 use app::domain::{Lang, UserId, WorkshopId};
 use app::forms::{FormFeedback, FormMessage};
 use app::paths::{self, route};
 use app::ssr::state::AppState;
 use app::ssr::workshops::ics;
+use app::ssr::workshops::registration::{
+    self as registration, CheckIn, Registering, RegistrationError, WalkIn,
+};
 use app::ssr::workshops::service::{self as workshops, WorkshopError, WorkshopInput};
-use app::workshops::form::{field, WorkshopIntent};
+use app::workshops::form::{field, OrganiserIntent, ParticipantIntent, WorkshopIntent};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
@@ -19,6 +23,21 @@ use axum::routing::get;
 use axum::Router;
 
 use super::form::{internal, see_other, IntoFeedback, SignedSubmission, Submission};
+
+impl IntoFeedback for RegistrationError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            RegistrationError::Denied(reason) => reason.into_feedback(),
+            RegistrationError::NotFound => FormMessage::NotFound.into(),
+            RegistrationError::Invalid(errors) => errors.into(),
+            RegistrationError::Closed => FormMessage::RegistrationClosed.into(),
+            RegistrationError::AlreadyRegistered => FormMessage::AlreadyRegistered.into(),
+            RegistrationError::InvitationRequired => FormMessage::InvitationRequired.into(),
+            RegistrationError::InvitationInvalid => FormMessage::InvitationInvalid.into(),
+            RegistrationError::Store(err) => internal(&err),
+        }
+    }
+}
 
 impl IntoFeedback for WorkshopError {
     fn into_feedback(self) -> FormFeedback {
@@ -38,7 +57,18 @@ pub(super) fn own_page_routes() -> Vec<String> {
 
 pub(super) fn routes(lang: Lang) -> Router<AppState> {
     Router::new()
-        .route(&route::workshop(lang), get(page_or_file))
+        .route(
+            &route::workshop(lang),
+            get(page_or_file).post(post_participant),
+        )
+        .route(
+            &route::workshop_manage(lang),
+            axum::routing::post(post_organiser),
+        )
+        .route(
+            &route::workshop_participants_csv(lang),
+            get(participants_csv),
+        )
         .route(&route::new_workshop(lang), axum::routing::post(post_new))
         .route(&route::workshop_edit(lang), axum::routing::post(post_edit))
         .route(
@@ -212,5 +242,158 @@ async fn post_edit(
     match workshops::update(&state, &signed, id, &input, sub.ip()).await {
         Ok(()) => see_other(paths::workshop(sub.lang, id)),
         Err(err) => refused(&state, &sub, &input, err).await,
+    }
+}
+
+fn workshop_id(raw: &str) -> Option<WorkshopId> {
+    match raw.parse::<i64>() {
+        Ok(id) if id > 0 => Some(WorkshopId(id)),
+        _ => None,
+    }
+}
+
+/// `POST /{lang}/workshops/{id}`: register (with an invitation's token when it is by
+/// invitation), or give the place up.
+async fn post_participant(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
+    let Some(id) = workshop_id(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let intent: ParticipantIntent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    let done = paths::workshop_done(sub.lang, id, intent);
+    let result = match intent {
+        ParticipantIntent::Register => {
+            let input = Registering {
+                org_name: sub.field(field::ORG_NAME).to_owned(),
+                org_role: sub.field(field::ORG_ROLE).to_owned(),
+                invitation: Some(sub.field(field::INVITATION).trim().to_owned()),
+            };
+            registration::register(&state, &signed, id, &input)
+                .await
+                .map(drop)
+        }
+        ParticipantIntent::Cancel => registration::cancel(&state, &signed, id).await,
+    };
+    sub.respond(&state, result, done).await
+}
+
+/// `POST /{lang}/workshops/{id}/manage`: check in (from the list or by code), add a
+/// walk-in, send invitations — its organisers only.
+async fn post_organiser(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedSubmission(sub, signed): SignedSubmission,
+) -> Response {
+    let Some(id) = workshop_id(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let intent: OrganiserIntent = match sub.intent(&state).await {
+        Ok(intent) => intent,
+        Err(res) => return res,
+    };
+    let done = paths::workshop_manage_done(sub.lang, id, intent);
+    let result = match intent {
+        OrganiserIntent::CheckIn => match sub.id_field(&state, field::REGISTRATION).await {
+            Ok(r) => registration::check_in(&state, &signed, id, CheckIn::Registration(r))
+                .await
+                .map(drop),
+            Err(res) => return res,
+        },
+        OrganiserIntent::CheckInCode => {
+            let code = CheckIn::Code(sub.field(field::CODE).to_owned());
+            registration::check_in(&state, &signed, id, code)
+                .await
+                .map(drop)
+        }
+        OrganiserIntent::WalkIn => {
+            let org_kind = match sub.field(field::ORG_KIND).trim() {
+                "" => None,
+                code => match OrgKind::parse(code) {
+                    Some(kind) => Some(kind),
+                    None => return sub.unreadable(&state).await,
+                },
+            };
+            let input = WalkIn {
+                name: sub.field(field::WALK_IN_NAME).to_owned(),
+                org_name: sub.field(field::ORG_NAME).to_owned(),
+                org_kind,
+            };
+            registration::walk_in(&state, &signed, id, &input).await
+        }
+        OrganiserIntent::Invite => {
+            registration::invite(&state, &signed, id, sub.field(field::EMAILS))
+                .await
+                .map(drop)
+        }
+    };
+    sub.respond(&state, result, done).await
+}
+
+/// A spreadsheet cell as typed by a person: one that a spreadsheet would read as a
+/// formula (`=`, `+`, `-`, `@`, tab, return) is kept as text.
+fn cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+/// `GET /{lang}/workshops/{id}/participants.csv`: who holds a place, their
+/// organisation and whether they came — nothing more (no addresses) — for its
+/// organisers only.
+async fn participants_csv(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: tower_sessions::Session,
+) -> Response {
+    let Some(id) = workshop_id(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let signed =
+        match app::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await {
+            Ok(Some(signed)) => signed,
+            Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+            Err(err) => return failed(err),
+        };
+    let rows = match registration::participants(&state, &signed, id).await {
+        Ok(rows) => rows,
+        Err(RegistrationError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(RegistrationError::Denied(_)) => return StatusCode::FORBIDDEN.into_response(),
+        Err(err) => return failed(err),
+    };
+    let written = (|| -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(["name", "organisation", "attended"])?;
+        for r in &rows {
+            let org = r
+                .org
+                .as_ref()
+                .map(|(name, _)| name.as_str())
+                .unwrap_or_default();
+            let attended = if r.attended_at.is_some() { "yes" } else { "no" };
+            out.write_record([cell(&r.name), cell(org), attended.to_owned()])?;
+        }
+        Ok(out.into_inner()?)
+    })();
+    match written {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"workshop-{id}-participants.csv\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(err) => failed(err),
     }
 }

@@ -94,6 +94,7 @@ fn free_port() -> u16 {
 
 fn bilingual_mail() -> NewMail {
     NewMail {
+        attachment: None,
         to: "مواطن <citizen@example.org>".into(),
         subject: "تأكيد بريدك الإلكتروني · Confirm your email".into(),
         text_body: "مرحبًا بك في شورى.\n\nWelcome to Shura.".into(),

@@ -64,6 +64,57 @@ print(json.dumps({"zone": str(cal.get("x-wr-timezone", "")), "name": str(cal.get
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// Schedules a workshop of the guideline through the store, `days` ahead, for `audience`.
+async fn scheduled(
+    db: &app::ssr::db::Db,
+    organisers: &[app::domain::UserId],
+    capacity: u32,
+    audience: app::domain::workshop::Audience,
+) -> app::domain::WorkshopId {
+    use app::domain::LocalizedText;
+    let c = consultations::by_slug(db, GUIDELINE)
+        .await
+        .expect("q")
+        .expect("c");
+    let starts_at = Utc::now() + Duration::days(10);
+    let fields = workshops::WorkshopFields {
+        title: LocalizedText::new(
+            Some("ورشة ممثلي الجهات".into()),
+            Some("Agencies' workshop".into()),
+        ),
+        description: LocalizedText::default(),
+        agenda: LocalizedText::default(),
+        starts_at,
+        ends_at: starts_at + Duration::hours(3),
+        venue: LocalizedText::new(
+            Some("الرياض، القاعة 3".into()),
+            Some("Riyadh, hall 3".into()),
+        ),
+        map_url: None,
+        online_url: None,
+        capacity,
+        registration_closes_at: starts_at - Duration::days(1),
+        audience,
+    };
+    let mut tx = db.begin().await.expect("tx");
+    let id = workshops::insert(
+        &mut tx,
+        c.id,
+        &fields,
+        organisers,
+        organisers[0],
+        Utc::now(),
+    )
+    .await
+    .expect("workshop");
+    tx.commit().await.expect("commit");
+    id
+}
+
+fn subjects(mails: &[app::ssr::mail::store::NewMail]) -> Vec<&str> {
+    mails.iter().map(|m| m.subject.as_str()).collect()
+}
+
 http_tests! {
     async fn organisers_schedule_workshops_and_calendars_read_them(server, demo = true) {
         let db = &server.test_db.db;
@@ -198,5 +249,123 @@ http_tests! {
         let (_, s5) = person(db, "third@example.org", &[Role::Organiser(agency.id)], true).await;
         let third = signed_in_client(&server, "third@example.org", &s5).await;
         assert_eq!(third.get(server.url(&edit)).send().await.expect("get").status(), StatusCode::FORBIDDEN);
+    }
+
+    async fn three_register_for_two_places_and_the_third_moves_up(server, demo = true) {
+        use app::domain::workshop::Audience;
+        use app::ssr::mail::store::queued_for;
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let (organiser, secret) = person(db, "org@example.org", &[Role::Organiser(agency.id)], true).await;
+        let id = scheduled(db, &[organiser], 2, Audience::AgencyRepresentatives).await;
+        let page = format!("/en/workshops/{id}");
+        let mut clients = Vec::new();
+        for who in ["amal", "badr", "chadi"] {
+            let email = format!("{who}@example.org");
+            let (_, s) = person(db, &email, &[], false).await;
+            clients.push((email.clone(), signed_in_client(&server, &email, &s).await));
+        }
+        // Agency representatives give their agency and role.
+        let (amal_email, amal) = &clients[0];
+        let res = post_form(&server, amal, &page, &[("intent", "register"), ("org_name", ""), ("org_role", "")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("This field is required"));
+        for (email, client) in &clients {
+            let res = post_form(&server, client, &page, &[("intent", "register"), ("org_name", "هيئة الحكومة الرقمية"), ("org_role", "مدير إدارة")]).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{email}");
+        }
+        // Twice: refused, saying why.
+        let res = post_form(&server, amal, &page, &[("intent", "register"), ("org_name", "x"), ("org_role", "y")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("You are already registered"));
+
+        let amal_mail = queued_for(db, amal_email).await.expect("mail");
+        let confirmed = amal_mail.iter().find(|m| m.subject.contains("is confirmed")).expect("confirmation");
+        let ics = confirmed.attachment.as_ref().expect("the .ics attached");
+        assert!(ics.content_type.starts_with("text/calendar"));
+        assert_eq!(parse_ics(&ics.body)["events"][0]["summary"], "Agencies' workshop");
+        let code = confirmed.text_body.split("check-in code is ").nth(1).expect("code").chars().take(6).collect::<String>();
+        let chadi_mail = queued_for(db, &clients[2].0).await.expect("mail");
+        assert!(subjects(&chadi_mail).iter().any(|s| s.contains("waiting list")), "{:?}", subjects(&chadi_mail));
+        let html = text_of(&clients[2].1, server.url(&page)).await;
+        assert!(html.contains("You are number 1 on the waiting list"), "the waiting one sees their place");
+
+        // Badr gives his place up: Chadi moves up and is told, with the calendar entry.
+        let res = post_form(&server, &clients[1].1, &page, &[("intent", "cancel")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(subjects(&queued_for(db, &clients[1].0).await.expect("mail")).iter().any(|s| s.contains("is cancelled")));
+        let chadi_mail = queued_for(db, &clients[2].0).await.expect("mail");
+        let promoted = chadi_mail.iter().find(|m| m.subject.contains("is now yours")).expect("promotion mail");
+        assert!(promoted.attachment.is_some());
+        assert!(text_of(&clients[2].1, server.url(&page)).await.contains("You have a place."));
+
+        // Only its organisers check in; by code (as typed at the door) and from the list.
+        let manage = format!("/en/workshops/{id}/manage");
+        let csrf = csrf_of(amal, &server.url(&page)).await;
+        let res = amal.post(server.url(&manage)).form(&[("csrf", csrf.as_str()), ("intent", "check_in_code"), ("code", code.as_str())]).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_eq!(amal.get(server.url(&manage)).send().await.expect("get").status(), StatusCode::FORBIDDEN);
+        assert_eq!(amal.get(server.url(&format!("{page}/participants.csv"))).send().await.expect("get").status(), StatusCode::FORBIDDEN);
+        let org = signed_in_client(&server, "org@example.org", &secret).await;
+        let typed = format!(" {}-{} ", code[..3].to_lowercase(), &code[3..]);
+        let res = post_form(&server, &org, &manage, &[("intent", "check_in_code"), ("code", &typed)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let res = post_form(&server, &org, &manage, &[("intent", "check_in_code"), ("code", "ZZZZZZ")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("No place at this workshop has this code."));
+        let list = workshops::registrations::list(db, id).await.expect("list");
+        let chadi = list.iter().find(|r| r.name == "chadi").expect("chadi");
+        let res = post_form(&server, &org, &manage, &[("intent", "check_in"), ("registration", &chadi.id.to_string())]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        // A walk-in, by name.
+        let res = post_form(&server, &org, &manage, &[("intent", "walk_in"), ("walk_in_name", "=HYPERLINK(\"x\")"), ("org_name", "جمعية"), ("org_kind", "ngo")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let counts = workshops::registrations::counts(db, id).await.expect("counts");
+        assert_eq!((counts.confirmed, counts.waitlisted, counts.attended), (3, 0, 3));
+        let csv = text_of(&org, server.url(&format!("{page}/participants.csv"))).await;
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("name,organisation,attended"));
+        assert!(csv.contains("amal,هيئة الحكومة الرقمية,yes") && csv.contains("chadi,"), "{csv}");
+        assert!(!csv.contains("badr") && !csv.contains("@"), "no one who left, no addresses: {csv}");
+        assert!(csv.contains("'=HYPERLINK"), "a formula stays text: {csv}");
+        let html = text_of(&org, server.url(&manage)).await;
+        assert!(html.contains("amal") && html.contains("chadi"));
+    }
+
+    async fn invitations_work_once_for_their_address(server, demo = true) {
+        use app::domain::workshop::Audience;
+        use app::ssr::mail::store::queued_for;
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let (organiser, secret) = person(db, "org@example.org", &[Role::Organiser(agency.id)], true).await;
+        let id = scheduled(db, &[organiser], 10, Audience::Invitation).await;
+        let page = format!("/en/workshops/{id}");
+        let org = signed_in_client(&server, "org@example.org", &secret).await;
+        let manage = format!("/en/workshops/{id}/manage");
+        let res = post_form(&server, &org, &manage, &[("intent", "invite"), ("emails", "huda@example.org\nnot an address")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let res = post_form(&server, &org, &manage, &[("intent", "invite"), ("emails", "huda@example.org, Omar@Example.org")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let invite = queued_for(db, "huda@example.org").await.expect("mail").into_iter().find(|m| m.subject.contains("invited")).expect("invitation");
+        let link = invite.text_body.split_whitespace().find(|w| w.contains("invitation=")).expect("link").to_owned();
+        let token = link.split("invitation=").nth(1).expect("token").to_owned();
+        let (_, hs) = person(db, "huda@example.org", &[], false).await;
+        let (_, os) = person(db, "omar@example.org", &[], false).await;
+        let huda = signed_in_client(&server, "huda@example.org", &hs).await;
+        let omar = signed_in_client(&server, "omar@example.org", &os).await;
+        // Without the invitation, or with Huda's as Omar: refused.
+        let res = post_form(&server, &huda, &page, &[("intent", "register")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("by invitation only"));
+        let res = post_form(&server, &omar, &page, &[("intent", "register"), ("invitation", &token)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // That try used nothing: the invitation is Huda's, once.
+        let res = post_form(&server, &huda, &format!("{page}?invitation={token}"), &[("intent", "register"), ("invitation", &token)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap_or_default());
+        let res = post_form(&server, &huda, &page, &[("intent", "cancel")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let res = post_form(&server, &huda, &page, &[("intent", "register"), ("invitation", &token)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a link registers once");
+        assert!(res.text().await.expect("html").contains("has been used"));
     }
 }

@@ -133,6 +133,7 @@ crate::store_tests! {
     async fn deleting_an_account_keeps_the_row_without_personal_data(db) {
         let user = users::create(db, &person("gone@example.org", "سيُحذف"), t0()).await.expect("user");
         let pending = NewMail {
+            attachment: None,
             to: "gone@example.org".into(),
             subject: "s".into(),
             text_body: "t".into(),

@@ -99,6 +99,27 @@ impl TestDb {
         }
     }
 
+    /// A second pool of its own on the same database, as another server process has:
+    /// for tests of what two processes do at once.
+    pub async fn another_pool(&self) -> Db {
+        match &self.cleanup {
+            Cleanup::SqliteDir(dir) => {
+                let url = format!("sqlite://{}", dir.join("shura.db").display());
+                Db::connect(&url)
+                    .await
+                    .expect("open SQLite test database again")
+            }
+            Cleanup::PostgresDatabase { admin, name } => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(4)
+                    .connect_with((**admin).clone().database(name))
+                    .await
+                    .expect("connect to test database again");
+                Db::Postgres(pool)
+            }
+        }
+    }
+
     /// Closes the pool and removes the database. A connection still held by a request
     /// the test did not wait for must not hang the test run: closing gives up after 10 s.
     pub async fn finish(self) {

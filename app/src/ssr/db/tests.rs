@@ -294,6 +294,7 @@ fn new_user(email: &str) -> NewUser {
 
 fn mail(to: &str) -> NewMail {
     NewMail {
+        attachment: None,
         to: to.to_owned(),
         subject: "تأكيد بريدك الإلكتروني · Confirm your email".to_owned(),
         text_body: "مرحبًا\n\nHello".to_owned(),

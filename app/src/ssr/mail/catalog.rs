@@ -42,6 +42,13 @@ pub(super) struct Catalog {
     pub digest: Message,
     pub digest_line: DigestLines,
     pub notification_footer: NotificationFooter,
+    /// Workshops (`{workshop}`, `{consultation}`, `{when}`, `{code}`…).
+    pub workshop_confirmed: Message,
+    pub workshop_waitlisted: Message,
+    pub workshop_promoted: Message,
+    pub workshop_cancelled: Message,
+    pub workshop_reminder: Message,
+    pub workshop_invitation: Message,
 }
 
 /// A mail with one link: its subject, the paragraphs after the greeting, the link's text.

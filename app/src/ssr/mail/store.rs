@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::ssr::db::{with_pool, Db, StoreError};
+use crate::ssr::db::{on_tx, with_pool, Db, StoreError, Tx};
 
 /// A message to send. Bodies are final text: templates are rendered before enqueueing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,16 @@ pub struct NewMail {
     pub html_body: Option<String>,
     /// Extra headers such as `List-Unsubscribe`.
     pub headers: BTreeMap<String, String>,
+    pub attachment: Option<MailAttachment>,
+}
+
+/// A file sent with a mail (a workshop's calendar entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAttachment {
+    pub name: String,
+    /// Its MIME type, e.g. `text/calendar; method=PUBLISH`.
+    pub content_type: String,
+    pub body: String,
 }
 
 /// A message claimed for delivery.
@@ -35,6 +45,9 @@ struct QueuedRow {
     html_body: Option<String>,
     headers: String,
     attempts: i32,
+    attachment_name: Option<String>,
+    attachment_type: Option<String>,
+    attachment_body: Option<String>,
 }
 
 impl QueuedRow {
@@ -51,6 +64,18 @@ impl QueuedRow {
                 text_body: self.text_body,
                 html_body: self.html_body,
                 headers,
+                attachment: match (
+                    self.attachment_name,
+                    self.attachment_type,
+                    self.attachment_body,
+                ) {
+                    (Some(name), Some(content_type), Some(body)) => Some(MailAttachment {
+                        name,
+                        content_type,
+                        body,
+                    }),
+                    _ => None,
+                },
             },
         }
     }
@@ -61,6 +86,31 @@ pub async fn enqueue(db: &Db, mail: &NewMail, now: DateTime<Utc>) -> Result<i64,
     insert(db, mail, None, now)
         .await?
         .ok_or_else(|| StoreError::corrupt("mail_outbox", "id", 0))
+}
+
+/// Adds a message inside `tx`: sent only if what it reports is committed, and queued
+/// exactly when that is (a reminder claimed once is mailed once).
+pub async fn enqueue_in(tx: &mut Tx, mail: &NewMail, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let headers = serde_json::to_string(&mail.headers)
+        .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, headers, created_at,
+                                  next_attempt_at, attachment_name, attachment_type, attachment_body)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text_body)
+    .bind(&mail.html_body)
+    .bind(&headers)
+    .bind(now)
+    .bind(mail.attachment.as_ref().map(|a| &a.name))
+    .bind(mail.attachment.as_ref().map(|a| &a.content_type))
+    .bind(mail.attachment.as_ref().map(|a| &a.body))
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(())
 }
 
 /// Adds a message that a form sent to a typed address (anyone can type any address),
@@ -86,8 +136,9 @@ async fn insert(
     let headers = serde_json::to_string(&mail.headers)
         .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
     let sql = "INSERT INTO mail_outbox
-                 (to_addr, subject, text_body, html_body, headers, created_at, next_attempt_at, kind)
-               SELECT $1, $2, $3, $4, $5, $6, $6, CAST($7 AS TEXT)
+                 (to_addr, subject, text_body, html_body, headers, created_at, next_attempt_at, kind,
+                  attachment_name, attachment_type, attachment_body)
+               SELECT $1, $2, $3, $4, $5, $6, $6, CAST($7 AS TEXT), $10, $11, $12
                 WHERE CAST($8 AS BIGINT) IS NULL
                    OR (SELECT COUNT(*) FROM mail_outbox
                         WHERE to_addr = $1 AND kind = 'form' AND created_at > $9) < CAST($8 AS BIGINT)
@@ -102,6 +153,9 @@ async fn insert(
         .bind(form_share.map(|_| "form"))
         .bind(form_share)
         .bind(now - chrono::Duration::days(1))
+        .bind(mail.attachment.as_ref().map(|a| &a.name))
+        .bind(mail.attachment.as_ref().map(|a| &a.content_type))
+        .bind(mail.attachment.as_ref().map(|a| &a.body))
         .fetch_optional(pool)
         .await)?;
     Ok(id)
@@ -119,7 +173,8 @@ pub async fn claim_due(
                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
                   AND (locked_until IS NULL OR locked_until <= $2)
                 ORDER BY id LIMIT $3";
-    let returning = "RETURNING id, to_addr, subject, text_body, html_body, headers, attempts";
+    let returning = "RETURNING id, to_addr, subject, text_body, html_body, headers, attempts,
+                               attachment_name, attachment_type, attachment_body";
     let sql = match db {
         // SQLite has one writer at a time: the UPDATE is atomic on its own.
         Db::Sqlite(_) => format!("UPDATE mail_outbox SET locked_until = $1 WHERE id IN ({due}) {returning}"),
@@ -229,7 +284,8 @@ pub struct MailSummary {
 /// The messages queued for `to`, oldest first, as they will be sent (for tests).
 #[cfg(any(test, feature = "test-support"))]
 pub async fn queued_for(db: &Db, to: &str) -> Result<Vec<NewMail>, StoreError> {
-    let sql = "SELECT id, to_addr, subject, text_body, html_body, headers, attempts
+    let sql = "SELECT id, to_addr, subject, text_body, html_body, headers, attempts,
+                      attachment_name, attachment_type, attachment_body
                  FROM mail_outbox WHERE to_addr = $1 ORDER BY id";
     let rows: Vec<QueuedRow> =
         with_pool!(db, pool => sqlx::query_as(sql).bind(to).fetch_all(pool).await)?;

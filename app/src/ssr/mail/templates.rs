@@ -38,6 +38,7 @@ fn mail(
 ) -> NewMail {
     let text = format!("{}\n\n{link}\n", paragraphs.join("\n\n"));
     NewMail {
+        attachment: None,
         to: to.to_owned(),
         subject,
         text_body: text,
@@ -522,6 +523,94 @@ pub fn digest(
         lang,
     );
     notification(mail, unsubscribe, lang)
+}
+
+/// What a workshop mail says about its workshop, in the recipient's language.
+pub struct WorkshopMail<'a> {
+    pub workshop: &'a str,
+    pub consultation: &'a str,
+    /// The start, in the agency's zone, with the Hijri date.
+    pub when: &'a str,
+    /// The workshop's page.
+    pub link: &'a str,
+}
+
+/// Which workshop mail: each fills its own values.
+pub enum WorkshopNews {
+    /// A place, with the check-in code; the `.ics` goes with it.
+    Confirmed {
+        code: String,
+        ics: String,
+    },
+    Waitlisted {
+        position: u32,
+    },
+    /// Moved up from the waiting list.
+    Promoted {
+        code: String,
+        ics: String,
+    },
+    Cancelled,
+    /// The day before.
+    Reminder {
+        code: String,
+        place: String,
+    },
+    /// An invitation to `agency`'s workshop (`link` is the registration link).
+    Invitation {
+        agency: String,
+        expires: String,
+    },
+}
+
+pub fn workshop(
+    to: &str,
+    name: Option<&str>,
+    w: &WorkshopMail<'_>,
+    news: WorkshopNews,
+    lang: Lang,
+) -> NewMail {
+    let c = catalog(lang);
+    let mut values: Vec<(&str, &str)> = vec![
+        ("workshop", w.workshop),
+        ("consultation", w.consultation),
+        ("when", w.when),
+    ];
+    if let Some(name) = name {
+        values.push(("name", name));
+    }
+    let (message, ics, extra): (_, _, Vec<(&str, String)>) = match news {
+        WorkshopNews::Confirmed { code, ics } => {
+            (&c.workshop_confirmed, Some(ics), vec![("code", code)])
+        }
+        WorkshopNews::Waitlisted { position } => (
+            &c.workshop_waitlisted,
+            None,
+            vec![("position", position.to_string())],
+        ),
+        WorkshopNews::Promoted { code, ics } => {
+            (&c.workshop_promoted, Some(ics), vec![("code", code)])
+        }
+        WorkshopNews::Cancelled => (&c.workshop_cancelled, None, Vec::new()),
+        WorkshopNews::Reminder { code, place } => (
+            &c.workshop_reminder,
+            None,
+            vec![("code", code), ("place", place)],
+        ),
+        WorkshopNews::Invitation { agency, expires } => (
+            &c.workshop_invitation,
+            None,
+            vec![("agency", agency), ("expires", expires)],
+        ),
+    };
+    values.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut mail = from_catalog(to, message, &values, w.link, lang);
+    mail.attachment = ics.map(|body| crate::ssr::mail::store::MailAttachment {
+        name: "workshop.ics".to_owned(),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_owned(),
+        body,
+    });
+    mail
 }
 
 #[cfg(test)]

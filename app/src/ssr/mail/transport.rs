@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -181,12 +181,27 @@ impl Mailer {
                 .map_err(|_| MailerError::Header(name.clone()))?;
             builder = builder.raw_header(HeaderValue::new(header_name, value.clone()));
         }
-        let message = match &mail.html_body {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+        let message = match (&mail.html_body, &mail.attachment) {
+            (Some(html), None) => builder.multipart(MultiPart::alternative_plain_html(
                 mail.text_body.clone(),
                 html.clone(),
             ))?,
-            None => builder.singlepart(SinglePart::plain(mail.text_body.clone()))?,
+            (None, None) => builder.singlepart(SinglePart::plain(mail.text_body.clone()))?,
+            (html, Some(file)) => {
+                let text = match html {
+                    Some(html) => {
+                        MultiPart::alternative_plain_html(mail.text_body.clone(), html.clone())
+                    }
+                    None => {
+                        MultiPart::mixed().singlepart(SinglePart::plain(mail.text_body.clone()))
+                    }
+                };
+                let content_type = ContentType::parse(&file.content_type)
+                    .map_err(|_| MailerError::Header(file.content_type.clone()))?;
+                builder.multipart(MultiPart::mixed().multipart(text).singlepart(
+                    Attachment::new(file.name.clone()).body(file.body.clone(), content_type),
+                ))?
+            }
         };
         Ok(message)
     }
@@ -245,6 +260,7 @@ mod tests {
 
     fn mail(to: &str) -> NewMail {
         NewMail {
+            attachment: None,
             to: to.to_owned(),
             subject: "Reset your password".to_owned(),
             text_body: "https://shura.example/en/reset?token=secret".to_owned(),

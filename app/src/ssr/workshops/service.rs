@@ -138,6 +138,12 @@ pub async fn update(
     };
     audit::insert(&mut tx, &entry, now).await?;
     tx.commit().await?;
+    // More places: the waiting list moves up.
+    if fields.capacity > w.fields.capacity {
+        if let Some(w) = workshops::by_id(&state.db, id).await? {
+            crate::ssr::workshops::registration::fill_places(state, &w).await?;
+        }
+    }
     Ok(())
 }
 

@@ -1,7 +1,12 @@
-//! Workshops and their organisers. A workshop is public exactly when its consultation is
-//! (`consultations::store::public_sql`): a draft's workshops are its agency's business.
+//! Workshops and their organisers; registrations in `registrations.rs`. A workshop is
+//! public exactly when its consultation is (`consultations::store::public_sql`): a
+//! draft's workshops are its agency's business.
 
 use chrono::{DateTime, Utc};
+
+#[cfg(test)]
+mod registration_tests;
+pub mod registrations;
 
 use crate::domain::workshop::{Audience, Phase};
 use crate::domain::{
