@@ -34,6 +34,9 @@ SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب 
 # And one who answers contributions for the agency (tests/responses.spec.ts).
 SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
   "$bin" create-admin --email responses-admin@shura.test --name "Reem Al-Harbi"
+# And one who runs workshops (tests/workshops.spec.ts).
+SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
+  "$bin" create-admin --email workshops-admin@shura.test --name "Lama Al-Saud"
 "$bin" serve &
 server_pid=$!
 trap 'kill "$server_pid" "$smtp_pid" 2>/dev/null || true; rm -rf "$data"' EXIT

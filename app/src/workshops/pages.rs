@@ -490,8 +490,7 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
                 }.into_any()
             } />
         </section>
-        <div class="table-scroll">
-            <table class="registrations">
+        <table class="table table--stack registrations">
                 <thead><tr>
                     <th scope="col">{td_string!(l, registration_name)}</th>
                     <th scope="col">{td_string!(l, registration_org)}</th>
@@ -509,11 +508,11 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
                         });
                         view! {
                             <tr id=format!("registration-{}", r.id) data-status=r.status.as_str()>
-                                <td><bdi>{r.name.clone()}</bdi>{r.walk_in.then(|| view! { " "<span class="badge">{td_string!(l, registration_walk_in)}</span> })}</td>
-                                <td><bdi>{org}</bdi></td>
-                                <td>{status_label(r.status, lang)}</td>
-                                <td><code dir="ltr">{r.code.clone()}</code></td>
-                                <td>{if r.attended {
+                                <td data-label=td_string!(l, registration_name)><bdi>{r.name.clone()}</bdi>{r.walk_in.then(|| view! { " "<span class="badge">{td_string!(l, registration_walk_in)}</span> })}</td>
+                                <td data-label=td_string!(l, registration_org)><bdi>{org}</bdi></td>
+                                <td data-label=td_string!(l, registration_status)>{status_label(r.status, lang)}</td>
+                                <td data-label=td_string!(l, registration_code)><code dir="ltr">{r.code.clone()}</code></td>
+                                <td data-label=td_string!(l, registration_attended)>{if r.attended {
                                     view! { <span data-attended="yes">"✓ "{td_string!(l, registration_attended)}</span> }.into_any()
                                 } else if r.status == RegistrationStatus::Confirmed {
                                     view! {
@@ -531,8 +530,7 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
-        </div>
+        </table>
         <section class="panel" aria-labelledby="walk-in-title">
             <h2 id="walk-in-title">{td_string!(l, workshop_walk_in)}</h2>
             <PostForm action=action.clone() lang intent=OrganiserIntent::WalkIn.as_str() fields=move |fb: &FormFeedback| {

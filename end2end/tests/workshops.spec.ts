@@ -1,0 +1,213 @@
+import { test, expect, Page } from './guard';
+import { ADMIN_PASSWORD, citizen, screenshot, totpCode, waitForHydration, waitForMailAbout } from './helpers';
+
+// Created by serve-test.sh for these journeys only.
+const ORGANISER = 'workshops-admin@shura.test';
+const AGENCY = 'digital-government-authority';
+const GUIDELINE = '/consultations/e-participation-guideline';
+
+test.describe.configure({ mode: 'serial' });
+
+let secret = '';
+let lastCodeAt = 0;
+// The workshop the first journey schedules, which the others use.
+let workshopPath = '';
+
+/** A code for a later time step than any used before, waiting for one if need be. */
+async function nextCode(page: Page): Promise<string> {
+  const at = Math.max(Date.now() + 30_000, lastCodeAt + 30_000);
+  const early = at - (Date.now() + 30_000);
+  if (early > 0) await page.waitForTimeout(early + 500);
+  lastCodeAt = at;
+  return totpCode(secret, at);
+}
+
+async function signIn(page: Page, code?: string) {
+  await page.goto('/en/sign-in');
+  await page.locator('#field-email').fill(ORGANISER);
+  await page.locator('#field-password').fill(ADMIN_PASSWORD);
+  await page.locator('form.form button[type=submit]').click();
+  if (code) {
+    await page.locator('#field-code').fill(code);
+    await page.locator('form.form button[type=submit]').click();
+  }
+  await expect(page).toHaveURL(/\/en\/account$/);
+}
+
+/** The `datetime-local` value `days` from now at `hour`:00 (the agency's zone is Riyadh). */
+function local(days: number, hour: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const day = d.toISOString().slice(0, 10);
+  return `${day}T${String(hour).padStart(2, '0')}:00`;
+}
+
+test('an organiser schedules a workshop of two places from the consultation page', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  // Two-factor, then the organiser role for the agency; sign in again.
+  await signIn(page);
+  await page.goto('/en/account/two-factor');
+  secret = (await page.locator('code.secret').textContent())!.trim();
+  await page.locator('#field-code').fill(totpCode(secret));
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
+  await page.goto('/en/admin');
+  const appoint = page.locator('form:has(input[name=intent][value=appoint])');
+  await appoint.locator('#field-email').fill(ORGANISER);
+  await appoint.locator('#field-role').selectOption('organiser');
+  await appoint.locator('#field-agency').selectOption(AGENCY);
+  await appoint.locator('button[type=submit]').click();
+  lastCodeAt = Date.now();
+  await signIn(page, await nextCode(page));
+
+  await page.goto(`/en${GUIDELINE}`);
+  await page.locator('#workshops a', { hasText: 'Schedule a workshop' }).click();
+  await expect(page).toHaveURL(new RegExp(`/en${GUIDELINE}/workshops/new$`));
+  await waitForHydration(page);
+  await page.locator('#field-title_ar').fill('ورشة عمل حول مسودة دليل المشاركة الإلكترونية');
+  await page.locator('#field-title_en').fill('Workshop on the draft e-participation guideline');
+  await page.locator('#field-description_en').fill('Representatives of agencies discuss the draft, clause by clause.');
+  await page.locator('#field-agenda_ar').fill('كلمة افتتاحية\nمناقشة البنود\nالخلاصة والخطوات التالية');
+  await page.locator('#field-agenda_en').fill('Opening\nDiscussion of the clauses\nSummary and next steps');
+  await page.locator('#field-starts_at').fill(local(12, 9));
+  await page.locator('#field-ends_at').fill(local(12, 12));
+  // Registration closing after the start: refused, and said why.
+  await page.locator('#field-registration_closes_at').fill(local(13, 9));
+  await page.locator('#field-venue_ar').fill('الرياض، مقر الهيئة، القاعة الكبرى');
+  await page.locator('#field-venue_en').fill('Riyadh, the authority\'s main hall');
+  await page.locator('#field-capacity').fill('2');
+  await page.locator('#audience-open').check();
+  await page.locator('.workshop-editor button[type=submit]').click();
+  await expect(page.locator('#field-registration_closes_at-error')).toContainText('Registration must close before the workshop starts.');
+  await expect(page.locator('#field-title_en')).toHaveValue('Workshop on the draft e-participation guideline');
+  await page.locator('#field-registration_closes_at').fill(local(10, 23));
+  await page.locator('.workshop-editor button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/workshops\/\d+$/);
+  workshopPath = new URL(page.url()).pathname.replace(/^\/en/, '');
+  await expect(page.locator('h1')).toContainText('Workshop on the draft e-participation guideline');
+  await expect(page.locator('.workshop__facts')).toContainText('Riyadh time');
+  await expect(page.locator('.workshop__places')).toContainText('0 of 2 places taken');
+
+  // Its calendar file.
+  const ics = await page.request.get(`/en${workshopPath}.ics`);
+  expect(ics.headers()['content-type']).toContain('text/calendar');
+  expect(await ics.text()).toContain('X-WR-TIMEZONE:Asia/Riyadh');
+
+  for (const lang of ['en', 'ar'] as const) {
+    await page.goto(`/${lang}${workshopPath}`);
+    await screenshot(page, testInfo, `workshop-${lang}`);
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `the workshop page fits a phone in ${lang}`).toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, `workshop-${lang}-360`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  await page.goto(`/ar${GUIDELINE}/workshops/new`);
+  await screenshot(page, testInfo, 'workshop-form-ar');
+  await page.goto(`/ar/workshops`);
+  await expect(page.locator(`a[href="/ar${workshopPath}"]`)).toHaveCount(1);
+  await screenshot(page, testInfo, 'workshops-ar');
+});
+
+test('three citizens register for two places: the third waits, then moves up when one cancels', async ({ browser, page }, testInfo) => {
+  test.setTimeout(240_000);
+  expect(workshopPath, 'the first journey ran').not.toBe('');
+  const amal = await citizen(browser, 'Amal Al-Qahtani', true);
+  const badr = await citizen(browser, 'Badr Al-Dosari', false);
+  const chadi = await citizen(browser, 'شادي العمري', false);
+
+  // With JavaScript, in English.
+  await amal.goto(`/en${workshopPath}`);
+  await waitForHydration(amal);
+  await amal.locator('#register button[type=submit]').click();
+  await expect(amal.locator('#register [data-registration=confirmed]')).toBeVisible();
+  const amalMail = await waitForMailAbout(amal.citizenEmail, 'is confirmed');
+  const code = amalMail.text.match(/check-in code is ([A-Z0-9]{6})/)![1];
+
+  // Without JavaScript, in Arabic.
+  await badr.goto(`/ar${workshopPath}`);
+  await badr.locator('#register button[type=submit]').click();
+  await expect(badr.locator('#register [data-registration=confirmed]')).toBeVisible();
+  await waitForMailAbout(badr.citizenEmail, 'تأكّد مقعدك');
+  await chadi.goto(`/ar${workshopPath}`);
+  await expect(chadi.locator('#register button[type=submit]')).toContainText('قائمة الانتظار');
+  await chadi.locator('#register button[type=submit]').click();
+  await expect(chadi.locator('#register [data-registration=waitlisted]')).toContainText('1');
+  await waitForMailAbout(chadi.citizenEmail, 'قائمة الانتظار');
+  await screenshot(chadi, testInfo, 'workshop-waitlisted-ar');
+
+  // Badr gives his place up; Chadi is promoted and told.
+  await badr.locator('#register form:has(input[name=intent][value=cancel]) button[type=submit]').click();
+  await expect(badr.locator('#register .notice--ok')).toContainText('أُلغي تسجيلك');
+  await waitForMailAbout(badr.citizenEmail, 'أُلغي تسجيلك');
+  await waitForMailAbout(chadi.citizenEmail, 'أصبح لك مقعد');
+  await chadi.reload();
+  await expect(chadi.locator('#register [data-registration=confirmed]')).toBeVisible();
+
+  // The organiser checks Amal in by her code and Chadi from the list, and adds a walk-in.
+  await signIn(page, await nextCode(page));
+  await page.goto(`/en${workshopPath}/manage`);
+  await waitForHydration(page);
+  await page.locator('#field-code').fill(code.toLowerCase());
+  await page.locator('form:has(input[name=intent][value=check_in_code]) button[type=submit]').click();
+  await expect(page.locator('.notice--ok')).toContainText('checked in');
+  await page.locator('tr', { hasText: 'شادي العمري' }).locator('button[type=submit]').click();
+  await expect(page.locator('tr', { hasText: 'شادي العمري' }).locator('[data-attended=yes]')).toBeVisible();
+  await page.locator('#field-walk_in_name').fill('Hessa Al-Mutairi');
+  await page.locator('#field-org_name').fill('جمعية الحكومة المفتوحة');
+  await page.locator('#field-org_kind').selectOption('ngo');
+  await page.locator('form:has(input[name=intent][value=walk_in]) button[type=submit]').click();
+  await expect(page.locator('[data-figure=attended]')).toHaveText('3');
+  await screenshot(page, testInfo, 'workshop-manage-en');
+  const csv = await page.request.get(`/en${workshopPath}/participants.csv`);
+  expect(await csv.text()).toContain('Hessa Al-Mutairi,جمعية الحكومة المفتوحة,yes');
+  await page.goto(`/ar${workshopPath}/manage`);
+  await screenshot(page, testInfo, 'workshop-manage-ar');
+  await page.setViewportSize({ width: 360, height: 800 });
+  await screenshot(page, testInfo, 'workshop-manage-ar-360');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // A citizen may not reach the organisers' page.
+  const res = await amal.goto(`/en${workshopPath}/manage`);
+  expect(res?.status()).toBe(403);
+});
+
+test('without JavaScript an organiser schedules a workshop and checks people in', async ({ browser }) => {
+  test.setTimeout(120_000);
+  expect(secret, 'the first journey ran').not.toBe('');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, await nextCode(page));
+  await page.goto(`/ar${GUIDELINE}/workshops/new`);
+  await page.locator('#field-title_ar').fill('ورشة الجهات الحكومية عن بُعد');
+  await page.locator('#field-starts_at').fill(local(20, 10));
+  await page.locator('#field-ends_at').fill(local(20, 12));
+  await page.locator('#field-registration_closes_at').fill(local(19, 10));
+  await page.locator('#field-online_url').fill('https://meet.example.sa/shura-workshop');
+  await page.locator('#field-capacity').fill('0');
+  await page.locator('#audience-agency_representatives').check();
+  await page.locator('.workshop-editor button[type=submit]').click();
+  await expect(page.locator('#field-capacity-error')).toContainText('عدداً صحيحاً');
+  await page.locator('#field-capacity').fill('200');
+  await page.locator('.workshop-editor button[type=submit]').click();
+  await expect(page).toHaveURL(/\/ar\/workshops\/\d+$/);
+  await expect(page.locator('.workshop__facts')).toContainText('meet.example.sa');
+  const path = new URL(page.url()).pathname;
+
+  // An agency representative gives their agency and role.
+  const rep = await citizen(browser, 'Noura Al-Shehri', false);
+  await rep.goto(path);
+  await rep.locator('#register button[type=submit]').click();
+  await expect(rep.locator('#field-org_name-error')).toBeVisible();
+  await rep.locator('#field-org_name').fill('وزارة الاتصالات وتقنية المعلومات');
+  await rep.locator('#field-org_role').fill('مديرة التحول الرقمي');
+  await rep.locator('#register button[type=submit]').click();
+  await expect(rep.locator('#register [data-registration=confirmed]')).toBeVisible();
+  const code = (await rep.locator('.check-in-code').textContent())!.trim();
+
+  await page.goto(`${path}/manage`);
+  await page.locator('#field-code').fill(code);
+  await page.locator('form:has(input[name=intent][value=check_in_code]) button[type=submit]').click();
+  await expect(page.locator('[data-figure=attended]')).toHaveText('1');
+  await expect(page.locator('tr', { hasText: 'وزارة الاتصالات' })).toContainText('مديرة التحول الرقمي');
+  await context.close();
+});
