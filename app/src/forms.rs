@@ -111,6 +111,8 @@ pub enum FormMessage {
     CheckInCodeUnknown,
     /// Invitations are for workshops open by invitation only.
     NotByInvitation,
+    /// Minutes are published once the workshop has begun.
+    MinutesBeforeWorkshop,
     Internal,
 }
 
@@ -205,6 +207,7 @@ impl FormMessage {
             FormMessage::InvitationInvalid => td_string!(l, form_invitation_invalid),
             FormMessage::CheckInCodeUnknown => td_string!(l, form_check_in_code_unknown),
             FormMessage::NotByInvitation => td_string!(l, form_not_by_invitation),
+            FormMessage::MinutesBeforeWorkshop => td_string!(l, form_minutes_before_workshop),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()

@@ -152,6 +152,8 @@ pub const MAX_ORG_CHARS: usize = 200;
 pub const MAX_TITLE_CHARS: usize = 200;
 /// The longest description or agenda, in characters, in each language.
 pub const MAX_TEXT_CHARS: usize = 5_000;
+/// The longest minutes, in characters, in each language.
+pub const MAX_MINUTES_CHARS: usize = 50_000;
 /// The longest venue address, in characters, in each language.
 pub const MAX_VENUE_CHARS: usize = 500;
 /// The most places a workshop may offer.

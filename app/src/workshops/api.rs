@@ -63,6 +63,26 @@ pub struct WorkshopView {
     pub signed_in: bool,
     /// The reader's registration, if they hold one.
     pub mine: Option<MyRegistration>,
+    /// The published minutes, as sanitised HTML, in the reader's language or the other.
+    pub minutes: Option<MinutesView>,
+    /// Once the workshop has begun: who held a place and who came, by what they came for.
+    pub attendance: Option<Attendance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MinutesView {
+    pub html: String,
+    pub lang: Lang,
+    pub is_fallback: bool,
+}
+
+/// Places held and attendance, in all and by kind of organisation (`None`: for
+/// themselves).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attendance {
+    pub registered: i64,
+    pub attended: i64,
+    pub by_kind: Vec<(Option<OrgKind>, i64, i64)>,
 }
 
 /// A registration as its holder sees it.
@@ -97,6 +117,8 @@ pub struct ManageView {
     pub registrations: Vec<RegistrationRow>,
     /// Invitations sent, and used (invitation-only workshops).
     pub invitations: (i64, i64),
+    /// The minutes as stored (Markdown), for the form.
+    pub minutes: LocalizedText,
 }
 
 /// The organisers' form: what it holds now, and whom it may name as organisers.
@@ -221,7 +243,27 @@ pub async fn workshop_page(id: i64, lang: Lang) -> Result<WorkshopView, AppError
         .into_iter()
         .map(|o| o.display_name)
         .collect();
+    let minutes = match w.minutes_published_at {
+        Some(_) => w.minutes.pick(lang).map(|m| MinutesView {
+            html: crate::ssr::consultations::markdown::render(&m.text),
+            lang: m.lang,
+            is_fallback: m.is_fallback,
+        }),
+        None => None,
+    };
+    let attendance = if now >= w.fields.starts_at {
+        let by_kind = registrations::attendance_by_kind(&state.db, w.id).await?;
+        Some(Attendance {
+            registered: by_kind.iter().map(|k| k.1).sum(),
+            attended: by_kind.iter().map(|k| k.2).sum(),
+            by_kind,
+        })
+    } else {
+        None
+    };
     Ok(WorkshopView {
+        minutes,
+        attendance,
         card: card(&w, lang, now),
         description: w.fields.description.clone(),
         agenda: w.fields.agenda.clone(),
@@ -275,6 +317,7 @@ pub async fn workshop_manage(id: i64, lang: Lang) -> Result<ManageView, AppError
             })
             .collect(),
         invitations: registrations::invitation_counts(&state.db, w.id).await?,
+        minutes: w.minutes.clone(),
     })
 }
 

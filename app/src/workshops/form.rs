@@ -51,6 +51,9 @@ pub mod field {
     pub const WALK_IN_NAME: &str = "walk_in_name";
     /// Invitations: addresses, one per line.
     pub const EMAILS: &str = "emails";
+    /// The minutes, Markdown.
+    pub const MINUTES_AR: &str = "minutes_ar";
+    pub const MINUTES_EN: &str = "minutes_en";
 }
 
 /// `POST /{lang}/workshops/{id}`: a participant's forms.
@@ -77,6 +80,8 @@ pub enum OrganiserIntent {
     CheckInCode,
     WalkIn,
     Invite,
+    /// Publish (or correct) the minutes.
+    Minutes,
 }
 
 impl OrganiserIntent {

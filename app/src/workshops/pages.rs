@@ -8,8 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    workshop_editor, workshop_listing, workshop_manage, workshop_page, ConsultationWorkshopsView,
-    EditorTarget, ManageView, WorkshopCard, WorkshopEditorData, WorkshopView,
+    workshop_editor, workshop_listing, workshop_manage, workshop_page, Attendance,
+    ConsultationWorkshopsView, EditorTarget, ManageView, WorkshopCard, WorkshopEditorData,
+    WorkshopView,
 };
 use super::form::{field, OrganiserIntent, ParticipantIntent, WorkshopIntent};
 use crate::consultations::pages::DateText;
@@ -302,9 +303,51 @@ fn WorkshopBody(w: WorkshopView, lang: Lang) -> impl IntoView {
         </dl>
         <p><a href=paths::workshop_ics(lang, card.id) download>{td_string!(l, workshop_add_to_calendar)}</a></p>
         <RegistrationPanel w=w.clone() lang />
+        {w.attendance.clone().map(|a| view! { <AttendanceFigures a lang /> })}
+        {w.minutes.clone().map(|m| view! {
+            <section class="workshop__minutes" id="minutes" aria-labelledby="minutes-title">
+                <h2 id="minutes-title">{td_string!(l, workshop_minutes)}</h2>
+                <div class="prose" lang=m.lang.code() dir=m.lang.dir() inner_html=m.html></div>
+            </section>
+        })}
         {paragraphs(&w.description, lang)}
         {lines(&w.agenda, lang).map(|agenda| view! { <h2>{td_string!(l, workshop_agenda)}</h2>{agenda} })}
         {edit}
+    }
+}
+
+/// Who held a place and who came, in all and by what they came for.
+#[component]
+fn AttendanceFigures(a: Attendance, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    view! {
+        <section class="workshop__attendance" id="attendance" aria-labelledby="attendance-title">
+            <h2 id="attendance-title">{td_string!(l, workshop_attendance)}</h2>
+            <table class="table">
+                <thead><tr>
+                    <th scope="col">{td_string!(l, workshop_attendance_kind)}</th>
+                    <th scope="col">{td_string!(l, workshop_attendance_registered)}</th>
+                    <th scope="col">{td_string!(l, workshop_attendance_attended)}</th>
+                </tr></thead>
+                <tbody>
+                    {a.by_kind.into_iter().map(|(kind, held, came)| view! {
+                        <tr>
+                            <th scope="row">{match kind {
+                                Some(k) => org_kind_label(k, lang),
+                                None => td_string!(l, workshop_attendance_individual),
+                            }}</th>
+                            <td>{digits(held)}</td>
+                            <td>{digits(came)}</td>
+                        </tr>
+                    }).collect_view()}
+                    <tr data-row="total">
+                        <th scope="row">{td_string!(l, workshop_attendance_total)}</th>
+                        <td data-figure="registered">{digits(a.registered)}</td>
+                        <td data-figure="attended">{digits(a.attended)}</td>
+                    </tr>
+                </tbody>
+            </table>
+        </section>
     }
 }
 
@@ -468,7 +511,9 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
             }
             OrganiserIntent::WalkIn => td_string!(l, workshop_done_walk_in),
             OrganiserIntent::Invite => td_string!(l, workshop_done_invite),
+            OrganiserIntent::Minutes => td_string!(l, workshop_done_minutes),
         });
+    let stored_minutes = m.minutes.clone();
     view! {
         <Title text=page_title(lang, &heading) />
         {done.map(|text| view! { <p class="notice notice--ok" role="status">{text}</p> })}
@@ -550,6 +595,18 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
                         </select>
                     </div>
                     <button type="submit" class="button">{td_string!(l, workshop_walk_in_add)}</button>
+                }.into_any()
+            } />
+        </section>
+        <section class="panel" aria-labelledby="minutes-form-title">
+            <h2 id="minutes-form-title">{td_string!(l, workshop_minutes)}</h2>
+            <p class="field__hint">{td_string!(l, workshop_minutes_hint)}</p>
+            <PostForm action=action.clone() lang intent=OrganiserIntent::Minutes.as_str() fields=move |fb: &FormFeedback| {
+                let value = |k: &str, stored: &Option<String>| if fb.values.is_empty() { stored.clone().unwrap_or_default() } else { fb.value(k) };
+                view! {
+                    <TextArea name=field::MINUTES_AR label=td_string!(l, workshop_minutes_ar).to_string() value=value(field::MINUTES_AR, &stored_minutes.ar) error=fb.errors.get(field::MINUTES_AR).copied() rows=8 lang />
+                    <TextArea name=field::MINUTES_EN label=td_string!(l, workshop_minutes_en).to_string() value=value(field::MINUTES_EN, &stored_minutes.en) error=fb.errors.get(field::MINUTES_EN).copied() rows=8 lang />
+                    <button type="submit" class="button">{td_string!(l, workshop_minutes_publish)}</button>
                 }.into_any()
             } />
         </section>

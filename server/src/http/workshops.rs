@@ -298,7 +298,20 @@ async fn post_organiser(
         Err(res) => return res,
     };
     let done = paths::workshop_manage_done(sub.lang, id, intent);
+    if intent == OrganiserIntent::Minutes {
+        let result = workshops::publish_minutes(
+            &state,
+            &signed,
+            id,
+            sub.field(field::MINUTES_AR),
+            sub.field(field::MINUTES_EN),
+            sub.ip(),
+        )
+        .await;
+        return sub.respond(&state, result, done).await;
+    }
     let result = match intent {
+        OrganiserIntent::Minutes => return sub.unreadable(&state).await,
         OrganiserIntent::CheckIn => match sub.id_field(&state, field::REGISTRATION).await {
             Ok(r) => registration::check_in(&state, &signed, id, CheckIn::Registration(r))
                 .await

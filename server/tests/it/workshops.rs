@@ -330,6 +330,32 @@ http_tests! {
         assert!(csv.contains("'=HYPERLINK"), "a formula stays text: {csv}");
         let html = text_of(&org, server.url(&manage)).await;
         assert!(html.contains("amal") && html.contains("chadi"));
+
+        // Minutes wait for the workshop to begin; then they are published, sanitised.
+        let minutes = "## الخلاصة\n\n- اتُّفق على نشر المؤشرات كل ستة أشهر.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>";
+        let res = post_form(&server, &org, &manage, &[("intent", "minutes"), ("minutes_ar", minutes)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("once the workshop has begun"));
+        let mut tx = db.begin().await.expect("tx");
+        let mut w = workshops::by_id(db, id).await.expect("q").expect("w");
+        w.fields.registration_closes_at = Utc::now() - Duration::hours(3);
+        w.fields.starts_at = Utc::now() - Duration::hours(2);
+        w.fields.ends_at = Utc::now() - Duration::hours(1);
+        workshops::update(&mut tx, id, &w.fields, Utc::now()).await.expect("moved to the past");
+        tx.commit().await.expect("commit");
+        let res = post_form(&server, &org, &manage, &[("intent", "minutes"), ("minutes_ar", minutes)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let public = server.get(&format!("/ar/workshops/{id}")).await.text().await.expect("html");
+        assert!(public.contains("اتُّفق على نشر المؤشرات كل ستة أشهر."), "the minutes on the page");
+        for bad in ["<script>alert(1)", "href=\"javascript:", "onerror", "<img"] {
+            let at = public.find(bad).map(|i| &public[i.saturating_sub(200)..(i + 100).min(public.len())]);
+            assert!(at.is_none(), "sanitised: {at:?}");
+        }
+        assert!(public.contains("data-figure=\"attended\">3<"), "attendance figures");
+        let en = server.get(&format!("/en/workshops/{id}")).await.text().await.expect("html");
+        assert!(en.contains("lang=\"ar\" dir=\"rtl\""), "Arabic minutes marked as such on the English page");
+        let audit = app::ssr::admin::store::audit::recent(db, None, 50).await.expect("audit");
+        assert!(audit.iter().any(|e| e.action == "workshop.minutes"));
     }
 
     async fn invitations_work_once_for_their_address(server, demo = true) {

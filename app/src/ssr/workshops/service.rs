@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::domain::authz::{authorise, Action, Denied, Role};
 use crate::domain::text::is_web_url;
 use crate::domain::workshop::{
-    Audience, MAX_CAPACITY, MAX_HOURS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_VENUE_CHARS,
+    Audience, MAX_CAPACITY, MAX_HOURS, MAX_MINUTES_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS,
+    MAX_VENUE_CHARS,
 };
 use crate::domain::{AgencyId, LocalizedText, UserId, WorkshopId};
 use crate::forms::{FieldErrors, FormMessage};
@@ -337,6 +338,62 @@ fn checked(
         }
         _ => Err(WorkshopError::Invalid(errors)),
     }
+}
+
+/// Publishes (or corrects) the minutes of workshop `id`, once it has begun: Markdown,
+/// sanitised when shown. At least one language.
+pub async fn publish_minutes(
+    state: &AppState,
+    signed: &Signed,
+    id: WorkshopId,
+    minutes_ar: &str,
+    minutes_en: &str,
+    ip: Option<String>,
+) -> Result<(), WorkshopError> {
+    let w = workshops::by_id(&state.db, id)
+        .await?
+        .ok_or(WorkshopError::NotFound)?;
+    authorise(Some(&signed.actor), Action::RunWorkshops(w.agency_id))?;
+    if !workshops::is_organiser(&state.db, id, signed.user.id).await? {
+        return Err(Denied::Forbidden.into());
+    }
+    let now = state.clock.now();
+    let mut errors = FieldErrors::default();
+    let minutes = LocalizedText {
+        ar: text(
+            minutes_ar,
+            MAX_MINUTES_CHARS,
+            field::MINUTES_AR,
+            &mut errors,
+        ),
+        en: text(
+            minutes_en,
+            MAX_MINUTES_CHARS,
+            field::MINUTES_EN,
+            &mut errors,
+        ),
+    };
+    if minutes.is_empty() {
+        errors.add(field::MINUTES_AR, FormMessage::NameInOneLanguage);
+    }
+    if now < w.fields.starts_at {
+        errors.add(field::MINUTES_AR, FormMessage::MinutesBeforeWorkshop);
+    }
+    if !errors.is_empty() {
+        return Err(WorkshopError::Invalid(errors));
+    }
+    let mut tx = state.db.begin().await?;
+    workshops::set_minutes(&mut tx, id, &minutes, now).await?;
+    let entry = AuditEntry {
+        actor: Some(signed.user.id),
+        action: AuditAction::WorkshopMinutes,
+        target: format!("workshop:{id}"),
+        detail: serde_json::json!({}),
+        ip,
+    };
+    audit::insert(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

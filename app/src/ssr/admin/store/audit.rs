@@ -55,6 +55,8 @@ pub enum AuditAction {
     WorkshopCreate,
     #[strum(serialize = "workshop.update")]
     WorkshopUpdate,
+    #[strum(serialize = "workshop.minutes")]
+    WorkshopMinutes,
 }
 
 impl AuditAction {

@@ -346,3 +346,26 @@ pub async fn is_organiser(db: &Db, id: WorkshopId, user: UserId) -> Result<bool,
     .await)?;
     Ok(found > 0)
 }
+
+/// Publishes the minutes of workshop `id` (Markdown as written), inside `tx`; the first
+/// publication's time stays.
+pub async fn set_minutes(
+    tx: &mut Tx,
+    id: WorkshopId,
+    minutes: &LocalizedText,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE workshops SET minutes_ar = $2, minutes_en = $3,
+             minutes_published_at = COALESCE(minutes_published_at, $4), updated_at = $4
+         WHERE id = $1",
+    )
+    .bind(id.0)
+    .bind(&minutes.ar)
+    .bind(&minutes.en)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(drop))?;
+    Ok(())
+}

@@ -486,3 +486,32 @@ pub async fn invitation_counts(db: &Db, workshop: WorkshopId) -> Result<(i64, i6
     .await)?;
     Ok(counts)
 }
+
+/// Places held and attendance by the kind of organisation people came for (`None`:
+/// for themselves), in one query.
+pub async fn attendance_by_kind(
+    db: &Db,
+    workshop: WorkshopId,
+) -> Result<Vec<(Option<OrgKind>, i64, i64)>, StoreError> {
+    let rows: Vec<(Option<String>, i64, i64)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT org_kind, COUNT(*),
+                COALESCE(SUM(CASE WHEN attended_at IS NOT NULL THEN 1 ELSE 0 END), 0)
+           FROM workshop_registrations
+          WHERE workshop_id = $1 AND status = 'confirmed'
+          GROUP BY org_kind ORDER BY org_kind",
+    )
+    .bind(workshop.0)
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter()
+        .map(|(kind, held, came)| {
+            let kind = match kind {
+                None => None,
+                Some(k) => Some(OrgKind::parse(&k).ok_or_else(|| {
+                    StoreError::corrupt("workshop_registrations", "org_kind", &k)
+                })?),
+            };
+            Ok((kind, held, came))
+        })
+        .collect()
+}
