@@ -770,6 +770,8 @@ pub mod route {
     pub const API_IMPACT: &str = "/api/v1/consultations/{slug}/impact";
     pub const API_CONTRIBUTIONS_CSV: &str = "/api/v1/consultations/{slug}/contributions.csv";
     pub const API_SEARCH: &str = "/api/v1/search";
+    pub const API_CONSULTATION_WORKSHOPS: &str = "/api/v1/consultations/{slug}/workshops";
+    pub const API_WORKSHOP: &str = "/api/v1/workshops/{id}";
 }
 
 #[cfg(test)]

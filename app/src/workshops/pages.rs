@@ -485,7 +485,7 @@ pub fn ManageWorkshopPage() -> impl IntoView {
 fn status_label(s: RegistrationStatus, lang: Lang) -> &'static str {
     let l = lang.locale();
     match s {
-        RegistrationStatus::Confirmed => td_string!(l, registration_confirmed),
+        RegistrationStatus::Confirmed => td_string!(l, registration_has_place),
         RegistrationStatus::Waitlisted => td_string!(l, registration_waitlisted),
         RegistrationStatus::Cancelled => td_string!(l, registration_cancelled),
     }

@@ -218,6 +218,25 @@ http_tests! {
         assert_eq!(all["events"].as_array().map(Vec::len), Some(1));
         assert_eq!(all["events"][0]["uid"], event["uid"], "one event, one UID in both files");
 
+        // The read API: public fields only, documented.
+        let api: Value = server.get(&format!("/api/v1/consultations/{GUIDELINE}/workshops")).await.json().await.expect("json");
+        let item = &api["workshops"][0];
+        assert_eq!(item["id"], id);
+        assert_eq!(item["title"]["en"], "Workshop on the draft e-participation guideline");
+        assert_eq!(item["audience"], "open");
+        assert_eq!(item["phase"], "registering");
+        assert_eq!(item["time_zone"], "Asia/Riyadh");
+        assert_eq!(item["starts_at"], expected_start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        assert_eq!(item["figures"]["capacity"], 2);
+        assert!(item["figures"]["attended"].is_null() && item["minutes"].is_null());
+        let one: Value = server.get(&format!("/api/v1/workshops/{id}")).await.json().await.expect("json");
+        assert_eq!(one["workshop"]["ics_url"].as_str().map(|u| u.ends_with(&format!("/en/workshops/{id}.ics"))), Some(true));
+        assert_eq!(server.get("/api/v1/workshops/0").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(server.get("/api/v1/consultations/no-such/workshops").await.status(), StatusCode::NOT_FOUND);
+        let doc: Value = server.get("/api/openapi.json").await.json().await.expect("json");
+        assert!(doc["paths"]["/api/v1/workshops/{id}"].is_object() && doc["paths"]["/api/v1/consultations/{slug}/workshops"].is_object());
+        assert_eq!(doc["components"]["schemas"]["Audience"]["enum"], serde_json::json!(["open", "agency_representatives", "invitation"]));
+
         // Nobody else schedules: the agency's staff, another agency's organiser.
         for (email, secret) in [("staff@example.org", &s3), ("elsewhere@example.org", &s4)] {
             let client = signed_in_client(&server, email, secret).await;

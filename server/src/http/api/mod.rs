@@ -8,6 +8,7 @@ mod contributions;
 mod export;
 mod impact;
 mod search;
+mod workshops;
 
 use app::domain::LocalizedText;
 use app::paths::route;
@@ -43,12 +44,15 @@ const MAX_PER_PAGE: u32 = 100;
         contributions::get_contribution,
         export::contributions_csv,
         impact::get_impact,
-        search::search
+        search::search,
+        workshops::list_workshops,
+        workshops::get_workshop
     ),
     tags(
         (name = "consultations", description = "Drafts published for public comment"),
         (name = "contributions", description = "What people said about them, in threads"),
-        (name = "search", description = "Everything said, searched in Arabic and English")
+        (name = "search", description = "Everything said, searched in Arabic and English"),
+        (name = "workshops", description = "Consultation workshops: when, where, who may come, attendance and minutes")
     )
 )]
 pub struct ApiDoc;
@@ -78,6 +82,11 @@ pub fn routes() -> Router<AppState> {
         .route(route::API_IMPACT, get(impact::get_impact))
         .route(route::API_CONTRIBUTIONS_CSV, get(export::contributions_csv))
         .route(route::API_SEARCH, get(search::search))
+        .route(
+            route::API_CONSULTATION_WORKSHOPS,
+            get(workshops::list_workshops),
+        )
+        .route(route::API_WORKSHOP, get(workshops::get_workshop))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
