@@ -5,15 +5,7 @@ use chrono::NaiveDate;
 /// A calendar date written `YYYY-MM-DD` (what `<input type="date">` sends), with Arabic-
 /// Indic digits accepted too.
 pub fn parse_iso_date(input: &str) -> Option<NaiveDate> {
-    let ascii: String = input
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            other => other,
-        })
-        .collect();
+    let ascii: String = input.trim().chars().map(super::digits::to_latin).collect();
     NaiveDate::parse_from_str(&ascii, "%Y-%m-%d").ok()
 }
 

@@ -69,6 +69,16 @@ impl Digits {
     }
 }
 
+/// A digit as people type it on either keyboard — Arabic-Indic (٠–٩) or Eastern
+/// Arabic-Indic (۰–۹) — as the Latin digit it stands for; any other character as it is.
+pub fn to_latin(c: char) -> char {
+    match c {
+        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,11 +137,7 @@ pub fn normalize_code(typed: &str) -> String {
     typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c {
-            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
-            other => other.to_ascii_uppercase(),
-        })
+        .map(|c| super::digits::to_latin(c).to_ascii_uppercase())
         .collect()
 }
 
