@@ -113,6 +113,31 @@ pub enum FormMessage {
     NotByInvitation,
     /// Minutes are published once the workshop has begun.
     MinutesBeforeWorkshop,
+    /// What was said at a workshop is entered once it has begun.
+    WorkshopNotBegun,
+    /// A name typed for someone who did not agree to be named.
+    NameNeedsConsent,
+    /// Group feedback with a person's or organisation's name.
+    GroupHasNoName,
+    /// A day before the consultation opened.
+    BeforeOpening,
+    /// The same text was entered for this channel before (or twice in one sheet).
+    AlreadyEntered,
+    /// Only staff with a recorded mandate speak for the agency.
+    MandateRequired,
+    /// A value a column or field does not allow.
+    ValueUnknown,
+    /// The file is not CSV in UTF-8.
+    SheetUnreadable,
+    /// A header row and at least one row below it are needed.
+    SheetEmpty,
+    SheetTooManyRows,
+    /// A required column is missing from the header row.
+    SheetColumnMissing,
+    /// A column the format does not have (or one named twice).
+    SheetColumnUnknown,
+    /// Nothing was imported: the rows listed have mistakes.
+    SheetRejected,
     Internal,
 }
 
@@ -208,6 +233,24 @@ impl FormMessage {
             FormMessage::CheckInCodeUnknown => td_string!(l, form_check_in_code_unknown),
             FormMessage::NotByInvitation => td_string!(l, form_not_by_invitation),
             FormMessage::MinutesBeforeWorkshop => td_string!(l, form_minutes_before_workshop),
+            FormMessage::WorkshopNotBegun => td_string!(l, form_workshop_not_begun),
+            FormMessage::NameNeedsConsent => td_string!(l, form_name_needs_consent),
+            FormMessage::GroupHasNoName => td_string!(l, form_group_has_no_name),
+            FormMessage::BeforeOpening => td_string!(l, form_before_opening),
+            FormMessage::AlreadyEntered => td_string!(l, form_already_entered),
+            FormMessage::MandateRequired => td_string!(l, form_mandate_required),
+            FormMessage::ValueUnknown => td_string!(l, form_value_unknown),
+            FormMessage::SheetUnreadable => td_string!(l, form_sheet_unreadable),
+            FormMessage::SheetEmpty => td_string!(l, form_sheet_empty),
+            FormMessage::SheetTooManyRows => {
+                return td_string!(l, form_sheet_too_many_rows).replace(
+                    "%max%",
+                    &crate::domain::workshop::MAX_SHEET_ROWS.to_string(),
+                )
+            }
+            FormMessage::SheetColumnMissing => td_string!(l, form_sheet_column_missing),
+            FormMessage::SheetColumnUnknown => td_string!(l, form_sheet_column_unknown),
+            FormMessage::SheetRejected => td_string!(l, form_sheet_rejected),
             FormMessage::Internal => td_string!(l, form_internal),
         }
         .to_string()
@@ -237,6 +280,19 @@ pub struct FormFeedback {
     pub summary: Option<FormMessage>,
     /// Which of the page's forms was submitted (its `intent` field), when it has several.
     pub intent: String,
+    /// What is wrong with the rows of a file sent with the form (a feedback sheet):
+    /// every one, so that all can be corrected at once.
+    #[serde(default)]
+    pub rows: Vec<RowProblem>,
+}
+
+/// One mistake in a row of a sheet: its line in the file (the header is line 1), the
+/// column, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub line: u32,
+    pub column: String,
+    pub message: FormMessage,
 }
 
 impl FormFeedback {
@@ -245,7 +301,7 @@ impl FormFeedback {
     }
 
     pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty() || self.summary.is_some()
+        !self.errors.is_empty() || self.summary.is_some() || !self.rows.is_empty()
     }
 }
 
@@ -268,6 +324,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Each field with its message, in field-name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, FormMessage)> + '_ {
+        self.0.iter().map(|(k, v)| (*k, *v))
     }
 
     pub fn get(&self, field: &str) -> Option<FormMessage> {

@@ -372,6 +372,11 @@ pub fn workshop_manage(lang: Lang, id: WorkshopId) -> String {
     page(lang, &format!("/workshops/{id}/manage"))
 }
 
+/// An empty feedback sheet (the header row, in `lang`) for a workshop's organisers.
+pub fn workshop_feedback_sheet(lang: Lang, id: WorkshopId) -> String {
+    page(lang, &format!("/workshops/{id}/feedback-sheet.csv"))
+}
+
 /// The participant list of a workshop as CSV, for its organisers.
 pub fn workshop_participants_csv(lang: Lang, id: WorkshopId) -> String {
     page(lang, &format!("/workshops/{id}/participants.csv"))
@@ -390,6 +395,16 @@ pub fn workshop_edit(lang: Lang, id: WorkshopId) -> String {
 /// The organisers' form to schedule a workshop of a consultation.
 pub fn new_workshop(lang: Lang, slug: &str) -> String {
     format!("{}/workshops/new", consultation(lang, slug))
+}
+
+/// The staff's form for a contribution received by social media, email or letter.
+pub fn record_received(lang: Lang, slug: &str) -> String {
+    format!("{}/record", consultation(lang, slug))
+}
+
+/// The same form after it worked, ready for the next one.
+pub fn record_received_done(lang: Lang, slug: &str, id: ContributionId) -> String {
+    format!("{}?done={id}", record_received(lang, slug))
 }
 
 /// A consultation's workshops as one iCalendar file.
@@ -738,11 +753,13 @@ pub mod route {
         consultations_feed => "/feeds/consultations.atom",
         consultation_feed => "/consultations/{slug}/feed.atom",
         new_workshop => "/consultations/{slug}/workshops/new",
+        record_received => "/consultations/{slug}/record",
         consultation_workshops_ics => "/consultations/{slug}/workshops.ics",
         workshop => "/workshops/{id}",
         workshop_edit => "/workshops/{id}/edit",
         workshop_manage => "/workshops/{id}/manage",
         workshop_participants_csv => "/workshops/{id}/participants.csv",
+        workshop_feedback_sheet => "/workshops/{id}/feedback-sheet.csv",
         agency_staff => "/agencies/{slug}/staff",
         admin => "/admin",
         moderation => "/moderation",

@@ -20,6 +20,7 @@ use crate::consultations::editing::{EditConsultationPage, NewConsultationPage};
 use crate::consultations::pages::{ConsultationListPage, HomePage};
 use crate::consultations::reading::{ConsultationPage, DiffPage};
 use crate::contributions::profile::ProfilePage;
+use crate::contributions::received::RecordReceivedPage;
 use crate::domain::Lang;
 use crate::frame::{Layout, NotFound};
 use crate::moderation::pages::{ModerationLogPage, ModerationQueuePage, ModerationRulesPage};
@@ -127,6 +128,7 @@ fn LangRoutes(lang: Lang) -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses")) view=ResponseQueuePage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("responses"), ParamSegment("id")) view=ResponseDetailPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("workshops"), StaticSegment("new")) view=NewWorkshopPage ssr=SsrMode::Async />
+            <Route path=(StaticSegment("consultations"), ParamSegment("slug"), StaticSegment("record")) view=RecordReceivedPage ssr=SsrMode::Async />
             <Route path=StaticSegment("workshops") view=WorkshopListPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("workshops"), ParamSegment("id")) view=WorkshopPage ssr=SsrMode::Async />
             <Route path=(StaticSegment("workshops"), ParamSegment("id"), StaticSegment("edit")) view=EditWorkshopPage ssr=SsrMode::Async />

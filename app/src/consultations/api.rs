@@ -171,6 +171,8 @@ pub struct ConsultationData {
     pub public_url: String,
     /// How fast the agency answers its contributions; `None` before it is public.
     pub timing: Option<crate::responses::api::TimingView>,
+    /// Published contributions per channel (public consultations).
+    pub channels: Vec<(crate::domain::contribution::Channel, i64)>,
     pub workshops: crate::workshops::api::ConsultationWorkshopsView,
 }
 
@@ -252,9 +254,14 @@ pub async fn consultation_view(
         true => Some(crate::ssr::responses::service::timing_view(&state, &c, lang).await?),
         false => None,
     };
+    let channels = match &timing {
+        Some(t) => contributions::channel_shares(&state.db, c.id, t.contributions).await?,
+        None => Vec::new(),
+    };
     let workshops =
         crate::workshops::api::consultation_section(&state, &c, reader.as_ref(), lang).await?;
     Ok(ConsultationData {
+        channels,
         workshops,
         attachments,
         comment_counts,

@@ -17,6 +17,7 @@ use crate::domain::draft::{ClauseChange, ClauseDiff, ClauseKind, ClauseView, Seg
 use crate::domain::{ClauseKey, ConsultationStatus, ContributionId, Lang};
 use crate::paths;
 use crate::responses::pages::TimingSummary;
+use crate::responses::report::ChannelShares;
 use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{digits, encode_query_value, page_title, shown, use_lang};
@@ -144,6 +145,7 @@ fn ConsultationBody(
                 <section class="accountability" aria-labelledby="accountability-title">
                     <h2 id="accountability-title">{td_string!(l, accountability_title)}</h2>
                     <TimingSummary t lang />
+                    {(c.channels.len() > 1).then(|| view! { <ChannelShares shares=c.channels.clone() lang /> })}
                     <p>
                         <a href=paths::impact(lang, &c.slug)>{td_string!(l, impact_link)}</a>
                         {(status == ConsultationStatus::Concluded).then(|| view! {

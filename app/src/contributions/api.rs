@@ -85,6 +85,18 @@ pub struct EarlierText {
     pub paragraphs: Vec<Vec<Segment>>,
 }
 
+/// A contribution received off the portal, as its page says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedView {
+    pub attribution: crate::domain::contribution::Attribution,
+    /// The workshop it was said at.
+    pub workshop: Option<crate::domain::WorkshopId>,
+    /// The day it was said or received.
+    pub on: Option<DateLabel>,
+    /// Where it can be read: shown only where its author agreed to be named.
+    pub source_url: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContributionView {
     pub id: ContributionId,
@@ -101,6 +113,8 @@ pub struct ContributionView {
     pub status: ContributionStatus,
     /// How it reached the agency (anything but `Online` is said on the page).
     pub channel: Channel,
+    /// When it reached the agency off the portal: how, when, and who is named.
+    pub received: Option<ReceivedView>,
     /// The agency's response, once it has given one.
     pub response: Option<ResponseView>,
     /// Empty unless published.

@@ -82,3 +82,40 @@ impl SpeakerKind {
         self.into()
     }
 }
+
+/// `POST /{lang}/consultations/{slug}/record`, and the organisers' forms for what was
+/// said at a workshop. The field names are also the columns of a workshop feedback
+/// sheet (`docs/workshop-feedback.md`), so a mistake is named the same way in both.
+pub mod received {
+    /// A clause's number or key; empty: the draft as a whole.
+    pub const CLAUSE: &str = "clause";
+    /// A `Voice` code: `person`, `organisation` or `group`.
+    pub const SPEAKER: &str = "speaker";
+    pub const NAME: &str = "name";
+    /// Whether the person agreed to be named (`yes`/`no`).
+    pub const CONSENT: &str = "consent";
+    pub const ORGANISATION: &str = "organisation";
+    /// An `OrgKind` code.
+    pub const ORGANISATION_KIND: &str = "organisation_kind";
+    pub const TEXT: &str = "text";
+    /// A `Channel` code: `social_media`, `email` or `letter` (staff form).
+    pub const CHANNEL: &str = "channel";
+    /// `YYYY-MM-DD` (staff form).
+    pub const RECEIVED_ON: &str = "received_on";
+    pub const SOURCE_URL: &str = "source_url";
+    /// The feedback sheet file (organisers' form).
+    pub const SHEET: &str = "sheet";
+}
+
+/// `POST /{lang}/consultations/{slug}/record`: the staff's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum RecordIntent {
+    Record,
+}
+
+impl RecordIntent {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}

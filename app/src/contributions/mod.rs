@@ -4,3 +4,4 @@ pub mod api;
 pub mod form;
 pub mod pages;
 pub mod profile;
+pub mod received;

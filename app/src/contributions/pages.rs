@@ -14,7 +14,7 @@ use crate::consultations::pages::DateText;
 use crate::contributions::form::{Done, Intent};
 use crate::domain::authz::Denied;
 use crate::domain::contribution::{
-    Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
+    Attribution, Channel, ContributionStatus, OrgKind, Segment, ThreadOrder, MAX_BODY_CHARS,
 };
 use crate::domain::text::detect_lang;
 use crate::domain::{ClauseKey, ContributionId, Lang};
@@ -574,10 +574,14 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
     };
     let reply_fb = mine_fb(Intent::Reply, "parent");
     let edit_fb = mine_fb(Intent::Edit, "target");
-    let author = x
-        .author
-        .clone()
-        .unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string());
+    let author = match x.received.as_ref().map(|r| r.attribution) {
+        Some(Attribution::Anonymous) => td_string!(l, contributions_member_of_public).to_string(),
+        Some(Attribution::Group) => td_string!(l, contributions_group_feedback).to_string(),
+        _ => x
+            .author
+            .clone()
+            .unwrap_or_else(|| td_string!(l, contributions_deleted_author).to_string()),
+    };
     let body = match x.status {
         ContributionStatus::Published => paragraphs(x.paragraphs.clone()).into_any(),
         ContributionStatus::Hidden => view! {
@@ -778,10 +782,26 @@ fn Item(x: ContributionView, ctx: FormContext, fb: FormFeedback, can_post: bool)
                         " "<span class="badge">{td_string!(l, contributions_for)}" "<bdi>{name}</bdi>" · "{kind_label(kind)}</span>
                     })}
                     " · "
-                    <a class="contribution__date" href=format!("#{anchor}")><DateText date=x.created.clone() /></a>
+                    {match x.received.as_ref().and_then(|r| r.on.clone()) {
+                        Some(day) => view! {
+                            <a class="contribution__date" href=format!("#{anchor}")>{td_string!(l, contributions_received_on)}" "<DateText date=day /></a>
+                        }.into_any(),
+                        None => view! {
+                            <a class="contribution__date" href=format!("#{anchor}")><DateText date=x.created.clone() /></a>
+                        }.into_any(),
+                    }}
                     {clause.map(|c| view! { " · "{c} })}
-                    {channel_label(x.channel, lang).map(|c| view! {
-                        " · "<span class="badge contribution__channel" data-channel=x.channel.as_str()>{c}</span>
+                    {channel_label(x.channel, lang).map(|c| {
+                        let workshop = x.received.as_ref().and_then(|r| r.workshop);
+                        view! {
+                            " · "<span class="badge contribution__channel" data-channel=x.channel.as_str()>{match workshop {
+                                Some(w) => view! { <a href=paths::workshop(lang, w)>{c}</a> }.into_any(),
+                                None => view! { {c} }.into_any(),
+                            }}</span>
+                        }
+                    })}
+                    {x.received.as_ref().and_then(|r| r.source_url.clone()).map(|url| view! {
+                        " · "<a href=url.clone() rel="nofollow noopener" dir="ltr">{td_string!(l, contributions_source)}</a>
                     })}
                     {x.in_reply_to.clone().map(|(parent, name)| view! {
                         " · "{td_string!(l, contributions_in_reply_to)}" "

@@ -107,6 +107,83 @@ impl Channel {
     }
 }
 
+/// How a contribution received off the portal (at a workshop, by letter…) names who
+/// made it. A person is named only with their consent.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Attribution {
+    /// Under the name its author agreed to publish.
+    Named,
+    /// "A member of the public": the author did not agree to be named.
+    Anonymous,
+    /// What a workshop's group agreed on together, nobody's in particular.
+    Group,
+}
+
+impl Attribution {
+    pub const ALL: [Attribution; 3] = [
+        Attribution::Named,
+        Attribution::Anonymous,
+        Attribution::Group,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<Attribution> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// Who made a contribution received off the portal, as the person entering it says:
+/// someone for themself, someone for an organisation, or a workshop's group together.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Voice {
+    Person,
+    Organisation,
+    /// A workshop's group feedback (workshops only).
+    Group,
+}
+
+impl Voice {
+    pub const ALL: [Voice; 3] = [Voice::Person, Voice::Organisation, Voice::Group];
+
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<Voice> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 /// Whether the author writes for themself or on behalf of an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Speaker {
@@ -394,6 +471,13 @@ mod tests {
         }
         for a in ModerationAction::ALL {
             assert_eq!(ModerationAction::parse(a.as_str()), Some(a));
+        }
+        for a in Attribution::ALL {
+            assert_eq!(Attribution::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Attribution::parse("signed"), None);
+        for v in Voice::ALL {
+            assert_eq!(Voice::parse(v.as_str()), Some(v));
         }
     }
 }

@@ -150,6 +150,10 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 5_000;
 /// The longest minutes, in characters, in each language.
 pub const MAX_MINUTES_CHARS: usize = 50_000;
+/// The most rows a feedback sheet may have (a long workshop gives a few hundred).
+pub const MAX_SHEET_ROWS: usize = 2_000;
+/// The largest feedback sheet, in bytes.
+pub const MAX_SHEET_BYTES: usize = 4 * 1024 * 1024;
 /// The longest venue address, in characters, in each language.
 pub const MAX_VENUE_CHARS: usize = 500;
 /// The most places a workshop may offer.

@@ -175,6 +175,8 @@ pub struct ImpactView {
     pub adopted_total: i64,
     /// What still waits for an answer, longest waiting first (the first ones).
     pub waiting: Vec<ImpactItem>,
+    /// Published contributions per channel, most first.
+    pub by_channel: Vec<(Channel, i64)>,
 }
 
 /// How many of each list the impact page shows.
@@ -430,7 +432,10 @@ pub(crate) mod ssr {
         };
         let adopted = items(adopted_ids).await?;
         let waiting = items(waiting_ids).await?;
+        let by_channel =
+            contributions::channel_shares(&state.db, c.id, i.timing.contributions).await?;
         Ok(ImpactView {
+            by_channel,
             timing: service::timing_of(&c, &i.timing, lang),
             first_version: i.first_version,
             latest_version: i.latest_version,

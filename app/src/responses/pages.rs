@@ -14,6 +14,7 @@ use super::api::{
     CountsView, ImpactItem, ImpactView, QueueItem, TimingView,
 };
 use super::form::{citation, field, QueueQuery, ResponseIntent};
+use super::report::ChannelShares;
 use crate::consultations::pages::DateText;
 use crate::contributions::api::{ClauseOption, ResponderView, ResponseView};
 use crate::contributions::pages::{channel_label, org_kind_label, version_and_clause};
@@ -449,6 +450,7 @@ pub fn ResponseQueuePage() -> impl IntoView {
                     view! {
                         <p><a href=paths::consultation(lang, &v.slug)><LocalizedSpan text=v.title.clone() lang /></a></p>
                         <h1>{td_string!(l, responses_title)}</h1>
+                        <p class="responses__record"><a href=paths::record_received(lang, &v.slug)>{td_string!(l, received_record_link)}</a></p>
                         <TimingSummary t=v.timing.clone() lang />
                         {filters(&v.slug, &q, &v.clauses, lang)}
                         <p class="responses__count" role="status">{let n = v.total; td!(l, responses_count, count = move || n, num = shown(n))}</p>
@@ -684,6 +686,7 @@ pub fn ImpactPage() -> impl IntoView {
                             }).collect_view()}
                             <div><dt>{td_string!(l, impact_clauses_changed)}</dt><dd>{digits(changed)}</dd></div>
                         </dl>
+                        {(v.by_channel.len() > 1).then(|| view! { <ChannelShares shares=v.by_channel.clone() lang /> })}
                         <section aria-labelledby="impact-timing">
                             <h2 id="impact-timing">{td_string!(l, accountability_title)}</h2>
                             <TimingSummary t=v.timing.clone() lang />

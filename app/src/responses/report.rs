@@ -37,7 +37,6 @@ pub struct ReportView {
     pub contributions: i64,
     pub replies: i64,
     pub contributors: i64,
-    pub by_channel: Vec<(Channel, i64)>,
     /// `None`: individuals.
     pub by_speaker: Vec<(Option<OrgKind>, i64)>,
 }
@@ -63,15 +62,6 @@ pub async fn consultation_report(slug: String, lang: Lang) -> Result<Option<Repo
     let p = contributions::participation(&state.db, c.id).await?;
     let impact = super::api::ssr::impact(slug, lang).await?;
     let tz = &c.agency_time_zone;
-    let by_channel = p
-        .by_channel
-        .into_iter()
-        .map(|(code, n)| {
-            Channel::parse(&code)
-                .map(|ch| (ch, n))
-                .ok_or_else(|| StoreError::corrupt("contributions", "channel", code))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     let by_speaker = p
         .by_speaker
         .into_iter()
@@ -93,7 +83,6 @@ pub async fn consultation_report(slug: String, lang: Lang) -> Result<Option<Repo
         contributions: p.contributions,
         replies: p.replies,
         contributors: p.contributors,
-        by_channel,
         by_speaker,
     }))
 }
@@ -106,6 +95,23 @@ fn channel_name(c: Channel, lang: Lang) -> &'static str {
         Channel::SocialMedia => td_string!(l, channel_social_media),
         Channel::Email => td_string!(l, channel_email),
         Channel::Letter => td_string!(l, channel_letter),
+    }
+}
+
+/// How many contributions came through each channel, and their share of all.
+#[component]
+pub fn ChannelShares(shares: Vec<(Channel, i64)>, lang: Lang) -> impl IntoView {
+    let l = lang.locale();
+    let total: i64 = shares.iter().map(|(_, n)| n).sum();
+    view! {
+        <table class="table report__shares channel-shares">
+            <caption>{td_string!(l, report_by_channel)}</caption>
+            <tbody>
+                {shares.iter().map(|(c, n)| view! {
+                    <tr data-channel=c.as_str()><th scope="row">{channel_name(*c, lang)}</th><td>{digits(n)}</td><td>{digits(share(*n, total))}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -165,14 +171,7 @@ pub fn ReportPage() -> impl IntoView {
                                 <div><dt>{td_string!(l, report_contributors)}</dt><dd>{digits(r.contributors)}</dd></div>
                             </dl>
                             <div class="report__split">
-                                <table class="table report__shares">
-                                    <caption>{td_string!(l, report_by_channel)}</caption>
-                                    <tbody>
-                                        {r.by_channel.iter().map(|(c, n)| view! {
-                                            <tr data-channel=c.as_str()><th scope="row">{channel_name(*c, lang)}</th><td>{digits(n)}</td><td>{digits(share(*n, total))}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                                <ChannelShares shares=v.by_channel.clone() lang />
                                 <table class="table report__shares">
                                     <caption>{td_string!(l, report_by_speaker)}</caption>
                                     <tbody>

@@ -128,10 +128,23 @@ pub fn FormSummary(feedback: FormFeedback, lang: Lang) -> impl IntoView {
     // A page shows one submission's feedback at a time, so this is the one summary on
     // it. `autofocus` moves focus (and the view) to it as the page loads, with or
     // without JavaScript: a refused form comes back screens below the top of its page.
+    let l = lang.locale();
+    let rows = feedback.rows;
     message.map(|m| {
         view! {
             <div class="form-summary" id="form-summary" role="alert" tabindex="-1" autofocus>
                 {m}
+                {(!rows.is_empty()).then(|| view! {
+                    <ul class="form-summary__rows">
+                        {rows.iter().map(|p| {
+                            let text = td_string!(l, form_row_problem)
+                                .replace("%line%", &p.line.to_string())
+                                .replace("%column%", &p.column)
+                                .replace("%message%", &p.message.text(lang));
+                            view! { <li data-line=p.line data-column=p.column.clone()>{digits(text)}</li> }
+                        }).collect_view()}
+                    </ul>
+                })}
             </div>
         }
     })

@@ -119,6 +119,12 @@ pub struct ManageView {
     pub invitations: (i64, i64),
     /// The minutes as stored (Markdown), for the form.
     pub minutes: LocalizedText,
+    /// Whether it has begun: what was said is entered from then on.
+    pub begun: bool,
+    /// How many contributions were entered as said there.
+    pub contributions: i64,
+    /// The clauses of the consultation's current version, to anchor them to.
+    pub clauses: Vec<crate::contributions::api::ClauseOption>,
 }
 
 /// The organisers' form: what it holds now, and whom it may name as organisers.
@@ -318,6 +324,20 @@ pub async fn workshop_manage(id: i64, lang: Lang) -> Result<ManageView, AppError
             .collect(),
         invitations: registrations::invitation_counts(&state.db, w.id).await?,
         minutes: w.minutes.clone(),
+        begun: now >= w.fields.starts_at && w.cancelled_at.is_none(),
+        contributions: crate::ssr::contributions::store::count_of_workshop(&state.db, w.id).await?,
+        clauses: match crate::ssr::consultations::store::by_id(&state.db, w.consultation_id).await?
+        {
+            Some(c) => {
+                match crate::ssr::contributions::received::current_clauses(&state, &c).await? {
+                    Some((_, clauses)) => {
+                        crate::ssr::contributions::threads::clause_options(clauses, lang)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            None => Vec::new(),
+        },
     })
 }
 

@@ -82,6 +82,10 @@ pub enum OrganiserIntent {
     Invite,
     /// Publish (or correct) the minutes.
     Minutes,
+    /// Enter one contribution said at the workshop.
+    Contribution,
+    /// Enter a feedback sheet: every row, or none.
+    Sheet,
 }
 
 impl OrganiserIntent {

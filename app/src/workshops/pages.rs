@@ -14,7 +14,9 @@ use super::api::{
 };
 use super::form::{field, OrganiserIntent, ParticipantIntent, WorkshopIntent};
 use crate::consultations::pages::DateText;
+use crate::contributions::form::received as received_field;
 use crate::contributions::pages::org_kind_label;
+use crate::contributions::received::received_fields;
 use crate::domain::contribution::OrgKind;
 use crate::domain::workshop::RegistrationStatus;
 use crate::domain::workshop::{Audience, Phase};
@@ -512,7 +514,11 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
             OrganiserIntent::WalkIn => td_string!(l, workshop_done_walk_in),
             OrganiserIntent::Invite => td_string!(l, workshop_done_invite),
             OrganiserIntent::Minutes => td_string!(l, workshop_done_minutes),
+            OrganiserIntent::Contribution => td_string!(l, workshop_done_contribution),
+            OrganiserIntent::Sheet => td_string!(l, workshop_done_sheet),
         });
+    let clauses = m.clauses.clone();
+    let sheet_clauses_hint = td_string!(l, workshop_sheet_hint);
     let stored_minutes = m.minutes.clone();
     view! {
         <Title text=page_title(lang, &heading) />
@@ -597,6 +603,40 @@ fn ManageBody(m: ManageView, lang: Lang) -> impl IntoView {
                     <button type="submit" class="button">{td_string!(l, workshop_walk_in_add)}</button>
                 }.into_any()
             } />
+        </section>
+        <section class="panel" aria-labelledby="said-title" id="said">
+            <h2 id="said-title">{td_string!(l, workshop_said)}</h2>
+            <p data-figure="contributions">{td_string!(l, workshop_said_count).replace("%count%", &digits(m.contributions))}
+                {(m.contributions > 0).then(|| view! {
+                    " "<a href=paths::search(lang, &[("consultation", m.card.consultation_slug.as_str()), ("channel", "workshop")])>{td_string!(l, workshop_said_search)}</a>
+                })}
+            </p>
+            {if m.begun {
+                view! {
+                    <h3>{td_string!(l, workshop_said_single)}</h3>
+                    <PostForm action=action.clone() lang intent=OrganiserIntent::Contribution.as_str() fields=move |fb: &FormFeedback| {
+                        view! {
+                            {received_fields(fb, &clauses, true, lang)}
+                            <button type="submit" class="button">{td_string!(l, workshop_said_add)}</button>
+                        }.into_any()
+                    } />
+                    <h3>{td_string!(l, workshop_sheet)}</h3>
+                    <p class="field__hint">{sheet_clauses_hint}" "<a href=paths::workshop_feedback_sheet(lang, id) download>{td_string!(l, workshop_sheet_template)}</a></p>
+                    <PostForm action=action.clone() lang multipart=true intent=OrganiserIntent::Sheet.as_str() fields=move |fb: &FormFeedback| {
+                        let error = fb.errors.get(received_field::SHEET).copied();
+                        view! {
+                            <div class="field" class:field--invalid=error.is_some()>
+                                <label for="field-sheet">{td_string!(l, workshop_sheet_file)}</label>
+                                {error.map(|e| view! { <p class="field__error">{digits(e.text(lang))}</p> })}
+                                <input type="file" id="field-sheet" name=received_field::SHEET accept=".csv,text/csv" required />
+                            </div>
+                            <button type="submit" class="button">{td_string!(l, workshop_sheet_import)}</button>
+                        }.into_any()
+                    } />
+                }.into_any()
+            } else {
+                view! { <p class="empty">{td_string!(l, workshop_said_not_begun)}</p> }.into_any()
+            }}
         </section>
         <section class="panel" aria-labelledby="minutes-form-title">
             <h2 id="minutes-form-title">{td_string!(l, workshop_minutes)}</h2>

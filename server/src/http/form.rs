@@ -267,9 +267,10 @@ impl Submission {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         match multer::parse_boundary(content_type) {
-            // Files are taken only by the editor, only from a signed-in person, and
-            // only after the form's token: nothing else reads past the first field.
-            Ok(_) if !editor => {
+            // Files are taken only by the forms that have a file input, only from a
+            // signed-in person, and only after the form's token: nothing else reads
+            // past the first field.
+            Ok(_) if !takes_files(sub.parts.uri.path()) => {
                 drain(body).await;
                 return Err(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response());
             }
@@ -690,6 +691,23 @@ fn is_editor(path: &str) -> bool {
                 None
             )
     )
+}
+
+/// Whether `path` is a form with a file input: the draft editor's (a draft's text, its
+/// documents), and a workshop organisers' page (a feedback sheet).
+fn takes_files(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let _lang = segments.next();
+    is_editor(path)
+        || matches!(
+            (
+                segments.next(),
+                segments.next(),
+                segments.next(),
+                segments.next()
+            ),
+            (Some("workshops"), Some(_), Some("manage"), None)
+        )
 }
 
 /// Why a `multipart/form-data` body was not read whole.

@@ -15,6 +15,7 @@ mod moderation;
 mod notifications;
 mod ops;
 pub mod page_cache;
+mod received;
 mod responses;
 mod workshops;
 
@@ -89,6 +90,7 @@ pub fn router(
             .merge(consultations::routes(lang))
             .merge(contributions::routes(lang))
             .merge(feeds::routes(lang))
+            .merge(received::routes(lang))
             .merge(workshops::routes(lang));
     }
     let session_layer = SessionManagerLayer::new(sessions)

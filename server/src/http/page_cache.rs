@@ -69,6 +69,7 @@ pub const READ_ONLY_FUNCTIONS: &[&str] = &[
     "moderation_log",
     "moderation_queue",
     "new_consultation_editor",
+    "record_form",
     "reset_link_status",
     "response_detail",
     "response_queue",

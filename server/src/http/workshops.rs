@@ -2,18 +2,21 @@
 //! and its `.ics` share one path segment (`/{lang}/workshops/{id}` and `{id}.ics`), which
 //! the router cannot tell apart: `page_or_file` does, and renders the page otherwise.
 
+use app::contributions::form::received as received_field;
 use app::domain::consultation::is_valid_slug;
 use app::domain::contribution::OrgKind;
 use app::domain::workshop::Audience;
 use app::domain::{Lang, UserId, WorkshopId};
-use app::forms::{FormFeedback, FormMessage};
+use app::forms::{FieldErrors, FormFeedback, FormMessage};
 use app::paths::{self, route};
 use app::ssr::state::AppState;
-use app::ssr::workshops::ics;
+use app::ssr::upload::chosen;
+use app::ssr::workshops::feedback::{self, FeedbackError};
 use app::ssr::workshops::registration::{
     self as registration, CheckIn, Registering, RegistrationError, WalkIn,
 };
 use app::ssr::workshops::service::{self as workshops, WorkshopError, WorkshopInput};
+use app::ssr::workshops::{ics, sheet};
 use app::workshops::form::{field, OrganiserIntent, ParticipantIntent, WorkshopIntent};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -35,6 +38,23 @@ impl IntoFeedback for RegistrationError {
             RegistrationError::InvitationRequired => FormMessage::InvitationRequired.into(),
             RegistrationError::InvitationInvalid => FormMessage::InvitationInvalid.into(),
             RegistrationError::Store(err) => internal(&err),
+        }
+    }
+}
+
+impl IntoFeedback for FeedbackError {
+    fn into_feedback(self) -> FormFeedback {
+        match self {
+            FeedbackError::Denied(reason) => reason.into_feedback(),
+            FeedbackError::NotFound => FormMessage::NotFound.into(),
+            FeedbackError::NotBegun => FormMessage::WorkshopNotBegun.into(),
+            FeedbackError::Invalid(errors) => errors.into(),
+            FeedbackError::Sheet(rejected) => FormFeedback {
+                summary: Some(rejected.summary),
+                rows: rejected.rows,
+                ..FormFeedback::default()
+            },
+            FeedbackError::Store(err) => internal(&err),
         }
     }
 }
@@ -69,6 +89,7 @@ pub(super) fn routes(lang: Lang) -> Router<AppState> {
             &route::workshop_participants_csv(lang),
             get(participants_csv),
         )
+        .route(&route::workshop_feedback_sheet(lang), get(feedback_sheet))
         .route(&route::new_workshop(lang), axum::routing::post(post_new))
         .route(&route::workshop_edit(lang), axum::routing::post(post_edit))
         .route(
@@ -310,8 +331,29 @@ async fn post_organiser(
         .await;
         return sub.respond(&state, result, done).await;
     }
+    if intent == OrganiserIntent::Contribution {
+        let Ok(entry) = super::received::entry(&sub) else {
+            return sub.unreadable(&state).await;
+        };
+        let result = feedback::record(&state, &signed, id, &entry, sub.ip()).await;
+        return sub.respond(&state, result.map(drop), done).await;
+    }
+    if intent == OrganiserIntent::Sheet {
+        let result = match chosen(&sub.uploads, received_field::SHEET) {
+            Some(file) => feedback::import_sheet(&state, &signed, id, &file.bytes, sub.ip())
+                .await
+                .map(drop),
+            None => Err(FeedbackError::Invalid(FieldErrors::one(
+                received_field::SHEET,
+                FormMessage::FileMissing,
+            ))),
+        };
+        return sub.respond(&state, result, done).await;
+    }
     let result = match intent {
-        OrganiserIntent::Minutes => return sub.unreadable(&state).await,
+        OrganiserIntent::Minutes | OrganiserIntent::Contribution | OrganiserIntent::Sheet => {
+            return sub.unreadable(&state).await
+        }
         OrganiserIntent::CheckIn => match sub.id_field(&state, field::REGISTRATION).await {
             Ok(r) => registration::check_in(&state, &signed, id, CheckIn::Registration(r))
                 .await
@@ -403,6 +445,54 @@ async fn participants_csv(
                     format!("attachment; filename=\"workshop-{id}-participants.csv\""),
                 ),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(err) => failed(err),
+    }
+}
+
+/// `GET /{lang}/workshops/{id}/feedback-sheet.csv`: an empty feedback sheet, its header
+/// row in the page's language, for the workshop's organisers. It starts with a byte
+/// order mark, so that spreadsheets open its Arabic as UTF-8.
+async fn feedback_sheet(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    session: tower_sessions::Session,
+    req: Request<Body>,
+) -> Response {
+    let (Some(id), Some(lang)) = (workshop_id(&id), Lang::from_path(req.uri().path())) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let signed =
+        match app::ssr::accounts::authz::signed_in(&session, &state.db, state.clock.now()).await {
+            Ok(Some(signed)) => signed,
+            Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+            Err(err) => return failed(err),
+        };
+    match app::ssr::workshops::store::by_id(&state.db, id).await {
+        Ok(Some(w)) => match workshops::runs(&state, &signed, &w).await {
+            Ok(true) => {}
+            Ok(false) => return StatusCode::FORBIDDEN.into_response(),
+            Err(err) => return failed(err),
+        },
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => return failed(err),
+    }
+    let written = (|| -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        out.write_record(sheet::header(lang))?;
+        Ok(out.into_inner()?)
+    })();
+    match written {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"workshop-{id}-feedback.csv\""),
+                ),
             ],
             body,
         )

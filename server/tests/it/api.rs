@@ -216,6 +216,7 @@ http_tests! {
             body_hash: format!("{:0>64}", body.len()),
             channel: app::domain::contribution::Channel::Online,
             external_id: None,
+            received: None,
         };
         let org = Speaker::Organisation { name: "غرفة الرياض".into(), kind: OrgKind::Company };
         let root = contributions::insert(db, &new(Some(&key), None, org, "نص منشور عن البند"), now).await.expect("root");
@@ -296,6 +297,7 @@ http_tests! {
             body_hash: format!("{:0>64}", body.len()),
             channel: app::domain::contribution::Channel::Online,
             external_id: None,
+            received: None,
         };
         let root = contributions::insert(db, &new(Some(&key), None, "تعليق على البند"), now).await.expect("root");
         let reply = contributions::insert(db, &new(Some(&key), Some(root), "A reply"), now).await.expect("reply");

@@ -360,3 +360,19 @@ pub async fn post_form(
     fields.extend_from_slice(form);
     client.post(&url).form(&fields).send().await.expect("post")
 }
+
+/// Waits up to `within` for `check` to hold; how long it took.
+pub async fn eventually<F, Fut>(within: std::time::Duration, mut check: F) -> std::time::Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if check().await {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < within, "not within {within:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

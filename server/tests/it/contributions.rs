@@ -86,6 +86,7 @@ http_tests! {
             body_hash: "0".repeat(64),
             channel: Channel::Online,
             external_id: None,
+            received: None,
         };
         let now = chrono::Utc::now();
         let root = contributions::insert(db, &post(None, "بداية نقاش طويل".into()), now).await.expect("root");

@@ -19,6 +19,7 @@ mod notifications;
 mod page_cache;
 mod policy_record;
 mod process;
+mod received;
 mod responses;
 mod search;
 mod security;

@@ -43,6 +43,7 @@ async fn contribution_by(server: &TestServer, author: UserId) -> ContributionId 
             body_hash: "0".repeat(64),
             channel: app::domain::contribution::Channel::Online,
             external_id: None,
+            received: None,
         },
         chrono::Utc::now(),
     )

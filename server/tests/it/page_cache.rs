@@ -122,6 +122,7 @@ http_tests! {
             body_hash: "1".repeat(64),
             channel: app::domain::contribution::Channel::Online,
             external_id: None,
+            received: None,
         }, chrono::Utc::now()).await.expect("insert");
         assert_eq!(anonymous(&server, PAGE).await, kept, "the kept page, as it was");
         let revalidated = reader.get(server.url(PAGE)).header("if-none-match", etag.clone()).send().await.expect("get");
@@ -193,6 +194,7 @@ http_tests! {
                     author, speaker: app::domain::contribution::Speaker::Individual,
                     body, body_hash: format!("{:064}", i * 10 + n), channel: app::domain::contribution::Channel::Online,
                     external_id: None,
+                    received: None,
                 };
                 let root = contributions::insert(db, &new(None, format!("Thread {i}"), 0), now).await.expect("root");
                 for j in 0..3 {

@@ -52,6 +52,7 @@ async fn contribute(
             body_hash: format!("{:0>64}", body.len()),
             channel: Channel::Online,
             external_id: None,
+            received: None,
         },
         Utc::now(),
     )
@@ -187,7 +188,16 @@ http_tests! {
             .filter(|x| x.status == app::domain::contribution::ContributionStatus::Published).collect();
         assert_eq!(p.contributions, published.len() as i64, "counted from the rows");
         assert_eq!(p.replies, published.iter().filter(|x| x.parent_id.is_some()).count() as i64);
-        assert_eq!(p.by_channel.iter().map(|(_, n)| n).sum::<i64>(), p.contributions);
+        let shares = contributions::channel_shares(db, c.id, p.contributions).await.expect("shares");
+        let mut by_channel: Vec<(app::domain::contribution::Channel, i64)> = Vec::new();
+        for x in &published {
+            match by_channel.iter_mut().find(|(ch, _)| *ch == x.channel) {
+                Some((_, n)) => *n += 1,
+                None => by_channel.push((x.channel, 1)),
+            }
+        }
+        by_channel.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
+        assert_eq!(shares, by_channel, "each channel counted as the rows say");
         let arabic = text_of(&server.client, server.url(&format!("/ar/consultations/{CONCLUDED}/report"))).await;
         assert!(arabic.contains("التقرير الختامي") && arabic.contains("dir=\"rtl\""));
         // Not concluded: no report yet, said so.

@@ -392,6 +392,7 @@ async fn after_kill_9_every_committed_contribution_is_searchable_exactly_once() 
                     body,
                     channel: Channel::Online,
                     external_id: None,
+                    received: None,
                 };
                 ids.push(
                     contributions::insert(&db, &new, chrono::Utc::now())

@@ -102,6 +102,7 @@ http_tests! {
             body_hash: "1".repeat(64),
             channel: app::domain::contribution::Channel::Online,
             external_id: None,
+            received: None,
         }, chrono::Utc::now()).await.expect("contribution");
         let se = e.to_string();
 

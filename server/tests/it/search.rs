@@ -2,7 +2,7 @@
 //! found within two seconds, leaves within two seconds of being hidden, and the API
 //! answers a query it cannot read with a 400.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::domain::contribution::{ModerationAction, ReportCategory};
 use app::domain::ContributionId;
@@ -38,22 +38,6 @@ async fn found(server: &TestServer, query: &str) -> Vec<i64> {
         .filter(|h| h["kind"] == "contribution")
         .filter_map(|h| h["id"].as_i64())
         .collect()
-}
-
-/// Waits up to `within` for `check` to hold; how long it took.
-async fn eventually<F, Fut>(within: Duration, mut check: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    loop {
-        if check().await {
-            return start.elapsed();
-        }
-        assert!(start.elapsed() < within, "not within {within:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 http_tests! {

@@ -64,19 +64,31 @@ print(json.dumps({"zone": str(cal.get("x-wr-timezone", "")), "name": str(cal.get
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
-/// Schedules a workshop of the guideline through the store, `days` ahead, for `audience`.
+/// Schedules a workshop of the guideline through the store, ten days ahead, for
+/// `audience`.
 async fn scheduled(
     db: &app::ssr::db::Db,
     organisers: &[app::domain::UserId],
     capacity: u32,
     audience: app::domain::workshop::Audience,
 ) -> app::domain::WorkshopId {
+    starting(db, organisers, capacity, audience, Duration::days(10)).await
+}
+
+/// A workshop of the guideline that starts `after` from now (negative: it has begun).
+async fn starting(
+    db: &app::ssr::db::Db,
+    organisers: &[app::domain::UserId],
+    capacity: u32,
+    audience: app::domain::workshop::Audience,
+    after: Duration,
+) -> app::domain::WorkshopId {
     use app::domain::LocalizedText;
     let c = consultations::by_slug(db, GUIDELINE)
         .await
         .expect("q")
         .expect("c");
-    let starts_at = Utc::now() + Duration::days(10);
+    let starts_at = Utc::now() + after;
     let fields = workshops::WorkshopFields {
         title: LocalizedText::new(
             Some("ورشة ممثلي الجهات".into()),
@@ -109,6 +121,32 @@ async fn scheduled(
     .expect("workshop");
     tx.commit().await.expect("commit");
     id
+}
+
+/// Sends a feedback sheet to a workshop's organisers' page.
+async fn post_sheet(
+    server: &TestServer,
+    client: &reqwest::Client,
+    manage: &str,
+    sheet: &[u8],
+) -> reqwest::Response {
+    let csrf = csrf_of(client, &server.url(manage)).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("intent", "sheet")
+        .part(
+            "sheet",
+            reqwest::multipart::Part::bytes(sheet.to_vec())
+                .file_name("ملاحظات الورشة.csv")
+                .mime_str("text/csv")
+                .expect("mime"),
+        );
+    client
+        .post(server.url(manage))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post")
 }
 
 fn subjects(mails: &[app::ssr::mail::store::NewMail]) -> Vec<&str> {
@@ -412,5 +450,119 @@ http_tests! {
         let res = post_form(&server, &huda, &page, &[("intent", "register"), ("invitation", &token)]).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a link registers once");
         assert!(res.text().await.expect("html").contains("has been used"));
+    }
+
+    async fn organisers_enter_what_was_said_one_by_one_or_a_whole_sheet(server, demo = true) {
+        use app::domain::contribution::{Attribution, Channel};
+        use app::domain::workshop::Audience;
+        use app::ssr::contributions::store as contributions;
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let (organiser, secret) = person(db, "org@example.org", &[Role::Organiser(agency.id)], true).await;
+        let (_, other_secret) = person(db, "other-org@example.org", &[Role::Organiser(agency.id)], true).await;
+        let ahead = scheduled(db, &[organiser], 20, Audience::Open).await;
+        let id = starting(db, &[organiser], 20, Audience::Open, -Duration::hours(2)).await;
+        let org = signed_in_client(&server, "org@example.org", &secret).await;
+        let manage = format!("/en/workshops/{id}/manage");
+        let guideline = consultations::by_slug(db, GUIDELINE).await.expect("q").expect("c");
+        let count = || async { contributions::count_of_workshop(db, id).await.expect("count") };
+
+        // Not before it has begun.
+        let one = [("intent", "contribution"), ("clause", ""), ("speaker", "group"), ("text", "نقترح نشر محاضر الورش خلال أسبوع")];
+        let res = post_form(&server, &org, &format!("/en/workshops/{ahead}/manage"), &one).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.expect("html").contains("can be entered once"));
+
+        // A name without the person's consent is refused, saying why; nothing is stored.
+        let res = post_form(&server, &org, &manage, &[("intent", "contribution"), ("speaker", "person"), ("name", "ليلى"), ("text", "رأي مهم في البند")]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("html");
+        assert!(html.contains("only with the person&#x27;s consent") || html.contains("only with the person's consent"), "{html}");
+        assert!(html.contains("رأي مهم في البند"), "what was typed comes back");
+        assert_eq!(count().await, 0);
+
+        // The group's feedback on clause 2, by its number.
+        let res = post_form(&server, &org, &manage, &[("intent", "contribution"), ("clause", "2"), ("speaker", "group"), ("text", "نقترح نشر محاضر الورش خلال أسبوع")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap_or_default());
+        assert_eq!(count().await, 1);
+        let stored = contributions::of_consultation(db, guideline.id).await.expect("q");
+        let group = stored.iter().find(|x| x.received.as_ref().is_some_and(|r| r.workshop == Some(id))).expect("entered");
+        assert_eq!(group.channel, Channel::Workshop);
+        assert_eq!(group.clause_number, Some(2));
+        let receipt = group.received.as_ref().expect("receipt");
+        assert_eq!(receipt.attribution, Attribution::Group);
+        assert_eq!(receipt.entered_by, Some(organiser));
+        let audit = app::ssr::admin::store::audit::recent(db, None, 50).await.expect("audit");
+        assert!(audit.iter().any(|e| e.action == "contribution.enter" && e.target == format!("contribution:{}", group.id)));
+
+        // Another organiser of the agency whom the workshop does not name, and a citizen: refused.
+        let other = signed_in_client(&server, "other-org@example.org", &other_secret).await;
+        assert_eq!(post_form(&server, &other, &manage, &one).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(post_sheet(&server, &other, &manage, b"speaker,text\ngroup,x y\n").await.status(), StatusCode::FORBIDDEN);
+        let (_, citizen_secret) = person(db, "citizen@example.org", &[], false).await;
+        let citizen = signed_in_client(&server, "citizen@example.org", &citizen_secret).await;
+        let csrf = csrf_of(&citizen, &server.url(&format!("/en/workshops/{id}"))).await;
+        let res = citizen.post(server.url(&manage)).form(&[("csrf", csrf.as_str()), ("intent", "contribution"), ("speaker", "group"), ("text", "x y z")]).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_eq!(count().await, 1);
+
+        // A five-row sheet with one bad row: nothing is imported, and that row is named.
+        let bad = "\u{feff}clause,speaker,name,consent,organisation,organisation_kind,text\n\
+                   1,person,سارة القحطاني,yes,,,نقترح تعريفًا أوضح للمشاركة الإلكترونية\n\
+                   3,organisation,,no,جمعية المكفوفين,ngo,يجب أن تكون المنصة متاحة لقارئات الشاشة\n\
+                   ,somebody,,,,,Please publish the workshop minutes within a week\n\
+                   2,person,,no,,,\"أقترح مهلة أطول للتعليق\nمع تذكير قبل الإغلاق\"\n\
+                   ,group,,,,,The group asks for an Arabic-first interface\n";
+        let res = post_sheet(&server, &org, &manage, bad.as_bytes()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.expect("html");
+        assert!(html.contains("Nothing was imported"), "{html}");
+        assert!(html.contains("Line 4, column “speaker”"), "the bad row, named: {html}");
+        assert_eq!(html.matches("data-line=").count(), 1, "only that row");
+        assert_eq!(count().await, 1);
+
+        // Fixed: five contributions, Arabic intact, the quoted two-line text whole.
+        let fixed = bad.replace(",somebody,", ",person,");
+        let res = post_sheet(&server, &org, &manage, fixed.as_bytes()).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap_or_default());
+        assert_eq!(count().await, 6);
+        let stored = contributions::of_consultation(db, guideline.id).await.expect("q");
+        let at_workshop: Vec<_> = stored.iter().filter(|x| x.channel == Channel::Workshop && x.received.as_ref().is_some_and(|r| r.workshop == Some(id))).collect();
+        assert_eq!(at_workshop.len(), 6);
+        assert!(at_workshop.iter().any(|x| x.body == "أقترح مهلة أطول للتعليق\nمع تذكير قبل الإغلاق"));
+        let sara = at_workshop.iter().find(|x| x.author_name == "سارة القحطاني").expect("named with consent");
+        assert_eq!(sara.received.as_ref().map(|r| r.attribution), Some(Attribution::Named));
+        let blind = at_workshop.iter().find(|x| x.body.contains("قارئات الشاشة")).expect("organisation");
+        assert!(matches!(&blind.speaker, app::domain::contribution::Speaker::Organisation { name, .. } if name == "جمعية المكفوفين"));
+        assert_eq!(blind.author_name, "", "its speaker did not agree to be named");
+
+        // The same sheet again: every row was entered before.
+        let res = post_sheet(&server, &org, &manage, fixed.as_bytes()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.text().await.expect("html").matches("data-line=").count(), 5);
+        assert_eq!(count().await, 6);
+        // A file that is not UTF-8 is named as such.
+        let res = post_sheet(&server, &org, &manage, b"speaker,text\nperson,caf\xe9\n").await;
+        assert!(res.text().await.expect("html").contains("CSV UTF-8"));
+
+        // The public reads them like any other, with who said them as agreed.
+        let page = server.get(&format!("/en/consultations/{GUIDELINE}?sort=newest")).await.text().await.expect("html");
+        assert!(page.contains("Group feedback") && page.contains("A member of the public") && page.contains("سارة القحطاني"), "{page}");
+        assert!(page.contains(&format!("href=\"/en/workshops/{id}\"")), "linked to the workshop");
+        let api: Value = server.get(&format!("/api/v1/contributions/{}", sara.id)).await.json().await.expect("json");
+        assert_eq!(api["contribution"]["channel"], "workshop");
+        assert_eq!(api["contribution"]["received"]["workshop_id"], id.0);
+        assert_eq!(api["contribution"]["received"]["attribution"], "named");
+        // Searchable, with the workshop as their channel; counted on the impact page.
+        let minutes = at_workshop.iter().find(|x| x.body.starts_with("Please publish")).expect("row 4").id.0;
+        let server = &server;
+        eventually(std::time::Duration::from_secs(5), || async move {
+            let found: Value = server.get("/api/v1/search?q=workshop+minutes+week&channel=workshop").await.json().await.expect("json");
+            found["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["id"] == minutes))
+        }).await;
+        let impact = server.get(&format!("/en/consultations/{GUIDELINE}/impact")).await.text().await.expect("html");
+        assert!(impact.contains("data-channel=\"workshop\""), "the workshop's share");
+        let manage_page = text_of(&org, server.url(&manage)).await;
+        assert!(manage_page.contains("Contributions entered: 6"));
     }
 }

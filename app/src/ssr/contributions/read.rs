@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::contribution::{Channel, ContributionStatus, ReportCategory, Speaker};
+use crate::domain::contribution::{
+    Attribution, Channel, ContributionStatus, ReportCategory, Speaker,
+};
 use crate::domain::{ClauseKey, ConsultationId, ContributionId, UserId};
 use crate::ssr::contributions::store as contributions;
-use crate::ssr::contributions::store::Contribution;
+use crate::ssr::contributions::store::{Contribution, Receipt};
 use crate::ssr::db::{Db, StoreError};
 use crate::ssr::responses::store as responses;
 use crate::ssr::responses::store::Answer;
@@ -58,6 +60,9 @@ pub struct ContributionRead {
     pub channel: Channel,
     /// Its id in the exchange file it was imported from, if it was.
     pub external_id: Option<String>,
+    /// How it reached the agency off the portal. Its source link goes with the
+    /// author's name: only where they agreed to be named (a post links to its author).
+    pub received: Option<Receipt>,
     pub status: ContributionStatus,
     /// The text: `None` when `Audience` may not read it (hidden, withdrawn).
     pub body: Option<String>,
@@ -105,6 +110,12 @@ impl ContributionRead {
             speaker: x.speaker,
             channel: x.channel,
             external_id: x.external_id,
+            received: x.received.map(|r| Receipt {
+                source_url: r.source_url.filter(|_| {
+                    r.attribution == Attribution::Named || audience == Audience::Author
+                }),
+                ..r
+            }),
             status: x.status,
             body: readable.then_some(x.body),
             earlier: if readable { earlier } else { Vec::new() },
@@ -178,6 +189,7 @@ mod tests {
             speaker: Speaker::Individual,
             channel: Channel::Online,
             external_id: None,
+            received: None,
             body: "النص".into(),
             status,
             support_count: 4,
@@ -216,6 +228,34 @@ mod tests {
             );
             assert_eq!(r.hidden_under.is_some(), status == Hidden, "{status:?}");
         }
+    }
+
+    #[test]
+    fn a_source_link_is_public_only_with_its_author_named() {
+        for (attribution, public) in [
+            (Attribution::Named, true),
+            (Attribution::Anonymous, false),
+            (Attribution::Group, false),
+        ] {
+            let mut x = stored(ContributionStatus::Published);
+            x.channel = Channel::SocialMedia;
+            x.received = Some(Receipt {
+                workshop: None,
+                received_on: at_day(),
+                source_url: Some("https://x.example/status/1".into()),
+                entered_by: Some(UserId(9)),
+                attribution,
+            });
+            let read = ContributionRead::new(x.clone(), Audience::Public, None, Vec::new());
+            let kept = read.received.and_then(|r| r.source_url).is_some();
+            assert_eq!(kept, public, "{attribution:?}");
+            let own = ContributionRead::new(x, Audience::Author, None, Vec::new());
+            assert!(own.received.and_then(|r| r.source_url).is_some());
+        }
+    }
+
+    fn at_day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default()
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn paragraphs(body: &str) -> Vec<Vec<Segment>> {
 }
 
 /// The body as typed, checked; or the message for the body field.
-fn checked_body(raw: &str) -> Result<String, FormMessage> {
+pub(crate) fn checked_body(raw: &str) -> Result<String, FormMessage> {
     let body = normalize_body(raw);
     check_body(&body, links(&body).len()).map_err(|p| match p {
         BodyProblem::TooShort => FormMessage::Required,
@@ -228,6 +228,7 @@ pub async fn post(
         body_hash,
         channel: Channel::Online,
         external_id: None,
+        received: None,
     };
     let is_reply = new.parent_id.is_some();
     let now = state.clock.now();

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::contribution::{
-    Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
+    Attribution, Channel, ContributionStatus, OrgKind, ReportCategory, Speaker, ThreadOrder,
 };
-use crate::domain::{ClauseKey, ConsultationId, ContributionId, UserId, VersionId};
+use crate::domain::{ClauseKey, ConsultationId, ContributionId, UserId, VersionId, WorkshopId};
 use crate::ssr::db::{on_tx, push_list, stored, with_pool, Db, StoreError, Tx};
 
 /// An export names a contribution posted here `shura-{id}` (imported ones keep the
@@ -28,6 +28,23 @@ pub struct NewContribution {
     pub channel: Channel,
     /// Its id in the exchange file it comes from (imports only).
     pub external_id: Option<String>,
+    /// Where and when it was received, when it reached the agency off the portal and
+    /// one of its people entered it.
+    pub received: Option<Receipt>,
+}
+
+/// How a contribution that reached the agency off the portal came to be on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The workshop it was said at (channel `Workshop`).
+    pub workshop: Option<WorkshopId>,
+    /// The day it was said or received, in the agency's zone.
+    pub received_on: chrono::NaiveDate,
+    /// Where it can be read (a post on the agency's social media account).
+    pub source_url: Option<String>,
+    /// The organiser or staff member who entered it.
+    pub entered_by: Option<UserId>,
+    pub attribution: Attribution,
 }
 
 /// A contribution as stored, with what its page needs from the tables around it.
@@ -50,6 +67,8 @@ pub struct Contribution {
     pub channel: Channel,
     /// Its id in the exchange file it was imported from, if it was.
     pub external_id: Option<String>,
+    /// How it was received, when it reached the agency off the portal.
+    pub received: Option<Receipt>,
     pub body: String,
     pub status: ContributionStatus,
     pub support_count: i64,
@@ -87,6 +106,11 @@ struct Row {
     org_kind: Option<String>,
     channel: String,
     external_id: Option<String>,
+    workshop_id: Option<i64>,
+    received_on: Option<String>,
+    source_url: Option<String>,
+    entered_by: Option<i64>,
+    attribution: Option<String>,
     body: String,
     status: String,
     support_count: i64,
@@ -109,6 +133,20 @@ impl TryFrom<Row> for Contribution {
             },
             (Some(_), None) => return Err(corrupt("org_kind", "NULL")),
         };
+        let received = match (r.received_on, r.attribution) {
+            (Some(on), Some(attribution)) => Some(Receipt {
+                workshop: r.workshop_id.map(WorkshopId),
+                received_on: chrono::NaiveDate::parse_from_str(&on, "%Y-%m-%d")
+                    .map_err(|_| corrupt("received_on", &on))?,
+                source_url: r.source_url,
+                entered_by: r.entered_by.map(UserId),
+                attribution: Attribution::parse(&attribution)
+                    .ok_or_else(|| corrupt("attribution", &attribution))?,
+            }),
+            (None, None) => None,
+            (Some(_), None) => return Err(corrupt("attribution", "NULL")),
+            (None, Some(_)) => return Err(corrupt("received_on", "NULL")),
+        };
         Ok(Contribution {
             id: ContributionId(r.id),
             consultation_id: ConsultationId(r.consultation_id),
@@ -126,6 +164,7 @@ impl TryFrom<Row> for Contribution {
             speaker,
             channel: Channel::parse(&r.channel).ok_or_else(|| corrupt("channel", &r.channel))?,
             external_id: r.external_id,
+            received,
             body: r.body,
             status: ContributionStatus::parse(&r.status)
                 .ok_or_else(|| corrupt("status", &r.status))?,
@@ -145,7 +184,8 @@ impl TryFrom<Row> for Contribution {
 
 const SELECT: &str = "SELECT c.id, c.consultation_id, v.number AS version_number, c.clause_key,
            k.number AS clause_number, c.parent_id, c.root_id, c.depth, c.author_id,
-           u.display_name AS author_name, c.org_name, c.org_kind, c.channel, c.external_id, c.body, c.status,
+           u.display_name AS author_name, c.org_name, c.org_kind, c.channel, c.external_id,
+           c.workshop_id, c.received_on, c.source_url, c.entered_by, c.attribution, c.body, c.status,
            c.support_count, c.created_at, c.edited_at, c.hidden_category, c.appeal_text,
            c.appeal_decided_at
       FROM contributions c
@@ -215,11 +255,14 @@ pub async fn insert_in(
             }
             None => None,
         };
+        let received = new.received.as_ref();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO contributions
                  (consultation_id, version_id, clause_key, parent_id, author_id, org_name,
-                  org_kind, channel, external_id, body, body_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                  org_kind, channel, external_id, body, body_hash, created_at, workshop_id,
+                  received_on, source_url, entered_by, attribution)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17) RETURNING id",
         )
         .bind(new.consultation_id)
         .bind(new.version_id)
@@ -233,6 +276,11 @@ pub async fn insert_in(
         .bind(&new.body)
         .bind(&new.body_hash)
         .bind(now)
+        .bind(received.and_then(|r| r.workshop))
+        .bind(received.map(|r| r.received_on.format("%Y-%m-%d").to_string()))
+        .bind(received.and_then(|r| r.source_url.as_deref()))
+        .bind(received.and_then(|r| r.entered_by))
+        .bind(received.map(|r| r.attribution.as_str()))
         .fetch_one(&mut *conn)
         .await?;
         let (root, path, depth) = match parent {
@@ -342,6 +390,70 @@ pub async fn by_ids(db: &Db, ids: &[ContributionId]) -> Result<Vec<Contribution>
     rows(list)
 }
 
+/// The digests of the texts entered for `consultation` as received through `channel`
+/// (at `workshop`, for one): how a sheet or letter entered twice is recognised.
+pub async fn received_hashes(
+    db: &Db,
+    consultation: ConsultationId,
+    channel: Channel,
+    workshop: Option<WorkshopId>,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let hashes: Vec<String> = with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT body_hash FROM contributions
+          WHERE consultation_id = $1 AND channel = $2 AND received_on IS NOT NULL
+            AND ($3 IS NULL OR workshop_id = $3)",
+    )
+    .bind(consultation)
+    .bind(channel.as_str())
+    .bind(workshop)
+    .fetch_all(pool)
+    .await)?;
+    Ok(hashes.into_iter().collect())
+}
+
+/// The published contributions of `consultation` per channel, most first, out of
+/// `published` in all: those that came off the portal are counted (from their own
+/// index), the rest came online.
+pub async fn channel_shares(
+    db: &Db,
+    consultation: ConsultationId,
+    published: i64,
+) -> Result<Vec<(Channel, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = with_pool!(db, pool => sqlx::query_as(
+        "SELECT channel, COUNT(*) FROM contributions
+          WHERE consultation_id = $1 AND channel <> 'online' AND status = 'published'
+          GROUP BY channel",
+    )
+    .bind(consultation)
+    .fetch_all(pool)
+    .await)?;
+    let mut shares = rows
+        .into_iter()
+        .map(|(code, n)| {
+            Channel::parse(&code)
+                .map(|c| (c, n))
+                .ok_or_else(|| StoreError::corrupt("contributions", "channel", code))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let online = published - shares.iter().map(|(_, n)| n).sum::<i64>();
+    if online > 0 {
+        shares.push((Channel::Online, online));
+    }
+    shares.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
+    Ok(shares)
+}
+
+/// How many contributions were entered for `workshop`.
+pub async fn count_of_workshop(db: &Db, workshop: WorkshopId) -> Result<i64, StoreError> {
+    with_pool!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contributions WHERE workshop_id = $1 AND status = 'published'",
+    )
+    .bind(workshop)
+    .fetch_one(pool)
+    .await)
+    .map_err(StoreError::from)
+}
+
 /// Everything `author` wrote, oldest first (for their own data export).
 pub async fn by_author(db: &Db, author: UserId) -> Result<Vec<Contribution>, StoreError> {
     let sql = format!("{SELECT} WHERE c.author_id = $1 ORDER BY c.id");
@@ -357,8 +469,6 @@ pub struct Participation {
     pub replies: i64,
     /// Distinct accounts that wrote them.
     pub contributors: i64,
-    /// Per channel code, most used first.
-    pub by_channel: Vec<(String, i64)>,
     /// Per kind of organisation spoken for (`None`: individuals), most first.
     pub by_speaker: Vec<(Option<String>, i64)>,
 }
@@ -378,12 +488,6 @@ pub async fn participation(
         .bind(consultation)
         .fetch_one(pool)
         .await?;
-        let by_channel: Vec<(String, i64)> = sqlx::query_as(&format!(
-            "SELECT channel, COUNT(*) {PUBLISHED} GROUP BY channel ORDER BY COUNT(*) DESC, channel"
-        ))
-        .bind(consultation)
-        .fetch_all(pool)
-        .await?;
         let by_speaker: Vec<(Option<String>, i64)> = sqlx::query_as(&format!(
             "SELECT org_kind, COUNT(*) {PUBLISHED} GROUP BY org_kind
               ORDER BY COUNT(*) DESC, org_kind"
@@ -395,7 +499,6 @@ pub async fn participation(
             contributions,
             replies,
             contributors,
-            by_channel,
             by_speaker,
         })
     })

@@ -84,6 +84,7 @@ fn new(
         body_hash: format!("{:0>64}", body.len()),
         channel: Channel::Online,
         external_id: None,
+        received: None,
     }
 }
 

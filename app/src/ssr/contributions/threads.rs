@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::contributions::api::{
     ChangedClause, ClauseOption, ClauseRef, ContributionView, EarlierResponse, EarlierText,
-    ResponderView, ResponseView, ThreadsData,
+    ReceivedView, ResponderView, ResponseView, ThreadsData,
 };
 use crate::domain::authz::{authorise, Action, Denied};
 use crate::domain::contribution::{
@@ -15,8 +15,8 @@ use crate::domain::contribution::{
 };
 use crate::domain::{ClauseKey, ConsultationStatus, ContributionId, Lang, Page};
 use crate::ssr::accounts::authz::Signed;
-use crate::ssr::calendar::label;
-use crate::ssr::consultations::store as consultations;
+use crate::ssr::calendar::{label, label_day};
+use crate::ssr::consultations::store::{self as consultations, StoredClause};
 use crate::ssr::contributions::read::{self, Audience};
 use crate::ssr::contributions::service::{paragraphs, within_edit_window};
 use crate::ssr::contributions::store as contributions;
@@ -159,6 +159,12 @@ pub async fn page(
                 }),
                 status: x.status,
                 channel: x.channel,
+                received: x.received.as_ref().map(|r| ReceivedView {
+                    attribution: r.attribution,
+                    workshop: r.workshop,
+                    on: label_day(&r.received_on.to_string(), lang),
+                    source_url: r.source_url.clone(),
+                }),
                 response: x.response.map(|a| response_view(a, tz, lang)),
                 paragraphs: x.body.as_deref().map(paragraphs).unwrap_or_default(),
                 created: label(x.created_at, tz, lang),
@@ -198,18 +204,7 @@ pub async fn page(
         slug: c.slug,
         open,
         blocked,
-        clauses: current
-            .into_iter()
-            .filter(|cl| cl.kind != crate::domain::draft::ClauseKind::Text)
-            .filter_map(|cl| {
-                let text = cl.text.pick(lang)?.text;
-                Some(ClauseOption {
-                    title: crate::ssr::consultations::markdown::plain_title(&text, 60),
-                    key: cl.key,
-                    number: cl.number,
-                })
-            })
-            .collect(),
+        clauses: clause_options(current, lang),
         items,
         order,
         clause,
@@ -261,4 +256,21 @@ pub fn response_view(a: Answer, tz: &str, lang: Lang) -> ResponseView {
             .collect(),
         answers: r.members.len(),
     }
+}
+
+/// The clauses a contribution may be about (headings and clauses, not plain text), as
+/// a form offers them.
+pub(crate) fn clause_options(clauses: Vec<StoredClause>, lang: Lang) -> Vec<ClauseOption> {
+    clauses
+        .into_iter()
+        .filter(|cl| cl.kind != crate::domain::draft::ClauseKind::Text)
+        .filter_map(|cl| {
+            let text = cl.text.pick(lang)?.text;
+            Some(ClauseOption {
+                title: crate::ssr::consultations::markdown::plain_title(&text, 60),
+                key: cl.key,
+                number: cl.number,
+            })
+        })
+        .collect()
 }

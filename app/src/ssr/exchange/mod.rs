@@ -798,6 +798,7 @@ async fn write_contributions<'a>(
             body,
             channel: x.channel,
             external_id: Some(x.id.clone()),
+            received: None,
         };
         let id = contributions::insert_in(tx, &new, x.created_at).await?;
         if x.status != ContributionStatus::Published {

@@ -208,6 +208,7 @@ crate::store_tests! {
             body_hash: "2".repeat(64),
             channel: Channel::Online,
             external_id: None,
+            received: None,
         }, t0() + Duration::hours(2)).await.expect("insert");
         assert_ne!(contributions::stamp(db, c.id).await.expect("stamp"), after_import);
     }
@@ -296,6 +297,7 @@ crate::store_tests! {
             body_hash: body.len().to_string(),
             channel: Channel::Online,
             external_id: None,
+            received: None,
         };
         let root = contributions::insert(db, &new("Posted on the portal", None), t0()).await.expect("root");
         let hidden = contributions::insert(db, &new("Something hidden", Some(root)), t0()).await.expect("hidden");

@@ -77,6 +77,7 @@ async fn post(
         body_hash: format!("{:0>64}", body.len()),
         channel: Channel::Online,
         external_id: None,
+        received: None,
     };
     contributions::insert(db, &new, Utc::now())
         .await

@@ -1,6 +1,6 @@
 //! Contributions and their threads.
 
-use app::domain::contribution::{Channel, ContributionStatus, OrgKind, Speaker};
+use app::domain::contribution::{Attribution, Channel, ContributionStatus, OrgKind, Speaker};
 use app::domain::response::Outcome;
 use app::domain::{ClauseKey, ContributionId, ResponseId};
 use app::paths;
@@ -156,6 +156,9 @@ pub struct Contribution {
     /// `online` for posts on this site; the others for what the agency received
     /// elsewhere and entered.
     pub channel: Channel,
+    /// For what the agency received elsewhere and entered: where, when and how its
+    /// author is named; null for posts on this site.
+    pub received: Option<Received>,
     /// `hidden` by a moderator, `withdrawn` by its author: then `body` is null.
     pub status: ContributionStatus,
     /// Plain text, paragraphs separated by a blank line.
@@ -166,6 +169,22 @@ pub struct Contribution {
     /// The agency's response, once it has given one.
     pub response: Option<Response>,
     pub href: String,
+}
+
+/// How a contribution that reached the agency off the portal was received.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Received {
+    /// The workshop it was said at (`GET /api/v1/workshops/{id}`).
+    #[schema(value_type = Option<i64>)]
+    pub workshop_id: Option<app::domain::WorkshopId>,
+    /// The day it was said or received, in the agency's time zone.
+    #[schema(value_type = String, format = Date)]
+    pub received_on: chrono::NaiveDate,
+    /// `named` (its author agreed to be named: `author`), `anonymous` ("a member of
+    /// the public", `author` null) or `group` (a workshop's group feedback).
+    pub attribution: Attribution,
+    /// Where it can be read, for named authors only.
+    pub source_url: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -218,6 +237,12 @@ fn out(slug: &str, x: ContributionRead) -> Contribution {
             Speaker::Individual => None,
         },
         channel: x.channel,
+        received: x.received.map(|r| Received {
+            workshop_id: r.workshop,
+            received_on: r.received_on,
+            attribution: r.attribution,
+            source_url: r.source_url,
+        }),
         status: x.status,
         body: x.body,
         supports: x.supports,

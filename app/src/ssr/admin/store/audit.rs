@@ -57,6 +57,9 @@ pub enum AuditAction {
     WorkshopUpdate,
     #[strum(serialize = "workshop.minutes")]
     WorkshopMinutes,
+    /// A contribution received off the portal, entered on someone's behalf.
+    #[strum(serialize = "contribution.enter")]
+    ContributionEnter,
 }
 
 impl AuditAction {
