@@ -109,13 +109,15 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
             let summary = result.map_err(|e| failed(e.to_string()))?;
             println!(
                 "imported {} consultation(s): {} version(s) written, {} unchanged; \
-                 {} contribution(s) written, {} already there; {} response(s) written",
+                 {} contribution(s) written, {} already there; {} response(s) written; \
+                 {} workshop(s)",
                 summary.consultations,
                 summary.versions_written,
                 summary.versions_unchanged,
                 summary.contributions_written,
                 summary.contributions_unchanged,
-                summary.responses_written
+                summary.responses_written,
+                summary.workshops
             );
             Ok(())
         }

@@ -9,22 +9,24 @@
 pub mod demo;
 #[cfg(test)]
 mod tests;
+mod workshops;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::consultation::is_valid_slug;
 use crate::domain::contribution::{
-    check_body, normalize_body, BodyProblem, Channel, ContributionStatus, OrgKind, ReportCategory,
-    Speaker, MAX_BODY_CHARS,
+    check_body, normalize_body, Attribution, BodyProblem, Channel, ContributionStatus, OrgKind,
+    ReportCategory, Speaker, MAX_BODY_CHARS,
 };
 use crate::domain::draft::{ClauseKey, ClauseKind};
 use crate::domain::response::Outcome;
 use crate::domain::text::is_web_url;
 use crate::domain::{
     AgencyId, ConsultationId, ConsultationStatus, ContributionId, LocalizedText, UserId, VersionId,
+    WorkshopId,
 };
 use crate::ssr::accounts::store as users;
 use crate::ssr::agencies::store::{self as agencies, NewAgency};
@@ -34,7 +36,7 @@ use crate::ssr::consultations::store::{ConsultationRecord, StoredClause};
 use crate::ssr::contributions::read::{self, Audience, ContributionRead};
 use crate::ssr::contributions::service::body_hash;
 use crate::ssr::contributions::store as contributions;
-use crate::ssr::contributions::store::{NewContribution, EXPORTED_ID_PREFIX};
+use crate::ssr::contributions::store::{NewContribution, Receipt, EXPORTED_ID_PREFIX};
 use crate::ssr::db::{Db, StoreError, Tx};
 use crate::ssr::responses::store as responses;
 
@@ -98,6 +100,9 @@ pub struct ConsultationDoc {
     #[serde(default)]
     pub concluded_at: Option<DateTime<Utc>>,
     pub versions: Vec<VersionDoc>,
+    /// Its workshops: what their organisers set, the minutes and the figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workshops: Vec<workshops::WorkshopDoc>,
     /// What people said, on the portal or elsewhere; a reply after what it answers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contributions: Vec<ContributionDoc>,
@@ -135,6 +140,20 @@ pub struct ContributionDoc {
     pub on_behalf_of: Option<OrganisationDoc>,
     #[serde(default)]
     pub channel: Channel,
+    /// The workshop it was said at (an `id` of the consultation's `workshops`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop: Option<String>,
+    /// For what reached the agency off the portal: the day it was said or received (in
+    /// the agency's zone; none: the day of `created_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<NaiveDate>,
+    /// How its author is named (off the portal only; none: `named` with an `author`,
+    /// else `anonymous`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
+    /// Where it can be read (a post on the agency's account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
     pub created_at: DateTime<Utc>,
     #[serde(default = "published")]
     pub status: ContributionStatus,
@@ -292,6 +311,7 @@ pub struct ImportSummary {
     /// Already there from an earlier import (or posted here, for a file exported here).
     pub contributions_unchanged: usize,
     pub responses_written: usize,
+    pub workshops: usize,
 }
 
 /// Imports a document in one transaction: all of it, or nothing.
@@ -399,6 +419,7 @@ fn check(doc: &Document) -> Result<(), ImportError> {
             }
         }
         check_contributions(i, c)?;
+        workshops::check(i, c)?;
         check_responses(i, c)?;
     }
     Ok(())
@@ -595,6 +616,31 @@ fn check_contributions(i: usize, c: &ConsultationDoc) -> Result<(), ImportError>
                 "a hidden contribution names the rule it was hidden under; others have none",
             ));
         }
+        let off_portal = x.workshop.is_some()
+            || x.received_on.is_some()
+            || x.attribution.is_some()
+            || x.source_url.is_some();
+        if off_portal && x.channel == Channel::Online {
+            return Err(field(
+                at("channel"),
+                "workshop, received_on, attribution and source_url are for what reached the agency off the portal",
+            ));
+        }
+        if x.workshop.is_some() && x.channel != Channel::Workshop {
+            return Err(field(at("workshop"), "only with the channel \"workshop\""));
+        }
+        if x.attribution == Some(Attribution::Named) && x.author.is_none() {
+            return Err(field(at("attribution"), "\"named\" needs an author"));
+        }
+        if x.attribution.is_some_and(|a| a != Attribution::Named) && x.author.is_some() {
+            return Err(field(
+                at("author"),
+                "an author is named only with their consent (attribution \"named\")",
+            ));
+        }
+        if x.source_url.as_deref().is_some_and(|u| !is_web_url(u)) {
+            return Err(field(at("source_url"), "an http or https address"));
+        }
     }
     Ok(())
 }
@@ -702,7 +748,10 @@ async fn write(
             .into_iter()
             .map(|v| (v.number, v.id))
             .collect();
-        let stored = write_contributions(tx, id, c, &versions, now, &mut summary).await?;
+        let workshop_ids = workshops::write(tx, id, c, now).await?;
+        summary.workshops += workshop_ids.len();
+        let stored =
+            write_contributions(tx, id, c, &versions, &workshop_ids, now, &mut summary).await?;
         for r in &c.responses {
             // Both checked against the file, whose contributions are all stored by now.
             let members: Vec<ContributionId> = r
@@ -754,6 +803,7 @@ async fn write_contributions<'a>(
     consultation: ConsultationId,
     c: &'a ConsultationDoc,
     versions: &HashMap<u32, VersionId>,
+    workshop_ids: &HashMap<&str, WorkshopId>,
     now: DateTime<Utc>,
     summary: &mut ImportSummary,
 ) -> Result<HashMap<&'a str, ContributionId>, ImportError> {
@@ -798,7 +848,7 @@ async fn write_contributions<'a>(
             body,
             channel: x.channel,
             external_id: Some(x.id.clone()),
-            received: None,
+            received: receipt(x, workshop_ids),
         };
         let id = contributions::insert_in(tx, &new, x.created_at).await?;
         if x.status != ContributionStatus::Published {
@@ -808,6 +858,31 @@ async fn write_contributions<'a>(
         summary.contributions_written += 1;
     }
     Ok(stored)
+}
+
+/// How a contribution of the file reached the agency, when it says so: a file of
+/// before these fields says only its channel, and keeps saying only that.
+fn receipt(x: &ContributionDoc, workshop_ids: &HashMap<&str, WorkshopId>) -> Option<Receipt> {
+    let says = x.workshop.is_some()
+        || x.received_on.is_some()
+        || x.attribution.is_some()
+        || x.source_url.is_some();
+    if !says || x.channel == Channel::Online {
+        return None;
+    }
+    Some(Receipt {
+        workshop: x
+            .workshop
+            .as_deref()
+            .and_then(|w| workshop_ids.get(w).copied()),
+        received_on: x.received_on.unwrap_or_else(|| x.created_at.date_naive()),
+        source_url: x.source_url.clone(),
+        entered_by: None,
+        attribution: x.attribution.unwrap_or(match x.author {
+            Some(_) => Attribution::Named,
+            None => Attribution::Anonymous,
+        }),
+    })
 }
 
 /// Clauses as stored: numbers filled in (counting on from the previous numbered clause)
@@ -865,6 +940,7 @@ pub async fn export(
     };
     let ids: HashMap<ContributionId, String> =
         written.iter().map(|x| (x.id, export_id(x))).collect();
+    let (workshop_docs, workshop_ids) = workshops::export(db, c.id).await?;
     let contributions = written
         .iter()
         .map(|x| ContributionDoc {
@@ -881,6 +957,14 @@ pub async fn export(
                 Speaker::Individual => None,
             },
             channel: x.channel,
+            workshop: x
+                .received
+                .as_ref()
+                .and_then(|r| r.workshop)
+                .and_then(|w| workshop_ids.get(&w).cloned()),
+            received_on: x.received.as_ref().map(|r| r.received_on),
+            attribution: x.received.as_ref().map(|r| r.attribution),
+            source_url: x.received.as_ref().and_then(|r| r.source_url.clone()),
             created_at: x.created_at,
             status: x.status,
             hidden_rule: x.hidden_under,
@@ -988,6 +1072,7 @@ pub async fn export(
             closes_at: c.closes_at,
             concluded_at: c.concluded_at,
             versions,
+            workshops: workshop_docs,
             contributions,
             responses,
         }],
@@ -1003,8 +1088,16 @@ pub fn shift_dates(doc: &mut Document, by: Duration) {
         for v in &mut c.versions {
             v.published_at = v.published_at.map(|d| d + by);
         }
+        for w in &mut c.workshops {
+            w.starts_at += by;
+            w.ends_at += by;
+            w.registration_closes_at += by;
+            w.cancelled_at = w.cancelled_at.map(|d| d + by);
+            w.minutes_published_at = w.minutes_published_at.map(|d| d + by);
+        }
         for x in &mut c.contributions {
             x.created_at += by;
+            x.received_on = x.received_on.map(|d| d + Duration::days(by.num_days()));
         }
         for r in &mut c.responses {
             r.responded_at += by;

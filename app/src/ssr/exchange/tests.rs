@@ -34,6 +34,8 @@ async fn counts(db: &Db) -> Vec<i64> {
         "response_members",
         "response_revisions",
         "response_citations",
+        "workshops",
+        "workshop_reported_figures",
         "users",
     ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
@@ -63,7 +65,7 @@ async fn refused_at(db: &Db, cases: &[(&str, Breaks, &str)]) {
             "{what}: {err}"
         );
     }
-    assert_eq!(counts(db).await, vec![0; 12]);
+    assert_eq!(counts(db).await, vec![0; 14]);
 }
 
 fn demo() -> exchange::Document {
@@ -223,6 +225,49 @@ crate::store_tests! {
         refused_at(db, &cases).await;
     }
 
+    async fn workshops_their_figures_and_what_was_said_there_travel_both_ways(db) {
+        use crate::domain::contribution::Attribution;
+        use crate::ssr::workshops::store::{self as workshops, registrations};
+        exchange::import(db, &demo(), t0()).await.expect("import");
+        let c = consultations::by_slug(db, "e-participation-guideline").await.expect("q").expect("c");
+        let ws = workshops::of_consultation(db, c.id).await.expect("workshops");
+        assert_eq!(ws.len(), 2);
+        let past = ws.iter().find(|w| w.external_id.as_deref() == Some("demo-guideline-ws-agencies")).expect("past");
+        assert!(past.minutes.ar.as_deref().is_some_and(|m| m.contains("## الحضور")));
+        let held = registrations::counts(db, past.id).await.expect("counts");
+        assert_eq!((held.confirmed, held.attended), (198, 168), "the file's figures, summed");
+        let said: Vec<_> = contributions::of_consultation(db, c.id).await.expect("q").into_iter()
+            .filter(|x| x.received.as_ref().and_then(|r| r.workshop) == Some(past.id)).collect();
+        assert_eq!(said.len(), 4);
+        assert_eq!(said.iter().filter(|x| x.received.as_ref().map(|r| r.attribution) == Some(Attribution::Group)).count(), 2);
+
+        // Out and back in: the same workshops, figures not counted twice.
+        let before = counts(db).await;
+        let out = exchange::export(db, "e-participation-guideline", t0()).await.expect("export").expect("c");
+        let doc = &out.consultations[0];
+        assert_eq!(doc.workshops.len(), 2);
+        let exported = doc.workshops.iter().find(|w| w.id == "demo-guideline-ws-agencies").expect("by its id");
+        assert_eq!(exported.figures.iter().map(|f| f.attended).sum::<u32>(), 168);
+        let first = doc.contributions.iter().find(|x| x.id == "demo-guideline-ws-01").expect("ws-01");
+        assert_eq!(first.workshop.as_deref(), Some("demo-guideline-ws-agencies"));
+        assert_eq!(first.attribution, Some(Attribution::Named));
+        let post = doc.contributions.iter().find(|x| x.id == "demo-guideline-sm-01").expect("sm-01");
+        assert_eq!(post.channel, Channel::SocialMedia);
+        assert_eq!(post.received_on.map(|d| d.to_string()).as_deref(), Some("2026-11-22"));
+        exchange::import(db, &out, t0() + Duration::hours(2)).await.expect("again");
+        assert_eq!(counts(db).await, before);
+        assert_eq!(registrations::counts(db, past.id).await.expect("counts").attended, 168);
+
+        // A contribution naming a workshop the file does not have is named, nothing written.
+        let mut json: serde_json::Value = serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
+        let last = json["consultations"][0]["contributions"].as_array().map_or(0, Vec::len) - 1;
+        json["consultations"][0]["contributions"][last]["workshop"] = "nowhere".into();
+        json["consultations"][0]["contributions"][last]["channel"] = "workshop".into();
+        let bad = exchange::parse(&json.to_string()).expect("json");
+        let err = exchange::import(db, &bad, t0()).await.expect_err("refused");
+        assert!(err.to_string().contains(&format!("contributions[{last}].workshop")), "{err}");
+    }
+
     async fn workshop_contributions_arrive_with_their_thread_channel_and_author(db) {
         exchange::import(db, &demo(), t0()).await.expect("import");
         let c = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
@@ -272,7 +317,7 @@ crate::store_tests! {
         json["consultations"][4]["contributions"][0]["channel"] = "pigeon".into();
         let err = exchange::parse(&json.to_string()).expect_err("unknown channel");
         assert!(err.to_string().starts_with("consultations[4].contributions[0].channel"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 12]);
+        assert_eq!(counts(db).await, vec![0; 14]);
     }
 
     async fn contributions_posted_here_go_out_and_come_back_once(db) {
@@ -351,7 +396,7 @@ crate::store_tests! {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(counts(db).await, vec![0; 12]);
+        assert_eq!(counts(db).await, vec![0; 14]);
         // A mistake found only while writing (an unknown agency) undoes what came before.
         let mut json: serde_json::Value =
             serde_json::from_str(crate::ssr::exchange::demo::DEMO_JSON).expect("json");
@@ -359,7 +404,7 @@ crate::store_tests! {
         let doc = exchange::parse(&json.to_string()).expect("well-formed JSON");
         let err = exchange::import(db, &doc, t0()).await.expect_err("rejected");
         assert!(err.to_string().starts_with("consultations[2].agency"), "{err}");
-        assert_eq!(counts(db).await, vec![0; 12]);
+        assert_eq!(counts(db).await, vec![0; 14]);
     }
 
     async fn a_wrong_type_names_its_place(db) {
@@ -369,7 +414,7 @@ crate::store_tests! {
         assert!(message.starts_with("consultations[0].slug"), "{message}");
         let err = exchange::parse("{\"format\": \"shura/1\",\n \"topics\": [}").expect_err("syntax");
         assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err:?}");
-        assert_eq!(counts(db).await, vec![0; 12]);
+        assert_eq!(counts(db).await, vec![0; 14]);
     }
 
     async fn a_website_that_is_not_a_web_address_is_refused(db) {
@@ -379,7 +424,7 @@ crate::store_tests! {
             let err = exchange::import(db, &doc, t0()).await.expect_err("refused");
             assert!(err.to_string().starts_with("agencies[0].website"), "{bad}: {err}");
         }
-        assert_eq!(counts(db).await, vec![0; 12]);
+        assert_eq!(counts(db).await, vec![0; 14]);
     }
 
     async fn a_published_version_never_changes(db) {

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 mod registration_tests;
 pub mod registrations;
 
+use crate::domain::contribution::OrgKind;
 use crate::domain::workshop::{Audience, Phase};
 use crate::domain::{
     AgencyId, ConsultationId, ConsultationStatus, LocalizedText, UserId, WorkshopId,
@@ -31,6 +32,8 @@ pub struct Workshop {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub minutes: LocalizedText,
     pub minutes_published_at: Option<DateTime<Utc>>,
+    /// Its id in the exchange file it was imported from, if it was.
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -101,6 +104,7 @@ struct WorkshopRow {
     minutes_ar: Option<String>,
     minutes_en: Option<String>,
     minutes_published_at: Option<DateTime<Utc>>,
+    external_id: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -143,6 +147,7 @@ impl TryFrom<WorkshopRow> for Workshop {
             cancelled_at: r.cancelled_at,
             minutes: pair(r.minutes_ar, r.minutes_en),
             minutes_published_at: r.minutes_published_at,
+            external_id: r.external_id,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -156,7 +161,7 @@ const SELECT: &str = "SELECT w.id, w.consultation_id, c.slug AS consultation_slu
            w.description_ar, w.description_en, w.agenda_ar, w.agenda_en, w.starts_at,
            w.ends_at, w.venue_ar, w.venue_en, w.map_url, w.online_url, w.capacity,
            w.registration_closes_at, w.audience, w.cancelled_at, w.minutes_ar, w.minutes_en,
-           w.minutes_published_at, w.created_at, w.updated_at
+           w.minutes_published_at, w.external_id, w.created_at, w.updated_at
       FROM workshops w
       JOIN consultations c ON c.id = w.consultation_id
       JOIN agencies a ON a.id = c.agency_id";
@@ -368,4 +373,131 @@ pub async fn set_minutes(
     .await
     .map(drop))?;
     Ok(())
+}
+
+/// A workshop as an exchange file brings it: what its organisers set, and what became
+/// of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedWorkshop {
+    pub external_id: String,
+    pub fields: WorkshopFields,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub minutes: LocalizedText,
+    pub minutes_published_at: Option<DateTime<Utc>>,
+    /// Places held and attendance per kind of organisation (`None`: for themselves).
+    pub figures: Vec<(Option<OrgKind>, i64, i64)>,
+}
+
+/// The workshop of `consultation` an exchange file calls `external_id`, inside `tx`:
+/// one imported with that id, or (`shura-workshop-{id}`, as exports name them) one
+/// scheduled here. The second is `(id, true)`: this portal holds its registrations.
+pub async fn by_external(
+    tx: &mut Tx,
+    consultation: ConsultationId,
+    external_id: &str,
+) -> Result<Option<(WorkshopId, bool)>, StoreError> {
+    let imported: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT id FROM workshops WHERE consultation_id = $1 AND external_id = $2",
+    )
+    .bind(consultation.0)
+    .bind(external_id)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    if let Some(id) = imported {
+        return Ok(Some((WorkshopId(id), false)));
+    }
+    let Some(n) = external_id
+        .strip_prefix(EXPORTED_ID_PREFIX)
+        .and_then(|n| n.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let here: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT id FROM workshops WHERE id = $1 AND consultation_id = $2 AND external_id IS NULL",
+    )
+    .bind(n)
+    .bind(consultation.0)
+    .fetch_optional(&mut *conn)
+    .await)?;
+    Ok(here.map(|id| (WorkshopId(id), true)))
+}
+
+/// An export names a workshop scheduled here `shura-workshop-{id}`.
+pub const EXPORTED_ID_PREFIX: &str = "shura-workshop-";
+
+/// Writes workshop `w` of `consultation` as the file has it (inserting it the first
+/// time), its figures included, inside `tx`; its id.
+pub async fn import(
+    tx: &mut Tx,
+    consultation: ConsultationId,
+    existing: Option<WorkshopId>,
+    w: &ImportedWorkshop,
+    now: DateTime<Utc>,
+) -> Result<WorkshopId, StoreError> {
+    let f = &w.fields;
+    let id = match existing {
+        Some(id) => {
+            update(tx, id, f, now).await?;
+            id
+        }
+        None => {
+            let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+                "INSERT INTO workshops (consultation_id, title_ar, title_en, starts_at, ends_at,
+                     venue_ar, venue_en, online_url, capacity, registration_closes_at, audience,
+                     external_id, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                 RETURNING id",
+            )
+            .bind(consultation.0)
+            .bind(&f.title.ar)
+            .bind(&f.title.en)
+            .bind(f.starts_at)
+            .bind(f.ends_at)
+            .bind(&f.venue.ar)
+            .bind(&f.venue.en)
+            .bind(&f.online_url)
+            .bind(i64::from(f.capacity))
+            .bind(f.registration_closes_at)
+            .bind(f.audience.as_str())
+            .bind(&w.external_id)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await)?;
+            let id = WorkshopId(id);
+            update(tx, id, f, now).await?;
+            id
+        }
+    };
+    on_tx!(tx, conn => async {
+        sqlx::query(
+            "UPDATE workshops SET cancelled_at = $2, minutes_ar = $3, minutes_en = $4,
+                 minutes_published_at = $5 WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(w.cancelled_at)
+        .bind(&w.minutes.ar)
+        .bind(&w.minutes.en)
+        .bind(w.minutes_published_at)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM workshop_reported_figures WHERE workshop_id = $1")
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?;
+        for (kind, registered, attended) in &w.figures {
+            sqlx::query(
+                "INSERT INTO workshop_reported_figures (workshop_id, org_kind, registered, attended)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id.0)
+            .bind(kind.map(OrgKind::as_str))
+            .bind(registered)
+            .bind(attended)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    }
+    .await)?;
+    Ok(id)
 }

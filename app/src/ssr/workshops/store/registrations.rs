@@ -302,7 +302,8 @@ pub async fn list(db: &Db, workshop: WorkshopId) -> Result<Vec<Registration>, St
     rows.into_iter().map(Registration::try_from).collect()
 }
 
-/// How many hold a place, wait, and came.
+/// How many hold a place, wait, and came: the registrations held here, and the figures
+/// an imported workshop brought.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub confirmed: i64,
@@ -312,10 +313,16 @@ pub struct Counts {
 
 pub async fn counts(db: &Db, workshop: WorkshopId) -> Result<Counts, StoreError> {
     let (confirmed, waitlisted, attended): (i64, i64, i64) = with_pool!(db, pool => sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN attended_at IS NOT NULL THEN 1 ELSE 0 END), 0)
-           FROM workshop_registrations WHERE workshop_id = $1",
+        "SELECT CAST(COALESCE(SUM(confirmed), 0) AS BIGINT),
+                CAST(COALESCE(SUM(waitlisted), 0) AS BIGINT),
+                CAST(COALESCE(SUM(attended), 0) AS BIGINT)
+           FROM (SELECT CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END AS confirmed,
+                        CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END AS waitlisted,
+                        CASE WHEN attended_at IS NOT NULL THEN 1 ELSE 0 END AS attended
+                   FROM workshop_registrations WHERE workshop_id = $1
+                 UNION ALL
+                 SELECT registered, 0, attended
+                   FROM workshop_reported_figures WHERE workshop_id = $1) f",
     )
     .bind(workshop.0)
     .fetch_one(pool)
@@ -488,16 +495,20 @@ pub async fn invitation_counts(db: &Db, workshop: WorkshopId) -> Result<(i64, i6
 }
 
 /// Places held and attendance by the kind of organisation people came for (`None`:
-/// for themselves), in one query.
+/// for themselves), in one query, an imported workshop's figures included.
 pub async fn attendance_by_kind(
     db: &Db,
     workshop: WorkshopId,
 ) -> Result<Vec<(Option<OrgKind>, i64, i64)>, StoreError> {
     let rows: Vec<(Option<String>, i64, i64)> = with_pool!(db, pool => sqlx::query_as(
-        "SELECT org_kind, COUNT(*),
-                COALESCE(SUM(CASE WHEN attended_at IS NOT NULL THEN 1 ELSE 0 END), 0)
-           FROM workshop_registrations
-          WHERE workshop_id = $1 AND status = 'confirmed'
+        "SELECT org_kind, CAST(SUM(held) AS BIGINT), CAST(SUM(came) AS BIGINT)
+           FROM (SELECT org_kind, 1 AS held,
+                        CASE WHEN attended_at IS NOT NULL THEN 1 ELSE 0 END AS came
+                   FROM workshop_registrations
+                  WHERE workshop_id = $1 AND status = 'confirmed'
+                 UNION ALL
+                 SELECT org_kind, registered, attended
+                   FROM workshop_reported_figures WHERE workshop_id = $1) f
           GROUP BY org_kind ORDER BY org_kind",
     )
     .bind(workshop.0)
