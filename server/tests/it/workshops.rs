@@ -500,6 +500,11 @@ http_tests! {
         // Another organiser of the agency whom the workshop does not name, and a citizen: refused.
         let other = signed_in_client(&server, "other-org@example.org", &other_secret).await;
         assert_eq!(post_form(&server, &other, &manage, &one).await.status(), StatusCode::FORBIDDEN);
+        // A workshop that names nobody (the demo's, imported) is run by the agency's organisers.
+        let imported = workshops::of_consultation(db, guideline.id).await.expect("q").into_iter()
+            .find(|w| w.external_id.as_deref() == Some("demo-guideline-ws-agencies")).expect("demo workshop");
+        let imported_manage = format!("/en/workshops/{}/manage", imported.id);
+        assert_eq!(other.get(server.url(&imported_manage)).send().await.expect("get").status(), StatusCode::OK);
         assert_eq!(post_sheet(&server, &other, &manage, b"speaker,text\ngroup,x y\n").await.status(), StatusCode::FORBIDDEN);
         let (_, citizen_secret) = person(db, "citizen@example.org", &[], false).await;
         let citizen = signed_in_client(&server, "citizen@example.org", &citizen_secret).await;

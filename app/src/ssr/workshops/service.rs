@@ -71,12 +71,17 @@ pub async fn agency_organisers(
         .collect())
 }
 
-/// Whether `signed` runs workshop `w`: an organiser of its agency whom it names.
+/// Whether `signed` runs workshop `w`: an organiser of its agency whom it names. A
+/// workshop that names nobody (one imported from the agency's records) is run by the
+/// agency's organisers, so that what was said there can still be entered.
 pub async fn runs(state: &AppState, signed: &Signed, w: &Workshop) -> Result<bool, StoreError> {
     if authorise(Some(&signed.actor), Action::RunWorkshops(w.agency_id)).is_err() {
         return Ok(false);
     }
-    workshops::is_organiser(&state.db, w.id, signed.user.id).await
+    Ok(
+        workshops::is_organiser(&state.db, w.id, signed.user.id).await?
+            || workshops::organisers(&state.db, w.id).await?.is_empty(),
+    )
 }
 
 /// Schedules a workshop of consultation `slug`; its id.
@@ -121,7 +126,7 @@ pub async fn update(
         .await?
         .ok_or(WorkshopError::NotFound)?;
     authorise(Some(&signed.actor), Action::RunWorkshops(w.agency_id))?;
-    if !workshops::is_organiser(&state.db, id, signed.user.id).await? {
+    if !runs(state, signed, &w).await? {
         return Err(Denied::Forbidden.into());
     }
     let now = state.clock.now();
@@ -354,7 +359,7 @@ pub async fn publish_minutes(
         .await?
         .ok_or(WorkshopError::NotFound)?;
     authorise(Some(&signed.actor), Action::RunWorkshops(w.agency_id))?;
-    if !workshops::is_organiser(&state.db, id, signed.user.id).await? {
+    if !runs(state, signed, &w).await? {
         return Err(Denied::Forbidden.into());
     }
     let now = state.clock.now();
