@@ -213,3 +213,119 @@ test('without JavaScript an organiser schedules a workshop and checks people in'
   await expect(page.locator('tr', { hasText: 'وزارة الاتصالات' })).toContainText('مديرة التحول الرقمي');
   await context.close();
 });
+
+/** The demo's past agency workshop, imported: it names no organiser, so the agency's run it. */
+async function pastWorkshop(page: Page): Promise<string> {
+  await page.goto('/en/workshops');
+  const link = page.locator('a', { hasText: 'Workshop for government agency representatives on the draft guideline' }).first();
+  return new URL((await link.getAttribute('href'))!, page.url()).pathname.replace(/^\/en/, '');
+}
+
+/** A feedback sheet of five rows; `speaker` is the fourth row's (line 4's) speaker. */
+function sheet(marker: string, speaker: string): Buffer {
+  const rows = [
+    'clause,speaker,name,consent,organisation,organisation_kind,text',
+    `1,person,سارة القحطاني,yes,,,نقترح تعريفًا أوضح للمشاركة الإلكترونية يشمل الورش ${marker}`,
+    `3,organisation,,no,جمعية المكفوفين,ngo,يجب أن تكون المسودات متاحة لقارئات الشاشة ${marker}`,
+    `,${speaker},,,,,The group asks for a reminder three days before a consultation closes ${marker}`,
+    `4,person,,no,,,"أقترح مهلة أطول للرد على المساهمات ${marker}\nمع نشر سبب التأخير"`,
+    `,group,,,,,توافقت المجموعة على نشر محاضر الورش خلال أسبوع ${marker}`,
+  ];
+  // With a byte order mark, as spreadsheets save "CSV UTF-8".
+  return Buffer.from('\uFEFF' + rows.join('\r\n') + '\r\n', 'utf8');
+}
+
+test('the organiser imports a feedback sheet: a bad row stops it, fixed it goes in, searchable and counted', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  expect(secret, 'the first journey ran').not.toBe('');
+  await signIn(page, await nextCode(page));
+  const path = await pastWorkshop(page);
+  await page.goto(`/en${path}/manage`);
+  await waitForHydration(page);
+  const entered = Number((await page.locator('[data-figure=contributions]').textContent())!.match(/\d+/)![0]);
+  const marker = 'wkq' + Date.now().toString(36);
+
+  // One row wrong: nothing imported, that row named by its line and column.
+  await page.locator('#field-sheet').setInputFiles({ name: 'ملاحظات الورشة.csv', mimeType: 'text/csv', buffer: sheet(marker, 'somebody') });
+  await page.locator('form:has(input[name=intent][value=sheet]) button[type=submit]').click();
+  await expect(page.locator('.form-summary')).toContainText('Nothing was imported');
+  await expect(page.locator('.form-summary li')).toHaveCount(1);
+  await expect(page.locator('.form-summary li[data-line="4"][data-column="speaker"]')).toContainText('Line 4');
+  await screenshot(page, testInfo, 'workshop-sheet-rejected-en');
+  await expect(page.locator('[data-figure=contributions]')).toContainText(String(entered));
+
+  // Corrected: all five go in.
+  await page.locator('#field-sheet').setInputFiles({ name: 'ملاحظات الورشة.csv', mimeType: 'text/csv', buffer: sheet(marker, 'group') });
+  await page.locator('form:has(input[name=intent][value=sheet]) button[type=submit]').click();
+  await expect(page.locator('.notice--ok')).toContainText('feedback sheet was imported');
+  await expect(page.locator('[data-figure=contributions]')).toContainText(String(entered + 5));
+
+  // The minutes, corrected and published again.
+  await page.locator('#field-minutes_en').fill('## Attendance\nRepresentatives of 153 agencies attended.\n\n## Next steps\nThe feedback sheet is on the portal; every row will be answered.');
+  await page.locator('form:has(input[name=intent][value=minutes]) button[type=submit]').click();
+  await expect(page.locator('.notice--ok')).toContainText('minutes are published');
+  await page.goto(`/en${path}`);
+  await expect(page.locator('.workshop__minutes')).toContainText('every row will be answered');
+
+  // In search, with the workshop as their channel.
+  const search = `/en/search?q=reminder+${marker}&channel=workshop`;
+  await page.goto(search);
+  for (let i = 0; i < 20 && (await page.locator('.search-hit').count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.goto(search);
+  }
+  await expect(page.locator('.search-hit')).toHaveCount(1);
+  await screenshot(page, testInfo, 'workshop-sheet-search-en');
+  // On the consultation page, said who said it as agreed, linked to the workshop.
+  await page.locator('.search-hit__snippet a').first().click();
+  const item = page.locator('li.contribution', { hasText: `reminder three days before a consultation closes ${marker}` });
+  await expect(item.locator('.contribution__channel')).toHaveAttribute('data-channel', 'workshop');
+  await expect(item).toContainText('Group feedback');
+  await expect(item.locator(`.contribution__channel a[href="/en${path}"]`)).toHaveCount(1);
+  // Counted on the impact page, with each channel's share.
+  for (const lang of ['en', 'ar'] as const) {
+    await page.goto(`/${lang}${GUIDELINE}/impact`);
+    await expect(page.locator('.channel-shares tr[data-channel=workshop]')).toBeVisible();
+    await screenshot(page, testInfo, `impact-channels-${lang}`);
+  }
+});
+
+test('without JavaScript, in Arabic, the organiser enters one contribution and a sheet with mistakes is named', async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  expect(secret, 'the first journey ran').not.toBe('');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, await nextCode(page));
+  const path = await pastWorkshop(page);
+  await page.goto(`/ar${path}/manage`);
+  const marker = 'wkn' + Date.now().toString(36);
+
+  // A name without consent: refused, saying why, and what was typed comes back.
+  await page.locator('#field-clause').selectOption({ index: 2 });
+  await page.locator('input[name=speaker][value=person]').check();
+  await page.locator('#field-name').fill('عبدالله الحربي');
+  await page.locator('#field-text').fill(`نقترح أن تُرسل البوابة ملخص الردود بالبريد ${marker}`);
+  await page.locator('form:has(input[name=intent][value=contribution]) button[type=submit]').click();
+  await expect(page.locator('#field-name-error')).toContainText('بموافقة');
+  await expect(page.locator('#field-text')).toHaveValue(`نقترح أن تُرسل البوابة ملخص الردود بالبريد ${marker}`);
+  await page.locator('input[name=consent]').check();
+  await page.locator('form:has(input[name=intent][value=contribution]) button[type=submit]').click();
+  await expect(page.locator('.notice--ok')).toContainText('أُدخلت المساهمة');
+
+  // A sheet saved in another encoding, then one with two bad rows: every mistake named.
+  await page.locator('#field-sheet').setInputFiles({ name: 'sheet.csv', mimeType: 'text/csv', buffer: Buffer.from('speaker,text\nperson,caf\xe9\n', 'latin1') });
+  await page.locator('form:has(input[name=intent][value=sheet]) button[type=submit]').click();
+  await expect(page.locator('.form-summary')).toContainText('UTF-8');
+  const bad = Buffer.from(`البند,المتحدث,الاسم,الموافقة,النص\n٩٩,فرد,,,رأي ${marker}\n,مجموعة,سعاد,,رأي آخر ${marker}\n`, 'utf8');
+  await page.locator('#field-sheet').setInputFiles({ name: 'sheet.csv', mimeType: 'text/csv', buffer: bad });
+  await page.locator('form:has(input[name=intent][value=sheet]) button[type=submit]').click();
+  await expect(page.locator('.form-summary')).toContainText('لم يُستورد شيء');
+  await expect(page.locator('.form-summary li[data-line="2"][data-column="clause"]')).toBeVisible();
+  await expect(page.locator('.form-summary li[data-line="3"][data-column="name"]')).toBeVisible();
+  await screenshot(page, testInfo, 'workshop-sheet-rejected-ar');
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'the organisers\' page fits a phone').toBeLessThanOrEqual(0);
+  await screenshot(page, testInfo, 'workshop-sheet-rejected-ar-360');
+  await context.close();
+});

@@ -212,7 +212,6 @@ pub async fn response_detail(
 pub(crate) mod ssr {
     use super::*;
     use crate::domain::authz::Action;
-    use crate::domain::draft::ClauseKind;
     use crate::domain::search::{HitKind, SearchQuery, Sort};
     use crate::domain::Page;
     use crate::responses::form::{Age, ClauseFilter, QUEUE_PER_PAGE};
@@ -337,19 +336,10 @@ pub(crate) mod ssr {
             .collect();
         let versions = consultations::versions(&state.db, c.id).await?;
         let clauses = match consultations::latest_published(&versions) {
-            Some(v) => consultations::clauses(&state.db, v.id)
-                .await?
-                .into_iter()
-                .filter(|cl| cl.kind != ClauseKind::Text)
-                .filter_map(|cl| {
-                    let text = cl.text.pick(lang)?.text;
-                    Some(ClauseOption {
-                        title: crate::ssr::consultations::markdown::plain_title(&text, 60),
-                        key: cl.key,
-                        number: cl.number,
-                    })
-                })
-                .collect(),
+            Some(v) => crate::ssr::contributions::threads::clause_options(
+                consultations::clauses(&state.db, v.id).await?,
+                lang,
+            ),
             None => Vec::new(),
         };
         let pages = Page::<()> {

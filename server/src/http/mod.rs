@@ -323,9 +323,26 @@ fn security_headers() -> tower::layer::util::Stack<
     )
 }
 
+/// A cell of a CSV file as a person typed it: one that a spreadsheet would read as a
+/// formula (`=`, `+`, `-`, `@`, tab, return) is kept as text.
+pub(crate) fn spreadsheet_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_stays_text() {
+        assert_eq!(spreadsheet_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_cell("جمعية المكفوفين"), "جمعية المكفوفين");
+        assert_eq!(spreadsheet_cell(""), "");
+    }
 
     #[test]
     fn unsubscribe_tokens_are_cut_from_logged_paths() {

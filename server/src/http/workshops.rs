@@ -26,6 +26,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::form::{internal, see_other, IntoFeedback, SignedSubmission, Submission};
+use super::spreadsheet_cell;
 
 impl IntoFeedback for RegistrationError {
     fn into_feedback(self) -> FormFeedback {
@@ -109,6 +110,22 @@ fn calendar_file(body: String, name: &str) -> Response {
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}.ics\""),
             ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A CSV file for the organisers to download (never kept by a cache: it is theirs).
+fn csv_file(body: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         body,
     )
@@ -390,15 +407,6 @@ async fn post_organiser(
     sub.respond(&state, result, done).await
 }
 
-/// A spreadsheet cell as typed by a person: one that a spreadsheet would read as a
-/// formula (`=`, `+`, `-`, `@`, tab, return) is kept as text.
-fn cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
-}
-
 /// `GET /{lang}/workshops/{id}/participants.csv`: who holds a place, their
 /// organisation and whether they came — nothing more (no addresses) — for its
 /// organisers only.
@@ -432,23 +440,16 @@ async fn participants_csv(
                 .map(|(name, _)| name.as_str())
                 .unwrap_or_default();
             let attended = if r.attended_at.is_some() { "yes" } else { "no" };
-            out.write_record([cell(&r.name), cell(org), attended.to_owned()])?;
+            out.write_record([
+                spreadsheet_cell(&r.name),
+                spreadsheet_cell(org),
+                attended.to_owned(),
+            ])?;
         }
         Ok(out.into_inner()?)
     })();
     match written {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"workshop-{id}-participants.csv\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok(body) => csv_file(body, &format!("workshop-{id}-participants")),
         Err(err) => failed(err),
     }
 }
@@ -486,17 +487,7 @@ async fn feedback_sheet(
         Ok(out.into_inner()?)
     })();
     match written {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"workshop-{id}-feedback.csv\""),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
+        Ok(body) => csv_file(body, &format!("workshop-{id}-feedback")),
         Err(err) => failed(err),
     }
 }

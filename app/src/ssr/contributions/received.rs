@@ -282,6 +282,38 @@ pub(crate) async fn store_in(
     Ok(ids)
 }
 
+/// Stores one checked entry in its own transaction; `None` when the same text was
+/// entered before through the same channel (at the same workshop).
+pub(crate) async fn store_one(
+    state: &AppState,
+    c: &Consultation,
+    origin: &Origin,
+    checked: &Checked,
+    signed: &Signed,
+    ip: Option<&str>,
+) -> Result<Option<ContributionId>, StoreError> {
+    if entered_before(state, c, origin)
+        .await?
+        .contains(&checked.body_hash)
+    {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let ids = store_in(
+        &mut tx,
+        c,
+        origin,
+        std::slice::from_ref(checked),
+        signed,
+        ip,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids.first().copied())
+}
+
 /// What a staff member types to record one contribution that reached the agency
 /// through its social media accounts, by email or by letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -378,28 +410,12 @@ pub async fn record(
         source_url,
         at: start_of(received_on, &c.agency_time_zone).min(now),
     };
-    if entered_before(state, &c, &origin)
-        .await?
-        .contains(&checked.body_hash)
-    {
+    let Some(id) = store_one(state, &c, &origin, &checked, signed, ip.as_deref()).await? else {
         return Err(ReceivedError::Invalid(FieldErrors::one(
             field::TEXT,
             FormMessage::AlreadyEntered,
         )));
-    }
-    let mut tx = state.db.begin().await?;
-    let ids = store_in(
-        &mut tx,
-        &c,
-        &origin,
-        std::slice::from_ref(&checked),
-        signed,
-        ip.as_deref(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    let id = ids.first().copied().ok_or(ReceivedError::NotFound)?;
+    };
     tracing::info!(contribution = %id, consultation = %c.slug, channel = channel.as_str(),
         "received contribution entered");
     Ok(id)

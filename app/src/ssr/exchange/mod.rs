@@ -534,21 +534,22 @@ fn check_responses(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
 const MAX_ID_CHARS: usize = 100;
 const MAX_NAME_CHARS: usize = 200;
 
+/// An id a file gives a contribution or a workshop, checked: `Err` names the rule.
+fn external_id(id: &str) -> Result<(), &'static str> {
+    let ok = !id.is_empty()
+        && id.chars().count() <= MAX_ID_CHARS
+        && id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
+    ok.then_some(())
+        .ok_or("1–100 ASCII letters, digits, '-', '_', '.' or ':'")
+}
+
 fn check_contributions(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
     let mut ids = HashSet::new();
     for (k, x) in c.contributions.iter().enumerate() {
         let at = |f: &str| format!("consultations[{i}].contributions[{k}].{f}");
-        let id_ok = !x.id.is_empty()
-            && x.id.chars().count() <= MAX_ID_CHARS
-            && x.id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
-        if !id_ok {
-            return Err(field(
-                at("id"),
-                "1–100 ASCII letters, digits, '-', '_', '.' or ':'",
-            ));
-        }
+        external_id(&x.id).map_err(|rule| field(at("id"), rule))?;
         if let Some(parent) = &x.in_reply_to {
             if !ids.contains(parent.as_str()) {
                 return Err(field(

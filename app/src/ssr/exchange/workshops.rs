@@ -64,24 +64,12 @@ pub struct FiguresDoc {
     pub attended: u32,
 }
 
-const MAX_ID_CHARS: usize = 100;
-
 /// Checks the workshops of consultation `i` of the file.
 pub(super) fn check(i: usize, c: &ConsultationDoc) -> Result<(), ImportError> {
     let mut ids = HashSet::new();
     for (k, w) in c.workshops.iter().enumerate() {
         let at = |f: &str| format!("consultations[{i}].workshops[{k}].{f}");
-        let id_ok = !w.id.is_empty()
-            && w.id.chars().count() <= MAX_ID_CHARS
-            && w.id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':'));
-        if !id_ok {
-            return Err(field(
-                at("id"),
-                "1–100 ASCII letters, digits, '-', '_', '.' or ':'",
-            ));
-        }
+        super::external_id(&w.id).map_err(|rule| field(at("id"), rule))?;
         if !ids.insert(w.id.as_str()) {
             return Err(field(at("id"), "appears twice in this consultation"));
         }

@@ -96,29 +96,14 @@ pub async fn record(
     let (w, c, version, clauses) = running(state, signed, id).await?;
     let checked = received::check(entry, &clauses, true).map_err(FeedbackError::Invalid)?;
     let origin = origin(&w, version);
-    if received::entered_before(state, &c, &origin)
+    received::store_one(state, &c, &origin, &checked, signed, ip.as_deref())
         .await?
-        .contains(&checked.body_hash)
-    {
-        return Err(FeedbackError::Invalid(FieldErrors::one(
-            crate::contributions::form::received::TEXT,
-            FormMessage::AlreadyEntered,
-        )));
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let ids = received::store_in(
-        &mut tx,
-        &c,
-        &origin,
-        std::slice::from_ref(&checked),
-        signed,
-        ip.as_deref(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    ids.first().copied().ok_or(FeedbackError::NotFound)
+        .ok_or_else(|| {
+            FeedbackError::Invalid(FieldErrors::one(
+                crate::contributions::form::received::TEXT,
+                FormMessage::AlreadyEntered,
+            ))
+        })
 }
 
 /// Enters every row of feedback sheet `bytes` for workshop `id`, or none; how many.

@@ -208,12 +208,9 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(RegistrationError::Invalid(errors));
     }
-    let org = (!org_name.is_empty()).then(|| (org_name.clone(), OrgKind::Agency));
-    let org = match w.fields.audience {
-        Audience::AgencyRepresentatives => org,
-        // Others may name where they come from; it is not taken to be an agency.
-        _ => None,
-    };
+    // Only agency representatives are asked for their organisation: an agency.
+    let org = (w.fields.audience == Audience::AgencyRepresentatives)
+        .then(|| (org_name.clone(), OrgKind::Agency));
     let mut tx = state.db.begin().await?;
     let invitation = match w.fields.audience {
         Audience::Invitation => {

@@ -165,6 +165,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<(u32, Entry)>, Rejected> {
         });
     }
     let mut entries = Vec::new();
+    let (mut lines, mut counted_to) = (0, 0);
     for record in records {
         let record = record.map_err(|_| Rejected::file(FormMessage::SheetUnreadable))?;
         if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -173,9 +174,26 @@ pub fn read(bytes: &[u8]) -> Result<Vec<(u32, Entry)>, Rejected> {
         if entries.len() >= MAX_SHEET_ROWS {
             return Err(Rejected::file(FormMessage::SheetTooManyRows));
         }
-        let line = record
+        // The line the row starts on, counted from the bytes: whatever the line endings
+        // (spreadsheets write CR LF) and however many lines a quoted text takes.
+        let mut start = record
             .position()
-            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+            .map_or(counted_to, |p| {
+                usize::try_from(p.byte()).unwrap_or(usize::MAX)
+            })
+            .min(text.len());
+        // After a CR LF the reader stands on its LF: the row starts past the line ends.
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > counted_to {
+            lines += text.as_bytes()[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted_to = start;
+        }
+        let line = u32::try_from(lines + 1).unwrap_or(u32::MAX);
         let mut entry = Entry::default();
         let mut problem = |column: &str, message| {
             problems.push(RowProblem {
@@ -242,6 +260,10 @@ mod tests {
         assert_eq!(rows[0].1.text, "سطر أول\nسطر ثانٍ");
         // The quoted text took two lines: the next row starts on line 4.
         assert_eq!(rows[1].0, 4);
+        // The same with the CR LF line ends spreadsheets write.
+        let crlf = read(sheet.replace('\n', "\r\n").as_bytes()).expect("read");
+        assert_eq!(crlf.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(crlf[0].1.text, "سطر أول\r\nسطر ثانٍ");
         assert_eq!(rows[1].1.voice, Some(Voice::Group));
     }
 

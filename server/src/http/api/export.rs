@@ -86,7 +86,8 @@ pub(super) async fn contributions_csv(
             r.clause_key.map(|k| k.to_string()).unwrap_or_default(),
             r.channel,
             speaker,
-            r.org_name.unwrap_or_default(),
+            // Typed by people: a spreadsheet must not read it as a formula.
+            super::super::spreadsheet_cell(&r.org_name.unwrap_or_default()),
             r.created_at.to_rfc3339(),
             r.status,
             r.outcome.unwrap_or_default(),
