@@ -37,6 +37,9 @@ SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب 
 # And one who runs workshops (tests/workshops.spec.ts).
 SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
   "$bin" create-admin --email workshops-admin@shura.test --name "Lama Al-Saud"
+# And one who records what reached the agency by post or social media (tests/received.spec.ts).
+SHURA_ADMIN_PASSWORD="${SHURA_E2E_ADMIN_PASSWORD:-قلعة مصمك في قلب الرياض}" \
+  "$bin" create-admin --email channels-admin@shura.test --name "Huda Al-Ghamdi"
 "$bin" serve &
 server_pid=$!
 trap 'kill "$server_pid" "$smtp_pid" 2>/dev/null || true; rm -rf "$data"' EXIT

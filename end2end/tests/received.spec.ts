@@ -1,0 +1,119 @@
+import { test, expect, Page } from './guard';
+import { ADMIN_PASSWORD, screenshot, screenshotOf, totpCode } from './helpers';
+
+// Created by serve-test.sh for these journeys only.
+const STAFF = 'channels-admin@shura.test';
+const AGENCY = 'digital-government-authority';
+const GUIDELINE = '/consultations/e-participation-guideline';
+
+test.describe.configure({ mode: 'serial' });
+
+let secret = '';
+let lastCodeAt = 0;
+
+/** A code for a later time step than any used before, waiting for one if need be. */
+async function nextCode(page: Page): Promise<string> {
+  const at = Math.max(Date.now() + 30_000, lastCodeAt + 30_000);
+  const early = at - (Date.now() + 30_000);
+  if (early > 0) await page.waitForTimeout(early + 500);
+  lastCodeAt = at;
+  return totpCode(secret, at);
+}
+
+async function signIn(page: Page, code?: string) {
+  await page.goto('/en/sign-in');
+  await page.locator('#field-email').fill(STAFF);
+  await page.locator('#field-password').fill(ADMIN_PASSWORD);
+  await page.locator('form.form button[type=submit]').click();
+  if (code) {
+    await page.locator('#field-code').fill(code);
+    await page.locator('form.form button[type=submit]').click();
+  }
+  await expect(page).toHaveURL(/\/en\/account$/);
+}
+
+/** `YYYY-MM-DD`, `days` from today. */
+function day(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('mandated staff record a post from the agency\'s social media account, its author kept anonymous', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  // Two-factor, then the agency's staff role with its recorded mandate (an agency admin
+  // holds none: only a mandate speaks for the agency); sign in again.
+  await signIn(page);
+  await page.goto('/en/account/two-factor');
+  secret = (await page.locator('code.secret').textContent())!.trim();
+  await page.locator('#field-code').fill(totpCode(secret));
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
+  await page.goto('/en/admin');
+  const appoint = page.locator('form:has(input[name=intent][value=appoint])');
+  await appoint.locator('#field-email').fill(STAFF);
+  await appoint.locator('#field-role').selectOption('agency_staff');
+  await appoint.locator('#field-agency').selectOption(AGENCY);
+  await appoint.locator('#field-decision_ref').fill('DGA-2026-311');
+  await appoint.locator('#field-decided_on').fill('2026-03-01');
+  await appoint.locator('#field-scope').fill('Recording contributions received by the agency');
+  await appoint.locator('button[type=submit]').click();
+  lastCodeAt = Date.now();
+  await signIn(page, await nextCode(page));
+
+  // From the response queue to the form.
+  await page.goto(`/en${GUIDELINE}/responses`);
+  await page.locator('.responses__record a').click();
+  await expect(page).toHaveURL(new RegExp(`/en${GUIDELINE}/record$`));
+  await page.locator('input[name=channel][value=social_media]').check();
+  await page.locator('#field-received_on').fill(day(-1));
+  await page.locator('#field-source_url').fill('https://social.example.org/@dga/posts/2044');
+  await page.locator('#field-clause').selectOption({ index: 3 });
+  await page.locator('#field-text').fill('Replies on the agency\'s account should say which clause of the draft they are about.');
+  await page.locator('.received button[type=submit]').click();
+  await expect(page.locator('.notice--ok')).toContainText('Recorded');
+  for (const lang of ['en', 'ar'] as const) {
+    await page.goto(`/${lang}${GUIDELINE}/record`);
+    await screenshot(page, testInfo, `record-${lang}`);
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `the form fits a phone in ${lang}`).toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, `record-${lang}-360`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+
+  // The public reads it from a member of the public, without the link to the post.
+  await page.goto(`/en${GUIDELINE}?sort=newest`);
+  const item = page.locator('li.contribution', { hasText: 'which clause of the draft they are about' });
+  await expect(item).toContainText('A member of the public');
+  await expect(item.locator('.contribution__channel')).toHaveAttribute('data-channel', 'social_media');
+  await expect(item.locator('a[href*="social.example.org"]')).toHaveCount(0);
+  await screenshotOf(item, testInfo, 'record-shown-en');
+});
+
+test('without JavaScript, in Arabic, a letter received tomorrow is refused and then recorded with its writer named', async ({ browser }) => {
+  test.setTimeout(120_000);
+  expect(secret, 'the first journey ran').not.toBe('');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, await nextCode(page));
+  await page.goto(`/ar${GUIDELINE}/record`);
+  await page.locator('input[name=channel][value=letter]').check();
+  await page.locator('#field-received_on').fill(day(2));
+  await page.locator('input[name=speaker][value=organisation]').check();
+  await page.locator('#field-name').fill('د. هند العتيبي');
+  await page.locator('input[name=consent]').check();
+  await page.locator('#field-organisation').fill('جامعة الملك سعود');
+  await page.locator('#field-organisation_kind').selectOption('academic');
+  await page.locator('#field-text').fill('نقترح أن تُستشار الجامعات في البنود المتعلقة ببيانات البحث العلمي.');
+  await page.locator('.received button[type=submit]').click();
+  await expect(page.locator('#field-received_on-error')).toBeVisible();
+  await expect(page.locator('#field-text')).toHaveValue('نقترح أن تُستشار الجامعات في البنود المتعلقة ببيانات البحث العلمي.');
+  await page.locator('#field-received_on').fill(day(-3));
+  await page.locator('.received button[type=submit]').click();
+  await expect(page.locator('.notice--ok')).toContainText('سُجّلت');
+  await page.locator('.notice--ok a').click();
+  const item = page.locator('li.contribution', { hasText: 'ببيانات البحث العلمي' });
+  await expect(item).toContainText('د. هند العتيبي');
+  await expect(item).toContainText('جامعة الملك سعود');
+  await expect(item.locator('.contribution__channel')).toHaveAttribute('data-channel', 'letter');
+  await context.close();
+});
