@@ -108,3 +108,59 @@ export async function citizen(browser: Browser, name: string, js: boolean): Prom
   await expect(page).toHaveURL(/\/en\/account$/);
   return Object.assign(page, { citizenEmail: email });
 }
+
+/** A staff member of the test portal (created by serve-test.sh with `ADMIN_PASSWORD`):
+ * signs in with a password and, once two-factor is on, a code for a later time step
+ * each time (a code is good once). */
+export class Staff {
+  secret = '';
+  private lastCodeAt = 0;
+
+  constructor(readonly email: string) {}
+
+  /** A code for a later time step than any used before, waiting for one if need be. */
+  async nextCode(page: Page): Promise<string> {
+    const at = Math.max(Date.now() + 30_000, this.lastCodeAt + 30_000);
+    const early = at - (Date.now() + 30_000);
+    if (early > 0) await page.waitForTimeout(early + 500);
+    this.lastCodeAt = at;
+    return totpCode(this.secret, at);
+  }
+
+  /** Signs in: with a code once two-factor is on. */
+  async signIn(page: Page) {
+    await page.goto('/en/sign-in');
+    await page.locator('#field-email').fill(this.email);
+    await page.locator('#field-password').fill(ADMIN_PASSWORD);
+    await page.locator('form.form button[type=submit]').click();
+    if (this.secret) {
+      await page.locator('#field-code').fill(await this.nextCode(page));
+      await page.locator('form.form button[type=submit]').click();
+    }
+    await expect(page).toHaveURL(/\/en\/account$/);
+  }
+
+  /** Turns two-factor on, takes `role` for `agency` (with a mandate when given) on the
+   * administration page, and signs in again with it. */
+  async appoint(page: Page, role: string, agency: string, mandate?: { ref: string; on: string; scope: string }) {
+    await this.signIn(page);
+    await page.goto('/en/account/two-factor');
+    this.secret = (await page.locator('code.secret').textContent())!.trim();
+    await page.locator('#field-code').fill(totpCode(this.secret));
+    await page.locator('form.form button[type=submit]').click();
+    await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
+    this.lastCodeAt = Date.now();
+    await page.goto('/en/admin');
+    const form = page.locator('form:has(input[name=intent][value=appoint])');
+    await form.locator('#field-email').fill(this.email);
+    await form.locator('#field-role').selectOption(role);
+    await form.locator('#field-agency').selectOption(agency);
+    if (mandate) {
+      await form.locator('#field-decision_ref').fill(mandate.ref);
+      await form.locator('#field-decided_on').fill(mandate.on);
+      await form.locator('#field-scope').fill(mandate.scope);
+    }
+    await form.locator('button[type=submit]').click();
+    await this.signIn(page);
+  }
+}

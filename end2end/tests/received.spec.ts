@@ -1,5 +1,5 @@
-import { test, expect, Page } from './guard';
-import { ADMIN_PASSWORD, screenshot, screenshotOf, totpCode } from './helpers';
+import { test, expect } from './guard';
+import { Staff, screenshot, screenshotOf } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
 const STAFF = 'channels-admin@shura.test';
@@ -8,29 +8,7 @@ const GUIDELINE = '/consultations/e-participation-guideline';
 
 test.describe.configure({ mode: 'serial' });
 
-let secret = '';
-let lastCodeAt = 0;
-
-/** A code for a later time step than any used before, waiting for one if need be. */
-async function nextCode(page: Page): Promise<string> {
-  const at = Math.max(Date.now() + 30_000, lastCodeAt + 30_000);
-  const early = at - (Date.now() + 30_000);
-  if (early > 0) await page.waitForTimeout(early + 500);
-  lastCodeAt = at;
-  return totpCode(secret, at);
-}
-
-async function signIn(page: Page, code?: string) {
-  await page.goto('/en/sign-in');
-  await page.locator('#field-email').fill(STAFF);
-  await page.locator('#field-password').fill(ADMIN_PASSWORD);
-  await page.locator('form.form button[type=submit]').click();
-  if (code) {
-    await page.locator('#field-code').fill(code);
-    await page.locator('form.form button[type=submit]').click();
-  }
-  await expect(page).toHaveURL(/\/en\/account$/);
-}
+const staff = new Staff(STAFF);
 
 /** `YYYY-MM-DD`, `days` from today. */
 function day(days: number): string {
@@ -39,25 +17,11 @@ function day(days: number): string {
 
 test('mandated staff record a post from the agency\'s social media account, its author kept anonymous', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  // Two-factor, then the agency's staff role with its recorded mandate (an agency admin
-  // holds none: only a mandate speaks for the agency); sign in again.
-  await signIn(page);
-  await page.goto('/en/account/two-factor');
-  secret = (await page.locator('code.secret').textContent())!.trim();
-  await page.locator('#field-code').fill(totpCode(secret));
-  await page.locator('form.form button[type=submit]').click();
-  await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
-  await page.goto('/en/admin');
-  const appoint = page.locator('form:has(input[name=intent][value=appoint])');
-  await appoint.locator('#field-email').fill(STAFF);
-  await appoint.locator('#field-role').selectOption('agency_staff');
-  await appoint.locator('#field-agency').selectOption(AGENCY);
-  await appoint.locator('#field-decision_ref').fill('DGA-2026-311');
-  await appoint.locator('#field-decided_on').fill('2026-03-01');
-  await appoint.locator('#field-scope').fill('Recording contributions received by the agency');
-  await appoint.locator('button[type=submit]').click();
-  lastCodeAt = Date.now();
-  await signIn(page, await nextCode(page));
+  // The agency's staff role with its recorded mandate (an agency admin holds none:
+  // only a mandate speaks for the agency).
+  await staff.appoint(page, 'agency_staff', AGENCY, {
+    ref: 'DGA-2026-311', on: '2026-03-01', scope: 'Recording contributions received by the agency',
+  });
 
   // From the response queue to the form.
   await page.goto(`/en${GUIDELINE}/responses`);
@@ -91,10 +55,10 @@ test('mandated staff record a post from the agency\'s social media account, its 
 
 test('without JavaScript, in Arabic, a letter received tomorrow is refused and then recorded with its writer named', async ({ browser }) => {
   test.setTimeout(120_000);
-  expect(secret, 'the first journey ran').not.toBe('');
+  expect(staff.secret, 'the first journey ran').not.toBe('');
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, await nextCode(page));
+  await staff.signIn(page);
   await page.goto(`/ar${GUIDELINE}/record`);
   await page.locator('input[name=channel][value=letter]').check();
   await page.locator('#field-received_on').fill(day(2));

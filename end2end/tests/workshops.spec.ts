@@ -1,5 +1,5 @@
 import { test, expect, Page } from './guard';
-import { ADMIN_PASSWORD, citizen, screenshot, totpCode, waitForHydration, waitForMailAbout } from './helpers';
+import { Staff, citizen, screenshot, waitForHydration, waitForMailAbout } from './helpers';
 
 // Created by serve-test.sh for these journeys only.
 const ORGANISER = 'workshops-admin@shura.test';
@@ -8,31 +8,9 @@ const GUIDELINE = '/consultations/e-participation-guideline';
 
 test.describe.configure({ mode: 'serial' });
 
-let secret = '';
-let lastCodeAt = 0;
+const organiser = new Staff(ORGANISER);
 // The workshop the first journey schedules, which the others use.
 let workshopPath = '';
-
-/** A code for a later time step than any used before, waiting for one if need be. */
-async function nextCode(page: Page): Promise<string> {
-  const at = Math.max(Date.now() + 30_000, lastCodeAt + 30_000);
-  const early = at - (Date.now() + 30_000);
-  if (early > 0) await page.waitForTimeout(early + 500);
-  lastCodeAt = at;
-  return totpCode(secret, at);
-}
-
-async function signIn(page: Page, code?: string) {
-  await page.goto('/en/sign-in');
-  await page.locator('#field-email').fill(ORGANISER);
-  await page.locator('#field-password').fill(ADMIN_PASSWORD);
-  await page.locator('form.form button[type=submit]').click();
-  if (code) {
-    await page.locator('#field-code').fill(code);
-    await page.locator('form.form button[type=submit]').click();
-  }
-  await expect(page).toHaveURL(/\/en\/account$/);
-}
 
 /** The `datetime-local` value `days` from now at `hour`:00 (the agency's zone is Riyadh). */
 function local(days: number, hour: number): string {
@@ -43,21 +21,8 @@ function local(days: number, hour: number): string {
 
 test('an organiser schedules a workshop of two places from the consultation page', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  // Two-factor, then the organiser role for the agency; sign in again.
-  await signIn(page);
-  await page.goto('/en/account/two-factor');
-  secret = (await page.locator('code.secret').textContent())!.trim();
-  await page.locator('#field-code').fill(totpCode(secret));
-  await page.locator('form.form button[type=submit]').click();
-  await expect(page).toHaveURL(/\/en\/account\/recovery-codes$/);
-  await page.goto('/en/admin');
-  const appoint = page.locator('form:has(input[name=intent][value=appoint])');
-  await appoint.locator('#field-email').fill(ORGANISER);
-  await appoint.locator('#field-role').selectOption('organiser');
-  await appoint.locator('#field-agency').selectOption(AGENCY);
-  await appoint.locator('button[type=submit]').click();
-  lastCodeAt = Date.now();
-  await signIn(page, await nextCode(page));
+  // Two-factor, then the organiser role for the agency.
+  await organiser.appoint(page, 'organiser', AGENCY);
 
   await page.goto(`/en${GUIDELINE}`);
   await page.locator('#workshops a', { hasText: 'Schedule a workshop' }).click();
@@ -146,7 +111,7 @@ test('three citizens register for two places: the third waits, then moves up whe
   await expect(chadi.locator('#register [data-registration=confirmed]')).toBeVisible();
 
   // The organiser checks Amal in by her code and Chadi from the list, and adds a walk-in.
-  await signIn(page, await nextCode(page));
+  await organiser.signIn(page);
   await page.goto(`/en${workshopPath}/manage`);
   await waitForHydration(page);
   await page.locator('#field-code').fill(code.toLowerCase());
@@ -175,10 +140,10 @@ test('three citizens register for two places: the third waits, then moves up whe
 
 test('without JavaScript an organiser schedules a workshop and checks people in', async ({ browser }) => {
   test.setTimeout(120_000);
-  expect(secret, 'the first journey ran').not.toBe('');
+  expect(organiser.secret, 'the first journey ran').not.toBe('');
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, await nextCode(page));
+  await organiser.signIn(page);
   await page.goto(`/ar${GUIDELINE}/workshops/new`);
   await page.locator('#field-title_ar').fill('ورشة الجهات الحكومية عن بُعد');
   await page.locator('#field-starts_at').fill(local(20, 10));
@@ -237,8 +202,8 @@ function sheet(marker: string, speaker: string): Buffer {
 
 test('the organiser imports a feedback sheet: a bad row stops it, fixed it goes in, searchable and counted', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  expect(secret, 'the first journey ran').not.toBe('');
-  await signIn(page, await nextCode(page));
+  expect(organiser.secret, 'the first journey ran').not.toBe('');
+  await organiser.signIn(page);
   const path = await pastWorkshop(page);
   await page.goto(`/en${path}/manage`);
   await waitForHydration(page);
@@ -292,10 +257,10 @@ test('the organiser imports a feedback sheet: a bad row stops it, fixed it goes 
 
 test('without JavaScript, in Arabic, the organiser enters one contribution and a sheet with mistakes is named', async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
-  expect(secret, 'the first journey ran').not.toBe('');
+  expect(organiser.secret, 'the first journey ran').not.toBe('');
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, await nextCode(page));
+  await organiser.signIn(page);
   const path = await pastWorkshop(page);
   await page.goto(`/ar${path}/manage`);
   const marker = 'wkn' + Date.now().toString(36);
