@@ -53,7 +53,7 @@ test('mandated staff record a post from the agency\'s social media account, its 
   await screenshotOf(item, testInfo, 'record-shown-en');
 });
 
-test('without JavaScript, in Arabic, a letter received tomorrow is refused and then recorded with its writer named', async ({ browser }) => {
+test('without JavaScript, in Arabic, a letter received tomorrow is refused and then recorded with its writer named', async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
   expect(staff.secret, 'the first journey ran').not.toBe('');
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -79,5 +79,6 @@ test('without JavaScript, in Arabic, a letter received tomorrow is refused and t
   await expect(item).toContainText('د. هند العتيبي');
   await expect(item).toContainText('جامعة الملك سعود');
   await expect(item.locator('.contribution__channel')).toHaveAttribute('data-channel', 'letter');
+  await screenshotOf(item, testInfo, 'record-shown-ar');
   await context.close();
 });

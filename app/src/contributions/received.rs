@@ -39,10 +39,10 @@ pub struct RecordFormData {
 /// letter, for its agency's mandated staff.
 #[server(prefix = "/api/fn", endpoint = "record_form")]
 pub async fn record_form(slug: String, lang: Lang) -> Result<RecordFormData, AppError> {
-    use crate::domain::authz::{Action, Denied};
+    use crate::domain::authz::Action;
     use crate::ssr::consultations::store as consultations;
     use crate::ssr::context;
-    use crate::ssr::contributions::received::{self, ReceivedError};
+    use crate::ssr::contributions::received;
     use crate::ssr::contributions::threads::clause_options;
     let state = context::app_state()?;
     let Some(c) = consultations::public_by_slug(&state.db, &slug).await? else {
@@ -50,19 +50,11 @@ pub async fn record_form(slug: String, lang: Lang) -> Result<RecordFormData, App
         return Err(AppError::NotFound);
     };
     let signed = context::require(Action::ActForAgency(c.agency_id)).await?;
-    // Only staff with a recorded mandate speak for the agency.
-    let mandated = match received::mandated_consultation(&state, &signed, &slug).await {
-        Ok(_) => true,
-        Err(ReceivedError::NotMandated) => {
-            context::set_status(axum::http::StatusCode::FORBIDDEN);
-            false
-        }
-        Err(ReceivedError::Store(err)) => return Err(err.into()),
-        Err(_) => {
-            context::set_status(axum::http::StatusCode::FORBIDDEN);
-            return Err(AppError::Denied(Denied::Forbidden));
-        }
-    };
+    // Only staff with a recorded mandate speak for the agency: others are told so.
+    let mandated = received::has_mandate(&state, &signed, c.agency_id).await?;
+    if !mandated {
+        context::set_status(axum::http::StatusCode::FORBIDDEN);
+    }
     let clauses = match received::current_clauses(&state, &c).await? {
         Some((_, clauses)) => clause_options(clauses, lang),
         None => Vec::new(),

@@ -14,7 +14,7 @@ use crate::domain::authz::{authorise, Action, Denied, Role};
 use crate::domain::contribution::{Attribution, Channel, OrgKind, Speaker, Voice};
 use crate::domain::digits;
 use crate::domain::text::{clean_name, is_web_url};
-use crate::domain::{ClauseKey, ContributionId, VersionId, WorkshopId};
+use crate::domain::{AgencyId, ClauseKey, ContributionId, VersionId, WorkshopId};
 use crate::forms::{FieldErrors, FormMessage};
 use crate::ssr::accounts::authz::Signed;
 use crate::ssr::accounts::store as users;
@@ -336,17 +336,25 @@ pub async fn mandated_consultation(
         .await?
         .ok_or(ReceivedError::NotFound)?;
     authorise(Some(&signed.actor), Action::ActForAgency(c.agency_id))?;
-    let mandated = roles::grants_of(&state.db, signed.user.id)
-        .await?
-        .into_iter()
-        .any(|g| {
-            matches!(g.role, Role::AgencyStaff(a) | Role::AgencyAdmin(a) if a == c.agency_id)
-                && g.mandate.is_some()
-        });
-    if !mandated {
+    if !has_mandate(state, signed, c.agency_id).await? {
         return Err(ReceivedError::NotMandated);
     }
     Ok(c)
+}
+
+/// Whether `signed` holds a role of `agency` with a recorded mandate.
+pub async fn has_mandate(
+    state: &AppState,
+    signed: &Signed,
+    agency: AgencyId,
+) -> Result<bool, StoreError> {
+    Ok(roles::grants_of(&state.db, signed.user.id)
+        .await?
+        .into_iter()
+        .any(|g| {
+            matches!(g.role, Role::AgencyStaff(a) | Role::AgencyAdmin(a) if a == agency)
+                && g.mandate.is_some()
+        }))
 }
 
 /// Records a contribution received by `signed`'s agency through a channel other than
