@@ -178,8 +178,8 @@ test('agency staff answer contributions: refused without reasons, one at a time 
   await expect(page).toHaveURL(new RegExp(`/diff\\?from=1&to=2#diff-${key}$`));
 });
 
-test('without JavaScript the queue answers a contribution, and nobody else may', async ({ browser }) => {
-  test.setTimeout(120_000);
+test('without JavaScript the queue answers a contribution and a pair chosen from search results, and nobody else may', async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await signIn(page, await nextCode(page));
@@ -194,10 +194,50 @@ test('without JavaScript the queue answers a contribution, and nobody else may',
   await page.locator('.responses__answer button[type=submit]').click();
   await expect(page).toHaveURL(new RegExp(`/ar${GUIDELINE}/responses$`));
   await expect(page.locator(`#queue-${first}`)).toHaveCount(0);
+
+  // Two citizens' words on one point, found by searching within the consultation:
+  // the staff tick both in the results and answer them once in the queue.
+  const reader = await citizen(browser, 'Curious Reader', false);
+  const word = 'zq' + Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+  for (const body of [`نقترح نشر مواعيد الرد على كل مشاركة ${word}`, `Please publish when each contribution will be answered ${word}`]) {
+    await reader.goto(`/ar${GUIDELINE}#contribute`);
+    await reader.locator('#field-body').fill(body);
+    await reader.locator('.contribute-form button[type=submit]').click();
+    await expect(reader).toHaveURL(/#contribution-\d+$/);
+  }
+  const within = `/ar/search?consultation=e-participation-guideline&q=${word}`;
+  await expect(async () => {
+    await page.goto(within);
+    await expect(page.locator('.search__pick input[name=pick]')).toHaveCount(2, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  const picked = await page.locator('.search__pick input[name=pick]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  for (const lang of ['ar', 'en'] as const) {
+    await page.goto(within.replace('/ar/', `/${lang}/`));
+    for (const id of picked) await page.locator(`#pick-${id}`).check();
+    await screenshot(page, testInfo, `search-pick-${lang}`, false);
+    await page.setViewportSize({ width: 360, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `the search page with boxes fits a phone (${lang})`).toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, `search-pick-${lang}-360`, false);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  await page.goto(within);
+  for (const id of picked) await page.locator(`#pick-${id}`).check();
+  await page.locator('.search__pick button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/ar${GUIDELINE}/responses\\?pick=`));
+  await expect(page.locator('.responses__picked')).toBeVisible();
+  for (const id of picked) await expect(page.locator(`#member-${id}`)).toBeChecked();
+  await page.locator('#respond-outcome-noted').check();
+  await page.locator('.responses__answer button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/ar${GUIDELINE}/responses\\?pick=`));
+  for (const id of picked) await expect(page.locator(`#queue-${id} .response__group`)).toBeVisible();
+  await screenshot(page, testInfo, 'responses-picked-ar', false);
   await context.close();
 
-  // A citizen is refused the queue, in their language.
-  const reader = await citizen(browser, 'Curious Reader', false);
+  // A citizen is refused the queue, in their language, and ticks nothing in search.
+  await reader.goto(within);
+  await expect(reader.locator('.search-hit')).toHaveCount(2);
+  await expect(reader.locator('input[name=pick]')).toHaveCount(0);
   const res = await reader.goto(`/ar${GUIDELINE}/responses`);
   expect(res?.status()).toBe(403);
   await expect(reader.locator('.responses__answer')).toHaveCount(0);

@@ -246,6 +246,10 @@ pub(crate) mod ssr {
         c: &Consultation,
         q: &QueueQuery,
     ) -> Result<(Vec<ContributionId>, u64), AppError> {
+        if !q.pick.is_empty() {
+            // `queue` keeps those of this consultation that can be read.
+            return Ok((q.pick.clone(), u64::try_from(q.pick.len()).unwrap_or(0)));
+        }
         let offset = (q.page.saturating_sub(1)).saturating_mul(QUEUE_PER_PAGE);
         if q.q.trim().is_empty() {
             let (ids, total) = responses::queue(&state.db, c.id, q, QUEUE_PER_PAGE, offset).await?;
@@ -303,12 +307,14 @@ pub(crate) mod ssr {
         let state = context::app_state()?;
         let c = staff_consultation(&state, &slug).await?;
         let now = state.clock.now();
-        let (ids, total) = page_of(&state, &c, &q).await?;
+        let (ids, mut total) = page_of(&state, &c, &q).await?;
         let mut list = contributions::by_ids(&state.db, &ids).await?;
+        // Chosen ids come from the address: another consultation's are not this queue's.
+        list.retain(|x| x.consultation_id == c.id);
         list.sort_by_key(|x| ids.iter().position(|id| *id == x.id));
         let list = read::read(&state.db, list, Audience::Public).await?;
         let tz = c.agency_time_zone.clone();
-        let items = list
+        let items: Vec<QueueItem> = list
             .into_iter()
             .filter(|x| x.body.is_some())
             .map(|x| {
@@ -334,6 +340,9 @@ pub(crate) mod ssr {
                 }
             })
             .collect();
+        if !q.pick.is_empty() {
+            total = u64::try_from(items.len()).unwrap_or(0);
+        }
         let versions = consultations::versions(&state.db, c.id).await?;
         let clauses = match consultations::latest_published(&versions) {
             Some(v) => crate::ssr::contributions::threads::clause_options(

@@ -6,7 +6,7 @@ use strum::{EnumString, IntoStaticStr};
 
 use crate::domain::contribution::Channel;
 use crate::domain::search::{Answer, SpeakerKind};
-use crate::domain::ClauseKey;
+use crate::domain::{ClauseKey, ContributionId};
 
 /// `POST /{lang}/consultations/{slug}/responses`: which form was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
@@ -153,6 +153,12 @@ pub struct QueueQuery {
     pub q: String,
     pub order: Age,
     pub page: u32,
+    /// Contributions chosen elsewhere (from search results) to be answered together:
+    /// when there are any, the queue lists just these, ticked, whatever the filters.
+    /// (Left out when empty: a server function's arguments travel as a query string,
+    /// which has no empty list.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pick: Vec<ContributionId>,
 }
 
 impl QueueQuery {
@@ -191,6 +197,21 @@ impl QueueQuery {
                     }
                 }
                 "page" => out.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(bad)?,
+                "pick" => {
+                    let id = value
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|id| *id > 0)
+                        .map(ContributionId)
+                        .ok_or_else(bad)?;
+                    if !out.pick.contains(&id) {
+                        out.pick.push(id);
+                    }
+                    // One answer form's worth: the queue's page.
+                    if out.pick.len() > QUEUE_PER_PAGE as usize {
+                        return Err(bad());
+                    }
+                }
                 _ => return Err(bad()),
             }
         }
@@ -221,6 +242,7 @@ impl QueueQuery {
         if self.page > 1 {
             pairs.push(("page", self.page.to_string()));
         }
+        pairs.extend(self.pick.iter().map(|id| ("pick", id.to_string())));
         pairs
             .into_iter()
             .map(|(k, v)| format!("{k}={}", crate::paths::encode_query_value(&v)))
@@ -243,6 +265,9 @@ mod tests {
             ("q", "مياه الشرب"),
             ("order", "newest"),
             ("page", "3"),
+            ("pick", "12"),
+            ("pick", "7"),
+            ("pick", "12"),
         ])
         .expect("valid");
         let pairs: Vec<(String, String)> = q
@@ -257,10 +282,29 @@ mod tests {
         let again = QueueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .expect("valid");
         assert_eq!(again, q);
+        assert_eq!(q.pick, vec![ContributionId(12), ContributionId(7)]);
         assert_eq!(
             QueueQuery::from_pairs([]).map(|q| q.to_query()),
             Ok(String::new())
         );
+    }
+
+    #[test]
+    fn a_query_crosses_to_the_server_function_as_itself() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Args {
+            slug: String,
+            query: QueueQuery,
+        }
+        for pairs in [vec![], vec![("show", "all"), ("pick", "12"), ("pick", "7")]] {
+            let query = QueueQuery::from_pairs(pairs).expect("valid");
+            let args = Args {
+                slug: "s".to_owned(),
+                query,
+            };
+            let sent = serde_qs::to_string(&args).expect("encoded");
+            assert_eq!(serde_qs::from_str::<Args>(&sent).ok(), Some(args), "{sent}");
+        }
     }
 
     #[test]
@@ -272,8 +316,12 @@ mod tests {
             ("order", "random"),
             ("page", "0"),
             ("sort", "new"),
+            ("pick", "0"),
+            ("pick", "#12"),
         ] {
             assert!(QueueQuery::from_pairs([(k, v)]).is_err(), "{k}={v}");
         }
+        let many: Vec<String> = (1..=QUEUE_PER_PAGE + 1).map(|i| i.to_string()).collect();
+        assert!(QueueQuery::from_pairs(many.iter().map(|v| ("pick", v.as_str()))).is_err());
     }
 }

@@ -442,7 +442,12 @@ pub fn ResponseQueuePage() -> impl IntoView {
                         Err(e) => return error_page(e, lang),
                     };
                     let csrf = token.await.unwrap_or_default();
-                    let ticked: Vec<String> = fb.value(field::MEMBER).split(',').map(str::to_owned).collect();
+                    // Chosen from search results: ticked until a refused form says otherwise.
+                    let ticked: Vec<String> = if fb.values.is_empty() {
+                        q.pick.iter().map(ToString::to_string).collect()
+                    } else {
+                        fb.value(field::MEMBER).split(',').map(str::to_owned).collect()
+                    };
                     let member_error = fb.errors.get(field::MEMBER).copied();
                     let slug = v.slug.clone();
                     let items = v.items.clone();
@@ -453,7 +458,17 @@ pub fn ResponseQueuePage() -> impl IntoView {
                         <p class="responses__record"><a href=paths::record_received(lang, &v.slug)>{td_string!(l, received_record_link)}</a></p>
                         <TimingSummary t=v.timing.clone() lang />
                         {filters(&v.slug, &q, &v.clauses, lang)}
-                        <p class="responses__count" role="status">{let n = v.total; td!(l, responses_count, count = move || n, num = shown(n))}</p>
+                        {if q.pick.is_empty() {
+                            view! { <p class="responses__count" role="status">{let n = v.total; td!(l, responses_count, count = move || n, num = shown(n))}</p> }.into_any()
+                        } else {
+                            let n = v.total;
+                            view! {
+                                <p class="responses__count responses__picked" role="status">
+                                    {td!(l, responses_picked, count = move || n, num = shown(n))}" · "
+                                    <a href=paths::responses(lang, &v.slug, "")>{td_string!(l, responses_whole_queue)}</a>
+                                </p>
+                            }.into_any()
+                        }}
                         {if items.is_empty() {
                             view! { <p class="empty">{td_string!(l, responses_empty)}</p> }.into_any()
                         } else {

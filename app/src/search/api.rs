@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::dates::DateLabel;
 use crate::domain::search::{HitKind, SearchInputError, SearchQuery};
-use crate::domain::{Lang, LocalizedText};
+use crate::domain::{ContributionId, Lang, LocalizedText};
 use crate::error::AppError;
 
 /// One result as the page shows it.
@@ -23,6 +23,8 @@ pub struct HitView {
     /// The snippet in pieces, each marked when it matched.
     pub snippet: Vec<(String, bool)>,
     pub created: DateLabel,
+    /// A contribution's id: what its agency's staff tick to answer it.
+    pub contribution: Option<ContributionId>,
 }
 
 /// A facet value as a link that adds it to the search or takes it away.
@@ -50,6 +52,9 @@ pub struct SearchView {
     pub error: Option<SearchInputError>,
     /// Searching within a consultation: its slug and title.
     pub scope: Option<(String, LocalizedText)>,
+    /// The consultation searched within, when the reader answers for its agency: its
+    /// contribution hits can be ticked and answered together in its response queue.
+    pub answer_in: Option<String>,
     pub total: u64,
     pub hits: Vec<HitView>,
     pub facets: Vec<FacetView>,
@@ -80,6 +85,7 @@ pub async fn search(query_string: String, lang: Lang) -> Result<SearchView, AppE
                 },
                 error: Some(error),
                 scope: None,
+                answer_in: None,
                 total: 0,
                 hits: Vec::new(),
                 facets: Vec::new(),
@@ -89,7 +95,11 @@ pub async fn search(query_string: String, lang: Lang) -> Result<SearchView, AppE
             });
         }
     };
-    ssr::view(&state, query, lang).await
+    let mut view = ssr::view(&state, query, lang).await?;
+    if let Some((slug, _)) = &view.scope {
+        view.answer_in = ssr::answers_for(&state, slug).await?.then(|| slug.clone());
+    }
+    Ok(view)
 }
 
 #[cfg(feature = "ssr")]
@@ -232,9 +242,25 @@ mod ssr {
             hits,
             facets,
             scope,
+            answer_in: None,
             error: None,
             query: q,
         })
+    }
+
+    /// Whether the signed-in reader answers for the agency of consultation `slug`.
+    pub(super) async fn answers_for(state: &AppState, slug: &str) -> Result<bool, AppError> {
+        use crate::domain::authz::{authorise, Action};
+        let session = crate::ssr::context::session().await?;
+        let now = state.clock.now();
+        let Some(signed) = crate::ssr::accounts::authz::signed_in(&session, &state.db, now).await?
+        else {
+            return Ok(false);
+        };
+        let Some(c) = consultations::public_by_slug(&state.db, slug).await? else {
+            return Ok(false);
+        };
+        Ok(authorise(Some(&signed.actor), Action::ActForAgency(c.agency_id)).is_ok())
     }
 
     /// Clause numbers by consultation slug and key: in each version, and in the latest
@@ -288,6 +314,7 @@ mod ssr {
             earlier_version: h.earlier.then_some(h.version).flatten(),
             snippet,
             created: calendar::label(h.created, zone, lang),
+            contribution: (h.kind == HitKind::Contribution).then_some(ContributionId(h.id)),
         }
     }
 

@@ -102,10 +102,11 @@ fn SearchBody(v: SearchView, lang: Lang) -> impl IntoView {
         .into_iter()
         .map(|f| view! { <Facet f lang /> })
         .collect_view();
+    let pick = v.answer_in.is_some();
     let hits = v
         .hits
         .into_iter()
-        .map(|h| view! { <Hit h lang /> })
+        .map(|h| view! { <Hit h pick lang /> })
         .collect_view();
     let page = q.page;
     let pages = v.pages;
@@ -158,7 +159,18 @@ fn SearchBody(v: SearchView, lang: Lang) -> impl IntoView {
             })}
             <div class="search__results">
                 {empty}
-                <ol class="search__hits">{hits}</ol>
+                {match v.answer_in {
+                    // Staff tick the hits that make the same point and answer them at
+                    // once in the queue (a GET: the queue lists and ticks them).
+                    Some(slug) if total > 0 => view! {
+                        <form method="get" action=paths::responses(lang, &slug, "") class="search__pick">
+                            <p class="field__hint">{td_string!(l, search_pick_hint)}</p>
+                            <ol class="search__hits">{hits}</ol>
+                            <button type="submit" class="button">{td_string!(l, search_pick_send)}</button>
+                        </form>
+                    }.into_any(),
+                    _ => view! { <ol class="search__hits">{hits}</ol> }.into_any(),
+                }}
                 {pagination}
             </div>
         </div>
@@ -253,8 +265,9 @@ fn value_label(facet: &str, value: &str, lang: Lang) -> String {
     label.map_or_else(|| value.to_owned(), str::to_owned)
 }
 
+/// One result; with `pick`, a contribution also has a box to tick it for an answer.
 #[component]
-fn Hit(h: HitView, lang: Lang) -> impl IntoView {
+fn Hit(h: HitView, pick: bool, lang: Lang) -> impl IntoView {
     let l = lang.locale();
     // In Arabic a comma: a middle dot beside Arabic-Indic digits reads as a zero (٠).
     let sep = if lang == Lang::Ar { "، " } else { " · " };
@@ -281,8 +294,18 @@ fn Hit(h: HitView, lang: Lang) -> impl IntoView {
             }
         })
         .collect_view();
+    let tick = h.contribution.filter(|_| pick).map(|id| {
+        let box_id = format!("pick-{id}");
+        view! {
+            <p class="search-hit__pick">
+                <input type="checkbox" name="pick" value=id.to_string() id=box_id.clone() />
+                " "<label for=box_id>{digits(td_string!(l, search_pick).replace("%n%", &id.to_string()))}</label>
+            </p>
+        }
+    });
     view! {
         <li class="search-hit">
+            {tick}
             <p class="search-hit__meta">
                 <span class="badge" data-kind=h.kind.as_str()>{kind}</span>
                 " "

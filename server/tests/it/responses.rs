@@ -196,6 +196,69 @@ http_tests! {
         assert!(audit.iter().any(|e| e.action == "response.write") && audit.iter().any(|e| e.action == "response.revise"));
     }
 
+    async fn staff_answer_together_what_they_chose_from_search_results(server, demo = true) {
+        let db = &server.test_db.db;
+        let agency = agencies::by_slug(db, "digital-government-authority").await.expect("q").expect("agency");
+        let other = agencies::by_slug(db, "capital-municipality").await.expect("q").expect("other");
+        let (_, secret) = person(db, "staff@example.org", &[Role::AgencyStaff(agency.id)], true).await;
+        let (_, elsewhere) = person(db, "elsewhere@example.org", &[Role::AgencyStaff(other.id)], true).await;
+        let (_, citizen) = person(db, "citizen@example.org", &[], false).await;
+        let staff = signed_in_client(&server, "staff@example.org", &secret).await;
+        let writer = signed_in_client(&server, "citizen@example.org", &citizen).await;
+        // Two contributions making one point, in both languages.
+        let mut ids = Vec::new();
+        for body in ["يجب نشر جداول مواعيد الردود qz9", "Publish the schedule of answers, please qz9"] {
+            let res = post_form(&server, &writer, &format!("/en/consultations/{GUIDELINE}"), &[("intent", "contribute"), ("body", body)]).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            let id: i64 = location(&res).rsplit("#contribution-").next().and_then(|s| s.parse().ok()).expect("id");
+            ids.push(ContributionId(id));
+        }
+        let [a, b] = [ids[0], ids[1]];
+        let server = &server;
+        eventually(std::time::Duration::from_secs(2), || async move {
+            let body: Value = server.get("/api/v1/search?q=qz9").await.json().await.expect("json");
+            body["total"] == 2
+        }).await;
+
+        // Searching within the consultation, its staff get a box per contribution.
+        let within = format!("/en/search?consultation={GUIDELINE}&q=qz9");
+        let html = staff.get(server.url(&within)).send().await.expect("get").text().await.expect("html");
+        assert!(html.contains(&format!("action=\"{QUEUE}\"")), "the hits are a form to the queue");
+        for id in [a, b] {
+            assert!(html.contains(&format!("name=\"pick\" value=\"{id}\"")), "a box for #{id}");
+        }
+        // Nobody else does, nor anyone searching everywhere.
+        let everywhere = staff.get(server.url("/en/search?q=qz9")).send().await.expect("get").text().await.expect("html");
+        assert!(everywhere.contains("qz9") && !everywhere.contains("name=\"pick\""));
+        let reader = signed_in_client(server, "elsewhere@example.org", &elsewhere).await;
+        for client in [&writer, &reader, &client_from([127, 0, 0, 2])] {
+            let html = client.get(server.url(&within)).send().await.expect("get").text().await.expect("html");
+            assert!(html.contains("qz9") && !html.contains("name=\"pick\""), "no boxes for others");
+        }
+
+        // The queue lists just those chosen, ticked; another consultation's id is not its.
+        let vendors = consultations::by_slug(db, "street-vendors-regulation").await.expect("q").expect("c");
+        let foreign = contributions::of_consultation(db, vendors.id).await.expect("list")[0].id;
+        let picked = format!("{QUEUE}?pick={a}&pick={b}&pick={foreign}");
+        let html = staff.get(server.url(&picked)).send().await.expect("get").text().await.expect("html");
+        assert!(tick_box(&html, a).contains("checked") && tick_box(&html, b).contains("checked"));
+        assert!(!html.contains(&format!("id=\"queue-{foreign}\"")), "not this consultation's");
+        // (Without the markers hydration places between a number and its words.)
+        assert!(html.replace("<!>", "").contains("2 contributions chosen from search results"));
+        let text = text_of(&staff, server.url(&format!("{QUEUE}?pick=x"))).await;
+        assert!(text.contains("This filter could not be read"));
+
+        // One answer for both, and back to them, answered.
+        let back = format!("pick={a}&pick={b}");
+        let (sa, sb) = (a.to_string(), b.to_string());
+        let res = post_form(server, &staff, QUEUE, &[("intent", "respond"), ("member", &sa), ("member", &sb), ("outcome", "noted"), ("back", &back)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), format!("{QUEUE}?{back}"));
+        assert_eq!(api(server, a).await["response"]["answers"], serde_json::json!([a.0, b.0]));
+        let html = staff.get(server.url(&format!("{QUEUE}?{back}"))).send().await.expect("get").text().await.expect("html");
+        assert!(!html.contains("id=\"member-") && html.contains("data-outcome=\"noted\""), "answered, nothing left to tick");
+    }
+
     async fn the_impact_json_of_the_demo_matches_its_rows(server, demo = true) {
         let schema = jsonschema::validator_for(&documented_schema()).expect("a valid JSON Schema");
         let list: Value = server.get("/api/v1/consultations?per_page=100").await.json().await.expect("json");
