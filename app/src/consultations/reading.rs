@@ -21,7 +21,7 @@ use crate::responses::report::ChannelShares;
 use crate::ui::denied::error_page;
 use crate::ui::form::PostForm;
 use crate::ui::layout::{digits, encode_query_value, page_title, shown, use_lang};
-use crate::ui::text::LocalizedSpan;
+use crate::ui::text::{fallback_note, LocalizedSpan};
 use crate::workshops::pages::ConsultationWorkshopsSection;
 
 /// `/{lang}/consultations/{slug}` and `/{lang}/consultations/{slug}/versions/{n}`.
@@ -262,9 +262,7 @@ fn Clause(cl: ClauseView, lang: Lang, comments: Option<i64>, open: bool) -> impl
     let l = lang.locale();
     let anchor = cl.anchor();
     let link = format!("#{anchor}");
-    let fallback = cl
-        .is_fallback
-        .then(|| view! { <small class="fallback-note">"("{td_string!(l, translation_missing)}")"</small> });
+    let fallback = cl.is_fallback.then(|| fallback_note(lang));
     let body = match cl.kind {
         ClauseKind::Heading => {
             let level = cl.level.clamp(2, 4);

@@ -16,17 +16,23 @@ pub fn LocalizedSpan(text: LocalizedText, lang: Lang) -> impl IntoView {
         Some(picked) => {
             let notice = picked
                 .is_fallback
-                .then(|| td_string!(lang.locale(), translation_missing).to_string());
+                .then(|| view! { " " {fallback_note(lang)} });
             view! {
                 <bdi lang=picked.lang.code() dir=picked.lang.dir()>
                     {picked.text}
                 </bdi>
-                {notice.map(|n| view! { " " <small class="fallback-note">"("{n}")"</small> })}
+                {notice}
             }
             .into_any()
         }
         None => ().into_any(),
     }
+}
+
+/// The mark, in the page's language, beside a text shown in the other language because
+/// it has no translation.
+pub fn fallback_note(lang: Lang) -> impl IntoView {
+    view! { <small class="fallback-note">"("{td_string!(lang.locale(), translation_missing)}")"</small> }
 }
 
 /// A text as paragraphs of plain text (links shown as their address, not linked), each

@@ -27,7 +27,7 @@ use crate::paths;
 use crate::ui::denied::error_page;
 use crate::ui::form::{use_form_feedback, Field, FormSummary, PostForm, TextArea};
 use crate::ui::layout::{digits, page_title, use_lang};
-use crate::ui::text::LocalizedSpan;
+use crate::ui::text::{fallback_note, LocalizedSpan};
 
 pub fn audience_label(a: Audience, lang: Lang) -> String {
     let l = lang.locale();
@@ -223,6 +223,7 @@ fn lines(text: &LocalizedText, lang: Lang) -> Option<AnyView> {
         .collect();
     Some(
         view! {
+            {picked.is_fallback.then(|| view! { <p>{fallback_note(lang)}</p> })}
             <ol class="workshop__agenda" lang=picked.lang.code() dir=picked.lang.dir()>
                 {items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
             </ol>
@@ -242,6 +243,7 @@ fn paragraphs(text: &LocalizedText, lang: Lang) -> Option<AnyView> {
         .collect();
     Some(
         view! {
+            {picked.is_fallback.then(|| view! { <p>{fallback_note(lang)}</p> })}
             <div class="workshop__description" lang=picked.lang.code() dir=picked.lang.dir()>
                 {paras.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
             </div>
@@ -309,6 +311,7 @@ fn WorkshopBody(w: WorkshopView, lang: Lang) -> impl IntoView {
         {w.minutes.clone().map(|m| view! {
             <section class="workshop__minutes" id="minutes" aria-labelledby="minutes-title">
                 <h2 id="minutes-title">{td_string!(l, workshop_minutes)}</h2>
+                {m.is_fallback.then(|| view! { <p>{fallback_note(lang)}</p> })}
                 <div class="prose" lang=m.lang.code() dir=m.lang.dir() inner_html=m.html></div>
             </section>
         })}

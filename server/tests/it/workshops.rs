@@ -231,6 +231,14 @@ http_tests! {
         let ar = server.get(&format!("/ar/workshops/{id}")).await.text().await.expect("html");
         assert!(ar.contains("ورشة عمل: مسودة دليل المشاركة الإلكترونية") && ar.contains("بتوقيت الرياض"));
         assert!(ar.contains("مناقشة البنود ١–٨"), "the agenda, line by line");
+        // A text written in one language only is shown, with the mark just before it.
+        let marked = |html: &str, note: &str, text: &str| {
+            let html = html.replace("<!>", "");
+            let at = html.find(text).expect("the text");
+            html[..at].rfind(note).is_some_and(|n| at - n < 200)
+        };
+        assert!(marked(&ar, "غير متوفر بالعربية", "Agency representatives discuss"), "the description, marked");
+        assert!(marked(&public, "Not available in English", "كلمة افتتاحية"), "the agenda, marked");
         let listing = server.get("/en/workshops").await.text().await.expect("html");
         assert!(listing.contains(&format!("/en/workshops/{id}\"")), "listed as upcoming");
         let section = server.get(&format!("/en/consultations/{GUIDELINE}")).await.text().await.expect("html");
